@@ -1,0 +1,1 @@
+"""Dialogue: the record of tripartite social dialogue."""

@@ -1,0 +1,1 @@
+"""Agendas: items, documents, each side's positions and the outcome of each item."""

@@ -1,0 +1,176 @@
+"""`create_app(settings)`: everything the application is made of, in one place."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, Request, Response, get, post
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar_htmx import HTMXPlugin
+from sqlalchemy import text
+
+from dialogue import i18n
+from dialogue.agenda import api as agenda_api
+from dialogue.agenda import routes as agenda_routes
+from dialogue.bodies import api as bodies_api
+from dialogue.bodies import routes as bodies_routes
+from dialogue.commitments import api as commitments_api
+from dialogue.commitments import routes as commitments_routes
+from dialogue.dashboard import routes as dashboard_routes
+from dialogue.db import create_engine, sqlalchemy_plugin
+from dialogue.forms import datetime_input_value
+from dialogue.meetings import api as meetings_api
+from dialogue.meetings import routes as meetings_routes
+from dialogue.people import api as people_api
+from dialogue.people import routes as people_routes
+from dialogue.settings import ROOT, Settings
+from dialogue.web import DB, exception_handlers
+
+LANGUAGE_COOKIE = "dialogue_lang"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+        "base-uri 'self'; form-action 'self'; object-src 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def language_middleware(settings: Settings) -> Any:
+    """Set the language (cookie, else Accept-Language, else the default) and time zone."""
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http":
+                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+                cookie = SimpleCookie()
+                try:
+                    cookie.load(headers.get("cookie", ""))
+                except Exception:  # noqa: BLE001  (a malformed cookie is no reason to fail)
+                    cookie = SimpleCookie()
+                chosen = cookie[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookie else ""
+                if chosen not in i18n.LANGUAGES:
+                    chosen = i18n.negotiate(headers.get("accept-language"), settings.default_language)
+                i18n.set_language(chosen)
+                i18n.set_timezone(settings.tz)
+            await app(scope, receive, send)
+
+        return middleware
+
+    return factory
+
+
+def jinja_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        lang=i18n.current_language,
+        text_dir=i18n.text_direction,
+        languages=i18n.LANGUAGE_NAMES,
+        today=i18n.today,
+    )
+    env.filters.update(
+        datetime=i18n.format_datetime,
+        date=i18n.format_date,
+        time=i18n.format_time,
+        number=i18n.format_number,
+        dtinput=datetime_input_value,
+    )
+    return env
+
+
+@get("/health", include_in_schema=False, cache=False)
+async def health(db: DB) -> Response[str]:
+    """Up, and the database answers."""
+    await db.execute(text("SELECT 1"))
+    return Response(content="ok", media_type="text/plain")
+
+
+@post("/language", include_in_schema=False)
+async def choose_language(request: Request) -> Redirect:
+    form = await request.form()
+    language = str(form.get("language", ""))
+    back = str(form.get("next", "/"))
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/"
+    response = Redirect(path=back, status_code=303)
+    if language in i18n.LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+    return response
+
+
+def _security_headers(response: Response[Any]) -> Response[Any]:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    engine = create_engine(settings)
+    areas = [
+        dashboard_routes,
+        meetings_routes,
+        meetings_api,
+        agenda_routes,
+        agenda_api,
+        commitments_routes,
+        commitments_api,
+        bodies_routes,
+        bodies_api,
+        people_routes,
+        people_api,
+    ]
+    route_handlers: list[Any] = [
+        health,
+        choose_language,
+        create_static_files_router(path="/static", directories=[ROOT / "dialogue" / "static"], include_in_schema=False),
+    ]
+    for area in areas:
+        route_handlers.extend(area.routes)
+
+    async def dispose_engine() -> None:
+        await engine.dispose()
+
+    return Litestar(
+        route_handlers=route_handlers,
+        plugins=[sqlalchemy_plugin(engine), HTMXPlugin()],
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment())),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            # The JSON API is not reachable from a form on another site (no CORS) and gets
+            # its own credentials with accounts.
+            exclude=["/api/", "/health"],
+        ),
+        middleware=[language_middleware(settings)],
+        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+        exception_handlers=exception_handlers,
+        after_request=_security_headers,
+        openapi_config=OpenAPIConfig(title="Dialogue", version="1.0.0", path="/schema"),
+        state=State({"settings": settings, "engine": engine}),
+        on_shutdown=[dispose_engine],
+        debug=settings.debug,
+    )

@@ -1,0 +1,1 @@
+"""Bodies (plenary, committees, working groups), their members and quorum rules."""

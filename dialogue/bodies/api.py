@@ -1,0 +1,7 @@
+"""JSON API (/api/v1) of the bodies area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+routes: list[Any] = []

@@ -1,0 +1,57 @@
+"""Bodies and their members."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.choices import Choice, ChoiceType
+from dialogue.db import Base, Versioned
+from dialogue.i18n import N_
+from dialogue.people.models import Person
+
+
+class BodyKind(Choice):
+    PLENARY = "plenary", N_("Plenary")
+    COMMITTEE = "committee", N_("Committee")
+    WORKING_GROUP = "working_group", N_("Working group")
+
+
+class QuorumRule(Choice):
+    EACH_SIDE = "each_side", N_("Each side present")
+    MIN_PER_SIDE = "min_per_side", N_("A minimum number per side")
+
+
+class MembershipKind(Choice):
+    TITULAR = "titular", N_("Titular")
+    ALTERNATE = "alternate", N_("Alternate")
+
+
+class Body(Versioned, Base):
+    """A plenary, committee or working group whose meetings Dialogue records."""
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    short_name: Mapped[str] = mapped_column(String(60), default="")
+    kind: Mapped[BodyKind] = mapped_column(ChoiceType(BodyKind, 20), default=BodyKind.COMMITTEE)
+    description: Mapped[str] = mapped_column(Text, default="")
+    quorum_rule: Mapped[QuorumRule] = mapped_column(ChoiceType(QuorumRule, 20), default=QuorumRule.EACH_SIDE)
+    quorum_min_per_side: Mapped[int] = mapped_column(Integer, default=1)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="body", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Base):
+    __table_args__ = (UniqueConstraint("body_id", "person_id"),)
+
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    kind: Mapped[MembershipKind] = mapped_column(ChoiceType(MembershipKind, 20), default=MembershipKind.TITULAR)
+
+    body: Mapped[Body] = relationship(back_populates="memberships", lazy="raise")
+    person: Mapped[Person] = relationship(lazy="raise")

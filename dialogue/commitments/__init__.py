@@ -1,0 +1,1 @@
+"""Commitments: what a side promised, by when, and its follow-up."""

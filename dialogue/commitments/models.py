@@ -1,0 +1,79 @@
+"""Commitments and their progress updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.agenda.models import AgendaItem
+from dialogue.choices import Choice, ChoiceType
+from dialogue.db import Base, Versioned
+from dialogue.i18n import N_
+from dialogue.meetings.models import Meeting
+from dialogue.people.models import Organisation, Person, Side
+
+
+class CommitmentStatus(Choice):
+    OPEN = "open", N_("Open")
+    IN_PROGRESS = "in_progress", N_("In progress")
+    DONE = "done", N_("Done")
+    DROPPED = "dropped", N_("Dropped")
+
+    @classmethod
+    def active(cls) -> tuple[CommitmentStatus, CommitmentStatus]:
+        """Statuses of a commitment still to be kept: these can be overdue."""
+        return (cls.OPEN, cls.IN_PROGRESS)
+
+
+class Commitment(Versioned, Base):
+    __table_args__ = (Index("ix_commitment_status_due", "status", "due_on"),)
+
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    # True when the commitment is part of the item's outcome (an agreement), not only the item.
+    from_outcome: Mapped[bool] = mapped_column(Boolean, default=False)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    responsible_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    due_on: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
+    status: Mapped[CommitmentStatus] = mapped_column(ChoiceType(CommitmentStatus, 20), default=CommitmentStatus.OPEN)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+
+    meeting: Mapped[Meeting | None] = relationship(lazy="raise")
+    agenda_item: Mapped[AgendaItem | None] = relationship(lazy="raise")
+    organisation: Mapped[Organisation | None] = relationship(lazy="raise")
+    responsible: Mapped[Person | None] = relationship(lazy="raise")
+    updates: Mapped[list[CommitmentUpdate]] = relationship(
+        back_populates="commitment",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="(CommitmentUpdate.written_on.desc(), CommitmentUpdate.id.desc())",
+    )
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Overdue is derived, never stored: an active commitment past its due date."""
+        return self.status in CommitmentStatus.active() and self.due_on is not None and self.due_on < today
+
+
+class CommitmentUpdate(Base):
+    """A dated note on a commitment's progress, with optional evidence and a new status."""
+
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    written_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    status: Mapped[CommitmentStatus | None] = mapped_column(ChoiceType(CommitmentStatus, 20), default=None)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="updates", lazy="raise")

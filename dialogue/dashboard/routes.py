@@ -1,0 +1,7 @@
+"""Pages of the dashboard area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+routes: list[Any] = []

@@ -1,0 +1,100 @@
+"""Database: the declarative base, the engine (with SQLite pragmas) and migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from advanced_alchemy.base import IdentityAuditBase
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Integer, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from dialogue.settings import ROOT, Settings
+
+MIGRATIONS = ROOT / "migrations"
+
+
+class Base(IdentityAuditBase):
+    """Every table: an identity `id`, `created_at` and `updated_at` (UTC, timezone-aware)."""
+
+    __abstract__ = True
+
+
+class Versioned:
+    """Optimistic locking: every UPDATE checks and bumps `version`.
+
+    Forms and API bodies carry the version they were read at; `check_version` refuses a stale
+    one before any change, and SQLAlchemy refuses a concurrent write that slips between.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Foreign keys are off by default in SQLite; WAL and a busy timeout let the web process
+    # and a CLI command write at the same time.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, echo=settings.echo_sql)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, echo=settings.echo_sql, pool_pre_ping=True)
+
+
+def sqlalchemy_plugin(engine: AsyncEngine) -> SQLAlchemyPlugin:
+    # Handlers commit explicitly: the plugin's autocommit hides a failed commit (PITFALLS.md).
+    config = SQLAlchemyAsyncConfig(
+        engine_instance=engine,
+        session_dependency_key="db",
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        create_all=False,
+    )
+    return SQLAlchemyPlugin(config=config)
+
+
+def alembic_config(connection: Any = None) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    config.attributes["connection"] = connection
+    return config
+
+
+async def run_alembic(engine: AsyncEngine, action: str, *args: Any, **kwargs: Any) -> None:
+    """Run an Alembic command (`upgrade`, `downgrade`, `revision`, `current`...) on `engine`."""
+    import dialogue.models  # noqa: F401  (every table on the metadata, for autogenerate)
+
+    def run(sync_connection: Any) -> None:
+        getattr(command, action)(alembic_config(sync_connection), *args, **kwargs)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)

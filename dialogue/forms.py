@@ -1,0 +1,169 @@
+"""Reading HTML forms: each field parsed once, errors kept per field in the user's language.
+
+    form = Form(await request.form())
+    title = form.text("title", required=True, max_length=300)
+    starts = form.local_datetime("starts_at", required=True)
+    form.check()  # raises Invalid(errors, values) when any field is wrong
+
+The handler catches `Invalid` and renders the same form again with `errors` and `values`,
+so the user keeps what they typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from dialogue.i18n import _, current_timezone
+
+E = TypeVar("E", bound=Enum)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Invalid(Exception):
+    """Bad input: `errors` maps a field name (or "" for the whole form) to a message."""
+
+    def __init__(self, errors: dict[str, str], values: Mapping[str, Any] | None = None) -> None:
+        super().__init__("; ".join(f"{k}: {v}" if k else v for k, v in errors.items()))
+        self.errors = errors
+        self.values = dict(values or {})
+
+
+class Form:
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """What the user typed, to put back in the form."""
+        getlist = getattr(self.data, "getall", None) or getattr(self.data, "getlist", None)
+        values: dict[str, Any] = {}
+        for key in self.data:
+            items = getlist(key) if getlist else [self.data[key]]
+            values[key] = items if len(items) > 1 else items[0]
+        return values
+
+    def raw(self, name: str) -> str:
+        value = self.data.get(name)
+        if value is None:
+            return ""
+        return value.strip() if isinstance(value, str) else str(value).strip()
+
+    def all(self, name: str) -> list[str]:
+        getlist = getattr(self.data, "getall", None) or getattr(self.data, "getlist", None)
+        if getlist is None:
+            value = self.data.get(name)
+            items = value if isinstance(value, list) else ([] if value is None else [value])
+        else:
+            items = getlist(name) if name in self.data else []
+        return [str(item).strip() for item in items if str(item).strip()]
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def check(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors, self.values)
+
+    def _missing(self, name: str, required: bool) -> None:
+        if required:
+            self.error(name, _("This field is required."))
+
+    def text(self, name: str, *, required: bool = False, max_length: int = 200) -> str:
+        value = self.raw(name)
+        if not value:
+            self._missing(name, required)
+        elif len(value) > max_length:
+            self.error(name, _("At most {n} characters.").format(n=max_length))
+        elif "\x00" in value:
+            self.error(name, _("This text contains a character that is not allowed."))
+        return value
+
+    def email(self, name: str, *, required: bool = False) -> str | None:
+        value = self.text(name, required=required, max_length=254).lower()
+        if value and not EMAIL.match(value):
+            self.error(name, _("Enter a valid email address."))
+        return value or None
+
+    def url(self, name: str, *, required: bool = False) -> str | None:
+        value = self.text(name, required=required, max_length=500)
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme not in {"http", "https"} or not parts.netloc:
+                self.error(name, _("Enter a full web address starting with https://."))
+        return value or None
+
+    def integer(
+        self, name: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        value = self.raw(name)
+        if not value:
+            self._missing(name, required)
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.error(name, _("Enter a whole number."))
+            return None
+        if minimum is not None and number < minimum:
+            self.error(name, _("Enter a number of at least {n}.").format(n=minimum))
+        elif maximum is not None and number > maximum:
+            self.error(name, _("Enter a number of at most {n}.").format(n=maximum))
+        return number
+
+    def choice(self, name: str, choices: type[E], *, required: bool = True, default: E | None = None) -> E | None:
+        value = self.raw(name)
+        if not value:
+            if default is not None:
+                return default
+            self._missing(name, required)
+            return None
+        try:
+            return choices(value)
+        except ValueError:
+            self.error(name, _("Choose one of the options."))
+            return None
+
+    def boolean(self, name: str) -> bool:
+        return self.raw(name).lower() in {"1", "on", "true", "yes"}
+
+    def date(self, name: str, *, required: bool = False) -> dt.date | None:
+        value = self.raw(name)
+        if not value:
+            self._missing(name, required)
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(name, _("Enter a date as YYYY-MM-DD."))
+            return None
+
+    def local_datetime(self, name: str, *, required: bool = False) -> dt.datetime | None:
+        """A date and time typed in the configured zone (Africa/Tunis), returned aware."""
+        value = self.raw(name)
+        if not value:
+            self._missing(name, required)
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.error(name, _("Enter a date and time as YYYY-MM-DD HH:MM."))
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=current_timezone())
+        if not dt.datetime(1900, 1, 1, tzinfo=dt.UTC) <= parsed <= dt.datetime(2999, 1, 1, tzinfo=dt.UTC):
+            self.error(name, _("Enter a date between 1900 and 2999."))
+            return None
+        return parsed
+
+
+def datetime_input_value(value: dt.datetime | None) -> str:
+    """The value of an <input type="datetime-local"> for an aware datetime."""
+    if value is None:
+        return ""
+    return value.astimezone(current_timezone()).strftime("%Y-%m-%dT%H:%M")

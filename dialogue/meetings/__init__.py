@@ -1,0 +1,1 @@
+"""Meetings, invitations, attendance and the quorum and parity panel."""

@@ -1,0 +1,86 @@
+"""Meetings and invitations (with attendance)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.bodies.models import Body
+from dialogue.choices import Choice, ChoiceType
+from dialogue.db import Base, Versioned
+from dialogue.i18n import N_
+from dialogue.people.models import Person
+
+
+class MeetingKind(Choice):
+    PLENARY = "plenary", N_("Plenary")
+    COMMITTEE = "committee", N_("Committee")
+    WORKING_GROUP = "working_group", N_("Working group")
+    BILATERAL = "bilateral", N_("Bilateral")
+
+
+class MeetingStatus(Choice):
+    DRAFT = "draft", N_("Draft")
+    SCHEDULED = "scheduled", N_("Scheduled")
+    HELD = "held", N_("Held")
+    POSTPONED = "postponed", N_("Postponed")
+    CANCELLED = "cancelled", N_("Cancelled")
+
+
+class InvitationRole(Choice):
+    CHAIR = "chair", N_("Chair")
+    TITULAR = "titular", N_("Titular")
+    ALTERNATE = "alternate", N_("Alternate")
+    ADVISER = "adviser", N_("Adviser")
+    OBSERVER = "observer", N_("Observer")
+    SECRETARIAT = "secretariat", N_("Secretariat")
+
+
+class Attendance(Choice):
+    UNRECORDED = "unrecorded", N_("Not recorded")
+    PRESENT = "present", N_("Present")
+    EXCUSED = "excused", N_("Excused")
+    ABSENT = "absent", N_("Absent")
+
+
+class Meeting(Versioned, Base):
+    __table_args__ = (Index("ix_meeting_body_starts", "body_id", "starts_at"),)
+
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="RESTRICT"))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[MeetingKind] = mapped_column(ChoiceType(MeetingKind, 20), default=MeetingKind.PLENARY)
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    status: Mapped[MeetingStatus] = mapped_column(ChoiceType(MeetingStatus, 20), default=MeetingStatus.DRAFT, index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    body: Mapped[Body] = relationship(lazy="raise")
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="meeting", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class Invitation(Versioned, Base):
+    """A person invited to a meeting, in a role, and whether they attended."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[InvitationRole] = mapped_column(ChoiceType(InvitationRole, 20), default=InvitationRole.TITULAR)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    attendance: Mapped[Attendance] = mapped_column(ChoiceType(Attendance, 20), default=Attendance.UNRECORDED)
+    arrived_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Position in the list as the secretariat ordered it; keeps exports stable.
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="invitations", lazy="raise")
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="raise")
+    on_behalf_of: Mapped[Person | None] = relationship(foreign_keys=[on_behalf_of_id], lazy="raise")

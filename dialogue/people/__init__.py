@@ -1,0 +1,1 @@
+"""The table: sides, organisations on each side, and people."""

@@ -1,0 +1,62 @@
+"""Sides, organisations and people."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dialogue.choices import Choice, ChoiceType
+from dialogue.db import Base, Versioned
+from dialogue.i18n import N_
+
+
+class Side(Choice):
+    """The three sides at the table, and observers who attend but never count."""
+
+    GOVERNMENT = "government", N_("Government")
+    WORKERS = "workers", N_("Workers")
+    EMPLOYERS = "employers", N_("Employers")
+    OBSERVERS = "observers", N_("Observers")
+
+    @classmethod
+    def parties(cls) -> tuple[Side, Side, Side]:
+        """The sides that hold positions, count for quorum and approve minutes."""
+        return (cls.GOVERNMENT, cls.WORKERS, cls.EMPLOYERS)
+
+
+class Language(Choice):
+    FR = "fr", N_("French")
+    AR = "ar", N_("Arabic")
+    EN = "en", N_("English")
+
+
+class Organisation(Versioned, Base):
+    """A ministry, agency, confederation or international organisation, on one side."""
+
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    acronym: Mapped[str] = mapped_column(String(30), default="")
+    side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    people: Mapped[list[Person]] = relationship(back_populates="organisation", lazy="raise")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.acronym} – {self.name}" if self.acronym else self.name
+
+
+class Person(Versioned, Base):
+    full_name: Mapped[str] = mapped_column(String(200), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(254), unique=True, default=None)
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    language: Mapped[Language] = mapped_column(ChoiceType(Language, 2), default=Language.FR)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="people", lazy="raise")

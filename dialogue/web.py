@@ -1,0 +1,226 @@
+"""What every page shares: page-or-fragment rendering, redirects, pagination, errors."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from advanced_alchemy.exceptions import NotFoundError, RepositoryError
+from litestar import Request, Response
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from dialogue.forms import Invalid
+from dialogue.i18n import _
+
+from dialogue.settings import Settings
+
+log = logging.getLogger("dialogue")
+
+# Handler parameters injected by name: `db: DB` is the request's database session
+# (handlers commit explicitly), `settings: Config` the app's settings.
+DB = NamedDependency[AsyncSession]
+Config = NamedDependency[Settings]
+
+
+class Stale(Exception):
+    """The record changed since the user read it: their edit is refused, nothing is lost."""
+
+    def __init__(self, current: Any = None) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Someone else changed this record while you were editing it. "
+            "Your changes were not saved: here are the current values."
+        )
+
+
+class Refused(Exception):
+    """An action the record does not allow (e.g. deleting a person who attended meetings)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(NotFoundException):
+    pass
+
+
+def check_version(record: Any, submitted: int | None) -> None:
+    """Refuse an edit made from a stale copy of `record`."""
+    if submitted is None or submitted != record.version:
+        raise Stale(record)
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def wants_fragment(request: Request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    """The full page, or only `fragment` when HTMX asks for a part of the page."""
+    name = fragment if fragment and wants_fragment(request) else template
+    return Template(template_name=name, context=context or {}, status_code=status_code)
+
+
+def render_invalid(
+    request: Request, template: str, context: dict[str, Any], error: Invalid, *, fragment: str | None = None
+) -> Template:
+    """The same form again with the messages and what the user typed (422)."""
+    context = {**context, "errors": error.errors, "values": error.values}
+    return render(request, template, context, fragment=fragment, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+
+
+def see_other(request: Request, url: str) -> Response[Any]:
+    """After a successful form: go to `url` (HTMX follows with HX-Location)."""
+    if wants_fragment(request):
+        return Response(content=b"", status_code=204, headers={"HX-Location": url})
+    return Redirect(path=url, status_code=HTTP_303_SEE_OTHER)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: `limit` rows from `offset`, with links to the neighbours."""
+
+    total: int
+    limit: int
+    offset: int
+    query: dict[str, Any]
+
+    @property
+    def number(self) -> int:
+        return self.offset // self.limit + 1
+
+    @property
+    def count(self) -> int:
+        return max(1, math.ceil(self.total / self.limit))
+
+    @property
+    def first_row(self) -> int:
+        return min(self.total, self.offset + 1)
+
+    @property
+    def last_row(self) -> int:
+        return min(self.total, self.offset + self.limit)
+
+    def url(self, offset: int) -> str:
+        query = {k: v for k, v in self.query.items() if v not in (None, "", False) and k != "offset"}
+        if offset:
+            query["offset"] = offset
+        return "?" + urlencode(query, doseq=True)
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.url(max(0, self.offset - self.limit)) if self.offset > 0 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.url(self.offset + self.limit) if self.offset + self.limit < self.total else None
+
+
+def page_window(limit: int | None, offset: int | None, default: int, maximum: int = 200) -> tuple[int, int]:
+    """Clamp user-supplied `limit`/`offset` to sane values."""
+    limit = default if limit is None or limit < 1 else min(limit, maximum)
+    offset = 0 if offset is None or offset < 0 else offset
+    return limit, offset
+
+
+# Errors --------------------------------------------------------------------------------
+
+
+def _error(request: Request, status_code: int, message: str, extra: dict[str, Any] | None = None) -> Response[Any]:
+    if is_api(request):
+        return Response(content={"message": message, **(extra or {})}, status_code=status_code)
+    return Template(
+        template_name="errors/page.html",
+        context={"status_code": status_code, "message": message},
+        status_code=status_code,
+    )
+
+
+def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
+    if isinstance(exc, ValidationException):
+        if is_api(request):
+            return Response(
+                content={"message": _("The request is not valid."), "errors": exc.extra or []},
+                status_code=exc.status_code,
+            )
+        return _error(request, exc.status_code, _("The request is not valid."))
+    if exc.status_code == HTTP_404_NOT_FOUND:
+        return _error(request, exc.status_code, _("This page does not exist, or no longer exists."))
+    if exc.status_code >= 500:
+        log.exception("HTTP %s on %s", exc.status_code, request.url.path)
+        return _error(request, exc.status_code, _("Something went wrong on our side."))
+    return _error(request, exc.status_code, exc.detail if exc.detail else _("The request was refused."))
+
+
+def _not_found(request: Request, _exc: Exception) -> Response[Any]:
+    return _error(request, HTTP_404_NOT_FOUND, _("This page does not exist, or no longer exists."))
+
+
+def _invalid(request: Request, exc: Invalid) -> Response[Any]:
+    return _error(
+        request, HTTP_422_UNPROCESSABLE_ENTITY, _("Some values are not valid."), {"errors": exc.errors}
+    )
+
+
+def _stale(request: Request, exc: Stale) -> Response[Any]:
+    return _error(request, HTTP_409_CONFLICT, exc.message)
+
+
+def _refused(request: Request, exc: Refused) -> Response[Any]:
+    return _error(request, HTTP_409_CONFLICT, exc.message)
+
+
+def _conflict(request: Request, exc: Exception) -> Response[Any]:
+    log.warning("conflict on %s: %s", request.url.path, exc)
+    if isinstance(exc, StaleDataError):
+        return _error(request, HTTP_409_CONFLICT, Stale().message)
+    return _error(request, HTTP_409_CONFLICT, _("This change conflicts with the current record."))
+
+
+def _internal(request: Request, exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong on our side."))
+
+
+exception_handlers: dict[Any, Any] = {
+    HTTPException: _http_error,
+    NotFoundError: _not_found,
+    Invalid: _invalid,
+    Stale: _stale,
+    Refused: _refused,
+    StaleDataError: _conflict,
+    IntegrityError: _conflict,
+    RepositoryError: _conflict,
+    Exception: _internal,
+}
