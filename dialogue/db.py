@@ -81,6 +81,15 @@ def sqlalchemy_plugin(engine: AsyncEngine) -> SQLAlchemyPlugin:
     return SQLAlchemyPlugin(config=config)
 
 
+def render_item(kind: str, obj: Any, _autogen_context: Any) -> str | bool:
+    """Autogenerate: Choice columns are plain strings in the schema."""
+    from dialogue.choices import ChoiceType
+
+    if kind == "type" and isinstance(obj, ChoiceType):
+        return f"sa.String(length={obj.impl.length})"
+    return False
+
+
 def alembic_config(connection: Any = None) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))

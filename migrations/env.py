@@ -3,16 +3,7 @@
 from alembic import context
 
 import dialogue.models  # noqa: F401
-from dialogue.choices import ChoiceType
-from dialogue.db import Base
-
-
-def render_item(kind, obj, autogen_context):  # noqa: ANN001, ANN201
-    """Choice columns are plain strings in the schema."""
-    if kind == "type" and isinstance(obj, ChoiceType):
-        return f"sa.String(length={obj.impl.length})"
-    return False
-
+from dialogue.db import Base, render_item
 
 connection = context.config.attributes.get("connection")
 if connection is None:

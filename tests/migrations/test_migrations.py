@@ -1,0 +1,73 @@
+"""The schema comes only from Alembic revisions: an empty database upgraded to head must
+match the models exactly, on SQLite and on PostgreSQL, and downgrade back to nothing."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+import dialogue.models  # noqa: F401
+from dialogue.db import Base, create_engine, render_item, run_alembic
+from dialogue.settings import Settings
+
+PG_URL = os.environ.get("DIALOGUE_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def empty_engine(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIterator[AsyncEngine]:
+    if request.param == "sqlite":
+        engine = create_engine(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/migrated.db"))
+        yield engine
+        await engine.dispose()
+        return
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured: set DIALOGUE_TEST_DATABASE_URL to run this test on it")
+    name = f"dialogue_migrations_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_engine(Settings(database_url=make_url(PG_URL).set(database=name).render_as_string(False)))
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await admin.dispose()
+
+
+def _drift(sync_connection: Any) -> list[Any]:
+    context = MigrationContext.configure(
+        sync_connection, opts={"compare_type": True, "render_item": render_item}
+    )
+    return compare_metadata(context, Base.metadata)
+
+
+def _tables(sync_connection: Any) -> set[str]:
+    return set(inspect(sync_connection).get_table_names())
+
+
+async def test_empty_database_upgrades_to_head_without_drift(empty_engine: AsyncEngine) -> None:
+    await run_alembic(empty_engine, "upgrade", "head")
+    async with empty_engine.connect() as connection:
+        drift = await connection.run_sync(_drift)
+        tables = await connection.run_sync(_tables)
+    assert drift == [], f"models and migrations differ: {drift}"
+    assert {table.name for table in Base.metadata.sorted_tables} <= tables
+
+
+async def test_downgrade_to_base_removes_every_table(empty_engine: AsyncEngine) -> None:
+    await run_alembic(empty_engine, "upgrade", "head")
+    await run_alembic(empty_engine, "downgrade", "base")
+    async with empty_engine.connect() as connection:
+        tables = await connection.run_sync(_tables)
+    assert tables <= {"alembic_version"}
