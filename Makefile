@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve migrate demo test bench clean
+.PHONY: install run serve migrate demo test bench i18n clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,19 @@ test: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# Extract every marked string and merge it into the catalogs (then translate the .po files).
+POT := dialogue/locale/messages.pot
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -k pgettext:1c,2 \
+		--add-location=file --sort-output --no-wrap --project=Dialogue -o $(POT) .
+	for lang in fr ar en; do \
+		if [ -f dialogue/locale/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update --no-wrap --ignore-obsolete -i $(POT) -d dialogue/locale -l $$lang; \
+		else \
+			$(BIN)/pybabel init --no-wrap -i $(POT) -d dialogue/locale -l $$lang; \
+		fi; \
+	done
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

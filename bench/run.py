@@ -1,0 +1,86 @@
+"""`make bench`: how fast the main pages answer, and how much memory the process takes,
+on the demo data (SQLite by default; DIALOGUE_BENCH_DATABASE_URL for another database).
+
+Prints one line per page: median and 95th percentile over the requests, and the
+statements each page sends. Numbers are for comparing commits on one machine, not a test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from dialogue.app import create_app  # noqa: E402
+from dialogue.db import create_engine, run_alembic  # noqa: E402
+from dialogue.demo import load_demo  # noqa: E402
+from dialogue.meetings.models import Meeting  # noqa: E402
+from dialogue.settings import Settings  # noqa: E402
+
+REQUESTS = int(os.environ.get("DIALOGUE_BENCH_REQUESTS", "30"))
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = os.environ.get("DIALOGUE_BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{folder}/bench.db"
+        settings = Settings(database_url=url, secret_key="bench" * 10)
+        engine = create_engine(settings)
+        await run_alembic(engine, "upgrade", "head")
+        started = time.perf_counter()
+        await load_demo(settings, force=True)
+        print(f"demo data loaded in {time.perf_counter() - started:.2f} s")
+        async with engine.connect() as connection:
+            meeting_id = (await connection.execute(select(Meeting.id).order_by(Meeting.id.desc()))).scalar()
+        await engine.dispose()
+
+        app = create_app(settings)
+        pages = [
+            "/",
+            "/meetings",
+            f"/meetings/{meeting_id}",
+            "/commitments",
+            "/commitments?overdue=true",
+            "/people",
+            "/organisations",
+            "/bodies",
+            "/api/v1/meetings",
+            "/api/v1/commitments",
+        ]
+        statements = 0
+
+        def count(*_args: object) -> None:
+            nonlocal statements
+            statements += 1
+
+        event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
+        print(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+        async with AsyncTestClient(app=app) as client:
+            for page in pages:
+                timings = []
+                for _ in range(REQUESTS):
+                    statements = 0
+                    started = time.perf_counter()
+                    response = await client.get(page)
+                    timings.append((time.perf_counter() - started) * 1000)
+                    if response.status_code != 200:
+                        print(f"{page}: HTTP {response.status_code}")
+                        break
+                timings.sort()
+                p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+                print(f"{page:40} {statistics.median(timings):10.1f} {p95:8.1f} {statements:8d}")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak resident memory: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
