@@ -1,7 +1,116 @@
-"""JSON API (/api/v1) of the bodies area."""
+"""JSON API (/api/v1) of the bodies area: bodies and their members (read only)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-routes: list[Any] = []
+import msgspec
+from litestar import Controller, get
+from litestar.params import FromPath, FromQuery
+from litestar.router import Router
+
+from dialogue.bodies import service
+from dialogue.bodies.models import (
+    Body,
+    BodyKind,
+    Membership,
+    MembershipKind,
+    QuorumRule,
+)
+from dialogue.people.api import OrganisationRef, organisation_ref
+from dialogue.web import DB, page_window
+
+DEFAULT_LIMIT = 50
+
+
+class BodyOut(msgspec.Struct):
+    id: int
+    name: str
+    short_name: str
+    kind: BodyKind
+    description: str
+    quorum_rule: QuorumRule
+    quorum_min_per_side: int
+    archived_at: dt.datetime | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class BodyList(msgspec.Struct):
+    items: list[BodyOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class MemberOut(msgspec.Struct):
+    membership_id: int
+    kind: MembershipKind
+    person_id: int
+    full_name: str
+    archived: bool
+    organisation: OrganisationRef
+
+
+class BodyDetail(BodyOut):
+    members: list[MemberOut] = []
+
+
+def _body_fields(body: Body) -> dict[str, Any]:
+    return {
+        "id": body.id,
+        "name": body.name,
+        "short_name": body.short_name,
+        "kind": body.kind,
+        "description": body.description,
+        "quorum_rule": body.quorum_rule,
+        "quorum_min_per_side": body.quorum_min_per_side,
+        "archived_at": body.archived_at,
+        "version": body.version,
+        "created_at": body.created_at,
+        "updated_at": body.updated_at,
+    }
+
+
+def member_out(membership: Membership) -> MemberOut:
+    person = membership.person
+    return MemberOut(
+        membership_id=membership.id,
+        kind=membership.kind,
+        person_id=person.id,
+        full_name=person.full_name,
+        archived=person.archived_at is not None,
+        organisation=organisation_ref(person.organisation),
+    )
+
+
+class BodyController(Controller):
+    path = "/bodies"
+    tags = ["bodies"]
+
+    @get("/")
+    async def list_bodies(
+        self,
+        db: DB,
+        q: FromQuery[str | None] = None,
+        archived: FromQuery[bool] = False,
+        limit: FromQuery[int | None] = None,
+        offset: FromQuery[int | None] = None,
+    ) -> BodyList:
+        """Bodies by name; `archived=true` includes archived ones."""
+        limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
+        rows, total = await service.list_bodies(db, q=(q or "").strip(), archived=archived, limit=limit, offset=offset)
+        items = [BodyOut(**_body_fields(row.body)) for row in rows]
+        return BodyList(items=items, total=total, limit=limit, offset=offset)
+
+    @get("/{body_id:int}")
+    async def get_body(self, db: DB, body_id: FromPath[int]) -> BodyDetail:
+        """A body with its members (titular or alternate, archived people included and marked)."""
+        body = await service.get_body(db, body_id)
+        memberships = await service.body_members(db, body.id, include_archived=True)
+        return BodyDetail(**_body_fields(body), members=[member_out(m) for m in memberships])
+
+
+routes: list[Any] = [Router(path="/api/v1", route_handlers=[BodyController])]

@@ -1,7 +1,232 @@
-"""Pages of the bodies area."""
+"""Pages of the bodies area: bodies, their members (HTMX) and their meetings."""
 
 from __future__ import annotations
 
 from typing import Any
 
-routes: list[Any] = []
+from litestar import Request, Response, Router, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
+
+from dialogue.bodies import service
+from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
+from dialogue.forms import Form, Invalid
+from dialogue.people.models import Side
+from dialogue.web import (
+    DB,
+    Config,
+    Page,
+    Refused,
+    Stale,
+    page_window,
+    render,
+    render_invalid,
+    see_other,
+    wants_fragment,
+)
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "on", "true", "yes"}
+
+
+def _offset(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@get("/bodies")
+async def bodies_page(
+    request: Request,
+    db: DB,
+    settings: Config,
+    q: FromQuery[str | None] = None,
+    archived: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
+) -> Response[Any]:
+    text, include_archived = (q or "").strip()[:200], _flag(archived)
+    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    rows, total = await service.list_bodies(db, q=text, archived=include_archived, limit=limit, offset=start)
+    query = {"q": text, "archived": "1" if include_archived else ""}
+    context = {"rows": rows, "page": Page(total=total, limit=limit, offset=start, query=query), "filters": query}
+    return render(request, "bodies/bodies.html", context, fragment="bodies/_bodies.html")
+
+
+def _body_form(body: Body | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "body": body,
+        "values": values,
+        "errors": {},
+        "kinds": BodyKind.options(),
+        "rules": QuorumRule.options(),
+        **extra,
+    }
+
+
+@get("/bodies/new")
+async def new_body(request: Request) -> Response[Any]:
+    values = {"kind": BodyKind.COMMITTEE.value, "quorum_rule": QuorumRule.EACH_SIDE.value, "quorum_min_per_side": 1}
+    return render(request, "bodies/body_form.html", _body_form(None, values))
+
+
+@post("/bodies")
+async def create_body(request: Request, db: DB) -> Response[Any]:
+    try:
+        body = await service.create_body(db, await request.form())
+    except Invalid as error:
+        return render_invalid(request, "bodies/body_form.html", _body_form(None, {}), error)
+    await db.commit()
+    return see_other(request, f"/bodies/{body.id}")
+
+
+async def _members_context(db: DB, body: Body, **extra: Any) -> dict[str, Any]:
+    memberships = await service.body_members(db, body.id, include_archived=True)
+    return {
+        "body": body,
+        "groups": service.members_by_side(memberships),
+        "member_count": len(memberships),
+        "candidates": await service.member_candidates(db, body.id),
+        "kinds": MembershipKind.options(),
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+
+
+async def _body_page(db: DB, body: Body, **extra: Any) -> dict[str, Any]:
+    upcoming, recent = await service.body_meetings(db, body.id)
+    return {
+        **(await _members_context(db, body)),
+        "quorum": service.quorum_text(body),
+        "upcoming": upcoming,
+        "recent": recent,
+        "sides": list(Side),
+        **extra,
+    }
+
+
+@get("/bodies/{body_id:int}")
+async def body_page(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    return render(request, "bodies/body.html", await _body_page(db, body))
+
+
+@get("/bodies/{body_id:int}/edit")
+async def edit_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    return render(request, "bodies/body_form.html", _body_form(body, service.body_values(body)))
+
+
+@post("/bodies/{body_id:int}/edit")
+async def update_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    form = await request.form()
+    try:
+        await service.update_body(db, body, form, Form(form).integer("version"))
+    except Stale as stale:
+        context = _body_form(body, service.body_values(body), stale=stale.message, submitted=Form(form).values)
+        return render(request, "bodies/body_form.html", context, status_code=HTTP_409_CONFLICT)
+    except Invalid as error:
+        return render_invalid(request, "bodies/body_form.html", _body_form(body, {}), error)
+    await db.commit()
+    return see_other(request, f"/bodies/{body.id}")
+
+
+@post("/bodies/{body_id:int}/archive")
+async def archive_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    await service.set_body_archived(db, body, True)
+    await db.commit()
+    return see_other(request, f"/bodies/{body.id}")
+
+
+@post("/bodies/{body_id:int}/unarchive")
+async def unarchive_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    await service.set_body_archived(db, body, False)
+    await db.commit()
+    return see_other(request, f"/bodies/{body.id}")
+
+
+@post("/bodies/{body_id:int}/delete")
+async def delete_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    try:
+        await service.delete_body(db, body)
+    except Refused as refused:
+        context = await _body_page(db, body, refusal=refused.message)
+        return render(request, "bodies/body.html", context, status_code=HTTP_409_CONFLICT)
+    await db.commit()
+    return see_other(request, "/bodies")
+
+
+# Members: HTMX answers the members section alone; without HTMX, back to the body page.
+
+
+async def _members_answer(request: Request, db: DB, body: Body) -> Response[Any]:
+    if wants_fragment(request):
+        return render(request, "bodies/_members.html", await _members_context(db, body))
+    return see_other(request, f"/bodies/{body.id}#members")
+
+
+@post("/bodies/{body_id:int}/members")
+async def add_member(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    try:
+        await service.add_member(db, body, await request.form())
+    except Invalid as error:
+        extra = {"errors": error.errors, "values": error.values}
+        if wants_fragment(request):
+            context = await _members_context(db, body, **extra)
+            return render(request, "bodies/_members.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        context = await _body_page(db, body, **extra)
+        return render(request, "bodies/body.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    await db.commit()
+    return await _members_answer(request, db, body)
+
+
+@post("/bodies/{body_id:int}/members/{membership_id:int}/kind")
+async def change_member_kind(
+    request: Request, db: DB, body_id: FromPath[int], membership_id: FromPath[int]
+) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    membership = await service.get_membership(db, body.id, membership_id)
+    await service.change_member_kind(db, membership, await request.form())  # Invalid: 422 error page
+    await db.commit()
+    return await _members_answer(request, db, body)
+
+
+@post("/bodies/{body_id:int}/members/{membership_id:int}/remove")
+async def remove_member(
+    request: Request, db: DB, body_id: FromPath[int], membership_id: FromPath[int]
+) -> Response[Any]:
+    body = await service.get_body(db, body_id)
+    membership = await service.get_membership(db, body.id, membership_id)
+    await service.remove_member(db, membership)
+    await db.commit()
+    return await _members_answer(request, db, body)
+
+
+# HTML pages stay out of the OpenAPI document (the JSON API is under /api/v1).
+routes: list[Any] = [
+    Router(
+        path="/",
+        include_in_schema=False,
+        route_handlers=[
+            bodies_page,
+            new_body,
+            create_body,
+            body_page,
+            edit_body,
+            update_body,
+            archive_body,
+            unarchive_body,
+            delete_body,
+            add_member,
+            change_member_kind,
+            remove_member,
+        ],
+    )
+]

@@ -1,7 +1,269 @@
-"""JSON API (/api/v1) of the people area."""
+"""JSON API (/api/v1) of the people area: organisations and people.
+
+Lists take `limit`/`offset` and the page's filters (`side`, `organisation`, `q`,
+`archived=true` to include archived records). Records carry `version`: a PATCH must send
+the version it read, and a stale one gets 409 with the current record. Field errors are
+422 `{"message", "errors": {field: message}}`; a body that is not JSON (or of the wrong
+shape) is 400.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-routes: list[Any] = []
+import msgspec
+from litestar import Controller, Response, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.router import Router
+from litestar.status_codes import HTTP_409_CONFLICT
+from msgspec import UNSET, UnsetType
+
+from dialogue.people import service
+from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.web import DB, Stale, page_window
+
+DEFAULT_LIMIT = 50
+
+# Checked by the service (422 with a field error), documented here.
+SideValue = Annotated[str, msgspec.Meta(description="government, workers, employers or observers")]
+LanguageValue = Annotated[str, msgspec.Meta(description="Preferred language: fr, ar or en")]
+
+
+class OrganisationOut(msgspec.Struct):
+    id: int
+    slug: str
+    name: str
+    acronym: str
+    side: Side
+    description: str
+    archived_at: dt.datetime | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class OrganisationList(msgspec.Struct):
+    items: list[OrganisationOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class OrganisationCreate(msgspec.Struct):
+    slug: str
+    name: str
+    side: SideValue
+    acronym: str = ""
+    description: str = ""
+
+
+class OrganisationPatch(msgspec.Struct):
+    version: int
+    slug: str | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    side: SideValue | UnsetType = UNSET
+    acronym: str | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+
+
+class OrganisationRef(msgspec.Struct):
+    id: int
+    slug: str
+    acronym: str
+    name: str
+    side: Side
+
+
+class PersonOut(msgspec.Struct):
+    id: int
+    full_name: str
+    organisation_id: int
+    organisation: OrganisationRef
+    side: Side
+    title: str
+    email: str | None
+    phone: str
+    language: Language
+    archived_at: dt.datetime | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class PersonList(msgspec.Struct):
+    items: list[PersonOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class PersonCreate(msgspec.Struct):
+    full_name: str
+    organisation_id: int
+    title: str = ""
+    email: str | None = None
+    phone: str = ""
+    language: LanguageValue = "fr"
+
+
+class PersonPatch(msgspec.Struct):
+    version: int
+    full_name: str | UnsetType = UNSET
+    organisation_id: int | UnsetType = UNSET
+    title: str | UnsetType = UNSET
+    email: str | None | UnsetType = UNSET
+    phone: str | UnsetType = UNSET
+    language: LanguageValue | UnsetType = UNSET
+
+
+def organisation_out(org: Organisation) -> OrganisationOut:
+    return OrganisationOut(
+        id=org.id,
+        slug=org.slug,
+        name=org.name,
+        acronym=org.acronym,
+        side=org.side,
+        description=org.description,
+        archived_at=org.archived_at,
+        version=org.version,
+        created_at=org.created_at,
+        updated_at=org.updated_at,
+    )
+
+
+def organisation_ref(org: Organisation) -> OrganisationRef:
+    return OrganisationRef(id=org.id, slug=org.slug, acronym=org.acronym, name=org.name, side=org.side)
+
+
+def person_out(person: Person) -> PersonOut:
+    """`person` with its organisation loaded."""
+    return PersonOut(
+        id=person.id,
+        full_name=person.full_name,
+        organisation_id=person.organisation_id,
+        organisation=organisation_ref(person.organisation),
+        side=person.organisation.side,
+        title=person.title,
+        email=person.email,
+        phone=person.phone,
+        language=person.language,
+        archived_at=person.archived_at,
+        version=person.version,
+        created_at=person.created_at,
+        updated_at=person.updated_at,
+    )
+
+
+def _changes(data: msgspec.Struct) -> dict[str, Any]:
+    return {
+        name: value
+        for name, value in msgspec.structs.asdict(data).items()
+        if value is not UNSET and name != "version"
+    }
+
+
+def _stale(stale: Stale, current: msgspec.Struct) -> Response[Any]:
+    return Response(content={"message": stale.message, "current": current}, status_code=HTTP_409_CONFLICT)
+
+
+class OrganisationController(Controller):
+    path = "/organisations"
+    tags = ["organisations"]
+
+    @get("/")
+    async def list_organisations(
+        self,
+        db: DB,
+        side: FromQuery[Side | None] = None,
+        q: FromQuery[str | None] = None,
+        archived: FromQuery[bool] = False,
+        limit: FromQuery[int | None] = None,
+        offset: FromQuery[int | None] = None,
+    ) -> OrganisationList:
+        """Organisations by name; `archived=true` includes archived ones."""
+        limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
+        rows, total = await service.list_organisations(
+            db, side=side, q=(q or "").strip(), archived=archived, limit=limit, offset=offset
+        )
+        return OrganisationList(
+            items=[organisation_out(org) for org, _count in rows], total=total, limit=limit, offset=offset
+        )
+
+    @post("/")
+    async def create_organisation(self, db: DB, data: JSONBody[OrganisationCreate]) -> OrganisationOut:
+        org = await service.create_organisation(db, msgspec.structs.asdict(data))
+        await db.commit()
+        return organisation_out(org)
+
+    @get("/{organisation_id:int}")
+    async def get_organisation(self, db: DB, organisation_id: FromPath[int]) -> OrganisationOut:
+        return organisation_out(await service.get_organisation(db, organisation_id))
+
+    @patch("/{organisation_id:int}")
+    async def update_organisation(
+        self, db: DB, organisation_id: FromPath[int], data: JSONBody[OrganisationPatch]
+    ) -> Response[OrganisationOut]:
+        """Change some fields; `version` is the one read (stale: 409 with the current record)."""
+        org = await service.get_organisation(db, organisation_id)
+        values = {**service.organisation_values(org), **_changes(data)}
+        try:
+            await service.update_organisation(db, org, values, data.version)
+        except Stale as stale:
+            return _stale(stale, organisation_out(org))
+        await db.commit()
+        return Response(organisation_out(org))
+
+
+class PersonController(Controller):
+    path = "/people"
+    tags = ["people"]
+
+    @get("/")
+    async def list_people(
+        self,
+        db: DB,
+        side: FromQuery[Side | None] = None,
+        organisation: FromQuery[int | None] = None,
+        q: FromQuery[str | None] = None,
+        archived: FromQuery[bool] = False,
+        limit: FromQuery[int | None] = None,
+        offset: FromQuery[int | None] = None,
+    ) -> PersonList:
+        """People by name, with their organisation; `q` searches name, email and title."""
+        limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
+        people, total = await service.list_people(
+            db,
+            side=side,
+            organisation_id=organisation,
+            q=(q or "").strip(),
+            archived=archived,
+            limit=limit,
+            offset=offset,
+        )
+        return PersonList(items=[person_out(p) for p in people], total=total, limit=limit, offset=offset)
+
+    @post("/")
+    async def create_person(self, db: DB, data: JSONBody[PersonCreate]) -> PersonOut:
+        person = await service.create_person(db, msgspec.structs.asdict(data))
+        await db.commit()
+        return person_out(person)
+
+    @get("/{person_id:int}")
+    async def get_person(self, db: DB, person_id: FromPath[int]) -> PersonOut:
+        return person_out(await service.get_person(db, person_id))
+
+    @patch("/{person_id:int}")
+    async def update_person(self, db: DB, person_id: FromPath[int], data: JSONBody[PersonPatch]) -> Response[PersonOut]:
+        """Change some fields; `version` is the one read (stale: 409 with the current record)."""
+        person = await service.get_person(db, person_id)
+        values = {**service.person_values(person), **_changes(data)}
+        try:
+            person = await service.update_person(db, person, values, data.version)
+        except Stale as stale:
+            return _stale(stale, person_out(person))
+        await db.commit()
+        return Response(person_out(person))
+
+
+routes: list[Any] = [Router(path="/api/v1", route_handlers=[OrganisationController, PersonController])]

@@ -1,7 +1,340 @@
-"""Pages of the people area."""
+"""Pages of the people area: sides, organisations and people."""
 
 from __future__ import annotations
 
 from typing import Any
 
-routes: list[Any] = []
+from litestar import Request, Response, Router, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.status_codes import HTTP_409_CONFLICT
+
+from dialogue.forms import Form, Invalid
+from dialogue.people import service
+from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.web import (
+    DB,
+    Config,
+    Page,
+    Refused,
+    Stale,
+    page_window,
+    render,
+    render_invalid,
+    see_other,
+)
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in {"1", "on", "true", "yes"}
+
+
+def _offset(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()[:200]
+
+
+# Sides ---------------------------------------------------------------------------------
+
+
+@get("/sides", name="sides")
+async def sides_page(request: Request, db: DB) -> Response[Any]:
+    return render(request, "people/sides.html", {"sides": await service.sides_overview(db)})
+
+
+# Organisations -------------------------------------------------------------------------
+
+
+@get("/organisations")
+async def organisations_page(
+    request: Request,
+    db: DB,
+    settings: Config,
+    side: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    archived: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
+) -> Response[Any]:
+    chosen_side = service.parse_side(side)
+    text, include_archived = _text(q), _flag(archived)
+    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    rows, total = await service.list_organisations(
+        db, side=chosen_side, q=text, archived=include_archived, limit=limit, offset=start
+    )
+    query = {"side": chosen_side.value if chosen_side else "", "q": text, "archived": "1" if include_archived else ""}
+    context = {
+        "rows": rows,
+        "page": Page(total=total, limit=limit, offset=start, query=query),
+        "filters": query,
+        "sides": Side.options(),
+    }
+    return render(request, "people/organisations.html", context, fragment="people/_organisations.html")
+
+
+def _organisation_form(org: Organisation | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"org": org, "values": values, "errors": {}, "sides": Side.options(), **extra}
+
+
+@get("/organisations/new")
+async def new_organisation(request: Request, side: FromQuery[str | None] = None) -> Response[Any]:
+    chosen = service.parse_side(side)
+    values = {"side": chosen.value} if chosen else {}
+    return render(request, "people/organisation_form.html", _organisation_form(None, values))
+
+
+@post("/organisations")
+async def create_organisation(request: Request, db: DB) -> Response[Any]:
+    form = await request.form()
+    try:
+        org = await service.create_organisation(db, form)
+    except Invalid as error:
+        return render_invalid(request, "people/organisation_form.html", _organisation_form(None, {}), error)
+    await db.commit()
+    return see_other(request, f"/organisations/{org.id}")
+
+
+async def _organisation_page(db: DB, org: Organisation, **extra: Any) -> dict[str, Any]:
+    people, _total = await service.list_people(db, organisation_id=org.id, archived=True, limit=500)
+    refs = await service.organisation_references(db, org.id)
+    return {
+        "org": org,
+        "people": people,
+        "refs": refs,
+        "counts_for_quorum": service.counts_for_quorum(org.side),
+        **extra,
+    }
+
+
+@get("/organisations/{organisation_id:int}")
+async def organisation_page(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
+    org = await service.get_organisation(db, organisation_id)
+    return render(request, "people/organisation.html", await _organisation_page(db, org))
+
+
+@get("/organisations/{organisation_id:int}/edit")
+async def edit_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
+    org = await service.get_organisation(db, organisation_id)
+    return render(request, "people/organisation_form.html", _organisation_form(org, service.organisation_values(org)))
+
+
+@post("/organisations/{organisation_id:int}/edit")
+async def update_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
+    org = await service.get_organisation(db, organisation_id)
+    form = await request.form()
+    try:
+        await service.update_organisation(db, org, form, Form(form).integer("version"))
+    except Stale as stale:
+        context = _organisation_form(
+            org, service.organisation_values(org), stale=stale.message, submitted=Form(form).values
+        )
+        return render(request, "people/organisation_form.html", context, status_code=HTTP_409_CONFLICT)
+    except Invalid as error:
+        return render_invalid(request, "people/organisation_form.html", _organisation_form(org, {}), error)
+    await db.commit()
+    return see_other(request, f"/organisations/{org.id}")
+
+
+@post("/organisations/{organisation_id:int}/archive")
+async def archive_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
+    org = await service.get_organisation(db, organisation_id)
+    await service.set_organisation_archived(db, org, True)
+    await db.commit()
+    return see_other(request, f"/organisations/{org.id}")
+
+
+@post("/organisations/{organisation_id:int}/unarchive")
+async def unarchive_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
+    org = await service.get_organisation(db, organisation_id)
+    await service.set_organisation_archived(db, org, False)
+    await db.commit()
+    return see_other(request, f"/organisations/{org.id}")
+
+
+@post("/organisations/{organisation_id:int}/delete")
+async def delete_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
+    org = await service.get_organisation(db, organisation_id)
+    try:
+        await service.delete_organisation(db, org)
+    except Refused as refused:
+        context = await _organisation_page(db, org, refusal=refused.message)
+        return render(request, "people/organisation.html", context, status_code=HTTP_409_CONFLICT)
+    await db.commit()
+    return see_other(request, "/organisations")
+
+
+# People --------------------------------------------------------------------------------
+
+
+@get("/people")
+async def people_page(
+    request: Request,
+    db: DB,
+    settings: Config,
+    side: FromQuery[str | None] = None,
+    organisation: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    archived: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
+) -> Response[Any]:
+    chosen_side, organisation_id = service.parse_side(side), service.parse_id(organisation)
+    text, include_archived = _text(q), _flag(archived)
+    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    people, total = await service.list_people(
+        db,
+        side=chosen_side,
+        organisation_id=organisation_id,
+        q=text,
+        archived=include_archived,
+        limit=limit,
+        offset=start,
+    )
+    query = {
+        "side": chosen_side.value if chosen_side else "",
+        "organisation": organisation_id or "",
+        "q": text,
+        "archived": "1" if include_archived else "",
+    }
+    context = {
+        "people": people,
+        "page": Page(total=total, limit=limit, offset=start, query=query),
+        "filters": query,
+        "sides": Side.options(),
+        "organisations": await service.all_organisations(db),
+    }
+    return render(request, "people/people.html", context, fragment="people/_people.html")
+
+
+async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    organisations = await service.active_organisations(db)
+    if person is not None and all(org.id != person.organisation_id for org in organisations):
+        organisations.append(person.organisation)  # an archived organisation stays choosable
+    by_side = [(side, [org for org in organisations if org.side == side]) for side in Side]
+    return {
+        "person": person,
+        "values": values,
+        "errors": {},
+        "organisations_by_side": [(side, orgs) for side, orgs in by_side if orgs],
+        "language_options": Language.options(),
+        **extra,
+    }
+
+
+@get("/people/new")
+async def new_person(request: Request, db: DB, organisation: FromQuery[str | None] = None) -> Response[Any]:
+    organisation_id = service.parse_id(organisation)
+    values = {"organisation_id": organisation_id} if organisation_id else {}
+    return render(request, "people/person_form.html", await _person_form(db, None, values))
+
+
+@post("/people")
+async def create_person(request: Request, db: DB) -> Response[Any]:
+    form = await request.form()
+    try:
+        person = await service.create_person(db, form)
+    except Invalid as error:
+        return render_invalid(request, "people/person_form.html", await _person_form(db, None, {}), error)
+    await db.commit()
+    return see_other(request, f"/people/{person.id}")
+
+
+async def _person_page(db: DB, person: Person, **extra: Any) -> dict[str, Any]:
+    invitations, invitations_total = await service.person_invitations(db, person.id)
+    return {
+        "person": person,
+        "memberships": await service.person_memberships(db, person.id),
+        "invitations": invitations,
+        "invitations_total": invitations_total,
+        **extra,
+    }
+
+
+@get("/people/{person_id:int}")
+async def person_page(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
+    person = await service.get_person(db, person_id)
+    return render(request, "people/person.html", await _person_page(db, person))
+
+
+@get("/people/{person_id:int}/edit")
+async def edit_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
+    person = await service.get_person(db, person_id)
+    return render(request, "people/person_form.html", await _person_form(db, person, service.person_values(person)))
+
+
+@post("/people/{person_id:int}/edit")
+async def update_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
+    person = await service.get_person(db, person_id)
+    form = await request.form()
+    try:
+        person = await service.update_person(db, person, form, Form(form).integer("version"))
+    except Stale as stale:
+        context = await _person_form(
+            db, person, service.person_values(person), stale=stale.message, submitted=Form(form).values
+        )
+        return render(request, "people/person_form.html", context, status_code=HTTP_409_CONFLICT)
+    except Invalid as error:
+        return render_invalid(request, "people/person_form.html", await _person_form(db, person, {}), error)
+    await db.commit()
+    return see_other(request, f"/people/{person.id}")
+
+
+@post("/people/{person_id:int}/archive")
+async def archive_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
+    person = await service.get_person(db, person_id)
+    await service.set_person_archived(db, person, True)
+    await db.commit()
+    return see_other(request, f"/people/{person.id}")
+
+
+@post("/people/{person_id:int}/unarchive")
+async def unarchive_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
+    person = await service.get_person(db, person_id)
+    await service.set_person_archived(db, person, False)
+    await db.commit()
+    return see_other(request, f"/people/{person.id}")
+
+
+@post("/people/{person_id:int}/delete")
+async def delete_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
+    person = await service.get_person(db, person_id)
+    try:
+        await service.delete_person(db, person)
+    except Refused as refused:
+        context = await _person_page(db, person, refusal=refused.message)
+        return render(request, "people/person.html", context, status_code=HTTP_409_CONFLICT)
+    await db.commit()
+    return see_other(request, "/people")
+
+
+# HTML pages stay out of the OpenAPI document (the JSON API is under /api/v1).
+routes: list[Any] = [
+    Router(
+        path="/",
+        include_in_schema=False,
+        route_handlers=[
+            sides_page,
+            organisations_page,
+            new_organisation,
+            create_organisation,
+            organisation_page,
+            edit_organisation,
+            update_organisation,
+            archive_organisation,
+            unarchive_organisation,
+            delete_organisation,
+            people_page,
+            new_person,
+            create_person,
+            person_page,
+            edit_person,
+            update_person,
+            archive_person,
+            unarchive_person,
+            delete_person,
+        ],
+    )
+]

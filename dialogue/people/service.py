@@ -1,0 +1,536 @@
+"""The table: sides, the organisations on each side, and their people.
+
+Create and update functions take the submitted values as a mapping (an HTML form or a
+JSON body), validate them with the same rules and messages, and raise `Invalid` with
+field errors. Nothing here commits: the handler does, after a successful write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.exceptions import NotFoundException
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from dialogue.agenda.models import AgendaItem
+from dialogue.bodies.models import Body, Membership
+from dialogue.commitments.models import Commitment
+from dialogue.db import utcnow
+from dialogue.forms import Form, Invalid
+from dialogue.i18n import _, ngettext
+from dialogue.meetings.models import Invitation, Meeting
+from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.web import Refused, check_version
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,50}$")
+DESCRIPTION_MAX = 5000
+
+
+def counts_for_quorum(side: Side) -> bool:
+    """Observers attend but never count for quorum (nor hold positions, nor approve minutes)."""
+    return side in Side.parties()
+
+
+def parse_side(value: str | None) -> Side | None:
+    """A side from a filter (query string); anything else means "every side"."""
+    try:
+        return Side(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id from a filter (query string); anything else means "no filter"."""
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number < 2**31 else None
+
+
+# Sides ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SideSummary:
+    side: Side
+    organisations: list[tuple[Organisation, int]] = field(default_factory=list)
+
+    @property
+    def counts_for_quorum(self) -> bool:
+        return counts_for_quorum(self.side)
+
+    @property
+    def people_count(self) -> int:
+        return sum(count for _org, count in self.organisations)
+
+
+def _people_count():  # type: ignore[no-untyped-def]
+    """How many active people an organisation has (a correlated subquery: no N+1)."""
+    return (
+        select(func.count(Person.id))
+        .where(Person.organisation_id == Organisation.id, Person.archived_at.is_(None))
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+
+
+async def sides_overview(db: AsyncSession) -> list[SideSummary]:
+    """The four sides, each with its active organisations and their number of active people."""
+    rows = await db.execute(
+        select(Organisation, _people_count().label("people"))
+        .where(Organisation.archived_at.is_(None))
+        .order_by(Organisation.name, Organisation.id)
+    )
+    summaries = {side: SideSummary(side) for side in Side}
+    for org, count in rows.all():
+        summaries[org.side].organisations.append((org, count))
+    return list(summaries.values())
+
+
+# Organisations -------------------------------------------------------------------------
+
+
+async def active_organisations(db: AsyncSession) -> list[Organisation]:
+    """Organisations that pickers may propose (not archived), ordered by name."""
+    result = await db.scalars(
+        select(Organisation).where(Organisation.archived_at.is_(None)).order_by(Organisation.name, Organisation.id)
+    )
+    return list(result)
+
+
+async def all_organisations(db: AsyncSession) -> list[Organisation]:
+    """Every organisation, archived ones included (for filters), ordered by name."""
+    result = await db.scalars(select(Organisation).order_by(Organisation.name, Organisation.id))
+    return list(result)
+
+
+def _organisation_filters(
+    query: Select[Any], side: Side | None, q: str | None, archived: bool
+) -> Select[Any]:
+    if side is not None:
+        query = query.where(Organisation.side == side)
+    if q:
+        query = query.where(
+            or_(
+                Organisation.name.icontains(q, autoescape=True),
+                Organisation.acronym.icontains(q, autoescape=True),
+                Organisation.slug.icontains(q, autoescape=True),
+            )
+        )
+    if not archived:
+        query = query.where(Organisation.archived_at.is_(None))
+    return query
+
+
+async def list_organisations(
+    db: AsyncSession,
+    *,
+    side: Side | None = None,
+    q: str | None = None,
+    archived: bool = False,
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[tuple[Organisation, int]], int]:
+    """One page of organisations with their number of active people, and the total.
+
+    `archived=True` includes archived organisations; `q` searches name, acronym and slug.
+    """
+    total = await db.scalar(_organisation_filters(select(func.count(Organisation.id)), side, q, archived))
+    rows = await db.execute(
+        _organisation_filters(select(Organisation, _people_count().label("people")), side, q, archived)
+        .order_by(Organisation.name, Organisation.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(org, count) for org, count in rows.all()], total or 0
+
+
+async def get_organisation(db: AsyncSession, organisation_id: int) -> Organisation:
+    org = await db.get(Organisation, organisation_id)
+    if org is None:
+        raise NotFoundException()
+    return org
+
+
+def organisation_values(org: Organisation) -> dict[str, Any]:
+    """The editable fields of `org`, as a form shows them."""
+    return {
+        "slug": org.slug,
+        "name": org.name,
+        "acronym": org.acronym,
+        "side": org.side.value,
+        "description": org.description,
+        "version": org.version,
+    }
+
+
+def _read_organisation(values: Mapping[str, Any]) -> tuple[Form, dict[str, Any]]:
+    form = Form(values)
+    slug = form.text("slug", required=True, max_length=40).lower()
+    if slug and "slug" not in form.errors and not SLUG.match(slug):
+        form.error("slug", _("Use lowercase letters, digits and hyphens only (for example: ugtt)."))
+    fields = {
+        "slug": slug,
+        "name": form.text("name", required=True, max_length=200),
+        "acronym": form.text("acronym", max_length=30),
+        "side": form.choice("side", Side),
+        "description": form.text("description", max_length=DESCRIPTION_MAX),
+    }
+    return form, fields
+
+
+async def _slug_taken(db: AsyncSession, slug: str, except_id: int | None = None) -> bool:
+    query = select(Organisation.id).where(Organisation.slug == slug)
+    if except_id is not None:
+        query = query.where(Organisation.id != except_id)
+    return (await db.scalar(query.limit(1))) is not None
+
+
+def _duplicate_slug() -> str:
+    return _("Another organisation already uses this short identifier: choose another one.")
+
+
+async def flush_unique(
+    db: AsyncSession, form: Form, field_name: str, message: str, record: Any = None
+) -> None:
+    """Flush; a unique constraint hit in between (two users at once) is a field error.
+
+    The savepoint keeps the rest of the transaction; an edited `record` is reloaded as stored.
+    """
+    try:
+        async with db.begin_nested():
+            await db.flush()
+    except IntegrityError as error:
+        if record is not None:
+            await db.refresh(record)
+        raise Invalid({field_name: message}, form.values) from error
+
+
+async def create_organisation(db: AsyncSession, values: Mapping[str, Any]) -> Organisation:
+    """Validate and add an organisation; its slug must be unused."""
+    form, fields = _read_organisation(values)
+    if "slug" not in form.errors and await _slug_taken(db, fields["slug"]):
+        form.error("slug", _duplicate_slug())
+    form.check()
+    org = Organisation(**fields)
+    db.add(org)
+    await flush_unique(db, form, "slug", _duplicate_slug())
+    return org
+
+
+async def update_organisation(
+    db: AsyncSession, org: Organisation, values: Mapping[str, Any], version: int | None
+) -> Organisation:
+    """Change an organisation edited from `version`; a stale version raises `Stale`."""
+    check_version(org, version)
+    form, fields = _read_organisation(values)
+    if "slug" not in form.errors and await _slug_taken(db, fields["slug"], except_id=org.id):
+        form.error("slug", _duplicate_slug())
+    form.check()
+    for name, value in fields.items():
+        setattr(org, name, value)
+    await flush_unique(db, form, "slug", _duplicate_slug(), org)
+    return org
+
+
+async def set_organisation_archived(db: AsyncSession, org: Organisation, archived: bool) -> Organisation:
+    """Archive (hide from pickers and default lists) or bring back an organisation."""
+    if archived and org.archived_at is None:
+        org.archived_at = utcnow()
+    elif not archived and org.archived_at is not None:
+        org.archived_at = None
+    await db.flush()
+    return org
+
+
+async def organisation_references(db: AsyncSession, organisation_id: int) -> dict[str, int]:
+    """What depends on an organisation: its people (archived too) and commitments."""
+    row = (
+        await db.execute(
+            select(
+                select(func.count(Person.id)).where(Person.organisation_id == organisation_id).scalar_subquery(),
+                select(func.count(Commitment.id))
+                .where(Commitment.organisation_id == organisation_id)
+                .scalar_subquery(),
+            )
+        )
+    ).one()
+    return {"people": row[0], "commitments": row[1]}
+
+
+async def delete_organisation(db: AsyncSession, org: Organisation) -> None:
+    """Delete an organisation nobody depends on; otherwise refuse and explain (archive it)."""
+    refs = await organisation_references(db, org.id)
+    reasons = []
+    if refs["people"]:
+        reasons.append(
+            ngettext("it has %(num)d person", "it has %(num)d people", refs["people"]) % {"num": refs["people"]}
+        )
+    if refs["commitments"]:
+        reasons.append(
+            ngettext("it holds %(num)d commitment", "it holds %(num)d commitments", refs["commitments"])
+            % {"num": refs["commitments"]}
+        )
+    if reasons:
+        raise Refused(
+            _(
+                "This organisation cannot be deleted: {reasons}. Archive it instead: it will no longer "
+                "be proposed, and the record keeps it."
+            ).format(reasons=", ".join(reasons))
+        )
+    await db.refresh(org, ["people"])  # empty, but the ORM looks at it before deleting
+    await db.delete(org)
+    await db.flush()
+
+
+# People --------------------------------------------------------------------------------
+
+
+async def active_people(db: AsyncSession, ids: Sequence[int] | None = None) -> list[Person]:
+    """People that pickers may propose, with their organisation loaded, ordered by name.
+
+    Archived people, and people of an archived organisation, are left out. With `ids`, only
+    those of them (e.g. to check the people a form submitted).
+    """
+    query = (
+        select(Person)
+        .join(Person.organisation)
+        .options(joinedload(Person.organisation))
+        .where(Person.archived_at.is_(None), Organisation.archived_at.is_(None))
+        .order_by(Person.full_name, Person.id)
+    )
+    if ids is not None:
+        if not ids:
+            return []
+        query = query.where(Person.id.in_(list(ids)))
+    return list(await db.scalars(query))
+
+
+def _people_filters(
+    query: Select[Any],
+    side: Side | None,
+    organisation_id: int | None,
+    q: str | None,
+    archived: bool,
+) -> Select[Any]:
+    if side is not None:
+        query = query.where(Organisation.side == side)
+    if organisation_id is not None:
+        query = query.where(Person.organisation_id == organisation_id)
+    if q:
+        query = query.where(
+            or_(
+                Person.full_name.icontains(q, autoescape=True),
+                Person.email.icontains(q, autoescape=True),
+                Person.title.icontains(q, autoescape=True),
+            )
+        )
+    if not archived:
+        query = query.where(Person.archived_at.is_(None))
+    return query
+
+
+async def list_people(
+    db: AsyncSession,
+    *,
+    side: Side | None = None,
+    organisation_id: int | None = None,
+    q: str | None = None,
+    archived: bool = False,
+    limit: int = 25,
+    offset: int = 0,
+) -> tuple[list[Person], int]:
+    """One page of people (organisation loaded), ordered by name, and the total.
+
+    `q` searches name, email and title; `archived=True` includes archived people.
+    """
+    base = select(func.count(Person.id)).select_from(Person).join(Person.organisation)
+    total = await db.scalar(_people_filters(base, side, organisation_id, q, archived))
+    query = select(Person).join(Person.organisation).options(joinedload(Person.organisation))
+    result = await db.scalars(
+        _people_filters(query, side, organisation_id, q, archived)
+        .order_by(Person.full_name, Person.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(result), total or 0
+
+
+async def get_person(db: AsyncSession, person_id: int) -> Person:
+    """A person with their organisation loaded; 404 when unknown."""
+    person = await db.scalar(
+        select(Person).options(joinedload(Person.organisation)).where(Person.id == person_id)
+    )
+    if person is None:
+        raise NotFoundException()
+    return person
+
+
+def person_values(person: Person) -> dict[str, Any]:
+    """The editable fields of `person`, as a form shows them."""
+    return {
+        "full_name": person.full_name,
+        "organisation_id": person.organisation_id,
+        "title": person.title,
+        "email": person.email or "",
+        "phone": person.phone,
+        "language": person.language.value,
+        "version": person.version,
+    }
+
+
+def _read_person(values: Mapping[str, Any]) -> tuple[Form, dict[str, Any]]:
+    form = Form(values)
+    phone = form.text("phone", max_length=50)
+    if phone and "phone" not in form.errors and not PHONE.match(phone):
+        form.error("phone", _("Enter a phone number: digits, spaces and + - ( ) only."))
+    fields = {
+        "full_name": form.text("full_name", required=True, max_length=200),
+        "organisation_id": form.integer("organisation_id", required=True, minimum=1, maximum=2**31 - 1),
+        "title": form.text("title", max_length=200),
+        "email": form.email("email"),
+        "phone": phone,
+        "language": form.choice("language", Language, default=Language.FR),
+    }
+    return form, fields
+
+
+def _duplicate_email() -> str:
+    return _("Another person already has this email address.")
+
+
+async def _check_person(db: AsyncSession, form: Form, fields: dict[str, Any], person: Person | None) -> None:
+    """The organisation must exist (and be active, unless unchanged); the email unused."""
+    organisation_id = fields["organisation_id"]
+    if organisation_id is not None and "organisation_id" not in form.errors:
+        org = await db.get(Organisation, organisation_id)
+        unchanged = person is not None and person.organisation_id == organisation_id
+        if org is None:
+            form.error("organisation_id", _("This organisation does not exist."))
+        elif org.archived_at is not None and not unchanged:
+            form.error("organisation_id", _("This organisation is archived: choose another one."))
+    email = fields["email"]
+    if email and "email" not in form.errors:
+        query = select(Person.id).where(Person.email == email)
+        if person is not None:
+            query = query.where(Person.id != person.id)
+        if await db.scalar(query.limit(1)) is not None:
+            form.error("email", _duplicate_email())
+    form.check()
+
+
+async def create_person(db: AsyncSession, values: Mapping[str, Any]) -> Person:
+    """Validate and add a person; the email (lowercased) must be unused."""
+    form, fields = _read_person(values)
+    await _check_person(db, form, fields, None)
+    person = Person(**fields)
+    db.add(person)
+    await flush_unique(db, form, "email", _duplicate_email())
+    return await get_person(db, person.id)
+
+
+async def update_person(db: AsyncSession, person: Person, values: Mapping[str, Any], version: int | None) -> Person:
+    """Change a person edited from `version`; a stale version raises `Stale`."""
+    check_version(person, version)
+    form, fields = _read_person(values)
+    await _check_person(db, form, fields, person)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    await flush_unique(db, form, "email", _duplicate_email(), person)
+    db.expire(person, ["organisation"])
+    return await get_person(db, person.id)
+
+
+async def set_person_archived(db: AsyncSession, person: Person, archived: bool) -> Person:
+    """Archive (no longer proposed in pickers) or bring back a person; the record keeps them."""
+    if archived and person.archived_at is None:
+        person.archived_at = utcnow()
+    elif not archived and person.archived_at is not None:
+        person.archived_at = None
+    await db.flush()
+    return person
+
+
+async def person_references(db: AsyncSession, person_id: int) -> dict[str, int]:
+    """Where the record mentions a person (one statement)."""
+    def count(column: Any) -> Any:
+        return select(func.count()).where(column == person_id).scalar_subquery()
+
+    row = (
+        await db.execute(
+            select(
+                count(Invitation.person_id),
+                count(Invitation.on_behalf_of_id),
+                count(Membership.person_id),
+                count(AgendaItem.presenter_id),
+                count(Commitment.responsible_id),
+            )
+        )
+    ).one()
+    keys = ("invitations", "on_behalf_of", "memberships", "presented_items", "commitments")
+    return dict(zip(keys, row, strict=True))
+
+
+def _person_reasons(refs: dict[str, int]) -> list[str]:
+    phrases = {
+        "invitations": ("invited to %(num)d meeting", "invited to %(num)d meetings"),
+        "on_behalf_of": (
+            "represented by someone else at %(num)d meeting",
+            "represented by someone else at %(num)d meetings",
+        ),
+        "memberships": ("member of %(num)d body", "member of %(num)d bodies"),
+        "presented_items": ("presenter of %(num)d agenda item", "presenter of %(num)d agenda items"),
+        "commitments": ("responsible for %(num)d commitment", "responsible for %(num)d commitments"),
+    }
+    return [ngettext(*phrases[key], refs[key]) % {"num": refs[key]} for key in phrases if refs[key]]
+
+
+async def delete_person(db: AsyncSession, person: Person) -> None:
+    """Delete a person the record never mentions; otherwise refuse and explain (archive them)."""
+    reasons = _person_reasons(await person_references(db, person.id))
+    if reasons:
+        raise Refused(
+            _(
+                "This person cannot be deleted: {reasons}. Archive them instead: they will no longer "
+                "be proposed, and the record keeps them."
+            ).format(reasons=", ".join(reasons))
+        )
+    await db.delete(person)
+    await db.flush()
+
+
+async def person_memberships(db: AsyncSession, person_id: int) -> list[Membership]:
+    """The bodies a person sits on (membership with its body loaded), by body name."""
+    result = await db.scalars(
+        select(Membership)
+        .join(Membership.body)
+        .options(joinedload(Membership.body))
+        .where(Membership.person_id == person_id)
+        .order_by(Body.name, Membership.id)
+    )
+    return list(result)
+
+
+async def person_invitations(db: AsyncSession, person_id: int, limit: int = 20) -> tuple[list[Invitation], int]:
+    """The meetings a person was invited to, most recent first (at most `limit`), and the total."""
+    total = await db.scalar(select(func.count(Invitation.id)).where(Invitation.person_id == person_id))
+    result = await db.scalars(
+        select(Invitation)
+        .join(Invitation.meeting)
+        .options(
+            joinedload(Invitation.meeting).joinedload(Meeting.body),
+            joinedload(Invitation.on_behalf_of),
+        )
+        .where(Invitation.person_id == person_id)
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(limit)
+    )
+    return list(result), total or 0
