@@ -1,7 +1,419 @@
-"""JSON API (/api/v1) of the meetings area."""
+"""JSON API (/api/v1) of the meetings area: meetings, cancel, invitations and attendance.
+
+Datetimes go out in ISO 8601 with their offset (Africa/Tunis); coming in, a datetime
+without an offset is read as a time in Africa/Tunis. Bodies that do not parse are 400;
+values of the wrong type or that break a rule are 422 with an error per field.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import re
+from typing import Annotated, Any
 
-routes: list[Any] = []
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
+from msgspec import UNSET, Meta, UnsetType
+
+from dialogue.forms import Invalid
+from dialogue.i18n import _, current_timezone
+from dialogue.meetings import service
+from dialogue.meetings.models import (
+    Attendance,
+    Invitation,
+    InvitationRole,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
+from dialogue.meetings.quorum import QuorumReport
+from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
+from dialogue.web import DB, Config, page_window
+
+LocalDateTime = Annotated[
+    str,
+    Meta(
+        description="ISO 8601 date and time; without an offset it is a time in Africa/Tunis.",
+        examples=["2026-12-10T09:00:00+01:00", "2026-12-10T09:00"],
+    ),
+]
+
+
+# Bodies of requests and answers ---------------------------------------------------------
+
+
+class InvitationOut(msgspec.Struct):
+    id: int
+    version: int
+    person_id: int
+    person_name: str
+    organisation: str
+    side: str
+    role: InvitationRole
+    on_behalf_of_id: int | None
+    attendance: Attendance
+    arrived_late: bool
+
+
+class SideTallyOut(msgspec.Struct):
+    side: str
+    counts: bool
+    invited: int
+    present: int
+    excused: int
+    absent: int
+    unrecorded: int
+    counted: int
+    required: int
+
+
+class QuorumOut(msgspec.Struct):
+    rule: str
+    required_per_side: int
+    met: bool
+    every_side_represented: bool
+    shortfalls: list[str]
+    parity: str
+    sides: list[SideTallyOut]
+
+
+class MeetingOut(msgspec.Struct):
+    id: int
+    version: int
+    body_id: int
+    body_name: str
+    title: str
+    kind: MeetingKind
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    venue: str
+    online_url: str | None
+    status: MeetingStatus
+    description: str
+    invited: int
+
+
+class MeetingDetailOut(MeetingOut):
+    invitations: list[InvitationOut] = []
+    quorum: QuorumOut | None = None
+
+
+class MeetingListOut(msgspec.Struct):
+    items: list[MeetingOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class InvitationListOut(msgspec.Struct):
+    items: list[InvitationOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
+    body_id: int
+    title: str
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
+    kind: MeetingKind = MeetingKind.PLENARY
+    venue: str = ""
+    online_url: str | None = None
+    status: MeetingStatus = MeetingStatus.SCHEDULED
+    description: str = ""
+
+
+class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """The fields to change, and the `version` the change was made from."""
+
+    version: int
+    body_id: int | UnsetType = UNSET
+    title: str | UnsetType = UNSET
+    starts_at: LocalDateTime | UnsetType = UNSET
+    ends_at: LocalDateTime | UnsetType = UNSET
+    kind: MeetingKind | UnsetType = UNSET
+    venue: str | UnsetType = UNSET
+    online_url: str | None | UnsetType = UNSET
+    status: MeetingStatus | UnsetType = UNSET
+    description: str | UnsetType = UNSET
+
+
+class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
+    version: int | None = None
+
+
+class InvitationIn(msgspec.Struct, forbid_unknown_fields=True):
+    person_id: int
+    role: InvitationRole = InvitationRole.TITULAR
+    on_behalf_of_id: int | None = None
+
+
+class InvitationPatch(msgspec.Struct, forbid_unknown_fields=True):
+    version: int
+    role: InvitationRole | UnsetType = UNSET
+    on_behalf_of_id: int | None | UnsetType = UNSET
+    attendance: Attendance | UnsetType = UNSET
+    arrived_late: bool | UnsetType = UNSET
+
+
+# From records to answers ----------------------------------------------------------------
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(current_timezone())
+
+
+def invitation_out(invitation: Invitation) -> InvitationOut:
+    org = invitation.person.organisation
+    return InvitationOut(
+        id=invitation.id,
+        version=invitation.version,
+        person_id=invitation.person_id,
+        person_name=invitation.person.full_name,
+        organisation=org.acronym or org.name,
+        side=org.side.value,
+        role=invitation.role,
+        on_behalf_of_id=invitation.on_behalf_of_id,
+        attendance=invitation.attendance,
+        arrived_late=invitation.arrived_late,
+    )
+
+
+def quorum_out(report: QuorumReport) -> QuorumOut:
+    return QuorumOut(
+        rule=report.rule.value,
+        required_per_side=report.min_per_side,
+        met=report.quorum_met,
+        every_side_represented=report.every_side_represented,
+        shortfalls=[shortfall.message for shortfall in report.shortfalls],
+        parity=report.parity.value,
+        sides=[
+            SideTallyOut(
+                side=t.side.value,
+                counts=t.counts,
+                invited=t.invited,
+                present=t.present,
+                excused=t.excused,
+                absent=t.absent,
+                unrecorded=t.unrecorded,
+                counted=t.counted,
+                required=t.required,
+            )
+            for t in report.sides
+        ],
+    )
+
+
+def _meeting_fields(meeting: Meeting, invited: int) -> dict[str, Any]:
+    return {
+        "id": meeting.id,
+        "version": meeting.version,
+        "body_id": meeting.body_id,
+        "body_name": meeting.body.name,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "starts_at": _local(meeting.starts_at),
+        "ends_at": _local(meeting.ends_at),
+        "venue": meeting.venue,
+        "online_url": meeting.online_url,
+        "status": meeting.status,
+        "description": meeting.description,
+        "invited": invited,
+    }
+
+
+def meeting_detail(meeting: Meeting) -> MeetingDetailOut:
+    """A meeting loaded with its body and invitations, with the quorum panel."""
+    return MeetingDetailOut(
+        **_meeting_fields(meeting, len(meeting.invitations)),
+        invitations=[invitation_out(inv) for inv in service.ordered_invitations(meeting)],
+        quorum=quorum_out(service.meeting_quorum(meeting)),
+    )
+
+
+# From requests to drafts ----------------------------------------------------------------
+
+
+def _datetime(name: str, value: str, errors: dict[str, str]) -> dt.datetime | None:
+    try:
+        return service.as_local(dt.datetime.fromisoformat(value.strip()))
+    except ValueError:
+        errors[name] = _("Enter a date and time in ISO 8601, e.g. 2026-12-10T09:00.")
+        return None
+
+
+def _draft(base: MeetingDraft, data: MeetingIn | MeetingPatch) -> MeetingDraft:
+    """`base` with the fields `data` carries; unreadable datetimes raise `Invalid`."""
+    errors: dict[str, str] = {}
+    changes: dict[str, Any] = {}
+    for name in ("body_id", "title", "kind", "venue", "online_url", "status", "description"):
+        value = getattr(data, name)
+        if value is not UNSET:
+            changes[name] = value
+    for name in ("starts_at", "ends_at"):
+        value = getattr(data, name)
+        if value is not UNSET:
+            changes[name] = _datetime(name, value, errors)
+    if errors:
+        raise Invalid(errors)
+    if changes.get("online_url") == "":
+        changes["online_url"] = None
+    return base.replace(**changes)
+
+
+_QUERY_NAMES = {"body_id": "body", "date_from": "from", "date_to": "to"}
+_FIELD_IN_MESSAGE = re.compile(r"(missing required|unknown) field `([^`]+)`")
+
+
+def _validation_error(request: Request, exc: ValidationException) -> Response[Any]:
+    """Values of the wrong type, missing or unknown fields: 422 with an error per field.
+    A body that is not a JSON object at all: 400."""
+    problems = [p for p in exc.extra if isinstance(p, dict)] if isinstance(exc.extra, list) else []
+    errors: dict[str, str] = {}
+    for problem in problems:
+        key, message = str(problem.get("key") or ""), str(problem.get("message", ""))
+        if key and key != "data":
+            errors[_QUERY_NAMES.get(key, key) if problem.get("source") == "query" else key] = message
+        elif match := _FIELD_IN_MESSAGE.search(message):
+            missing = match.group(1) == "missing required"
+            errors[match.group(2)] = _("This field is required.") if missing else _("Unknown field.")
+    if errors:
+        return Response(
+            content={"message": _("Some values are not valid."), "errors": errors},
+            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+        )
+    return Response(
+        content={
+            "message": _("The request body is not a JSON object of the expected form."),
+            "detail": "; ".join(str(p.get("message", "")) for p in problems),
+        },
+        status_code=HTTP_400_BAD_REQUEST,
+    )
+
+
+# Handlers -------------------------------------------------------------------------------
+
+
+class MeetingsAPI(Controller):
+    path = "/api/v1/meetings"
+    tags = ["meetings"]
+    exception_handlers = {ValidationException: _validation_error}
+
+    @get("/", summary="Search meetings")
+    async def list_meetings(
+        self,
+        db: DB,
+        settings: Config,
+        q: Annotated[str, QueryParameter(description="Words in the title, venue or description")] = "",
+        body_id: Annotated[int | None, QueryParameter(name="body", description="Id of the body")] = None,
+        status: FromQuery[MeetingStatus | None] = None,
+        date_from: Annotated[dt.date | None, QueryParameter(name="from", description="First day (Africa/Tunis)")] = None,
+        date_to: Annotated[dt.date | None, QueryParameter(name="to", description="Last day (Africa/Tunis)")] = None,
+        order: Annotated[str, QueryParameter(description="recent (default) or upcoming")] = Order.RECENT,
+        limit: FromQuery[int | None] = None,
+        offset: FromQuery[int | None] = None,
+    ) -> MeetingListOut:
+        if len(q) > 200:
+            raise Invalid({"q": _("At most {n} characters.").format(n=200)})
+        if order not in (Order.RECENT, Order.UPCOMING):
+            raise Invalid({"order": _("Choose one of the options.")})
+        limit, offset = page_window(limit, offset, settings.page_size)
+        filters = MeetingFilters(
+            q=q.strip(), body_id=body_id, status=status, date_from=date_from, date_to=date_to, order=order
+        )
+        rows, total = await service.search_meetings(db, filters, limit, offset)
+        return MeetingListOut(
+            items=[MeetingOut(**_meeting_fields(row.meeting, row.invited)) for row in rows],
+            total=total,
+            limit=limit,
+            offset=offset,
+        )
+
+    @post("/", summary="Schedule a meeting")
+    async def create_meeting(self, db: DB, data: JSONBody[MeetingIn]) -> MeetingDetailOut:
+        draft = _draft(MeetingDraft(), data)
+        meeting = await service.schedule_meeting(db, draft)
+        await db.commit()
+        return meeting_detail(await service.get_meeting(db, meeting.id, with_invitations=True))
+
+    @get("/{meeting_id:int}", summary="A meeting, its invitations and the quorum panel")
+    async def read_meeting(self, db: DB, meeting_id: FromPath[int]) -> MeetingDetailOut:
+        return meeting_detail(await service.get_meeting(db, meeting_id, with_invitations=True))
+
+    @patch("/{meeting_id:int}", summary="Change a meeting (stale version: 409)")
+    async def update_meeting(self, db: DB, meeting_id: FromPath[int], data: JSONBody[MeetingPatch]) -> MeetingDetailOut:
+        meeting = await service.get_meeting(db, meeting_id)
+        draft = _draft(MeetingDraft.of(meeting), data)
+        await service.update_meeting(db, meeting, draft, data.version)
+        await db.commit()
+        db.expire_all()
+        return meeting_detail(await service.get_meeting(db, meeting_id, with_invitations=True))
+
+    @post("/{meeting_id:int}/cancel", summary="Call a meeting off", status_code=200)
+    async def cancel_meeting(self, db: DB, meeting_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> MeetingDetailOut:
+        meeting = await service.get_meeting(db, meeting_id)
+        await service.cancel_meeting(db, meeting, data.version if data else None)
+        await db.commit()
+        db.expire_all()
+        return meeting_detail(await service.get_meeting(db, meeting_id, with_invitations=True))
+
+    @delete("/{meeting_id:int}", summary="Delete a meeting nothing depends on (else 409)")
+    async def delete_meeting(self, db: DB, meeting_id: FromPath[int]) -> None:
+        meeting = await service.get_meeting(db, meeting_id)
+        await service.delete_meeting(db, meeting)
+        await db.commit()
+
+    @get("/{meeting_id:int}/invitations", summary="Invitations and attendance, by side")
+    async def list_invitations(
+        self, db: DB, settings: Config, meeting_id: FromPath[int],
+        limit: FromQuery[int | None] = None,
+        offset: FromQuery[int | None] = None,
+    ) -> InvitationListOut:
+        meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
+        limit, offset = page_window(limit, offset, settings.page_size)
+        ordered = service.ordered_invitations(meeting)
+        return InvitationListOut(
+            items=[invitation_out(inv) for inv in ordered[offset : offset + limit]],
+            total=len(ordered),
+            limit=limit,
+            offset=offset,
+        )
+
+    @post("/{meeting_id:int}/invitations", summary="Invite someone")
+    async def create_invitation(self, db: DB, meeting_id: FromPath[int], data: JSONBody[InvitationIn]) -> InvitationOut:
+        meeting = await service.get_meeting(db, meeting_id)
+        invitation = await service.invite_person(db, meeting, data.person_id, data.role, data.on_behalf_of_id)
+        await db.commit()
+        return invitation_out(await service.get_invitation(db, meeting_id, invitation.id))
+
+    @patch(
+        "/{meeting_id:int}/invitations/{invitation_id:int}",
+        summary="Change role, on behalf of, attendance, arrived late (stale version: 409)",
+    )
+    async def update_invitation(
+        self, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int], data: JSONBody[InvitationPatch]
+    ) -> InvitationOut:
+        meeting = await service.get_meeting(db, meeting_id)
+        invitation = await service.get_invitation(db, meeting_id, invitation_id)
+        changes = {
+            name: getattr(data, name)
+            for name in ("role", "on_behalf_of_id", "attendance", "arrived_late")
+            if getattr(data, name) is not UNSET
+        }
+        await service.update_invitation(db, meeting, invitation, data.version, **changes)
+        await db.commit()
+        db.expire_all()
+        return invitation_out(await service.get_invitation(db, meeting_id, invitation_id))
+
+    @delete("/{meeting_id:int}/invitations/{invitation_id:int}", summary="Withdraw an invitation")
+    async def delete_invitation(self, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int]) -> None:
+        invitation = await service.get_invitation(db, meeting_id, invitation_id)
+        await service.remove_invitation(db, invitation)
+        await db.commit()
+
+
+routes: list[Any] = [MeetingsAPI]

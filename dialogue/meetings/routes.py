@@ -1,7 +1,402 @@
-"""Pages of the meetings area."""
+"""Pages of the meetings area: search, schedule and edit, the meeting page, invitations
+and attendance (HTMX rows), cancel and delete."""
 
 from __future__ import annotations
 
 from typing import Any
 
-routes: list[Any] = []
+from litestar import Request, get, post
+from litestar.params import FromPath
+
+from dialogue.agenda.service import agenda_section
+from dialogue.bodies.models import Body, BodyKind
+from dialogue.commitments.service import commitments_section
+from dialogue.forms import Form, Invalid
+from dialogue.i18n import _
+from dialogue.meetings import service
+from dialogue.meetings.models import (
+    Attendance,
+    InvitationRole,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
+from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
+from dialogue.web import (
+    DB,
+    Config,
+    Page,
+    Refused,
+    Stale,
+    Template,
+    page_window,
+    render,
+    render_invalid,
+    see_other,
+    wants_fragment,
+)
+
+KIND_FOR_BODY = {
+    BodyKind.PLENARY: MeetingKind.PLENARY,
+    BodyKind.COMMITTEE: MeetingKind.COMMITTEE,
+    BodyKind.WORKING_GROUP: MeetingKind.WORKING_GROUP,
+}
+
+
+# Search ---------------------------------------------------------------------------------
+
+
+def read_filters(form: Form) -> MeetingFilters:
+    """The search form's filters; an unreadable one gets an error and is left out."""
+    order = form.raw("order")
+    return MeetingFilters(
+        q=form.text("q", max_length=200),
+        body_id=form.integer("body", minimum=1),
+        status=form.choice("status", MeetingStatus, required=False),
+        date_from=form.date("from"),
+        date_to=form.date("to"),
+        order=order if order in (Order.RECENT, Order.UPCOMING) else Order.RECENT,
+    )
+
+
+@get("/meetings", name="meetings", cache=False)
+async def meetings_page(request: Request, db: DB, settings: Config) -> Template:
+    form = Form(request.query_params)
+    filters = read_filters(form)
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        form.error("to", _("The end of the range is before its start."))
+    offset = form.integer("offset", minimum=0) or 0
+    limit, offset = page_window(settings.page_size, offset, settings.page_size)
+    rows, total = await service.search_meetings(db, filters, limit, offset)
+    query = {key: form.raw(key) for key in ("q", "body", "status", "from", "to", "order")}
+    context = {
+        "rows": rows,
+        "page": Page(total=total, limit=limit, offset=offset, query=query),
+        "filters": query,
+        "errors": form.errors,
+        "bodies": await service.all_bodies(db),
+        "statuses": MeetingStatus.options(),
+        "orders": Order.options(),
+    }
+    return render(
+        request,
+        "meetings/list.html",
+        context,
+        fragment="meetings/_results.html",
+        status_code=422 if form.errors else 200,
+    )
+
+
+# Schedule and edit ----------------------------------------------------------------------
+
+
+def read_meeting_form(form: Form) -> MeetingDraft:
+    return MeetingDraft(
+        body_id=form.integer("body_id", required=True),
+        title=form.text("title", required=True, max_length=service.TITLE_MAX),
+        kind=form.choice("kind", MeetingKind),
+        starts_at=form.local_datetime("starts_at", required=True),
+        ends_at=form.local_datetime("ends_at", required=True),
+        venue=form.text("venue", max_length=service.VENUE_MAX),
+        online_url=form.url("online_url"),
+        status=form.choice("status", MeetingStatus),
+        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+    )
+
+
+async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "meeting": meeting,
+        "values": values,
+        "errors": {},
+        "bodies": await service.bodies_for_choice(db, meeting.body_id if meeting else None),
+        "kinds": MeetingKind.options(),
+        "statuses": MeetingStatus.options(),
+    }
+
+
+async def _saved_or_invalid(
+    request: Request, db: DB, form: Form, meeting: Meeting | None
+) -> tuple[MeetingDraft | None, Template | None]:
+    """The draft when the form is good, else the form again with every problem (422)."""
+    draft = read_meeting_form(form)
+    for field, message in (await service.meeting_errors(db, draft, meeting)).items():
+        form.error(field, message)
+    try:
+        form.check()
+    except Invalid as error:
+        context = await _form_context(db, meeting, {})
+        return None, render_invalid(request, "meetings/form.html", context, error, fragment="meetings/_form.html")
+    return draft, None
+
+
+@get("/meetings/new", name="meeting_new", cache=False)
+async def new_meeting(request: Request, db: DB) -> Template:
+    values: dict[str, Any] = {"status": MeetingStatus.SCHEDULED.value, "kind": MeetingKind.PLENARY.value}
+    body_id = Form(request.query_params).integer("body")
+    if body_id is not None:
+        body = await db.get(Body, body_id)
+        if body is not None and body.archived_at is None:
+            values["body_id"] = body.id
+            values["kind"] = KIND_FOR_BODY.get(body.kind, MeetingKind.PLENARY).value
+    return render(request, "meetings/form.html", await _form_context(db, None, values), fragment="meetings/_form.html")
+
+
+@post("/meetings", name="meeting_create")
+async def create_meeting(request: Request, db: DB) -> Any:
+    form = Form(await request.form())
+    draft, invalid = await _saved_or_invalid(request, db, form, None)
+    if invalid is not None:
+        return invalid
+    assert draft is not None
+    meeting = await service.schedule_meeting(db, draft)
+    await db.commit()
+    return see_other(request, f"/meetings/{meeting.id}")
+
+
+@get("/meetings/{meeting_id:int}/edit", name="meeting_edit", cache=False)
+async def edit_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    meeting = await service.get_meeting(db, meeting_id)
+    context = await _form_context(db, meeting, service.meeting_values(meeting))
+    return render(request, "meetings/form.html", context, fragment="meetings/_form.html")
+
+
+@post("/meetings/{meeting_id:int}/edit", name="meeting_update")
+async def update_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    meeting = await service.get_meeting(db, meeting_id)
+    form = Form(await request.form())
+    version = form.integer("version")
+    if version != meeting.version:
+        # Someone saved in between: show what is there now, keep nothing of this form.
+        context = await _form_context(db, meeting, service.meeting_values(meeting))
+        context["stale"] = Stale(meeting).message
+        return render(request, "meetings/form.html", context, fragment="meetings/_form.html", status_code=409)
+    draft, invalid = await _saved_or_invalid(request, db, form, meeting)
+    if invalid is not None:
+        return invalid
+    assert draft is not None
+    await service.update_meeting(db, meeting, draft, version)
+    await db.commit()
+    return see_other(request, f"/meetings/{meeting.id}")
+
+
+# Cancel and delete ----------------------------------------------------------------------
+
+
+@get("/meetings/{meeting_id:int}/cancel", name="meeting_cancel_confirm", cache=False)
+async def confirm_cancel(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    meeting = await service.get_meeting(db, meeting_id)
+    return render(request, "meetings/confirm.html", {"meeting": meeting, "action": "cancel"})
+
+
+@post("/meetings/{meeting_id:int}/cancel", name="meeting_cancel")
+async def cancel_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    meeting = await service.get_meeting(db, meeting_id)
+    form = Form(await request.form())
+    await service.cancel_meeting(db, meeting, form.integer("version"))
+    await db.commit()
+    return see_other(request, f"/meetings/{meeting.id}")
+
+
+@get("/meetings/{meeting_id:int}/delete", name="meeting_delete_confirm", cache=False)
+async def confirm_delete(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    meeting = await service.get_meeting(db, meeting_id)
+    dependents = await service.meeting_dependents(db, meeting.id)
+    return render(
+        request, "meetings/confirm.html", {"meeting": meeting, "action": "delete", "dependents": dependents}
+    )
+
+
+@post("/meetings/{meeting_id:int}/delete", name="meeting_delete")
+async def delete_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    meeting = await service.get_meeting(db, meeting_id)
+    await service.delete_meeting(db, meeting)
+    await db.commit()
+    return see_other(request, "/meetings")
+
+
+# The meeting page -----------------------------------------------------------------------
+
+
+async def attendance_context(db: DB, meeting_id: FromPath[int]) -> dict[str, Any]:
+    """Invitations (by side), the invitation form's choices and the quorum panel."""
+    meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
+    return {
+        "meeting": meeting,
+        "groups": service.invitations_by_side(meeting),
+        "quorum": service.meeting_quorum(meeting),
+        "roles": InvitationRole.options(),
+        "attendances": Attendance.options(),
+        "invite_errors": {},
+        "invite_values": {},
+        **await service.invitation_choices(db, meeting),
+    }
+
+
+@get("/meetings/{meeting_id:int}", name="meeting", cache=False)
+async def meeting_page(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    context = await attendance_context(db, meeting_id)
+    return render(request, "meetings/page.html", await _with_sections(db, context))
+
+
+async def _with_sections(db: DB, context: dict[str, Any]) -> dict[str, Any]:
+    """The other areas' sections of the meeting page (agenda, commitments)."""
+    meeting = context["meeting"]
+    agenda = await agenda_section(db, meeting)
+    commitments = await commitments_section(db, meeting)
+    return {**agenda, **commitments, **context}
+
+
+async def _invitations_answer(
+    request: Request, db: DB, meeting_id: int, *, status_code: int = 200, **extra: Any
+) -> Any:
+    """After a change to the invitations: the section again (HTMX) or the page."""
+    if wants_fragment(request):
+        context = {**await attendance_context(db, meeting_id), **extra}
+        return render(request, "meetings/page.html", context, fragment="meetings/_invitations_update.html", status_code=status_code)
+    if status_code >= 400:
+        context = {**await attendance_context(db, meeting_id), **extra}
+        return render(request, "meetings/page.html", await _with_sections(db, context), status_code=status_code)
+    return see_other(request, f"/meetings/{meeting_id}#invitations")
+
+
+def _optional_id(form: Form, name: str) -> int | None:
+    return form.integer(name, minimum=1)
+
+
+@post("/meetings/{meeting_id:int}/invitations", name="invitation_create")
+async def add_invitation(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    meeting = await service.get_meeting(db, meeting_id)
+    form = Form(await request.form())
+    person_id = form.integer("person_id", required=True)
+    role = form.choice("role", InvitationRole, default=InvitationRole.TITULAR)
+    behalf_id = _optional_id(form, "on_behalf_of_id")
+    try:
+        form.check()
+        await service.invite_person(db, meeting, person_id, role, behalf_id)
+    except Invalid as error:
+        await db.rollback()
+        errors = {**error.errors, **form.errors}
+        return await _invitations_answer(
+            request, db, meeting_id, status_code=422, invite_errors=errors, invite_values=form.values
+        )
+    await db.commit()
+    return await _invitations_answer(request, db, meeting_id)
+
+
+@post("/meetings/{meeting_id:int}/invitations/members", name="invitation_members")
+async def invite_members(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    meeting = await service.get_meeting(db, meeting_id)
+    await service.invite_all_members(db, meeting)
+    await db.commit()
+    return await _invitations_answer(request, db, meeting_id)
+
+
+@post("/meetings/{meeting_id:int}/invitations/{invitation_id:int}", name="invitation_update")
+async def change_invitation(request: Request, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int]) -> Any:
+    """Role and "on behalf of" of one invitee."""
+    meeting = await service.get_meeting(db, meeting_id)
+    invitation = await service.get_invitation(db, meeting_id, invitation_id)
+    form = Form(await request.form())
+    role = form.choice("role", InvitationRole)
+    behalf_id = _optional_id(form, "on_behalf_of_id")
+    try:
+        form.check()
+        await service.update_invitation(
+            db, meeting, invitation, form.integer("version"), role=role, on_behalf_of_id=behalf_id
+        )
+    except (Invalid, Stale) as error:
+        await db.rollback()
+        return await _row_problem(request, db, meeting_id, invitation_id, error, whole_section=True)
+    await db.commit()
+    return await _invitations_answer(request, db, meeting_id)
+
+
+@post("/meetings/{meeting_id:int}/invitations/{invitation_id:int}/attendance", name="attendance_update")
+async def record_attendance(request: Request, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int]) -> Any:
+    """Present, excused, absent or not recorded, and "arrived late": one row, no reload."""
+    meeting = await service.get_meeting(db, meeting_id)
+    invitation = await service.get_invitation(db, meeting_id, invitation_id)
+    form = Form(await request.form())
+    attendance = form.choice("attendance", Attendance)
+    try:
+        form.check()
+        await service.update_invitation(
+            db,
+            meeting,
+            invitation,
+            form.integer("version"),
+            attendance=attendance,
+            arrived_late=form.boolean("arrived_late"),
+        )
+    except (Invalid, Stale) as error:
+        await db.rollback()
+        return await _row_problem(request, db, meeting_id, invitation_id, error)
+    await db.commit()
+    if wants_fragment(request):
+        return await _row_answer(request, db, meeting_id, invitation_id)
+    return see_other(request, f"/meetings/{meeting_id}#invitation-{invitation_id}")
+
+
+async def _row_answer(
+    request: Request, db: DB, meeting_id: int, invitation_id: int, *, status_code: int = 200, **extra: Any
+) -> Template:
+    """One invitee's row, and the quorum panel out of band."""
+    context = await attendance_context(db, meeting_id)
+    invitation = next((inv for inv in context["meeting"].invitations if inv.id == invitation_id), None)
+    return render(
+        request,
+        "meetings/page.html",
+        {**context, "invitation": invitation, **extra},
+        fragment="meetings/_attendance_update.html",
+        status_code=status_code,
+    )
+
+
+async def _row_problem(
+    request: Request, db: DB, meeting_id: int, invitation_id: int, error: Invalid | Stale, *, whole_section: bool = False
+) -> Any:
+    """A refused row change: the row as it is now with the message (409 stale, 422 invalid),
+    alone or within the whole section (what the form's hx-target expects)."""
+    if isinstance(error, Stale):
+        message, status_code = error.message, 409
+    else:
+        message, status_code = " ".join(error.errors.values()), 422
+    if not wants_fragment(request):
+        raise error if isinstance(error, Stale) else Invalid(error.errors, error.values)
+    problem = {"id": invitation_id, "message": message}
+    if whole_section:
+        return await _invitations_answer(request, db, meeting_id, status_code=status_code, row_problem=problem)
+    return await _row_answer(request, db, meeting_id, invitation_id, status_code=status_code, row_problem=problem)
+
+
+@post("/meetings/{meeting_id:int}/invitations/{invitation_id:int}/remove", name="invitation_remove")
+async def remove_invitation(request: Request, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int]) -> Any:
+    invitation = await service.get_invitation(db, meeting_id, invitation_id)
+    try:
+        await service.remove_invitation(db, invitation)
+    except Refused as refused:
+        if not wants_fragment(request):
+            raise
+        return await _invitations_answer(request, db, meeting_id, status_code=409, invitations_message=refused.message)
+    await db.commit()
+    return await _invitations_answer(request, db, meeting_id)
+
+
+routes: list[Any] = [
+    meetings_page,
+    new_meeting,
+    create_meeting,
+    edit_meeting,
+    update_meeting,
+    confirm_cancel,
+    cancel_meeting,
+    confirm_delete,
+    delete_meeting,
+    meeting_page,
+    add_invitation,
+    invite_members,
+    change_invitation,
+    record_attendance,
+    remove_invitation,
+]
