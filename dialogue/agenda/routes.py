@@ -1,7 +1,322 @@
-"""Pages of the agenda area."""
+"""Pages of the agenda area.
+
+The agenda is a fragment (`agenda/_agenda.html`) of the meeting page; `/meetings/{id}/agenda`
+shows it on a page of its own and answers HTMX with the fragment. Every form posts here:
+HTMX requests get back the part of the page that changed (the agenda, one item, or one
+side's position); without JavaScript the browser is sent back to the page it came from.
+Errors come back in the same part, next to the fields, with what the user typed (422), or
+with the current values when the record changed meanwhile (409).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-routes: list[Any] = []
+from litestar import Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from dialogue.agenda import service
+from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
+from dialogue.agenda.service import AgendaView, DocumentFields, FormState, ItemFields
+from dialogue.forms import Form, Invalid
+from dialogue.i18n import _
+from dialogue.meetings.models import Meeting
+from dialogue.web import DB, Refused, Stale, Template, render, wants_fragment
+
+PAGE = "agenda/page.html"
+AGENDA = "agenda/_agenda.html"
+ITEM = "agenda/_item.html"
+POSITION = "agenda/_position.html"
+
+
+def back_to(raw: str, meeting_id: int) -> str:
+    """Where a form without JavaScript returns: the meeting page or the agenda page only."""
+    allowed = (f"/meetings/{meeting_id}", f"/meetings/{meeting_id}/agenda")
+    return raw if raw in allowed else allowed[1]
+
+
+def item_fields(form: Form) -> ItemFields:
+    """Parse an item form; type errors (a duration in letters...) stay in `form.errors`."""
+    return ItemFields(
+        title=form.text("title", max_length=service.TITLE_MAX),
+        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+        duration_minutes=form.integer("duration_minutes", required=True),
+        presenter_id=form.integer("presenter_id"),
+        c144_matter=form.choice("c144_matter", C144Matter, required=False),
+    )
+
+
+def submitted_version(form: Form) -> int | None:
+    try:
+        return int(form.raw("version"))
+    except ValueError:
+        return None
+
+
+async def _view(db: DB, meeting: Meeting, state: FormState | None = None, notice: str = "") -> AgendaView:
+    view = await service.agenda_view(db, meeting)
+    if state is not None:
+        view.form = state
+    view.notice = notice
+    return view
+
+
+async def respond(
+    request: Request,
+    db: DB,
+    meeting: Meeting,
+    *,
+    part: str = AGENDA,
+    item_id: int | None = None,
+    side: str | None = None,
+    state: FormState | None = None,
+    status_code: int = 200,
+    back: str = "",
+    notice: str = "",
+) -> Template:
+    """The changed part for HTMX (`part`: agenda, item or position), else the whole agenda page."""
+    view = await _view(db, meeting, state, notice)
+    context: dict[str, Any] = {"agenda": view, "meeting": meeting, "agenda_next": back}
+    if wants_fragment(request) and part != AGENDA and item_id is not None:
+        row = view.row(item_id)
+        context.update(row=row, item=row.item)
+        if part == POSITION:
+            party, position = next((s, p) for s, p in row.positions if s.value == side)
+            context.update(side=party, position=position)
+        return Template(template_name=part, context=context, status_code=status_code)
+    return render(request, PAGE, context, fragment=AGENDA, status_code=status_code)
+
+
+async def _undo(db: DB, meeting: Meeting) -> None:
+    """Forget a refused change; read the meeting again (a rollback expires what was loaded)."""
+    await db.rollback()
+    await db.refresh(meeting)
+
+
+async def write(
+    request: Request,
+    db: DB,
+    meeting: Meeting,
+    change: Callable[[], Awaitable[Any]],
+    *,
+    form: Form,
+    key: str,
+    part: str = AGENDA,
+    item_id: int | None = None,
+    side: str | None = None,
+    anchor: str = "",
+    notice: str = "",
+) -> Response[Any] | Template:
+    """Run `change`, commit, and answer; on bad input, a stale copy or a refusal, show why."""
+    back = back_to(form.raw("next"), meeting.id)
+    try:
+        await change()
+        await db.commit()
+    except Invalid as error:
+        await _undo(db, meeting)
+        state = FormState(key, error.errors, error.values or form.values)
+        return await respond(
+            request, db, meeting, part=part, item_id=item_id, side=side, state=state,
+            status_code=HTTP_422_UNPROCESSABLE_ENTITY, back=back,
+        )
+    except (Stale, Refused, StaleDataError, IntegrityError) as error:
+        # StaleDataError / IntegrityError: another request wrote the same record between our
+        # version check and our commit (e.g. both created the same side's position).
+        await _undo(db, meeting)
+        message = error.message if isinstance(error, (Stale, Refused)) else Stale().message
+        # The current values, not what was typed: the user sees what they would overwrite.
+        state = FormState(key, {"": message}, {})
+        return await respond(
+            request, db, meeting, part=part, item_id=item_id, side=side, state=state,
+            status_code=HTTP_409_CONFLICT, back=back,
+        )
+    if wants_fragment(request):
+        return await respond(request, db, meeting, part=part, item_id=item_id, side=side, back=back, notice=notice)
+    return Redirect(path=back + anchor, status_code=HTTP_303_SEE_OTHER)
+
+
+async def _item_and_meeting(db: DB, item_id: int) -> tuple[AgendaItem, Meeting]:
+    item = await service.get_item(db, item_id)
+    return item, await service.get_meeting(db, item.meeting_id)
+
+
+@get("/meetings/{meeting_id:int}/agenda", name="agenda:page")
+async def agenda_page(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    """The meeting's agenda on a page of its own (HTMX: the agenda fragment)."""
+    meeting = await service.get_meeting(db, meeting_id)
+    return await respond(request, db, meeting, back=request.url.path)
+
+
+@post("/meetings/{meeting_id:int}/agenda", name="agenda:add")
+async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Response[Any] | Template:
+    meeting = await service.get_meeting(db, meeting_id)
+    form = Form(await request.form())
+    fields = item_fields(form)
+
+    async def change() -> None:
+        await service.add_item(db, meeting, fields, known=form.errors, values=form.values)
+
+    return await write(request, db, meeting, change, form=form, key="add", notice=_("The item was added."))
+
+
+@post("/agenda/{item_id:int}/edit", name="agenda:edit")
+async def edit_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    form = Form(await request.form())
+    fields = item_fields(form)
+
+    async def change() -> None:
+        await service.update_item(
+            db, item, fields, submitted_version(form), known=form.errors, values=form.values
+        )
+
+    return await write(
+        request, db, meeting, change, form=form, key=f"edit-{item.id}", item_id=item.id,
+        anchor=f"#item-{item.id}", notice=_("The item was saved."),
+    )
+
+
+@post("/agenda/{item_id:int}/delete", name="agenda:delete")
+async def delete_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    form = Form(await request.form())
+
+    async def change() -> None:
+        await service.remove_item(db, item)
+
+    return await write(
+        request, db, meeting, change, form=form, key=f"item-{item.id}", item_id=item.id,
+        notice=_("The item was removed."),
+    )
+
+
+@post("/agenda/{item_id:int}/move", name="agenda:move")
+async def move_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    form = Form(await request.form())
+    direction = form.raw("direction")
+
+    async def change() -> None:
+        if direction not in {"up", "down"}:
+            raise Invalid({"": _("Choose to move the item up or down.")})
+        await service.move_item(db, item, -1 if direction == "up" else 1)
+
+    return await write(
+        request, db, meeting, change, form=form, key="agenda", item_id=item.id, anchor=f"#item-{item.id}",
+        notice=_("The agenda was reordered."),
+    )
+
+
+@post("/agenda/{item_id:int}/documents", name="agenda:add-document")
+async def add_document(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    form = Form(await request.form())
+    fields = DocumentFields(title=form.raw("title"), url=form.raw("url"))
+
+    async def change() -> None:
+        await service.add_document(db, item, fields, values=form.values)
+
+    return await write(
+        request, db, meeting, change, form=form, key=f"doc-{item.id}", part=ITEM, item_id=item.id,
+        anchor=f"#item-{item.id}",
+    )
+
+
+@post("/agenda/{item_id:int}/documents/{document_id:int}/delete", name="agenda:delete-document")
+async def delete_document(
+    request: Request, db: DB, item_id: FromPath[int], document_id: FromPath[int]
+) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    document = await service.get_document(db, item, document_id)
+    form = Form(await request.form())
+
+    async def change() -> None:
+        await service.remove_document(db, document)
+
+    return await write(
+        request, db, meeting, change, form=form, key=f"doc-{item.id}", part=ITEM, item_id=item.id,
+        anchor=f"#item-{item.id}",
+    )
+
+
+@post("/agenda/{item_id:int}/positions/{side:str}", name="agenda:position")
+async def record_position(
+    request: Request, db: DB, item_id: FromPath[int], side: FromPath[str]
+) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    try:
+        party = service.party_side(side)
+    except Invalid as error:
+        # Observers have no position cell to show the error in: say it on the item.
+        state = FormState(f"item-{item.id}", {"": error.errors["side"]}, {})
+        return await respond(
+            request, db, meeting, part=ITEM, item_id=item.id, state=state, status_code=HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    form = Form(await request.form())
+    stance = form.choice("stance", Stance)
+    statement = form.text("statement", max_length=service.STATEMENT_MAX)
+
+    async def change() -> None:
+        await service.record_position(
+            db, item, party, stance, statement, submitted_version(form), known=form.errors, values=form.values
+        )
+
+    return await write(
+        request, db, meeting, change, form=form, key=f"pos-{item.id}-{party.value}", part=POSITION,
+        item_id=item.id, side=party.value, anchor=f"#pos-{item.id}-{party.value}",
+    )
+
+
+@post("/agenda/{item_id:int}/outcome", name="agenda:outcome")
+async def record_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    form = Form(await request.form())
+    kind = form.choice("kind", OutcomeKind)
+    text = form.text("text", max_length=service.OUTCOME_TEXT_MAX)
+
+    async def change() -> None:
+        await service.record_outcome(
+            db, item, kind, form.all("sides"), text, submitted_version(form), known=form.errors, values=form.values
+        )
+
+    return await write(
+        request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=ITEM, item_id=item.id,
+        anchor=f"#item-{item.id}",
+    )
+
+
+@post("/agenda/{item_id:int}/outcome/delete", name="agenda:delete-outcome")
+async def delete_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
+    item, meeting = await _item_and_meeting(db, item_id)
+    form = Form(await request.form())
+
+    async def change() -> None:
+        await service.clear_outcome(db, item)
+
+    return await write(
+        request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=ITEM, item_id=item.id,
+        anchor=f"#item-{item.id}",
+    )
+
+
+routes: list[Any] = [
+    agenda_page,
+    add_item,
+    edit_item,
+    delete_item,
+    move_item,
+    add_document,
+    delete_document,
+    record_position,
+    record_outcome,
+    delete_outcome,
+]
