@@ -1,7 +1,302 @@
-"""JSON API (/api/v1) of the commitments area."""
+"""JSON API (/api/v1) of the commitments area: list (same filters as the page), create,
+read (with progress updates), update (optimistic locking), add a progress update, delete."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-routes: list[Any] = []
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from dialogue import i18n
+from dialogue.commitments import service
+from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
+from dialogue.commitments.service import (
+    CommitmentDraft,
+    CommitmentFilters,
+    ProgressDraft,
+)
+from dialogue.forms import Invalid
+from dialogue.i18n import _
+from dialogue.people.models import Side
+from dialogue.web import DB, page_window
+
+SIDES = ", ".join(Side.values())
+STATUSES = ", ".join(CommitmentStatus.values())
+
+
+class ProgressOut(msgspec.Struct):
+    id: int
+    written_on: dt.date
+    note: str
+    evidence_url: str | None
+    status: str | None
+    created_at: dt.datetime
+
+
+class CommitmentOut(msgspec.Struct):
+    id: int
+    version: int
+    title: str
+    description: str
+    side: str
+    organisation_id: int | None
+    organisation: str | None
+    responsible_id: int | None
+    responsible: str | None
+    due_on: dt.date | None
+    status: str
+    closed_on: dt.date | None
+    overdue: bool
+    meeting_id: int | None
+    agenda_item_id: int | None
+    from_outcome: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    last_update_on: dt.date | None = None
+    updates: list[ProgressOut] | None = None
+
+
+class CommitmentPage(msgspec.Struct):
+    items: list[CommitmentOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class CommitmentIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new commitment. `side` is one of government, workers, employers, observers;
+    `status` one of open, in_progress, done, dropped (default open)."""
+
+    title: str
+    side: str
+    description: str = ""
+    organisation_id: int | None = None
+    responsible_id: int | None = None
+    due_on: dt.date | None = None
+    status: str = "open"
+    meeting_id: int | None = None
+    agenda_item_id: int | None = None
+    from_outcome: bool = False
+
+
+class CommitmentPatch(msgspec.Struct, forbid_unknown_fields=True):
+    """Changes to a commitment read at `version` (required); absent fields stay as they are,
+    `null` clears an optional one."""
+
+    version: int
+    title: str | msgspec.UnsetType = msgspec.UNSET
+    side: str | msgspec.UnsetType = msgspec.UNSET
+    description: str | msgspec.UnsetType = msgspec.UNSET
+    organisation_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    responsible_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    due_on: dt.date | None | msgspec.UnsetType = msgspec.UNSET
+    status: str | msgspec.UnsetType = msgspec.UNSET
+    meeting_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    agenda_item_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    from_outcome: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A progress update: `written_on` defaults to today (Africa/Tunis) and cannot be in
+    the future; `status`, when given, becomes the commitment's status."""
+
+    note: str
+    written_on: dt.date | None = None
+    evidence_url: str | None = None
+    status: str | None = None
+
+
+def progress_out(update: CommitmentUpdate) -> ProgressOut:
+    return ProgressOut(
+        id=update.id,
+        written_on=update.written_on,
+        note=update.note,
+        evidence_url=update.evidence_url,
+        status=update.status.value if update.status else None,
+        created_at=update.created_at,
+    )
+
+
+def commitment_out(
+    commitment: Commitment,
+    today: dt.date,
+    *,
+    last_update_on: dt.date | None = None,
+    with_updates: bool = False,
+) -> CommitmentOut:
+    updates = [progress_out(u) for u in commitment.updates] if with_updates else None
+    if with_updates and updates:
+        last_update_on = max(u.written_on for u in updates)
+    return CommitmentOut(
+        id=commitment.id,
+        version=commitment.version,
+        title=commitment.title,
+        description=commitment.description,
+        side=commitment.side.value,
+        organisation_id=commitment.organisation_id,
+        organisation=commitment.organisation.display_name if commitment.organisation else None,
+        responsible_id=commitment.responsible_id,
+        responsible=commitment.responsible.full_name if commitment.responsible else None,
+        due_on=commitment.due_on,
+        status=commitment.status.value,
+        closed_on=commitment.closed_on,
+        overdue=commitment.is_overdue(today),
+        meeting_id=commitment.meeting_id,
+        agenda_item_id=commitment.agenda_item_id,
+        from_outcome=commitment.from_outcome,
+        created_at=commitment.created_at,
+        updated_at=commitment.updated_at,
+        last_update_on=last_update_on,
+        updates=updates,
+    )
+
+
+def _side(value: str | None, errors: dict[str, str], name: str = "side") -> Side | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Side(value)
+    except ValueError:
+        errors[name] = _("Choose one of: {values}.").format(values=SIDES)
+        return None
+
+
+def _status(value: str | None, errors: dict[str, str], name: str = "status") -> CommitmentStatus | None:
+    if value is None or value == "":
+        return None
+    try:
+        return CommitmentStatus(value)
+    except ValueError:
+        errors[name] = _("Choose one of: {values}.").format(values=STATUSES)
+        return None
+
+
+class CommitmentController(Controller):
+    path = "/api/v1/commitments"
+    tags = ["commitments"]
+
+    @get("/")
+    async def list_commitments(
+        self,
+        db: DB,
+        side: Annotated[str | None, QueryParameter(description=f"One of: {SIDES}.")] = None,
+        organisation: Annotated[int | None, QueryParameter(description="Organisation id.")] = None,
+        body_id: Annotated[int | None, QueryParameter(name="body", description="Body id (of the meeting).")] = None,
+        status: Annotated[str | None, QueryParameter(description=f"One of: {STATUSES}, or active.")] = None,
+        overdue: Annotated[bool | None, QueryParameter(description="true: only overdue; false: none overdue.")] = None,
+        due_soon: Annotated[bool, QueryParameter(description="Active and due within 14 days.")] = False,
+        due_from: Annotated[dt.date | None, QueryParameter(description="Due on or after (YYYY-MM-DD).")] = None,
+        due_to: Annotated[dt.date | None, QueryParameter(description="Due on or before (YYYY-MM-DD).")] = None,
+        q: Annotated[str | None, QueryParameter(description="Text in the title or description.")] = None,
+        limit: Annotated[int | None, QueryParameter(description="At most 200.")] = None,
+        offset: FromQuery[int | None] = None,
+    ) -> CommitmentPage:
+        """Commitments by due date (none last), each with `overdue` computed for today."""
+        errors: dict[str, str] = {}
+        side_value = _side(side, errors)
+        statuses = service.parse_status_filter(status)
+        if statuses is None:
+            errors["status"] = _("Choose one of: {values}.").format(values=STATUSES + ", active")
+        if due_from and due_to and due_to < due_from:
+            errors["due_to"] = _("The end of the range is before its start.")
+        if q and len(q) > 200:
+            errors["q"] = _("At most {n} characters.").format(n=200)
+        if errors:
+            raise Invalid(errors)
+        filters = CommitmentFilters(
+            side=side_value,
+            organisation_id=organisation,
+            body_id=body_id,
+            statuses=statuses or (),
+            overdue=overdue,
+            due_soon=due_soon,
+            due_from=due_from,
+            due_to=due_to,
+            q=q or "",
+        )
+        limit, offset = page_window(limit, offset, default=50)
+        today = i18n.today()
+        rows, total = await service.list_commitments(db, filters, today, limit=limit, offset=offset)
+        items = [commitment_out(row.commitment, today, last_update_on=row.last_update_on) for row in rows]
+        return CommitmentPage(items=items, total=total, limit=limit, offset=offset)
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def create_commitment(self, db: DB, data: JSONBody[CommitmentIn]) -> CommitmentOut:
+        """Record a commitment; 422 with field errors when a rule fails."""
+        errors: dict[str, str] = {}
+        draft = CommitmentDraft(
+            title=data.title,
+            side=_side(data.side, errors),
+            description=data.description,
+            organisation_id=data.organisation_id,
+            responsible_id=data.responsible_id,
+            due_on=data.due_on,
+            status=_status(data.status, errors),
+            meeting_id=data.meeting_id,
+            agenda_item_id=data.agenda_item_id,
+            from_outcome=data.from_outcome,
+        )
+        today = i18n.today()
+        commitment = await service.create_commitment(db, draft, today=today, known_errors=errors)
+        await db.commit()
+        commitment = await service.get_commitment(db, commitment.id, refresh=True)
+        return commitment_out(commitment, today, with_updates=True)
+
+    @get("/{commitment_id:int}")
+    async def read_commitment(self, db: DB, commitment_id: FromPath[int]) -> CommitmentOut:
+        """A commitment with its progress updates, newest first."""
+        commitment = await service.get_commitment(db, commitment_id)
+        return commitment_out(commitment, i18n.today(), with_updates=True)
+
+    @patch("/{commitment_id:int}")
+    async def update_commitment(self, db: DB, commitment_id: FromPath[int], data: JSONBody[CommitmentPatch]) -> CommitmentOut:
+        """Change a commitment; `version` is required and a stale one gets 409."""
+        commitment = await service.get_commitment(db, commitment_id, with_updates=False)
+        errors: dict[str, str] = {}
+        draft = CommitmentDraft.of(commitment)
+        changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
+        changes.pop("version")
+        if "side" in changes:
+            changes["side"] = _side(changes["side"], errors)
+        if "status" in changes:
+            changes["status"] = _status(changes["status"], errors)
+        for name, value in changes.items():
+            setattr(draft, name, value)
+        today = i18n.today()
+        await service.update_commitment(
+            db, commitment, draft, version=data.version, today=today, known_errors=errors
+        )
+        await db.commit()
+        commitment = await service.get_commitment(db, commitment_id, refresh=True)
+        return commitment_out(commitment, today, with_updates=True)
+
+    @post("/{commitment_id:int}/updates", status_code=HTTP_201_CREATED)
+    async def add_progress(self, db: DB, commitment_id: FromPath[int], data: JSONBody[ProgressIn]) -> CommitmentOut:
+        """Add a dated progress update; answers the commitment with all its updates."""
+        commitment = await service.get_commitment(db, commitment_id)
+        errors: dict[str, str] = {}
+        draft = ProgressDraft(
+            note=data.note,
+            written_on=data.written_on,
+            evidence_url=data.evidence_url,
+            status=_status(data.status, errors),
+        )
+        today = i18n.today()
+        await service.add_progress(db, commitment, draft, today=today, known_errors=errors)
+        await db.commit()
+        commitment = await service.get_commitment(db, commitment_id, refresh=True)
+        return commitment_out(commitment, today, with_updates=True)
+
+    @delete("/{commitment_id:int}", status_code=HTTP_204_NO_CONTENT)
+    async def delete_commitment(self, db: DB, commitment_id: FromPath[int]) -> None:
+        """Delete a commitment without progress updates; 409 if it has some (drop it instead)."""
+        commitment = await service.get_commitment(db, commitment_id, with_updates=False)
+        await service.delete_commitment(db, commitment)
+        await db.commit()
+
+
+routes: list[Any] = [CommitmentController]
