@@ -12,7 +12,8 @@ from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import Request, Response
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
+from litestar.response import Template as _Template
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
     HTTP_404_NOT_FOUND,
@@ -20,13 +21,13 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from dialogue.forms import Invalid
 from dialogue.i18n import _
-
 from dialogue.settings import Settings
 
 log = logging.getLogger("dialogue")
@@ -62,6 +63,16 @@ class Refused(Exception):
 
 class NotFound(NotFoundException):
     pass
+
+
+class Template(_Template):
+    """A template response whose `csrf_input` is already HTML (Litestar passes a plain str,
+    which autoescape would print as text)."""
+
+    def create_template_context(self, request: Request) -> dict[str, Any]:
+        context = super().create_template_context(request)
+        context["csrf_input"] = Markup(context["csrf_input"])  # noqa: S704 (built by Litestar, value escaped)
+        return context
 
 
 def check_version(record: Any, submitted: int | None) -> None:
