@@ -6,7 +6,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from litestar import Litestar, Request, Response, get, post
+from litestar import Litestar, Request, Response, Router, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -127,26 +127,16 @@ def _security_headers(response: Response[Any]) -> Response[Any]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     engine = create_engine(settings)
-    areas = [
-        dashboard_routes,
-        meetings_routes,
-        meetings_api,
-        agenda_routes,
-        agenda_api,
-        commitments_routes,
-        commitments_api,
-        bodies_routes,
-        bodies_api,
-        people_routes,
-        people_api,
-    ]
+    pages = [dashboard_routes, meetings_routes, agenda_routes, commitments_routes, bodies_routes, people_routes]
+    apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [
         health,
         choose_language,
         create_static_files_router(path="/static", directories=[ROOT / "dialogue" / "static"], include_in_schema=False),
+        # Only the JSON API is described by OpenAPI.
+        Router(path="/", route_handlers=[h for area in pages for h in area.routes], include_in_schema=False),
+        *[h for area in apis for h in area.routes],
     ]
-    for area in areas:
-        route_handlers.extend(area.routes)
 
     async def dispose_engine() -> None:
         await engine.dispose()

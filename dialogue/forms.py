@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from dialogue.i18n import _, current_timezone
 
 E = TypeVar("E", bound=Enum)
+MAX_INTEGER = 2**63 - 1  # the largest the database stores
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -109,6 +110,9 @@ class Form:
             number = int(value)
         except ValueError:
             self.error(name, _("Enter a whole number."))
+            return None
+        if abs(number) > MAX_INTEGER:
+            self.error(name, _("Enter a smaller number."))
             return None
         if minimum is not None and number < minimum:
             self.error(name, _("Enter a number of at least {n}.").format(n=minimum))

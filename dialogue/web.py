@@ -16,13 +16,14 @@ from litestar.response import Redirect
 from litestar.response import Template as _Template
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
+    HTTP_400_BAD_REQUEST,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from markupsafe import Markup
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -219,6 +220,13 @@ def _conflict(request: Request, exc: Exception) -> Response[Any]:
     return _error(request, HTTP_409_CONFLICT, _("This change conflicts with the current record."))
 
 
+def _out_of_range(request: Request, exc: Exception) -> Response[Any]:
+    # A number larger than the database can hold (SQLite: OverflowError; PostgreSQL:
+    # DataError) is bad input, whichever parameter or field carried it.
+    log.info("value out of range on %s: %s", request.url.path, exc)
+    return _error(request, HTTP_400_BAD_REQUEST, _("A value in the request is out of range."))
+
+
 def _internal(request: Request, exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong on our side."))
@@ -233,5 +241,7 @@ exception_handlers: dict[Any, Any] = {
     StaleDataError: _conflict,
     IntegrityError: _conflict,
     RepositoryError: _conflict,
+    OverflowError: _out_of_range,
+    DataError: _out_of_range,
     Exception: _internal,
 }
