@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, Versioned
-from dialogue.i18n import N_
+from dialogue.i18n import N_, pgettext
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Person, Side
 
@@ -20,6 +20,18 @@ class C144Matter(Choice):
     C = "c", N_("(c) Re-examination of unratified Conventions and of Recommendations")
     D = "d", N_("(d) Questions arising on reports on ratified Conventions (art. 22)")
     E = "e", N_("(e) Proposals to denounce a Convention")
+
+    @property
+    def letter(self) -> str:
+        """The sub-paragraph letter as written in the user's language: "a" in French, "أ" in Arabic."""
+        letters = {
+            "a": pgettext("C144 Art. 5(1) sub-paragraph", "a"),
+            "b": pgettext("C144 Art. 5(1) sub-paragraph", "b"),
+            "c": pgettext("C144 Art. 5(1) sub-paragraph", "c"),
+            "d": pgettext("C144 Art. 5(1) sub-paragraph", "d"),
+            "e": pgettext("C144 Art. 5(1) sub-paragraph", "e"),
+        }
+        return letters[self.value]
 
 
 class Stance(Choice):

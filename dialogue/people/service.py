@@ -480,17 +480,23 @@ async def person_references(db: AsyncSession, person_id: int) -> dict[str, int]:
 
 
 def _person_reasons(refs: dict[str, int]) -> list[str]:
+    # Literal ngettext calls, so that the catalog extraction finds every phrase.
     phrases = {
-        "invitations": ("invited to %(num)d meeting", "invited to %(num)d meetings"),
-        "on_behalf_of": (
+        "invitations": lambda n: ngettext("invited to %(num)d meeting", "invited to %(num)d meetings", n),
+        "on_behalf_of": lambda n: ngettext(
             "represented by someone else at %(num)d meeting",
             "represented by someone else at %(num)d meetings",
+            n,
         ),
-        "memberships": ("member of %(num)d body", "member of %(num)d bodies"),
-        "presented_items": ("presenter of %(num)d agenda item", "presenter of %(num)d agenda items"),
-        "commitments": ("responsible for %(num)d commitment", "responsible for %(num)d commitments"),
+        "memberships": lambda n: ngettext("member of %(num)d body", "member of %(num)d bodies", n),
+        "presented_items": lambda n: ngettext(
+            "presenter of %(num)d agenda item", "presenter of %(num)d agenda items", n
+        ),
+        "commitments": lambda n: ngettext(
+            "responsible for %(num)d commitment", "responsible for %(num)d commitments", n
+        ),
     }
-    return [ngettext(*phrases[key], refs[key]) % {"num": refs[key]} for key in phrases if refs[key]]
+    return [phrase(refs[key]) % {"num": refs[key]} for key, phrase in phrases.items() if refs[key]]
 
 
 async def delete_person(db: AsyncSession, person: Person) -> None:
