@@ -18,8 +18,12 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue import i18n
+from dialogue.accounts import routes as accounts_routes
+from dialogue.accounts.middleware import authentication_middleware
+from dialogue.accounts.permissions import Forbidden, Permission, SignInRequired, authorize
 from dialogue.agenda import api as agenda_api
 from dialogue.agenda import routes as agenda_routes
 from dialogue.bodies import api as bodies_api
@@ -98,14 +102,17 @@ def jinja_environment() -> Environment:
     return env
 
 
-@get("/health", include_in_schema=False, cache=False)
+PUBLIC = {"permission": Permission.PUBLIC}
+
+
+@get("/health", include_in_schema=False, cache=False, opt=PUBLIC)
 async def health(db: DB) -> Response[str]:
     """Up, and the database answers."""
     await db.execute(text("SELECT 1"))
     return Response(content="ok", media_type="text/plain")
 
 
-@post("/language", include_in_schema=False)
+@post("/language", include_in_schema=False, opt=PUBLIC)
 async def choose_language(request: Request) -> Redirect:
     form = await request.form()
     language = str(form.get("language", ""))
@@ -118,21 +125,30 @@ async def choose_language(request: Request) -> Redirect:
     return response
 
 
-def _security_headers(response: Response[Any]) -> Response[Any]:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+def security_headers(settings: Settings) -> Any:
+    headers = dict(SECURITY_HEADERS)
+    if settings.https:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
+    def add(response: Response[Any]) -> Response[Any]:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return add
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     engine = create_engine(settings)
-    pages = [dashboard_routes, meetings_routes, agenda_routes, commitments_routes, bodies_routes, people_routes]
+    pages = [accounts_routes, dashboard_routes, meetings_routes, agenda_routes, commitments_routes, bodies_routes, people_routes]
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [
         health,
         choose_language,
-        create_static_files_router(path="/static", directories=[ROOT / "dialogue" / "static"], include_in_schema=False),
+        create_static_files_router(
+            path="/static", directories=[ROOT / "dialogue" / "static"], include_in_schema=False, opt=PUBLIC
+        ),
         # Only the JSON API is described by OpenAPI.
         Router(path="/", route_handlers=[h for area in pages for h in area.routes], include_in_schema=False),
         *[h for area in apis for h in area.routes],
@@ -151,16 +167,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name="x-csrftoken",
             cookie_httponly=True,
             cookie_samesite="lax",
-            # The JSON API is not reachable from a form on another site (no CORS) and gets
-            # its own credentials with accounts.
+            cookie_secure=settings.https,
+            # The API takes only personal tokens in a header, never the session cookie.
             exclude=["/api/", "/health"],
         ),
-        middleware=[language_middleware(settings)],
+        middleware=[language_middleware(settings), authentication_middleware(settings)],
+        guards=[authorize],
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         exception_handlers=exception_handlers,
-        after_request=_security_headers,
+        after_request=security_headers(settings),
         openapi_config=OpenAPIConfig(title="Dialogue", version="1.0.0", path="/schema"),
-        state=State({"settings": settings, "engine": engine}),
+        state=State(
+            {"settings": settings, "engine": engine, "sessions": async_sessionmaker(engine, expire_on_commit=False)}
+        ),
         on_shutdown=[dispose_engine],
         debug=settings.debug,
     )

@@ -1,15 +1,39 @@
-"""Every table, imported in one place so that the metadata is complete (migrations, tests)."""
+"""Every table, imported in one place so that the metadata is complete (migrations, tests),
+and which of them the audit trail follows, under which record."""
 
+from dialogue.accounts.models import Account, ApiToken, OneTimeLink, SignInSession, SignInThrottle
 from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
+from dialogue.audit.models import AuditEvent
+from dialogue.audit.trail import audited
 from dialogue.bodies.models import Body, Membership
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
 from dialogue.meetings.models import Invitation, Meeting
 from dialogue.people.models import Organisation, Person
 
+# Each audited row is filed under the record whose history shows it.
+audited(lambda row, _: ("organisation", row.id))(Organisation)
+audited(lambda row, _: ("person", row.id))(Person)
+audited(lambda row, _: ("body", row.id))(Body)
+audited(lambda row, _: ("body", row.body_id))(Membership)
+audited(lambda row, _: ("meeting", row.id))(Meeting)
+audited(lambda row, _: ("meeting", row.meeting_id))(Invitation)
+audited(lambda row, _: ("meeting", row.meeting_id))(AgendaItem)
+audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(AgendaDocument)
+audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(Position)
+audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(Outcome)
+audited(lambda row, _: ("commitment", row.id))(Commitment)
+audited(lambda row, _: ("commitment", row.commitment_id))(CommitmentUpdate)
+audited(lambda row, _: ("person", row.person_id) if row.person_id else ("account", row.id))(Account)
+audited(lambda row, _: ("account", row.account_id))(ApiToken)
+audited(lambda row, _: ("account", row.account_id))(OneTimeLink)
+
 __all__ = [
+    "Account",
     "AgendaDocument",
     "AgendaItem",
+    "ApiToken",
+    "AuditEvent",
     "Base",
     "Body",
     "Commitment",
@@ -17,8 +41,11 @@ __all__ = [
     "Invitation",
     "Meeting",
     "Membership",
+    "OneTimeLink",
     "Organisation",
     "Outcome",
     "Person",
     "Position",
+    "SignInSession",
+    "SignInThrottle",
 ]

@@ -33,6 +33,15 @@ class Settings:
     page_size: int = 25
     debug: bool = False
     echo_sql: bool = False
+    # The address people reach Dialogue at: links in messages, and Secure cookies and HSTS
+    # when it starts with https://.
+    public_url: str = "http://127.0.0.1:8000"
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+
+    @property
+    def https(self) -> bool:
+        return self.public_url.startswith("https://")
 
     @property
     def tz(self) -> ZoneInfo:
@@ -59,4 +68,9 @@ class Settings:
             page_size=int(env.get("DIALOGUE_PAGE_SIZE", cls.page_size)),
             debug=env.get("DIALOGUE_DEBUG", "") in {"1", "true", "yes"},
             echo_sql=env.get("DIALOGUE_ECHO_SQL", "") in {"1", "true", "yes"},
+            public_url=env.get(
+                "DIALOGUE_PUBLIC_URL", f"http://127.0.0.1:{env.get('DIALOGUE_PORT', cls.port)}"
+            ).rstrip("/"),
+            session_idle_minutes=int(env.get("DIALOGUE_SESSION_IDLE_MINUTES", cls.session_idle_minutes)),
+            session_max_hours=int(env.get("DIALOGUE_SESSION_MAX_HOURS", cls.session_max_hours)),
         )

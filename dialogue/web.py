@@ -27,6 +27,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from dialogue.accounts.permissions import Forbidden, SignInRequired
+from dialogue.audit.models import AuditAction
+from dialogue.audit.trail import record
 from dialogue.forms import Invalid
 from dialogue.i18n import _
 from dialogue.settings import Settings
@@ -227,12 +230,36 @@ def _out_of_range(request: Request, exc: Exception) -> Response[Any]:
     return _error(request, HTTP_400_BAD_REQUEST, _("A value in the request is out of range."))
 
 
+def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
+    if is_api(request):
+        return Response(
+            content={"message": _("Sign in first: send a personal API token as 'Authorization: Bearer <token>'.")},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    login = "/login?" + urlencode({"next": target})
+    if getattr(request, "htmx", None):
+        return Response(content=b"", status_code=401, headers={"HX-Redirect": login})
+    return Redirect(path=login, status_code=HTTP_303_SEE_OTHER)
+
+
+async def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
+    # Refusals go to the audit trail, in a session of their own (the request's is rolled back).
+    async with request.app.state.sessions() as db:
+        await record(db, AuditAction.REFUSED, summary=f"{request.method} {request.url.path}"[:300])
+        await db.commit()
+    return _error(request, exc.status_code, exc.detail)
+
+
 def _internal(request: Request, exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong on our side."))
 
 
 exception_handlers: dict[Any, Any] = {
+    SignInRequired: _sign_in_required,
+    Forbidden: _forbidden,
     HTTPException: _http_error,
     NotFoundError: _not_found,
     Invalid: _invalid,

@@ -14,13 +14,21 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import dialogue.models
+from dialogue.accounts.models import Role
 from dialogue.app import create_app
 from dialogue.db import Base, create_engine
 from dialogue.i18n import set_language
 from dialogue.settings import Settings
+from tests import factories
 
 PG_URL = os.environ.get("DIALOGUE_TEST_DATABASE_URL", "")
 _pg_schema_ready = False
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests() -> None:
+    """Code called directly by a test speaks English (requests choose their own language)."""
+    set_language("en")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -69,20 +77,35 @@ async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def sign_in(client: AsyncTestClient[Any], email: str, password: str = factories.PASSWORD) -> Any:
+    """Sign in through the login form, as a person would; sets up the CSRF header."""
+    await client.get("/login")
+    token = client.cookies.get("csrftoken")
+    if token:
+        client.headers["x-csrftoken"] = token
+    return await client.post("/login", data={"email": email, "password": password}, follow_redirects=False)
+
+
 @pytest.fixture
-async def client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[AsyncTestClient[Any]]:
-    """A browser on the app: French by default like the app, with the CSRF token set up."""
+async def anonymous(settings: Settings, engine: AsyncEngine) -> AsyncIterator[AsyncTestClient[Any]]:
+    """A browser on the app, signed in as nobody (French by default, like the app)."""
     app = create_app(settings)
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
-        response = await client.get("/health")
-        assert response.status_code == 200
-        await client.get("/static/dialogue.css")
-        # Any page sets the CSRF cookie; forms and HTMX send it back in the header.
-        await client.get("/")
-        token = client.cookies.get("csrftoken")
-        if token:
-            client.headers["x-csrftoken"] = token
         yield client
+
+
+@pytest.fixture
+async def client(anonymous: AsyncTestClient[Any], engine: AsyncEngine) -> AsyncTestClient[Any]:
+    """A browser signed in as the secretariat (who may do everything), with a personal API
+    token for the JSON API."""
+    async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+        secretariat = await factories.account(db, Role.SECRETARIAT, email="secretariat@example.tn")
+        token = await factories.api_token(db, secretariat)
+        await db.commit()
+    response = await sign_in(anonymous, "secretariat@example.tn")
+    assert response.status_code == 303, response.text
+    anonymous.headers["authorization"] = f"Bearer {token}"
+    return anonymous
 
 
 @pytest.fixture

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.accounts.models import Account, ApiToken, Role
+from dialogue.accounts.passwords import hash_password
+from dialogue.accounts.service import new_token, token_hash
 from dialogue.agenda.models import AgendaItem, Outcome, OutcomeKind, Position, Stance
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
@@ -125,3 +128,30 @@ async def table(db: AsyncSession) -> dict[str, Any]:
             if key != "ilo":
                 await member(db, world["plenary"], p, MembershipKind.TITULAR if i == 1 else MembershipKind.ALTERNATE)
     return world
+
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once for all tests
+
+
+async def account(
+    db: AsyncSession, role: Role = Role.SECRETARIAT, org: Organisation | None = None, **fields: Any
+) -> Account:
+    """An account that signs in with `PASSWORD` (a delegate needs `org`)."""
+    n = next(_numbers)
+    fields.setdefault("email", f"{role.value}{n}@example.tn")
+    fields.setdefault("password_hash", _PASSWORD_HASH)
+    return await _add(db, Account(role=role, organisation_id=org.id if org else None, **fields))
+
+
+async def api_token(db: AsyncSession, account_: Account, name: str = "tests") -> str:
+    """A personal API token for `account_`; returns the token itself."""
+    token = new_token()
+    # Marked as just used: its once-a-minute "last used" write would otherwise land in the
+    # middle of a test that counts statements.
+    used = dt.datetime.now(dt.UTC)
+    await _add(
+        db,
+        ApiToken(account_id=account_.id, name=name, token_hash=token_hash(token), prefix=token[:8], last_used_at=used),
+    )
+    return token

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
@@ -93,6 +93,8 @@ class Position(Versioned, Base):
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20))
     stance: Mapped[Stance] = mapped_column(ChoiceType(Stance, 20), default=Stance.NONE)
     statement: Mapped[str] = mapped_column(Text, default="")
+    # A draft kept inside the side: only its delegates and the secretariat see it.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     item: Mapped[AgendaItem] = relationship(back_populates="positions", lazy="raise")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.agenda.models import AgendaItem
@@ -75,5 +75,7 @@ class CommitmentUpdate(Base):
     note: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(500), default=None)
     status: Mapped[CommitmentStatus | None] = mapped_column(ChoiceType(CommitmentStatus, 20), default=None)
+    # A note kept inside the commitment's side: only its delegates and the secretariat see it.
+    internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     commitment: Mapped[Commitment] = relationship(back_populates="updates", lazy="raise")

@@ -170,7 +170,8 @@ async def test_api_refuses_a_progress_update_without_note_or_with_a_bad_link(cli
     assert (await client.post(f"{API}/{record['gov'].id}/updates", content=b"nope", headers={"content-type": "application/json"})).status_code == 400
 
 
-async def test_api_deletes_only_commitments_without_updates(client: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_api_deletes_only_commitments_without_updates(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+    client = english
     refused = await client.delete(f"{API}/{record['workers'].id}")
     assert refused.status_code == 409 and "dropped" in refused.json()["message"]
     assert (await client.delete(f"{API}/{record['gov'].id}")).status_code == 204

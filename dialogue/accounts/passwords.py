@@ -1,0 +1,51 @@
+"""Passwords: argon2id hashes, and the rules a new password must follow."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from dialogue.i18n import _
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Verified when the email matches no account, so that both answers take the same time.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when `password` matches; takes as long for an unknown account as for a known one."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problem(password: str, *, email: str = "") -> str | None:
+    """Why `password` cannot be used, in the user's language, or None."""
+    if len(password) < MIN_LENGTH:
+        return _("Use at least {n} characters.").format(n=MIN_LENGTH)
+    if len(password) > MAX_LENGTH:
+        return _("Use at most {n} characters.").format(n=MAX_LENGTH)
+    lowered = password.lower()
+    if lowered in _common_passwords() or (email and lowered == email.lower()) or len(set(password)) < 4:
+        return _("This password is too common or too easy to guess: choose another one.")
+    return None

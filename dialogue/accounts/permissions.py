@@ -1,0 +1,100 @@
+"""Who may do what. Every route has a permission; a route that names none gets the
+default for its method (reading for GET, the secretariat for anything that changes
+data). Object-level rules (a delegate writes only their own side) are checked by the
+handlers and services with `ensure_side`; internal content is filtered with
+`internal_visible_sides`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import HTTPException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.status_codes import HTTP_403_FORBIDDEN
+
+from dialogue.accounts.models import Account, Role
+from dialogue.i18n import _
+from dialogue.people.models import Side
+
+
+class Permission(str, Enum):
+    PUBLIC = "public"  # no account needed: sign-in page, health, static files
+    SIGNED_IN = "signed_in"  # any account: its own page, password, tokens, sign-out
+    READ = "read"  # any account: shared records
+    SIDE = "side"  # the secretariat, or a delegate for their own side (checked per object)
+    EXPORT = "export"  # the secretariat and coordinators
+    SECRETARIAT = "secretariat"
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SignInRequired(Exception):
+    """No account on a route that needs one: pages go to /login, the API answers 401."""
+
+
+class Forbidden(HTTPException):
+    status_code = HTTP_403_FORBIDDEN
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail=detail or _("You are not allowed to do this."))
+
+
+def route_permission(handler: BaseRouteHandler, method: str) -> Permission:
+    explicit = handler.opt.get("permission")
+    if explicit is not None:
+        return Permission(explicit)
+    return Permission.READ if method in SAFE_METHODS else Permission.SECRETARIAT
+
+
+def allows(account: Account | None, permission: Permission) -> bool:
+    if permission is Permission.PUBLIC:
+        return True
+    if account is None or not account.is_active:
+        return False
+    if permission in (Permission.SIGNED_IN, Permission.READ):
+        return True
+    if permission is Permission.SIDE:
+        return account.role is Role.SECRETARIAT or (account.role is Role.DELEGATE and account.side is not None)
+    if permission is Permission.EXPORT:
+        return account.role in (Role.SECRETARIAT, Role.COORDINATOR)
+    return account.role is Role.SECRETARIAT
+
+
+def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account | None:
+    return connection.scope.get("user")  # type: ignore[return-value]
+
+
+async def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
+    """The app's guard: every route, every request."""
+    permission = route_permission(handler, connection.scope.get("method", "GET"))
+    account = current_account(connection)
+    if permission is not Permission.PUBLIC and account is None:
+        raise SignInRequired
+    if not allows(account, permission):
+        raise Forbidden
+
+
+def can_write_side(account: Account, side: Side) -> bool:
+    return account.role is Role.SECRETARIAT or (account.role is Role.DELEGATE and account.side == side)
+
+
+def ensure_side(account: Account, side: Side) -> None:
+    """Refuse unless `account` may write for `side` (the secretariat, or that side's delegate)."""
+    if not can_write_side(account, side):
+        raise Forbidden(_("Only the secretariat and the delegates of this side can change this."))
+
+
+def internal_visible_sides(account: Account | None) -> frozenset[Side]:
+    """The sides whose internal content `account` may see: all for the secretariat, their own
+    side for a delegate, none for coordinators and observers."""
+    if account is None:
+        return frozenset()
+    if account.role is Role.SECRETARIAT:
+        return frozenset(Side)
+    if account.role is Role.DELEGATE and account.side is not None:
+        return frozenset({account.side})
+    return frozenset()

@@ -1,0 +1,220 @@
+"""Writing the audit trail, in the same transaction as the change it describes.
+
+Every flush of an ORM session is watched: rows created, changed or deleted in the audited
+tables become `AuditEvent` rows inserted by the same flush, with who (the actor of the
+current request or command), from where, and the before/after values of changed fields.
+Events that are not row changes (sign-in, refusals, approvals) go through `record`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from dialogue.audit.models import AuditAction, AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    account_id: int | None = None
+    label: str = "system"
+    ip: str = ""
+
+
+_actor: ContextVar[Actor] = ContextVar("actor", default=Actor())
+
+NOT_SHOWN = "•••"  # stands for a secret's value in the trail
+_SECRET_FIELDS = {"password_hash", "token_hash"}
+_NOT_TRACKED = {"id", "version", "created_at", "updated_at"}
+
+
+def set_actor(actor: Actor) -> None:
+    _actor.set(actor)
+
+
+def current_actor() -> Actor:
+    return _actor.get()
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+# Which record each audited row belongs to: `(table, id)` of its meeting, commitment, person...
+# A resolver gets the row and a function to look up an agenda item's meeting.
+RootResolver = Callable[[Any, Callable[[int], int | None]], tuple[str, int | None]]
+_roots: dict[str, RootResolver] = {}
+
+
+def audited(root: RootResolver) -> Callable[[type], type]:
+    """Class decorator: changes to this model go to the trail, under the record `root` names."""
+
+    def register(model: type) -> type:
+        _roots[model.__tablename__] = root  # type: ignore[attr-defined]
+        return model
+
+    return register
+
+
+def _columns(obj: Any) -> list[str]:
+    return [column.key for column in inspect(obj).mapper.column_attrs if column.key not in _NOT_TRACKED]
+
+
+def _value(field: str, value: Any) -> Any:
+    return NOT_SHOWN if field in _SECRET_FIELDS and value is not None else _json(value)
+
+
+def _changes(obj: Any, action: AuditAction) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for field in _columns(obj):
+        if action is AuditAction.CREATE:
+            value = getattr(obj, field)
+            if value not in (None, "", False):
+                changes[field] = [None, _value(field, value)]
+        elif action is AuditAction.DELETE:
+            changes[field] = [_value(field, state.attrs[field].loaded_value), None]
+        else:
+            history = state.attrs[field].history
+            if history.has_changes():
+                before = history.deleted[0] if history.deleted else None
+                after = history.added[0] if history.added else None
+                if _json(before) != _json(after):
+                    changes[field] = [_value(field, before), _value(field, after)]
+    return changes
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    pending: list[tuple[Any, AuditAction, dict[str, list[Any]]]] = session.info.setdefault("audit_pending", [])
+    for obj in session.new:
+        if getattr(obj, "__tablename__", None) in _roots:
+            pending.append((obj, AuditAction.CREATE, {}))
+    for obj in session.dirty:
+        if getattr(obj, "__tablename__", None) in _roots and session.is_modified(obj, include_collections=False):
+            changes = _changes(obj, AuditAction.UPDATE)
+            if changes:
+                action = AuditAction.STATUS if "status" in changes else AuditAction.UPDATE
+                pending.append((obj, action, changes))
+    for obj in session.deleted:
+        if getattr(obj, "__tablename__", None) in _roots:
+            pending.append((obj, AuditAction.DELETE, _changes(obj, AuditAction.DELETE)))
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    pending = session.info.pop("audit_pending", [])
+    if not pending:
+        return
+    connection = session.connection()
+    item_meetings: dict[int, int | None] = {}
+
+    def meeting_of_item(item_id: int) -> int | None:
+        if item_id not in item_meetings:
+            from dialogue.agenda.models import AgendaItem
+
+            item_meetings[item_id] = connection.execute(
+                select(AgendaItem.meeting_id).where(AgendaItem.id == item_id)
+            ).scalar()
+        return item_meetings[item_id]
+
+    commitment_sides: dict[int, str | None] = {}
+
+    def side_of(obj: Any) -> str | None:
+        side = getattr(obj, "side", None)
+        if side is None and getattr(obj, "commitment_id", None) is not None:
+            from dialogue.commitments.models import Commitment
+
+            if obj.commitment_id not in commitment_sides:
+                commitment_sides[obj.commitment_id] = connection.execute(
+                    select(Commitment.side).where(Commitment.id == obj.commitment_id)
+                ).scalar()
+            side = commitment_sides[obj.commitment_id]
+        return _json(side)
+
+    actor = current_actor()
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for obj, action, changes in pending:
+        table = obj.__tablename__
+        if action is AuditAction.CREATE:
+            changes = _changes(obj, action)
+        root_entity, root_id = _roots[table](obj, meeting_of_item)
+        rows.append(
+            {
+                "account_id": actor.account_id,
+                "actor": actor.label,
+                "ip": actor.ip,
+                "action": action.value,
+                "entity": table,
+                "entity_id": obj.id,
+                "root_entity": root_entity,
+                "root_id": root_id,
+                "side": side_of(obj),
+                "internal": bool(getattr(obj, "internal", False)),
+                "summary": _summary(obj)[:300],
+                "changes": changes,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    connection.execute(insert(AuditEvent.__table__), rows)
+
+
+def _summary(obj: Any) -> str:
+    for field in ("title", "full_name", "name", "email", "note", "statement", "text"):
+        value = getattr(obj, field, None)
+        if isinstance(value, str) and value:
+            return value
+    return f"{obj.__tablename__} {obj.id}"
+
+
+event.listen(Session, "before_flush", _before_flush)
+event.listen(Session, "after_flush", _after_flush)
+
+
+async def record(
+    db: AsyncSession,
+    action: AuditAction,
+    *,
+    summary: str = "",
+    entity: str = "",
+    entity_id: int | None = None,
+    root: tuple[str, int | None] = ("", None),
+    changes: dict[str, Any] | None = None,
+    actor: Actor | None = None,
+    side: str | None = None,
+    internal: bool = False,
+) -> None:
+    """An event that is not a row change (sign-in, refusal, approval), in `db`'s transaction."""
+    actor = actor or current_actor()
+    db.add(
+        AuditEvent(
+            account_id=actor.account_id,
+            actor=actor.label,
+            ip=actor.ip,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            root_entity=root[0],
+            root_id=root[1],
+            side=side,
+            internal=internal,
+            summary=summary[:300],
+            changes=changes or {},
+        )
+    )
+    await db.flush()
