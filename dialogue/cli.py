@@ -87,14 +87,16 @@ def revision(message: str, autogenerate: bool) -> None:
 @click.option("--force", is_flag=True, help="Load even if the database already holds records.")
 def demo(force: bool) -> None:
     """Load the demo data (a Tunisian National Council) into an empty database."""
-    from dialogue.demo import DatabaseNotEmpty, load_demo
+    from dialogue.demo import DatabaseNotEmpty, demo_accounts_text, load_demo
 
+    settings = Settings.from_env()
     try:
-        summary = _run(load_demo(Settings.from_env(), force=force))
+        click.echo(_run(load_demo(settings, force=force)))
     except DatabaseNotEmpty:
         click.echo("The database already holds records: demo data not loaded (use --force to add it anyway).")
-        return
-    click.echo(summary)
+    accounts = _run(demo_accounts_text(settings))
+    if accounts:
+        click.echo(accounts)
 
 
 if __name__ == "__main__":

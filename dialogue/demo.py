@@ -17,6 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload
 
+from dialogue.accounts.models import Account, Role
+from dialogue.accounts.passwords import hash_password
 from dialogue.agenda.models import (
     AgendaDocument,
     AgendaItem,
@@ -46,6 +48,54 @@ from dialogue.meetings.models import (
 )
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.settings import Settings
+
+
+DEMO_PASSWORD = "dialogue-demo"
+# (email, role, organisation slug, approves minutes for its side)
+DEMO_ACCOUNTS = [
+    ("secretariat@demo.tn", Role.SECRETARIAT, None, False),
+    ("gouvernement@demo.tn", Role.DELEGATE, "mas", True),
+    ("ugtt@demo.tn", Role.DELEGATE, "ugtt", True),
+    ("utica@demo.tn", Role.DELEGATE, "utica", True),
+    ("coordination@demo.tn", Role.COORDINATOR, None, False),
+    ("observateur@demo.tn", Role.OBSERVER, None, False),
+]
+
+
+async def _accounts(session: AsyncSession, orgs: dict[str, Organisation]) -> None:
+    """One account per role and side, all with the demo password (skipped if already there)."""
+    emails = [email for email, *_rest in DEMO_ACCOUNTS]
+    existing = set(await session.scalars(select(Account.email).where(Account.email.in_(emails))))
+    password_hash = hash_password(DEMO_PASSWORD)
+    for email, role, slug, approver in DEMO_ACCOUNTS:
+        if email not in existing:
+            organisation_id = orgs[slug].id if slug else None
+            session.add(
+                Account(
+                    email=email, role=role, organisation_id=organisation_id, is_approver=approver,
+                    password_hash=password_hash,
+                )
+            )
+    await session.flush()
+
+
+async def demo_accounts_text(settings: Settings) -> str:
+    """The demo accounts to sign in with, if the database has them (printed by `make run`)."""
+    engine = create_engine(settings)
+    try:
+        async with engine.connect() as connection:
+            emails = [email for email, *_rest in DEMO_ACCOUNTS]
+            found = set((await connection.execute(select(Account.email).where(Account.email.in_(emails)))).scalars())
+    finally:
+        await engine.dispose()
+    if not found:
+        return ""
+    lines = [_("Demo accounts (password: {password}):").format(password=DEMO_PASSWORD)]
+    for email, role, slug, approver in DEMO_ACCOUNTS:
+        if email in found:
+            detail = role.label + (f" – {slug.upper()}" if slug else "") + (f" ({_('approver')})" if approver else "")
+            lines.append(f"  {email:24} {detail}")
+    return "\n".join(lines)
 
 
 class DatabaseNotEmpty(Exception):
@@ -1014,6 +1064,7 @@ async def load_demo(settings: Settings, *, force: bool = False) -> str:
             if not force and (await session.scalar(select(func.count(Organisation.id)))):
                 raise DatabaseNotEmpty
             table = await _table(session)
+            await _accounts(session, table.orgs)
             built = build_meetings(today, tz, table.people, table.sides, table.orgs, table.bodies)
             session.add_all(built.meetings)
             session.add_all(built.items)
