@@ -8,6 +8,7 @@ statements each page sends. Numbers are for comparing commits on one machine, no
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import resource
 import statistics
@@ -23,14 +24,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dialogue.app import create_app  # noqa: E402
 from dialogue.db import create_engine, run_alembic  # noqa: E402
-from dialogue.demo import load_demo  # noqa: E402
+from dialogue.accounts.models import Account, ApiToken  # noqa: E402
+from dialogue.accounts.service import new_token, token_hash  # noqa: E402
+from dialogue.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from dialogue.meetings.models import Meeting  # noqa: E402
 from dialogue.settings import Settings  # noqa: E402
 
 REQUESTS = int(os.environ.get("DIALOGUE_BENCH_REQUESTS", "30"))
 
 
+async def _api_token(app: object) -> str:
+    token = new_token()
+    async with app.state.sessions() as db:  # type: ignore[attr-defined]
+        secretariat = await db.scalar(select(Account).where(Account.email == "secretariat@demo.tn"))
+        db.add(ApiToken(account_id=secretariat.id, name="bench", token_hash=token_hash(token), prefix=token[:8]))
+        await db.commit()
+    return token
+
+
 async def main() -> None:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("DIALOGUE_BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{folder}/bench.db"
         settings = Settings(database_url=url, secret_key="bench" * 10)
@@ -65,6 +78,12 @@ async def main() -> None:
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", count)
         print(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
         async with AsyncTestClient(app=app) as client:
+            # Sign in as the demo secretariat, and use a personal token for the API.
+            await client.get("/login")
+            client.headers["x-csrftoken"] = client.cookies.get("csrftoken", "")
+            signed_in = await client.post("/login", data={"email": "secretariat@demo.tn", "password": DEMO_PASSWORD})
+            assert signed_in.status_code in (200, 303), signed_in.status_code
+            client.headers["authorization"] = f"Bearer {await _api_token(app)}"
             for page in pages:
                 timings = []
                 for _ in range(REQUESTS):
