@@ -1,0 +1,27 @@
+"""Calendars: invitation files, subscription feeds and add-to-calendar links."""
+
+from dialogue.calendar.ics import (
+    CalendarAttendee,
+    CalendarDeadline,
+    CalendarMeeting,
+    CalendarOrganizer,
+    caldav_objects,
+    feed,
+    for_caldav,
+    google_calendar_link,
+    invitation,
+    outlook_calendar_link,
+)
+
+__all__ = [
+    "CalendarAttendee",
+    "CalendarDeadline",
+    "CalendarMeeting",
+    "CalendarOrganizer",
+    "caldav_objects",
+    "feed",
+    "for_caldav",
+    "google_calendar_link",
+    "invitation",
+    "outlook_calendar_link",
+]

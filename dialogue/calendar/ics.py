@@ -1,0 +1,566 @@
+"""Calendar files (iCalendar, RFC 5545/5546): invitations, subscription feeds, add-to links.
+
+Pure functions from plain records to bytes; the caller loads the meeting and its invitees
+and decides what to send. Every file follows the rules calendar clients depend on:
+
+- METHOD (REQUEST, CANCEL or PUBLISH) before the first component;
+- a stable UID, DTSTAMP and SEQUENCE on every event;
+- DTSTART/DTEND in local time with TZID and a VTIMEZONE built from the zone database;
+- TEXT escaped, parameter values double-quoted when they contain `,;:` (never escaped
+  with backslashes), lines folded at 75 octets without cutting a UTF-8 character, CRLF
+  after every line including the last;
+- the same input gives the same bytes (pass `dtstamp` to fix the one moving part).
+
+`ics` (0.7.3) gets these wrong as shipped (see shared/PITFALLS.md), so it is used only
+where it is right: its `Container`/`ContentLine` as the tree of the file, its `Event`
+serializers for the plain TEXT properties (UID, SUMMARY, LOCATION, DESCRIPTION, STATUS)
+and its `DisplayAlarm` for VALARM. Dates, times and time zones, SEQUENCE, DTSTAMP,
+ORGANIZER/ATTENDEE, URL, the calendar envelope and the writing of the bytes are ours.
+Never parse with ics at run time (its parser dies on long files).
+
+Note: `import ics` below is the third-party package (absolute import), not this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from ics import Event
+from ics.alarm import DisplayAlarm
+from ics.grammar.parse import Container, ContentLine
+from ics.serializers.alarm_serializer import DisplayAlarmSerializer
+from ics.serializers.event_serializer import EventSerializer
+from ics.utils import escape_string
+
+from dialogue.i18n import _
+
+PRODID = "-//Dialogue//Dialogue calendar//EN"
+DEFAULT_TZ = "Africa/Tunis"
+
+Method = Literal["REQUEST", "CANCEL"]
+Role = Literal["chair", "titular", "alternate", "adviser", "observer", "secretariat"]
+PartStat = Literal["NEEDS-ACTION", "ACCEPTED", "DECLINED", "DELEGATED", "TENTATIVE"]
+Status = Literal["confirmed", "tentative", "cancelled"]
+
+# Role in the meeting -> ROLE parameter (RFC 5545 3.2.16), as the issue lists them.
+ROLE_PARAMETER: dict[str, str] = {
+    "chair": "REQ-PARTICIPANT",
+    "titular": "REQ-PARTICIPANT",
+    "alternate": "OPT-PARTICIPANT",
+    "adviser": "OPT-PARTICIPANT",
+    "observer": "NON-PARTICIPANT",
+    "secretariat": "NON-PARTICIPANT",
+}
+PARTSTATS = frozenset({"NEEDS-ACTION", "ACCEPTED", "DECLINED", "DELEGATED", "TENTATIVE"})
+STATUSES = frozenset({"confirmed", "tentative", "cancelled"})
+
+# Reminders of invitations: one day and one hour before the meeting.
+ALARM_TRIGGERS = (dt.timedelta(days=-1), dt.timedelta(hours=-1))
+
+
+# --- Records -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarOrganizer:
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CalendarAttendee:
+    """An invited person. `role` is an InvitationRole value, `partstat` their answer."""
+
+    name: str
+    email: str
+    role: Role = "titular"
+    partstat: PartStat = "NEEDS-ACTION"
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLE_PARAMETER:
+            raise ValueError(f"unknown role {self.role!r}")
+        if self.partstat not in PARTSTATS:
+            raise ValueError(f"unknown participation status {self.partstat!r}")
+
+
+@dataclass(frozen=True)
+class CalendarMeeting:
+    """A meeting as calendars see it.
+
+    `uid` stays the same for the life of the meeting (`meeting-<id>@<domain>`); `sequence`
+    is the stored counter, raised by the caller whenever time, place, title, status or
+    agenda change and on cancellation. `starts_at`/`ends_at` are aware datetimes; `url` is
+    the meeting page; `description` the agenda as text. Attendees are written in the order
+    given; those without an email address are left out (a calendar cannot address them).
+    """
+
+    uid: str
+    sequence: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    title: str
+    organizer: CalendarOrganizer
+    location: str = ""
+    online_url: str | None = None
+    url: str = ""
+    description: str = ""
+    status: Status = "confirmed"
+    attendees: tuple[CalendarAttendee, ...] = ()
+    alarms: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.uid:
+            raise ValueError("a meeting needs a UID")
+        if self.sequence < 0:
+            raise ValueError("SEQUENCE starts at 0")
+        _require_aware(self.starts_at, "starts_at")
+        _require_aware(self.ends_at, "ends_at")
+        if self.ends_at <= self.starts_at:
+            raise ValueError("a meeting must end after it starts")
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+@dataclass(frozen=True)
+class CalendarDeadline:
+    """A commitment's due date, shown as an all-day event in feeds."""
+
+    uid: str
+    date: dt.date
+    title: str
+    description: str = ""
+    url: str = ""
+    sequence: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.uid:
+            raise ValueError("a deadline needs a UID")
+        if isinstance(self.date, dt.datetime):
+            raise TypeError("a deadline is a date, not a datetime")
+
+
+# --- Files ---------------------------------------------------------------------------
+
+
+def invitation(
+    meeting: CalendarMeeting,
+    method: Method = "REQUEST",
+    *,
+    tz: str = DEFAULT_TZ,
+    dtstamp: dt.datetime | None = None,
+) -> bytes:
+    """The invitation (METHOD:REQUEST) or cancellation (METHOD:CANCEL) of a meeting.
+
+    Both carry ORGANIZER and every attendee with ROLE, PARTSTAT and RSVP=TRUE. A REQUEST
+    has two reminders (a day and an hour before) unless `meeting.alarms` is false; a
+    CANCEL has STATUS:CANCELLED and the SEQUENCE the caller raised.
+    """
+    if method not in ("REQUEST", "CANCEL"):
+        raise ValueError(f"unsupported METHOD {method!r}")
+    if method == "REQUEST" and meeting.status == "cancelled":
+        raise ValueError("a cancelled meeting is sent with METHOD:CANCEL")
+    zone = ZoneInfo(tz)
+    stamp = _stamp(dtstamp)
+    calendar = _calendar(method)
+    calendar.append(_vtimezone(tz, zone, [meeting.starts_at, meeting.ends_at]))
+    status = "cancelled" if method == "CANCEL" else meeting.status
+    event = _meeting_event(meeting, zone, tz, stamp, status=status, with_attendees=True)
+    if method == "REQUEST" and meeting.alarms:
+        for trigger in ALARM_TRIGGERS:
+            event.append(_alarm(trigger, meeting.title))
+    calendar.append(event)
+    return _write(calendar)
+
+
+def feed(
+    name: str,
+    events: Iterable[CalendarMeeting],
+    deadlines: Iterable[CalendarDeadline] = (),
+    *,
+    tz: str = DEFAULT_TZ,
+    dtstamp: dt.datetime | None = None,
+) -> bytes:
+    """A subscription feed (METHOD:PUBLISH) named `name` (already translated).
+
+    Meetings keep their UID, SEQUENCE and STATUS (cancelled ones stay, marked
+    CANCELLED, so subscribers see them go) but carry no ATTENDEE; deadlines are all-day
+    events, because Outlook and Google ignore VTODO in subscribed calendars.
+    """
+    meetings = list(events)
+    deadlines = list(deadlines)
+    zone = ZoneInfo(tz)
+    stamp = _stamp(dtstamp)
+    calendar = _calendar("PUBLISH")
+    calendar.append(_prop("X-WR-CALNAME", _text(name)))
+    calendar.append(_prop("X-WR-TIMEZONE", tz))
+    calendar.append(_prop("REFRESH-INTERVAL", "PT1H", VALUE="DURATION"))
+    calendar.append(_prop("X-PUBLISHED-TTL", "PT1H"))
+    instants = [t for m in meetings for t in (m.starts_at, m.ends_at)]
+    instants += [dt.datetime.combine(d.date, dt.time(12), zone) for d in deadlines]
+    calendar.append(_vtimezone(tz, zone, instants or [stamp]))
+    for meeting in meetings:
+        calendar.append(_meeting_event(meeting, zone, tz, stamp, status=meeting.status, with_attendees=False))
+    for deadline in deadlines:
+        calendar.append(_deadline_event(deadline, stamp))
+    return _write(calendar)
+
+
+def for_caldav(calendar_bytes: bytes) -> bytes:
+    """The same calendar without its METHOD line: a calendar stored on a CalDAV server
+    has none (RFC 4791 4.1). Folded continuation lines start with a space, so only the
+    property itself can match."""
+    lines = calendar_bytes.split(b"\r\n")
+    kept = [line for line in lines if not re.match(rb"(?i)METHOD[:;]", line)]
+    return b"\r\n".join(kept)
+
+
+def caldav_objects(calendar_bytes: bytes) -> dict[str, bytes]:
+    """One calendar object resource per UID (RFC 4791 4.1: a resource holds one event),
+    each with the calendar's properties and time zones, without METHOD. Works on files
+    written by this module (it splits lines, it does not parse iCalendar)."""
+    header: list[bytes] = []
+    timezones: list[bytes] = []
+    events: dict[str, list[bytes]] = {}
+    block: list[bytes] | None = None
+    for line in for_caldav(calendar_bytes).split(b"\r\n"):
+        if line in (b"BEGIN:VCALENDAR", b"END:VCALENDAR", b""):
+            continue
+        if block is None and line.startswith(b"BEGIN:"):
+            block = []
+        if block is None:
+            header.append(line)
+            continue
+        block.append(line)
+        if line in (b"END:VEVENT", b"END:VTIMEZONE"):
+            if block[0] == b"BEGIN:VTIMEZONE":
+                timezones.extend(block)
+            else:
+                uid = _unfolded_value(block, b"UID:")
+                events.setdefault(uid, []).extend(block)
+            block = None
+    return {
+        uid: b"\r\n".join([b"BEGIN:VCALENDAR", *header, *timezones, *lines, b"END:VCALENDAR", b""])
+        for uid, lines in events.items()
+    }
+
+
+# --- Links ---------------------------------------------------------------------------
+
+
+def google_calendar_link(meeting: CalendarMeeting) -> str:
+    """'Add to Google Calendar': a prefilled event form, times in UTC."""
+    params = {
+        "action": "TEMPLATE",
+        "text": meeting.title,
+        "dates": f"{_utc(meeting.starts_at)}/{_utc(meeting.ends_at)}",
+        "details": _full_description(meeting),
+        "location": _location(meeting),
+    }
+    return "https://calendar.google.com/calendar/render?" + _query(params)
+
+
+def outlook_calendar_link(meeting: CalendarMeeting) -> str:
+    """'Add to Outlook' (Outlook on the web / Microsoft 365), times in UTC."""
+    params = {
+        "subject": meeting.title,
+        "startdt": _iso_utc(meeting.starts_at),
+        "enddt": _iso_utc(meeting.ends_at),
+        "body": _full_description(meeting),
+        "location": _location(meeting),
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+    }
+    return "https://outlook.office.com/calendar/0/deeplink/compose?" + _query(params)
+
+
+# --- Components ----------------------------------------------------------------------
+
+
+def _calendar(method: str) -> Container:
+    # ics writes METHOD after its events; ours comes before any component.
+    return Container(
+        "VCALENDAR",
+        _prop("PRODID", PRODID),
+        _prop("VERSION", "2.0"),
+        _prop("CALSCALE", "GREGORIAN"),
+        _prop("METHOD", method),
+    )
+
+
+def _meeting_event(
+    meeting: CalendarMeeting,
+    zone: ZoneInfo,
+    tzid: str,
+    stamp: dt.datetime,
+    *,
+    status: str,
+    with_attendees: bool,
+) -> Container:
+    # ics writes these TEXT properties correctly (escaped); we clean the text first
+    # (CRLF -> LF, no control characters) since ics would escape CR as a non-RFC "\r".
+    texts = Event(
+        uid=meeting.uid,
+        name=_clean(meeting.title),
+        location=_clean(_location(meeting)),
+        description=_clean(_full_description(meeting)),
+        status=status,
+    )
+    event = Container("VEVENT")
+    EventSerializer.serialize_uid(texts, event)
+    event.append(_prop("DTSTAMP", _utc(stamp)))
+    event.append(_prop("SEQUENCE", str(meeting.sequence)))
+    event.append(_prop("DTSTART", _local(meeting.starts_at, zone), TZID=tzid))
+    event.append(_prop("DTEND", _local(meeting.ends_at, zone), TZID=tzid))
+    EventSerializer.serialize_summary(texts, event)
+    EventSerializer.serialize_location(texts, event)
+    if meeting.url:
+        event.append(_prop("URL", _uri(meeting.url)))
+    EventSerializer.serialize_description(texts, event)
+    EventSerializer.serialize_status(texts, event)
+    event.append(_person("ORGANIZER", meeting.organizer.name, meeting.organizer.email))
+    if with_attendees:
+        for attendee in meeting.attendees:
+            if not attendee.email.strip():
+                continue
+            event.append(
+                _person(
+                    "ATTENDEE",
+                    attendee.name,
+                    attendee.email,
+                    CUTYPE="INDIVIDUAL",
+                    ROLE=ROLE_PARAMETER[attendee.role],
+                    PARTSTAT=attendee.partstat,
+                    RSVP="TRUE",
+                )
+            )
+    return event
+
+
+def _deadline_event(deadline: CalendarDeadline, stamp: dt.datetime) -> Container:
+    # All-day dates are written as given: ics converts them to UTC first, which moves
+    # them a day back east of UTC.
+    texts = Event(
+        uid=deadline.uid,
+        name=_clean(deadline.title),
+        description=_clean(_join_links(deadline.description, [(_("Page: {url}"), deadline.url)])),
+    )
+    event = Container("VEVENT")
+    EventSerializer.serialize_uid(texts, event)
+    event.append(_prop("DTSTAMP", _utc(stamp)))
+    event.append(_prop("SEQUENCE", str(deadline.sequence)))
+    event.append(_prop("DTSTART", deadline.date.strftime("%Y%m%d"), VALUE="DATE"))
+    next_day = deadline.date + dt.timedelta(days=1)
+    event.append(_prop("DTEND", next_day.strftime("%Y%m%d"), VALUE="DATE"))
+    EventSerializer.serialize_summary(texts, event)
+    if deadline.url:
+        event.append(_prop("URL", _uri(deadline.url)))
+    EventSerializer.serialize_description(texts, event)
+    # A deadline does not make anyone busy.
+    event.append(_prop("TRANSP", "TRANSPARENT"))
+    return event
+
+
+def _alarm(trigger: dt.timedelta, title: str) -> Container:
+    alarm = DisplayAlarm(trigger=trigger, display_text=_clean(title))
+    container = Container("VALARM")
+    for serialize in DisplayAlarmSerializer.get_serializers():  # ACTION, DESCRIPTION, TRIGGER
+        serialize(alarm, container)
+    return container
+
+
+def _person(name: str, common_name: str, email: str, **params: str) -> ContentLine:
+    # ics escapes CN with backslashes (readers then misread it) and cannot write
+    # RSVP=TRUE; quoting happens in _write.
+    all_params = {"CN": common_name, **params} if common_name.strip() else dict(params)
+    return _prop(name, "mailto:" + email.strip(), **all_params)
+
+
+def _vtimezone(tzid: str, zone: ZoneInfo, instants: Sequence[dt.datetime]) -> Container:
+    """VTIMEZONE from the zone database, valid from a year before the first instant to
+    a year after the last. A zone without changes in that window (Africa/Tunis since
+    2009) gets one STANDARD observance; otherwise one observance per change, each a
+    plain onset (no RRULE), which every reader understands."""
+    first = min(instants).astimezone(dt.UTC)
+    last = max(instants).astimezone(dt.UTC)
+    start = dt.datetime(first.year - 1, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(last.year + 2, 1, 1, tzinfo=dt.UTC)
+
+    def state(moment: dt.datetime) -> tuple[dt.timedelta, dt.timedelta, str]:
+        local = moment.astimezone(zone)
+        return local.utcoffset() or dt.timedelta(0), local.dst() or dt.timedelta(0), local.tzname() or tzid
+
+    timezone = Container("VTIMEZONE", _prop("TZID", tzid))
+    offset, dst, abbreviation = state(start)
+    timezone.append(_observance(dst, dt.datetime(1970, 1, 1), offset, offset, abbreviation))
+    day = dt.timedelta(days=1)
+    moment = start
+    while moment < end:
+        if state(moment + day) != state(moment):
+            low, high = moment, moment + day
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if state(middle) == state(low):
+                    low = middle
+                else:
+                    high = middle
+            before, (after, dst, abbreviation) = state(low)[0], state(high)
+            # DTSTART of an observance is the local time in the offset before the change.
+            onset = (high + before).replace(tzinfo=None)
+            timezone.append(_observance(dst, onset, before, after, abbreviation))
+        moment += day
+    return timezone
+
+
+def _observance(
+    dst: dt.timedelta, onset: dt.datetime, before: dt.timedelta, after: dt.timedelta, abbreviation: str
+) -> Container:
+    return Container(
+        "DAYLIGHT" if dst else "STANDARD",
+        _prop("DTSTART", onset.strftime("%Y%m%dT%H%M%S")),
+        _prop("TZOFFSETFROM", _offset(before)),
+        _prop("TZOFFSETTO", _offset(after)),
+        _prop("TZNAME", _text(abbreviation)),
+    )
+
+
+# --- Values --------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # keeps TAB and LF
+
+
+def _prop(name: str, value: str, **params: str) -> ContentLine:
+    # Always pass params=: ContentLine's default dict is shared between instances.
+    return ContentLine(name, params={key.replace("_", "-"): [value_] for key, value_ in params.items()}, value=value)
+
+
+def _clean(text: str) -> str:
+    """Text as TEXT values may hold it: line breaks as LF, no other control characters."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _text(text: str) -> str:
+    """An escaped TEXT value (RFC 5545 3.3.11)."""
+    return escape_string(_clean(text))
+
+
+def _uri(value: str) -> str:
+    # URI values are not TEXT: no escaping, but no spaces or control characters either.
+    return re.sub(r"[\x00-\x20\x7f]", "", value)
+
+
+def _param(value: str) -> str:
+    """A parameter value: quoted when it contains , ; or : (RFC 5545 3.1). A double quote
+    cannot appear in one at all, and neither can a line break."""
+    value = _CONTROL.sub(" ", value.replace("\r", " ").replace("\n", " ")).replace('"', "'")
+    return f'"{value}"' if any(c in value for c in ",;:") else value
+
+
+def _require_aware(value: dt.datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime")
+
+
+def _stamp(dtstamp: dt.datetime | None) -> dt.datetime:
+    if dtstamp is None:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    _require_aware(dtstamp, "dtstamp")
+    return dtstamp.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _iso_utc(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _local(moment: dt.datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+
+
+def _offset(offset: dt.timedelta) -> str:
+    seconds = int(offset.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")
+
+
+def _location(meeting: CalendarMeeting) -> str:
+    return meeting.location.strip() or (meeting.online_url or "").strip()
+
+
+def _full_description(meeting: CalendarMeeting) -> str:
+    """The agenda, then the online link and the meeting page."""
+    links = [(_("Join online: {url}"), meeting.online_url or ""), (_("Meeting page: {url}"), meeting.url)]
+    return _join_links(meeting.description, links)
+
+
+def _join_links(text: str, links: list[tuple[str, str]]) -> str:
+    lines = [label.format(url=url.strip()) for label, url in links if url.strip()]
+    parts = [part for part in (text.strip(), "\n".join(lines)) if part]
+    return "\n\n".join(parts)
+
+
+def _query(params: dict[str, str]) -> str:
+    return urlencode({k: v for k, v in params.items() if v}, quote_via=quote, safe="/")
+
+
+def _unfolded_value(lines: list[bytes], prefix: bytes) -> str:
+    for index, line in enumerate(lines):
+        if line.startswith(prefix):
+            value = line[len(prefix) :]
+            for continuation in lines[index + 1 :]:
+                if not continuation.startswith(b" "):
+                    break
+                value += continuation[1:]
+            return value.decode()
+    raise ValueError("event without UID")
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+def _write(calendar: Container) -> bytes:
+    """The file's bytes: each content line folded at 75 octets, CRLF after every line."""
+    out = bytearray()
+    for line in _lines(calendar):
+        out += _fold(line.encode("utf-8"))
+    return bytes(out)
+
+
+def _lines(component: Container) -> Iterable[str]:
+    yield f"BEGIN:{component.name}"
+    for item in component:
+        if isinstance(item, Container):
+            yield from _lines(item)
+        else:
+            params = "".join(
+                f";{name}=" + ",".join(_param(str(value)) for value in values) for name, values in item.params.items()
+            )
+            yield f"{item.name}{params}:{item.value}"
+    yield f"END:{component.name}"
+
+
+def _fold(line: bytes) -> bytes:
+    """RFC 5545 3.1: at most 75 octets per line, the leading space of a continuation
+    included, never splitting a UTF-8 sequence (its continuation bytes are 10xxxxxx)."""
+    chunks = []
+    limit = 75
+    while len(line) > limit:
+        cut = limit
+        while line[cut] & 0xC0 == 0x80:
+            cut -= 1
+        chunks.append(line[:cut])
+        line = line[cut:]
+        limit = 74
+    chunks.append(line)
+    return b"\r\n ".join(chunks) + b"\r\n"
