@@ -5,17 +5,18 @@ from __future__ import annotations
 from http.cookies import SimpleCookie
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from litestar import Litestar, Request, Response, Router, get, post
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -23,9 +24,16 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from dialogue import i18n
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts.middleware import authentication_middleware
-from dialogue.accounts.permissions import Forbidden, Permission, SignInRequired, authorize
+from dialogue.accounts.models import Account
+from dialogue.accounts.permissions import (
+    Permission,
+    allows,
+    authorize,
+)
+from dialogue.accounts.permissions import can_write_side as _can_write_side
 from dialogue.agenda import api as agenda_api
 from dialogue.agenda import routes as agenda_routes
+from dialogue.audit import routes as audit_routes
 from dialogue.bodies import api as bodies_api
 from dialogue.bodies import routes as bodies_routes
 from dialogue.commitments import api as commitments_api
@@ -33,10 +41,13 @@ from dialogue.commitments import routes as commitments_routes
 from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
 from dialogue.forms import datetime_input_value
+from dialogue.mail import routes as mail_routes
+from dialogue.mail.outbox import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
 from dialogue.meetings import routes as meetings_routes
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
+from dialogue.people.models import Side
 from dialogue.settings import ROOT, Settings
 from dialogue.web import DB, exception_handlers
 
@@ -77,6 +88,26 @@ def language_middleware(settings: Settings) -> Any:
     return factory
 
 
+@pass_context
+def template_account(context: Context) -> Account | None:
+    """`current_account()` in templates: who is signed in (None on public pages)."""
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
+
+
+@pass_context
+def template_can(context: Context, permission: str) -> bool:
+    """`can("secretariat")` in templates: show a control only to whom the route allows."""
+    return allows(template_account(context), Permission(permission))
+
+
+@pass_context
+def template_can_write_side(context: Context, side: Any) -> bool:
+    """`can_write_side(side)` in templates: the secretariat, or that side's delegate."""
+    account = template_account(context)
+    return account is not None and side is not None and _can_write_side(account, Side(side))
+
+
 def jinja_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
@@ -91,6 +122,9 @@ def jinja_environment() -> Environment:
         text_dir=i18n.text_direction,
         languages=i18n.LANGUAGE_NAMES,
         today=i18n.today,
+        current_account=template_account,
+        can=template_can,
+        can_write_side=template_can_write_side,
     )
     env.filters.update(
         datetime=i18n.format_datetime,
@@ -126,14 +160,19 @@ async def choose_language(request: Request) -> Redirect:
 
 
 def security_headers(settings: Settings) -> Any:
+    """A `before_send` hook: every response gets the headers, error pages, 404s, CSRF
+    refusals and redirects included (an `after_request` hook misses the responses built
+    by exception handlers and middleware)."""
     headers = dict(SECURITY_HEADERS)
     if settings.https:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-    def add(response: Response[Any]) -> Response[Any]:
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        return response
+    async def add(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            response_headers = MutableScopeHeaders.from_message(message)
+            for name, value in headers.items():
+                if name not in response_headers:
+                    response_headers[name] = value
 
     return add
 
@@ -141,7 +180,17 @@ def security_headers(settings: Settings) -> Any:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     engine = create_engine(settings)
-    pages = [accounts_routes, dashboard_routes, meetings_routes, agenda_routes, commitments_routes, bodies_routes, people_routes]
+    pages = [
+        accounts_routes,
+        dashboard_routes,
+        meetings_routes,
+        agenda_routes,
+        commitments_routes,
+        bodies_routes,
+        people_routes,
+        audit_routes,
+        mail_routes,
+    ]
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [
         health,
@@ -175,11 +224,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         guards=[authorize],
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         exception_handlers=exception_handlers,
-        after_request=security_headers(settings),
+        before_send=[security_headers(settings)],
         openapi_config=OpenAPIConfig(title="Dialogue", version="1.0.0", path="/schema"),
         state=State(
             {"settings": settings, "engine": engine, "sessions": async_sessionmaker(engine, expire_on_commit=False)}
         ),
-        on_shutdown=[dispose_engine],
+        # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.
+        on_startup=[start_mail_worker],
+        on_shutdown=[stop_mail_worker, dispose_engine],
         debug=settings.debug,
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from dialogue.accounts.models import Role
 from dialogue.settings import Settings
 
 
@@ -97,6 +98,125 @@ def demo(force: bool) -> None:
     accounts = _run(demo_accounts_text(settings))
     if accounts:
         click.echo(accounts)
+
+
+@main.group()
+def users() -> None:
+    """Accounts: invite someone, disable an account, send a new password link."""
+
+
+async def _users(action: Any) -> Any:
+    """Run `action(db, settings)` in one transaction, the trail naming the command line."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    import dialogue.models  # noqa: F401  (every table, so that relationships resolve)
+    from dialogue.audit.trail import Actor, set_actor
+    from dialogue.db import create_engine
+
+    settings = Settings.from_env()
+    engine = create_engine(settings)
+    set_actor(Actor(None, "cli", ""))
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+            result = await action(db, settings)
+            await db.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+def _account_or_fail(account: Any, email: str) -> Any:
+    if account is None:
+        raise click.ClickException(f"No account has the email {email}.")
+    return account
+
+
+def _explain(errors: dict[str, str]) -> str:
+    names = {"email": "email", "role": "--role", "organisation": "--organisation", "person": "person", "is_approver": "--approver"}
+    return "\n".join(f"{names.get(field, field)}: {message}" if field else message for field, message in errors.items())
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(Role.values(), case_sensitive=False),
+              help="secretariat, delegate, coordinator or observer.")
+@click.option("--organisation", "organisation_slug", default=None, metavar="SLUG",
+              help="The organisation's short identifier (required for a delegate).")
+@click.option("--approver", is_flag=True, help="The delegate approves minutes for their side.")
+def create_user(email: str, role: str, organisation_slug: str | None, approver: bool) -> None:
+    """Create an account without a password and print its invitation link (7 days)."""
+    from dialogue.accounts import service
+    from dialogue.forms import Invalid
+
+    async def action(db: Any, settings: Settings) -> tuple[str, str]:
+        errors: dict[str, str] = {}
+        organisation_id = None
+        if organisation_slug:
+            organisation = await service.organisation_by_slug(db, organisation_slug)
+            if organisation is None:
+                errors["organisation"] = f"no organisation has the short identifier {organisation_slug!r}."
+            else:
+                organisation_id = organisation.id
+        account, token = await service.invite(
+            db,
+            email=email,
+            role=Role(role.lower()),
+            organisation_id=organisation_id,
+            is_approver=approver,
+            errors=errors,
+        )
+        return account.email, service.link_url(settings, token)
+
+    try:
+        created, link = _run(_users(action))
+    except Invalid as invalid:
+        raise click.ClickException(_explain(invalid.errors)) from None
+    click.echo(f"Account {created} created. Invitation link (works once, for 7 days):")
+    click.echo(link)
+
+
+@users.command("disable")
+@click.argument("email")
+def disable_user(email: str) -> None:
+    """Disable an account: its sessions end at once, its tokens and links stop working."""
+    from dialogue.accounts import service
+    from dialogue.web import Refused
+
+    async def action(db: Any, _settings: Settings) -> bool:
+        account = _account_or_fail(await service.account_by_email(db, email), email)
+        was_active = account.is_active
+        await service.disable_account(db, account)
+        return was_active
+
+    try:
+        was_active = _run(_users(action))
+    except Refused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"Account {email.strip().lower()} disabled." if was_active else f"Account {email.strip().lower()} was already disabled.")
+
+
+@users.command("reset-password")
+@click.argument("email")
+def reset_password(email: str) -> None:
+    """Print a one-time link (24 hours) with which the person chooses a new password."""
+    from dialogue.accounts import service
+    from dialogue.accounts.models import LinkPurpose
+    from dialogue.web import Refused
+
+    async def action(db: Any, settings: Settings) -> str:
+        account = _account_or_fail(await service.account_by_email(db, email), email)
+        purpose = service.link_purpose(account)
+        return purpose, service.link_url(settings, await service.new_link(db, account, purpose))
+
+    try:
+        purpose, link = _run(_users(action))
+    except Refused as refused:
+        raise click.ClickException(refused.message) from None
+    if purpose is LinkPurpose.INVITE:
+        click.echo("No password chosen yet: new invitation link (works once, for 7 days; earlier links no longer work):")
+    else:
+        click.echo("Password link (works once, for 24 hours; earlier links no longer work):")
+    click.echo(link)
 
 
 if __name__ == "__main__":

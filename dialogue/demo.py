@@ -91,9 +91,10 @@ async def demo_accounts_text(settings: Settings) -> str:
     if not found:
         return ""
     lines = [_("Demo accounts (password: {password}):").format(password=DEMO_PASSWORD)]
+    approves = _("approves minutes for its side")
     for email, role, slug, approver in DEMO_ACCOUNTS:
         if email in found:
-            detail = role.label + (f" – {slug.upper()}" if slug else "") + (f" ({_('approver')})" if approver else "")
+            detail = role.label + (f" – {slug.upper()}" if slug else "") + (f" ({approves})" if approver else "")
             lines.append(f"  {email:24} {detail}")
     return "\n".join(lines)
 

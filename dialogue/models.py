@@ -8,6 +8,7 @@ from dialogue.audit.trail import audited
 from dialogue.bodies.models import Body, Membership
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
+from dialogue.mail.models import OutboxMessage
 from dialogue.meetings.models import Invitation, Meeting
 from dialogue.people.models import Organisation, Person
 
@@ -43,6 +44,7 @@ __all__ = [
     "Membership",
     "OneTimeLink",
     "Organisation",
+    "OutboxMessage",
     "Outcome",
     "Person",
     "Position",

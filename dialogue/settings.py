@@ -38,6 +38,10 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     session_idle_minutes: int = 30
     session_max_hours: int = 12
+    # Outgoing mail (dialogue/mail/smtp.py): smtp://, smtp+starttls:// or smtps://user:pass@host:port.
+    # None: messages stay in the outbox, readable on /outbox.
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "Dialogue <secretariat@localhost>"
 
     @property
     def https(self) -> bool:
@@ -73,4 +77,6 @@ class Settings:
             ).rstrip("/"),
             session_idle_minutes=int(env.get("DIALOGUE_SESSION_IDLE_MINUTES", cls.session_idle_minutes)),
             session_max_hours=int(env.get("DIALOGUE_SESSION_MAX_HOURS", cls.session_max_hours)),
+            smtp_url=env.get("DIALOGUE_SMTP_URL") or None,
+            mail_from=env.get("DIALOGUE_MAIL_FROM") or cls.mail_from,
         )

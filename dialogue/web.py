@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import Request, Response
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect
@@ -23,13 +24,13 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 from markupsafe import Markup
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from dialogue.accounts.permissions import Forbidden, SignInRequired
 from dialogue.audit.models import AuditAction
-from dialogue.audit.trail import record
+from dialogue.audit.trail import Actor, current_actor, record
 from dialogue.forms import Invalid
 from dialogue.i18n import _
 from dialogue.settings import Settings
@@ -244,12 +245,35 @@ def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
     return Redirect(path=login, status_code=HTTP_303_SEE_OTHER)
 
 
-async def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
-    # Refusals go to the audit trail, in a session of their own (the request's is rolled back).
-    async with request.app.state.sessions() as db:
-        await record(db, AuditAction.REFUSED, summary=f"{request.method} {request.url.path}"[:300])
+async def _record_refusal(app: Any, actor: Actor, summary: str) -> None:
+    async with app.state.sessions() as db:
+        await record(db, AuditAction.REFUSED, summary=summary, actor=actor)
         await db.commit()
-    return _error(request, exc.status_code, exc.detail)
+
+
+def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
+    # Refusals go to the audit trail, in a session of their own (the request's is rolled
+    # back). Litestar calls exception handlers synchronously (an async one answered 500), so
+    # the event is written by a background task, before the request is over.
+    response = _error(request, exc.status_code, exc.detail)
+    summary = f"{request.method} {request.url.path}"[:300]
+    response.background = BackgroundTask(_record_refusal, request.app, current_actor(), summary)
+    return response
+
+
+def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:
+    # asyncpg refuses an out-of-range parameter while binding it; SQLAlchemy wraps that as a
+    # plain DBAPIError. It is bad input like any other out-of-range number.
+    causes, seen = [exc], set()
+    while causes:
+        cause = causes.pop()
+        if cause is None or id(cause) in seen:
+            continue
+        seen.add(id(cause))
+        if isinstance(cause, OverflowError | DataError) or type(cause).__name__ == "DataError":
+            return _out_of_range(request, exc)
+        causes += [cause.__cause__, getattr(cause, "orig", None)]
+    return _internal(request, exc)
 
 
 def _internal(request: Request, exc: Exception) -> Response[Any]:
@@ -270,5 +294,6 @@ exception_handlers: dict[Any, Any] = {
     RepositoryError: _conflict,
     OverflowError: _out_of_range,
     DataError: _out_of_range,
+    DBAPIError: _database_error,
     Exception: _internal,
 }

@@ -1,26 +1,54 @@
-"""Pages: sign in, sign out."""
+"""Pages: sign in and out; one's own account (password, API tokens); the accounts the
+secretariat manages (invitations, roles, disabling, new password links); the one-time
+link page where a person chooses their password."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.params import FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_429_TOO_MANY_REQUESTS
+from litestar.status_codes import (
+    HTTP_201_CREATED,
+    HTTP_401_UNAUTHORIZED,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_429_TOO_MANY_REQUESTS,
+)
 
+from dialogue.accounts import service
 from dialogue.accounts.middleware import client_ip, read_cookie, session_cookie_name
+from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.permissions import Permission
 from dialogue.accounts.service import SignInRefused, end_session, sign_in, start_session
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import record
-from dialogue.forms import Form
-from dialogue.web import DB, Config, Template, render
+from dialogue.forms import Form, Invalid
+from dialogue.web import (
+    DB,
+    Config,
+    Page,
+    Refused,
+    Stale,
+    page_window,
+    render,
+    see_other,
+)
 
 
 def safe_next(value: str | None) -> str:
-    """Only a local path is followed after sign-in (no open redirect)."""
-    if not value or not value.startswith("/") or value.startswith("//") or value.startswith("/\\"):
+    r"""Only a local path is followed after sign-in (no open redirect). Browsers drop tabs
+    and newlines from addresses and read a backslash as a slash, so "/\t/evil" and
+    "/\\evil" would lead away too: any of these makes the value worthless."""
+    if (
+        not value
+        or not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+        or any(ord(char) < 0x20 or ord(char) == 0x7F for char in value)
+    ):
         return "/"
     return value
 
@@ -38,7 +66,7 @@ def set_session_cookie(response: Response[Any], settings: Any, token: str) -> No
 
 
 @get("/login", opt={"permission": Permission.PUBLIC})
-async def login_page(request: Request, next: FromQuery[str | None] = None) -> Response[Any]:  # noqa: A002
+async def login_page(request: Request, next: FromQuery[str | None] = None) -> Response[Any]:
     if request.scope.get("user") is not None:
         return Redirect(path=safe_next(next), status_code=303)
     return render(request, "accounts/login.html", {"next": safe_next(next), "values": {}, "error": None})
@@ -78,4 +106,352 @@ async def logout(request: Request, db: DB, settings: Config) -> Response[Any]:
     return response
 
 
-routes: list[Any] = [login_page, login, logout]
+
+
+def _no_store(response: Response[Any], *, referrer: bool = True) -> Response[Any]:
+    """A page with a secret on it (a token, a one-time link) is never cached."""
+    response.headers["Cache-Control"] = "no-store"
+    if not referrer:
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def _new_browser_session(request: Request, db: DB, settings: Config, account: Account) -> str:
+    """A fresh session for this browser (the cookie it brought, if any, ends)."""
+    previous = read_cookie(dict(request.headers), session_cookie_name(settings))
+    return await start_session(
+        db,
+        account,
+        previous_token=previous,
+        ip=client_ip(request.scope),
+        user_agent=request.headers.get("user-agent", ""),
+    )
+
+
+# One's own account ---------------------------------------------------------------------
+
+SIGNED_IN = {"permission": Permission.SIGNED_IN}
+SECRETARIAT = {"permission": Permission.SECRETARIAT}
+
+
+async def _own_page(db: DB, request: Request, **extra: Any) -> dict[str, Any]:
+    account = await service.get_account(db, request.user.id)
+    return {
+        "me": account,
+        "tokens": await service.account_tokens(db, account.id),
+        "errors": {},
+        "values": {},
+        "token_errors": {},
+        "token_values": {},
+        "new_token": None,
+        "done": "",
+        **extra,
+    }
+
+
+@get("/account", opt=SIGNED_IN)
+async def own_account(request: Request, db: DB, done: FromQuery[str | None] = None) -> Response[Any]:
+    notice = done if done in {"password", "revoked"} else ""
+    return render(request, "accounts/account.html", await _own_page(db, request, done=notice))
+
+
+@post("/account/password", opt=SIGNED_IN)
+async def change_own_password(request: Request, db: DB, settings: Config) -> Response[Any]:
+    form = Form(await request.form())
+    account = await service.get_account(db, request.user.id)
+    try:
+        await service.change_password(
+            db,
+            account,
+            str(form.data.get("current_password", ""))[:1024],
+            str(form.data.get("new_password", ""))[:1024],
+            str(form.data.get("repeat_password", ""))[:1024],
+        )
+    except Invalid as error:
+        context = await _own_page(db, request, errors=error.errors)
+        return render(request, "accounts/account.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    token = await _new_browser_session(request, db, settings, account)
+    await db.commit()
+    response: Response[Any] = Redirect(path="/account?done=password", status_code=303)
+    set_session_cookie(response, settings, token)
+    return response
+
+
+@post("/account/tokens", opt=SIGNED_IN)
+async def create_own_token(request: Request, db: DB) -> Response[Any]:
+    form = Form(await request.form())
+    account = await service.get_account(db, request.user.id)
+    try:
+        _row, token = await service.create_api_token(db, account, form.raw("name"))
+    except Invalid as error:
+        context = await _own_page(db, request, token_errors=error.errors, token_values={"name": form.raw("name")[:200]})
+        return render(request, "accounts/account.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    await db.commit()
+    # Shown on this answer only: only the hash is kept.
+    context = await _own_page(db, request, new_token=token)
+    return _no_store(render(request, "accounts/account.html", context, status_code=HTTP_201_CREATED))
+
+
+@post("/account/tokens/{token_id:int}/revoke", opt=SIGNED_IN)
+async def revoke_own_token(request: Request, db: DB, token_id: FromPath[int]) -> Response[Any]:
+    await service.revoke_token(db, request.user.id, token_id)
+    await db.commit()
+    return see_other(request, "/account?done=revoked")
+
+
+# The secretariat's accounts pages ------------------------------------------------------
+
+
+def _parse_id(value: str | None) -> int | None:
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 < number < 2**31 else None
+
+
+def _parse_choice(choice: type[Any], value: str | None) -> Any:
+    try:
+        return choice(value) if value else None
+    except ValueError:
+        return None
+
+
+@get("/accounts", opt=SECRETARIAT)
+async def accounts_page(
+    request: Request,
+    db: DB,
+    settings: Config,
+    role: FromQuery[str | None] = None,
+    organisation: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    offset: FromQuery[str | None] = None,
+) -> Response[Any]:
+    chosen_role = _parse_choice(Role, role)
+    chosen_state = _parse_choice(service.AccountState, status)
+    organisation_id = _parse_id(organisation)
+    text = (q or "").strip()[:200]
+    limit, start = page_window(settings.page_size, _parse_id(offset), settings.page_size)
+    rows, total = await service.list_accounts(
+        db, role=chosen_role, organisation_id=organisation_id, state=chosen_state, q=text, limit=limit, offset=start
+    )
+    query = {
+        "role": chosen_role.value if chosen_role else "",
+        "organisation": organisation_id or "",
+        "status": chosen_state.value if chosen_state else "",
+        "q": text,
+    }
+    choices = await service.account_choices(db)
+    context = {
+        "rows": rows,
+        "page": Page(total=total, limit=limit, offset=start, query=query),
+        "filters": query,
+        "roles": Role.options(),
+        "states": service.AccountState.options(),
+        "organisations": [(org.id, org.display_name) for org in choices.organisations],
+        "status_of": service.account_status,
+    }
+    return render(request, "accounts/list.html", context, fragment="accounts/_list.html")
+
+
+async def _form_context(db: DB, account: Account | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    choices = await service.account_choices(db, account)
+    return {
+        "record": account,  # not "account": base.html names the signed-in person so
+        "values": values,
+        "errors": {},
+        "roles": Role.options(),
+        "organisations": choices.organisations,
+        "people": choices.people,
+        **extra,
+    }
+
+
+def _account_values(account: Account) -> dict[str, Any]:
+    return {
+        "role": account.role.value,
+        "organisation": account.organisation_id or "",
+        "person": account.person_id or "",
+        "is_approver": account.is_approver,
+        "version": account.version,
+    }
+
+
+def _read_account_form(form: Form) -> dict[str, Any]:
+    """Role, organisation, person and approver flag as submitted; errors go to `form`."""
+    role = form.choice("role", Role)
+    organisation_id = form.integer("organisation", minimum=1, maximum=2**31 - 1)
+    person_id = form.integer("person", minimum=1, maximum=2**31 - 1)
+    return {
+        "role": role,
+        "organisation_id": organisation_id,
+        "person_id": person_id,
+        "is_approver": form.boolean("is_approver"),
+        "errors": dict(form.errors),
+    }
+
+
+@get("/accounts/new", opt=SECRETARIAT)
+async def new_account(request: Request, db: DB, role: FromQuery[str | None] = None) -> Response[Any]:
+    chosen = _parse_choice(Role, role)
+    values = {"role": chosen.value if chosen else Role.DELEGATE.value}
+    return render(request, "accounts/form.html", await _form_context(db, None, values))
+
+
+@post("/accounts", opt=SECRETARIAT)
+async def invite_account(request: Request, db: DB, settings: Config) -> Response[Any]:
+    form = Form(await request.form())
+    email = form.raw("email")[:300]
+    fields = _read_account_form(form)
+    try:
+        account, token = await service.invite(db, email=email, **fields)
+    except Invalid as error:
+        context = await _form_context(db, None, form.values, errors=error.errors)
+        return render(request, "accounts/form.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    await db.commit()
+    link = service.link_url(settings, token)
+    context = await _detail_context(db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True)
+    return _no_store(render(request, "accounts/detail.html", context, status_code=HTTP_201_CREATED))
+
+
+async def _detail_context(db: DB, account: Account, values: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    context = await _form_context(db, account, values or _account_values(account))
+    return {
+        "status": service.account_status(account),
+        "link": None,
+        "link_purpose": None,
+        "refusal": None,
+        "saved": False,
+        "created": False,
+        "sessions": await service.session_count(db, account.id),
+        **context,
+        **extra,
+    }
+
+
+@get("/accounts/{account_id:int}", opt=SECRETARIAT)
+async def account_page(request: Request, db: DB, account_id: FromPath[int], saved: FromQuery[str | None] = None) -> Response[Any]:
+    account = await service.get_account(db, account_id)
+    return render(request, "accounts/detail.html", await _detail_context(db, account, saved=bool(saved)))
+
+
+@post("/accounts/{account_id:int}", opt=SECRETARIAT)
+async def update_account(request: Request, db: DB, account_id: FromPath[int]) -> Response[Any]:
+    account = await service.get_account(db, account_id)
+    form = Form(await request.form())
+    version = form.integer("version")
+    fields = _read_account_form(form)
+    try:
+        await service.update_account(db, account, version=version, **fields)
+    except Stale as stale:
+        context = await _detail_context(db, account, stale=stale.message, submitted=form.values)
+        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+    except Invalid as error:
+        context = await _detail_context(db, account, form.values, errors=error.errors)
+        return render(request, "accounts/detail.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    await db.commit()
+    return see_other(request, f"/accounts/{account.id}?saved=1")
+
+
+@post("/accounts/{account_id:int}/disable", opt=SECRETARIAT)
+async def disable_account(request: Request, db: DB, account_id: FromPath[int]) -> Response[Any]:
+    account = await service.get_account(db, account_id)
+    try:
+        await service.disable_account(db, account, by=request.user)
+    except Refused as refused:
+        context = await _detail_context(db, account, refusal=refused.message)
+        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+    await db.commit()
+    return see_other(request, f"/accounts/{account.id}")
+
+
+@post("/accounts/{account_id:int}/enable", opt=SECRETARIAT)
+async def enable_account(request: Request, db: DB, account_id: FromPath[int]) -> Response[Any]:
+    account = await service.get_account(db, account_id)
+    await service.enable_account(db, account)
+    await db.commit()
+    return see_other(request, f"/accounts/{account.id}")
+
+
+@post("/accounts/{account_id:int}/password-link", opt=SECRETARIAT)
+async def password_link(request: Request, db: DB, settings: Config, account_id: FromPath[int]) -> Response[Any]:
+    account = await service.get_account(db, account_id)
+    purpose = service.link_purpose(account)
+    try:
+        token = await service.new_link(db, account, purpose)
+    except Refused as refused:
+        context = await _detail_context(db, account, refusal=refused.message)
+        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+    await db.commit()
+    context = await _detail_context(db, account, link=service.link_url(settings, token), link_purpose=purpose)
+    return _no_store(render(request, "accounts/detail.html", context, status_code=HTTP_201_CREATED))
+
+
+# One-time links: choose a password -----------------------------------------------------
+
+PUBLIC = {"permission": Permission.PUBLIC}
+
+
+def _dead_link(request: Request) -> Response[Any]:
+    # The same page whether the link is unknown, used, expired or its account disabled.
+    return _no_store(render(request, "accounts/link_dead.html", {}, status_code=HTTP_404_NOT_FOUND), referrer=False)
+
+
+@get("/welcome/{token:str}", opt=PUBLIC)
+async def welcome_page(request: Request, db: DB, token: FromPath[str]) -> Response[Any]:
+    found = await service.live_link(db, token)
+    if found is None:
+        return _dead_link(request)
+    link, account = found
+    context = {"token": token, "email": account.email, "purpose": link.purpose, "errors": {}}
+    return _no_store(render(request, "accounts/welcome.html", context), referrer=False)
+
+
+@post("/welcome/{token:str}", opt=PUBLIC)
+async def welcome(request: Request, db: DB, settings: Config, token: FromPath[str]) -> Response[Any]:
+    form = Form(await request.form())
+    try:
+        account = await service.use_link(
+            db,
+            token,
+            str(form.data.get("password", ""))[:1024],
+            str(form.data.get("repeat_password", ""))[:1024],
+            ip=client_ip(request.scope),
+        )
+    except service.LinkDead:
+        return _dead_link(request)
+    except Invalid as error:
+        found = await service.live_link(db, token)
+        if found is None:
+            return _dead_link(request)
+        link, linked = found
+        context = {"token": token, "email": linked.email, "purpose": link.purpose, "errors": error.errors}
+        response = render(request, "accounts/welcome.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        return _no_store(response, referrer=False)
+    session_token = await _new_browser_session(request, db, settings, account)
+    await db.commit()
+    response: Response[Any] = Redirect(path="/", status_code=303)
+    set_session_cookie(response, settings, session_token)
+    return response
+
+
+routes: list[Any] = [
+    login_page,
+    login,
+    logout,
+    own_account,
+    change_own_password,
+    create_own_token,
+    revoke_own_token,
+    accounts_page,
+    new_account,
+    invite_account,
+    account_page,
+    update_account,
+    disable_account,
+    enable_account,
+    password_link,
+    welcome_page,
+    welcome,
+]

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from litestar import Request, Response, Router, delete, get, patch, post, put
-from litestar.exceptions import ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import (
     HTTP_200_OK,
@@ -23,6 +23,7 @@ from litestar.status_codes import (
 from msgspec import UNSET, Struct, UnsetType
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import service
 from dialogue.agenda.models import (
     AgendaItem,
@@ -36,6 +37,7 @@ from dialogue.agenda.service import DocumentFields, ItemFields
 from dialogue.choices import Choice
 from dialogue.i18n import _, current_timezone
 from dialogue.meetings.models import Meeting
+from dialogue.people.models import Side
 from dialogue.web import DB, page_window
 
 # Bodies ----------------------------------------------------------------------------------
@@ -68,9 +70,14 @@ class ItemPatch(Struct):
 
 
 class PositionIn(Struct):
+    """`internal`: true keeps the position a draft inside the side (its delegates and the
+    secretariat see it), false shares it with all sides; absent keeps what it was (a new
+    position is shared)."""
+
     stance: str
     statement: str = ""
     version: int | None = None
+    internal: bool | UnsetType = UNSET
 
 
 class OutcomeIn(Struct):
@@ -92,6 +99,7 @@ class PositionOut(Struct):
     side: str
     stance: str
     statement: str
+    internal: bool
     version: int
 
 
@@ -150,6 +158,7 @@ def _position_out(position: Position) -> PositionOut:
         side=position.side.value,
         stance=position.stance.value,
         statement=position.statement,
+        internal=position.internal,
         version=position.version,
     )
 
@@ -165,9 +174,15 @@ def _outcome_out(outcome: Outcome) -> OutcomeOut:
     )
 
 
-async def _items_out(db: AsyncSession, meeting: Meeting) -> list[ItemOut]:
-    """Every item of the meeting in order, with its slot in the running schedule."""
-    items = await service.load_items(db, meeting.id)
+def _visible(request: Request) -> frozenset[Side]:
+    """The sides whose internal draft positions the caller may see."""
+    return internal_visible_sides(request.scope.get("user"))
+
+
+async def _items_out(db: AsyncSession, meeting: Meeting, visible: frozenset[Side]) -> list[ItemOut]:
+    """Every item of the meeting in order, with its slot in the running schedule, and the
+    positions the caller may see (`visible`: sides whose internal drafts they read)."""
+    items = await service.load_items(db, meeting.id, visible=visible)
     schedule = service.schedule_of(meeting, items)
     tz = current_timezone()
     out = []
@@ -196,9 +211,9 @@ async def _items_out(db: AsyncSession, meeting: Meeting) -> list[ItemOut]:
     return out
 
 
-async def _item_out(db: AsyncSession, item: AgendaItem) -> ItemOut:
+async def _item_out(db: AsyncSession, item: AgendaItem, visible: frozenset[Side]) -> ItemOut:
     meeting = await service.get_meeting(db, item.meeting_id)
-    return next(out for out in await _items_out(db, meeting) if out.id == item.id)
+    return next(out for out in await _items_out(db, meeting, visible) if out.id == item.id)
 
 
 def _documents(documents: list[DocumentIn]) -> list[DocumentFields]:
@@ -210,17 +225,21 @@ def _documents(documents: list[DocumentIn]) -> list[DocumentFields]:
 
 @get("/meetings/{meeting_id:int}/agenda")
 async def list_items(
-    db: DB, meeting_id: FromPath[int], limit: FromQuery[int | None] = None, offset: FromQuery[int | None] = None
+    request: Request,
+    db: DB,
+    meeting_id: FromPath[int],
+    limit: FromQuery[int | None] = None,
+    offset: FromQuery[int | None] = None,
 ) -> ItemPage:
     """The meeting's agenda items in order, each with its start and end time."""
     meeting = await service.get_meeting(db, meeting_id)
     limit, offset = page_window(limit, offset, default=100)
-    items = await _items_out(db, meeting)
+    items = await _items_out(db, meeting, _visible(request))
     return ItemPage(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)
 
 
 @post("/meetings/{meeting_id:int}/agenda", status_code=HTTP_201_CREATED)
-async def create_item(db: DB, meeting_id: FromPath[int], data: JSONBody[ItemIn]) -> ItemOut:
+async def create_item(request: Request, db: DB, meeting_id: FromPath[int], data: JSONBody[ItemIn]) -> ItemOut:
     """Add an item at the end of the meeting's agenda."""
     meeting = await service.get_meeting(db, meeting_id)
     errors: dict[str, str] = {}
@@ -228,16 +247,16 @@ async def create_item(db: DB, meeting_id: FromPath[int], data: JSONBody[ItemIn])
     fields = ItemFields(data.title, data.description, data.duration_minutes, data.presenter_id, matter)
     item = await service.add_item(db, meeting, fields, _documents(data.documents), known=errors)
     await db.commit()
-    return await _item_out(db, item)
+    return await _item_out(db, item, _visible(request))
 
 
 @get("/agenda/{item_id:int}")
-async def read_item(db: DB, item_id: FromPath[int]) -> ItemOut:
-    return await _item_out(db, await service.get_item(db, item_id))
+async def read_item(request: Request, db: DB, item_id: FromPath[int]) -> ItemOut:
+    return await _item_out(db, await service.get_item(db, item_id), _visible(request))
 
 
 @patch("/agenda/{item_id:int}")
-async def update_item(db: DB, item_id: FromPath[int], data: JSONBody[ItemPatch]) -> ItemOut:
+async def update_item(request: Request, db: DB, item_id: FromPath[int], data: JSONBody[ItemPatch]) -> ItemOut:
     """Change an item; `version` is the one it was read at (stale: 409)."""
     item = await service.get_item(db, item_id)
     errors: dict[str, str] = {}
@@ -253,7 +272,7 @@ async def update_item(db: DB, item_id: FromPath[int], data: JSONBody[ItemPatch])
     documents = None if data.documents is UNSET else _documents(data.documents)
     await service.update_item(db, item, fields, data.version, documents, known=errors)
     await db.commit()
-    return await _item_out(db, item)
+    return await _item_out(db, item, _visible(request))
 
 
 @delete("/agenda/{item_id:int}", status_code=HTTP_204_NO_CONTENT)
@@ -264,29 +283,36 @@ async def delete_item(db: DB, item_id: FromPath[int]) -> None:
 
 
 @post("/meetings/{meeting_id:int}/agenda/order", status_code=HTTP_200_OK)
-async def reorder_items(db: DB, meeting_id: FromPath[int], data: JSONBody[list[int]]) -> ItemPage:
+async def reorder_items(request: Request, db: DB, meeting_id: FromPath[int], data: JSONBody[list[int]]) -> ItemPage:
     """Put the items in this order: the body lists every item id of the meeting once."""
     meeting = await service.get_meeting(db, meeting_id)
     await service.reorder_items(db, meeting, data)
     await db.commit()
-    items = await _items_out(db, meeting)
+    items = await _items_out(db, meeting, _visible(request))
     return ItemPage(items=items, total=len(items), limit=max(1, len(items)), offset=0)
 
 
-@put("/agenda/{item_id:int}/positions/{side:str}")
+@put("/agenda/{item_id:int}/positions/{side:str}", opt={"permission": Permission.SIDE})
 async def record_position(
-    db: DB, item_id: FromPath[int], side: FromPath[str], data: JSONBody[PositionIn]
+    request: Request, db: DB, item_id: FromPath[int], side: FromPath[str], data: JSONBody[PositionIn]
 ) -> Response[PositionOut]:
     """Record (201) or change (200, with `version`) one party side's position on an item."""
     item = await service.get_item(db, item_id)
-    party = service.party_side(side)
+    party = service.writable_side(request.user, side)
     errors: dict[str, str] = {}
     stance = _choice(Stance, data.stance, "stance", errors)
     if stance is None and "stance" not in errors:
         errors["stance"] = _("This field is required.")
     existed = await service.get_position(db, item, party) is not None
-    position = await service.record_position(db, item, party, stance, data.statement, data.version, known=errors)
+    internal = None if data.internal is UNSET else data.internal
+    position = await service.record_position(
+        db, item, party, stance, data.statement, data.version, internal=internal, known=errors
+    )
     await db.commit()
+    if not service.is_position_visible(position, _visible(request)):
+        # Only the side and the secretariat write a position, and both see its drafts:
+        # should that ever change, the answer still never shows another side's draft.
+        raise NotFoundException()
     return Response(_position_out(position), status_code=HTTP_200_OK if existed else HTTP_201_CREATED)
 
 

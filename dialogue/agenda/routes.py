@@ -24,6 +24,7 @@ from litestar.status_codes import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import service
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
 from dialogue.agenda.service import AgendaView, DocumentFields, FormState, ItemFields
@@ -55,6 +56,17 @@ def item_fields(form: Form) -> ItemFields:
     )
 
 
+def visibility_choice(form: Form) -> bool | None:
+    """The position form's "visibility": "internal" (a draft kept inside the side) or
+    "shared" (with all sides); None when the form does not say (keep what it was)."""
+    value = form.raw("visibility")
+    if value not in {"internal", "shared"}:
+        if value:
+            form.error("visibility", _("Choose one of the options."))
+        return None
+    return value == "internal"
+
+
 def submitted_version(form: Form) -> int | None:
     try:
         return int(form.raw("version"))
@@ -62,8 +74,11 @@ def submitted_version(form: Form) -> int | None:
         return None
 
 
-async def _view(db: DB, meeting: Meeting, state: FormState | None = None, notice: str = "") -> AgendaView:
-    view = await service.agenda_view(db, meeting)
+async def _view(
+    request: Request, db: DB, meeting: Meeting, state: FormState | None = None, notice: str = ""
+) -> AgendaView:
+    # Internal drafts only for their own side and the secretariat.
+    view = await service.agenda_view(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
     if state is not None:
         view.form = state
     view.notice = notice
@@ -84,7 +99,7 @@ async def respond(
     notice: str = "",
 ) -> Template:
     """The changed part for HTMX (`part`: agenda, item or position), else the whole agenda page."""
-    view = await _view(db, meeting, state, notice)
+    view = await _view(request, db, meeting, state, notice)
     context: dict[str, Any] = {"agenda": view, "meeting": meeting, "agenda_next": back}
     if wants_fragment(request) and part != AGENDA and item_id is not None:
         row = view.row(item_id)
@@ -248,13 +263,13 @@ async def delete_document(
     )
 
 
-@post("/agenda/{item_id:int}/positions/{side:str}", name="agenda:position")
+@post("/agenda/{item_id:int}/positions/{side:str}", name="agenda:position", opt={"permission": Permission.SIDE})
 async def record_position(
     request: Request, db: DB, item_id: FromPath[int], side: FromPath[str]
 ) -> Response[Any] | Template:
     item, meeting = await _item_and_meeting(db, item_id)
     try:
-        party = service.party_side(side)
+        party = service.writable_side(request.user, side)
     except Invalid as error:
         # Observers have no position cell to show the error in: say it on the item.
         state = FormState(f"item-{item.id}", {"": error.errors["side"]}, {})
@@ -264,10 +279,12 @@ async def record_position(
     form = Form(await request.form())
     stance = form.choice("stance", Stance)
     statement = form.text("statement", max_length=service.STATEMENT_MAX)
+    internal = visibility_choice(form)
 
     async def change() -> None:
         await service.record_position(
-            db, item, party, stance, statement, submitted_version(form), known=form.errors, values=form.values
+            db, item, party, stance, statement, submitted_version(form),
+            internal=internal, known=form.errors, values=form.values,
         )
 
     return await write(

@@ -8,17 +8,19 @@ commit: the handler commits after a successful write.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from dialogue.accounts.models import Account
+from dialogue.accounts.permissions import ensure_side
 from dialogue.agenda.models import (
     AgendaDocument,
     AgendaItem,
@@ -173,6 +175,26 @@ def outcome_errors(kind: OutcomeKind | None, sides: Sequence[str], text: str) ->
     return errors, stored
 
 
+# Visibility ------------------------------------------------------------------------------
+#
+# A side may keep its position internal (a draft) until it shares it: only that side's
+# delegates and the secretariat see it. Every query that reads positions takes `visible`,
+# the sides whose internal positions the reader may see (`internal_visible_sides(account)`),
+# and filters with `position_visible(visible)`; everyone else sees no position at all.
+
+
+def position_visible(visible: Collection[Side]) -> ColumnElement[bool]:
+    """SQL: a position shared with all sides, or internal to one of the `visible` sides."""
+    if not visible:
+        return Position.internal.is_(False)
+    return or_(Position.internal.is_(False), Position.side.in_(sorted(visible, key=lambda s: s.value)))
+
+
+def is_position_visible(position: Position, visible: Collection[Side]) -> bool:
+    """Python twin of `position_visible`."""
+    return not position.internal or position.side in visible
+
+
 # Reading ---------------------------------------------------------------------------------
 
 
@@ -190,8 +212,12 @@ async def get_item(db: AsyncSession, item_id: int) -> AgendaItem:
     return item
 
 
-async def load_items(db: AsyncSession, meeting_id: int) -> list[AgendaItem]:
-    """The meeting's items in agenda order, with everything the agenda shows (4 statements)."""
+async def load_items(db: AsyncSession, meeting_id: int, *, visible: Collection[Side]) -> list[AgendaItem]:
+    """The meeting's items in agenda order, with everything the agenda shows (4 statements).
+
+    `item.positions` holds only the positions the reader may see (`visible`: the sides whose
+    internal drafts they may read); a hidden draft is simply absent.
+    """
     statement = (
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting_id)
@@ -199,7 +225,7 @@ async def load_items(db: AsyncSession, meeting_id: int) -> list[AgendaItem]:
         .options(
             joinedload(AgendaItem.presenter).joinedload(Person.organisation),
             selectinload(AgendaItem.documents),
-            selectinload(AgendaItem.positions),
+            selectinload(AgendaItem.positions.and_(position_visible(visible))),
             selectinload(AgendaItem.outcome),
         )
         .execution_options(populate_existing=True)
@@ -259,6 +285,8 @@ class AgendaView:
     presenters: list[tuple[int, str]]
     form: FormState = field(default_factory=FormState)
     notice: str = ""
+    # The sides whose internal drafts the reader sees (and so may be shown as such).
+    visible: frozenset[Side] = frozenset()
 
     def state(self, key: str) -> FormState:
         """The failed form `key`, or an empty state when another form (or none) failed."""
@@ -299,8 +327,9 @@ class AgendaView:
         return duration_text(minutes)
 
 
-async def agenda_view(db: AsyncSession, meeting: Meeting) -> AgendaView:
-    items = await load_items(db, meeting.id)
+async def agenda_view(db: AsyncSession, meeting: Meeting, *, visible: Collection[Side]) -> AgendaView:
+    """The agenda as the reader may see it (`visible`: see `load_items`)."""
+    items = await load_items(db, meeting.id, visible=visible)
     schedule = schedule_of(meeting, items)
     rows = []
     for index, item in enumerate(items):
@@ -316,12 +345,19 @@ async def agenda_view(db: AsyncSession, meeting: Meeting) -> AgendaView:
                 positions=[(side, by_side.get(side)) for side in Side.parties()],
             )
         )
-    return AgendaView(meeting=meeting, rows=rows, schedule=schedule, presenters=await presenter_choices(db))
+    return AgendaView(
+        meeting=meeting,
+        rows=rows,
+        schedule=schedule,
+        presenters=await presenter_choices(db),
+        visible=frozenset(visible),
+    )
 
 
-async def agenda_section(db: AsyncSession, meeting: Meeting) -> dict[str, Any]:
-    """Context for `agenda/_agenda.html` on the meeting page: `{"agenda": AgendaView}`."""
-    return {"agenda": await agenda_view(db, meeting)}
+async def agenda_section(db: AsyncSession, meeting: Meeting, *, visible: Collection[Side]) -> dict[str, Any]:
+    """Context for `agenda/_agenda.html` on the meeting page: `{"agenda": AgendaView}`, with
+    only the positions the reader may see (`visible`: see `load_items`)."""
+    return {"agenda": await agenda_view(db, meeting, visible=visible)}
 
 
 # Items -----------------------------------------------------------------------------------
@@ -493,8 +529,29 @@ def party_side(value: str) -> Side:
     return side
 
 
-async def get_position(db: AsyncSession, item: AgendaItem, side: Side) -> Position | None:
-    return await db.scalar(select(Position).where(Position.item_id == item.id, Position.side == side))
+def writable_side(account: Account, value: str) -> Side:
+    """The party side named in a URL, when `account` may record its position: the
+    secretariat for every side, a delegate for their own side only (another side: 403).
+    Unknown sides are not found; observers hold no position (422)."""
+    try:
+        side = Side(value)
+    except ValueError:
+        raise NotFoundException() from None
+    ensure_side(account, side)
+    return party_side(value)
+
+
+async def get_position(
+    db: AsyncSession, item: AgendaItem, side: Side, *, visible: Collection[Side] | None = None
+) -> Position | None:
+    """The side's position on the item; with `visible`, None when the reader may not see it.
+
+    Without `visible` (writes only: the writer is that side or the secretariat), any position.
+    """
+    statement = select(Position).where(Position.item_id == item.id, Position.side == side)
+    if visible is not None:
+        statement = statement.where(position_visible(visible))
+    return await db.scalar(statement)
 
 
 async def record_position(
@@ -505,6 +562,7 @@ async def record_position(
     statement: str,
     version: int | None,
     *,
+    internal: bool | None = None,
     known: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
 ) -> Position:
@@ -512,6 +570,8 @@ async def record_position(
 
     Changing an existing position needs the `version` it was read at; a position recorded
     by someone else since the form was opened (no `version` sent) is stale too.
+    `internal`: True keeps it a draft inside the side, False shares it with all sides, None
+    keeps what it was (a new position is shared).
     """
     if side not in Side.parties():
         raise Invalid({"side": _("Observers attend but hold no position on an item.")})
@@ -531,11 +591,13 @@ async def record_position(
         raise Invalid(errors, values)
     assert stance is not None
     if position is None:
-        position = Position(item_id=item.id, side=side, stance=stance, statement=statement)
+        position = Position(item_id=item.id, side=side, stance=stance, statement=statement, internal=bool(internal))
         db.add(position)
     else:
         position.stance = stance
         position.statement = statement
+        if internal is not None:
+            position.internal = internal
     await db.flush()
     return position
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import DDL, JSON, BigInteger, Boolean, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -35,6 +35,9 @@ _actor: ContextVar[Actor] = ContextVar("actor", default=Actor())
 NOT_SHOWN = "•••"  # stands for a secret's value in the trail
 _SECRET_FIELDS = {"password_hash", "token_hash"}
 _NOT_TRACKED = {"id", "version", "created_at", "updated_at"}
+# Bookkeeping written by signing in and using a token: the sign-in is an event of its own,
+# and these would otherwise fill a person's history with "changed" entries.
+_BOOKKEEPING = {"last_sign_in_at", "last_used_at"}
 
 
 def set_actor(actor: Actor) -> None:
@@ -72,7 +75,11 @@ def audited(root: RootResolver) -> Callable[[type], type]:
 
 
 def _columns(obj: Any) -> list[str]:
-    return [column.key for column in inspect(obj).mapper.column_attrs if column.key not in _NOT_TRACKED]
+    return [
+        column.key
+        for column in inspect(obj).mapper.column_attrs
+        if column.key not in _NOT_TRACKED and column.key not in _BOOKKEEPING
+    ]
 
 
 def _value(field: str, value: Any) -> Any:
@@ -99,7 +106,16 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, list[Any]]:
     return changes
 
 
+def _audited_tables() -> dict[str, RootResolver]:
+    """The registrations of `dialogue.models`, imported here if nobody did yet: without it
+    (the served app never imported it) the trail silently recorded no change at all."""
+    if not _roots:
+        import dialogue.models  # noqa: F401
+    return _roots
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    _audited_tables()
     pending: list[tuple[Any, AuditAction, dict[str, list[Any]]]] = session.info.setdefault("audit_pending", [])
     for obj in session.new:
         if getattr(obj, "__tablename__", None) in _roots:
@@ -164,7 +180,7 @@ def _after_flush(session: Session, _context: Any) -> None:
                 "root_entity": root_entity,
                 "root_id": root_id,
                 "side": side_of(obj),
-                "internal": bool(getattr(obj, "internal", False)),
+                "internal": _was_or_is_internal(obj, changes),
                 "summary": _summary(obj)[:300],
                 "changes": changes,
                 "created_at": now,
@@ -172,6 +188,13 @@ def _after_flush(session: Session, _context: Any) -> None:
             }
         )
     connection.execute(insert(AuditEvent.__table__), rows)
+
+
+def _was_or_is_internal(obj: Any, changes: dict[str, list[Any]]) -> bool:
+    """Internal if the row is internal now or was before this change: sharing a draft must
+    not show the draft's earlier values to the other sides."""
+    before = changes.get("internal", [False, False])[0]
+    return bool(getattr(obj, "internal", False)) or before is True
 
 
 def _summary(obj: Any) -> str:

@@ -8,6 +8,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
 
+from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
 from dialogue.forms import Form, Invalid
@@ -65,7 +66,7 @@ def _body_form(body: Body | None, values: dict[str, Any], **extra: Any) -> dict[
     }
 
 
-@get("/bodies/new")
+@get("/bodies/new", opt={"permission": Permission.SECRETARIAT})
 async def new_body(request: Request) -> Response[Any]:
     values = {"kind": BodyKind.COMMITTEE.value, "quorum_rule": QuorumRule.EACH_SIDE.value, "quorum_min_per_side": 1}
     return render(request, "bodies/body_form.html", _body_form(None, values))
@@ -113,7 +114,7 @@ async def body_page(request: Request, db: DB, body_id: FromPath[int]) -> Respons
     return render(request, "bodies/body.html", await _body_page(db, body))
 
 
-@get("/bodies/{body_id:int}/edit")
+@get("/bodies/{body_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
 async def edit_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
     body = await service.get_body(db, body_id)
     return render(request, "bodies/body_form.html", _body_form(body, service.body_values(body)))

@@ -7,11 +7,16 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from dialogue import i18n
+from dialogue.accounts.permissions import (
+    Permission,
+    ensure_side,
+    internal_visible_sides,
+)
 from dialogue.commitments import service
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.commitments.service import (
@@ -34,6 +39,7 @@ class ProgressOut(msgspec.Struct):
     note: str
     evidence_url: str | None
     status: str | None
+    internal: bool
     created_at: dt.datetime
 
 
@@ -102,12 +108,14 @@ class CommitmentPatch(msgspec.Struct, forbid_unknown_fields=True):
 
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
     """A progress update: `written_on` defaults to today (Africa/Tunis) and cannot be in
-    the future; `status`, when given, becomes the commitment's status."""
+    the future; `status`, when given, becomes the commitment's status; `internal`: true
+    keeps the note inside the commitment's side (its delegates and the secretariat)."""
 
     note: str
     written_on: dt.date | None = None
     evidence_url: str | None = None
     status: str | None = None
+    internal: bool = False
 
 
 def progress_out(update: CommitmentUpdate) -> ProgressOut:
@@ -117,6 +125,7 @@ def progress_out(update: CommitmentUpdate) -> ProgressOut:
         note=update.note,
         evidence_url=update.evidence_url,
         status=update.status.value if update.status else None,
+        internal=update.internal,
         created_at=update.created_at,
     )
 
@@ -155,6 +164,11 @@ def commitment_out(
     )
 
 
+def visible_sides(request: Request) -> frozenset[Side]:
+    """The sides whose internal progress notes the caller may see."""
+    return internal_visible_sides(request.scope.get("user"))
+
+
 def _side(value: str | None, errors: dict[str, str], name: str = "side") -> Side | None:
     if value is None or value == "":
         return None
@@ -182,6 +196,7 @@ class CommitmentController(Controller):
     @get("/")
     async def list_commitments(
         self,
+        request: Request,
         db: DB,
         side: Annotated[str | None, QueryParameter(description=f"One of: {SIDES}.")] = None,
         organisation: Annotated[int | None, QueryParameter(description="Organisation id.")] = None,
@@ -220,7 +235,9 @@ class CommitmentController(Controller):
         )
         limit, offset = page_window(limit, offset, default=50)
         today = i18n.today()
-        rows, total = await service.list_commitments(db, filters, today, limit=limit, offset=offset)
+        rows, total = await service.list_commitments(
+            db, filters, today, limit=limit, offset=offset, visible=visible_sides(request)
+        )
         items = [commitment_out(row.commitment, today, last_update_on=row.last_update_on) for row in rows]
         return CommitmentPage(items=items, total=total, limit=limit, offset=offset)
 
@@ -247,13 +264,15 @@ class CommitmentController(Controller):
         return commitment_out(commitment, today, with_updates=True)
 
     @get("/{commitment_id:int}")
-    async def read_commitment(self, db: DB, commitment_id: FromPath[int]) -> CommitmentOut:
+    async def read_commitment(self, request: Request, db: DB, commitment_id: FromPath[int]) -> CommitmentOut:
         """A commitment with its progress updates, newest first."""
-        commitment = await service.get_commitment(db, commitment_id)
+        commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
         return commitment_out(commitment, i18n.today(), with_updates=True)
 
     @patch("/{commitment_id:int}")
-    async def update_commitment(self, db: DB, commitment_id: FromPath[int], data: JSONBody[CommitmentPatch]) -> CommitmentOut:
+    async def update_commitment(
+        self, request: Request, db: DB, commitment_id: FromPath[int], data: JSONBody[CommitmentPatch]
+    ) -> CommitmentOut:
         """Change a commitment; `version` is required and a stale one gets 409."""
         commitment = await service.get_commitment(db, commitment_id, with_updates=False)
         errors: dict[str, str] = {}
@@ -271,24 +290,29 @@ class CommitmentController(Controller):
             db, commitment, draft, version=data.version, today=today, known_errors=errors
         )
         await db.commit()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True)
+        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return commitment_out(commitment, today, with_updates=True)
 
-    @post("/{commitment_id:int}/updates", status_code=HTTP_201_CREATED)
-    async def add_progress(self, db: DB, commitment_id: FromPath[int], data: JSONBody[ProgressIn]) -> CommitmentOut:
-        """Add a dated progress update; answers the commitment with all its updates."""
-        commitment = await service.get_commitment(db, commitment_id)
+    @post("/{commitment_id:int}/updates", status_code=HTTP_201_CREATED, opt={"permission": Permission.SIDE})
+    async def add_progress(
+        self, request: Request, db: DB, commitment_id: FromPath[int], data: JSONBody[ProgressIn]
+    ) -> CommitmentOut:
+        """Add a dated progress update; answers the commitment with all its updates. The
+        secretariat, or a delegate of the commitment's side (another side: 403)."""
+        commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
+        ensure_side(request.user, commitment.side)
         errors: dict[str, str] = {}
         draft = ProgressDraft(
             note=data.note,
             written_on=data.written_on,
             evidence_url=data.evidence_url,
             status=_status(data.status, errors),
+            internal=data.internal,
         )
         today = i18n.today()
         await service.add_progress(db, commitment, draft, today=today, known_errors=errors)
         await db.commit()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True)
+        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return commitment_out(commitment, today, with_updates=True)
 
     @delete("/{commitment_id:int}", status_code=HTTP_204_NO_CONTENT)

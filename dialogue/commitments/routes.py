@@ -14,6 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from dialogue import i18n
+from dialogue.accounts.permissions import (
+    Permission,
+    ensure_side,
+    internal_visible_sides,
+)
 from dialogue.agenda.models import AgendaItem
 from dialogue.commitments import service
 from dialogue.commitments.models import CommitmentStatus
@@ -89,7 +94,9 @@ async def commitment_list(request: Request, db: DB, settings: Config) -> Templat
         requested_offset = 0
     limit, offset = page_window(settings.page_size, requested_offset, settings.page_size)
     today = i18n.today()
-    rows, total = await service.list_commitments(db, filters, today, limit=limit, offset=offset)
+    rows, total = await service.list_commitments(
+        db, filters, today, limit=limit, offset=offset, visible=visible_sides(request)
+    )
     context: dict[str, Any] = {
         "rows": rows,
         "page": Page(total=total, limit=limit, offset=offset, query=values),
@@ -158,7 +165,7 @@ async def form_context(db: DB, draft: CommitmentDraft, **extra: Any) -> dict[str
     }
 
 
-@get("/commitments/new")
+@get("/commitments/new", opt={"permission": Permission.SECRETARIAT})
 async def commitment_new(
     request: Request,
     db: DB,
@@ -197,7 +204,7 @@ async def commitment_create(request: Request, db: DB) -> Response[Any]:
     return see_other(request, safe_next(form.raw("next")) or f"/commitments/{commitment.id}")
 
 
-@get("/commitments/form/items")
+@get("/commitments/form/items", opt={"permission": Permission.SECRETARIAT})
 async def commitment_form_items(request: Request, db: DB) -> Template:
     """The agenda item field for the meeting chosen in the form (HTMX)."""
     form = Form(request.query_params)
@@ -207,7 +214,7 @@ async def commitment_form_items(request: Request, db: DB) -> Template:
     return render(request, "commitments/_item_field.html", context)
 
 
-@get("/commitments/{commitment_id:int}/edit")
+@get("/commitments/{commitment_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
 async def commitment_edit(request: Request, db: DB, commitment_id: FromPath[int]) -> Template:
     commitment = await service.get_commitment(db, commitment_id, with_updates=False)
     draft = CommitmentDraft.of(commitment)
@@ -248,6 +255,11 @@ async def commitment_update(request: Request, db: DB, commitment_id: FromPath[in
 # The detail page and progress updates ------------------------------------------------------
 
 
+def visible_sides(request: Request) -> frozenset[Side]:
+    """The sides whose internal progress notes the reader may see."""
+    return internal_visible_sides(request.scope.get("user"))
+
+
 def detail_context(commitment: Any, **extra: Any) -> dict[str, Any]:
     today = i18n.today()
     return {
@@ -264,26 +276,29 @@ def detail_context(commitment: Any, **extra: Any) -> dict[str, Any]:
 @get("/commitments/{commitment_id:int}")
 async def commitment_detail(request: Request, db: DB, commitment_id: FromPath[int]) -> Template:
     """All the facts of a commitment, its origin and its progress updates (newest first)."""
-    commitment = await service.get_commitment(db, commitment_id)
+    commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
     return render(request, "commitments/detail.html", detail_context(commitment), fragment="commitments/_detail.html")
 
 
-@post("/commitments/{commitment_id:int}/updates")
+@post("/commitments/{commitment_id:int}/updates", opt={"permission": Permission.SIDE})
 async def commitment_add_progress(request: Request, db: DB, commitment_id: FromPath[int]) -> Response[Any]:
-    """Add a dated progress update (and maybe a new status); HTMX gets the refreshed section."""
-    commitment = await service.get_commitment(db, commitment_id)
+    """Add a dated progress update (and maybe a new status); HTMX gets the refreshed section.
+    The secretariat, or a delegate of the commitment's side."""
+    commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
+    ensure_side(request.user, commitment.side)
     form = Form(await request.form())
     draft = ProgressDraft(
         note=form.text("note", required=True, max_length=service.NOTE_MAX),
         written_on=form.date("written_on"),
         evidence_url=form.url("evidence_url"),
         status=form.choice("status", CommitmentStatus, required=False),
+        internal=form.boolean("internal"),
     )
     try:
         await service.add_progress(db, commitment, draft, today=i18n.today(), known_errors=form.errors)
     except Invalid as error:
         await db.rollback()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True)
+        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return render_invalid(
             request,
             "commitments/detail.html",
@@ -293,7 +308,7 @@ async def commitment_add_progress(request: Request, db: DB, commitment_id: FromP
         )
     await db.commit()
     if wants_fragment(request):
-        commitment = await service.get_commitment(db, commitment_id, refresh=True)
+        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return render(
             request,
             "commitments/detail.html",
@@ -306,13 +321,13 @@ async def commitment_add_progress(request: Request, db: DB, commitment_id: FromP
 @post("/commitments/{commitment_id:int}/delete")
 async def commitment_delete(request: Request, db: DB, commitment_id: FromPath[int]) -> Response[Any]:
     """Delete a commitment without progress updates; otherwise refused (drop it instead)."""
-    commitment = await service.get_commitment(db, commitment_id)
+    commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
     form = Form(await request.form())
     try:
         await service.delete_commitment(db, commitment, version=form.integer("version"))
     except (Refused, Stale) as refusal:
         await db.rollback()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True)
+        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return render(
             request,
             "commitments/detail.html",

@@ -9,6 +9,7 @@ record in Python and `overdue_clause(today)` for a query; both say the same thin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -92,6 +93,31 @@ def change_status(commitment: Commitment, status: CommitmentStatus, on: dt.date)
     commitment.status = status
 
 
+# Visibility of progress notes ------------------------------------------------------------
+#
+# A progress note marked internal stays inside the commitment's side: only that side's
+# delegates and the secretariat see it. Every query that reads notes (or a date computed
+# from them) takes `visible`, the sides whose internal content the reader may see
+# (`internal_visible_sides(account)`), and filters with `note_visible(visible)`.
+
+
+def note_visible(visible: Collection[Side]) -> ColumnElement[bool]:
+    """SQL: a progress note shared with all sides, or internal to a commitment of one of the
+    `visible` sides. Usable on its own (no correlation with an enclosing query)."""
+    if not visible:
+        return CommitmentUpdate.internal.is_(False)
+    sides = sorted(visible, key=lambda side: side.value)
+    return or_(
+        CommitmentUpdate.internal.is_(False),
+        CommitmentUpdate.commitment_id.in_(select(Commitment.id).where(Commitment.side.in_(sides)).correlate(None)),
+    )
+
+
+def is_note_visible(update: CommitmentUpdate, side: Side, visible: Collection[Side]) -> bool:
+    """Python twin of `note_visible`, for a note of a commitment of `side`."""
+    return not update.internal or side in visible
+
+
 # Filters and the list ----------------------------------------------------------------------
 
 
@@ -169,10 +195,16 @@ class CommitmentRow:
     overdue: bool
 
 
-def _last_update_on() -> Any:
+def _last_update_on(visible: Collection[Side]) -> Any:
+    """The date of the commitment's last progress note the reader may see."""
+    if visible:
+        sides = sorted(visible, key=lambda side: side.value)
+        seen = or_(CommitmentUpdate.internal.is_(False), Commitment.side.in_(sides))
+    else:
+        seen = CommitmentUpdate.internal.is_(False)
     return (
         select(func.max(CommitmentUpdate.written_on))
-        .where(CommitmentUpdate.commitment_id == Commitment.id)
+        .where(CommitmentUpdate.commitment_id == Commitment.id, seen)
         .correlate(Commitment)
         .scalar_subquery()
     )
@@ -184,17 +216,24 @@ def _due_order() -> tuple[Any, ...]:
 
 
 async def list_commitments(
-    db: AsyncSession, filters: CommitmentFilters, today: dt.date, *, limit: int, offset: int
+    db: AsyncSession,
+    filters: CommitmentFilters,
+    today: dt.date,
+    *,
+    limit: int,
+    offset: int,
+    visible: Collection[Side] = frozenset(),
 ) -> tuple[list[CommitmentRow], int]:
     """One page of commitments matching `filters`, by due date (none last), and the total.
 
     Two statements whatever the number of rows: the count, and the rows with their meeting,
-    organisation, responsible person and last update date.
+    organisation, responsible person and last update date (of the notes the reader may
+    see: `visible` are the sides whose internal notes they read).
     """
     clauses = filter_clauses(filters, today)
     total = (await db.execute(select(func.count()).select_from(Commitment).where(*clauses))).scalar_one()
     statement = (
-        select(Commitment, _last_update_on().label("last_update_on"))
+        select(Commitment, _last_update_on(visible).label("last_update_on"))
         .where(*clauses)
         .options(
             joinedload(Commitment.meeting),
@@ -216,10 +255,19 @@ async def list_commitments(
 
 
 async def get_commitment(
-    db: AsyncSession, commitment_id: int, *, with_updates: bool = True, refresh: bool = False
+    db: AsyncSession,
+    commitment_id: int,
+    *,
+    with_updates: bool = True,
+    refresh: bool = False,
+    visible: Collection[Side] = frozenset(),
 ) -> Commitment:
     """The commitment with its origin (meeting, item, outcome), organisation, responsible
-    person and (when asked) its progress updates, newest first; 404 if unknown."""
+    person and (when asked) its progress updates, newest first; 404 if unknown.
+
+    `commitment.updates` holds only the notes the reader may see (`visible`: the sides whose
+    internal notes they read; by default none, so only shared notes).
+    """
     options: list[Any] = [
         joinedload(Commitment.meeting),
         joinedload(Commitment.agenda_item).joinedload(AgendaItem.outcome),
@@ -227,7 +275,7 @@ async def get_commitment(
         joinedload(Commitment.responsible).joinedload(Person.organisation),
     ]
     if with_updates:
-        options.append(selectinload(Commitment.updates))
+        options.append(selectinload(Commitment.updates.and_(note_visible(visible))))
     statement = select(Commitment).where(Commitment.id == commitment_id).options(*options)
     if refresh:
         statement = statement.execution_options(populate_existing=True)
@@ -411,6 +459,8 @@ class ProgressDraft:
     written_on: dt.date | None = None
     evidence_url: str | None = None
     status: CommitmentStatus | None = None
+    # Kept inside the commitment's side (its delegates and the secretariat).
+    internal: bool = False
 
 
 def check_progress(draft: ProgressDraft, today: dt.date) -> dict[str, str]:
@@ -444,6 +494,7 @@ async def add_progress(
         note=draft.note.strip(),
         evidence_url=draft.evidence_url or None,
         status=draft.status,
+        internal=draft.internal,
     )
     db.add(update)
     if draft.status is not None and draft.status != commitment.status:

@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath
 
+from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda.service import agenda_section
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.commitments.service import commitments_section
@@ -130,7 +131,7 @@ async def _saved_or_invalid(
     return draft, None
 
 
-@get("/meetings/new", name="meeting_new", cache=False)
+@get("/meetings/new", name="meeting_new", cache=False, opt={"permission": Permission.SECRETARIAT})
 async def new_meeting(request: Request, db: DB) -> Template:
     values: dict[str, Any] = {"status": MeetingStatus.SCHEDULED.value, "kind": MeetingKind.PLENARY.value}
     body_id = Form(request.query_params).integer("body")
@@ -154,7 +155,7 @@ async def create_meeting(request: Request, db: DB) -> Any:
     return see_other(request, f"/meetings/{meeting.id}")
 
 
-@get("/meetings/{meeting_id:int}/edit", name="meeting_edit", cache=False)
+@get("/meetings/{meeting_id:int}/edit", name="meeting_edit", cache=False, opt={"permission": Permission.SECRETARIAT})
 async def edit_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     context = await _form_context(db, meeting, service.meeting_values(meeting))
@@ -183,7 +184,7 @@ async def update_meeting(request: Request, db: DB, meeting_id: FromPath[int]) ->
 # Cancel and delete ----------------------------------------------------------------------
 
 
-@get("/meetings/{meeting_id:int}/cancel", name="meeting_cancel_confirm", cache=False)
+@get("/meetings/{meeting_id:int}/cancel", name="meeting_cancel_confirm", cache=False, opt={"permission": Permission.SECRETARIAT})
 async def confirm_cancel(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     return render(request, "meetings/confirm.html", {"meeting": meeting, "action": "cancel"})
@@ -198,7 +199,7 @@ async def cancel_meeting(request: Request, db: DB, meeting_id: FromPath[int]) ->
     return see_other(request, f"/meetings/{meeting.id}")
 
 
-@get("/meetings/{meeting_id:int}/delete", name="meeting_delete_confirm", cache=False)
+@get("/meetings/{meeting_id:int}/delete", name="meeting_delete_confirm", cache=False, opt={"permission": Permission.SECRETARIAT})
 async def confirm_delete(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     dependents = await service.meeting_dependents(db, meeting.id)
@@ -236,13 +237,14 @@ async def attendance_context(db: DB, meeting_id: FromPath[int]) -> dict[str, Any
 @get("/meetings/{meeting_id:int}", name="meeting", cache=False)
 async def meeting_page(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     context = await attendance_context(db, meeting_id)
-    return render(request, "meetings/page.html", await _with_sections(db, context))
+    return render(request, "meetings/page.html", await _with_sections(request, db, context))
 
 
-async def _with_sections(db: DB, context: dict[str, Any]) -> dict[str, Any]:
-    """The other areas' sections of the meeting page (agenda, commitments)."""
+async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> dict[str, Any]:
+    """The other areas' sections of the meeting page (agenda, commitments); internal draft
+    positions only for their own side and the secretariat."""
     meeting = context["meeting"]
-    agenda = await agenda_section(db, meeting)
+    agenda = await agenda_section(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
     commitments = await commitments_section(db, meeting)
     return {**agenda, **commitments, **context}
 
@@ -256,7 +258,7 @@ async def _invitations_answer(
         return render(request, "meetings/page.html", context, fragment="meetings/_invitations_update.html", status_code=status_code)
     if status_code >= 400:
         context = {**await attendance_context(db, meeting_id), **extra}
-        return render(request, "meetings/page.html", await _with_sections(db, context), status_code=status_code)
+        return render(request, "meetings/page.html", await _with_sections(request, db, context), status_code=status_code)
     return see_other(request, f"/meetings/{meeting_id}#invitations")
 
 

@@ -8,6 +8,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_409_CONFLICT
 
+from dialogue.accounts.permissions import Permission
 from dialogue.forms import Form, Invalid
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
@@ -80,7 +81,7 @@ def _organisation_form(org: Organisation | None, values: dict[str, Any], **extra
     return {"org": org, "values": values, "errors": {}, "sides": Side.options(), **extra}
 
 
-@get("/organisations/new")
+@get("/organisations/new", opt={"permission": Permission.SECRETARIAT})
 async def new_organisation(request: Request, side: FromQuery[str | None] = None) -> Response[Any]:
     chosen = service.parse_side(side)
     values = {"side": chosen.value} if chosen else {}
@@ -116,7 +117,7 @@ async def organisation_page(request: Request, db: DB, organisation_id: FromPath[
     return render(request, "people/organisation.html", await _organisation_page(db, org))
 
 
-@get("/organisations/{organisation_id:int}/edit")
+@get("/organisations/{organisation_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
 async def edit_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
     org = await service.get_organisation(db, organisation_id)
     return render(request, "people/organisation_form.html", _organisation_form(org, service.organisation_values(org)))
@@ -224,7 +225,7 @@ async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **
     }
 
 
-@get("/people/new")
+@get("/people/new", opt={"permission": Permission.SECRETARIAT})
 async def new_person(request: Request, db: DB, organisation: FromQuery[str | None] = None) -> Response[Any]:
     organisation_id = service.parse_id(organisation)
     values = {"organisation_id": organisation_id} if organisation_id else {}
@@ -259,7 +260,7 @@ async def person_page(request: Request, db: DB, person_id: FromPath[int]) -> Res
     return render(request, "people/person.html", await _person_page(db, person))
 
 
-@get("/people/{person_id:int}/edit")
+@get("/people/{person_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
 async def edit_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
     person = await service.get_person(db, person_id)
     return render(request, "people/person_form.html", await _person_form(db, person, service.person_values(person)))

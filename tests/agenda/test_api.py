@@ -35,7 +35,7 @@ async def test_api_lists_items_in_order_with_their_schedule(client: Any, db: Asy
     assert body["items"][1]["starts_at"] == "2026-12-10T09:30:00+01:00"
     assert head["presenter_name"] == "UGTT délégué 1"
     assert head["positions"] == [
-        {"id": head["positions"][0]["id"], "item_id": first.id, "side": "workers", "stance": "oppose", "statement": "Non", "version": 1}
+        {"id": head["positions"][0]["id"], "item_id": first.id, "side": "workers", "stance": "oppose", "statement": "Non", "internal": False, "version": 1}
     ]
     assert head["outcome"]["sides"] == ["government", "employers"]
     assert head["version"] == 1

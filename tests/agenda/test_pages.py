@@ -430,7 +430,7 @@ async def test_positions_are_shown_side_by_side_in_three_columns(english: Any, d
     grid = html.split('<div class="positions">')[1].split('<div class="item-outcome"')[0]
     cells = re.findall(r'<div id="pos-\d+-(\w+)" class="position side-(\w+)">', grid)
     assert cells == [("government", "government"), ("workers", "workers"), ("employers", "employers")]
-    assert "No position recorded." in grid.split('side-workers')[0]  # government has none yet
+    assert "No position shared yet." in grid.split('side-workers')[0]  # government has none yet
     assert "Hausse de 7 %" in grid and "Trop tôt" in grid
     assert '<span class="badge oppose">Oppose</span>' in grid
     assert "ne doit pas paraître" not in html

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.accounts.models import Account, Role
 from dialogue.app import jinja_environment
 from dialogue.commitments import service
 from dialogue.commitments.models import CommitmentStatus
@@ -14,6 +16,10 @@ from dialogue.i18n import set_language
 from dialogue.i18n import today as i18n_today
 from dialogue.people.models import Side
 from tests import factories as f
+
+# The section shows its "add a commitment" links to the secretariat only (who is asking is read
+# from the request, as in a real page).
+SECRETARIAT_REQUEST = SimpleNamespace(scope={"user": Account(role=Role.SECRETARIAT, email="secretariat@example.tn")})
 
 
 async def council(db: AsyncSession) -> dict[str, Any]:
@@ -41,7 +47,7 @@ async def test_meeting_section_lists_matters_arising_and_commitments_made_there(
     meeting = world["current"]
     set_language("en")
     context = await service.commitments_section(db, meeting)
-    html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, **context)
+    html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
     arising, made = html.split("Commitments made at this meeting")
     assert "ENGAGEMENT-ANCIEN-EN-RETARD" in arising and 'class="badge overdue"' in arising
     assert "MAS délégué 1" in arising and "Plénière de janvier" in arising
@@ -57,7 +63,7 @@ async def test_meeting_section_says_when_there_is_nothing(db: AsyncSession) -> N
     await db.commit()
     set_language("en")
     context = await service.commitments_section(db, meeting)
-    html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, **context)
+    html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
     assert "No open commitment from earlier meetings." in html
     assert "No commitment recorded for this meeting yet." in html
 

@@ -1,0 +1,148 @@
+"""Pages of the audit trail: the history of a meeting, commitment, person, body or
+organisation, and the whole trail for the secretariat. Read-only: no page changes an event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get
+from litestar.params import FromPath
+
+from dialogue.accounts.permissions import Permission
+from dialogue.audit import service
+from dialogue.audit.models import AuditAction
+from dialogue.audit.service import TrailFilters
+from dialogue.forms import Form
+from dialogue.i18n import _
+from dialogue.web import DB, Config, Page, Template, page_window, render
+
+# Histories ------------------------------------------------------------------------------
+
+
+async def history_page(
+    request: Request, db: DB, settings: Config, entity: str, record_id: int
+) -> Template:
+    """The events filed under one record, newest first, as far as the reader may see them."""
+    kind = service.RECORDS[entity]
+    record = await service.get_record(db, entity, record_id)
+    form = Form(request.query_params)
+    limit, offset = page_window(
+        settings.page_size, form.integer("offset", minimum=0), settings.page_size
+    )
+    events, total = await service.record_history(
+        db, entity, record_id, request.scope.get("user"), limit, offset
+    )
+    context = {
+        "kind": kind,
+        "record_url": f"{kind.path}/{record_id}",
+        "record_name": service.record_name(entity, record),
+        "events": events,
+        "page": Page(total=total, limit=limit, offset=offset, query={}),
+    }
+    return render(
+        request, "audit/history.html", context, fragment="audit/_history.html"
+    )
+
+
+@get("/meetings/{meeting_id:int}/history", name="audit:meeting", cache=False)
+async def meeting_history(
+    request: Request, db: DB, settings: Config, meeting_id: FromPath[int]
+) -> Template:
+    return await history_page(request, db, settings, "meeting", meeting_id)
+
+
+@get("/commitments/{commitment_id:int}/history", name="audit:commitment", cache=False)
+async def commitment_history(
+    request: Request, db: DB, settings: Config, commitment_id: FromPath[int]
+) -> Template:
+    return await history_page(request, db, settings, "commitment", commitment_id)
+
+
+@get("/people/{person_id:int}/history", name="audit:person", cache=False)
+async def person_history(
+    request: Request, db: DB, settings: Config, person_id: FromPath[int]
+) -> Template:
+    return await history_page(request, db, settings, "person", person_id)
+
+
+@get("/bodies/{body_id:int}/history", name="audit:body", cache=False)
+async def body_history(
+    request: Request, db: DB, settings: Config, body_id: FromPath[int]
+) -> Template:
+    return await history_page(request, db, settings, "body", body_id)
+
+
+@get(
+    "/organisations/{organisation_id:int}/history",
+    name="audit:organisation",
+    cache=False,
+)
+async def organisation_history(
+    request: Request, db: DB, settings: Config, organisation_id: FromPath[int]
+) -> Template:
+    return await history_page(request, db, settings, "organisation", organisation_id)
+
+
+# The whole trail ------------------------------------------------------------------------
+
+FILTER_FIELDS = ("actor", "action", "entity", "from", "to", "q")
+
+
+def read_filters(form: Form) -> TrailFilters:
+    """The trail's filters; an unreadable one gets an error and is left out."""
+    entity = form.raw("entity")
+    if entity and entity not in service.ENTITY_LABELS:
+        form.error("entity", _("Choose one of the options."))
+        entity = ""
+    filters = TrailFilters(
+        actor=form.text("actor", max_length=254),
+        action=form.choice("action", AuditAction, required=False),
+        entity=entity,
+        date_from=form.date("from"),
+        date_to=form.date("to"),
+        q=form.text("q", max_length=service.SEARCH_MAX),
+    )
+    if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+        form.error("to", _("The end of the range is before its start."))
+    return filters
+
+
+@get(
+    "/audit",
+    name="audit:trail",
+    cache=False,
+    opt={"permission": Permission.SECRETARIAT},
+)
+async def trail_page(request: Request, db: DB, settings: Config) -> Template:
+    """Everything the trail holds, sign-ins and refusals included, filtered and paginated."""
+    form = Form(request.query_params)
+    filters = read_filters(form)
+    offset = form.integer("offset", minimum=0)
+    limit, offset = page_window(settings.page_size, offset, settings.page_size)
+    events, total = await service.search_trail(db, filters, limit, offset)
+    query = {key: form.raw(key) for key in FILTER_FIELDS}
+    context: dict[str, Any] = {
+        "events": events,
+        "page": Page(total=total, limit=limit, offset=offset, query=query),
+        "filters": query,
+        "errors": form.errors,
+        "actions": AuditAction.options(),
+        "entities": service.entity_options(),
+    }
+    return render(
+        request,
+        "audit/trail.html",
+        context,
+        fragment="audit/_trail.html",
+        status_code=422 if form.errors else 200,
+    )
+
+
+routes: list[Any] = [
+    meeting_history,
+    commitment_history,
+    person_history,
+    body_history,
+    organisation_history,
+    trail_page,
+]

@@ -1,0 +1,221 @@
+"""SMTP: the server from `DIALOGUE_SMTP_URL`, the MIME message (RFC 6047 for invitations),
+and sending it with aiosmtplib.
+
+    smtp://relay.local               plain SMTP (a local relay), port 25
+    smtp+starttls://user:pw@host     STARTTLS required, port 587
+    smtps://user:pw@host             TLS from the first byte, port 465
+
+Credentials are URL-encoded in the URL (`p%40ss` for `p@ss`). `?timeout=30` sets the
+network timeout in seconds (default 30).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses
+from typing import Any, Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import aiosmtplib
+
+SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    security: str  # "plain", "starttls" or "tls"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout: float = DEFAULT_TIMEOUT
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpServer:
+        """Parse `DIALOGUE_SMTP_URL`; a ValueError names what is wrong (never the password)."""
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        if scheme not in SCHEMES:
+            raise ValueError(
+                f"DIALOGUE_SMTP_URL: unknown scheme {scheme!r}; use smtp://, smtp+starttls:// or smtps://"
+            )
+        if not parts.hostname:
+            raise ValueError("DIALOGUE_SMTP_URL: no host")
+        security, default_port = SCHEMES[scheme]
+        try:
+            port = parts.port or default_port
+        except ValueError as error:
+            raise ValueError("DIALOGUE_SMTP_URL: the port is not a number between 1 and 65535") from error
+        query = parse_qs(parts.query)
+        timeout = DEFAULT_TIMEOUT
+        if "timeout" in query:
+            try:
+                timeout = float(query["timeout"][-1])
+            except ValueError as error:
+                raise ValueError("DIALOGUE_SMTP_URL: timeout is not a number") from error
+            if not 0 < timeout <= 600:
+                raise ValueError("DIALOGUE_SMTP_URL: timeout must be between 0 and 600 seconds")
+        username = unquote(parts.username) if parts.username else None
+        password = unquote(parts.password) if parts.password is not None else None
+        return cls(parts.hostname, port, security, username, password, timeout)
+
+
+def mail_domain(mail_from: str) -> str:
+    """The domain of the sender's address, for Message-IDs."""
+    address = sender_address(mail_from)
+    return address.rpartition("@")[2] or "localhost"
+
+
+def sender_address(mail_from: str) -> str:
+    """`secretariat@example.tn` from `Dialogue <secretariat@example.tn>`."""
+    addresses = getaddresses([mail_from])
+    if not addresses or not addresses[0][1]:
+        raise ValueError(f"DIALOGUE_MAIL_FROM is not an email address: {mail_from!r}")
+    return addresses[0][1]
+
+
+def message_id(outbox_id: int, mail_from: str) -> str:
+    """Stable per outbox row: a resend after a crash can be recognised by the receiver."""
+    return f"<outbox-{outbox_id}@{mail_domain(mail_from)}>"
+
+
+class Letter(Protocol):
+    """What a message needs to be built (an `OutboxMessage` has all of it)."""
+
+    id: int
+    to_address: str
+    to_name: str
+    language: str
+    subject: str
+    text_body: str
+    html_body: str
+    calendar: str | None
+    calendar_method: Any
+
+
+def build_message(letter: Letter, mail_from: str, *, now: dt.datetime | None = None) -> EmailMessage:
+    """The MIME message for one outbox row.
+
+    With a calendar (RFC 6047): multipart/mixed [multipart/alternative [text/plain, text/html,
+    text/calendar; method=M], application/ics "invite.ics"]. Without: multipart/alternative
+    [text/plain, text/html], or text/plain alone when there is no HTML body. The calendar
+    travels in base64 so that its CRLF line ends and folded lines arrive byte for byte.
+    """
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = mail_from
+    local, _, domain = letter.to_address.rpartition("@")
+    message["To"] = Address(display_name=letter.to_name or "", username=local, domain=domain)
+    message["Subject"] = letter.subject
+    message["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
+    message["Message-ID"] = message_id(letter.id, mail_from)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(letter.text_body, cte="quoted-printable")
+    if letter.html_body:
+        message.add_alternative(letter.html_body, subtype="html", cte="quoted-printable")
+    if letter.calendar:
+        method = str(letter.calendar_method or calendar_method_of(letter.calendar) or "PUBLISH")
+        data = letter.calendar.encode("utf-8")
+        if message.get_content_type() == "text/plain":
+            message.make_alternative()
+        message.add_alternative(
+            data,
+            maintype="text",
+            subtype="calendar",
+            cte="base64",
+            params={"method": method, "charset": "utf-8"},
+        )
+        message.add_attachment(data, maintype="application", subtype="ics", filename="invite.ics")
+    # Last: making a message multipart moves the Content-* headers set before into its first part.
+    message["Content-Language"] = letter.language
+    return message
+
+
+def calendar_method_of(calendar: str) -> str | None:
+    """The METHOD property of a calendar (before its first component), or None."""
+    for line in calendar.splitlines():
+        name, _, value = line.partition(":")
+        if name.upper() == "METHOD":
+            return value.strip().upper()
+        if name.upper() == "BEGIN" and value.strip().upper() != "VCALENDAR":
+            return None
+    return None
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (5xx on the recipient or the content)."""
+
+
+class ServerUnavailable(Exception):
+    """No connection to the SMTP server (down, unreachable, TLS or login refused)."""
+
+
+class SmtpConnection:
+    """One connection for a batch of messages, reopened once when the server drops it."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+        self.client: aiosmtplib.SMTP | None = None
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        server = self.server
+        client = aiosmtplib.SMTP(
+            hostname=server.host,
+            port=server.port,
+            timeout=server.timeout,
+            use_tls=server.security == "tls",
+            start_tls=server.security == "starttls",  # never opportunistic: smtp:// stays plain
+            username=server.username,
+            password=server.password,
+        )
+        await client.connect()
+        return client
+
+    async def send(self, message: EmailMessage, sender: str, recipient: str) -> None:
+        """Send, or raise: `ServerUnavailable` when no connection could be opened (the rest
+        of the batch would fail the same way), `PermanentFailure` when retrying this message
+        cannot help, anything else when a later try may succeed (4xx, dropped connection)."""
+        if self.client is None or not self.client.is_connected:
+            self.client = None
+            try:
+                self.client = await self._connect()
+            except Exception as error:
+                raise ServerUnavailable(describe(error)) from error
+        try:
+            await self.client.send_message(message, sender=sender, recipients=[recipient])
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            await self.close()
+            if all(refusal.code >= 500 for refusal in error.recipients):
+                raise PermanentFailure(describe(error)) from error
+            raise
+        except (aiosmtplib.SMTPDataError, aiosmtplib.SMTPRecipientRefused) as error:
+            await self.close()
+            if error.code >= 500:
+                raise PermanentFailure(describe(error)) from error
+            raise
+        except Exception:
+            # Whatever state the session is in, the next message starts on a new one.
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None and client.is_connected:
+            try:
+                await client.quit()
+            except Exception:  # noqa: BLE001  (closing a broken connection may fail too)
+                client.close()
+
+
+def describe(error: BaseException) -> str:
+    """An SMTP error as the secretariat will read it on the outbox page."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return "; ".join(describe(refusal) for refusal in error.recipients)
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return f"{error.code} {error.message}".strip()
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
