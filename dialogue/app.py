@@ -36,6 +36,7 @@ from dialogue.agenda import routes as agenda_routes
 from dialogue.audit import routes as audit_routes
 from dialogue.bodies import api as bodies_api
 from dialogue.bodies import routes as bodies_routes
+from dialogue.calendar import routes as calendar_routes
 from dialogue.commitments import api as commitments_api
 from dialogue.commitments import routes as commitments_routes
 from dialogue.dashboard import routes as dashboard_routes
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         people_routes,
         audit_routes,
         mail_routes,
+        calendar_routes,
     ]
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [

@@ -219,5 +219,22 @@ def reset_password(email: str) -> None:
     click.echo(link)
 
 
+@main.group()
+def reminders() -> None:
+    """Reminders: the weekly digest of commitments to each side's delegates."""
+
+
+@reminders.command("send")
+def send_reminders() -> None:
+    """Queue the digest of commitments due in the next 7 days and overdue (run weekly)."""
+    from dialogue.calendar.digest import queue_digests
+
+    async def action(db: Any, settings: Settings) -> int:
+        return await queue_digests(db, settings)
+
+    queued = _run(_users(action))
+    click.echo(f"{queued} digest(s) queued in the outbox.")
+
+
 if __name__ == "__main__":
     main()

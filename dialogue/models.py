@@ -6,6 +6,7 @@ from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.audit.models import AuditEvent
 from dialogue.audit.trail import audited
 from dialogue.bodies.models import Body, Membership
+from dialogue.calendar.models import FeedToken
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
 from dialogue.mail.models import OutboxMessage
@@ -39,6 +40,7 @@ __all__ = [
     "Body",
     "Commitment",
     "CommitmentUpdate",
+    "FeedToken",
     "Invitation",
     "Meeting",
     "Membership",

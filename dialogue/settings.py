@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,13 @@ class Settings:
     # None: messages stay in the outbox, readable on /outbox.
     smtp_url: str | None = field(default=None, repr=False)
     mail_from: str = "Dialogue <secretariat@localhost>"
+    # The domain of calendar UIDs (`meeting-<id>@<domain>`); empty: the host of public_url.
+    calendar_domain: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.calendar_domain:
+            host = urlsplit(self.public_url).hostname or "localhost"
+            object.__setattr__(self, "calendar_domain", host)
 
     @property
     def https(self) -> bool:
@@ -79,4 +87,5 @@ class Settings:
             session_max_hours=int(env.get("DIALOGUE_SESSION_MAX_HOURS", cls.session_max_hours)),
             smtp_url=env.get("DIALOGUE_SMTP_URL") or None,
             mail_from=env.get("DIALOGUE_MAIL_FROM") or cls.mail_from,
+            calendar_domain=env.get("DIALOGUE_CALENDAR_DOMAIN", "").strip(),
         )

@@ -60,6 +60,13 @@ ROUTES: dict[str, Permission] = {
     "POST /account/password": SIGNED_IN,
     "POST /account/tokens": SIGNED_IN,
     "POST /account/tokens/{token_id}/revoke": SIGNED_IN,
+    # Calendar feeds: the feed itself is public (its token is the credential); one's own
+    # feed addresses; the weekly digest of commitments (the secretariat)
+    "GET /calendars/{token}": PUBLIC,
+    "GET /account/calendars": SIGNED_IN,
+    "POST /account/calendars": SIGNED_IN,
+    "POST /account/calendars/{feed_id}/revoke": SIGNED_IN,
+    "POST /reminders/digest": SECRETARIAT,
     # Accounts, audit trail, outbox: the secretariat
     "GET /accounts": SECRETARIAT,
     "POST /accounts": SECRETARIAT,
@@ -99,6 +106,10 @@ ROUTES: dict[str, Permission] = {
     "POST /meetings/{meeting_id}/invitations/{invitation_id}": SECRETARIAT,
     "POST /meetings/{meeting_id}/invitations/{invitation_id}/attendance": SECRETARIAT,
     "POST /meetings/{meeting_id}/invitations/{invitation_id}/remove": SECRETARIAT,
+    "GET /meetings/{meeting_id}/invite.ics": READ,
+    "POST /meetings/{meeting_id}/invitations/send": SECRETARIAT,
+    "GET /invitations/{invitation_id}/{token}": PUBLIC,
+    "POST /invitations/{invitation_id}/{token}": PUBLIC,
     # Agenda: items, documents, outcomes (secretariat); positions (each side)
     "GET /meetings/{meeting_id}/agenda": READ,
     "POST /meetings/{meeting_id}/agenda": SECRETARIAT,
@@ -346,6 +357,7 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
         "account_id": spare.id,  # never the account making the requests
         "token_id": 999_999,  # nobody's token: revoking it cannot cut a client off
         "message_id": 999_999,
+        "feed_id": 999_999,  # nobody's feed
         "token": "not-a-real-token",
     }
     return world

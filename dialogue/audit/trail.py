@@ -34,7 +34,7 @@ _actor: ContextVar[Actor] = ContextVar("actor", default=Actor())
 
 NOT_SHOWN = "•••"  # stands for a secret's value in the trail
 _SECRET_FIELDS = {"password_hash", "token_hash"}
-_NOT_TRACKED = {"id", "version", "created_at", "updated_at"}
+_NOT_TRACKED = {"id", "version", "created_at", "updated_at", "calendar_sequence"}
 # Bookkeeping written by signing in and using a token: the sign-in is an event of its own,
 # and these would otherwise fill a person's history with "changed" entries.
 _BOOKKEEPING = {"last_sign_in_at", "last_used_at"}

@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
 from msgspec import UNSET, Meta, UnsetType
 
+from dialogue.calendar import invitations as calendar_invitations
 from dialogue.forms import Invalid
 from dialogue.i18n import _, current_timezone
 from dialogue.meetings import service
@@ -345,18 +346,25 @@ class MeetingsAPI(Controller):
         return meeting_detail(await service.get_meeting(db, meeting_id, with_invitations=True))
 
     @patch("/{meeting_id:int}", summary="Change a meeting (stale version: 409)")
-    async def update_meeting(self, db: DB, meeting_id: FromPath[int], data: JSONBody[MeetingPatch]) -> MeetingDetailOut:
+    async def update_meeting(
+        self, db: DB, settings: Config, meeting_id: FromPath[int], data: JSONBody[MeetingPatch]
+    ) -> MeetingDetailOut:
         meeting = await service.get_meeting(db, meeting_id)
         draft = _draft(MeetingDraft.of(meeting), data)
         await service.update_meeting(db, meeting, draft, data.version)
+        # A meeting set to cancelled leaves the calendars it was sent to (same transaction).
+        await calendar_invitations.send_cancellations(db, meeting.id, settings)
         await db.commit()
         db.expire_all()
         return meeting_detail(await service.get_meeting(db, meeting_id, with_invitations=True))
 
     @post("/{meeting_id:int}/cancel", summary="Call a meeting off", status_code=200)
-    async def cancel_meeting(self, db: DB, meeting_id: FromPath[int], data: JSONBody[CancelIn | None] = None) -> MeetingDetailOut:
+    async def cancel_meeting(
+        self, db: DB, settings: Config, meeting_id: FromPath[int], data: JSONBody[CancelIn | None] = None
+    ) -> MeetingDetailOut:
         meeting = await service.get_meeting(db, meeting_id)
         await service.cancel_meeting(db, meeting, data.version if data else None)
+        await calendar_invitations.send_cancellations(db, meeting.id, settings)
         await db.commit()
         db.expire_all()
         return meeting_detail(await service.get_meeting(db, meeting_id, with_invitations=True))

@@ -54,6 +54,15 @@ class Attendance(Choice):
     ABSENT = "absent", N_("Absent")
 
 
+class InvitationResponse(Choice):
+    """The invited person's answer (PARTSTAT in calendar files)."""
+
+    NEEDS_ACTION = "needs_action", N_("No answer yet")
+    ACCEPTED = "accepted", N_("Will attend")
+    DECLINED = "declined", N_("Declined")
+    DELEGATED = "delegated", N_("Sends an alternate")
+
+
 class Meeting(Versioned, Base):
     __table_args__ = (Index("ix_meeting_body_starts", "body_id", "starts_at"),)
 
@@ -66,6 +75,9 @@ class Meeting(Versioned, Base):
     online_url: Mapped[str | None] = mapped_column(String(500), default=None)
     status: Mapped[MeetingStatus] = mapped_column(ChoiceType(MeetingStatus, 20), default=MeetingStatus.DRAFT, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # SEQUENCE of its calendar invitations (RFC 5545): raised whenever time, place, title,
+    # status or agenda change (dialogue/calendar/invitations.py).
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     body: Mapped[Body] = relationship(lazy="raise")
     invitations: Mapped[list[Invitation]] = relationship(
@@ -88,7 +100,32 @@ class Invitation(Versioned, Base):
     arrived_late: Mapped[bool] = mapped_column(Boolean, default=False)
     # Position in the list as the secretariat ordered it; keeps exports stable.
     rank: Mapped[int] = mapped_column(Integer, default=0)
+    # The person's own answer (personal links of the invitation email).
+    response: Mapped[InvitationResponse] = mapped_column(
+        ChoiceType(InvitationResponse, 20), default=InvitationResponse.NEEDS_ACTION, server_default="needs_action"
+    )
+    responded_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # Who the person named to attend instead (a person of the same side), when delegated.
+    alternate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), default=None, index=True
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations", lazy="raise")
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="raise")
     on_behalf_of: Mapped[Person | None] = relationship(foreign_keys=[on_behalf_of_id], lazy="raise")
+    alternate: Mapped[Person | None] = relationship(foreign_keys=[alternate_id], lazy="raise")
+
+
+class CalendarDelivery(Base):
+    """What each person was last sent about a meeting's calendar event (one row per
+    meeting and person): the address, SEQUENCE and METHOD of the last invitation or
+    cancellation. It decides who gets a cancellation and whether a sending is an update."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    method: Mapped[str] = mapped_column(String(10))  # REQUEST or CANCEL
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda.service import agenda_section
 from dialogue.bodies.models import Body, BodyKind
+from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments.service import commitments_section
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.meetings import service
 from dialogue.meetings.models import (
     Attendance,
+    InvitationResponse,
     InvitationRole,
     Meeting,
     MeetingKind,
@@ -163,7 +165,7 @@ async def edit_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> T
 
 
 @post("/meetings/{meeting_id:int}/edit", name="meeting_update")
-async def update_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+async def update_meeting(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     meeting = await service.get_meeting(db, meeting_id)
     form = Form(await request.form())
     version = form.integer("version")
@@ -177,6 +179,8 @@ async def update_meeting(request: Request, db: DB, meeting_id: FromPath[int]) ->
         return invalid
     assert draft is not None
     await service.update_meeting(db, meeting, draft, version)
+    # Set to "Cancelled" here too: calendars that have the meeting get its cancellation.
+    await calendar_invitations.send_cancellations(db, meeting.id, settings)
     await db.commit()
     return see_other(request, f"/meetings/{meeting.id}")
 
@@ -191,10 +195,12 @@ async def confirm_cancel(request: Request, db: DB, meeting_id: FromPath[int]) ->
 
 
 @post("/meetings/{meeting_id:int}/cancel", name="meeting_cancel")
-async def cancel_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+async def cancel_meeting(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     meeting = await service.get_meeting(db, meeting_id)
     form = Form(await request.form())
     await service.cancel_meeting(db, meeting, form.integer("version"))
+    # Everyone who was sent the invitation gets the cancellation (same transaction).
+    await calendar_invitations.send_cancellations(db, meeting.id, settings)
     await db.commit()
     return see_other(request, f"/meetings/{meeting.id}")
 
@@ -246,7 +252,8 @@ async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> d
     meeting = context["meeting"]
     agenda = await agenda_section(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
     commitments = await commitments_section(db, meeting)
-    return {**agenda, **commitments, **context}
+    calendar = await calendar_invitations.page_section(db, meeting, request.app.state.settings)
+    return {**agenda, **commitments, **calendar, **context}
 
 
 async def _invitations_answer(
@@ -385,6 +392,86 @@ async def remove_invitation(request: Request, db: DB, meeting_id: FromPath[int],
     return await _invitations_answer(request, db, meeting_id)
 
 
+# Calendar invitations ---------------------------------------------------------------------
+
+
+@get("/meetings/{meeting_id:int}/invite.ics", name="meeting_invite_ics", cache=False)
+async def invite_ics(db: DB, settings: Config, meeting_id: FromPath[int]) -> Response[bytes]:
+    """The current invitation: REQUEST with every invitee, or CANCEL once cancelled."""
+    content, method = await calendar_invitations.invite_file(db, meeting_id, settings)
+    return Response(
+        content=content,
+        media_type="text/calendar",
+        headers={
+            # Set whole: Litestar would append its own charset after the METHOD parameter.
+            "Content-Type": f"text/calendar; charset=utf-8; method={method}",
+            "Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"',
+        },
+    )
+
+
+@post("/meetings/{meeting_id:int}/invitations/send", name="invitations_send")
+async def send_invitations(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
+    """Invitations (or updates) to every invitee with an email, cancellations to people
+    removed since the last sending: all written to the outbox with this action."""
+    await calendar_invitations.send_invitations(db, meeting_id, settings)
+    await db.commit()
+    return see_other(request, f"/meetings/{meeting_id}#calendar")
+
+
+def _answer_context(invitation: Any, choices: list[Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "invitation": invitation,
+        "meeting": invitation.meeting,
+        "alternates": choices,
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+
+
+@get(
+    "/invitations/{invitation_id:int}/{token:str}",
+    name="invitation_answer",
+    cache=False,
+    opt={"permission": Permission.PUBLIC},
+)
+async def answer_page(
+    request: Request, db: DB, settings: Config, invitation_id: FromPath[int], token: FromPath[str]
+) -> Template:
+    """The invited person's own page (a personal link, no sign-in): attend, decline or
+    name an alternate."""
+    invitation = await calendar_invitations.invitation_by_token(db, invitation_id, token, settings)
+    choices = await calendar_invitations.alternate_choices(db, invitation)
+    saved = Form(request.query_params).raw("saved") == "1"
+    return render(request, "meetings/answer.html", _answer_context(invitation, choices, saved=saved, token=token))
+
+
+@post(
+    "/invitations/{invitation_id:int}/{token:str}",
+    name="invitation_answer_save",
+    opt={"permission": Permission.PUBLIC},
+)
+async def answer_save(
+    request: Request, db: DB, settings: Config, invitation_id: FromPath[int], token: FromPath[str]
+) -> Any:
+    invitation = await calendar_invitations.invitation_by_token(db, invitation_id, token, settings)
+    form = Form(await request.form())
+    response = form.choice("answer", InvitationResponse, required=True)
+    alternate_id = form.integer("alternate_id", minimum=1)
+    try:
+        form.check()
+        await calendar_invitations.record_answer(db, invitation, response, alternate_id)
+    except Invalid as error:
+        await db.rollback()
+        invitation = await calendar_invitations.invitation_by_token(db, invitation_id, token, settings)
+        choices = await calendar_invitations.alternate_choices(db, invitation)
+        context = _answer_context(invitation, choices, token=token)
+        return render_invalid(request, "meetings/answer.html", context, Invalid({**error.errors, **form.errors}, form.values))
+    await db.commit()
+    return see_other(request, f"/invitations/{invitation_id}/{token}?saved=1")
+
+
 routes: list[Any] = [
     meetings_page,
     new_meeting,
@@ -401,4 +488,8 @@ routes: list[Any] = [
     change_invitation,
     record_attendance,
     remove_invitation,
+    invite_ics,
+    send_invitations,
+    answer_page,
+    answer_save,
 ]

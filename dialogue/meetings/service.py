@@ -18,6 +18,7 @@ from sqlalchemy import Select, case, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+import dialogue.calendar.invitations  # noqa: F401  (registers the calendar SEQUENCE rule)
 from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
@@ -169,6 +170,7 @@ async def get_meeting(db: AsyncSession, meeting_id: int, *, with_invitations: bo
             selectinload(Meeting.invitations).options(
                 joinedload(Invitation.person).joinedload(Person.organisation),
                 joinedload(Invitation.on_behalf_of),
+                joinedload(Invitation.alternate),
             )
         )
     meeting = (await db.scalars(query)).unique().one_or_none()
@@ -550,6 +552,7 @@ async def get_invitation(db: AsyncSession, meeting_id: int, invitation_id: int) 
         .options(
             joinedload(Invitation.person).joinedload(Person.organisation),
             joinedload(Invitation.on_behalf_of),
+            joinedload(Invitation.alternate),
         )
         .where(Invitation.id == invitation_id, Invitation.meeting_id == meeting_id)
     )

@@ -1,0 +1,799 @@
+"""Calendar invitations of meetings: the SEQUENCE rule, the record as a `CalendarMeeting`,
+sending invitations, updates and cancellations through the outbox, and the invited
+person's own answer (personal links, no sign-in).
+
+- SEQUENCE (`Meeting.calendar_sequence`) starts at 0 and is raised, and stored, by every
+  flush that changes the meeting's time, place, title, description or status, or its agenda
+  (items added, removed, reordered, retitled, durations). A `before_flush` hook applies the
+  rule wherever the change comes from (pages, API, agenda); `meeting_changes_calendar` and
+  `agenda_item_changes_calendar` are the rule itself.
+- UID: `meeting-<id>@<settings.calendar_domain>`; ORGANIZER: `settings.mail_from`.
+- `CalendarDelivery` keeps what each person was last sent, so that people removed from the
+  list get a cancellation for themselves, and a cancelled meeting is cancelled for everyone
+  who had it in their calendar.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.utils import getaddresses
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment
+from litestar.exceptions import NotFoundException
+from sqlalchemy import event, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import (
+    ORMExecuteState,
+    Session,
+    attributes,
+    joinedload,
+    selectinload,
+)
+
+from dialogue import i18n
+from dialogue.agenda.models import AgendaItem
+from dialogue.agenda.schedule import Schedule, running_schedule
+from dialogue.calendar import ics
+from dialogue.db import utcnow
+from dialogue.forms import Invalid
+from dialogue.i18n import _
+from dialogue.mail.models import OutboxMessage
+from dialogue.mail.outbox import enqueue
+from dialogue.meetings.models import (
+    CalendarDelivery,
+    Invitation,
+    InvitationResponse,
+    Meeting,
+    MeetingStatus,
+)
+from dialogue.people.models import Organisation, Person
+from dialogue.settings import Settings
+from dialogue.web import Refused
+
+# --- The SEQUENCE rule ----------------------------------------------------------------------
+
+# Fields of a meeting whose change calendars must see (time, place, title, text, status).
+MEETING_CALENDAR_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "title",
+    "description",
+    "status",
+)
+# Fields of an agenda item that show in the invitation (its order, title and duration).
+AGENDA_CALENDAR_FIELDS = ("meeting_id", "rank", "title", "duration_minutes")
+
+Changes = Mapping[str, tuple[Any, Any]]
+
+
+def _differs(before: Any, after: Any) -> bool:
+    if isinstance(before, str) or isinstance(after, str):
+        return (before or "") != (after or "")  # None and "" are the same empty place
+    return before != after
+
+
+def meeting_changes_calendar(changes: Changes) -> bool:
+    """Whether changed meeting fields (`{field: (before, after)}`) change the calendar event."""
+    return any(
+        _differs(*changes[name]) for name in MEETING_CALENDAR_FIELDS if name in changes
+    )
+
+
+def agenda_item_changes_calendar(
+    changes: Changes, *, created: bool = False, deleted: bool = False
+) -> bool:
+    """Whether an agenda item's creation, deletion or change (`{field: (before, after)}`)
+    changes the agenda shown in the invitation."""
+    if created or deleted:
+        return True
+    return any(
+        _differs(*changes[name]) for name in AGENDA_CALENDAR_FIELDS if name in changes
+    )
+
+
+def next_sequence(sequence: int, changed: bool) -> int:
+    """The SEQUENCE after a change: one more when calendars must see it."""
+    return sequence + 1 if changed else sequence
+
+
+def _history(obj: Any, names: Iterable[str]) -> dict[str, tuple[Any, Any]]:
+    state = attributes.instance_state(obj)
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in names:
+        history = state.attrs[name].history
+        if history.has_changes():
+            before = history.deleted[0] if history.deleted else None
+            after = history.added[0] if history.added else None
+            changes[name] = (before, after)
+    return changes
+
+
+_BUMPED = "calendar_sequence_raised"  # session.info: meetings already raised in this transaction
+
+
+def _raised(session: Session) -> set[int]:
+    return session.info.setdefault(_BUMPED, set())
+
+
+def _raise_in_database(session: Session, meeting_ids: Iterable[int]) -> None:
+    """Raise the SEQUENCE of meetings whose agenda changed, once per transaction (calendars
+    only ever see committed states), without touching the meeting's `version`: an agenda
+    change must not make an open edit form of the meeting stale."""
+    raised = _raised(session)
+    table = Meeting.__table__
+    connection = session.connection()
+    for meeting_id in sorted(set(meeting_ids) - raised):
+        current = connection.execute(
+            select(table.c.calendar_sequence).where(table.c.id == meeting_id)
+        ).scalar()
+        if current is None:
+            continue  # a meeting being deleted
+        connection.execute(
+            update(table)
+            .where(table.c.id == meeting_id)
+            .values(calendar_sequence=current + 1)
+        )
+        raised.add(meeting_id)
+        loaded = session.identity_map.get(session.identity_key(Meeting, meeting_id))  # type: ignore[arg-type]
+        if loaded is not None:
+            attributes.set_committed_value(loaded, "calendar_sequence", current + 1)
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    """Apply the SEQUENCE rule to the meetings this flush changes (see the module's doc)."""
+    raised = _raised(session)
+    for obj in list(session.dirty):
+        if (
+            isinstance(obj, Meeting)
+            and obj not in session.deleted
+            and obj.id not in raised
+        ):
+            changes = _history(obj, (*MEETING_CALENDAR_FIELDS, "calendar_sequence"))
+            if "calendar_sequence" in changes:
+                continue  # set explicitly by the caller
+            if meeting_changes_calendar(changes):
+                obj.calendar_sequence = next_sequence(obj.calendar_sequence or 0, True)
+                raised.add(obj.id)
+    touched: set[int] = set()
+    for obj in session.new:
+        if isinstance(obj, AgendaItem) and obj.meeting_id is not None:
+            touched.add(obj.meeting_id)
+    for obj in session.deleted:
+        if isinstance(obj, AgendaItem) and obj.meeting_id is not None:
+            touched.add(obj.meeting_id)
+    for obj in session.dirty:
+        if isinstance(obj, AgendaItem):
+            changes = _history(obj, AGENDA_CALENDAR_FIELDS)
+            if agenda_item_changes_calendar(changes):
+                touched.update(
+                    v for v in changes.get("meeting_id", (None, None)) if v is not None
+                )
+                if obj.meeting_id is not None:
+                    touched.add(obj.meeting_id)
+    if touched - raised:
+        _raise_in_database(session, touched)
+
+
+def _on_execute(state: ORMExecuteState) -> None:
+    """Agenda items renumbered by an UPDATE statement (not a flush) change the agenda too."""
+    if not state.is_update:
+        return
+    statement: Any = state.statement
+    if getattr(statement, "table", None) is not AgendaItem.__table__:
+        return
+    names = {
+        getattr(key, "key", key) for key in (getattr(statement, "_values", None) or {})
+    }
+    if not names & set(AGENDA_CALENDAR_FIELDS) or statement.whereclause is None:
+        return
+    table = AgendaItem.__table__
+    connection = state.session.connection()
+    meeting_ids = connection.execute(
+        select(table.c.meeting_id).where(statement.whereclause).distinct()
+    ).scalars()
+    _raise_in_database(state.session, [m for m in meeting_ids if m is not None])
+
+
+def _transaction_over(session: Session, *_args: Any) -> None:
+    session.info.pop(_BUMPED, None)
+
+
+event.listen(Session, "do_orm_execute", _on_execute)
+event.listen(Session, "after_commit", _transaction_over)
+event.listen(Session, "after_rollback", _transaction_over)
+event.listen(Session, "before_flush", _before_flush)
+
+
+# --- Identity of the event and of the organizer ----------------------------------------------
+
+
+def meeting_uid(meeting_id: int, settings: Settings) -> str:
+    """The stable UID of a meeting's event: `meeting-<id>@<calendar domain>`."""
+    return f"meeting-{meeting_id}@{settings.calendar_domain}"
+
+
+def organizer(settings: Settings) -> ics.CalendarOrganizer:
+    """The secretariat's address (DIALOGUE_MAIL_FROM), as ORGANIZER."""
+    name, address = getaddresses([settings.mail_from])[0]
+    return ics.CalendarOrganizer(
+        name=name or _("Secretariat"), email=address or "secretariat@localhost"
+    )
+
+
+PARTSTAT: dict[InvitationResponse, str] = {
+    InvitationResponse.NEEDS_ACTION: "NEEDS-ACTION",
+    InvitationResponse.ACCEPTED: "ACCEPTED",
+    InvitationResponse.DECLINED: "DECLINED",
+    InvitationResponse.DELEGATED: "DELEGATED",
+}
+
+
+def attendee(invitation: Invitation) -> ics.CalendarAttendee:
+    """An invitation as ATTENDEE: role mapped by ics.ROLE_PARAMETER, PARTSTAT from the answer."""
+    return ics.CalendarAttendee(
+        name=invitation.person.full_name,
+        email=(invitation.person.email or "").strip(),
+        role=invitation.role.value,  # type: ignore[arg-type]
+        partstat=PARTSTAT[invitation.response],  # type: ignore[arg-type]
+    )
+
+
+# --- Loading a meeting as calendars see it ------------------------------------------------
+
+
+@dataclass
+class MeetingForCalendar:
+    """A meeting with what its invitation shows: invitations (people, organisations) and
+    agenda items in order."""
+
+    meeting: Meeting
+    invitations: list[Invitation]
+    items: list[AgendaItem]
+
+    @property
+    def schedule(self) -> Schedule:
+        return running_schedule(
+            self.meeting.starts_at,
+            [item.duration_minutes for item in self.items],
+            self.meeting.ends_at,
+        )
+
+    @property
+    def recipients(self) -> list[Invitation]:
+        """Invitations of people with an email address (calendars can address only them)."""
+        return [inv for inv in self.invitations if (inv.person.email or "").strip()]
+
+
+async def load_for_calendar(db: AsyncSession, meeting_id: int) -> MeetingForCalendar:
+    """The meeting, its invitations and agenda (three statements), or 404."""
+    meeting = await db.scalar(
+        select(Meeting)
+        .options(
+            joinedload(Meeting.body),
+            selectinload(Meeting.invitations).options(
+                joinedload(Invitation.person).joinedload(Person.organisation),
+                joinedload(Invitation.alternate),
+            ),
+        )
+        .where(Meeting.id == meeting_id)
+    )
+    if meeting is None:
+        raise NotFoundException()
+    items = list(
+        await db.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.rank, AgendaItem.id)
+        )
+    )
+    invitations = sorted(
+        meeting.invitations,
+        key=lambda inv: (inv.rank, inv.person.full_name.casefold(), inv.id),
+    )
+    return MeetingForCalendar(meeting, invitations, items)
+
+
+def agenda_text(data: MeetingForCalendar) -> str:
+    """The meeting's description, then the agenda with the running schedule (Tunis time),
+    in the current language."""
+    lines: list[str] = []
+    if data.meeting.description.strip():
+        lines += [data.meeting.description.strip(), ""]
+    if data.items:
+        lines.append(_("Agenda:"))
+        for item, slot in zip(data.items, data.schedule.slots, strict=False):
+            lines.append(
+                f"{item.rank}. {i18n.format_time(slot.starts_at)}–{i18n.format_time(slot.ends_at)} {item.title}"
+            )
+    return "\n".join(lines).strip()
+
+
+def meeting_url(meeting_id: int, settings: Settings) -> str:
+    return f"{settings.public_url}/meetings/{meeting_id}"
+
+
+def calendar_meeting(
+    data: MeetingForCalendar,
+    settings: Settings,
+    *,
+    attendees: Sequence[Invitation] | None = None,
+) -> ics.CalendarMeeting:
+    """The record as `CalendarMeeting` (all recipients as ATTENDEE unless `attendees`)."""
+    meeting = data.meeting
+    status = "cancelled" if meeting.status is MeetingStatus.CANCELLED else "confirmed"
+    chosen = data.recipients if attendees is None else attendees
+    return ics.CalendarMeeting(
+        uid=meeting_uid(meeting.id, settings),
+        sequence=meeting.calendar_sequence or 0,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        title=meeting.title,
+        organizer=organizer(settings),
+        location=meeting.venue,
+        online_url=meeting.online_url,
+        url=meeting_url(meeting.id, settings),
+        description=agenda_text(data),
+        status=status,  # type: ignore[arg-type]
+        attendees=tuple(
+            attendee(inv) for inv in chosen if (inv.person.email or "").strip()
+        ),
+    )
+
+
+def current_method(meeting: Meeting) -> str:
+    return "CANCEL" if meeting.status is MeetingStatus.CANCELLED else "REQUEST"
+
+
+async def invite_file(
+    db: AsyncSession, meeting_id: int, settings: Settings
+) -> tuple[bytes, str]:
+    """The current invitation file (REQUEST, or CANCEL once cancelled) and its METHOD."""
+    data = await load_for_calendar(db, meeting_id)
+    method = current_method(data.meeting)
+    return ics.invitation(
+        calendar_meeting(data, settings), method, tz=settings.timezone
+    ), method  # type: ignore[arg-type]
+
+
+# --- Personal answer links -------------------------------------------------------------------
+
+
+def answer_token(secret_key: str, invitation_id: int) -> str:
+    """HMAC-SHA256 of `invitation:<id>` under the app's secret, URL-safe base64."""
+    digest = hmac.new(
+        secret_key.encode(), f"invitation:{invitation_id}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def token_matches(secret_key: str, invitation_id: int, token: str) -> bool:
+    """Constant-time check of a personal link's token."""
+    return hmac.compare_digest(
+        answer_token(secret_key, invitation_id).encode(),
+        token.encode("utf-8", "replace"),
+    )
+
+
+def answer_url(invitation_id: int, settings: Settings) -> str:
+    return f"{settings.public_url}/invitations/{invitation_id}/{answer_token(settings.secret_key, invitation_id)}"
+
+
+async def invitation_by_token(
+    db: AsyncSession, invitation_id: int, token: str, settings: Settings
+) -> Invitation:
+    """The invitation a personal link names, with meeting, person and alternate; 404 when
+    the token is wrong or the invitation gone (no difference shown)."""
+    if not token_matches(settings.secret_key, invitation_id, token):
+        raise NotFoundException()
+    invitation = await db.scalar(
+        select(Invitation)
+        .options(
+            joinedload(Invitation.meeting).joinedload(Meeting.body),
+            joinedload(Invitation.person).joinedload(Person.organisation),
+            joinedload(Invitation.alternate),
+        )
+        .where(Invitation.id == invitation_id)
+    )
+    if invitation is None:
+        raise NotFoundException()
+    return invitation
+
+
+async def alternate_choices(db: AsyncSession, invitation: Invitation) -> list[Person]:
+    """Who may attend instead: active people of the same side, not the person themselves."""
+    side = invitation.person.organisation.side
+    rows = await db.scalars(
+        select(Person)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .options(joinedload(Person.organisation))
+        .where(
+            Organisation.side == side,
+            Person.archived_at.is_(None),
+            Person.id != invitation.person_id,
+        )
+        .order_by(Person.full_name, Person.id)
+    )
+    return list(rows.unique())
+
+
+async def record_answer(
+    db: AsyncSession,
+    invitation: Invitation,
+    response: InvitationResponse | None,
+    alternate_id: int | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> Invitation:
+    """The invited person's answer: attend, decline, or send an alternate (a person of the
+    same side, required for that answer). Raises `Invalid` with field errors."""
+    errors: dict[str, str] = {}
+    if response is None or response is InvitationResponse.NEEDS_ACTION:
+        errors["answer"] = _("Choose one of the options.")
+    elif response is InvitationResponse.DELEGATED:
+        if alternate_id is None:
+            errors["alternate_id"] = _("Choose who attends instead of you.")
+        elif alternate_id not in {
+            p.id for p in await alternate_choices(db, invitation)
+        }:
+            errors["alternate_id"] = _("Choose someone of your side.")
+    if errors:
+        raise Invalid(
+            errors,
+            {
+                "answer": response.value if response else "",
+                "alternate_id": alternate_id,
+            },
+        )
+    assert response is not None
+    invitation.response = response
+    invitation.alternate_id = (
+        alternate_id if response is InvitationResponse.DELEGATED else None
+    )
+    invitation.responded_at = now or utcnow()
+    await db.flush()
+    return invitation
+
+
+# --- Email bodies ------------------------------------------------------------------------
+
+
+@cache
+def _environments() -> tuple[Environment, Environment]:
+    """(HTML, text) template environments: the app's, and the same without HTML escaping."""
+    from dialogue.app import jinja_environment  # the app imports this module's users
+
+    html = jinja_environment()
+    return html, html.overlay(autoescape=False)
+
+
+def _render(name: str, context: dict[str, Any], *, text: bool) -> str:
+    html, plain = _environments()
+    return (plain if text else html).get_template(name).render(context)
+
+
+@dataclass
+class Letter:
+    subject: str
+    text: str
+    html: str
+
+
+def _letter(
+    kind: str,
+    data: MeetingForCalendar,
+    invitation: Invitation | None,
+    person: Person,
+    settings: Settings,
+) -> Letter:
+    """One person's email, in their language (the current language is restored after)."""
+    previous = i18n.current_language()
+    i18n.set_language(
+        person.language.value if person.language else settings.default_language
+    )
+    try:
+        meeting = data.meeting
+        subjects = {
+            "invitation": _("Invitation: {title}"),
+            "update": _("Updated: {title}"),
+            "cancellation": _("Cancelled: {title}"),
+        }
+        context = {
+            "kind": kind,
+            "meeting": meeting,
+            "person": person,
+            "invitation": invitation,
+            "items": list(zip(data.items, data.schedule.slots, strict=False)),
+            "meeting_url": meeting_url(meeting.id, settings),
+            "answer_url": answer_url(invitation.id, settings)
+            if invitation is not None and kind != "cancellation"
+            else "",
+            "removed": kind == "cancellation"
+            and meeting.status is not MeetingStatus.CANCELLED,
+            "language": i18n.current_language(),
+            "direction": i18n.text_direction(),
+        }
+        return Letter(
+            subject=subjects[kind].format(title=meeting.title),
+            text=_render("mail/invitation.txt", context, text=True),
+            html=_render("mail/invitation.html", context, text=False),
+        )
+    finally:
+        i18n.set_language(previous)
+
+
+# --- Sending -------------------------------------------------------------------------------
+
+
+@dataclass
+class Sending:
+    """What a sending put in the outbox, by kind."""
+
+    invitations: int = 0
+    updates: int = 0
+    cancellations: int = 0
+    messages: list[OutboxMessage] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.invitations + self.updates + self.cancellations
+
+
+async def _deliveries(db: AsyncSession, meeting_id: int) -> dict[int, CalendarDelivery]:
+    rows = await db.scalars(
+        select(CalendarDelivery).where(CalendarDelivery.meeting_id == meeting_id)
+    )
+    return {row.person_id: row for row in rows}
+
+
+def _remember(
+    db: AsyncSession,
+    deliveries: dict[int, CalendarDelivery],
+    meeting: Meeting,
+    person_id: int,
+    email: str,
+    method: str,
+    now: dt.datetime,
+) -> None:
+    row = deliveries.get(person_id)
+    if row is None:
+        row = CalendarDelivery(meeting_id=meeting.id, person_id=person_id)
+        db.add(row)
+        deliveries[person_id] = row
+    row.email = email
+    row.sequence = meeting.calendar_sequence or 0
+    row.method = method
+    row.sent_at = now
+
+
+def _enqueue(
+    db: AsyncSession,
+    sending: Sending,
+    kind: str,
+    data: MeetingForCalendar,
+    invitation: Invitation | None,
+    person: Person,
+    address: str,
+    calendar: bytes,
+    method: str,
+    settings: Settings,
+) -> None:
+    letter = _letter(kind, data, invitation, person, settings)
+    message = enqueue(
+        db,
+        to_address=address,
+        to_name=person.full_name,
+        language=person.language.value
+        if person.language
+        else settings.default_language,
+        subject=letter.subject,
+        text_body=letter.text,
+        html_body=letter.html,
+        calendar=calendar.decode(),
+        calendar_method=method,
+        kind=kind,
+        meeting_id=data.meeting.id,
+        person_id=person.id,
+    )
+    sending.messages.append(message)
+    counter = {
+        "invitation": "invitations",
+        "update": "updates",
+        "cancellation": "cancellations",
+    }[kind]
+    setattr(sending, counter, getattr(sending, counter) + 1)
+
+
+async def _cancel_for(
+    db: AsyncSession,
+    sending: Sending,
+    data: MeetingForCalendar,
+    people: Mapping[int, Person],
+    rows: Iterable[CalendarDelivery],
+    deliveries: dict[int, CalendarDelivery],
+    settings: Settings,
+    now: dt.datetime,
+) -> None:
+    """A CANCEL for each of `rows`' people alone (they were removed from the list)."""
+    for row in rows:
+        person = people.get(row.person_id)
+        if person is None:
+            continue
+        alone = ics.CalendarAttendee(name=person.full_name, email=row.email)
+        event = dataclasses.replace(
+            calendar_meeting(data, settings), attendees=(alone,)
+        )
+        calendar = ics.invitation(event, "CANCEL", tz=settings.timezone, dtstamp=now)
+        _enqueue(
+            db,
+            sending,
+            "cancellation",
+            data,
+            None,
+            person,
+            row.email,
+            calendar,
+            "CANCEL",
+            settings,
+        )
+        _remember(db, deliveries, data.meeting, row.person_id, row.email, "CANCEL", now)
+
+
+async def send_invitations(
+    db: AsyncSession,
+    meeting_id: int,
+    settings: Settings,
+    *,
+    now: dt.datetime | None = None,
+) -> Sending:
+    """ "Send invitations": every invitee with an email gets the current REQUEST (kind
+    "invitation" the first time, "update" after), in their language; people sent one before
+    and no longer invited get a CANCEL for themselves only. All in the caller's transaction.
+
+    Refused for a cancelled meeting and when nobody invited has an email address.
+    """
+    now = now or utcnow()
+    data = await load_for_calendar(db, meeting_id)
+    meeting = data.meeting
+    if meeting.status is MeetingStatus.CANCELLED:
+        raise Refused(
+            _(
+                "This meeting is cancelled: its cancellation was sent when it was called off."
+            )
+        )
+    recipients = data.recipients
+    if not recipients:
+        raise Refused(
+            _(
+                "Nobody invited to this meeting has an email address: invite people with an address (or add theirs) first."
+            )
+        )
+    deliveries = await _deliveries(db, meeting.id)
+    sending = Sending()
+    request = ics.invitation(
+        calendar_meeting(data, settings), "REQUEST", tz=settings.timezone, dtstamp=now
+    )
+    addresses = {
+        inv.person_id: (inv.person.email or "").strip().lower() for inv in recipients
+    }
+    # Removed since the last sending (or whose address changed): a CANCEL for them alone.
+    gone = [
+        row
+        for row in deliveries.values()
+        if row.method == "REQUEST" and addresses.get(row.person_id) != row.email.lower()
+    ]
+    if gone:
+        people = {
+            p.id: p
+            for p in await db.scalars(
+                select(Person).where(Person.id.in_([r.person_id for r in gone]))
+            )
+        }
+        await _cancel_for(db, sending, data, people, gone, deliveries, settings, now)
+    for invitation in recipients:
+        person = invitation.person
+        address = (person.email or "").strip()
+        previous = deliveries.get(person.id)
+        kind = (
+            "update"
+            if previous is not None and previous.email.lower() == address.lower()
+            else "invitation"
+        )
+        _enqueue(
+            db,
+            sending,
+            kind,
+            data,
+            invitation,
+            person,
+            address,
+            request,
+            "REQUEST",
+            settings,
+        )
+        _remember(db, deliveries, meeting, person.id, address, "REQUEST", now)
+    await db.flush()
+    return sending
+
+
+async def send_cancellations(
+    db: AsyncSession,
+    meeting_id: int,
+    settings: Settings,
+    *,
+    now: dt.datetime | None = None,
+) -> Sending:
+    """Once the meeting is cancelled: a CANCEL (STATUS:CANCELLED, the raised SEQUENCE) to
+    everyone whose calendar has the event (their last message was a REQUEST). Does nothing
+    for a meeting that is not cancelled, or when nobody was sent an invitation."""
+    now = now or utcnow()
+    data = await load_for_calendar(db, meeting_id)
+    sending = Sending()
+    if data.meeting.status is not MeetingStatus.CANCELLED:
+        return sending
+    deliveries = await _deliveries(db, meeting_id)
+    holders = [row for row in deliveries.values() if row.method == "REQUEST"]
+    if not holders:
+        return sending
+    calendar = ics.invitation(
+        calendar_meeting(data, settings), "CANCEL", tz=settings.timezone, dtstamp=now
+    )
+    people = {
+        p.id: p
+        for p in await db.scalars(
+            select(Person).where(Person.id.in_([r.person_id for r in holders]))
+        )
+    }
+    invitations = {inv.person_id: inv for inv in data.invitations}
+    for row in sorted(holders, key=lambda r: r.person_id):
+        person = people.get(row.person_id)
+        if person is None:
+            continue
+        _enqueue(
+            db,
+            sending,
+            "cancellation",
+            data,
+            invitations.get(row.person_id),
+            person,
+            row.email,
+            calendar,
+            "CANCEL",
+            settings,
+        )
+        _remember(db, deliveries, data.meeting, row.person_id, row.email, "CANCEL", now)
+    await db.flush()
+    return sending
+
+
+# --- The meeting page ----------------------------------------------------------------------
+
+
+async def page_section(
+    db: AsyncSession, meeting: Meeting, settings: Settings
+) -> dict[str, Any]:
+    """The calendar section of the meeting page: download and add-to links, and (for the
+    page to show to the secretariat) who was sent what and when."""
+    from dialogue.mail.outbox import messages_for_meeting
+
+    data = await load_for_calendar(db, meeting.id)
+    event = calendar_meeting(data, settings)
+    return {
+        "calendar_links": {
+            "ics": f"/meetings/{meeting.id}/invite.ics",
+            "google": ics.google_calendar_link(event),
+            "outlook": ics.outlook_calendar_link(event),
+        },
+        "calendar_sequence": data.meeting.calendar_sequence,
+        "calendar_messages": await messages_for_meeting(db, meeting.id),
+        "calendar_recipients": len(data.recipients),
+    }
