@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from io import BytesIO
@@ -51,6 +53,16 @@ def set_language(language: str) -> None:
 
 def current_language() -> str:
     return _language.get()
+
+
+@contextmanager
+def using_language(language: str) -> Iterator[None]:
+    """Render something in another language (an email to a person, an export `?lang=ar`)."""
+    token = _language.set(language if language in LANGUAGES else LANGUAGES[0])
+    try:
+        yield
+    finally:
+        _language.reset(token)
 
 
 def set_timezone(tz: ZoneInfo) -> None:

@@ -1,0 +1,192 @@
+"""What the minutes say, as plain data: the contract between the record and the exports.
+
+`MinutesDocument` is built from the record (dialogue/minutes/service.py) and frozen as JSON
+into each circulated version, so that a version renders the same bytes whatever happens
+to the record later. Exports (dialogue/minutes/render.py) are pure functions of a document
+and a language: they hold stored values (enum values, ISO dates), never translated text,
+and translate labels when they render.
+
+Nothing internal to one side (internal positions, internal notes) ever enters a document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AttendeeLine:
+    name: str
+    organisation: str
+    side: str  # people.models.Side value
+    role: str  # meetings.models.InvitationRole value
+    attendance: str  # meetings.models.Attendance value
+    on_behalf_of: str | None = None  # the name of the person represented
+    arrived_late: bool = False
+
+
+@dataclass(frozen=True)
+class QuorumLine:
+    """One side's figures for the quorum and parity statement."""
+
+    side: str
+    present: int
+    required: int
+    counts: bool  # False for observers
+
+
+@dataclass(frozen=True)
+class PositionLine:
+    side: str
+    stance: str  # agenda.models.Stance value
+    statement: str
+
+
+@dataclass(frozen=True)
+class CommitmentLine:
+    id: int
+    title: str
+    side: str
+    organisation: str
+    responsible: str
+    due_on: dt.date | None
+    status: str  # commitments.models.CommitmentStatus value
+    overdue: bool = False
+    meetings_open: int = 0  # how many meetings of the body it has been open for
+    last_update: str = ""  # the latest shared progress note (matters arising)
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    id: int
+    rank: int
+    title: str
+    description: str
+    summary: str  # the secretariat's narrative for this item
+    positions: tuple[PositionLine, ...]  # shared positions only, in party order
+    outcome_kind: str | None  # agenda.models.OutcomeKind value
+    outcome_text: str
+    outcome_sides: tuple[str, ...]
+    commitments: tuple[CommitmentLine, ...]
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    """A side's answer to a circulated version."""
+
+    side: str
+    decision: str  # minutes.models.Decision value: approved, reservations, changes_requested
+    by: str
+    at: dt.datetime
+    text: str  # the reservation (goes into the minutes) or the general comment
+    item_comments: tuple[tuple[str, str], ...] = ()  # (item title, comment)
+
+
+@dataclass(frozen=True)
+class AddendumLine:
+    written_on: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class MinutesDocument:
+    meeting_id: int
+    body: str
+    title: str
+    starts_at: dt.datetime  # timezone-aware
+    ends_at: dt.datetime
+    venue: str
+    online_url: str | None
+    chair: str | None
+    attendees: tuple[AttendeeLine, ...]
+    quorum_met: bool
+    quorum: tuple[QuorumLine, ...]
+    parity: bool  # the three parties are all represented
+    introduction: str
+    items: tuple[ItemLine, ...]
+    matters_arising: tuple[CommitmentLine, ...]
+    closing: str
+    next_meeting: dt.datetime | None
+    # Where this document stands: version 0 is the live draft, 1.. are circulated versions.
+    version: int = 0
+    status: str = "draft"  # minutes.models.MinutesStatus value
+    decisions: tuple[DecisionLine, ...] = ()
+    adopted_at: dt.datetime | None = None
+    sha256: str | None = None  # of the adopted content (see `content_hash`)
+    addenda: tuple[AddendumLine, ...] = field(default=())
+
+    @property
+    def adopted(self) -> bool:
+        return self.adopted_at is not None
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, tuple | list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _encode(item) for key, item in value.items()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        return {key: _decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return tuple(_decode(item) for item in value)
+    return value
+
+
+def to_json(document: MinutesDocument) -> str:
+    """Canonical JSON (sorted keys, no spaces): what a version stores and what is hashed."""
+    return json.dumps(_encode(dataclasses.asdict(document)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _build(cls: type[Any], data: dict[str, Any]) -> Any:
+    values: dict[str, Any] = {}
+    nested = {
+        "attendees": AttendeeLine,
+        "quorum": QuorumLine,
+        "positions": PositionLine,
+        "commitments": CommitmentLine,
+        "items": ItemLine,
+        "matters_arising": CommitmentLine,
+        "decisions": DecisionLine,
+        "addenda": AddendumLine,
+    }
+    names = {f.name for f in dataclasses.fields(cls)}
+    for key, value in data.items():
+        if key not in names:
+            continue
+        if key in nested and isinstance(value, tuple):
+            value = tuple(_build(nested[key], item) if isinstance(item, dict) else item for item in value)
+        elif key in ("outcome_sides",) and isinstance(value, tuple):
+            value = tuple(value)
+        elif key == "item_comments" and isinstance(value, tuple):
+            value = tuple(tuple(pair) for pair in value)
+        values[key] = value
+    return cls(**values)
+
+
+def from_json(text: str) -> MinutesDocument:
+    return _build(MinutesDocument, _decode(json.loads(text)))
+
+
+def content_hash(document: MinutesDocument) -> str:
+    """SHA-256 of what was adopted: the canonical JSON of the document, without the
+    fields that describe the approval itself (hash, addenda), so that it can be recomputed
+    from any export's source and checked."""
+    frozen = dataclasses.replace(document, sha256=None, addenda=())
+    return hashlib.sha256(to_json(frozen).encode("utf-8")).hexdigest()
