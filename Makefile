@@ -4,7 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve migrate demo test bench i18n clean
+.PHONY: install run serve migrate demo test bench i18n catalogs clean
+# A recipe that fails leaves no half-made target (pybabel writes the .mo before it reports errors).
+.DELETE_ON_ERROR:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +16,17 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
-install: $(INSTALLED)
+# Compiled catalogs (.mo) are built here, never committed; each is rebuilt when its .po changes.
+LANGUAGES := fr ar en
+LOCALE := dialogue/locale
+MO := $(foreach lang,$(LANGUAGES),$(LOCALE)/$(lang)/LC_MESSAGES/messages.mo)
+
+$(LOCALE)/%/LC_MESSAGES/messages.mo: $(LOCALE)/%/LC_MESSAGES/messages.po | $(INSTALLED)
+	$(BIN)/pybabel compile -d $(LOCALE) -l $*
+
+catalogs: $(MO)
+
+install: $(INSTALLED) $(MO)
 
 migrate: install
 	$(BIN)/dialogue database upgrade
@@ -37,18 +49,21 @@ test: install
 bench: install
 	$(BIN)/python bench/run.py
 
-# Extract every marked string and merge it into the catalogs (then translate the .po files).
+# Extract every marked string, merge it into the catalogs, fill the English catalog (the
+# ids are English) and compile; then translate the new French and Arabic entries.
 POT := dialogue/locale/messages.pot
-i18n: install
+i18n: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 -k pgettext:1c,2 \
 		--add-location=file --sort-output --no-wrap --project=Dialogue -o $(POT) .
 	for lang in fr ar en; do \
 		if [ -f dialogue/locale/$$lang/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel update --no-wrap --ignore-obsolete -i $(POT) -d dialogue/locale -l $$lang; \
+			$(BIN)/pybabel update --no-wrap --ignore-obsolete -i $(POT) -d $(LOCALE) -l $$lang; \
 		else \
-			$(BIN)/pybabel init --no-wrap -i $(POT) -d dialogue/locale -l $$lang; \
+			$(BIN)/pybabel init --no-wrap -i $(POT) -d $(LOCALE) -l $$lang; \
 		fi; \
 	done
+	$(BIN)/python -m dialogue.catalogs fill-english $(LOCALE)/en/LC_MESSAGES/messages.po
+	@$(MAKE) catalogs || { echo "Catalogs updated, but some entries do not compile yet (see above): translate the new and fuzzy entries, then run 'make catalogs'."; exit 1; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,5 +1,6 @@
 """`make bench`: how fast the main pages answer, and how much memory the process takes,
-on the demo data (SQLite by default; DIALOGUE_BENCH_DATABASE_URL for another database).
+on the demo data (SQLite by default; DIALOGUE_BENCH_DATABASE_URL for another database);
+then how long the minutes of a 30-item meeting take to render to PDF, DOCX, Markdown, HTML.
 
 Prints one line per page: median and 95th percentile over the requests, and the
 statements each page sends. Numbers are for comparing commits on one machine, not a test.
@@ -15,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from litestar.testing import AsyncTestClient
@@ -28,9 +30,12 @@ from dialogue.accounts.models import Account, ApiToken  # noqa: E402
 from dialogue.accounts.service import new_token, token_hash  # noqa: E402
 from dialogue.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from dialogue.meetings.models import Meeting  # noqa: E402
+from dialogue.minutes.render import render_minutes  # noqa: E402
 from dialogue.settings import Settings  # noqa: E402
+from tests.minutes import samples  # noqa: E402
 
 REQUESTS = int(os.environ.get("DIALOGUE_BENCH_REQUESTS", "30"))
+RENDERS = int(os.environ.get("DIALOGUE_BENCH_RENDERS", "3"))
 
 
 async def _api_token(app: object) -> str:
@@ -101,5 +106,32 @@ async def main() -> None:
         print(f"peak resident memory: {peak:.0f} MiB")
 
 
+def minutes_exports() -> None:
+    """Rendering the minutes of a 30-item meeting (three positions, an outcome and two
+    commitments per item, 40 attendees): median wall and CPU time (CPU time is what to
+    compare on a busy machine), and the peak of Python allocations in one more render."""
+    document = samples.document(items=30, people=40, commitments_per_item=2)
+    render_minutes(document, "pdf", "fr")  # warm up: imports, fonts, templates
+    print(f"{'minutes export (30 items, 40 people)':40} {'median ms':>10} {'cpu ms':>8} {'peak MiB':>8} {'KiB':>6}")
+    for language in ("fr", "ar"):
+        for fmt in ("pdf", "docx", "md", "html"):
+            wall, cpu = [], []
+            for _ in range(RENDERS):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                size = len(render_minutes(document, fmt, language))
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            tracemalloc.start()
+            render_minutes(document, fmt, language)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            label = f"{fmt} ({language})"
+            print(
+                f"{label:40} {statistics.median(wall):10.1f} {statistics.median(cpu):8.1f}"
+                f" {peak / 2**20:8.1f} {size / 1024:6.0f}"
+            )
+
+
 if __name__ == "__main__":
     asyncio.run(main())
+    minutes_exports()

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue import i18n
 from dialogue.accounts import routes as accounts_routes
+from dialogue.accounts import service as accounts_service
 from dialogue.accounts.middleware import authentication_middleware
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import (
@@ -46,9 +47,11 @@ from dialogue.mail import routes as mail_routes
 from dialogue.mail.outbox import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
 from dialogue.meetings import routes as meetings_routes
+from dialogue.minutes import followup_routes
+from dialogue.minutes import routes as minutes_routes
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
-from dialogue.people.models import Side
+from dialogue.people.models import Language, Side
 from dialogue.settings import ROOT, Settings
 from dialogue.web import DB, exception_handlers
 
@@ -66,7 +69,9 @@ SECURITY_HEADERS = {
 
 
 def language_middleware(settings: Settings) -> Any:
-    """Set the language (cookie, else Accept-Language, else the default) and time zone."""
+    """Set the language (cookie, else Accept-Language, else the default) and time zone.
+    The account's own preference outranks these: the authentication middleware, which runs
+    next and knows the account, sets it."""
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -132,6 +137,9 @@ def jinja_environment() -> Environment:
         date=i18n.format_date,
         time=i18n.format_time,
         number=i18n.format_number,
+        relative_date=i18n.relative_date,
+        isolate=i18n.isolate,
+        bdi=i18n.bdi,
         dtinput=datetime_input_value,
     )
     return env
@@ -148,15 +156,19 @@ async def health(db: DB) -> Response[str]:
 
 
 @post("/language", include_in_schema=False, opt=PUBLIC)
-async def choose_language(request: Request) -> Redirect:
+async def choose_language(request: Request, db: DB) -> Redirect:
+    """The language switcher: a cookie for this browser and, for a signed-in person, their
+    account's preference too (which outranks the cookie)."""
     form = await request.form()
     language = str(form.get("language", ""))
-    back = str(form.get("next", "/"))
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/"
+    back = accounts_routes.safe_next(str(form.get("next", "/")))
     response = Redirect(path=back, status_code=303)
     if language in i18n.LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        account = request.scope.get("user")
+        if account is not None:
+            await accounts_service.switch_language(db, await accounts_service.get_account(db, account.id), Language(language))
+            await db.commit()
     return response
 
 
@@ -180,6 +192,7 @@ def security_headers(settings: Settings) -> Any:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    i18n.check_catalogs()  # fail at startup, not on the first page, without compiled catalogs
     engine = create_engine(settings)
     pages = [
         accounts_routes,
@@ -192,6 +205,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         audit_routes,
         mail_routes,
         calendar_routes,
+        minutes_routes,
+        followup_routes,
     ]
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [

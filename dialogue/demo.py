@@ -1051,6 +1051,52 @@ async def _table(session: AsyncSession) -> Table:
     return Table(orgs=orgs, people=people, sides=sides, bodies=bodies)
 
 
+async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
+    """Minutes for the two latest held meetings where the three sides were present: the
+    older one adopted (the government with a reservation), the latest circulated and
+    awaiting the employers' approval. Through the workflow's own rules."""
+    from dialogue.meetings import service as meetings_service
+    from dialogue.minutes import service as minutes_service
+    from dialogue.minutes.models import Decision, Minutes
+
+    accounts = list((await session.scalars(select(Account).where(Account.disabled_at.is_(None)))).unique())
+    secretariat = next((a for a in accounts if a.role is Role.SECRETARIAT), None)
+    approvers = {a.side: a for a in accounts if a.is_approver and a.side is not None}
+    if secretariat is None or not all(side in approvers for side in Side.parties()):
+        return
+    with_minutes = select(Minutes.meeting_id)
+    held = await session.scalars(
+        select(Meeting.id)
+        .where(Meeting.status == MeetingStatus.HELD, Meeting.id.not_in(with_minutes))
+        .order_by(Meeting.starts_at.desc())
+        .limit(10)
+    )
+    picks = []
+    for meeting_id in list(held):
+        meeting = await meetings_service.get_meeting(session, meeting_id, with_invitations=True)
+        if minutes_service.approving_sides(meeting) == list(Side.parties()):
+            picks.append(meeting)
+        if len(picks) == 2:
+            break
+    plans = [
+        (Side.GOVERNMENT, Decision.RESERVATIONS, "Le gouvernement réserve sa position sur le calendrier de mise en œuvre."),
+        (Side.WORKERS, Decision.APPROVED, ""),
+        (Side.EMPLOYERS, Decision.APPROVED, ""),
+    ]
+    awaiting_employers = [(Side.GOVERNMENT, Decision.APPROVED, ""), (Side.WORKERS, Decision.APPROVED, "")]
+    for meeting, decisions in zip(reversed(picks), (plans, awaiting_employers), strict=False):
+        minutes = await minutes_service.start_draft(session, meeting)
+        narratives = minutes_service.Narratives(
+            introduction="La séance est ouverte par la présidence, qui souhaite la bienvenue aux membres.",
+            closing="L'ordre du jour étant épuisé, la séance est levée.",
+        )
+        await minutes_service.save_narratives(session, minutes, narratives, minutes.version)
+        await minutes_service.circulate(session, minutes, secretariat, settings, minutes.version)
+        for side, decision, text in decisions:
+            draft = minutes_service.DecisionDraft(decision=decision, text=text)
+            await minutes_service.decide(session, minutes, approvers[side], side, draft)
+
+
 async def load_demo(settings: Settings, *, force: bool = False) -> str:
     """Load the demo into the database of `settings`; refuse a database that holds records.
 
@@ -1070,6 +1116,8 @@ async def load_demo(settings: Settings, *, force: bool = False) -> str:
             session.add_all(built.meetings)
             session.add_all(built.items)
             session.add_all(built.commitments)
+            await session.flush()
+            await _demo_minutes(session, settings)
             await session.commit()
     finally:
         await engine.dispose()

@@ -1,4 +1,5 @@
-"""Languages: the catalogs, the language of the current request, and formatting of dates.
+"""Languages: the catalogs, the language of the current request, formatting of dates and
+numbers, and bidi isolation of user text inside translated text.
 
 Every user-facing string goes through `_` (or `N_` where it is only marked and translated
 later, e.g. labels of choices). The current language lives in a context variable that the
@@ -9,20 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
-from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.dates import format_timedelta
 from babel.numbers import format_decimal
+from markupsafe import Markup
 
 LANGUAGES = ("fr", "ar", "en")
 RTL_LANGUAGES = frozenset({"ar"})
@@ -33,18 +34,36 @@ _language: ContextVar[str] = ContextVar("language", default="fr")
 _timezone: ContextVar[ZoneInfo] = ContextVar("timezone", default=ZoneInfo("Africa/Tunis"))
 
 
+class CatalogsMissing(RuntimeError):
+    """The compiled catalogs (.mo) are not there: they are built by `make install`."""
+
+
+def catalog_path(language: str, directory: Path | None = None) -> Path:
+    return (directory or LOCALE_DIR) / language / "LC_MESSAGES" / "messages.mo"
+
+
+def check_catalogs(directory: Path | None = None) -> None:
+    """Refuse to start without every compiled catalog: a missing one would silently show
+    English to French and Arabic readers. Called by `create_app`."""
+    paths = [catalog_path(language, directory) for language in LANGUAGES]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise CatalogsMissing(
+            "Compiled translation catalogs are missing: " + ", ".join(missing)
+            + ". Run `make install` (or `pybabel compile -d dialogue/locale`) to build them."
+        )
+
+
 @cache
-def translations(language: str) -> _gettext.NullTranslations:
-    """The catalog of `language`, compiled in memory from its .po file."""
-    po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
-        return _gettext.NullTranslations()
-    with po_path.open("rb") as po_file:
-        catalog = read_po(po_file, locale=language)
-    buffer = BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return _gettext.GNUTranslations(buffer)
+def translations(language: str) -> _gettext.GNUTranslations:
+    """The compiled catalog of `language` (built from its .po by `make install`)."""
+    path = catalog_path(language)
+    try:
+        with path.open("rb") as mo_file:
+            return _gettext.GNUTranslations(mo_file)
+    except FileNotFoundError:
+        check_catalogs()
+        raise
 
 
 def set_language(language: str) -> None:
@@ -75,6 +94,35 @@ def current_timezone() -> ZoneInfo:
 
 def text_direction(language: str | None = None) -> str:
     return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+# Bidi isolation of user text (names, titles, venues...) shown inside translated text: a
+# Latin name in an Arabic sentence, or an Arabic one in a French sentence, must neither
+# take the sentence's punctuation and numbers with it nor be reordered by them.
+FSI, PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
+
+
+def isolate(text: object, language: str | None = None) -> str:
+    """Plain-text isolation (email subjects, calendar texts, HTML attributes, <option>,
+    <title>, where no element can isolate): `text` between FSI and PDI when it holds a
+    letter written the other way than `language` (default: the current one); unchanged
+    otherwise, so that a French title in a French sentence stays byte for byte the same."""
+    if text is None or text == "":
+        return ""
+    # Markup (already escaped) stays Markup; anything else is shown as its text.
+    value = text if isinstance(text, str) else str(text)
+    rtl = text_direction(language) == "rtl"
+    for char in value:
+        kind = unicodedata.bidirectional(char)
+        if (rtl and kind == "L") or (not rtl and kind in {"R", "AL"}):
+            return Markup(FSI) + value + Markup(PDI) if isinstance(value, Markup) else FSI + value + PDI
+    return value
+
+
+def bdi(text: str | None) -> Markup:
+    """HTML isolation: `<bdi>text</bdi>` (escaped), to pass user text into a translated
+    sentence in a template: `_("Hello %(name)s,", name=person.full_name|bdi)`."""
+    return Markup("<bdi>{}</bdi>").format(text or "")
 
 
 def gettext(message: str) -> str:
@@ -116,17 +164,31 @@ def negotiate(accept_language: str | None, default: str) -> str:
     return default
 
 
+# Dates and numbers are written as in Tunisia: Arabic with the Maghreb month names and
+# Latin digits of `ar_TN` (CLDR: numbering system "latn"); French and English as CLDR's
+# `fr` and `en`. The catalogs stay `fr`, `ar`, `en` (PITFALLS.md).
+FORMAT_LOCALES = {"fr": "fr", "ar": "ar_TN", "en": "en"}
+NUMBERING_SYSTEM = "latn"
+
 # Explicit 24-hour patterns: CLDR's fr_TN and ar use a 12-hour clock (PITFALLS.md).
 _DATETIME_PATTERNS = {
     "fr": "EEE d MMM y 'à' HH:mm",
-    "ar": "EEE d MMM y، HH:mm",
+    "ar": "EEE d MMMM y، HH:mm",
     "en": "EEE d MMM y, HH:mm",
 }
 _TIME_PATTERN = "HH:mm"
+# CLDR's medium Arabic date is all digits ("05/01/2026"): name the month, as the other
+# languages do.
+_MEDIUM_DATE_PATTERNS = {"ar": "d MMMM y"}
+
+
+def format_locale(language: str | None = None) -> Locale:
+    """The Babel locale that formats dates and numbers for `language` (default: current)."""
+    return Locale.parse(FORMAT_LOCALES[language or current_language()])
 
 
 def _locale() -> Locale:
-    return Locale.parse(current_language())
+    return format_locale()
 
 
 def local(value: dt.datetime) -> dt.datetime:
@@ -137,6 +199,7 @@ def local(value: dt.datetime) -> dt.datetime:
 
 
 def format_datetime(value: dt.datetime | None) -> str:
+    """Day, date and time on a 24-hour clock, in Africa/Tunis, in the current language."""
     if value is None:
         return ""
     return _babel_format_datetime(
@@ -145,21 +208,62 @@ def format_datetime(value: dt.datetime | None) -> str:
 
 
 def format_time(value: dt.datetime | None) -> str:
+    """The time of day in Africa/Tunis, 24-hour clock ("09:00")."""
     if value is None:
         return ""
     return _babel_format_datetime(local(value), _TIME_PATTERN, locale=_locale())
 
 
 def format_date(value: dt.date | dt.datetime | None, form: str = "medium") -> str:
+    """A date (a datetime: its date in Africa/Tunis), month named in the current language;
+    `form` is a CLDR length (short, medium, long, full) or a pattern."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         value = local(value).date()
+    if form == "medium":
+        form = _MEDIUM_DATE_PATTERNS.get(current_language(), form)
     return _babel_format_date(value, form, locale=_locale())
 
 
 def format_number(value: int | float) -> str:
-    return format_decimal(value, locale=_locale())
+    """A number with the current language's separators, always in Latin digits."""
+    return format_decimal(value, locale=_locale(), numbering_system=NUMBERING_SYSTEM)
+
+
+def local_date(value: dt.date | dt.datetime) -> dt.date:
+    """The calendar day of `value` in Africa/Tunis (a date is already one)."""
+    return local(value).date() if isinstance(value, dt.datetime) else value
+
+
+def _near_day(days: int) -> str | None:
+    """CLDR's word for yesterday, today or tomorrow ("hier", "اليوم", "tomorrow"). Babel
+    has no public accessor for these relative day names: they are read from its CLDR data,
+    which tests check for every language."""
+    if abs(days) > 1:
+        return None
+    names = _locale()._data["date_fields"]["day"]["relative"]  # noqa: SLF001
+    return str(names[days]) if days in names else None
+
+
+def relative_date(value: dt.date | dt.datetime | None, today_: dt.date | None = None) -> str:
+    """How far `value` is from today, in days, in the current language: "today",
+    "tomorrow", "yesterday", "in 3 days", "2 days ago"; beyond six weeks, in months or
+    years ("in 2 months"). Days are counted in Africa/Tunis."""
+    if value is None:
+        return ""
+    days = (local_date(value) - (today_ or today())).days
+    near = _near_day(days)
+    if near is not None:
+        return near
+    # Babel picks the largest unit that reaches `threshold`: 7 keeps days up to six weeks.
+    return format_timedelta(
+        dt.timedelta(days=days),
+        granularity="day",
+        threshold=7 if abs(days) < 45 else 0.85,
+        add_direction=True,
+        locale=_locale(),
+    )
 
 
 def today() -> dt.date:

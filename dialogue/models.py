@@ -11,6 +11,14 @@ from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
 from dialogue.mail.models import OutboxMessage
 from dialogue.meetings.models import Invitation, Meeting
+from dialogue.minutes.models import (
+    Minutes,
+    MinutesAddendum,
+    MinutesDecision,
+    MinutesItemComment,
+    MinutesItemNote,
+    MinutesVersion,
+)
 from dialogue.people.models import Organisation, Person
 
 # Each audited row is filed under the record whose history shows it.
@@ -29,6 +37,10 @@ audited(lambda row, _: ("commitment", row.commitment_id))(CommitmentUpdate)
 audited(lambda row, _: ("person", row.person_id) if row.person_id else ("account", row.id))(Account)
 audited(lambda row, _: ("account", row.account_id))(ApiToken)
 audited(lambda row, _: ("account", row.account_id))(OneTimeLink)
+for _minutes_table in (Minutes, MinutesItemNote, MinutesDecision, MinutesItemComment, MinutesAddendum):
+    audited(lambda row, _: ("meeting", row.meeting_id))(_minutes_table)
+# A circulated version is recorded, not its frozen text (the whole document, as JSON).
+audited(lambda row, _: ("meeting", row.meeting_id), untracked=("content",))(MinutesVersion)
 
 __all__ = [
     "Account",
@@ -44,6 +56,12 @@ __all__ = [
     "Invitation",
     "Meeting",
     "Membership",
+    "Minutes",
+    "MinutesAddendum",
+    "MinutesDecision",
+    "MinutesItemComment",
+    "MinutesItemNote",
+    "MinutesVersion",
     "OneTimeLink",
     "Organisation",
     "OutboxMessage",

@@ -156,5 +156,5 @@ async def test_pages_show_the_demo(settings: Settings, english: Any) -> None:
     dashboard = (await english.get("/")).text
     assert "Commission de la migration de main-d&#39;œuvre" in dashboard
     assert "consultation held in the last 12 months" in dashboard
-    assert "days late" in dashboard and "Next meetings" in dashboard
+    assert " days ago</time>" in dashboard and "Next meetings" in dashboard  # overdue commitments
 

@@ -58,6 +58,7 @@ ROUTES: dict[str, Permission] = {
     "POST /logout": SIGNED_IN,
     "GET /account": SIGNED_IN,
     "POST /account/password": SIGNED_IN,
+    "POST /account/language": SIGNED_IN,
     "POST /account/tokens": SIGNED_IN,
     "POST /account/tokens/{token_id}/revoke": SIGNED_IN,
     # Calendar feeds: the feed itself is public (its token is the credential); one's own
@@ -94,6 +95,7 @@ ROUTES: dict[str, Permission] = {
     "GET /meetings": READ,
     "POST /meetings": SECRETARIAT,
     "GET /meetings/new": SECRETARIAT,
+    "GET /meetings/new/follow-up": SECRETARIAT,
     "GET /meetings/{meeting_id}": READ,
     "GET /meetings/{meeting_id}/edit": SECRETARIAT,
     "POST /meetings/{meeting_id}/edit": SECRETARIAT,
@@ -108,6 +110,20 @@ ROUTES: dict[str, Permission] = {
     "POST /meetings/{meeting_id}/invitations/{invitation_id}/remove": SECRETARIAT,
     "GET /meetings/{meeting_id}/invite.ics": READ,
     "POST /meetings/{meeting_id}/invitations/send": SECRETARIAT,
+    # Minutes: everyone reads them and their exports (no internal content ever enters them);
+    # the secretariat writes them; each side's approver decides (checked in the service)
+    "GET /meetings/{meeting_id}/minutes": READ,
+    "POST /meetings/{meeting_id}/minutes": SECRETARIAT,
+    "POST /meetings/{meeting_id}/minutes/narratives": SECRETARIAT,
+    "POST /meetings/{meeting_id}/minutes/circulate": SECRETARIAT,
+    "POST /meetings/{meeting_id}/minutes/revise": SECRETARIAT,
+    "POST /meetings/{meeting_id}/minutes/addenda": SECRETARIAT,
+    "POST /meetings/{meeting_id}/minutes/decisions/{side}": SIDE,
+    "GET /meetings/{meeting_id}/minutes/diff": READ,
+    "GET /meetings/{meeting_id}/minutes.pdf": READ,
+    "GET /meetings/{meeting_id}/minutes.docx": READ,
+    "GET /meetings/{meeting_id}/minutes.md": READ,
+    "GET /meetings/{meeting_id}/minutes.html": READ,
     "GET /invitations/{invitation_id}/{token}": PUBLIC,
     "POST /invitations/{invitation_id}/{token}": PUBLIC,
     # Agenda: items, documents, outcomes (secretariat); positions (each side)
@@ -131,6 +147,13 @@ ROUTES: dict[str, Permission] = {
     "POST /commitments/{commitment_id}/edit": SECRETARIAT,
     "POST /commitments/{commitment_id}/updates": SIDE,
     "POST /commitments/{commitment_id}/delete": SECRETARIAT,
+    # Follow-up sheets (fiche de suivi): the secretariat and coordinators
+    "GET /meetings/{meeting_id}/follow-up.pdf": EXPORT,
+    "GET /meetings/{meeting_id}/follow-up.docx": EXPORT,
+    "GET /meetings/{meeting_id}/follow-up.csv": EXPORT,
+    "GET /bodies/{body_id}/follow-up.pdf": EXPORT,
+    "GET /bodies/{body_id}/follow-up.docx": EXPORT,
+    "GET /bodies/{body_id}/follow-up.csv": EXPORT,
     # Bodies and members
     "GET /bodies": READ,
     "POST /bodies": SECRETARIAT,
@@ -409,6 +432,7 @@ def fill(key: str, ids: dict[str, Any], side: Side, commitment_id: int) -> str:
 # SIDE routes get a well-formed body: the API decodes bodies before the handler checks the
 # side, so an empty one would be refused as invalid (422, nothing changed) before the 403.
 SIDE_BODIES: dict[str, dict[str, Any]] = {
+    "POST /meetings/{meeting_id}/minutes/decisions/{side}": {"decision": "approved"},
     "POST /agenda/{item_id}/positions/{side}": {
         "stance": "oppose",
         "statement": "Matrice",

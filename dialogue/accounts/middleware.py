@@ -1,7 +1,9 @@
 """Who is asking: the session cookie (browsers) or a personal API token (scripts).
 
-Sets `scope["user"]` (the `Account`, or None) for the guard and the handlers, and the
-actor of the audit trail for everything the request changes.
+Sets `scope["user"]` (the `Account`, or None) for the guard and the handlers, the actor
+of the audit trail for everything the request changes, and the interface language when
+the account has chosen one (it outranks the cookie and Accept-Language that the language
+middleware, which runs first, went by).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue.accounts.service import session_account, token_account
 from dialogue.audit.trail import Actor, set_actor
+from dialogue.i18n import set_language
 from dialogue.settings import Settings
 
 
@@ -60,6 +63,8 @@ def authentication_middleware(settings: Settings) -> Any:
                         check = await session_account(db, token, settings)
                         account = check.account if check else None
             scope["user"] = account
+            if account is not None and account.language is not None:
+                set_language(account.language.value)
             ip = client_ip(scope)
             set_actor(Actor(account.id, account.email, ip) if account else Actor(None, "anonymous", ip))
             await app(scope, receive, send)

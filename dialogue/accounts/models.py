@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, Versioned
 from dialogue.i18n import N_
-from dialogue.people.models import Organisation, Person, Side
+from dialogue.people.models import Language, Organisation, Person, Side
 
 
 class Role(Choice):
@@ -39,6 +39,9 @@ class Account(Versioned, Base):
     disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # The interface language the person chose on their account page or with the switcher;
+    # None: their browser's (cookie, then Accept-Language).
+    language: Mapped[Language | None] = mapped_column(ChoiceType(Language, 2), default=None)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
     person: Mapped[Person | None] = relationship(lazy="joined")

@@ -145,13 +145,16 @@ async def _own_page(db: DB, request: Request, **extra: Any) -> dict[str, Any]:
         "token_values": {},
         "new_token": None,
         "done": "",
+        "language_values": {"language": account.language.value if account.language else "", "version": account.version},
+        "language_errors": {},
+        "language_options": service.language_options(),
         **extra,
     }
 
 
 @get("/account", opt=SIGNED_IN)
 async def own_account(request: Request, db: DB, done: FromQuery[str | None] = None) -> Response[Any]:
-    notice = done if done in {"password", "revoked"} else ""
+    notice = done if done in {"password", "revoked", "language"} else ""
     return render(request, "accounts/account.html", await _own_page(db, request, done=notice))
 
 
@@ -175,6 +178,37 @@ async def change_own_password(request: Request, db: DB, settings: Config) -> Res
     response: Response[Any] = Redirect(path="/account?done=password", status_code=303)
     set_session_cookie(response, settings, token)
     return response
+
+
+@post("/account/language", opt=SIGNED_IN)
+async def choose_own_language(request: Request, db: DB) -> Response[Any]:
+    """The interface language of one's account. The whole page changes language (and
+    direction), so HTMX is asked to load it again rather than swap a part."""
+    form = Form(await request.form())
+    account = await service.get_account(db, request.user.id)
+    submitted = {"language": form.raw("language")[:10], "version": form.raw("version")[:12]}
+    version = form.raw("version")
+    try:
+        await service.set_language_preference(
+            db,
+            account,
+            service.parse_language(form.raw("language")),
+            # A missing or mangled version is a copy of unknown age: refused as stale.
+            version=int(version) if version.isascii() and version.isdigit() and len(version) < 10 else None,
+        )
+    except Stale as stale:
+        current = {"language": account.language.value if account.language else "", "version": account.version}
+        context = await _own_page(db, request, language_stale=stale.message, language_values=current)
+        return render(request, "accounts/account.html", context, fragment="accounts/_language.html", status_code=HTTP_409_CONFLICT)
+    except Invalid as error:
+        context = await _own_page(db, request, language_errors=error.errors, language_values=submitted)
+        return render(
+            request, "accounts/account.html", context, fragment="accounts/_language.html", status_code=HTTP_422_UNPROCESSABLE_ENTITY
+        )
+    await db.commit()
+    if getattr(request, "htmx", None):
+        return Response(content=b"", status_code=204, headers={"HX-Redirect": "/account?done=language"})
+    return Redirect(path="/account?done=language", status_code=303)
 
 
 @post("/account/tokens", opt=SIGNED_IN)
@@ -442,6 +476,7 @@ routes: list[Any] = [
     logout,
     own_account,
     change_own_password,
+    choose_own_language,
     create_own_token,
     revoke_own_token,
     accounts_page,

@@ -34,8 +34,8 @@ from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, record, set_actor
 from dialogue.choices import Choice
 from dialogue.forms import EMAIL, Invalid
-from dialogue.i18n import N_, _, ngettext
-from dialogue.people.models import Organisation, Person
+from dialogue.i18n import LANGUAGE_NAMES, N_, _, ngettext
+from dialogue.people.models import Language, Organisation, Person
 from dialogue.settings import Settings
 from dialogue.web import Refused, check_version
 
@@ -278,6 +278,44 @@ async def change_password(db: AsyncSession, account: Account, current: str, new:
     set_password(account, new)
     await db.flush()
     await end_all_sessions(db, account.id)
+
+
+# Language preference -------------------------------------------------------------------
+
+
+def language_options() -> list[tuple[str, str]]:
+    """The choices of the language form: the browser's, then each language in its own name."""
+    return [("", _("The language of my browser")), *((code, name) for code, name in LANGUAGE_NAMES.items())]
+
+
+def parse_language(value: str) -> Language | None:
+    """The language chosen in a form: fr, ar or en, or "" for "my browser's"."""
+    if not value:
+        return None
+    try:
+        return Language(value)
+    except ValueError:
+        raise Invalid({"language": _("Choose one of the options.")}, {"language": value[:10]}) from None
+
+
+async def set_language_preference(
+    db: AsyncSession, account: Account, language: Language | None, *, version: int | None
+) -> Account:
+    """The interface language chosen on the account page, from a copy read at `version`
+    (None: follow the browser). A chosen language is also the linked person's, so that
+    their emails and calendar texts use it too."""
+    check_version(account, version)
+    return await switch_language(db, account, language)
+
+
+async def switch_language(db: AsyncSession, account: Account, language: Language | None) -> Account:
+    """The language switcher, used while signed in: the click is a fresh choice (no copy
+    to be stale), and it becomes the account's preference, which outranks the cookie."""
+    account.language = language
+    if language is not None and account.person is not None and account.person.language is not language:
+        account.person.language = language
+    await db.flush()
+    return account
 
 
 # One-time links (invitations, password resets) -----------------------------------------

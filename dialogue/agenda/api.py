@@ -129,6 +129,8 @@ class ItemOut(Struct):
     positions: list[PositionOut]
     outcome: OutcomeOut | None
     version: int
+    # The "follow-up of commitments" item proposed when the meeting was scheduled.
+    follow_up: bool = False
 
 
 class ItemPage(Struct):
@@ -206,6 +208,7 @@ async def _items_out(db: AsyncSession, meeting: Meeting, visible: frozenset[Side
                 positions=[_position_out(p) for p in sorted(item.positions, key=lambda p: p.side.value)],
                 outcome=_outcome_out(item.outcome) if item.outcome else None,
                 version=item.version,
+                follow_up=item.follow_up,
             )
         )
     return out

@@ -62,6 +62,9 @@ class AgendaItem(Versioned, Base):
         ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
     )
     c144_matter: Mapped[C144Matter | None] = mapped_column(ChoiceType(C144Matter, 1), default=None, index=True)
+    # The "follow-up of commitments" (matters arising) item proposed when the meeting was
+    # scheduled: pages and minutes show the live list of open commitments under it.
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")
     presenter: Mapped[Person | None] = relationship(lazy="raise")

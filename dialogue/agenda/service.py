@@ -31,7 +31,9 @@ from dialogue.agenda.models import (
     Stance,
 )
 from dialogue.agenda.schedule import Schedule, Slot, duration_text, running_schedule
+from dialogue.commitments.carry_over import follow_up_of
 from dialogue.commitments.models import Commitment
+from dialogue.commitments.service import MatterArising
 from dialogue.forms import Invalid
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
@@ -287,6 +289,8 @@ class AgendaView:
     notice: str = ""
     # The sides whose internal drafts the reader sees (and so may be shown as such).
     visible: frozenset[Side] = frozenset()
+    # The live list under the follow-up item (empty when the agenda has none).
+    follow_up: list[MatterArising] = field(default_factory=list)
 
     def state(self, key: str) -> FormState:
         """The failed form `key`, or an empty state when another form (or none) failed."""
@@ -345,12 +349,14 @@ async def agenda_view(db: AsyncSession, meeting: Meeting, *, visible: Collection
                 positions=[(side, by_side.get(side)) for side in Side.parties()],
             )
         )
+    has_follow_up = any(item.follow_up for item in items)
     return AgendaView(
         meeting=meeting,
         rows=rows,
         schedule=schedule,
         presenters=await presenter_choices(db),
         visible=frozenset(visible),
+        follow_up=await follow_up_of(db, meeting) if has_follow_up else [],
     )
 
 

@@ -62,23 +62,27 @@ def _json(value: Any) -> Any:
 # A resolver gets the row and a function to look up an agenda item's meeting.
 RootResolver = Callable[[Any, Callable[[int], int | None]], tuple[str, int | None]]
 _roots: dict[str, RootResolver] = {}
+# Columns too bulky for the trail (a frozen copy of the minutes), per table.
+_untracked: dict[str, frozenset[str]] = {}
 
 
-def audited(root: RootResolver) -> Callable[[type], type]:
+def audited(root: RootResolver, *, untracked: tuple[str, ...] = ()) -> Callable[[type], type]:
     """Class decorator: changes to this model go to the trail, under the record `root` names."""
 
     def register(model: type) -> type:
         _roots[model.__tablename__] = root  # type: ignore[attr-defined]
+        _untracked[model.__tablename__] = frozenset(untracked)  # type: ignore[attr-defined]
         return model
 
     return register
 
 
 def _columns(obj: Any) -> list[str]:
+    untracked = _untracked.get(obj.__tablename__, frozenset())
     return [
         column.key
         for column in inspect(obj).mapper.column_attrs
-        if column.key not in _NOT_TRACKED and column.key not in _BOOKKEEPING
+        if column.key not in _NOT_TRACKED and column.key not in _BOOKKEEPING and column.key not in untracked
     ]
 
 

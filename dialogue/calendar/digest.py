@@ -89,9 +89,9 @@ def compose(side: Side, items: list[Due], base_url: str) -> tuple[str, str, str]
         for due in group:
             url = f"{base_url}/commitments/{due.id}"
             when = _("due {date}").format(date=i18n.format_date(due.due_on))
-            lines.append(f"- {due.title} ({when})\n  {url}")
+            lines.append(f"- {i18n.isolate(due.title)} ({when})\n  {url}")
             html_items.append(
-                f'<li><a href="{escape(url)}">{escape(due.title)}</a> ({escape(when)})</li>'
+                f'<li><a href="{escape(url)}"><bdi>{escape(due.title)}</bdi></a> ({escape(when)})</li>'
             )
         text_parts.append(f"{heading}\n" + "\n".join(lines))
         html_parts.append(f"<h2>{escape(heading)}</h2><ul>{''.join(html_items)}</ul>")

@@ -112,7 +112,7 @@ def available_feeds(account: Account, bodies: Sequence[Body] = ()) -> list[FeedC
     for body in bodies:
         choices.append(
             FeedChoice(
-                FeedScope.BODY, str(body.id), _("Body: {name}").format(name=body.name)
+                FeedScope.BODY, str(body.id), _("Body: {name}").format(name=i18n.isolate(body.name))
             )
         )
     return choices
@@ -309,7 +309,7 @@ def calendar_meeting(
         lines.append(
             _("Agenda:")
             + "\n"
-            + "\n".join(f"{n}. {title}" for n, title in enumerate(agenda, 1))
+            + "\n".join(f"{n}. {i18n.isolate(title)}" for n, title in enumerate(agenda, 1))
         )
     ends_at = (
         meeting.ends_at
@@ -337,7 +337,7 @@ def calendar_deadline(commitment: Commitment, settings: Settings) -> CalendarDea
     return CalendarDeadline(
         uid=f"commitment-{commitment.id}@{calendar_domain(settings)}",
         date=commitment.due_on,
-        title=_("Due: {title}").format(title=commitment.title),
+        title=_("Due: {title}").format(title=i18n.isolate(commitment.title)),
         description=commitment.description,
         url=f"{settings.public_url.rstrip('/')}/commitments/{commitment.id}",
     )
@@ -392,7 +392,7 @@ async def _build_feed(
             raise NotFoundException()
         meetings = await _meetings(db, Meeting.body_id == body.id)
         commitments = []
-        name = _("Dialogue – {body}").format(body=body.name)
+        name = _("Dialogue – {body}").format(body=i18n.isolate(body.name))
     agendas = await _agendas(db, meetings)
     return feed(
         name,

@@ -313,7 +313,7 @@ def agenda_text(data: MeetingForCalendar) -> str:
         lines.append(_("Agenda:"))
         for item, slot in zip(data.items, data.schedule.slots, strict=False):
             lines.append(
-                f"{item.rank}. {i18n.format_time(slot.starts_at)}–{i18n.format_time(slot.ends_at)} {item.title}"
+                f"{item.rank}. {i18n.format_time(slot.starts_at)}–{i18n.format_time(slot.ends_at)} {i18n.isolate(item.title)}"
             )
     return "\n".join(lines).strip()
 
@@ -523,7 +523,7 @@ def _letter(
             "direction": i18n.text_direction(),
         }
         return Letter(
-            subject=subjects[kind].format(title=meeting.title),
+            subject=subjects[kind].format(title=i18n.isolate(meeting.title)),
             text=_render("mail/invitation.txt", context, text=True),
             html=_render("mail/invitation.html", context, text=False),
         )

@@ -9,7 +9,8 @@ record in Python and `overdue_clause(today)` for a query; both say the same thin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -569,6 +570,58 @@ async def matters_arising(db: AsyncSession, meeting: Meeting, *, today: dt.date)
         MatterArising(commitment, meetings_open or 0, commitment.is_overdue(today))
         for commitment, meetings_open in (await db.execute(statement)).all()
     ]
+
+
+def count_meetings_open(since: dt.datetime, meeting_starts: Sequence[dt.datetime], through: dt.datetime) -> int:
+    """How many of the meetings starting at `meeting_starts` (sorted, already without the
+    cancelled ones) a commitment made at `since` has stayed open across: those starting
+    strictly after `since`, up to and including `through` (the meeting in question), as in
+    the matters arising of the meeting page."""
+    if through <= since:
+        return 0
+    return max(0, bisect_right(meeting_starts, through) - bisect_right(meeting_starts, since))
+
+
+async def meetings_open_counts(
+    db: AsyncSession, commitment_ids: Collection[int], body_id: int, through: dt.datetime
+) -> dict[int, int]:
+    """For each of `commitment_ids`, how many meetings of the body `body_id` it has stayed
+    open across: meetings not cancelled, starting after the meeting where the commitment
+    was made (a commitment without a meeting counts from its creation), up to and including
+    `through` (the start of the meeting in question, or now).
+
+    Unknown ids are left out of the answer. Two statements whatever the number of
+    commitments: the commitments' starting points, then the body's meeting times; the
+    counting is `count_meetings_open`. The status of the commitment is not looked at: the
+    caller picks which commitments are still open.
+    """
+    if not commitment_ids:
+        return {}
+    origins = (
+        await db.execute(
+            select(Commitment.id, Meeting.starts_at, Commitment.created_at)
+            .outerjoin(Meeting, Commitment.meeting_id == Meeting.id)
+            .where(Commitment.id.in_(sorted(set(commitment_ids))))
+        )
+    ).all()
+    if not origins:
+        return {}
+    since = {commitment_id: starts_at or created_at for commitment_id, starts_at, created_at in origins}
+    starts = list(
+        (
+            await db.execute(
+                select(Meeting.starts_at)
+                .where(
+                    Meeting.body_id == body_id,
+                    Meeting.status != MeetingStatus.CANCELLED,
+                    Meeting.starts_at > min(since.values()),
+                    Meeting.starts_at <= through,
+                )
+                .order_by(Meeting.starts_at)
+            )
+        ).scalars()
+    )
+    return {commitment_id: count_meetings_open(start, starts, through) for commitment_id, start in since.items()}
 
 
 @dataclass

@@ -33,7 +33,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogue.db import utcnow
-from dialogue.i18n import _
+from dialogue.i18n import N_, _, gettext
 from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
 from dialogue.mail.smtp import (
     PermanentFailure,
@@ -474,6 +474,25 @@ async def status_counts(db: AsyncSession) -> dict[OutboxStatus, int]:
     counts = dict.fromkeys(OutboxStatus, 0)
     counts.update({status: count for status, count in rows.all()})
     return counts
+
+
+# What each kind of message is, in words. The kinds are stored as written by the code that
+# enqueues the messages (calendar/invitations.py, calendar/digest.py, minutes/service.py).
+KIND_LABELS = {
+    "invitation": N_("Invitation to a meeting"),
+    "update": N_("Updated invitation"),
+    "cancellation": N_("Cancellation"),
+    "digest": N_("Weekly digest of commitments"),
+    "minutes": N_("Minutes"),
+}
+
+
+def kind_label(kind: str | None) -> str:
+    """The kind of a message in the reader's language; a kind this list does not know is
+    shown as stored rather than hidden."""
+    if not kind:
+        return ""
+    return gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 async def kinds(db: AsyncSession) -> list[str]:

@@ -55,7 +55,8 @@ async def outbox_page(
         "page": Page(total=total, limit=limit, offset=start, query=filters),
         "filters": filters,
         "statuses": OutboxStatus.options(),
-        "kinds": await outbox.kinds(db),
+        "kinds": [(kind, outbox.kind_label(kind)) for kind in await outbox.kinds(db)],
+        "kind_label": outbox.kind_label,
         "counts": await outbox.status_counts(db),
         "smtp_configured": bool(settings.smtp_url),
         "sent": _number(sent),
@@ -69,6 +70,7 @@ async def message_page(request: Request, db: DB, settings: Config, message_id: F
     context = {
         "message": message,
         "meeting_title": meeting_title,
+        "kind_label": outbox.kind_label,
         "smtp_configured": bool(settings.smtp_url),
         "can_retry": message.status in (OutboxStatus.PENDING, OutboxStatus.FAILED),
     }

@@ -19,6 +19,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_E
 from msgspec import UNSET, Meta, UnsetType
 
 from dialogue.calendar import invitations as calendar_invitations
+from dialogue.commitments import carry_over
 from dialogue.forms import Invalid
 from dialogue.i18n import _, current_timezone
 from dialogue.meetings import service
@@ -126,6 +127,8 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
     online_url: str | None = None
     status: MeetingStatus = MeetingStatus.SCHEDULED
     description: str = ""
+    # Start the agenda with "Follow-up of commitments" listing the body's open commitments.
+    carry_over: bool = True
 
 
 class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -338,6 +341,8 @@ class MeetingsAPI(Controller):
     async def create_meeting(self, db: DB, data: JSONBody[MeetingIn]) -> MeetingDetailOut:
         draft = _draft(MeetingDraft(), data)
         meeting = await service.schedule_meeting(db, draft)
+        if data.carry_over:
+            await carry_over.add_follow_up_item(db, meeting)
         await db.commit()
         return meeting_detail(await service.get_meeting(db, meeting.id, with_invitations=True))
 

@@ -12,8 +12,10 @@ from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda.service import agenda_section
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import invitations as calendar_invitations
+from dialogue.commitments import carry_over
 from dialogue.commitments.service import commitments_section
 from dialogue.forms import Form, Invalid
+from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.meetings import service
 from dialogue.meetings.models import (
@@ -107,6 +109,23 @@ def read_meeting_form(form: Form) -> MeetingDraft:
     )
 
 
+def wants_carry_over(form: Form) -> bool:
+    """The "start the agenda with the follow-up of commitments" box: checked unless the
+    form showed it (`carry_over_offered`) and it was left unchecked."""
+    return form.boolean("carry_over") or not form.raw("carry_over_offered")
+
+
+async def follow_up_panel(db: DB, values: Any) -> dict[str, Any]:
+    """Context of `meetings/_follow_up.html` for the body and start typed in `values` (a
+    form or query): the open commitments that would be followed up, and the box's state.
+    Unreadable values show no panel; they are reported by the form itself."""
+    typed = Form(values)
+    body_id = typed.integer("body_id", minimum=1)
+    starts_at = typed.local_datetime("starts_at")
+    rows = await carry_over.propose_follow_up(db, body_id, starts_at or i18n.now(), planned=True) if body_id else []
+    return {"follow_up_rows": rows, "carry_over": wants_carry_over(typed), "follow_up_today": i18n.today()}
+
+
 async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any]) -> dict[str, Any]:
     return {
         "meeting": meeting,
@@ -115,6 +134,8 @@ async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any])
         "bodies": await service.bodies_for_choice(db, meeting.body_id if meeting else None),
         "kinds": MeetingKind.options(),
         "statuses": MeetingStatus.options(),
+        # Only when scheduling: the open commitments of the chosen body.
+        **(await follow_up_panel(db, values) if meeting is None else {}),
     }
 
 
@@ -128,7 +149,7 @@ async def _saved_or_invalid(
     try:
         form.check()
     except Invalid as error:
-        context = await _form_context(db, meeting, {})
+        context = await _form_context(db, meeting, error.values)
         return None, render_invalid(request, "meetings/form.html", context, error, fragment="meetings/_form.html")
     return draft, None
 
@@ -153,8 +174,16 @@ async def create_meeting(request: Request, db: DB) -> Any:
         return invalid
     assert draft is not None
     meeting = await service.schedule_meeting(db, draft)
+    if wants_carry_over(form):
+        await carry_over.add_follow_up_item(db, meeting)
     await db.commit()
     return see_other(request, f"/meetings/{meeting.id}")
+
+
+@get("/meetings/new/follow-up", name="meeting_new_follow_up", cache=False, opt={"permission": Permission.SECRETARIAT})
+async def new_meeting_follow_up(request: Request, db: DB) -> Template:
+    """The schedule form's panel of open commitments for the body chosen (HTMX, on change)."""
+    return render(request, "meetings/_follow_up.html", await follow_up_panel(db, request.query_params))
 
 
 @get("/meetings/{meeting_id:int}/edit", name="meeting_edit", cache=False, opt={"permission": Permission.SECRETARIAT})
@@ -475,6 +504,7 @@ async def answer_save(
 routes: list[Any] = [
     meetings_page,
     new_meeting,
+    new_meeting_follow_up,
     create_meeting,
     edit_meeting,
     update_meeting,

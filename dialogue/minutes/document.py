@@ -119,6 +119,8 @@ class MinutesDocument:
     adopted_at: dt.datetime | None = None
     sha256: str | None = None  # of the adopted content (see `content_hash`)
     addenda: tuple[AddendumLine, ...] = field(default=())
+    # Commitments made at the meeting but tied to no agenda item (after the items).
+    commitments: tuple[CommitmentLine, ...] = ()
 
     @property
     def adopted(self) -> bool:

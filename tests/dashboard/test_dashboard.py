@@ -117,7 +117,8 @@ async def test_overdue_and_due_soon_commitments_are_derived_from_due_date_and_st
     assert response.status_code == 200
     overdue = panel(response.text, "overdue")
     assert "Note UGTT en retard" in overdue and "Décret en cours en retard" in overdue
-    assert "1 day late" in overdue and "10 days late" in overdue
+    assert "due <time" in overdue  # relative to today, the exact date as its title
+    assert ">yesterday</time>" in overdue and ">10 days ago</time>" in overdue
     assert "UGTT" in overdue and "UGTT délégué 1" in overdue
     for absent in ("Fait depuis longtemps", "Abandonné", "bientôt", "aujourd'hui", "Sans échéance"):
         assert absent not in overdue
@@ -126,7 +127,7 @@ async def test_overdue_and_due_soon_commitments_are_derived_from_due_date_and_st
 
     soon = panel(response.text, "due-soon")
     assert "Étude UTICA bientôt" in soon and "Rapport pour aujourd&#39;hui" in soon
-    assert "due today" in soon and "in 3 days" in soon
+    assert ">today</time>" in soon and ">in 3 days</time>" in soon
     for absent in ("Dans trois semaines", "retard", "Abandonné", "Sans échéance"):
         assert absent not in soon
     assert 'href="/commitments?due_soon=true"' in soon

@@ -192,3 +192,24 @@ async def test_malformed_mail_settings_are_refused_not_crashed(
         assert response.status_code == 409 and "DIALOGUE_SMTP_URL" in response.text
     statuses = (await db.scalars(select(OutboxMessage.status).order_by(OutboxMessage.id))).all()
     assert statuses == [OutboxStatus.PENDING, OutboxStatus.FAILED]
+
+
+async def test_outbox_names_each_kind_of_message_in_the_readers_language(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    made = await some_messages(db)
+    enqueue(db, to_address="odd@example.tn", subject="Autre", text_body="...", kind="something-new")
+    await db.commit()
+
+    page = await english.get("/outbox")
+    detail = await english.get(f"/outbox/{made['failed'].id}")
+
+    assert page.status_code == 200
+    assert "Invitation to a meeting" in page.text and "Weekly digest of commitments" in page.text
+    # The filter offers the labels, and still sends the stored values.
+    assert '<option value="digest" >Weekly digest of commitments</option>' in page.text
+    assert ">digest<" not in page.text and ">invitation<" not in page.text
+    assert "something-new" in page.text  # a kind without a label is shown as stored
+    assert "<dd>Weekly digest of commitments</dd>" in detail.text
+    filtered = await english.get("/outbox?kind=digest")
+    assert "Rappel hebdomadaire" in filtered.text and "Convocation" not in filtered.text

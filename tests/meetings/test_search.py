@@ -24,7 +24,7 @@ async def test_meetings_page_lists_date_title_body_status_and_invited(english: A
     assert "Conseil national du dialogue social - plénière" in page
     assert "14:30" in page  # Tunis time, 24-hour clock
     assert 'class="badge scheduled"' in page
-    assert '<td class="number">3</td>' in page
+    assert '<td data-label="Invited" class="number">3</td>' in page
 
 
 async def test_default_order_is_most_recent_first_and_upcoming_first_is_an_option(english: Any, db: Any) -> None:

@@ -28,7 +28,8 @@ async def test_bodies_list_counts_members_and_meetings(english: Any, db: Any) ->
 
     assert response.status_code == 200
     assert "Conseil national du dialogue social - plénière" in response.text
-    assert "<td>3</td>" in response.text  # 3 titulars, 3 alternates
+    assert '<td data-label="Titular members">3</td>' in response.text
+    assert '<td data-label="Alternates">3</td>' in response.text
     assert "Commission dissoute" not in response.text
     assert "Commission dissoute" in (await english.get("/bodies", params={"archived": "1"})).text
     searched = await english.get("/bodies", params={"q": "PLÉNIÈRE"}, headers=HTMX)

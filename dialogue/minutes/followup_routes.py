@@ -1,0 +1,99 @@
+"""Downloads of the follow-up sheet (fiche de suivi): of a meeting, or of a body over a
+period. For the secretariat and coordinators (EXPORT)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Any
+
+import anyio
+from litestar import Request, Response, get
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+
+from dialogue import i18n
+from dialogue.accounts.permissions import Permission
+from dialogue.i18n import _
+from dialogue.minutes import followup
+from dialogue.web import DB, Config
+
+EXPORT = {"permission": Permission.EXPORT}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _bad_request(message: str) -> HTTPException:
+    return HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=message)
+
+
+def export_language(request: Request) -> str:
+    """`?lang=fr|ar|en`, by default the interface's language; anything else is refused."""
+    language = request.query_params.get("lang") or i18n.current_language()
+    if language not in i18n.LANGUAGES:
+        raise _bad_request(
+            _("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES))
+        )
+    return language
+
+
+def query_date(request: Request, name: str) -> dt.date | None:
+    """A `YYYY-MM-DD` query parameter (empty: none); anything else is refused with a message."""
+    value = (request.query_params.get(name) or "").strip()
+    if not value:
+        return None
+    if ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _bad_request(_("“{value}” is not a date: write it as YYYY-MM-DD, e.g. 2024-05-14.").format(value=value[:40]))
+
+
+async def _download(request: Request, sheet: followup.FollowUpSheet, filename: str) -> Response[bytes]:
+    fmt = request.url.path.rsplit(".", 1)[-1]
+    language = export_language(request)
+    # PDF and DOCX take a while: off the event loop.
+    content = await anyio.to_thread.run_sync(functools.partial(followup.render_followup, sheet, fmt, language))
+    return Response(
+        content=content,
+        media_type=followup.MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}-{language}.{fmt}"'},
+    )
+
+
+@get(
+    [f"/meetings/{{meeting_id:int}}/follow-up.{fmt}" for fmt in followup.FORMATS],
+    name="meeting_follow_up",
+    cache=False,
+    opt=EXPORT,
+)
+async def meeting_follow_up(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Response[bytes]:
+    """The commitments made at the meeting, as they stand today: `?lang=` for the language."""
+    export_language(request)  # refuse a bad language before reading anything
+    sheet = await followup.meeting_sheet(db, meeting_id, today=i18n.today(), tz=settings.tz)
+    return await _download(request, sheet, f"follow-up-meeting-{meeting_id}")
+
+
+@get(
+    [f"/bodies/{{body_id:int}}/follow-up.{fmt}" for fmt in followup.FORMATS],
+    name="body_follow_up",
+    cache=False,
+    opt=EXPORT,
+)
+async def body_follow_up(request: Request, db: DB, settings: Config, body_id: FromPath[int]) -> Response[bytes]:
+    """The commitments made at the body's meetings between `?from=` and `?to=` (YYYY-MM-DD,
+    both days included, either may be left out)."""
+    export_language(request)
+    date_from, date_to = query_date(request, "from"), query_date(request, "to")
+    if date_from and date_to and date_from > date_to:
+        raise _bad_request(_("The start of the period must not be after its end."))
+    sheet = await followup.body_sheet(
+        db, body_id, date_from=date_from, date_to=date_to, today=i18n.today(), tz=settings.tz
+    )
+    period = "-".join(day.isoformat() for day in (date_from, date_to) if day)
+    return await _download(request, sheet, f"follow-up-body-{body_id}" + (f"-{period}" if period else ""))
+
+
+routes: list[Any] = [meeting_follow_up, body_follow_up]

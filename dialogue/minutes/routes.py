@@ -1,0 +1,384 @@
+"""Pages of the minutes: the minutes of a meeting (document, narratives, circulation,
+decisions, versions, addenda), the difference between two versions, and the exports.
+
+Every write answers the whole minutes section to HTMX (`#minutes`), and the page otherwise;
+a refusal, bad input or a stale form comes back in the same place with its message.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import anyio
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from sqlalchemy import Select, select
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
+
+from dialogue import i18n
+from dialogue.accounts.models import Account, Role
+from dialogue.accounts.permissions import Permission, ensure_side
+from dialogue.agenda.models import AgendaItem
+from dialogue.forms import Form, Invalid
+from dialogue.i18n import _
+from dialogue.meetings import service as meetings_service
+from dialogue.meetings.models import MeetingStatus
+from dialogue.minutes import formats, render, service
+from dialogue.minutes.models import Decision, Minutes, MinutesStatus
+from dialogue.people.models import Side
+from dialogue.web import DB, Config, Refused, Stale, Template, render as render_page, see_other, wants_fragment
+
+FORMATS = render.FORMATS
+PAGE = "minutes/page.html"
+SECTION = "minutes/_minutes.html"
+
+
+# The page ---------------------------------------------------------------------------------
+
+
+def _may_decide(account: Account | None, minutes: Minutes | None, sides: list[Side]) -> Side | None:
+    """The side the signed-in person decides for on the current version, if any."""
+    if account is None or minutes is None or minutes.status is not MinutesStatus.CIRCULATED:
+        return None
+    if account.role is Role.DELEGATE and account.is_approver and account.side in sides:
+        return account.side
+    return None
+
+
+async def minutes_context(request: Request, db: DB, meeting_id: int, **extra: Any) -> dict[str, Any]:
+    """Everything the minutes page shows. The document is the live draft until circulation,
+    then the current version as circulated (or adopted)."""
+    meeting = await meetings_service.get_meeting(db, meeting_id, with_invitations=True)
+    minutes = await service.get_minutes(db, meeting_id)
+    versions = await service.versions_of(db, minutes) if minutes is not None else []
+    decisions = await service.decisions_of(db, [v.id for v in versions])
+    comments = await service.comments_of(db, [d.id for found in decisions.values() for d in found])
+    current = versions[-1] if versions else None
+    if minutes is not None and current is not None and minutes.status is not MinutesStatus.DRAFT:
+        document = await service.stored_document(db, minutes, current)
+        sides = current.approving_sides
+    elif minutes is not None or meeting.status is MeetingStatus.HELD:
+        document = await service.build_document(db, meeting, minutes)
+        sides = service.approving_sides(meeting)
+    else:
+        document, sides = None, []
+    items = list(await db.scalars(_items(meeting_id))) if minutes is not None else []
+    with_approver = {a.side for a in await service.approvers(db, sides)}
+    account = request.scope.get("user")
+    decided = {d.side for d in decisions.get(current.id, [])} if current is not None else set()
+    values = extra.pop("values", {})
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "document": document,
+        "blocks": render.minutes_blocks(document) if document is not None else (),
+        "kinds": _block_kinds(),
+        "lines": formats.lines,
+        "versions": versions,
+        "current": current,
+        "decisions": decisions,
+        "comments": comments,
+        "sides": sides,
+        "awaiting": [side for side in sides if side not in decided],
+        "without_approver": [side for side in sides if side not in with_approver],
+        "items": items,
+        "summaries": await service.item_summaries(db, minutes),
+        "addenda": await service.addenda_of(db, minutes) if minutes is not None else [],
+        "decide_for": _may_decide(account, minutes, sides),
+        "decision_options": Decision.options(),
+        "formats": FORMATS,
+        "languages": i18n.LANGUAGE_NAMES,
+        "values": values,
+        "errors": extra.pop("errors", {}),
+        "message": extra.pop("message", ""),
+        **extra,
+    }
+
+
+def _items(meeting_id: int) -> Select[tuple[AgendaItem]]:
+    return select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.rank, AgendaItem.id)
+
+
+@functools.cache
+def _block_kinds() -> dict[type, str]:
+    return {
+        formats.Heading: "heading",
+        formats.Paragraph: "paragraph",
+        formats.Fields: "fields",
+        formats.Table: "table",
+        formats.Items: "items",
+    }
+
+
+@get("/meetings/{meeting_id:int}/minutes", name="minutes", cache=False)
+async def minutes_page(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    return render_page(request, PAGE, await minutes_context(request, db, meeting_id), fragment=SECTION)
+
+
+async def _answer(request: Request, db: DB, meeting_id: int, *, status_code: int = 200, **extra: Any) -> Any:
+    """After a write: the minutes section (HTMX) or the page again; a problem (status 409 or
+    422) is shown where the user is."""
+    if status_code >= 400:
+        await db.rollback()
+    if status_code < 400 and not wants_fragment(request):
+        return see_other(request, f"/meetings/{meeting_id}/minutes")
+    context = await minutes_context(request, db, meeting_id, problem=status_code >= 400, **extra)
+    return render_page(request, PAGE, context, fragment=SECTION, status_code=status_code)
+
+
+async def _problem(request: Request, db: DB, meeting_id: int, error: Exception, values: dict[str, Any] | None = None) -> Any:
+    if isinstance(error, Invalid):
+        message = error.errors.get("", "") or _("Please correct the fields marked below.")
+        return await _answer(
+            request, db, meeting_id, status_code=422, errors=error.errors, values=values or {}, message=message
+        )
+    message = error.message if isinstance(error, Refused | Stale) else str(error)
+    return await _answer(request, db, meeting_id, status_code=HTTP_409_CONFLICT, message=message)
+
+
+# Writes (the secretariat) --------------------------------------------------------------------
+
+
+@post("/meetings/{meeting_id:int}/minutes", name="minutes_start")
+async def start_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """Generate the draft of a held meeting's minutes."""
+    meeting = await meetings_service.get_meeting(db, meeting_id)
+    try:
+        await service.start_draft(db, meeting)
+    except Refused as refused:
+        return await _problem(request, db, meeting_id, refused)
+    await db.commit()
+    return await _answer(request, db, meeting_id, message=_("The draft minutes are ready."))
+
+
+def read_narratives(form: Form) -> service.Narratives:
+    summaries: dict[int, str] = {}
+    for key in form.data:
+        if key.startswith("summary-"):
+            try:
+                item_id = int(key.removeprefix("summary-"))
+            except ValueError:
+                form.error("summaries", _("The request is not valid."))
+                continue
+            value = form.data.get(key)
+            summaries[item_id] = value if isinstance(value, str) else ""
+    return service.Narratives(
+        introduction=str(form.data.get("introduction") or ""),
+        closing=str(form.data.get("closing") or ""),
+        summaries=summaries,
+    )
+
+
+@post("/meetings/{meeting_id:int}/minutes/narratives", name="minutes_narratives")
+async def save_narratives(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """The introduction, the summary of each item and the closing (optimistic locking)."""
+    form = Form(await request.form())
+    narratives = read_narratives(form)
+    version = form.integer("version")
+    try:
+        minutes = await service.require_minutes(db, meeting_id)
+        form.check()
+        await service.save_narratives(db, minutes, narratives, version)
+    except Stale as stale:
+        # Someone saved in between: the current texts, with the message; nothing is saved.
+        return await _answer(request, db, meeting_id, status_code=HTTP_409_CONFLICT, message=stale.message)
+    except (Invalid, Refused) as error:
+        return await _problem(request, db, meeting_id, error, form.values)
+    await db.commit()
+    return await _answer(request, db, meeting_id, message=_("Saved."))
+
+
+@post("/meetings/{meeting_id:int}/minutes/circulate", name="minutes_circulate")
+async def circulate_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
+    """Freeze version 1 and email the approvers of each side that must approve."""
+    form = Form(await request.form())
+    try:
+        minutes = await service.require_minutes(db, meeting_id, for_update=True)
+        version = await service.circulate(db, minutes, request.user, settings, form.integer("version"))
+    except (Refused, Stale) as error:
+        return await _problem(request, db, meeting_id, error)
+    await db.commit()
+    return await _answer(
+        request, db, meeting_id, message=_("Version {number} is circulated to the approvers.").format(number=version.number)
+    )
+
+
+@post("/meetings/{meeting_id:int}/minutes/revise", name="minutes_revise")
+async def revise_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
+    """Circulate a revision (version N+1): decisions start again."""
+    form = Form(await request.form())
+    try:
+        minutes = await service.require_minutes(db, meeting_id, for_update=True)
+        version = await service.revise(db, minutes, request.user, settings, form.integer("version"))
+    except (Refused, Stale) as error:
+        return await _problem(request, db, meeting_id, error)
+    await db.commit()
+    return await _answer(
+        request, db, meeting_id, message=_("Version {number} is circulated to the approvers.").format(number=version.number)
+    )
+
+
+@post("/meetings/{meeting_id:int}/minutes/addenda", name="minutes_addendum")
+async def add_addendum(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """A dated correction to adopted minutes."""
+    form = Form(await request.form())
+    try:
+        minutes = await service.require_minutes(db, meeting_id)
+        await service.add_addendum(db, minutes, request.user, str(form.data.get("text") or ""))
+    except (Invalid, Refused) as error:
+        return await _problem(request, db, meeting_id, error, form.values)
+    await db.commit()
+    return await _answer(request, db, meeting_id, message=_("The addendum is added."))
+
+
+# Decisions (each side's approver) ---------------------------------------------------------------
+
+
+def read_decision(form: Form) -> service.DecisionDraft:
+    comments: dict[int, str] = {}
+    for key in form.data:
+        if key.startswith("comment-"):
+            try:
+                item_id = int(key.removeprefix("comment-"))
+            except ValueError:
+                form.error("comments", _("The request is not valid."))
+                continue
+            comments[item_id] = str(form.data.get(key) or "")
+    return service.DecisionDraft(
+        decision=form.choice("decision", Decision),
+        text=str(form.data.get("text") or ""),
+        item_comments=comments,
+    )
+
+
+@post("/meetings/{meeting_id:int}/minutes/decisions/{side:str}", name="minutes_decide", opt={"permission": Permission.SIDE})
+async def decide(request: Request, db: DB, meeting_id: FromPath[int], side: FromPath[str]) -> Any:
+    """A side approves the current version, with or without reservations, or asks for changes."""
+    try:
+        party = Side(side)
+    except ValueError:
+        raise NotFoundException() from None
+    ensure_side(request.user, party)
+    form = Form(await request.form())
+    draft = read_decision(form)
+    try:
+        minutes = await service.require_minutes(db, meeting_id, for_update=True)
+        form.check()
+        await service.decide(db, minutes, request.user, party, draft)
+    except (Invalid, Refused) as error:
+        return await _problem(request, db, meeting_id, error, form.values)
+    await db.commit()
+    return await _answer(request, db, meeting_id, message=_("Your side's decision is recorded."))
+
+
+# Reading versions: the difference and the exports ------------------------------------------------
+
+
+def _not_found(message: str) -> Template:
+    return Template(
+        template_name="errors/page.html",
+        context={"status_code": HTTP_404_NOT_FOUND, "message": message},
+        status_code=HTTP_404_NOT_FOUND,
+    )
+
+
+def _bad_request(message: str) -> Template:
+    return Template(
+        template_name="errors/page.html",
+        context={"status_code": HTTP_400_BAD_REQUEST, "message": message},
+        status_code=HTTP_400_BAD_REQUEST,
+    )
+
+
+def _version_number(form: Form, name: str) -> int | None:
+    """A version number from the query (0 is the live draft); an error on the form if bad."""
+    value = form.integer(name, minimum=0, maximum=1_000_000)
+    if form.errors.get(name):
+        form.errors[name] = _("Choose a version by its number (0 for the working draft).")
+    return value
+
+
+def _no_version_message() -> str:
+    return _("This version of the minutes does not exist.")
+
+
+async def _markdown(db: DB, meeting_id: int, number: int, language: str) -> str:
+    document = await service.document_for(db, meeting_id, number)
+    content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, "md", language))
+    return content.decode("utf-8")
+
+
+@get("/meetings/{meeting_id:int}/minutes/diff", name="minutes_diff", cache=False)
+async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """What changed between two versions (`?from=1&to=2`; 0 is the working draft), line by
+    line over their Markdown text."""
+    meeting = await meetings_service.get_meeting(db, meeting_id)
+    form = Form(request.query_params)
+    before = _version_number(form, "from")
+    after = _version_number(form, "to")
+    if form.errors or before is None or after is None:
+        return _bad_request(_("Choose two versions to compare, as ?from=1&to=2."))
+    language = i18n.current_language()
+    try:
+        old = await _markdown(db, meeting_id, before, language)
+        new = await _markdown(db, meeting_id, after, language)
+    except service.VersionNotFound:
+        return _not_found(_no_version_message())
+    lines = service.diff_lines(old, new)
+    return render_page(
+        request,
+        "minutes/diff.html",
+        {
+            "meeting": meeting,
+            "before": before,
+            "after": after,
+            "lines": lines,
+            "changed": any(line.kind != "same" for line in lines),
+        },
+    )
+
+
+@get(
+    [f"/meetings/{{meeting_id:int}}/minutes.{fmt}" for fmt in FORMATS],
+    name="minutes_export",
+    cache=False,
+)
+async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """The minutes as PDF, Word, Markdown or a printable page: `?version=N` (0: the working
+    draft; by default the current version) and `?lang=fr|ar|en` (by default the interface's)."""
+    fmt = request.url.path.rsplit(".", 1)[-1]
+    form = Form(request.query_params)
+    number = _version_number(form, "version")
+    if form.errors:
+        return _bad_request(form.errors["version"])
+    language = form.raw("lang") or i18n.current_language()
+    if language not in i18n.LANGUAGES:
+        return _bad_request(_("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES)))
+    await meetings_service.get_meeting(db, meeting_id)
+    try:
+        document = await service.document_for(db, meeting_id, number)
+    except service.VersionNotFound:
+        return _not_found(_no_version_message())
+    content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, fmt, language))
+    label = f"v{document.version}" if document.version else "draft"
+    filename = f"minutes-{meeting_id}-{label}-{language}.{fmt}"
+    headers = {"Content-Disposition": f'{"inline" if fmt == "html" else "attachment"}; filename="{filename}"'}
+    if fmt == "html":
+        # A standalone page with its own <style>: no script may run in it.
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    return Response(content=content, media_type=render.MEDIA_TYPES[fmt], headers=headers)
+
+
+routes: list[Any] = [
+    minutes_page,
+    start_minutes,
+    save_narratives,
+    circulate_minutes,
+    revise_minutes,
+    add_addendum,
+    decide,
+    minutes_diff,
+    export_minutes,
+]

@@ -1,0 +1,61 @@
+"""What the browser tests measure on a page: horizontal overflow, and where things sit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The main pages, by name (their addresses come from the `demo_paths` fixture).
+MAIN_PAGES = [
+    "login", "dashboard", "meetings", "meeting", "commitments", "commitment", "bodies", "body",
+    "organisations", "people", "account", "outbox", "minutes",
+]
+
+# Every visible element that sticks out of the viewport, unless an ancestor clips or scrolls
+# it (a deliberate scroll container such as .table-wrap) or it is visually hidden (1 px).
+OVERFLOWING = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const clipped = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      const overflow = getComputedStyle(a).overflowX;
+      if (overflow !== "visible") return true;
+    }
+    return false;
+  };
+  const describe = (el) => {
+    let name = el.tagName.toLowerCase();
+    if (el.id) name += "#" + el.id;
+    if (el.classList.length) name += "." + [...el.classList].join(".");
+    return name + " «" + (el.textContent || "").trim().slice(0, 40) + "»";
+  };
+  const found = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") continue;
+    if (box.left < -1 || box.right > width + 1 || box.width > width + 1) {
+      if (!clipped(el)) found.push(`${describe(el)}: ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`);
+    }
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, width, found: found.slice(0, 15)};
+}
+"""
+
+
+def overflow(page: Any) -> dict[str, Any]:
+    """The page's scroll width, the viewport's width, and the elements that stick out."""
+    return page.evaluate(OVERFLOWING)
+
+
+def box(page: Any, selector: str) -> dict[str, float]:
+    """The bounding box of the first visible element matching `selector`."""
+    locator = page.locator(selector).first
+    result = locator.bounding_box()
+    assert result is not None, f"{selector} is not visible"
+    return result
+
+
+def centre(page: Any, selector: str) -> float:
+    found = box(page, selector)
+    return found["x"] + found["width"] / 2
