@@ -47,10 +47,14 @@ assert any(email == "secretariat@demo.tn" for email, *_rest in DEMO_ACCOUNTS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the browser tests and run them last: Playwright's sync API keeps an event loop
+    running in the main thread until the session ends, which the asyncio tests cannot share."""
     here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
+    browser = [item for item in items if here in Path(str(item.fspath)).parents]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+    chosen = set(map(id, browser))
+    items[:] = [item for item in items if id(item) not in chosen] + browser
 
 
 @dataclass
