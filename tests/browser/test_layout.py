@@ -119,3 +119,28 @@ def test_forms_fit_a_360_px_phone(browser_context: Any, demo_paths: dict[str, st
                 assert found["x"] >= 0 and found["x"] + found["width"] <= 360, f"{path}: {control.get_attribute('name')}"
         screenshot(page, f"{path.strip('/').replace('/', '_')}-{language}-360")
     assert box(page, "main form")["width"] <= 360
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_an_approvers_decision_form_fits_a_phone(
+    browser_context: Any, demo_paths: dict[str, str], language: str
+) -> None:
+    # The demo's circulated minutes wait for the employers' side: UTICA's approver sees the
+    # decision form (a fieldset, item comments) above the document's wide tables.
+    context = browser_context(language=language, width="390", email="utica@demo.tn")
+    page = context.new_page()
+    page.goto("/meetings?status=held")
+    meetings = page.locator("main a[href^='/meetings/']").evaluate_all(
+        "links => [...new Set(links.map(a => a.getAttribute('href')).filter(h => /^\\/meetings\\/\\d+$/.test(h)))]"
+    )
+    for meeting in meetings:
+        page.goto(f"{meeting}/minutes")
+        if page.locator(".minutes-decide").count():
+            break
+    else:
+        pytest.fail("no circulated minutes awaiting the employers' side in the demo")
+    page.evaluate("document.fonts.ready")
+    screenshot(page, f"minutes-decision-{language}-390")
+    measured = overflow(page)
+    assert measured["scrollWidth"] <= measured["width"], f"the decision page scrolls sideways: {measured}"
+    assert measured["found"] == [], f"elements outside the screen: {measured['found']}"
