@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +71,23 @@ def create_engine(settings: Settings) -> AsyncEngine:
     return create_async_engine(url, echo=settings.echo_sql, pool_pre_ping=True)
 
 
+# advanced-alchemy records the state keys of every config ever made in class-level sets and
+# looks for a free name recursively: after about a thousand apps in one process (the test
+# suite builds one per test) the recursion overflows. Each app names its own keys.
+_apps = itertools.count(1)
+
+
 def sqlalchemy_plugin(engine: AsyncEngine) -> SQLAlchemyPlugin:
     # Handlers commit explicitly: the plugin's autocommit hides a failed commit (PITFALLS.md).
+    number = next(_apps)
     config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
         session_dependency_key="db",
         session_config=AsyncSessionConfig(expire_on_commit=False),
         create_all=False,
+        session_scope_key=f"_dialogue_db_session_{number}",
+        engine_app_state_key=f"dialogue_engine_{number}",
+        session_maker_app_state_key=f"dialogue_session_maker_{number}",
     )
     return SQLAlchemyPlugin(config=config)
 

@@ -146,22 +146,32 @@ def N_(message: str) -> str:  # noqa: N802
 
 
 def negotiate(accept_language: str | None, default: str) -> str:
-    """The first of our languages that the browser's Accept-Language asks for."""
+    """The first of our languages that the browser's Accept-Language asks for, by weight
+    (q), in the header's order among equal weights. A tag weighted `q=0` is one the browser
+    refuses (RFC 9110): never chosen. An unreadable weight ranks last."""
     if accept_language:
         weighted: list[tuple[float, str]] = []
         for part in accept_language.split(","):
-            tag, _sep, params = part.strip().partition(";")
+            tag, *params = (piece.strip() for piece in part.split(";"))
             quality = 1.0
-            if params.strip().startswith("q="):
-                try:
-                    quality = float(params.strip()[2:])
-                except ValueError:
-                    quality = 0.0
-            weighted.append((quality, tag.strip().lower().split("-")[0]))
+            for param in params:
+                name, _sep, value = param.partition("=")
+                if name.strip().lower() == "q":
+                    try:
+                        quality = min(float(value.strip()), 1.0)
+                    except ValueError:
+                        quality = _UNREADABLE_WEIGHT
+            if not quality > 0:  # q=0 (or a negative or NaN weight): not acceptable
+                continue
+            weighted.append((quality, tag.lower().split("-")[0]))
         for _quality, tag in sorted(weighted, key=lambda pair: -pair[0]):
             if tag in LANGUAGES:
                 return tag
     return default
+
+
+# Below any weight a browser writes (q has at most three decimals), above "refused".
+_UNREADABLE_WEIGHT = 0.0001
 
 
 # Dates and numbers are written as in Tunisia: Arabic with the Maghreb month names and

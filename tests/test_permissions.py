@@ -124,6 +124,7 @@ ROUTES: dict[str, Permission] = {
     "GET /meetings/{meeting_id}/minutes.docx": READ,
     "GET /meetings/{meeting_id}/minutes.md": READ,
     "GET /meetings/{meeting_id}/minutes.html": READ,
+    "GET /meetings/{meeting_id}/minutes.json": READ,
     "GET /invitations/{invitation_id}/{token}": PUBLIC,
     "POST /invitations/{invitation_id}/{token}": PUBLIC,
     # Agenda: items, documents, outcomes (secretariat); positions (each side)

@@ -2,9 +2,10 @@
 of commitments" (suivi des engagements, matters arising), of its next meeting.
 
 Which commitments: open or in progress, made at a meeting of the body that starts before
-the meeting being prepared. How long each has been open: `meetings_open_counts` (the
-meetings of the body, not cancelled, after the one where it was made, up to and including
-the new one; counted the same way as the matters arising of the meeting page).
+the meeting being prepared. How long each has been open: `meetings_open_counts` with
+`this_meeting` (the held or scheduled meetings of the body between the one where it was
+made and the new one, plus the new one; counted the same way as the matters arising of
+the meeting page).
 
 The item keeps a text list in its description (what was proposed, in the language of the
 person who scheduled the meeting, for exports and the API) and is flagged `follow_up`, so
@@ -30,13 +31,13 @@ FOLLOW_UP_MINUTES = 30
 
 
 async def propose_follow_up(
-    db: AsyncSession, body_id: int, before: dt.datetime, *, planned: bool = False, today: dt.date | None = None
+    db: AsyncSession, body_id: int, before: dt.datetime, *, today: dt.date | None = None
 ) -> list[MatterArising]:
-    """The commitments to follow up at a meeting of `body_id` starting at `before`: open or
-    in progress, made at an earlier meeting of that body (starting before `before`), by
-    due date (none last), each with the number of meetings it has stayed open across, this
-    one included (`planned`: the meeting is still being prepared, not yet in the record).
-    Three statements whatever their number."""
+    """The commitments to follow up at a meeting of `body_id` starting at `before` (planned
+    on the schedule form, or already in the record): open or in progress, made at an
+    earlier meeting of that body (starting before `before`), by due date (none last), each
+    with the number of meetings it has stayed open across, this one included. Three
+    statements whatever their number."""
     today = today or i18n.today()
     statement = (
         select(Commitment)
@@ -50,9 +51,8 @@ async def propose_follow_up(
         .order_by(Commitment.due_on.is_(None), Commitment.due_on, Meeting.starts_at, Commitment.id)
     )
     commitments = list((await db.execute(statement)).scalars())
-    counts = await meetings_open_counts(db, [c.id for c in commitments], body_id, before)
-    extra = 1 if planned else 0
-    return [MatterArising(c, counts.get(c.id, 0) + extra, c.is_overdue(today)) for c in commitments]
+    counts = await meetings_open_counts(db, [c.id for c in commitments], body_id, before, this_meeting=True)
+    return [MatterArising(c, counts.get(c.id, 0), c.is_overdue(today)) for c in commitments]
 
 
 def open_for_text(meetings_open: int) -> str:

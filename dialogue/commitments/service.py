@@ -33,6 +33,9 @@ from dialogue.web import Refused, check_version
 ACTIVE: tuple[CommitmentStatus, ...] = CommitmentStatus.active()
 CLOSED: tuple[CommitmentStatus, ...] = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
 DUE_SOON_DAYS = 14
+# The meetings a commitment "stays open across": those held or still scheduled (drafts,
+# postponed and cancelled meetings were not held).
+COUNTED_MEETINGS: tuple[MeetingStatus, ...] = (MeetingStatus.HELD, MeetingStatus.SCHEDULED)
 SIDE_ORDER = {side: rank for rank, side in enumerate(Side)}
 # The status filter also accepts "active": open or in progress.
 ACTIVE_FILTER = "active"
@@ -528,7 +531,8 @@ async def delete_commitment(db: AsyncSession, commitment: Commitment, *, version
 @dataclass(frozen=True)
 class MatterArising:
     """An active commitment from an earlier meeting of the body, and how many meetings of
-    that body (not cancelled, up to and including this one) it has stayed open across."""
+    that body it has stayed open across (`meetings_open_counts` with `this_meeting`: held or
+    scheduled meetings between its origin and this one, plus this one)."""
 
     commitment: Commitment
     meetings_open: int
@@ -537,22 +541,23 @@ class MatterArising:
 
 async def matters_arising(db: AsyncSession, meeting: Meeting, *, today: dt.date) -> list[MatterArising]:
     """The open or in-progress commitments born at EARLIER meetings (starting before this
-    one) of the SAME body, by due date (none last). One statement."""
+    one) of the SAME body, by due date (none last), each with the meetings it has stayed
+    open across, counted as `meetings_open_counts(..., this_meeting=True)`. One statement."""
     origin = aliased(Meeting)
-    later = aliased(Meeting)
-    open_across = (
-        select(func.count(later.id))
+    between = aliased(Meeting)
+    meetings_between = (
+        select(func.count(between.id))
         .where(
-            later.body_id == origin.body_id,
-            later.starts_at > origin.starts_at,
-            later.starts_at <= meeting.starts_at,
-            later.status != MeetingStatus.CANCELLED,
+            between.body_id == origin.body_id,
+            between.starts_at > origin.starts_at,
+            between.starts_at < meeting.starts_at,
+            between.status.in_(COUNTED_MEETINGS),
         )
         .correlate(origin)
         .scalar_subquery()
     )
     statement = (
-        select(Commitment, open_across)
+        select(Commitment, meetings_between + 1)
         .join(origin, Commitment.meeting_id == origin.id)
         .where(
             origin.body_id == meeting.body_id,
@@ -572,23 +577,30 @@ async def matters_arising(db: AsyncSession, meeting: Meeting, *, today: dt.date)
     ]
 
 
-def count_meetings_open(since: dt.datetime, meeting_starts: Sequence[dt.datetime], through: dt.datetime) -> int:
-    """How many of the meetings starting at `meeting_starts` (sorted, already without the
-    cancelled ones) a commitment made at `since` has stayed open across: those starting
-    strictly after `since`, up to and including `through` (the meeting in question), as in
-    the matters arising of the meeting page."""
-    if through <= since:
+def count_meetings_open(since: dt.datetime, meeting_starts: Sequence[dt.datetime], before: dt.datetime) -> int:
+    """How many of the meetings starting at `meeting_starts` (sorted, already only the held
+    and scheduled ones) start strictly after `since` (when the commitment was made) and
+    strictly before `before`: the meetings a commitment has stayed open across on the way
+    to the meeting in question (or to now)."""
+    if before <= since:
         return 0
-    return max(0, bisect_right(meeting_starts, through) - bisect_right(meeting_starts, since))
+    return max(0, bisect_left(meeting_starts, before) - bisect_right(meeting_starts, since))
 
 
 async def meetings_open_counts(
-    db: AsyncSession, commitment_ids: Collection[int], body_id: int, through: dt.datetime
+    db: AsyncSession,
+    commitment_ids: Collection[int],
+    body_id: int,
+    before: dt.datetime,
+    *,
+    this_meeting: bool = False,
 ) -> dict[int, int]:
     """For each of `commitment_ids`, how many meetings of the body `body_id` it has stayed
-    open across: meetings not cancelled, starting after the meeting where the commitment
-    was made (a commitment without a meeting counts from its creation), up to and including
-    `through` (the start of the meeting in question, or now).
+    open across: the held or scheduled ones (a draft, postponed or cancelled meeting was
+    not held and does not count) starting strictly after the meeting where the commitment
+    was made (a commitment without a meeting counts from its creation) and strictly before
+    `before`, plus the meeting in question itself when `this_meeting` is set (`before` is
+    then its start; without it, `before` is now). Made at M1 and still open at M2: 1.
 
     Unknown ids are left out of the answer. Two statements whatever the number of
     commitments: the commitments' starting points, then the body's meeting times; the
@@ -613,15 +625,19 @@ async def meetings_open_counts(
                 select(Meeting.starts_at)
                 .where(
                     Meeting.body_id == body_id,
-                    Meeting.status != MeetingStatus.CANCELLED,
+                    Meeting.status.in_(COUNTED_MEETINGS),
                     Meeting.starts_at > min(since.values()),
-                    Meeting.starts_at <= through,
+                    Meeting.starts_at < before,
                 )
                 .order_by(Meeting.starts_at)
             )
         ).scalars()
     )
-    return {commitment_id: count_meetings_open(start, starts, through) for commitment_id, start in since.items()}
+    # The meeting in question counts for the commitments made before it.
+    return {
+        commitment_id: count_meetings_open(start, starts, before) + (1 if this_meeting and start < before else 0)
+        for commitment_id, start in since.items()
+    }
 
 
 @dataclass

@@ -122,7 +122,7 @@ async def follow_up_panel(db: DB, values: Any) -> dict[str, Any]:
     typed = Form(values)
     body_id = typed.integer("body_id", minimum=1)
     starts_at = typed.local_datetime("starts_at")
-    rows = await carry_over.propose_follow_up(db, body_id, starts_at or i18n.now(), planned=True) if body_id else []
+    rows = await carry_over.propose_follow_up(db, body_id, starts_at or i18n.now()) if body_id else []
     return {"follow_up_rows": rows, "carry_over": wants_carry_over(typed), "follow_up_today": i18n.today()}
 
 

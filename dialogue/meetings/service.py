@@ -34,6 +34,7 @@ from dialogue.meetings.models import (
     MeetingStatus,
 )
 from dialogue.meetings.quorum import Attendee, QuorumReport, quorum
+from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person, Side
 from dialogue.people.service import active_people
 from dialogue.web import Refused, check_version
@@ -350,6 +351,7 @@ async def meeting_dependents(db: AsyncSession, meeting_id: int) -> dict[str, int
     commitments = select(func.count(Commitment.id)).where(
         or_(Commitment.meeting_id == meeting_id, Commitment.agenda_item_id.in_(items))
     )
+    minutes = select(func.count(Minutes.id)).where(Minutes.meeting_id == meeting_id)
     row = (
         await db.execute(
             select(
@@ -357,20 +359,25 @@ async def meeting_dependents(db: AsyncSession, meeting_id: int) -> dict[str, int
                 positions.scalar_subquery(),
                 outcomes.scalar_subquery(),
                 commitments.scalar_subquery(),
+                minutes.scalar_subquery(),
             )
         )
     ).one()
-    return {"attendance": row[0], "positions": row[1], "outcomes": row[2], "commitments": row[3]}
+    return {"attendance": row[0], "positions": row[1], "outcomes": row[2], "commitments": row[3], "minutes": row[4]}
 
 
 async def delete_meeting(db: AsyncSession, meeting: Meeting) -> None:
     """Delete a meeting that nothing depends on (its invitations and agenda go with it).
 
-    A meeting with attendance, positions, outcomes or commitments is part of the record:
-    refused, with the reasons; cancelling it is the way to call it off.
+    A meeting with attendance, positions, outcomes, commitments or minutes is part of the
+    record: refused, with the reasons; cancelling it is the way to call it off. Minutes,
+    even a draft, are never deleted with their meeting: circulated ones are what the sides
+    signed.
     """
     counts = await meeting_dependents(db, meeting.id)
     reasons = []
+    if counts["minutes"]:
+        reasons.append(_("its minutes have been started (they are the signed record of the meeting)"))
     if counts["attendance"]:
         reasons.append(_("attendance has been recorded"))
     if counts["positions"]:

@@ -73,6 +73,9 @@ class ItemLine:
     outcome_text: str
     outcome_sides: tuple[str, ...]
     commitments: tuple[CommitmentLine, ...]
+    # The carry-over item ("Follow-up of commitments", AgendaItem.follow_up): its stored
+    # title and text are in the scheduler's language, so exports print their own instead.
+    follow_up: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,9 +154,13 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def _canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def to_json(document: MinutesDocument) -> str:
     """Canonical JSON (sorted keys, no spaces): what a version stores and what is hashed."""
-    return json.dumps(_encode(dataclasses.asdict(document)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _canonical(_encode(dataclasses.asdict(document)))
 
 
 def _build(cls: type[Any], data: dict[str, Any]) -> Any:
@@ -186,9 +193,20 @@ def from_json(text: str) -> MinutesDocument:
     return _build(MinutesDocument, _decode(json.loads(text)))
 
 
+def hashed_json(stored: str) -> str:
+    """The canonical JSON that `content_hash` hashes, from a document's canonical JSON (what
+    a version stores): the same, without the fields that describe the approval itself (the
+    hash, the addenda). It is served as `minutes.json`, so anyone can check the hash.
+
+    It works on the JSON text, not on a `MinutesDocument`: a version stored before a field
+    was added to the document still gives the very bytes hashed when it was adopted."""
+    data = json.loads(stored)
+    data["sha256"] = None
+    data["addenda"] = []
+    return _canonical(data)
+
+
 def content_hash(document: MinutesDocument) -> str:
-    """SHA-256 of what was adopted: the canonical JSON of the document, without the
-    fields that describe the approval itself (hash, addenda), so that it can be recomputed
-    from any export's source and checked."""
-    frozen = dataclasses.replace(document, sha256=None, addenda=())
-    return hashlib.sha256(to_json(frozen).encode("utf-8")).hexdigest()
+    """SHA-256 of what was adopted: `hashed_json` of the document, so that it can be
+    recomputed from `minutes.json` and checked (`sha256sum`)."""
+    return hashlib.sha256(hashed_json(to_json(document)).encode("utf-8")).hexdigest()

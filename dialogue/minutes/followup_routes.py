@@ -22,6 +22,7 @@ from dialogue.web import DB, Config
 
 EXPORT = {"permission": Permission.EXPORT}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def _bad_request(message: str) -> HTTPException:
@@ -39,15 +40,22 @@ def export_language(request: Request) -> str:
 
 
 def query_date(request: Request, name: str) -> dt.date | None:
-    """A `YYYY-MM-DD` query parameter (empty: none); anything else is refused with a message."""
+    """A `YYYY-MM-DD` query parameter (empty: none), from 1900 to 2999 as every date typed
+    in the app; anything else is refused with a message."""
     value = (request.query_params.get(name) or "").strip()
     if not value:
         return None
     if ISO_DATE.fullmatch(value):
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            # Midnight in Africa/Tunis on 0001-01-01 (or the day after 9999-12-31) has no
+            # UTC time: the range is checked before any conversion.
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise _bad_request(_("Enter a date between 1900 and 2999."))
+            return day
     raise _bad_request(_("“{value}” is not a date: write it as YYYY-MM-DD, e.g. 2024-05-14.").format(value=value[:40]))
 
 

@@ -95,12 +95,14 @@ class Layout:
         return i18n.text_direction(self.language)
 
 
+# Without a charset: Litestar appends "; charset=utf-8" to every text/* media type itself
+# (a charset written here came out twice). The text formats are all written in UTF-8.
 MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "md": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
+    "md": "text/markdown",
+    "html": "text/html",
+    "csv": "text/csv",
 }
 
 
@@ -185,15 +187,34 @@ def _page_css(layout: Layout) -> str:
 """
 
 
+# Arabic diacritics: tanween, harakat, shadda, sukun and the other combining marks
+# (U+064B-U+065F) and the superscript alef (U+0670).
+ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
+
+
+def without_arabic_marks(text: str) -> str:
+    """`text` without Arabic diacritics, for the PDF only.
+
+    WeasyPrint positions each mark as a glyph of its own, and pdftotext (and copy-paste,
+    and search in PDF readers) then splits the word around it ("يُشارَك" comes out in
+    pieces): the PDF's text must stay extractable (issue 6). Arabic print commonly leaves
+    the marks out; the other formats keep them."""
+    return ARABIC_MARKS.sub("", text)
+
+
 def write_pdf(layout: Layout) -> bytes:
-    """A4 PDF through WeasyPrint, with the same HTML as `write_html`.
+    """A4 PDF through WeasyPrint, with the same HTML as `write_html` (without Arabic
+    diacritics, see `without_arabic_marks`).
 
     The PDF carries no creation time of its own (only `layout.dated`), so rendering the same
     layout twice gives the same bytes."""
     from weasyprint import CSS, HTML  # heavy import: only where PDFs are made
 
-    html = HTML(string=write_html(layout, for_pdf=True), base_url=str(ROOT / "templates"))
-    return html.write_pdf(stylesheets=[CSS(string=_page_css(layout))], uncompressed_pdf=False)
+    # The marks are combining characters: they never appear in markup, only in text.
+    page = without_arabic_marks(write_html(layout, for_pdf=True))
+    html = HTML(string=page, base_url=str(ROOT / "templates"))
+    css = CSS(string=without_arabic_marks(_page_css(layout)))
+    return html.write_pdf(stylesheets=[css], uncompressed_pdf=False)
 
 
 # DOCX ---------------------------------------------------------------------------------------

@@ -137,9 +137,19 @@ def _commitments_table(lines: Iterable[CommitmentLine]) -> Table:
     )
 
 
+def item_title(item: ItemLine) -> str:
+    """The item's title; the carry-over item's in the current language (its stored title
+    is in the language of whoever scheduled the meeting)."""
+    return _("Follow-up of commitments") if item.follow_up else item.title
+
+
 def _item(item: ItemLine) -> Iterable[Block]:
-    yield Heading(f"{item.rank}. {item.title}", level=3)
-    if item.description.strip():
+    yield Heading(f"{item.rank}. {item_title(item)}", level=3)
+    if item.follow_up:
+        # Its stored text lists the commitments in the scheduler's language, as they stood
+        # when the meeting was scheduled: the matters arising give them as of the meeting.
+        yield Paragraph(_("The commitments still open are listed, with their status, under “Matters arising”."))
+    elif item.description.strip():
         yield Paragraph(item.description, user=True)
     if item.summary.strip():
         yield Paragraph(item.summary, user=True, label=_("Summary:"))
@@ -241,7 +251,7 @@ def minutes_blocks(document: MinutesDocument) -> tuple[Block, ...]:
         blocks += [Heading(_("Introduction")), Paragraph(document.introduction, user=True)]
     blocks.append(Heading(_("Agenda")))
     if document.items:
-        blocks.append(Items(tuple(item.title for item in document.items), ordered=True))
+        blocks.append(Items(tuple(item_title(item) for item in document.items), ordered=True))
         blocks.append(Heading(_("Proceedings")))
         for item in document.items:
             blocks += _item(item)

@@ -11,7 +11,7 @@ import functools
 from typing import Any
 
 import anyio
-from litestar import Request, Response, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from sqlalchemy import Select, select
@@ -48,8 +48,11 @@ def _may_decide(account: Account | None, minutes: Minutes | None, sides: list[Si
 
 
 async def minutes_context(request: Request, db: DB, meeting_id: int, **extra: Any) -> dict[str, Any]:
-    """Everything the minutes page shows. The document is the live draft until circulation,
+    """Everything the minutes page shows. The document is the live draft until circulation
+    (for the secretariat only: the others see that the minutes are not circulated yet),
     then the current version as circulated (or adopted)."""
+    account = request.scope.get("user")
+    drafts = service.reads_drafts(account)
     meeting = await meetings_service.get_meeting(db, meeting_id, with_invitations=True)
     minutes = await service.get_minutes(db, meeting_id)
     versions = await service.versions_of(db, minutes) if minutes is not None else []
@@ -59,20 +62,21 @@ async def minutes_context(request: Request, db: DB, meeting_id: int, **extra: An
     if minutes is not None and current is not None and minutes.status is not MinutesStatus.DRAFT:
         document = await service.stored_document(db, minutes, current)
         sides = current.approving_sides
-    elif minutes is not None or meeting.status is MeetingStatus.HELD:
+    elif drafts and (minutes is not None or meeting.status is MeetingStatus.HELD):
         document = await service.build_document(db, meeting, minutes)
         sides = service.approving_sides(meeting)
     else:
         document, sides = None, []
-    items = list(await db.scalars(_items(meeting_id))) if minutes is not None else []
+    items = list(await db.scalars(_items(meeting_id))) if minutes is not None and drafts else []
     with_approver = {a.side for a in await service.approvers(db, sides)}
-    account = request.scope.get("user")
     decided = {d.side for d in decisions.get(current.id, [])} if current is not None else set()
     values = extra.pop("values", {})
     return {
         "meeting": meeting,
         "minutes": minutes,
         "document": document,
+        "reads_drafts": drafts,
+        "not_circulated": not drafts and (minutes is None or minutes.current_version == 0),
         "blocks": render.minutes_blocks(document) if document is not None else (),
         "kinds": _block_kinds(),
         "lines": formats.lines,
@@ -300,20 +304,16 @@ def _version_number(form: Form, name: str) -> int | None:
     return value
 
 
-def _no_version_message() -> str:
-    return _("This version of the minutes does not exist.")
-
-
-async def _markdown(db: DB, meeting_id: int, number: int, language: str) -> str:
-    document = await service.document_for(db, meeting_id, number)
+async def _markdown(db: DB, meeting_id: int, number: int, language: str, *, drafts: bool) -> str:
+    document = await service.document_for(db, meeting_id, number, drafts=drafts)
     content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, "md", language))
     return content.decode("utf-8")
 
 
 @get("/meetings/{meeting_id:int}/minutes/diff", name="minutes_diff", cache=False)
 async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
-    """What changed between two versions (`?from=1&to=2`; 0 is the working draft), line by
-    line over their Markdown text."""
+    """What changed between two versions (`?from=1&to=2`; 0 is the working draft, for the
+    secretariat only), line by line over their Markdown text."""
     meeting = await meetings_service.get_meeting(db, meeting_id)
     form = Form(request.query_params)
     before = _version_number(form, "from")
@@ -321,11 +321,12 @@ async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> A
     if form.errors or before is None or after is None:
         return _bad_request(_("Choose two versions to compare, as ?from=1&to=2."))
     language = i18n.current_language()
+    drafts = service.reads_drafts(request.user)
     try:
-        old = await _markdown(db, meeting_id, before, language)
-        new = await _markdown(db, meeting_id, after, language)
-    except service.VersionNotFound:
-        return _not_found(_no_version_message())
+        old = await _markdown(db, meeting_id, before, language, drafts=drafts)
+        new = await _markdown(db, meeting_id, after, language, drafts=drafts)
+    except service.VersionNotFound as missing:
+        return _not_found(missing.detail)
     lines = service.diff_lines(old, new)
     return render_page(
         request,
@@ -347,7 +348,8 @@ async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> A
 )
 async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
     """The minutes as PDF, Word, Markdown or a printable page: `?version=N` (0: the working
-    draft; by default the current version) and `?lang=fr|ar|en` (by default the interface's)."""
+    draft, for the secretariat only; by default the current version, for the others the
+    latest circulated one) and `?lang=fr|ar|en` (by default the interface's)."""
     fmt = request.url.path.rsplit(".", 1)[-1]
     form = Form(request.query_params)
     number = _version_number(form, "version")
@@ -358,9 +360,9 @@ async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) ->
         return _bad_request(_("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES)))
     await meetings_service.get_meeting(db, meeting_id)
     try:
-        document = await service.document_for(db, meeting_id, number)
-    except service.VersionNotFound:
-        return _not_found(_no_version_message())
+        document = await service.document_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
+    except service.VersionNotFound as missing:
+        return _not_found(missing.detail)
     content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, fmt, language))
     label = f"v{document.version}" if document.version else "draft"
     filename = f"minutes-{meeting_id}-{label}-{language}.{fmt}"
@@ -371,8 +373,31 @@ async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) ->
     return Response(content=content, media_type=render.MEDIA_TYPES[fmt], headers=headers)
 
 
+@get("/meetings/{meeting_id:int}/minutes.json", name="minutes_json", cache=False)
+async def minutes_json(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """The minutes as data (`?version=N`, chosen as for the exports): the canonical JSON
+    whose SHA-256 is the one stored at adoption, byte for byte, so that `sha256sum` of the
+    download checks adopted minutes."""
+    form = Form(request.query_params)
+    number = _version_number(form, "version")
+    if form.errors:
+        return _bad_request(form.errors["version"])
+    await meetings_service.get_meeting(db, meeting_id)
+    try:
+        content = await service.json_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
+    except service.VersionNotFound as missing:
+        return _not_found(missing.detail)
+    label = "" if number is None else f"-v{number}" if number else "-draft"
+    return Response(
+        content=content.encode("utf-8"),
+        media_type=MediaType.JSON,
+        headers={"Content-Disposition": f'inline; filename="minutes-{meeting_id}{label}.json"'},
+    )
+
+
 routes: list[Any] = [
     minutes_page,
+    minutes_json,
     start_minutes,
     save_narratives,
     circulate_minutes,

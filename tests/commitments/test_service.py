@@ -50,6 +50,8 @@ async def test_matters_arising_are_open_commitments_from_earlier_meetings_of_the
     march = await f.meeting(db, plenary, starts_at=f.tunis(2026, 3, 5))
     june = await f.meeting(db, plenary, starts_at=f.tunis(2026, 6, 5), status=MeetingStatus.HELD)
     await f.meeting(db, plenary, starts_at=f.tunis(2026, 7, 5), status=MeetingStatus.CANCELLED)
+    await f.meeting(db, plenary, starts_at=f.tunis(2026, 8, 5), status=MeetingStatus.DRAFT)
+    await f.meeting(db, plenary, starts_at=f.tunis(2026, 9, 5), status=MeetingStatus.POSTPONED)
     october = await f.meeting(db, plenary, starts_at=f.tunis(2026, 10, 5))
     december = await f.meeting(db, plenary, starts_at=f.tunis(2026, 12, 5))
     elsewhere = await f.meeting(db, committee, starts_at=f.tunis(2026, 2, 1))
@@ -67,7 +69,7 @@ async def test_matters_arising_are_open_commitments_from_earlier_meetings_of_the
     arising = await service.matters_arising(db, october, today=TODAY)
     assert [row.commitment.title for row in arising] == ["Publier le décret", "Étude d'impact"]
     by_title = {row.commitment.title: row for row in arising}
-    # June and October (the cancelled July meeting does not count).
+    # June and October itself (the cancelled, draft and postponed meetings do not count).
     assert by_title["Publier le décret"].meetings_open == 2
     assert by_title["Étude d'impact"].meetings_open == 1
     assert by_title["Publier le décret"].overdue

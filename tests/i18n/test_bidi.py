@@ -190,6 +190,33 @@ async def test_text_fields_follow_what_is_typed(client: AsyncTestClient[Any], db
             assert re.search(r'\bdir="(auto|ltr)"', tag), (url, tag)
 
 
+async def test_web_and_email_addresses_are_left_to_right_in_every_form(client: AsyncTestClient[Any], db: AsyncSession) -> None:
+    """On an Arabic page "https://…" would otherwise read "…//:https": address fields, and
+    the schedule form's help that shows one, are laid out left to right."""
+    world = await _council(db, LATIN)
+    client.headers["accept-language"] = "ar"
+    schedule = await client.get("/meetings/new")
+    assert '<html lang="ar" dir="rtl">' in schedule.text
+    online = re.search(r'<input id="f-online_url"[^>]*>\s*<small class="help"([^>]*)>([^<]*)</small>', schedule.text)
+    assert online, "no online link field with its help"
+    assert 'dir="ltr"' in online.group(0).split(">")[0] and online.group(1) == ' dir="ltr"'
+    assert online.group(2).startswith("https://")
+
+    pages = ["/meetings/new", "/people/new", "/accounts/new", f"/commitments/{world['commitment'].id}",
+             f"/meetings/{world['meeting'].id}"]
+    kinds: set[str] = set()
+    for url in pages:
+        page = await client.get(url)
+        assert page.status_code == 200, url
+        for tag in re.findall(r'<input[^>]*type="(?:url|email)"[^>]*>', page.text):
+            kinds.add(re.search(r'type="(\w+)"', tag).group(1))
+            assert ' dir="ltr"' in tag and 'dir="auto"' not in tag, (url, tag)
+    assert kinds == {"url", "email"}
+    # Names and other text still follow what is typed.
+    title = re.search(r'<input id="f-title"[^>]*>', schedule.text)
+    assert title and 'dir="auto"' in title.group(0)
+
+
 def test_plain_text_isolation_only_where_it_helps() -> None:
     assert i18n.isolate("Samia Ben Salah", "ar") == FSI + "Samia Ben Salah" + PDI
     assert i18n.isolate("سامية بن صالح", "fr") == FSI + "سامية بن صالح" + PDI

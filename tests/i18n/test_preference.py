@@ -60,6 +60,19 @@ async def test_browser_language_then_cookie_then_default(anonymous: AsyncTestCli
     assert page_language((await anonymous.get("/login")).text) == ("en", "ltr")
 
 
+async def test_a_language_the_browser_refuses_is_never_chosen(anonymous: AsyncTestClient[Any]) -> None:
+    # q=0 means "not acceptable" (RFC 9110), whatever its place in the header.
+    for header, expected in [
+        ("de, ar;q=0", ("fr", "ltr")),
+        ("ar;q=0, en;q=0.1", ("en", "ltr")),
+        ("de, ar;level=1;q=0.000, en;q=0.2", ("en", "ltr")),
+        ("de, en;q=0.5, ar;q=0.9", ("ar", "rtl")),
+        ("ar;q=0.0, fr;q=0.2, en;q=0.3", ("en", "ltr")),
+    ]:
+        anonymous.headers["accept-language"] = header
+        assert page_language((await anonymous.get("/login")).text) == expected, header
+
+
 async def test_account_preference_outranks_cookie_and_browser(anonymous: AsyncTestClient[Any], db: AsyncSession) -> None:
     await delegate(db, Language.AR)
     anonymous.headers["accept-language"] = "en"

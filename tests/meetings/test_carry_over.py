@@ -34,8 +34,9 @@ def meeting_form(body_id: Any, **overrides: Any) -> dict[str, str]:
 
 
 async def world(db: Any) -> dict[str, Any]:
-    """A plenary that met in March, June and October 2026 (July was called off), and a
-    committee; commitments of every kind made at them."""
+    """A plenary that met in March, June and October 2026 (July was called off, August put
+    off, and a September meeting is still a draft), and a committee; commitments of every
+    kind made at them."""
     w: dict[str, Any] = {}
     w["plenary"] = await f.body(db, name="Plénière")
     w["committee"] = await f.body(db, name="Commission migration")
@@ -44,6 +45,8 @@ async def world(db: Any) -> dict[str, Any]:
     march = await f.meeting(db, plenary, starts_at=f.tunis(2026, 3, 5), status=MeetingStatus.HELD)
     june = await f.meeting(db, plenary, starts_at=f.tunis(2026, 6, 5), status=MeetingStatus.HELD)
     await f.meeting(db, plenary, starts_at=f.tunis(2026, 7, 5), status=MeetingStatus.CANCELLED)
+    await f.meeting(db, plenary, starts_at=f.tunis(2026, 8, 5), status=MeetingStatus.POSTPONED)
+    await f.meeting(db, plenary, starts_at=f.tunis(2026, 9, 5), status=MeetingStatus.DRAFT)
     october = await f.meeting(db, plenary, starts_at=f.tunis(2026, 10, 5), status=MeetingStatus.HELD)
     elsewhere = await f.meeting(db, w["committee"], starts_at=f.tunis(2026, 9, 1), status=MeetingStatus.HELD)
     quiet = await f.meeting(db, w["quiet"], starts_at=f.tunis(2026, 9, 2), status=MeetingStatus.HELD)
@@ -86,7 +89,8 @@ async def test_form_shows_the_open_commitments_of_the_chosen_body_with_meetings_
     shown = panel(page)
     assert "Start the agenda with the follow-up of commitments" in shown
     assert re.search(r'name="carry_over" value="1"\s+checked', shown)
-    # June, October and the meeting being prepared: the cancelled July meeting does not count.
+    # June, October and the meeting being prepared: the cancelled, postponed and draft
+    # meetings do not count.
     decree = line_of(shown, "Publier le décret")
     assert "open for 3 meetings" in decree and "Overdue" in decree and "Government" in decree
     study = line_of(shown, "Étude d'impact")
@@ -125,6 +129,45 @@ async def test_changing_the_body_answers_the_panel_of_that_body(english: Any, db
         empty = await english.get("/meetings/new/follow-up", params=params, headers=HTMX)
         assert empty.status_code == 200
         assert "carry_over" not in empty.text and "<li" not in empty.text
+
+
+async def test_changing_the_date_answers_the_panel_for_that_date(english: Any, db: Any) -> None:
+    w = await world(db)
+    page = (await english.get(f"/meetings/new?body={w['plenary'].id}")).text
+    starts_tag = re.search(r'<input id="f-starts_at".*?>', page, re.S)
+    assert starts_tag, "no start field"
+    tag = starts_tag.group(0)
+    assert 'hx-get="/meetings/new/follow-up"' in tag and 'hx-trigger="change"' in tag
+    assert 'hx-target="#follow-up"' in tag
+    include = re.search(r'hx-include="([^"]*)"', tag)
+    assert include and "#f-body_id" in include.group(1).split(", ")
+    # The edit form has no panel to refresh.
+    october = await db.scalar(select(Meeting).where(Meeting.starts_at == f.tunis(2026, 10, 5)))
+    edit = (await english.get(f"/meetings/{october.id}/edit")).text
+    assert "hx-get" not in re.search(r'<input id="f-starts_at".*?>', edit, re.S).group(0)
+
+    # A date in May: only the March commitment was made before; June's and October's not yet.
+    may = text(
+        await english.get(
+            "/meetings/new/follow-up", params={"body_id": w["plenary"].id, "starts_at": "2026-05-20T09:00"}, headers=HTMX
+        )
+    )
+    assert "open for 1 meeting" in line_of(may, "Publier le décret")
+    assert "Étude d'impact" not in may and "Enquête salariale" not in may
+    # Before any meeting of the body: nothing to follow up, no box.
+    january = await english.get(
+        "/meetings/new/follow-up", params={"body_id": w["plenary"].id, "starts_at": "2026-01-15T09:00"}, headers=HTMX
+    )
+    assert january.status_code == 200 and "<li" not in january.text and "carry_over" not in january.text
+    # The box, once unchecked, stays unchecked when the panel follows a new date.
+    kept = text(
+        await english.get(
+            "/meetings/new/follow-up",
+            params={"body_id": w["plenary"].id, "starts_at": "2026-05-20T09:00", "carry_over_offered": "1"},
+            headers=HTMX,
+        )
+    )
+    assert 'name="carry_over"' in kept and not re.search(r'name="carry_over" value="1"\s+checked', kept)
 
 
 async def test_scheduling_with_the_box_checked_puts_the_follow_up_first(english: Any, db: Any) -> None:

@@ -137,6 +137,9 @@ async def test_body_sheet_covers_the_period(client: AsyncTestClient[Any], db: As
         ("from=20240514", "“20240514” is not a date"),
         ("from=2024-06-01&to=2024-05-01", "The start of the period must not be after its end."),
         ("lang=de", "Choose the language of the export among: fr, ar, en."),
+        ("from=0001-01-01", "Enter a date between 1900 and 2999."),
+        ("to=9999-12-31", "Enter a date between 1900 and 2999."),
+        ("from=1899-12-31", "Enter a date between 1900 and 2999."),
     ],
 )
 async def test_bad_period_or_language_is_refused_with_a_message(
@@ -146,6 +149,28 @@ async def test_bad_period_or_language_is_refused_with_a_message(
     response = await english.get(f"/bodies/{world['plenary'].id}/follow-up.csv?{query}")
     assert response.status_code == 400
     assert message in response.text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "pdf", "docx"])
+async def test_a_day_without_a_utc_time_is_refused_in_every_format(
+    english: AsyncTestClient[Any], db: AsyncSession, fmt: str
+) -> None:
+    """Midnight in Tunis on 0001-01-01 is before the first UTC instant: a 400, not a 500."""
+    world = await council(db)
+    for query in ("from=0001-01-01", "to=9999-12-31&lang=ar"):
+        response = await english.get(f"/bodies/{world['plenary'].id}/follow-up.{fmt}?{query}")
+        assert response.status_code == 400, query
+        assert "Enter a date between 1900 and 2999." in response.text
+    # The edges of the range are fine.
+    response = await english.get(f"/bodies/{world['plenary'].id}/follow-up.{fmt}?from=1900-01-01&to=2999-12-31")
+    assert response.status_code == 200
+
+
+async def test_the_csv_sheet_states_its_charset_once(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+    world = await council(db)
+    response = await english.get(f"/meetings/{world['spring'].id}/follow-up.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
 
 
 async def test_unknown_meeting_or_body_is_not_found(english: AsyncTestClient[Any], db: AsyncSession) -> None:

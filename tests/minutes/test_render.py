@@ -265,3 +265,73 @@ def test_matters_arising_show_status_overdue_meetings_open_and_last_note() -> No
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown minutes format"):
         render_minutes(samples.document(), "odt", "fr")
+
+
+# Arabic diacritics in the PDF ----------------------------------------------------------------
+
+ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
+
+
+@needs_pdf_tools
+def test_arabic_pdf_words_with_diacritics_come_out_whole_without_them() -> None:
+    """pdftotext splits a word around its harakat/shadda: the PDF leaves them out, so that
+    each word comes out whole (issue 6); the other formats keep them."""
+    bare_item = dataclasses.replace(samples.item(1), positions=())  # "No position shared" for each side
+    document = dataclasses.replace(samples.document(items=1), items=(bare_item,))
+    text = pdf_text(render_minutes(document, "pdf", "ar"))
+    for message in ("No position shared", "Circulated"):
+        arabic = translated("ar", message)
+        assert ARABIC_MARKS.search(arabic), f"{message!r}: the catalog's Arabic has no diacritic to test with"
+        plain = ARABIC_MARKS.sub("", arabic)
+        for word in plain.split():
+            assert word in text, (message, word)
+        assert not ARABIC_MARKS.search(text)
+    markdown = render_minutes(document, "md", "ar").decode("utf-8")
+    assert translated("ar", "No position shared") in markdown  # diacritics kept outside the PDF
+
+
+# The carry-over item ----------------------------------------------------------------------------
+
+
+def _with_follow_up_item() -> object:
+    follow_up = dataclasses.replace(
+        samples.item(1),
+        title="Suivi des engagements",
+        description="- Publier le décret (en cours, 2 réunions)",
+        positions=(),
+        outcome_kind=None,
+        outcome_text="",
+        outcome_sides=(),
+        commitments=(),
+        follow_up=True,
+    )
+    return dataclasses.replace(samples.document(items=2), items=(follow_up, samples.item(2)))
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_follow_up_item_is_printed_in_the_export_language(language: str) -> None:
+    document = _with_follow_up_item()
+    text = render_minutes(document, "md", language).decode("utf-8")  # type: ignore[arg-type]
+    title = translated(language, "Follow-up of commitments")
+    if language == "ar":
+        assert re.search("[\u0600-\u06ff]", title)
+    assert f"### 1. {title}" in text
+    assert f"1. {title}\n2. Réunion" in text  # the agenda
+    assert translated(language, "The commitments still open are listed, with their status, under “Matters arising”.") in text
+    # The stored French title and its list of commitments are not printed; the matters
+    # arising still list the commitments.
+    assert "Suivi des engagements" not in text and "Publier le décret" not in text
+    assert "Étude d'impact sur l'emploi" in text
+    # An item that is not the carry-over keeps its title and text as typed.
+    assert "### 2. Réunion de concertation sur le salaire minimum (2)" in text and "Révision du SMIG" in text
+    docx = docx_text(read_docx(render_minutes(document, "docx", language)))  # type: ignore[arg-type]
+    assert f"1. {title}" in docx and "Suivi des engagements" not in docx
+
+
+def test_a_document_stored_before_follow_up_items_were_marked_still_reads() -> None:
+    """Versions stored before `ItemLine.follow_up` existed have no such key."""
+    from dialogue.minutes.document import from_json, to_json
+
+    stored = to_json(samples.document(items=1)).replace(',"follow_up":false', "")
+    assert '"follow_up"' not in stored
+    assert from_json(stored).items[0].follow_up is False
