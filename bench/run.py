@@ -49,6 +49,7 @@ async def _api_token(app: object) -> str:
 
 async def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)  # one line per page otherwise
     with tempfile.TemporaryDirectory() as folder:
         url = os.environ.get("DIALOGUE_BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{folder}/bench.db"
         settings = Settings(database_url=url, secret_key="bench" * 10)
