@@ -34,6 +34,10 @@ class Invalid(Exception):
         self.values = dict(values or {})
 
 
+# Every date typed in the app lies between these (both included).
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
 class Form:
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.data = data
@@ -142,10 +146,15 @@ class Form:
             self._missing(name, required)
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.error(name, _("Enter a date as YYYY-MM-DD."))
             return None
+        # Dates far from ours cannot become times in the configured zone (filters do).
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.error(name, _("Enter a date between 1900 and 2999."))
+            return None
+        return day
 
     def local_datetime(self, name: str, *, required: bool = False) -> dt.datetime | None:
         """A date and time typed in the configured zone (Africa/Tunis), returned aware."""

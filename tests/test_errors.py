@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 HUGE = "99999999999999999999"
 
 
@@ -37,3 +39,11 @@ async def test_openapi_documents_the_json_api_and_not_the_pages(english: Any) ->
     ):
         assert path in paths, path
     assert all(path.startswith("/api/v1/") for path in paths), [p for p in paths if not p.startswith("/api/")]
+
+
+@pytest.mark.parametrize("path", ["/meetings?from=0001-01-01", "/audit?from=0001-01-01", "/commitments?due_from=9999-12-31"])
+async def test_a_date_filter_far_from_ours_is_a_field_error(english: Any, path: str) -> None:
+    # Midnight in Tunis on 1 January of year 1 cannot be written in UTC: refused, not a 500.
+    response = await english.get(path)
+    assert response.status_code in (200, 400, 422)
+    assert "Enter a date between 1900 and 2999." in response.text

@@ -16,13 +16,13 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from dialogue import i18n
 from dialogue.accounts.permissions import Permission
+from dialogue.forms import FIRST_DAY, LAST_DAY
 from dialogue.i18n import _
 from dialogue.minutes import followup
 from dialogue.web import DB, Config
 
 EXPORT = {"permission": Permission.EXPORT}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
 
 def _bad_request(message: str) -> HTTPException:
