@@ -21,7 +21,7 @@ from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from dialogue import i18n
+from dialogue import i18n, idempotency
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts import service as accounts_service
 from dialogue.accounts.middleware import authentication_middleware
@@ -131,6 +131,7 @@ def jinja_environment() -> Environment:
         current_account=template_account,
         can=template_can,
         can_write_side=template_can_write_side,
+        form_key=idempotency.form_key_input,
     )
     env.filters.update(
         datetime=i18n.format_datetime,

@@ -9,6 +9,7 @@ from dialogue.bodies.models import Body, Membership
 from dialogue.calendar.models import FeedToken
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
+from dialogue.idempotency import FormSubmission
 from dialogue.mail.models import OutboxMessage
 from dialogue.meetings.models import Invitation, Meeting
 from dialogue.minutes.models import (
@@ -53,6 +54,7 @@ __all__ = [
     "Commitment",
     "CommitmentUpdate",
     "FeedToken",
+    "FormSubmission",
     "Invitation",
     "Meeting",
     "Membership",

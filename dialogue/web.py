@@ -33,6 +33,7 @@ from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, current_actor, record
 from dialogue.forms import Invalid
 from dialogue.i18n import _
+from dialogue.idempotency import AlreadyDone
 from dialogue.settings import Settings
 
 log = logging.getLogger("dialogue")
@@ -224,6 +225,11 @@ def _conflict(request: Request, exc: Exception) -> Response[Any]:
     return _error(request, HTTP_409_CONFLICT, _("This change conflicts with the current record."))
 
 
+def _already_done(request: Request, exc: AlreadyDone) -> Response[Any]:
+    # A create sent again with the same one-time key: the answer of the first time.
+    return see_other(request, exc.url)
+
+
 def _out_of_range(request: Request, exc: Exception) -> Response[Any]:
     # A number larger than the database can hold (SQLite: OverflowError; PostgreSQL:
     # DataError) is bad input, whichever parameter or field carried it.
@@ -289,6 +295,7 @@ exception_handlers: dict[Any, Any] = {
     Invalid: _invalid,
     Stale: _stale,
     Refused: _refused,
+    AlreadyDone: _already_done,
     StaleDataError: _conflict,
     IntegrityError: _conflict,
     RepositoryError: _conflict,
