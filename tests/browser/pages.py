@@ -59,3 +59,32 @@ def box(page: Any, selector: str) -> dict[str, float]:
 def centre(page: Any, selector: str) -> float:
     found = box(page, selector)
     return found["x"] + found["width"] / 2
+
+
+# Each header cell of the first table.list against the cells of its column: a header that
+# is not over its column (a table laid out as a grid, a flex row) shows here.
+MISALIGNED_COLUMNS = """
+(selector) => {
+  const table = document.querySelector(selector);
+  if (!table) return {missing: true};
+  const heads = [...table.querySelectorAll(":scope > thead > tr:first-child > th")];
+  const rows = [...table.querySelectorAll(":scope > tbody > tr")].slice(0, 10);
+  const found = [];
+  rows.forEach((row, r) => {
+    const cells = [...row.children];
+    if (cells.length !== heads.length) return;  // a row spanning columns
+    heads.forEach((th, i) => {
+      const h = th.getBoundingClientRect(), c = cells[i].getBoundingClientRect();
+      if (Math.abs(h.left - c.left) > 2 || Math.abs(h.width - c.width) > 2) {
+        found.push(`row ${r + 1}, column ${i + 1} «${th.textContent.trim()}»: header ${Math.round(h.left)}+${Math.round(h.width)}, cell ${Math.round(c.left)}+${Math.round(c.width)}`);
+      }
+    });
+  });
+  return {missing: false, heads: heads.length, rows: rows.length, found: found.slice(0, 10)};
+}
+"""
+
+
+def misaligned_columns(page: Any, selector: str = "main table.list") -> dict[str, Any]:
+    """Header cells not over their column's cells (left edge or width off by more than 2 px)."""
+    return page.evaluate(MISALIGNED_COLUMNS, selector)

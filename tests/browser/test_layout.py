@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.pages import MAIN_PAGES, box, centre, overflow
+from tests.browser.pages import MAIN_PAGES, box, centre, misaligned_columns, overflow
 
 
 def open_page(browser_context: Any, demo_paths: dict[str, str], name: str, language: str, width: str) -> Any:
@@ -63,6 +63,26 @@ def test_arabic_table_starts_on_the_right(browser_context: Any, demo_paths: dict
         first = centre(page, "main table thead th:nth-child(1)")
         second = centre(page, "main table thead th:nth-child(2)")
         assert (first > second) is first_is_right, f"{name} in {language}: first column at {first}, second at {second}"
+
+
+# Every main list (table.list), with its records: a real table on a desktop.
+LISTS = ["meetings", "commitments", "people", "organisations", "bodies", "outbox", "/accounts", "/audit"]
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+@pytest.mark.parametrize("name", LISTS)
+def test_list_headers_sit_over_their_columns_on_a_desktop(
+    browser_context: Any, demo_paths: dict[str, str], name: str, language: str
+) -> None:
+    context = browser_context(language=language, width="1280")
+    page = context.new_page()
+    response = page.goto(demo_paths.get(name, name))
+    assert response is not None and response.status == 200
+    page.evaluate("document.fonts.ready")
+    measured = misaligned_columns(page)
+    assert not measured["missing"], f"{name}: no table.list"
+    assert measured["heads"] >= 2 and measured["rows"] >= 1, f"{name}: {measured}"
+    assert measured["found"] == [], f"{name} ({language}, 1280 px): {measured['found']}"
 
 
 def test_arabic_positions_read_from_right_to_left(browser_context: Any, demo_paths: dict[str, str]) -> None:
