@@ -14,6 +14,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect
+from litestar_htmx import HXLocation
 from litestar.response import Template as _Template
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
@@ -118,9 +119,11 @@ def render_invalid(
 
 
 def see_other(request: Request, url: str) -> Response[Any]:
-    """After a successful form: go to `url` (HTMX follows with HX-Location)."""
+    """After a successful form: go to `url` (HTMX follows with HX-Location). The new page
+    opens at its top, as a page loaded by the browser would, or at its #anchor if it has one
+    (htmx scrolls to that by itself; a `show:` would then override it)."""
     if wants_fragment(request):
-        return Response(content=b"", status_code=204, headers={"HX-Location": url})
+        return HXLocation(url, target="body", swap=None if "#" in url else "innerHTML show:window:top", status_code=204)  # type: ignore[arg-type]
     return Redirect(path=url, status_code=HTTP_303_SEE_OTHER)
 
 
