@@ -127,6 +127,10 @@ def see_other(request: Request, url: str) -> Response[Any]:
     return Redirect(path=url, status_code=HTTP_303_SEE_OTHER)
 
 
+# Query parameters of a list that order or page it without leaving anything out.
+UNFILTERED = frozenset({"offset", "limit", "order", "sort", "dir", "direction"})
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list: `limit` rows from `offset`, with links to the neighbours."""
@@ -157,6 +161,12 @@ class Page:
         if offset:
             query["offset"] = offset
         return "?" + urlencode(query, doseq=True)
+
+    @property
+    def filtered(self) -> bool:
+        """A filter or a search narrows the list (sorting and paging do not): an empty list
+        then says that nothing matches, not that there is nothing yet."""
+        return any(value not in (None, "", False, [], ()) for key, value in self.query.items() if key not in UNFILTERED)
 
     @property
     def previous_url(self) -> str | None:
