@@ -18,6 +18,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
 )
 
+from dialogue import idempotency
 from dialogue.accounts import service
 from dialogue.accounts.middleware import client_ip, read_cookie, session_cookie_name
 from dialogue.accounts.models import Account, LinkPurpose, Role
@@ -214,12 +215,14 @@ async def choose_own_language(request: Request, db: DB) -> Response[Any]:
 @post("/account/tokens", opt=SIGNED_IN)
 async def create_own_token(request: Request, db: DB) -> Response[Any]:
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     account = await service.get_account(db, request.user.id)
     try:
         _row, token = await service.create_api_token(db, account, form.raw("name"))
     except Invalid as error:
         context = await _own_page(db, request, token_errors=error.errors, token_values={"name": form.raw("name")[:200]})
         return render(request, "accounts/account.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    await idempotency.remember(db, request, form, "/account")
     await db.commit()
     # Shown on this answer only: only the hash is kept.
     context = await _own_page(db, request, new_token=token)
@@ -336,6 +339,7 @@ async def new_account(request: Request, db: DB, role: FromQuery[str | None] = No
 @post("/accounts", opt=SECRETARIAT)
 async def invite_account(request: Request, db: DB, settings: Config) -> Response[Any]:
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     email = form.raw("email")[:300]
     fields = _read_account_form(form)
     try:
@@ -343,6 +347,8 @@ async def invite_account(request: Request, db: DB, settings: Config) -> Response
     except Invalid as error:
         context = await _form_context(db, None, form.values, errors=error.errors)
         return render(request, "accounts/form.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+    # A second click goes to the account, whose one-time link is not shown again.
+    await idempotency.remember(db, request, form, f"/accounts/{account.id}")
     await db.commit()
     link = service.link_url(settings, token)
     context = await _detail_context(db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True)

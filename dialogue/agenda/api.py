@@ -23,6 +23,7 @@ from litestar.status_codes import (
 from msgspec import UNSET, Struct, UnsetType
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue import idempotency
 from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import service
 from dialogue.agenda.models import (
@@ -243,12 +244,14 @@ async def list_items(
 
 @post("/meetings/{meeting_id:int}/agenda", status_code=HTTP_201_CREATED)
 async def create_item(request: Request, db: DB, meeting_id: FromPath[int], data: JSONBody[ItemIn]) -> ItemOut:
-    """Add an item at the end of the meeting's agenda."""
+    """Add an item at the end of the meeting's agenda (`Idempotency-Key`: once)."""
     meeting = await service.get_meeting(db, meeting_id)
+    await idempotency.replay(db, request)
     errors: dict[str, str] = {}
     matter = _choice(C144Matter, data.c144_matter, "c144_matter", errors)
     fields = ItemFields(data.title, data.description, data.duration_minutes, data.presenter_id, matter)
     item = await service.add_item(db, meeting, fields, _documents(data.documents), known=errors)
+    await idempotency.remember(db, request, None, f"/api/v1/agenda/{item.id}")
     await db.commit()
     return await _item_out(db, item, _visible(request))
 

@@ -28,6 +28,7 @@ from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import service
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
 from dialogue.agenda.service import AgendaView, DocumentFields, FormState, ItemFields
+from dialogue import idempotency
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
@@ -179,6 +180,7 @@ async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Respo
 
     async def change() -> None:
         await service.add_item(db, meeting, fields, known=form.errors, values=form.values)
+        await idempotency.remember(db, request, form, back_to(form.raw("next"), meeting.id))
 
     return await write(request, db, meeting, change, form=form, key="add", notice=_("The item was added."))
 
@@ -187,6 +189,7 @@ async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Respo
 async def edit_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
     item, meeting = await _item_and_meeting(db, item_id)
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     fields = item_fields(form)
 
     async def change() -> None:
@@ -235,10 +238,12 @@ async def move_item(request: Request, db: DB, item_id: FromPath[int]) -> Respons
 async def add_document(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
     item, meeting = await _item_and_meeting(db, item_id)
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     fields = DocumentFields(title=form.raw("title"), url=form.raw("url"))
 
     async def change() -> None:
         await service.add_document(db, item, fields, values=form.values)
+        await idempotency.remember(db, request, form, f"{back_to(form.raw('next'), meeting.id)}#item-{item.id}")
 
     return await write(
         request, db, meeting, change, form=form, key=f"doc-{item.id}", part=ITEM, item_id=item.id,

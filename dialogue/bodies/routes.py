@@ -8,6 +8,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
 
+from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
@@ -74,10 +75,13 @@ async def new_body(request: Request) -> Response[Any]:
 
 @post("/bodies")
 async def create_body(request: Request, db: DB) -> Response[Any]:
+    form = await request.form()
+    await idempotency.replay(db, request, Form(form))
     try:
-        body = await service.create_body(db, await request.form())
+        body = await service.create_body(db, form)
     except Invalid as error:
         return render_invalid(request, "bodies/body_form.html", _body_form(None, {}), error)
+    await idempotency.remember(db, request, Form(form), f"/bodies/{body.id}")
     await db.commit()
     return see_other(request, f"/bodies/{body.id}")
 
@@ -175,8 +179,11 @@ async def _members_answer(request: Request, db: DB, body: Body) -> Response[Any]
 @post("/bodies/{body_id:int}/members")
 async def add_member(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
     body = await service.get_body(db, body_id)
+    form = await request.form()
+    await idempotency.replay(db, request, Form(form))
     try:
-        await service.add_member(db, body, await request.form())
+        await service.add_member(db, body, form)
+        await idempotency.remember(db, request, Form(form), f"/bodies/{body.id}#members")
     except Invalid as error:
         extra = {"errors": error.errors, "values": error.values}
         if wants_fragment(request):

@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED
 
+from dialogue import idempotency
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import Permission
 from dialogue.calendar import digest, feeds
@@ -73,6 +74,8 @@ async def create_feed(request: Request, db: DB, settings: Config) -> Response[An
     """Create (or regenerate: the old address stops working) a feed; its address is shown
     on this answer only."""
     form = Form(await request.form())
+    # A second click would regenerate the address just shown, and so kill it.
+    await idempotency.replay(db, request, form)
     try:
         scope = FeedScope(form.raw("scope"))
     except ValueError:
@@ -80,6 +83,7 @@ async def create_feed(request: Request, db: DB, settings: Config) -> Response[An
     key = form.raw("key")[:40]
     account: Account = request.user
     row, token = await feeds.issue_token(db, account, scope, key)
+    await idempotency.remember(db, request, form, "/account/calendars")
     await db.commit()
     new_link = {
         "scope": row.scope,

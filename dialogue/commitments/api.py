@@ -11,7 +11,7 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from dialogue import i18n
+from dialogue import i18n, idempotency
 from dialogue.accounts.permissions import (
     Permission,
     ensure_side,
@@ -242,8 +242,9 @@ class CommitmentController(Controller):
         return CommitmentPage(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", status_code=HTTP_201_CREATED)
-    async def create_commitment(self, db: DB, data: JSONBody[CommitmentIn]) -> CommitmentOut:
-        """Record a commitment; 422 with field errors when a rule fails."""
+    async def create_commitment(self, request: Request, db: DB, data: JSONBody[CommitmentIn]) -> CommitmentOut:
+        """Record a commitment; 422 with field errors when a rule fails (`Idempotency-Key`: once)."""
+        await idempotency.replay(db, request)
         errors: dict[str, str] = {}
         draft = CommitmentDraft(
             title=data.title,
@@ -259,6 +260,7 @@ class CommitmentController(Controller):
         )
         today = i18n.today()
         commitment = await service.create_commitment(db, draft, today=today, known_errors=errors)
+        await idempotency.remember(db, request, None, f"/api/v1/commitments/{commitment.id}")
         await db.commit()
         commitment = await service.get_commitment(db, commitment.id, refresh=True)
         return commitment_out(commitment, today, with_updates=True)
@@ -301,6 +303,7 @@ class CommitmentController(Controller):
         secretariat, or a delegate of the commitment's side (another side: 403)."""
         commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
         ensure_side(request.user, commitment.side)
+        await idempotency.replay(db, request)
         errors: dict[str, str] = {}
         draft = ProgressDraft(
             note=data.note,
@@ -311,6 +314,7 @@ class CommitmentController(Controller):
         )
         today = i18n.today()
         await service.add_progress(db, commitment, draft, today=today, known_errors=errors)
+        await idempotency.remember(db, request, None, f"/api/v1/commitments/{commitment_id}")
         await db.commit()
         commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return commitment_out(commitment, today, with_updates=True)

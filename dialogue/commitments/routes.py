@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from dialogue import i18n
+from dialogue import i18n, idempotency
 from dialogue.accounts.permissions import (
     Permission,
     ensure_side,
@@ -193,6 +193,7 @@ async def commitment_new(
 @post("/commitments")
 async def commitment_create(request: Request, db: DB) -> Response[Any]:
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     draft = read_draft(form)
     try:
         commitment = await service.create_commitment(db, draft, today=i18n.today(), known_errors=form.errors)
@@ -200,8 +201,10 @@ async def commitment_create(request: Request, db: DB) -> Response[Any]:
         await db.rollback()
         context = await form_context(db, draft, action="/commitments", commitment=None)
         return render_invalid(request, "commitments/form.html", context, Invalid(error.errors, form.values))
+    url = safe_next(form.raw("next")) or f"/commitments/{commitment.id}"
+    await idempotency.remember(db, request, form, url)
     await db.commit()
-    return see_other(request, safe_next(form.raw("next")) or f"/commitments/{commitment.id}")
+    return see_other(request, url)
 
 
 @get("/commitments/form/items", opt={"permission": Permission.SECRETARIAT})
@@ -287,6 +290,7 @@ async def commitment_add_progress(request: Request, db: DB, commitment_id: FromP
     commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
     ensure_side(request.user, commitment.side)
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     draft = ProgressDraft(
         note=form.text("note", required=True, max_length=service.NOTE_MAX),
         written_on=form.date("written_on"),
@@ -306,6 +310,7 @@ async def commitment_add_progress(request: Request, db: DB, commitment_id: FromP
             Invalid(error.errors, form.values),
             fragment="commitments/_detail.html",
         )
+    await idempotency.remember(db, request, form, f"/commitments/{commitment_id}")
     await db.commit()
     if wants_fragment(request):
         commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))

@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
 from msgspec import UNSET, Meta, UnsetType
 
+from dialogue import idempotency
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over
 from dialogue.forms import Invalid
@@ -338,11 +339,15 @@ class MeetingsAPI(Controller):
         )
 
     @post("/", summary="Schedule a meeting")
-    async def create_meeting(self, db: DB, data: JSONBody[MeetingIn]) -> MeetingDetailOut:
+    async def create_meeting(self, request: Request, db: DB, data: JSONBody[MeetingIn]) -> MeetingDetailOut:
+        """With an `Idempotency-Key` header, the same request sent again creates nothing and
+        answers 303 to the meeting the first one created."""
+        await idempotency.replay(db, request)
         draft = _draft(MeetingDraft(), data)
         meeting = await service.schedule_meeting(db, draft)
         if data.carry_over:
             await carry_over.add_follow_up_item(db, meeting)
+        await idempotency.remember(db, request, None, f"/api/v1/meetings/{meeting.id}")
         await db.commit()
         return meeting_detail(await service.get_meeting(db, meeting.id, with_invitations=True))
 

@@ -15,7 +15,7 @@ from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over
 from dialogue.commitments.service import commitments_section
 from dialogue.forms import Form, Invalid
-from dialogue import i18n
+from dialogue import i18n, idempotency
 from dialogue.i18n import _
 from dialogue.meetings import service
 from dialogue.meetings.models import (
@@ -169,6 +169,7 @@ async def new_meeting(request: Request, db: DB) -> Template:
 @post("/meetings", name="meeting_create")
 async def create_meeting(request: Request, db: DB) -> Any:
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     draft, invalid = await _saved_or_invalid(request, db, form, None)
     if invalid is not None:
         return invalid
@@ -176,6 +177,7 @@ async def create_meeting(request: Request, db: DB) -> Any:
     meeting = await service.schedule_meeting(db, draft)
     if wants_carry_over(form):
         await carry_over.add_follow_up_item(db, meeting)
+    await idempotency.remember(db, request, form, f"/meetings/{meeting.id}")
     await db.commit()
     return see_other(request, f"/meetings/{meeting.id}")
 

@@ -17,7 +17,7 @@ from litestar.params import FromPath
 from sqlalchemy import Select, select
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
 
-from dialogue import i18n
+from dialogue import i18n, idempotency
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.permissions import Permission, ensure_side
 from dialogue.agenda.models import AgendaItem
@@ -149,10 +149,13 @@ async def _problem(request: Request, db: DB, meeting_id: int, error: Exception, 
 async def start_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
     """Generate the draft of a held meeting's minutes."""
     meeting = await meetings_service.get_meeting(db, meeting_id)
+    form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     try:
         await service.start_draft(db, meeting)
     except Refused as refused:
         return await _problem(request, db, meeting_id, refused)
+    await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
     await db.commit()
     return await _answer(request, db, meeting_id, message=_("The draft minutes are ready."))
 
@@ -198,11 +201,13 @@ async def save_narratives(request: Request, db: DB, meeting_id: FromPath[int]) -
 async def circulate_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     """Freeze version 1 and email the approvers of each side that must approve."""
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     try:
         minutes = await service.require_minutes(db, meeting_id, for_update=True)
         version = await service.circulate(db, minutes, request.user, settings, form.integer("version"))
     except (Refused, Stale) as error:
         return await _problem(request, db, meeting_id, error)
+    await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
     await db.commit()
     return await _answer(
         request, db, meeting_id, message=_("Version {number} is circulated to the approvers.").format(number=version.number)
@@ -213,11 +218,13 @@ async def circulate_minutes(request: Request, db: DB, settings: Config, meeting_
 async def revise_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     """Circulate a revision (version N+1): decisions start again."""
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     try:
         minutes = await service.require_minutes(db, meeting_id, for_update=True)
         version = await service.revise(db, minutes, request.user, settings, form.integer("version"))
     except (Refused, Stale) as error:
         return await _problem(request, db, meeting_id, error)
+    await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
     await db.commit()
     return await _answer(
         request, db, meeting_id, message=_("Version {number} is circulated to the approvers.").format(number=version.number)
@@ -228,11 +235,13 @@ async def revise_minutes(request: Request, db: DB, settings: Config, meeting_id:
 async def add_addendum(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
     """A dated correction to adopted minutes."""
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     try:
         minutes = await service.require_minutes(db, meeting_id)
         await service.add_addendum(db, minutes, request.user, str(form.data.get("text") or ""))
     except (Invalid, Refused) as error:
         return await _problem(request, db, meeting_id, error, form.values)
+    await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
     await db.commit()
     return await _answer(request, db, meeting_id, message=_("The addendum is added."))
 

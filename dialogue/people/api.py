@@ -13,12 +13,13 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.router import Router
 from litestar.status_codes import HTTP_409_CONFLICT
 from msgspec import UNSET, UnsetType
 
+from dialogue import idempotency
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.web import DB, Stale, page_window
@@ -191,8 +192,10 @@ class OrganisationController(Controller):
         )
 
     @post("/")
-    async def create_organisation(self, db: DB, data: JSONBody[OrganisationCreate]) -> OrganisationOut:
+    async def create_organisation(self, request: Request, db: DB, data: JSONBody[OrganisationCreate]) -> OrganisationOut:
+        await idempotency.replay(db, request)
         org = await service.create_organisation(db, msgspec.structs.asdict(data))
+        await idempotency.remember(db, request, None, f"/api/v1/organisations/{org.id}")
         await db.commit()
         return organisation_out(org)
 
@@ -244,8 +247,10 @@ class PersonController(Controller):
         return PersonList(items=[person_out(p) for p in people], total=total, limit=limit, offset=offset)
 
     @post("/")
-    async def create_person(self, db: DB, data: JSONBody[PersonCreate]) -> PersonOut:
+    async def create_person(self, request: Request, db: DB, data: JSONBody[PersonCreate]) -> PersonOut:
+        await idempotency.replay(db, request)
         person = await service.create_person(db, msgspec.structs.asdict(data))
+        await idempotency.remember(db, request, None, f"/api/v1/people/{person.id}")
         await db.commit()
         return person_out(person)
 

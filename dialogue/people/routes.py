@@ -8,6 +8,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_409_CONFLICT
 
+from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.forms import Form, Invalid
 from dialogue.people import service
@@ -91,10 +92,12 @@ async def new_organisation(request: Request, side: FromQuery[str | None] = None)
 @post("/organisations")
 async def create_organisation(request: Request, db: DB) -> Response[Any]:
     form = await request.form()
+    await idempotency.replay(db, request, Form(form))
     try:
         org = await service.create_organisation(db, form)
     except Invalid as error:
         return render_invalid(request, "people/organisation_form.html", _organisation_form(None, {}), error)
+    await idempotency.remember(db, request, Form(form), f"/organisations/{org.id}")
     await db.commit()
     return see_other(request, f"/organisations/{org.id}")
 
@@ -235,10 +238,12 @@ async def new_person(request: Request, db: DB, organisation: FromQuery[str | Non
 @post("/people")
 async def create_person(request: Request, db: DB) -> Response[Any]:
     form = await request.form()
+    await idempotency.replay(db, request, Form(form))
     try:
         person = await service.create_person(db, form)
     except Invalid as error:
         return render_invalid(request, "people/person_form.html", await _person_form(db, None, {}), error)
+    await idempotency.remember(db, request, Form(form), f"/people/{person.id}")
     await db.commit()
     return see_other(request, f"/people/{person.id}")
 
