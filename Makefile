@@ -35,10 +35,12 @@ migrate: install
 demo: migrate
 	$(BIN)/dialogue demo
 
-run: demo
+# The demo's summary and accounts, then `dialogue run`, which says where to open Dialogue;
+# both speak DIALOGUE_LANGUAGE (default fr).
+run: migrate
+	@$(BIN)/dialogue demo --serving
 	@echo ""
-	@echo "Dialogue: http://127.0.0.1:$${DIALOGUE_PORT:-8000}  (Ctrl-C to stop)"
-	$(BIN)/dialogue run
+	@$(BIN)/dialogue run
 
 serve: install
 	$(BIN)/dialogue run

@@ -1,14 +1,25 @@
-"""The `dialogue` command: serve, migrate, load demo data."""
+"""The `dialogue` command: serve, migrate, load demo data. It speaks the configured language
+(DIALOGUE_LANGUAGE, default fr): every message goes through the catalogs."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import click
 
 from dialogue.accounts.models import Role
+from dialogue.i18n import _, ngettext, set_language
 from dialogue.settings import Settings
+
+
+class Failed(click.ClickException):
+    """A refusal, already in the configured language: shown without click's English "Error:"
+    prefix, on stderr, with exit status 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
 
 
 def _run(coroutine: Any) -> Any:
@@ -18,6 +29,7 @@ def _run(coroutine: Any) -> Any:
 @click.group()
 def main() -> None:
     """Dialogue: the record of tripartite social dialogue."""
+    set_language(os.environ.get("DIALOGUE_LANGUAGE") or Settings.default_language)
 
 
 @main.command()
@@ -29,6 +41,7 @@ def run(host: str | None, port: int | None, reload: bool) -> None:
     import uvicorn
 
     settings = Settings.from_env()
+    click.echo(_("Dialogue: {url}  (Ctrl-C to stop)").format(url=settings.public_url))
     uvicorn.run(
         "dialogue.app:create_app",
         factory=True,
@@ -60,7 +73,7 @@ async def _alembic(action: str, *args: Any, **kwargs: Any) -> None:
 def upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: the latest)."""
     _run(_alembic("upgrade", revision))
-    click.echo(f"Database upgraded to {revision}.")
+    click.echo(_("Database upgraded to {revision}.").format(revision=revision))
 
 
 @database.command()
@@ -86,15 +99,16 @@ def revision(message: str, autogenerate: bool) -> None:
 
 @main.command()
 @click.option("--force", is_flag=True, help="Load even if the database already holds records.")
-def demo(force: bool) -> None:
+@click.option("--serving", is_flag=True, help="Dialogue is started right after (`make run`): do not say how to start it.")
+def demo(force: bool, serving: bool) -> None:
     """Load the demo data (a Tunisian National Council) into an empty database."""
     from dialogue.demo import DatabaseNotEmpty, demo_accounts_text, load_demo
 
     settings = Settings.from_env()
     try:
-        click.echo(_run(load_demo(settings, force=force)))
+        click.echo(_run(load_demo(settings, force=force, start_hint=not serving)))
     except DatabaseNotEmpty:
-        click.echo("The database already holds records: demo data not loaded (use --force to add it anyway).")
+        click.echo(_("The database already holds records: demo data not loaded (use --force to add it anyway)."))
     accounts = _run(demo_accounts_text(settings))
     if accounts:
         click.echo(accounts)
@@ -127,12 +141,12 @@ async def _users(action: Any) -> Any:
 
 def _account_or_fail(account: Any, email: str) -> Any:
     if account is None:
-        raise click.ClickException(f"No account has the email {email}.")
+        raise Failed(_("No account has the email {email}.").format(email=email))
     return account
 
 
 def _explain(errors: dict[str, str]) -> str:
-    names = {"email": "email", "role": "--role", "organisation": "--organisation", "person": "person", "is_approver": "--approver"}
+    names = {"email": _("email"), "role": "--role", "organisation": "--organisation", "person": _("person"), "is_approver": "--approver"}
     return "\n".join(f"{names.get(field, field)}: {message}" if field else message for field, message in errors.items())
 
 
@@ -154,7 +168,7 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
         if organisation_slug:
             organisation = await service.organisation_by_slug(db, organisation_slug)
             if organisation is None:
-                errors["organisation"] = f"no organisation has the short identifier {organisation_slug!r}."
+                errors["organisation"] = _("no organisation has the short identifier {slug}.").format(slug=repr(organisation_slug))
             else:
                 organisation_id = organisation.id
         account, token = await service.invite(
@@ -170,8 +184,8 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
     try:
         created, link = _run(_users(action))
     except Invalid as invalid:
-        raise click.ClickException(_explain(invalid.errors)) from None
-    click.echo(f"Account {created} created. Invitation link (works once, for 7 days):")
+        raise Failed(_explain(invalid.errors)) from None
+    click.echo(_("Account {email} created. Invitation link (works once, for 7 days):").format(email=created))
     click.echo(link)
 
 
@@ -191,8 +205,9 @@ def disable_user(email: str) -> None:
     try:
         was_active = _run(_users(action))
     except Refused as refused:
-        raise click.ClickException(refused.message) from None
-    click.echo(f"Account {email.strip().lower()} disabled." if was_active else f"Account {email.strip().lower()} was already disabled.")
+        raise Failed(refused.message) from None
+    message = _("Account {email} disabled.") if was_active else _("Account {email} was already disabled.")
+    click.echo(message.format(email=email.strip().lower()))
 
 
 @users.command("reset-password")
@@ -211,11 +226,11 @@ def reset_password(email: str) -> None:
     try:
         purpose, link = _run(_users(action))
     except Refused as refused:
-        raise click.ClickException(refused.message) from None
+        raise Failed(refused.message) from None
     if purpose is LinkPurpose.INVITE:
-        click.echo("No password chosen yet: new invitation link (works once, for 7 days; earlier links no longer work):")
+        click.echo(_("No password chosen yet: new invitation link (works once, for 7 days; earlier links no longer work):"))
     else:
-        click.echo("Password link (works once, for 24 hours; earlier links no longer work):")
+        click.echo(_("Password link (works once, for 24 hours; earlier links no longer work):"))
     click.echo(link)
 
 
@@ -233,7 +248,7 @@ def send_reminders() -> None:
         return await queue_digests(db, settings)
 
     queued = _run(_users(action))
-    click.echo(f"{queued} digest(s) queued in the outbox.")
+    click.echo(ngettext("%(num)d digest queued in the outbox.", "%(num)d digests queued in the outbox.", queued) % {"num": queued})
 
 
 if __name__ == "__main__":

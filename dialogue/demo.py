@@ -1097,7 +1097,7 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
             await minutes_service.decide(session, minutes, approvers[side], side, draft)
 
 
-async def load_demo(settings: Settings, *, force: bool = False) -> str:
+async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool = True) -> str:
     """Load the demo into the database of `settings`; refuse a database that holds records.
 
     Returns a short summary for the console. With `force`, organisations, people and bodies
@@ -1125,7 +1125,7 @@ async def load_demo(settings: Settings, *, force: bool = False) -> str:
     past = sum(1 for m in built.meetings if m.starts_at.astimezone(tz).date() < today)
     overdue = sum(1 for c in built.commitments if c.is_overdue(today))
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-    return "\n".join([
+    lines = [
         _("Demo data loaded:"),
         _("  {n} organisations, {p} people, {b} bodies").format(
             n=len(table.orgs), p=len(table.people), b=len(table.bodies)
@@ -1134,6 +1134,8 @@ async def load_demo(settings: Settings, *, force: bool = False) -> str:
             n=len(built.meetings), past=past, future=len(built.meetings) - past
         ),
         _("  {n} commitments ({overdue} overdue)").format(n=len(built.commitments), overdue=overdue),
-        _("Start Dialogue with `dialogue run` and open http://{host}:{port}").format(host=host, port=settings.port),
-    ])
+    ]
+    if start_hint:  # not when Dialogue starts right after (`make run`)
+        lines.append(_("Start Dialogue with `dialogue run` and open http://{host}:{port}").format(host=host, port=settings.port))
+    return "\n".join(lines)
 

@@ -33,6 +33,7 @@ def users(database_url: str, monkeypatch: pytest.MonkeyPatch, engine: Any) -> An
     monkeypatch.setenv("DIALOGUE_DATABASE_URL", database_url)
     monkeypatch.setenv("DIALOGUE_SECRET_KEY", "test-secret-key-" + "x" * 32)
     monkeypatch.setenv("DIALOGUE_PUBLIC_URL", "https://dialogue.example.tn")
+    monkeypatch.setenv("DIALOGUE_LANGUAGE", "en")  # the assertions read English
 
     async def run(*args: str) -> Result:
         return await asyncio.to_thread(CliRunner().invoke, main, ["users", *args])
