@@ -2,10 +2,9 @@
 of commitments" (suivi des engagements, matters arising), of its next meeting.
 
 Which commitments: open or in progress, made at a meeting of the body that starts before
-the meeting being prepared. How long each has been open: `meetings_open_counts` with
-`this_meeting` (the held or scheduled meetings of the body between the one where it was
-made and the new one, plus the new one; counted the same way as the matters arising of
-the meeting page).
+the meeting being prepared. How long each has been open: `meetings_open` up to that
+meeting (held meetings only, so a meeting being planned does not count itself; the same
+number as on the meeting page and the follow-up sheet).
 
 The item keeps a text list in its description (what was proposed, in the language of the
 person who scheduled the meeting, for exports and the API) and is flagged `follow_up`, so
@@ -23,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.commitments.models import Commitment
-from dialogue.commitments.service import ACTIVE, MatterArising, meetings_open_counts
+from dialogue.commitments.service import ACTIVE, MatterArising, meetings_open
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
 
@@ -36,8 +35,8 @@ async def propose_follow_up(
     """The commitments to follow up at a meeting of `body_id` starting at `before` (planned
     on the schedule form, or already in the record): open or in progress, made at an
     earlier meeting of that body (starting before `before`), by due date (none last), each
-    with the number of meetings it has stayed open across, this one included. Three
-    statements whatever their number."""
+    with the number of meetings it has stayed open for (`meetings_open`). Three statements
+    whatever their number."""
     today = today or i18n.today()
     statement = (
         select(Commitment)
@@ -51,7 +50,7 @@ async def propose_follow_up(
         .order_by(Commitment.due_on.is_(None), Commitment.due_on, Meeting.starts_at, Commitment.id)
     )
     commitments = list((await db.execute(statement)).scalars())
-    counts = await meetings_open_counts(db, [c.id for c in commitments], body_id, before, this_meeting=True)
+    counts = await meetings_open(db, [c.id for c in commitments], before)
     return [MatterArising(c, counts.get(c.id, 0), c.is_overdue(today)) for c in commitments]
 
 

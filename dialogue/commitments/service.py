@@ -9,7 +9,7 @@ record in Python and `overdue_clause(today)` for a query; both say the same thin
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from litestar.exceptions import NotFoundException
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
@@ -33,9 +33,6 @@ from dialogue.web import Refused, check_version
 ACTIVE: tuple[CommitmentStatus, ...] = CommitmentStatus.active()
 CLOSED: tuple[CommitmentStatus, ...] = (CommitmentStatus.DONE, CommitmentStatus.DROPPED)
 DUE_SOON_DAYS = 14
-# The meetings a commitment "stays open across": those held or still scheduled (drafts,
-# postponed and cancelled meetings were not held).
-COUNTED_MEETINGS: tuple[MeetingStatus, ...] = (MeetingStatus.HELD, MeetingStatus.SCHEDULED)
 SIDE_ORDER = {side: rank for rank, side in enumerate(Side)}
 # The status filter also accepts "active": open or in progress.
 ACTIVE_FILTER = "active"
@@ -530,9 +527,8 @@ async def delete_commitment(db: AsyncSession, commitment: Commitment, *, version
 
 @dataclass(frozen=True)
 class MatterArising:
-    """An active commitment from an earlier meeting of the body, and how many meetings of
-    that body it has stayed open across (`meetings_open_counts` with `this_meeting`: held or
-    scheduled meetings between its origin and this one, plus this one)."""
+    """An active commitment from an earlier meeting of the body, and how many meetings it
+    has stayed open for (`meetings_open`, up to the meeting in question)."""
 
     commitment: Commitment
     meetings_open: int
@@ -541,102 +537,83 @@ class MatterArising:
 
 async def matters_arising(db: AsyncSession, meeting: Meeting, *, today: dt.date) -> list[MatterArising]:
     """The open or in-progress commitments born at EARLIER meetings (starting before this
-    one) of the SAME body, by due date (none last), each with the meetings it has stayed
-    open across, counted as `meetings_open_counts(..., this_meeting=True)`. One statement."""
-    origin = aliased(Meeting)
-    between = aliased(Meeting)
-    meetings_between = (
-        select(func.count(between.id))
-        .where(
-            between.body_id == origin.body_id,
-            between.starts_at > origin.starts_at,
-            between.starts_at < meeting.starts_at,
-            between.status.in_(COUNTED_MEETINGS),
-        )
-        .correlate(origin)
-        .scalar_subquery()
-    )
+    one) of the SAME body, by due date (none last), each with `meetings_open` up to this
+    meeting's start. Three statements whatever their number."""
     statement = (
-        select(Commitment, meetings_between + 1)
-        .join(origin, Commitment.meeting_id == origin.id)
+        select(Commitment)
+        .join(Meeting, Commitment.meeting_id == Meeting.id)
         .where(
-            origin.body_id == meeting.body_id,
-            origin.starts_at < meeting.starts_at,
+            Meeting.body_id == meeting.body_id,
+            Meeting.starts_at < meeting.starts_at,
             Commitment.status.in_(ACTIVE),
         )
         .options(
-            contains_eager(Commitment.meeting.of_type(origin)),
+            contains_eager(Commitment.meeting),
             joinedload(Commitment.organisation),
             joinedload(Commitment.responsible),
         )
         .order_by(*_due_order())
     )
-    return [
-        MatterArising(commitment, meetings_open or 0, commitment.is_overdue(today))
-        for commitment, meetings_open in (await db.execute(statement)).all()
-    ]
+    commitments = list((await db.execute(statement)).unique().scalars())
+    counts = await meetings_open(db, [c.id for c in commitments], meeting.starts_at)
+    return [MatterArising(c, counts.get(c.id, 0), c.is_overdue(today)) for c in commitments]
 
 
-def count_meetings_open(since: dt.datetime, meeting_starts: Sequence[dt.datetime], before: dt.datetime) -> int:
-    """How many of the meetings starting at `meeting_starts` (sorted, already only the held
-    and scheduled ones) start strictly after `since` (when the commitment was made) and
-    strictly before `before`: the meetings a commitment has stayed open across on the way
-    to the meeting in question (or to now)."""
-    if before <= since:
+def count_meetings_open(since: dt.datetime, held_starts: Sequence[dt.datetime], reference: dt.datetime) -> int:
+    """How many of the held meetings starting at `held_starts` (sorted) start strictly after
+    `since` (the start of the meeting that made the commitment) and no later than
+    `reference`. The pure counting step of `meetings_open`."""
+    if reference <= since:
         return 0
-    return max(0, bisect_left(meeting_starts, before) - bisect_right(meeting_starts, since))
+    return max(0, bisect_right(held_starts, reference) - bisect_right(held_starts, since))
 
 
-async def meetings_open_counts(
-    db: AsyncSession,
-    commitment_ids: Collection[int],
-    body_id: int,
-    before: dt.datetime,
-    *,
-    this_meeting: bool = False,
+async def meetings_open(
+    db: AsyncSession, commitment_ids: Collection[int], reference: dt.datetime
 ) -> dict[int, int]:
-    """For each of `commitment_ids`, how many meetings of the body `body_id` it has stayed
-    open across: the held or scheduled ones (a draft, postponed or cancelled meeting was
-    not held and does not count) starting strictly after the meeting where the commitment
-    was made (a commitment without a meeting counts from its creation) and strictly before
-    `before`, plus the meeting in question itself when `this_meeting` is set (`before` is
-    then its start; without it, `before` is now). Made at M1 and still open at M2: 1.
+    """For how many meetings each of `commitment_ids` has stayed open, on `reference`.
+
+    The one definition, used by the schedule form's panel, the agenda's matters arising,
+    the meeting page, the minutes and the follow-up sheet with its exports: the number of
+    meetings of the commitment's body (the body of the meeting that made it) that are
+    HELD and start strictly after the meeting that made it, up to and including
+    `reference` (and never later than now). Future, scheduled, draft, postponed and
+    cancelled meetings do not count, nor do other bodies' meetings; the meeting that made
+    it does not count either. Made at M1, M2 held since: 1. A commitment made outside any
+    meeting has no body and counts 0. The commitment's own status is not looked at: the
+    caller picks which commitments are still open.
 
     Unknown ids are left out of the answer. Two statements whatever the number of
-    commitments: the commitments' starting points, then the body's meeting times; the
-    counting is `count_meetings_open`. The status of the commitment is not looked at: the
-    caller picks which commitments are still open.
+    commitments: where each was made, then the held meetings of those bodies.
     """
     if not commitment_ids:
         return {}
     origins = (
         await db.execute(
-            select(Commitment.id, Meeting.starts_at, Commitment.created_at)
+            select(Commitment.id, Meeting.body_id, Meeting.starts_at)
             .outerjoin(Meeting, Commitment.meeting_id == Meeting.id)
             .where(Commitment.id.in_(sorted(set(commitment_ids))))
         )
     ).all()
-    if not origins:
-        return {}
-    since = {commitment_id: starts_at or created_at for commitment_id, starts_at, created_at in origins}
-    starts = list(
-        (
-            await db.execute(
-                select(Meeting.starts_at)
-                .where(
-                    Meeting.body_id == body_id,
-                    Meeting.status.in_(COUNTED_MEETINGS),
-                    Meeting.starts_at > min(since.values()),
-                    Meeting.starts_at < before,
-                )
-                .order_by(Meeting.starts_at)
+    reference = min(reference, dt.datetime.now(dt.UTC))
+    made = [(body_id, since) for _, body_id, since in origins if body_id is not None]
+    held: dict[int, list[dt.datetime]] = {body_id: [] for body_id, _ in made}
+    if made:
+        rows = await db.execute(
+            select(Meeting.body_id, Meeting.starts_at)
+            .where(
+                Meeting.body_id.in_(sorted(held)),
+                Meeting.status == MeetingStatus.HELD,
+                Meeting.starts_at > min(since for _, since in made),
+                Meeting.starts_at <= reference,
             )
-        ).scalars()
-    )
-    # The meeting in question counts for the commitments made before it.
+            .order_by(Meeting.starts_at)
+        )
+        for body_id, starts_at in rows:
+            held[body_id].append(starts_at)
     return {
-        commitment_id: count_meetings_open(start, starts, before) + (1 if this_meeting and start < before else 0)
-        for commitment_id, start in since.items()
+        commitment_id: count_meetings_open(since, held[body_id], reference) if body_id is not None else 0
+        for commitment_id, body_id, since in origins
     }
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from dialogue import i18n
 from dialogue.bodies.models import Body
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
-from dialogue.commitments.service import ACTIVE, meetings_open_counts
+from dialogue.commitments.service import ACTIVE, meetings_open
 from dialogue.i18n import _, format_date, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes import formats
@@ -88,7 +88,7 @@ async def _last_shared_notes(db: AsyncSession, commitment_ids: Sequence[int]) ->
 
 
 async def _rows(
-    db: AsyncSession, clauses: Sequence[object], body_id: int, today: dt.date, tz: ZoneInfo
+    db: AsyncSession, clauses: Sequence[object], today: dt.date, tz: ZoneInfo
 ) -> tuple[FollowUpRow, ...]:
     """The commitments matching `clauses` (on Commitment and its Meeting), by meeting date,
     then due date (none last): four statements whatever their number."""
@@ -107,7 +107,7 @@ async def _rows(
     ids = [commitment.id for commitment in commitments]
     notes = await _last_shared_notes(db, ids)
     active = [commitment.id for commitment in commitments if commitment.status in ACTIVE]
-    counts = await meetings_open_counts(db, active, body_id, dt.datetime.now(dt.UTC))
+    counts = await meetings_open(db, active, dt.datetime.now(dt.UTC))
     rows = []
     for commitment in commitments:
         meeting = commitment.meeting
@@ -135,7 +135,7 @@ async def meeting_sheet(db: AsyncSession, meeting_id: int, *, today: dt.date, tz
     ).scalar_one_or_none()
     if meeting is None:
         raise NotFound()
-    rows = await _rows(db, [Commitment.meeting_id == meeting.id], meeting.body_id, today, tz)
+    rows = await _rows(db, [Commitment.meeting_id == meeting.id], today, tz)
     return FollowUpSheet(
         body=meeting.body.name,
         rows=rows,
@@ -165,7 +165,7 @@ async def body_sheet(
         clauses.append(Meeting.starts_at >= dt.datetime.combine(date_from, dt.time(), tz))
     if date_to is not None:
         clauses.append(Meeting.starts_at < dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tz))
-    rows = await _rows(db, clauses, body_id, today, tz)
+    rows = await _rows(db, clauses, today, tz)
     return FollowUpSheet(body=body.name, rows=rows, as_of=today, date_from=date_from, date_to=date_to)
 
 

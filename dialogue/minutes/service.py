@@ -298,13 +298,12 @@ async def build_document(
 
     arising = await commitments_service.matters_arising(db, meeting, today=day)
     ids = [matter.commitment.id for matter in arising]
-    open_counts = await commitments_service.meetings_open_counts(db, ids, meeting.body_id, meeting.starts_at, this_meeting=True)
     notes = await _last_shared_notes(db, ids)
     matters = tuple(
         _commitment_line(
             matter.commitment,
             day,
-            meetings_open=open_counts.get(matter.commitment.id, 0),
+            meetings_open=matter.meetings_open,
             last_update=notes.get(matter.commitment.id, ""),
         )
         for matter in arising

@@ -89,13 +89,13 @@ async def test_form_shows_the_open_commitments_of_the_chosen_body_with_meetings_
     shown = panel(page)
     assert "Start the agenda with the follow-up of commitments" in shown
     assert re.search(r'name="carry_over" value="1"\s+checked', shown)
-    # June, October and the meeting being prepared: the cancelled, postponed and draft
-    # meetings do not count.
+    # June and October were held: the cancelled, postponed and draft meetings, and the
+    # meeting being prepared (not held), do not count.
     decree = line_of(shown, "Publier le décret")
-    assert "open for 3 meetings" in decree and "Overdue" in decree and "Government" in decree
+    assert "open for 2 meetings" in decree and "Overdue" in decree and "Government" in decree
     study = line_of(shown, "Étude d'impact")
-    assert "open for 2 meetings" in study and "Overdue" not in study and "In progress" in study
-    assert "open for 1 meeting" in line_of(shown, "Enquête salariale")
+    assert "open for 1 meeting" in study and "Overdue" not in study and "In progress" in study
+    assert "open for 0 meetings" in line_of(shown, "Enquête salariale")
     for title in OTHERS:
         assert title not in page
     # By due date, none last.
@@ -113,7 +113,7 @@ async def test_changing_the_body_answers_the_panel_of_that_body(english: Any, db
     assert response.status_code == 200
     fragment = text(response)
     assert "<html" not in fragment and fragment.lstrip().startswith('<div id="follow-up"')
-    assert "open for 1 meeting" in line_of(fragment, "Quota des migrants")
+    assert "open for 0 meetings" in line_of(fragment, "Quota des migrants")
     assert "Publier le décret" not in fragment
 
     # A start typed before the October meeting: October's commitment is not there yet.
@@ -122,7 +122,7 @@ async def test_changing_the_body_answers_the_panel_of_that_body(english: Any, db
             "/meetings/new/follow-up", params={"body_id": w["plenary"].id, "starts_at": "2026-09-01T09:00"}, headers=HTMX
         )
     )
-    assert "open for 2 meetings" in line_of(early, "Publier le décret")
+    assert "open for 1 meeting" in line_of(early, "Publier le décret")
     assert "Enquête salariale" not in early
 
     for params in ({"body_id": w["quiet"].id}, {"body_id": ""}, {"body_id": "abc"}, {"body_id": 99999}):
@@ -152,7 +152,7 @@ async def test_changing_the_date_answers_the_panel_for_that_date(english: Any, d
             "/meetings/new/follow-up", params={"body_id": w["plenary"].id, "starts_at": "2026-05-20T09:00"}, headers=HTMX
         )
     )
-    assert "open for 1 meeting" in line_of(may, "Publier le décret")
+    assert "open for 0 meetings" in line_of(may, "Publier le décret")
     assert "Étude d'impact" not in may and "Enquête salariale" not in may
     # Before any meeting of the body: nothing to follow up, no box.
     january = await english.get(
@@ -184,9 +184,9 @@ async def test_scheduling_with_the_box_checked_puts_the_follow_up_first(english:
     lines = item.description.splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("- Publier le décret (Government, Open, due ")
-    assert "Overdue" in lines[0] and lines[0].endswith("open for 3 meetings)")
-    assert lines[1].startswith("- Étude d'impact (Workers, In progress") and lines[1].endswith("open for 2 meetings)")
-    assert lines[2] == "- Enquête salariale (Employers, Open, No due date, open for 1 meeting)"
+    assert "Overdue" in lines[0] and lines[0].endswith("open for 2 meetings)")
+    assert lines[1].startswith("- Étude d'impact (Workers, In progress") and lines[1].endswith("open for 1 meeting)")
+    assert lines[2] == "- Enquête salariale (Employers, Open, No due date, open for 0 meetings)"
 
     # The meeting page shows the live list under the item, each linked to its commitment.
     page = text(await english.get(f"/meetings/{meeting.id}"))
@@ -194,7 +194,7 @@ async def test_scheduling_with_the_box_checked_puts_the_follow_up_first(english:
     assert listed
     for key in ("decree", "study", "survey"):
         assert f'href="/commitments/{w[key].id}"' in listed.group(0)
-    assert "open for 3 meetings" in line_of(listed.group(0), "Publier le décret")
+    assert "open for 2 meetings" in line_of(listed.group(0), "Publier le décret")
 
     # Kept since: it leaves the live list (the text stays as proposed).
     decree = await db.get(Commitment, w["decree"].id)
@@ -241,7 +241,7 @@ async def test_a_refused_form_keeps_the_panel_and_the_box_as_left(english: Any, 
     )
     assert response.status_code == 422
     shown = panel(text(response))
-    assert "open for 3 meetings" in line_of(shown, "Publier le décret")
+    assert "open for 2 meetings" in line_of(shown, "Publier le décret")
     assert 'name="carry_over"' in shown and not re.search(r'name="carry_over" value="1"\s+checked', shown)
     assert await db.scalar(select(func.count(Meeting.id)).where(Meeting.title == "")) == 0
 
@@ -265,7 +265,7 @@ async def test_the_api_follows_up_unless_told_not_to(english: Any, db: Any) -> N
     agenda = (await english.get(f"/api/v1/meetings/{created.json()['id']}/agenda")).json()
     first = agenda["items"][0]
     assert first["follow_up"] is True and first["rank"] == 1 and first["title"] == "Follow-up of commitments"
-    assert "Publier le décret" in first["description"] and "open for 3 meetings" in first["description"]
+    assert "Publier le décret" in first["description"] and "open for 2 meetings" in first["description"]
 
     without = await english.post("/api/v1/meetings", json={**body, "title": "Sans suivi", "carry_over": False})
     assert without.status_code == 201

@@ -52,7 +52,7 @@ async def test_the_draft_is_built_from_the_shared_record(db: AsyncSession) -> No
     assert matter.title == "Publier le décret" and matter.status == "in_progress"
     assert matter.last_update == SHARED_NOTE  # the later internal note is left out
     assert matter.overdue  # due on 1 February, still in progress at the March meeting
-    assert matter.meetings_open == 1  # open across the March meeting itself (none in between)
+    assert matter.meetings_open == 1  # the March meeting itself, held (none in between)
     # The next meeting of the body: June (the cancelled May meeting does not count).
     assert document.next_meeting == world["next"].starts_at
     assert service.approving_sides(meeting) == [Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS]
