@@ -35,3 +35,68 @@ def test_a_new_meeting_opens_at_its_top(browser_context: Any, language: str) -> 
     page.wait_for_timeout(200)  # htmx settles, then scrolls
     assert page.evaluate("window.scrollY") == 0
     assert page.locator("h1").is_visible()
+
+
+SECTIONS = ["#calendar", "#invitations", "#quorum", "#agenda", "#commitments"]
+
+
+def in_viewport(page: Any, selector: str) -> bool:
+    found = page.locator(selector).bounding_box()
+    height = page.viewport_size["height"]
+    return found is not None and 0 <= found["y"] < height * 0.5
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_meeting_page_has_a_sticky_navigation_of_its_sections(
+    browser_context: Any, demo_paths: dict[str, str], language: str
+) -> None:
+    page = browser_context(language=language, width="1280").new_page()
+    page.goto(demo_paths["meeting"])
+    nav = page.locator("main nav.meeting-nav")
+    assert nav.count() == 1 and nav.get_attribute("aria-label")
+    links = nav.locator("a")
+    hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    # Every section of the page, in the page's order, and the minutes of this held meeting.
+    assert hrefs[:-1] == SECTIONS and hrefs[-1].endswith("/minutes"), hrefs
+    for href in SECTIONS:
+        assert page.locator(href).count() == 1, f"{href} is in the navigation but not on the page"
+    # Arabic reads from the right: the first section's link right of the second's.
+    first, second = (links.nth(i).bounding_box()["x"] for i in range(2))
+    assert (first > second) is (language == "ar"), (first, second)
+
+    for href in ("#agenda", "#commitments", "#invitations", "#calendar"):
+        nav.locator(f"a[href='{href}']").click()
+        page.wait_for_timeout(150)
+        assert in_viewport(page, href), f"{href} not in sight after its link was clicked"
+        # The section's heading is not hidden under the sticky bar.
+        bar = nav.bounding_box()
+        heading = page.locator(f"{href} h2").first.bounding_box()
+        assert heading["y"] >= bar["y"] + bar["height"] - 1, (href, heading, bar)
+    # Still in sight far down the page.
+    page.mouse.wheel(0, 2500)
+    page.wait_for_timeout(150)
+    assert page.evaluate("window.scrollY") > 1000
+    bar = nav.bounding_box()
+    assert nav.is_visible() and -1 <= bar["y"] <= 1, bar
+    screenshot(page, f"meeting-navigation-{language}-1280")
+
+
+def test_a_long_invitation_list_starts_folded_and_a_short_one_open(browser_context: Any, demo_paths: dict[str, str]) -> None:
+    page = browser_context(language="fr", width="1280").new_page()
+    page.goto(demo_paths["meeting"])
+    invited = page.locator("#invitations table.attendance tbody tr").count()
+    folded = page.locator("#invitations details.invitation-list")
+    if invited > 8:
+        assert folded.count() == 1 and folded.get_attribute("open") is None
+        assert not page.locator("#invitations table.attendance").first.is_visible()
+        folded.locator("summary").click()
+        assert page.locator("#invitations table.attendance").first.is_visible()
+    else:
+        assert folded.count() == 0
+
+    # A new meeting: nobody invited, nothing folded, no minutes to link to.
+    schedule(page, "Réunion sans procès-verbal")
+    assert page.locator("#invitations details.invitation-list").count() == 0
+    hrefs = page.locator("nav.meeting-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == SECTIONS
+    assert "(0)" in page.locator("nav.meeting-nav a[href='#invitations']").inner_text()
