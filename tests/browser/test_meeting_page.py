@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import SCREENSHOTS, screenshot
 
 
 def schedule(page: Any, title: str) -> None:
@@ -100,3 +103,60 @@ def test_a_long_invitation_list_starts_folded_and_a_short_one_open(browser_conte
     hrefs = page.locator("nav.meeting-nav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert hrefs == SECTIONS
     assert "(0)" in page.locator("nav.meeting-nav a[href='#invitations']").inner_text()
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext and pdfinfo (poppler-utils)")
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_meeting_page_prints_its_record_without_the_screens_controls(
+    browser_context: Any, demo_paths: dict[str, str], language: str, tmp_path: Path
+) -> None:
+    page = browser_context(language=language, width="1280").new_page()
+    page.goto(demo_paths["meeting"])
+    names = page.locator("#invitations table.attendance .name").all_inner_texts()
+    screen_only = {
+        "header navigation": "header.top nav", "language buttons": "header.top form.language",
+        "sign-out": "header.top .who", "skip link": "a.skip", "in-page navigation": "nav.meeting-nav",
+        "buttons": "main .button", "history and export links": ".history-link",
+    }
+    labels = {key: page.locator(selector).first.inner_text().strip() for key, selector in screen_only.items()}
+    page.emulate_media(media="print")
+    for key, selector in screen_only.items():
+        shown = page.locator(selector).evaluate_all("els => els.filter(e => e.getClientRects().length > 0).length")
+        assert shown == 0, f"{key} ({selector}) is printed"
+    visible_forms = page.locator("main form").evaluate_all(
+        "forms => forms.filter(f => f.getClientRects().length && !f.closest('table.attendance')).length"
+    )
+    assert visible_forms == 0
+    # The attendance list prints even when folded on the screen, a row never cut in two,
+    # the column names repeated on each sheet.
+    assert page.locator("#invitations table.attendance").first.is_visible()
+    assert page.locator("#invitations table.attendance tbody tr").first.evaluate("r => getComputedStyle(r).breakInside") == "avoid"
+    assert page.locator("#invitations table.attendance thead").first.evaluate("t => getComputedStyle(t).display") == "table-header-group"
+
+    pdf = tmp_path / f"meeting-{language}.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=False)
+    text = pdf_text(pdf)
+    for key in ("header navigation", "sign-out", "in-page navigation"):
+        first_words = labels[key].split("\n")[0].strip()
+        assert first_words not in text, f"{key} «{first_words}» printed"
+    title = page.locator("h1 bdi").first.inner_text()
+    assert title[:30] in text.replace("\n", " ")
+    for name in names:
+        if re.fullmatch(r"[\w .'-]+", name, re.ASCII):  # Latin names: pdftotext keeps them whole
+            assert name in text, f"{name} missing from the printed attendance"
+    # External addresses are printed after their link text.
+    external = page.locator("main a[href^='http']").evaluate_all("links => links.map(a => a.href)")
+    if external:
+        assert "(https://" in text.replace("\n", "")
+    assert pdf_pages(pdf) <= 8, f"{pdf_pages(pdf)} pages"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(SCREENSHOTS / f"meeting-print-{language}")], check=True)
