@@ -15,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect
 from litestar_htmx import HXLocation
-from litestar.response import Template as _Template
+from litestar_htmx import HTMXTemplate
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
@@ -72,9 +72,10 @@ class NotFound(NotFoundException):
     pass
 
 
-class Template(_Template):
+class Template(HTMXTemplate):
     """A template response whose `csrf_input` is already HTML (Litestar passes a plain str,
-    which autoescape would print as text)."""
+    which autoescape would print as text). As litestar-htmx's template, it can also carry
+    an event for the page (`trigger_event`, sent as HX-Trigger)."""
 
     def create_template_context(self, request: Request) -> dict[str, Any]:
         context = super().create_template_context(request)
@@ -104,10 +105,18 @@ def render(
     *,
     fragment: str | None = None,
     status_code: int = 200,
+    trigger_event: str | None = None,
 ) -> Template:
-    """The full page, or only `fragment` when HTMX asks for a part of the page."""
+    """The full page, or only `fragment` when HTMX asks for a part of the page.
+    `trigger_event`: an event (HX-Trigger) that tells other parts of the page to reload."""
     name = fragment if fragment and wants_fragment(request) else template
-    return Template(template_name=name, context=context or {}, status_code=status_code)
+    return Template(
+        template_name=name,
+        context=context or {},
+        status_code=status_code,
+        trigger_event=trigger_event,
+        after="receive" if trigger_event else None,
+    )
 
 
 def render_invalid(

@@ -110,6 +110,11 @@ ROUTES: dict[str, Permission] = {
     "POST /meetings/{meeting_id}/invitations/{invitation_id}/remove": SECRETARIAT,
     "GET /meetings/{meeting_id}/invite.ics": READ,
     "POST /meetings/{meeting_id}/invitations/send": SECRETARIAT,
+    "GET /meetings/{meeting_id}/invitations/send": SECRETARIAT,
+    "GET /meetings/{meeting_id}/calendar": READ,
+    "POST /meetings/{meeting_id}/invitations/bulk": SECRETARIAT,
+    "POST /meetings/{meeting_id}/attendance/present": SECRETARIAT,
+    "GET /meetings/{meeting_id}/attendance-sheet": READ,
     # Minutes: everyone reads them and their exports (no internal content ever enters them);
     # the secretariat writes them; each side's approver decides (checked in the service)
     "GET /meetings/{meeting_id}/minutes": READ,

@@ -28,6 +28,7 @@ from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import service
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
 from dialogue.agenda.service import AgendaView, DocumentFields, FormState, ItemFields
+from dialogue.calendar.invitations import CALENDAR_CHANGED
 from dialogue import idempotency
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
@@ -98,8 +99,10 @@ async def respond(
     status_code: int = 200,
     back: str = "",
     notice: str = "",
+    trigger_event: str | None = None,
 ) -> Template:
-    """The changed part for HTMX (`part`: agenda, item or position), else the whole agenda page."""
+    """The changed part for HTMX (`part`: agenda, item or position), else the whole agenda page.
+    `trigger_event`: tells other parts of the page to reload (the meeting's calendar card)."""
     view = await _view(request, db, meeting, state, notice)
     context: dict[str, Any] = {"agenda": view, "meeting": meeting, "agenda_next": back}
     if wants_fragment(request) and part != AGENDA and item_id is not None:
@@ -108,8 +111,11 @@ async def respond(
         if part == POSITION:
             party, position = next((s, p) for s, p in row.positions if s.value == side)
             context.update(side=party, position=position)
-        return Template(template_name=part, context=context, status_code=status_code)
-    return render(request, PAGE, context, fragment=AGENDA, status_code=status_code)
+        return Template(
+            template_name=part, context=context, status_code=status_code,
+            trigger_event=trigger_event, after="receive" if trigger_event else None,
+        )
+    return render(request, PAGE, context, fragment=AGENDA, status_code=status_code, trigger_event=trigger_event)
 
 
 async def _undo(db: DB, meeting: Meeting) -> None:
@@ -156,7 +162,11 @@ async def write(
             status_code=HTTP_409_CONFLICT, back=back,
         )
     if wants_fragment(request):
-        return await respond(request, db, meeting, part=part, item_id=item_id, side=side, back=back, notice=notice)
+        # The agenda is in the invitation: the meeting page's calendar card reloads itself.
+        return await respond(
+            request, db, meeting, part=part, item_id=item_id, side=side, back=back, notice=notice,
+            trigger_event=CALENDAR_CHANGED,
+        )
     return Redirect(path=back + anchor, status_code=HTTP_303_SEE_OTHER)
 
 

@@ -648,21 +648,146 @@ async def _cancel_for(
         _remember(db, deliveries, data.meeting, row.person_id, row.email, "CANCEL", now)
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One message a sending would write: to `person` at `address`, of `kind`
+    ("invitation", "update" or "cancellation"); `invitation` is None for a cancellation."""
+
+    kind: str
+    person: Person
+    address: str
+    invitation: Invitation | None = None
+
+
+@dataclass
+class SendingPlan:
+    """What "Send invitations" would send now, to whom, and who needs nothing.
+
+    Each invitee is sent only what they do not have yet (see `plan_sending`)."""
+
+    sequence: int
+    invitations: list[Planned] = field(default_factory=list)
+    updates: list[Planned] = field(default_factory=list)
+    cancellations: list[Planned] = field(default_factory=list)
+    up_to_date: list[Invitation] = field(default_factory=list)
+    without_address: list[Invitation] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[Planned]:
+        return [*self.cancellations, *self.invitations, *self.updates]
+
+    @property
+    def nothing_to_send(self) -> bool:
+        return not self.messages
+
+    @property
+    def fingerprint(self) -> str:
+        """A short digest of the plan: the confirmation carries it, so that what is sent
+        is what was shown."""
+        parts = sorted(f"{p.kind}:{p.person.id}:{p.address.lower()}" for p in self.messages)
+        text = f"{self.sequence}|" + "|".join(parts)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def plan_sending(
+    data: MeetingForCalendar, deliveries: Mapping[int, CalendarDelivery], people: Mapping[int, Person]
+) -> SendingPlan:
+    """Who gets what, from what each person was last sent (`deliveries`, by person id):
+
+    - a first invitation to invitees never sent one, sent a cancellation since (invited
+      again), or whose address changed;
+    - an update to invitees whose copy has a lower SEQUENCE than the meeting's;
+    - a cancellation to people who hold the event (last sent a REQUEST) and are no longer
+      invited at that address (removed from the list, or their address changed);
+    - nothing to the others. `people` holds the persons of `deliveries` no longer invited.
+    """
+    sequence = data.meeting.calendar_sequence or 0
+    plan = SendingPlan(sequence=sequence)
+    addresses: dict[int, str] = {}
+    for invitation in data.invitations:
+        address = (invitation.person.email or "").strip()
+        if not address:
+            plan.without_address.append(invitation)
+            continue
+        addresses[invitation.person_id] = address.lower()
+        previous = deliveries.get(invitation.person_id)
+        if (
+            previous is None
+            or previous.method != "REQUEST"
+            or previous.email.lower() != address.lower()
+        ):
+            plan.invitations.append(Planned("invitation", invitation.person, address, invitation))
+        elif previous.sequence < sequence:
+            plan.updates.append(Planned("update", invitation.person, address, invitation))
+        else:
+            plan.up_to_date.append(invitation)
+    for person_id, row in sorted(deliveries.items()):
+        if row.method == "REQUEST" and addresses.get(person_id) != row.email.lower():
+            person = people.get(person_id)
+            if person is not None:
+                plan.cancellations.append(Planned("cancellation", person, row.email))
+    return plan
+
+
+async def _people_gone(
+    db: AsyncSession, data: MeetingForCalendar, deliveries: Mapping[int, CalendarDelivery]
+) -> dict[int, Person]:
+    invited = {inv.person_id: inv.person for inv in data.invitations}
+    missing = [pid for pid in deliveries if pid not in invited]
+    if missing:
+        invited.update(
+            {p.id: p for p in await db.scalars(select(Person).where(Person.id.in_(missing)))}
+        )
+    return invited
+
+
+async def sending_plan(db: AsyncSession, meeting_id: int) -> tuple[MeetingForCalendar, SendingPlan]:
+    """The meeting as calendars see it, and what sending now would send (or 404)."""
+    data = await load_for_calendar(db, meeting_id)
+    deliveries = await _deliveries(db, meeting_id)
+    return data, plan_sending(data, deliveries, await _people_gone(db, data, deliveries))
+
+
+def is_past(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether the meeting is over: invitations for it are only sent as a correction."""
+    return meeting.ends_at <= (now or utcnow())
+
+
+class PlanChanged(Exception):
+    """The invitations changed between the confirmation and the sending."""
+
+
+class CorrectionRequired(Refused):
+    """Invitations for a meeting that is over, without the secretariat's confirmation
+    that they correct the record."""
+
+
+# The event (HX-Trigger) of answers that change what the calendar card shows: invitees,
+# their addresses, the agenda. The card reloads itself on it.
+CALENDAR_CHANGED = "calendar-changed"
+
+
 async def send_invitations(
     db: AsyncSession,
     meeting_id: int,
     settings: Settings,
     *,
+    correction: bool = False,
+    expected: str | None = None,
     now: dt.datetime | None = None,
 ) -> Sending:
-    """ "Send invitations": every invitee with an email gets the current REQUEST (kind
-    "invitation" the first time, "update" after), in their language; people sent one before
-    and no longer invited get a CANCEL for themselves only. All in the caller's transaction.
+    """ "Send invitations": each person gets only what they do not have yet
+    (`plan_sending`): the current REQUEST as a first invitation or as an update, in their
+    language, or a CANCEL for themselves alone. Nothing when everyone is up to date. All in
+    the caller's transaction.
 
-    Refused for a cancelled meeting and when nobody invited has an email address.
+    Refused for a cancelled meeting, when nobody invited has an email address and nobody
+    needs a cancellation, and for a meeting that is over unless `correction` is confirmed.
+    `expected`: the plan's fingerprint the secretariat confirmed; `PlanChanged` if it is
+    no longer the plan.
     """
     now = now or utcnow()
-    data = await load_for_calendar(db, meeting_id)
+    data, plan = await sending_plan(db, meeting_id)
     meeting = data.meeting
     if meeting.status is MeetingStatus.CANCELLED:
         raise Refused(
@@ -670,59 +795,50 @@ async def send_invitations(
                 "This meeting is cancelled: its cancellation was sent when it was called off."
             )
         )
-    recipients = data.recipients
-    if not recipients:
+    if not data.recipients and not plan.cancellations:
         raise Refused(
             _(
                 "Nobody invited to this meeting has an email address: invite people with an address (or add theirs) first."
             )
         )
-    deliveries = await _deliveries(db, meeting.id)
+    if is_past(meeting, now) and not correction and not plan.nothing_to_send:
+        raise CorrectionRequired(past_refusal())
+    if expected is not None and expected != plan.fingerprint:
+        raise PlanChanged()
     sending = Sending()
+    if plan.nothing_to_send:
+        return sending
+    deliveries = await _deliveries(db, meeting.id)
+    if plan.cancellations:
+        people = {p.person.id: p.person for p in plan.cancellations}
+        rows = [deliveries[pid] for pid in people]
+        await _cancel_for(db, sending, data, people, rows, deliveries, settings, now)
     request = ics.invitation(
         calendar_meeting(data, settings), "REQUEST", tz=settings.timezone, dtstamp=now
     )
-    addresses = {
-        inv.person_id: (inv.person.email or "").strip().lower() for inv in recipients
-    }
-    # Removed since the last sending (or whose address changed): a CANCEL for them alone.
-    gone = [
-        row
-        for row in deliveries.values()
-        if row.method == "REQUEST" and addresses.get(row.person_id) != row.email.lower()
-    ]
-    if gone:
-        people = {
-            p.id: p
-            for p in await db.scalars(
-                select(Person).where(Person.id.in_([r.person_id for r in gone]))
-            )
-        }
-        await _cancel_for(db, sending, data, people, gone, deliveries, settings, now)
-    for invitation in recipients:
-        person = invitation.person
-        address = (person.email or "").strip()
-        previous = deliveries.get(person.id)
-        kind = (
-            "update"
-            if previous is not None and previous.email.lower() == address.lower()
-            else "invitation"
-        )
+    for planned in [*plan.invitations, *plan.updates]:
         _enqueue(
             db,
             sending,
-            kind,
+            planned.kind,
             data,
-            invitation,
-            person,
-            address,
+            planned.invitation,
+            planned.person,
+            planned.address,
             request,
             "REQUEST",
             settings,
         )
-        _remember(db, deliveries, meeting, person.id, address, "REQUEST", now)
+        _remember(db, deliveries, meeting, planned.person.id, planned.address, "REQUEST", now)
     await db.flush()
     return sending
+
+
+def past_refusal() -> str:
+    return _(
+        "This meeting is over: invitations are sent for it only to correct the record. "
+        "Tick “This is a correction” to send them."
+    )
 
 
 async def send_cancellations(
@@ -782,10 +898,11 @@ async def page_section(
     db: AsyncSession, meeting: Meeting, settings: Settings
 ) -> dict[str, Any]:
     """The calendar section of the meeting page: download and add-to links, and (for the
-    page to show to the secretariat) who was sent what and when."""
+    page to show to the secretariat) what sending would send now, who was sent what and
+    when."""
     from dialogue.mail.outbox import messages_for_meeting
 
-    data = await load_for_calendar(db, meeting.id)
+    data, plan = await sending_plan(db, meeting.id)
     event = calendar_meeting(data, settings)
     return {
         "calendar_links": {
@@ -796,4 +913,5 @@ async def page_section(
         "calendar_sequence": data.meeting.calendar_sequence,
         "calendar_messages": await messages_for_meeting(db, meeting.id),
         "calendar_recipients": len(data.recipients),
+        "calendar_plan": plan,
     }

@@ -27,10 +27,10 @@ from dialogue.meetings.models import (
     MeetingStatus,
 )
 from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
+from dialogue.people.models import Side
 from dialogue.web import (
     DB,
     Config,
-    Page,
     Refused,
     Stale,
     Template,
@@ -267,6 +267,8 @@ async def attendance_context(db: DB, meeting_id: FromPath[int]) -> dict[str, Any
         "attendances": Attendance.options(),
         "invite_errors": {},
         "invite_values": {},
+        "bulk_errors": {},
+        "invitations_notice": "",
         **await service.invitation_choices(db, meeting),
     }
 
@@ -274,6 +276,7 @@ async def attendance_context(db: DB, meeting_id: FromPath[int]) -> dict[str, Any
 @get("/meetings/{meeting_id:int}", name="meeting", cache=False)
 async def meeting_page(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     context = await attendance_context(db, meeting_id)
+    context["calendar_sent"] = sent_counts(request.query_params.get("sent", ""))
     return render(request, "meetings/page.html", await _with_sections(request, db, context))
 
 
@@ -293,7 +296,15 @@ async def _invitations_answer(
     """After a change to the invitations: the section again (HTMX) or the page."""
     if wants_fragment(request):
         context = {**await attendance_context(db, meeting_id), **extra}
-        return render(request, "meetings/page.html", context, fragment="meetings/_invitations_update.html", status_code=status_code)
+        return render(
+            request,
+            "meetings/page.html",
+            context,
+            fragment="meetings/_invitations_update.html",
+            status_code=status_code,
+            # The calendar card counts invitees with an address: it reloads itself.
+            trigger_event=calendar_invitations.CALENDAR_CHANGED if status_code < 400 else None,
+        )
     if status_code >= 400:
         context = {**await attendance_context(db, meeting_id), **extra}
         return render(request, "meetings/page.html", await _with_sections(request, db, context), status_code=status_code)
@@ -330,6 +341,71 @@ async def invite_members(request: Request, db: DB, meeting_id: FromPath[int]) ->
     await service.invite_all_members(db, meeting)
     await db.commit()
     return await _invitations_answer(request, db, meeting_id)
+
+
+def _ids(form: Form, name: str) -> set[int]:
+    """Every id ticked under `name` (checkboxes); an unreadable one is a form error."""
+    ids = set()
+    for value in form.all(name):
+        if value.isdigit() and len(value) < 10:
+            ids.add(int(value))
+        else:
+            form.error("bulk", _("Choose one of the options."))
+    return ids
+
+
+@post("/meetings/{meeting_id:int}/invitations/bulk", name="invitation_bulk")
+async def invite_many(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """Several people, whole organisations or whole sides invited in one action."""
+    meeting = await service.get_meeting(db, meeting_id)
+    form = Form(await request.form())
+    role = form.choice("role", InvitationRole, default=InvitationRole.TITULAR)
+    sides = set()
+    for value in form.all("side"):
+        try:
+            sides.add(Side(value))
+        except ValueError:
+            form.error("bulk", _("Choose one of the options."))
+    person_ids, organisation_ids = _ids(form, "person_id"), _ids(form, "organisation_id")
+    try:
+        form.check()
+        added = await service.invite_many(
+            db,
+            meeting,
+            person_ids=person_ids,
+            organisation_ids=organisation_ids,
+            sides=sides,
+            role=role,
+        )
+    except Invalid as error:
+        await db.rollback()
+        errors = {**error.errors, **form.errors}
+        return await _invitations_answer(request, db, meeting_id, status_code=422, bulk_errors=errors)
+    await db.commit()
+    if added:
+        notice = i18n.ngettext("%(num)s person invited.", "%(num)s people invited.", len(added)) % {"num": len(added)}
+    else:
+        notice = _("Everyone chosen was already invited.")
+    return await _invitations_answer(request, db, meeting_id, invitations_notice=notice)
+
+
+@post("/meetings/{meeting_id:int}/attendance/present", name="attendance_all_present")
+async def mark_everyone_present(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+    """Everyone not recorded yet is present; the exceptions are corrected row by row."""
+    meeting = await service.get_meeting(db, meeting_id)
+    marked = await service.mark_everyone_present(db, meeting)
+    await db.commit()
+    notice = i18n.ngettext("%(num)s person marked present.", "%(num)s people marked present.", marked) % {"num": marked}
+    return await _invitations_answer(request, db, meeting_id, invitations_notice=notice)
+
+
+@get("/meetings/{meeting_id:int}/attendance-sheet", name="attendance_sheet", cache=False)
+async def attendance_sheet(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    """A page made for printing on A4: the meeting, then per side its invitees with their
+    organisation and an empty column for signatures."""
+    meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
+    groups = [group for group in service.invitations_by_side(meeting) if group.invitations]
+    return render(request, "meetings/attendance_sheet.html", {"meeting": meeting, "groups": groups})
 
 
 @post("/meetings/{meeting_id:int}/invitations/{invitation_id:int}", name="invitation_update")
@@ -441,13 +517,71 @@ async def invite_ics(db: DB, settings: Config, meeting_id: FromPath[int]) -> Res
     )
 
 
+async def _send_context(db: DB, meeting_id: int, **extra: Any) -> dict[str, Any]:
+    data, plan = await calendar_invitations.sending_plan(db, meeting_id)
+    return {
+        "meeting": data.meeting,
+        "plan": plan,
+        "past": calendar_invitations.is_past(data.meeting),
+        "send_error": "",
+        "correction": False,
+        **extra,
+    }
+
+
+@get(
+    "/meetings/{meeting_id:int}/invitations/send",
+    name="invitations_send_confirm",
+    cache=False,
+    opt={"permission": Permission.SECRETARIAT},
+)
+async def confirm_send(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
+    """Before sending: who gets a first invitation, an update or a cancellation, and how
+    many people are up to date."""
+    return render(request, "meetings/send.html", await _send_context(db, meeting_id))
+
+
 @post("/meetings/{meeting_id:int}/invitations/send", name="invitations_send")
 async def send_invitations(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
-    """Invitations (or updates) to every invitee with an email, cancellations to people
-    removed since the last sending: all written to the outbox with this action."""
-    await calendar_invitations.send_invitations(db, meeting_id, settings)
+    """Send each person only what they do not have yet (the plan the confirmation showed),
+    all written to the outbox with this action; then the meeting page says what was sent."""
+    form = Form(await request.form())
+    correction = form.boolean("correction")
+    try:
+        sending = await calendar_invitations.send_invitations(
+            db, meeting_id, settings, correction=correction, expected=form.raw("plan") or None
+        )
+    except calendar_invitations.CorrectionRequired as refused:
+        await db.rollback()
+        context = await _send_context(db, meeting_id, send_error=refused.message)
+        return render(request, "meetings/send.html", context, status_code=422)
+    except calendar_invitations.PlanChanged:
+        await db.rollback()
+        message = _("What would be sent has changed since this page was opened: check the list again.")
+        context = await _send_context(db, meeting_id, send_error=message, correction=correction)
+        return render(request, "meetings/send.html", context, status_code=409)
     await db.commit()
-    return see_other(request, f"/meetings/{meeting_id}#calendar")
+    counts = f"{sending.invitations}-{sending.updates}-{sending.cancellations}"
+    return see_other(request, f"/meetings/{meeting_id}?sent={counts}#calendar")
+
+
+@get("/meetings/{meeting_id:int}/calendar", name="meeting_calendar", cache=False)
+async def calendar_card(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
+    """The calendar card alone (HTMX): it reloads itself when invitations or the agenda
+    change. Outside HTMX, the meeting page at its calendar."""
+    meeting = await service.get_meeting(db, meeting_id)
+    if not wants_fragment(request):
+        return see_other(request, f"/meetings/{meeting_id}#calendar")
+    context = {"meeting": meeting, **await calendar_invitations.page_section(db, meeting, settings)}
+    return Template(template_name="meetings/_calendar.html", context=context)
+
+
+def sent_counts(raw: str) -> dict[str, int] | None:
+    """The `sent=<invitations>-<updates>-<cancellations>` of the page after a sending."""
+    parts = raw.split("-")
+    if len(parts) != 3 or not all(p.isdigit() and len(p) < 6 for p in parts):
+        return None
+    return dict(zip(("invitations", "updates", "cancellations"), map(int, parts), strict=True))
 
 
 def _answer_context(invitation: Any, choices: list[Any], **extra: Any) -> dict[str, Any]:
@@ -517,11 +651,16 @@ routes: list[Any] = [
     meeting_page,
     add_invitation,
     invite_members,
+    invite_many,
+    mark_everyone_present,
+    attendance_sheet,
     change_invitation,
     record_attendance,
     remove_invitation,
     invite_ics,
+    confirm_send,
     send_invitations,
+    calendar_card,
     answer_page,
     answer_save,
 ]

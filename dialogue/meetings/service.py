@@ -35,7 +35,7 @@ from dialogue.meetings.models import (
 )
 from dialogue.meetings.quorum import Attendee, QuorumReport, quorum
 from dialogue.minutes.models import Minutes
-from dialogue.people.models import Person, Side
+from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import active_people
 from dialogue.web import Refused, check_version
 
@@ -623,3 +623,73 @@ async def remove_invitation(db: AsyncSession, invitation: Invitation) -> None:
         )
     await db.delete(invitation)
     await db.flush()
+
+
+async def invite_many(
+    db: AsyncSession,
+    meeting: Meeting,
+    *,
+    person_ids: set[int],
+    organisation_ids: set[int],
+    sides: set[Side],
+    role: InvitationRole | None = InvitationRole.TITULAR,
+) -> list[Invitation]:
+    """Invite in one action the people chosen one by one, every active person of the
+    organisations chosen and of the sides chosen, in one role. People already invited keep
+    their invitation. Raises `Invalid` when nothing is chosen or a chosen person cannot be
+    invited (unknown or archived): then nobody is invited. Returns the new invitations."""
+    errors: dict[str, str] = {}
+    if not (person_ids or organisation_ids or sides):
+        errors["bulk"] = _("Choose people, an organisation or a side.")
+    if role is None:
+        errors["role"] = _("Choose one of the options.")
+    chosen = {
+        p.id: p
+        for p in await db.scalars(
+            select(Person)
+            .join(Organisation, Person.organisation_id == Organisation.id)
+            .where(
+                Person.archived_at.is_(None),
+                Organisation.archived_at.is_(None),
+                or_(
+                    Person.id.in_(person_ids),
+                    Person.organisation_id.in_(organisation_ids),
+                    Organisation.side.in_(sides),
+                ),
+            )
+        )
+    }
+    if person_ids - set(chosen):
+        errors["bulk"] = _("Some of the people chosen no longer exist or are archived: nobody was invited.")
+    if errors:
+        raise Invalid(errors)
+    assert role is not None
+    invited = set(await db.scalars(select(Invitation.person_id).where(Invitation.meeting_id == meeting.id)))
+    rank = await _next_rank(db, meeting.id)
+    added = []
+    for person in sorted(chosen.values(), key=lambda p: (p.full_name.casefold(), p.id)):
+        if person.id in invited:
+            continue
+        invitation = Invitation(meeting_id=meeting.id, person_id=person.id, role=role, rank=rank)
+        rank += 1
+        db.add(invitation)
+        added.append(invitation)
+    await db.flush()
+    return added
+
+
+async def mark_everyone_present(db: AsyncSession, meeting: Meeting) -> int:
+    """"Everyone present": each invitee whose attendance is not recorded yet is recorded
+    present (the secretariat then corrects the exceptions); recorded ones keep their record.
+    Returns how many were marked."""
+    rows = list(
+        await db.scalars(
+            select(Invitation).where(
+                Invitation.meeting_id == meeting.id, Invitation.attendance == Attendance.UNRECORDED
+            )
+        )
+    )
+    for invitation in rows:
+        invitation.attendance = Attendance.PRESENT
+    await db.flush()
+    return len(rows)

@@ -88,3 +88,37 @@ MISALIGNED_COLUMNS = """
 def misaligned_columns(page: Any, selector: str = "main table.list") -> dict[str, Any]:
     """Header cells not over their column's cells (left edge or width off by more than 2 px)."""
     return page.evaluate(MISALIGNED_COLUMNS, selector)
+
+
+# Every visible table of the page's main content, each header cell against its column's
+# cells (rows spanning columns are skipped): the layout check of a whole page.
+MISALIGNED_TABLES = """
+() => {
+  const found = [];
+  let tables = 0;
+  for (const table of document.querySelectorAll("main table")) {
+    const box = table.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1 || !table.checkVisibility()) continue;
+    const heads = [...table.querySelectorAll(":scope > thead > tr:first-child > th")];
+    if (!heads.length || getComputedStyle(table.tHead).display === "none") continue;
+    tables += 1;
+    const name = "table." + [...table.classList].join(".");
+    for (const [r, row] of [...table.querySelectorAll(":scope > tbody > tr")].slice(0, 10).entries()) {
+      const cells = [...row.children];
+      if (cells.length !== heads.length) continue;
+      heads.forEach((th, i) => {
+        const h = th.getBoundingClientRect(), c = cells[i].getBoundingClientRect();
+        if (Math.abs(h.left - c.left) > 2 || Math.abs(h.width - c.width) > 2) {
+          found.push(`${name} row ${r + 1}, column ${i + 1} «${th.textContent.trim()}»: header ${Math.round(h.left)}+${Math.round(h.width)}, cell ${Math.round(c.left)}+${Math.round(c.width)}`);
+        }
+      });
+    }
+  }
+  return {tables, found: found.slice(0, 10)};
+}
+"""
+
+
+def misaligned_tables(page: Any) -> dict[str, Any]:
+    """Header cells of any visible table in <main> not over their column's cells."""
+    return page.evaluate(MISALIGNED_TABLES)

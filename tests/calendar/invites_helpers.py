@@ -1,4 +1,5 @@
-"""Shared arrangements of the invitation tests: a meeting with a French, an Arabic and an
+"""Shared arrangements of the invitation tests: a meeting (in 2036, so that it stays in the
+future: invitations for a past meeting need a confirmation) with a French, an Arabic and an
 address-less invitee, and an agenda of two items."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ async def arrange(db: AsyncSession) -> dict[str, Any]:
         body,
         title="Salaire minimum, révision: 2027",
         venue="Dar Dhiafa, Carthage",
-        starts_at=factories.tunis(2026, 12, 10, 9),
+        starts_at=factories.tunis(2036, 12, 10, 9),
     )
     amel = await factories.person(
         db,

@@ -29,8 +29,8 @@ def edit_form(meeting: Any, **changes: Any) -> dict[str, Any]:
         "body_id": meeting.body_id,
         "title": meeting.title,
         "kind": meeting.kind.value,
-        "starts_at": "2026-12-10T09:00",
-        "ends_at": "2026-12-10T12:00",
+        "starts_at": "2036-12-10T09:00",
+        "ends_at": "2036-12-10T12:00",
         "venue": meeting.venue,
         "online_url": "",
         "status": meeting.status.value,
@@ -57,7 +57,7 @@ async def test_invite_ics_is_a_request_with_every_invitee_with_an_address(
     assert int(event["SEQUENCE"]) == 1  # 0 when scheduled, 1 once its agenda was added
     assert event["DTSTART"].params["TZID"] == "Africa/Tunis"
     assert event["DTSTART"].dt == dt.datetime(
-        2026, 12, 10, 9, tzinfo=event["DTSTART"].dt.tzinfo
+        2036, 12, 10, 9, tzinfo=event["DTSTART"].dt.tzinfo
     )
     assert str(event["SUMMARY"]) == "Salaire minimum, révision: 2027"
     assert str(event["LOCATION"]) == "Dar Dhiafa, Carthage"
@@ -109,7 +109,7 @@ async def test_secretariat_sends_invitations_in_each_persons_language(
     assert french.language == "fr" and arabic.language == "ar"
     assert "Salaire minimum" in french.subject and "Salaire minimum" in arabic.subject
     assert "Ordre du jour" in french.text_body and "heure de Tunis" in french.text_body
-    assert "jeu. 10 déc. 2026" in french.text_body  # dates written in French
+    assert "mer. 10 déc. 2036" in french.text_body  # dates written in French
     assert "جدول الأعمال" in arabic.text_body and "بتوقيت تونس" in arabic.html_body
     assert 'dir="rtl"' in arabic.html_body and 'lang="ar"' in arabic.html_body
     for message in messages:
@@ -140,7 +140,7 @@ async def test_moving_the_meeting_and_sending_again_updates_the_same_event(
     moved = await english.post(
         f"/meetings/{meeting.id}/edit",
         data=edit_form(
-            meeting, starts_at="2026-12-11T10:00", ends_at="2026-12-11T13:00"
+            meeting, starts_at="2036-12-11T10:00", ends_at="2036-12-11T13:00"
         ),
     )
     assert moved.status_code == 303, moved.text
@@ -186,9 +186,9 @@ async def test_a_person_removed_from_the_list_gets_a_cancellation_for_themselves
     ).status_code == 303
     messages = (await outbox(db, meeting.id))[2:]
     kinds = {m.to_address: (m.kind, m.calendar_method) for m in messages}
+    # Amel's copy is current (nothing about the meeting changed): nothing for her.
     assert kinds == {
         "karim@utica.tn": ("cancellation", CalendarMethod.CANCEL),
-        "amel@ugtt.tn": ("update", CalendarMethod.REQUEST),
         "sami@ugtt.tn": ("invitation", CalendarMethod.REQUEST),
     }
     cancel = next(m for m in messages if m.kind == "cancellation")
@@ -201,11 +201,11 @@ async def test_a_person_removed_from_the_list_gets_a_cancellation_for_themselves
         "amel@ugtt.tn",
         "sami@ugtt.tn",
     ]
-    # Sending again does not cancel twice.
+    # Sending again does not cancel twice, nor send anything else.
     assert (
         await english.post(f"/meetings/{meeting.id}/invitations/send")
     ).status_code == 303
-    assert [m.kind for m in (await outbox(db, meeting.id))[5:]] == ["update", "update"]
+    assert len(await outbox(db, meeting.id)) == 4
 
 
 async def test_cancelling_the_meeting_sends_a_cancellation_to_everyone_sent_an_invitation(
