@@ -21,6 +21,7 @@ from dialogue.minutes.models import (
     MinutesVersion,
 )
 from dialogue.people.models import Organisation, Person
+from dialogue.search import enable_trigrams
 
 # Each audited row is filed under the record whose history shows it.
 audited(lambda row, _: ("organisation", row.id))(Organisation)
@@ -73,3 +74,6 @@ __all__ = [
     "SignInSession",
     "SignInThrottle",
 ]
+
+# Search indexes on PostgreSQL are trigram indexes (dialogue/search.py).
+enable_trigrams(Base.metadata)

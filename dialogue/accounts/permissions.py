@@ -88,6 +88,14 @@ def ensure_side(account: Account, side: Side) -> None:
         raise Forbidden(_("Only the secretariat and the delegates of this side can change this."))
 
 
+def own_side(account: Account | None) -> Side | None:
+    """The side a delegate's dashboard and commitments open on ("my side"); None for the
+    secretariat, coordinators and observers, who see the whole council."""
+    if account is not None and account.role is Role.DELEGATE:
+        return account.side
+    return None
+
+
 def internal_visible_sides(account: Account | None) -> frozenset[Side]:
     """The sides whose internal content `account` may see: all for the secretariat, their own
     side for a delegate, none for coordinators and observers."""

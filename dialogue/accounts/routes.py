@@ -18,7 +18,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
 )
 
-from dialogue import idempotency
+from dialogue import i18n, idempotency
 from dialogue.accounts import service
 from dialogue.accounts.middleware import client_ip, read_cookie, session_cookie_name
 from dialogue.accounts.models import Account, LinkPurpose, Role
@@ -27,10 +27,11 @@ from dialogue.accounts.service import SignInRefused, end_session, sign_in, start
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import record
 from dialogue.forms import Form, Invalid
+from dialogue.i18n import _
+from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.web import (
     DB,
     Config,
-    Page,
     Refused,
     Stale,
     page_window,
@@ -52,6 +53,15 @@ def safe_next(value: str | None) -> str:
     ):
         return "/"
     return value
+
+
+def set_language_cookie(response: Response[Any], account: Account) -> None:
+    """The account's language in this browser too: after the session ends, the sign-in page
+    (which cannot know the account any more) still speaks it."""
+    if account.language is not None:
+        response.set_cookie(
+            i18n.LANGUAGE_COOKIE, account.language.value, max_age=365 * 24 * 3600, samesite="lax", httponly=True
+        )
 
 
 def set_session_cookie(response: Response[Any], settings: Any, token: str) -> None:
@@ -93,6 +103,7 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
     await db.commit()
     response: Response[Any] = Redirect(path=next_path, status_code=303)
     set_session_cookie(response, settings, token)
+    set_language_cookie(response, account)
     return response
 
 
@@ -207,9 +218,21 @@ async def choose_own_language(request: Request, db: DB) -> Response[Any]:
             request, "accounts/account.html", context, fragment="accounts/_language.html", status_code=HTTP_422_UNPROCESSABLE_ENTITY
         )
     await db.commit()
+    response: Response[Any]
     if getattr(request, "htmx", None):
-        return Response(content=b"", status_code=204, headers={"HX-Redirect": "/account?done=language"})
-    return Redirect(path="/account?done=language", status_code=303)
+        response = Response(content=b"", status_code=204, headers={"HX-Redirect": "/account?done=language"})
+    else:
+        response = Redirect(path="/account?done=language", status_code=303)
+    set_language_cookie(response, account)
+    return response
+
+
+@post("/session/extend", opt=SIGNED_IN)
+async def extend_session(request: Request, db: DB, settings: Config) -> Response[Any]:
+    """"Stay signed in", in the warning shown before the idle timeout (static/drafts.js)."""
+    await service.extend_session(db, read_cookie(dict(request.headers), session_cookie_name(settings)))
+    await db.commit()
+    return Response(content=b"", status_code=204)
 
 
 @post("/account/tokens", opt=SIGNED_IN)
@@ -265,31 +288,76 @@ async def accounts_page(
     q: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    chosen_role = _parse_choice(Role, role)
-    chosen_state = _parse_choice(service.AccountState, status)
-    organisation_id = _parse_id(organisation)
-    text = (q or "").strip()[:200]
     limit, start = page_window(settings.page_size, _parse_id(offset), settings.page_size)
-    rows, total = await service.list_accounts(
-        db, role=chosen_role, organisation_id=organisation_id, state=chosen_state, q=text, limit=limit, offset=start
-    )
-    query = {
-        "role": chosen_role.value if chosen_role else "",
-        "organisation": organisation_id or "",
-        "status": chosen_state.value if chosen_state else "",
-        "q": text,
-    }
+    rows, total, query, sort = await _accounts(request, db, role, organisation, status, q, limit, start)
     choices = await service.account_choices(db)
     context = {
         "rows": rows,
-        "page": Page(total=total, limit=limit, offset=start, query=query),
-        "filters": query,
+        **list_context(total, limit, start, query, sort),
         "roles": Role.options(),
         "states": service.AccountState.options(),
         "organisations": [(org.id, org.display_name) for org in choices.organisations],
         "status_of": service.account_status,
     }
     return render(request, "accounts/list.html", context, fragment="accounts/_list.html")
+
+
+async def _accounts(
+    request: Request,
+    db: DB,
+    role: str | None,
+    organisation: str | None,
+    status: str | None,
+    q: str | None,
+    limit: int | None,
+    offset: int,
+) -> tuple[list[Account], int, dict[str, Any], Sort]:
+    chosen_role = _parse_choice(Role, role)
+    chosen_state = _parse_choice(service.AccountState, status)
+    organisation_id = _parse_id(organisation)
+    text = (q or "").strip()[:200]
+    query: dict[str, Any] = {
+        "role": chosen_role.value if chosen_role else "",
+        "organisation": organisation_id or "",
+        "status": chosen_state.value if chosen_state else "",
+        "q": text,
+    }
+    sort = list_sort(request.query_params, service.ACCOUNT_SORTS, "email", query)
+    rows, total = await service.list_accounts(
+        db,
+        role=chosen_role,
+        organisation_id=organisation_id,
+        state=chosen_state,
+        q=text,
+        limit=limit,
+        offset=offset,
+        sort=sort,
+    )
+    return rows, total, query, sort
+
+
+@get(["/accounts.csv", "/accounts.xlsx"], opt=SECRETARIAT, cache=False)
+async def accounts_export(
+    request: Request,
+    db: DB,
+    role: FromQuery[str | None] = None,
+    organisation: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+) -> Response[bytes]:
+    """Every account the list shows with these filters and this order (no secrets)."""
+    rows, _total, _query, _sort = await _accounts(request, db, role, organisation, status, q, None, 0)
+    states = {"disabled": _("Disabled"), "invited": _("Invited"), "active": _("Active")}
+    columns = [
+        Column(_("Email"), lambda account: account.email),
+        Column(_("Name"), lambda account: account.person.full_name if account.person else None),
+        Column(_("Role"), lambda account: account.role.label),
+        Column(_("Approver"), lambda account: account.is_approver),
+        Column(_("Organisation"), lambda account: account.organisation.display_name if account.organisation else None),
+        Column(_("State"), lambda account: states[service.account_status(account)]),
+        Column(_("Last sign-in"), lambda account: account.last_sign_in_at),
+    ]
+    return table_file(request.url.path, _("accounts"), columns, rows)
 
 
 async def _form_context(db: DB, account: Account | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -385,7 +453,7 @@ async def update_account(request: Request, db: DB, account_id: FromPath[int]) ->
     try:
         await service.update_account(db, account, version=version, **fields)
     except Stale as stale:
-        context = await _detail_context(db, account, stale=stale.message, submitted=form.values)
+        context = await _detail_context(db, account, stale=stale.message, mine=form.values)
         return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
         context = await _detail_context(db, account, form.values, errors=error.errors)
@@ -483,9 +551,11 @@ routes: list[Any] = [
     own_account,
     change_own_password,
     choose_own_language,
+    extend_session,
     create_own_token,
     revoke_own_token,
     accounts_page,
+    accounts_export,
     new_account,
     invite_account,
     account_page,

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.listing import Sort
+from dialogue.search import matches
 from dialogue.accounts.models import (
     Account,
     ApiToken,
@@ -111,6 +113,14 @@ async def start_session(
     )
     await db.flush()
     return token
+
+
+async def extend_session(db: AsyncSession, token: str | None) -> None:
+    """"Stay signed in": the session's idle time starts again now (its 12-hour limit stays)."""
+    if token:
+        await db.execute(
+            update(SignInSession).where(SignInSession.token_hash == token_hash(token)).values(last_seen_at=_now())
+        )
 
 
 async def end_session(db: AsyncSession, token: str | None) -> None:
@@ -427,6 +437,9 @@ class AccountState(Choice):
     DISABLED = "disabled", N_("Disabled")
 
 
+ACCOUNT_SORTS = ("email", "name", "role", "organisation", "state", "last_sign_in")
+
+
 async def list_accounts(
     db: AsyncSession,
     *,
@@ -434,10 +447,12 @@ async def list_accounts(
     organisation_id: int | None = None,
     state: AccountState | None = None,
     q: str = "",
-    limit: int = 25,
+    limit: int | None = 25,
     offset: int = 0,
+    sort: Sort | None = None,
 ) -> tuple[list[Account], int]:
-    """Accounts by email, filtered; their organisation and person come in the same query."""
+    """Accounts by email (or in the order of `sort`), filtered; their organisation and
+    person come in the same query."""
     conditions: list[Any] = []
     if role is not None:
         conditions.append(Account.role == role)
@@ -448,10 +463,30 @@ async def list_accounts(
     elif state is AccountState.DISABLED:
         conditions.append(Account.disabled_at.is_not(None))
     if q:
-        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(Account.email.like(pattern, escape="\\"))
+        # By email, or by the name of the person the account is for.
+        conditions.append(
+            or_(
+                func.lower(Account.email).contains(q.strip().lower(), autoescape=True),
+                Account.person_id.in_(select(Person.id).where(matches(Person.search_text, q))),
+            )
+        )
     total = await db.scalar(select(func.count(Account.id)).where(*conditions)) or 0
-    rows = await db.scalars(select(Account).where(*conditions).order_by(Account.email).limit(limit).offset(offset))
+    person = select(func.lower(Person.full_name)).where(Person.id == Account.person_id).scalar_subquery()
+    organisation = (
+        select(func.lower(func.coalesce(func.nullif(Organisation.acronym, ""), Organisation.name)))
+        .where(Organisation.id == Account.organisation_id)
+        .scalar_subquery()
+    )
+    columns = {
+        "email": (func.lower(Account.email),),
+        "name": (person,),
+        "role": (case(*[(Account.role == role, rank) for rank, role in enumerate(Role)]),),
+        "organisation": (organisation,),
+        "state": (Account.disabled_at.is_not(None), Account.password_hash.is_(None)),
+        "last_sign_in": (Account.last_sign_in_at,),
+    }
+    order = sort.clauses(columns, (Account.email, Account.id)) if sort else (Account.email,)
+    rows = await db.scalars(select(Account).where(*conditions).order_by(*order).limit(limit).offset(offset))
     return list(rows.unique()), total
 
 

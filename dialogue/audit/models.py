@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base
 from dialogue.i18n import N_
+from dialogue.search import Searchable, search_index
 
 
 class AuditAction(Choice):
@@ -26,10 +27,11 @@ class AuditAction(Choice):
     REFUSED = "refused", N_("Permission refused")
 
 
-class AuditEvent(Base):
+class AuditEvent(Searchable, Base):
     __table_args__ = (
         Index("ix_audit_event_root", "root_entity", "root_id"),
         Index("ix_audit_event_entity", "entity", "entity_id"),
+        search_index("audit_event"),
     )
 
     # Who: the account (kept as a plain number: the trail outlives any account) and its email.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from dialogue.accounts.permissions import Permission
@@ -14,6 +14,7 @@ from dialogue.audit.models import AuditAction
 from dialogue.audit.service import TrailFilters
 from dialogue.forms import Form
 from dialogue.i18n import _
+from dialogue.listing import Column, download_query, list_sort, table_file
 from dialogue.web import DB, Config, Page, Template, page_window, render
 
 # Histories ------------------------------------------------------------------------------
@@ -119,11 +120,14 @@ async def trail_page(request: Request, db: DB, settings: Config) -> Template:
     filters = read_filters(form)
     offset = form.integer("offset", minimum=0)
     limit, offset = page_window(settings.page_size, offset, settings.page_size)
-    events, total = await service.search_trail(db, filters, limit, offset)
     query = {key: form.raw(key) for key in FILTER_FIELDS}
+    sort = list_sort(request.query_params, service.TRAIL_SORTS, "when", query, descending=True)
+    events, total = await service.search_trail(db, filters, limit, offset, sort=sort)
     context: dict[str, Any] = {
         "events": events,
         "page": Page(total=total, limit=limit, offset=offset, query=query),
+        "sort": sort,
+        "downloads": download_query(query),
         "filters": query,
         "errors": form.errors,
         "actions": AuditAction.options(),
@@ -138,7 +142,32 @@ async def trail_page(request: Request, db: DB, settings: Config) -> Template:
     )
 
 
+@get(["/audit.csv", "/audit.xlsx"], cache=False, opt={"permission": Permission.SECRETARIAT})
+async def trail_export(request: Request, db: DB) -> Response[bytes]:
+    """Every event of the trail matching these filters, in this order."""
+    form = Form(request.query_params)
+    filters = read_filters(form)
+    query = {key: form.raw(key) for key in FILTER_FIELDS}
+    sort = list_sort(request.query_params, service.TRAIL_SORTS, "when", query, descending=True)
+    events, _total = await service.search_trail(db, filters, None, 0, sort=sort)
+    columns = [
+        Column(_("When"), lambda view: view.event.created_at),
+        Column(_("Who"), lambda view: view.event.actor),
+        Column(_("IP address"), lambda view: view.event.ip),
+        Column(_("What"), lambda view: view.what),
+        Column(_("Record"), lambda view: view.entity),
+        Column(_("Internal"), lambda view: view.event.internal),
+        Column(_("Summary"), lambda view: view.event.summary),
+        Column(
+            _("Changes"),
+            lambda view: "; ".join(f"{change.label}: {change.before} → {change.after}" for change in view.changes),
+        ),
+    ]
+    return table_file(request.url.path, _("audit-trail"), columns, events)
+
+
 routes: list[Any] = [
+    trail_export,
     meeting_history,
     commitment_history,
     person_history,

@@ -15,6 +15,8 @@ from sqlalchemy import Date, DateTime, Select, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 
+from dialogue.listing import Sort
+from dialogue.search import matches
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import internal_visible_sides
 from dialogue.audit.models import AuditAction, AuditEvent
@@ -24,6 +26,7 @@ from dialogue.choices import ChoiceType
 from dialogue.commitments.models import Commitment
 from dialogue.db import Base
 from dialogue.i18n import N_, current_timezone, format_date, format_datetime, gettext
+from dialogue.labels import field_label
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
 
@@ -77,69 +80,13 @@ ENTITY_LABELS: dict[str, str] = {
     "account": N_("Account"),
     "api_token": N_("API token"),
     "one_time_link": N_("One-time link"),
+    "minutes": N_("Minutes"),
+    "minutes_version": N_("Version of the minutes"),
+    "minutes_item_note": N_("Summary of an item"),
+    "minutes_decision": N_("Decision on the minutes"),
+    "minutes_item_comment": N_("Comment on an item"),
+    "minutes_addendum": N_("Addendum"),
 }
-
-# Field names in words; others are shown as "Field name" from their column name.
-FIELD_LABELS: dict[str, str] = {
-    "title": N_("Title"),
-    "description": N_("Description"),
-    "status": N_("Status"),
-    "kind": N_("Kind"),
-    "starts_at": N_("Start"),
-    "ends_at": N_("End"),
-    "venue": N_("Venue"),
-    "online_url": N_("Online link"),
-    "body_id": N_("Body"),
-    "meeting_id": N_("Meeting"),
-    "person_id": N_("Person"),
-    "role": N_("Role"),
-    "on_behalf_of_id": N_("On behalf of"),
-    "attendance": N_("Attendance"),
-    "arrived_late": N_("Arrived late"),
-    "rank": N_("Order"),
-    "duration_minutes": N_("Duration (minutes)"),
-    "presenter_id": N_("Presenter"),
-    "c144_matter": N_("C144 matter"),
-    "item_id": N_("Agenda item"),
-    "agenda_item_id": N_("Agenda item"),
-    "url": N_("Link"),
-    "side": N_("Side"),
-    "sides": N_("Sides"),
-    "stance": N_("Stance"),
-    "statement": N_("Statement"),
-    "internal": N_("Internal"),
-    "text": N_("Text"),
-    "from_outcome": N_("From an outcome"),
-    "organisation_id": N_("Organisation"),
-    "responsible_id": N_("Responsible person"),
-    "due_on": N_("Due date"),
-    "closed_on": N_("Closed on"),
-    "written_on": N_("Written on"),
-    "note": N_("Note"),
-    "evidence_url": N_("Evidence"),
-    "full_name": N_("Full name"),
-    "email": N_("Email"),
-    "phone": N_("Phone"),
-    "language": N_("Preferred language"),
-    "archived_at": N_("Archived"),
-    "slug": N_("Short identifier"),
-    "name": N_("Name"),
-    "acronym": N_("Acronym"),
-    "short_name": N_("Short name"),
-    "quorum_rule": N_("Quorum rule"),
-    "quorum_min_per_side": N_("Minimum per side"),
-    "password_hash": N_("Password"),
-    "token_hash": N_("Token"),
-    "prefix": N_("Token prefix"),
-    "is_approver": N_("Approver"),
-    "disabled_at": N_("Disabled"),
-    "password_changed_at": N_("Password changed"),
-    "revoked_at": N_("Revoked"),
-    "purpose": N_("Purpose"),
-    "expires_at": N_("Expires"),
-    "used_at": N_("Used"),
-}
-
 
 def entity_label(entity: str, side: str | None = None) -> str:
     """The kind of row in words: "Agenda item", "Position (Workers)"."""
@@ -153,20 +100,67 @@ def entity_label(entity: str, side: str | None = None) -> str:
     return label
 
 
-def field_label(name: str) -> str:
-    if name in FIELD_LABELS:
-        return gettext(FIELD_LABELS[name])
-    return name.replace("_", " ").capitalize()
-
-
 def shorten(text: str, limit: int = SHORT_TEXT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def value_text(entity: str, name: str, value: Any) -> str:
-    """A stored before/after value as a person reads it: labels for choices, Tunis time for
-    datetimes, Yes/No, and long texts shortened. Secrets stay hidden."""
+# Another record named in a change (a meeting's body, an invitation's person...): shown by
+# its current name, read from these columns ("UGTT", not "#31").
+NAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "meeting": ("title",),
+    "person": ("full_name",),
+    "organisation": ("acronym", "name"),
+    "body": ("name",),
+    "agenda_item": ("title",),
+    "commitment": ("title",),
+    "account": ("email",),
+    "api_token": ("name",),
+    "minutes_version": ("number",),
+}
+# (table, id) -> the referenced record's name now; missing: it was deleted since.
+Names = dict[tuple[str, int], str]
+
+
+def referenced_table(entity: str, name: str) -> str | None:
+    """The table the column `entity.name` points to (its foreign key), if any."""
+    table = Base.metadata.tables.get(entity)
+    if table is None or name not in table.columns:
+        return None
+    for key in table.columns[name].foreign_keys:
+        return key.column.table.name
+    return None
+
+
+async def referenced_names(db: AsyncSession, events: list[AuditEvent]) -> Names:
+    """The current names of every record the changes of `events` point to: one statement
+    per kind of record pointed to, whatever the number of events."""
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        for name, pair in (event.changes or {}).items():
+            target = referenced_table(event.entity, name)
+            if target is None or not isinstance(pair, list | tuple):
+                continue
+            wanted.setdefault(target, set()).update(v for v in pair if isinstance(v, int) and not isinstance(v, bool))
+    names: Names = {}
+    for target, ids in wanted.items():
+        table = Base.metadata.tables[target]
+        columns = [table.columns[column] for column in NAME_COLUMNS.get(target, ())]
+        rows = await db.execute(select(table.columns["id"], *columns).where(table.columns["id"].in_(sorted(ids))))
+        for record_id, *parts in rows:
+            if target == "minutes_version":
+                names[(target, record_id)] = gettext("Version %(number)s") % {"number": parts[0]}
+            else:
+                named = next((str(part) for part in parts if part not in (None, "")), "")
+                names[(target, record_id)] = named or entity_label(target)
+    return names
+
+
+def value_text(entity: str, name: str, value: Any, names: Names | None = None) -> str:
+    """A stored before/after value as a person reads it: the current name of a record it
+    points to ("(deleted)" if gone), labels for choices, dates and times in Tunis in the
+    reader's language, Yes/No, and long texts shortened (`full_text` has them whole).
+    Secrets stay hidden."""
     if value is None or value == "":
         return "—"
     if value == NOT_SHOWN:
@@ -177,8 +171,9 @@ def value_text(entity: str, name: str, value: Any) -> str:
         column = table.columns[name]
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
-    if name.endswith("_id") and isinstance(value, int):
-        return f"#{value}"  # another record, by its number
+    target = referenced_table(entity, name)
+    if target is not None and isinstance(value, int):
+        return shorten((names or {}).get((target, value)) or gettext("(deleted)"))
     if column is not None and isinstance(value, str):
         column_type = column.type
         if isinstance(column_type, ChoiceType):
@@ -200,6 +195,13 @@ def value_text(entity: str, name: str, value: Any) -> str:
     return shorten(str(value))
 
 
+def full_text(shown: str, value: Any) -> str:
+    """The whole text of a value that `value_text` shortened, else "" (nothing more to show)."""
+    if isinstance(value, str) and shown.endswith("…") and shown != value:
+        return value
+    return ""
+
+
 def _moment(value: str, *, with_time: bool) -> str:
     try:
         if with_time:
@@ -218,6 +220,8 @@ class Change:
     label: str
     before: str
     after: str
+    before_full: str = ""  # the whole text when `before` is shortened
+    after_full: str = ""
 
 
 @dataclass
@@ -237,31 +241,37 @@ class EventView:
         return f"{kind.path}/{self.event.root_id}/history"
 
 
-def describe(event: AuditEvent) -> EventView:
-    """`event` in words: its action, the kind of row, and the table of changed fields."""
-    changes = [
-        Change(
-            name,
-            field_label(name),
-            value_text(
-                event.entity,
-                name,
-                pair[0] if isinstance(pair, list | tuple) and pair else None,
-            ),
-            value_text(
-                event.entity,
-                name,
-                pair[1] if isinstance(pair, list | tuple) and len(pair) > 1 else None,
-            ),
-        )
-        for name, pair in (event.changes or {}).items()
-    ]
+def _change(entity: str, name: str, pair: Any, names: Names) -> Change:
+    before = pair[0] if isinstance(pair, list | tuple) and pair else None
+    after = pair[1] if isinstance(pair, list | tuple) and len(pair) > 1 else None
+    before_text = value_text(entity, name, before, names)
+    after_text = value_text(entity, name, after, names)
+    return Change(
+        name,
+        field_label(entity, name),
+        before_text,
+        after_text,
+        full_text(before_text, before),
+        full_text(after_text, after),
+    )
+
+
+def describe(event: AuditEvent, names: Names | None = None) -> EventView:
+    """`event` in words: its action, the kind of row, and the table of changed fields
+    (`names`: from `referenced_names`, the records its changes point to)."""
     return EventView(
         event=event,
         what=event.action.label,
         entity=entity_label(event.entity, event.side) if event.entity else "",
-        changes=changes,
+        changes=[_change(event.entity, name, pair, names or {}) for name, pair in (event.changes or {}).items()],
     )
+
+
+async def describe_all(db: AsyncSession, events: Any) -> list[EventView]:
+    """`describe` for a page of events, the records they point to named in bulk."""
+    events = list(events)
+    names = await referenced_names(db, events)
+    return [describe(event, names) for event in events]
 
 
 def visible_to(account: Account | None) -> Any:
@@ -323,7 +333,7 @@ async def record_history(
         .limit(limit)
         .offset(offset)
     )
-    return [describe(event) for event in events], total
+    return await describe_all(db, events), total
 
 
 # The whole trail ------------------------------------------------------------------------
@@ -350,17 +360,10 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=current_timezone())
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _trail_query(filters: TrailFilters) -> Select[Any]:
     query = select(AuditEvent)
     if filters.actor:
-        query = query.where(
-            AuditEvent.actor.ilike(_like(filters.actor.strip().lower()), escape="\\")
-        )
+        query = query.where(func.lower(AuditEvent.actor).contains(filters.actor.strip().lower(), autoescape=True))
     if filters.action is not None:
         query = query.where(AuditEvent.action == filters.action)
     if filters.entity:
@@ -378,22 +381,32 @@ def _trail_query(filters: TrailFilters) -> Select[Any]:
             < local_midnight(filters.date_to + dt.timedelta(days=1))
         )
     if filters.q:
-        query = query.where(
-            AuditEvent.summary.ilike(_like(filters.q.strip()), escape="\\")
-        )
+        query = query.where(matches(AuditEvent.search_text, filters.q))
     return query
 
 
+TRAIL_SORTS = ("when", "who", "ip", "what", "summary")
+
+
 async def search_trail(
-    db: AsyncSession, filters: TrailFilters, limit: int, offset: int
+    db: AsyncSession, filters: TrailFilters, limit: int | None, offset: int, *, sort: Sort | None = None
 ) -> tuple[list[EventView], int]:
     """Every event (sign-ins, failures and refusals included) matching `filters`, newest
-    first, and their number. For the secretariat only, who may see all of it."""
+    first (or in the order of `sort`), and their number. For the secretariat only, who
+    may see all of it."""
     query = _trail_query(filters)
     total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    newest = (AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    columns = {
+        "when": (AuditEvent.created_at,),
+        "who": (func.lower(AuditEvent.actor),),
+        "ip": (AuditEvent.ip,),
+        "what": (AuditEvent.action, AuditEvent.entity),
+        "summary": (func.lower(AuditEvent.summary),),
+    }
     events = await db.scalars(
-        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        query.order_by(*(sort.clauses(columns, newest) if sort else newest))
         .limit(limit)
         .offset(offset)
     )
-    return [describe(event) for event in events], total
+    return await describe_all(db, events), total

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from dialogue.audit.models import AuditAction, AuditEvent
+from dialogue.search import fold
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ _actor: ContextVar[Actor] = ContextVar("actor", default=Actor())
 
 NOT_SHOWN = "•••"  # stands for a secret's value in the trail
 _SECRET_FIELDS = {"password_hash", "token_hash"}
-_NOT_TRACKED = {"id", "version", "created_at", "updated_at", "calendar_sequence"}
+_NOT_TRACKED = {"id", "version", "created_at", "updated_at", "calendar_sequence", "search_text"}
 # Bookkeeping written by signing in and using a token: the sign-in is an event of its own,
 # and these would otherwise fill a person's history with "changed" entries.
 _BOOKKEEPING = {"last_sign_in_at", "last_used_at"}
@@ -186,6 +187,7 @@ def _after_flush(session: Session, _context: Any) -> None:
                 "side": side_of(obj),
                 "internal": _was_or_is_internal(obj, changes),
                 "summary": _summary(obj)[:300],
+                "search_text": fold(f"{actor.label} {_summary(obj)[:300]}"),
                 "changes": changes,
                 "created_at": now,
                 "updated_at": now,
@@ -241,6 +243,7 @@ async def record(
             side=side,
             internal=internal,
             summary=summary[:300],
+            search_text=fold(f"{actor.label} {summary[:300]}"),
             changes=changes or {},
         )
     )

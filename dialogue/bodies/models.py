@@ -12,6 +12,7 @@ from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, Versioned
 from dialogue.i18n import N_
 from dialogue.people.models import Person
+from dialogue.search import Searchable, search_index
 
 
 class BodyKind(Choice):
@@ -30,8 +31,10 @@ class MembershipKind(Choice):
     ALTERNATE = "alternate", N_("Alternate")
 
 
-class Body(Versioned, Base):
+class Body(Searchable, Versioned, Base):
     """A plenary, committee or working group whose meetings Dialogue records."""
+
+    __table_args__ = (search_index("body"),)
 
     name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str] = mapped_column(String(60), default="")

@@ -13,11 +13,12 @@ from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
 from dialogue.forms import Form, Invalid
+from dialogue.i18n import _
+from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people.models import Side
 from dialogue.web import (
     DB,
     Config,
-    Page,
     Refused,
     Stale,
     page_window,
@@ -48,12 +49,40 @@ async def bodies_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    text, include_archived = (q or "").strip()[:200], _flag(archived)
     limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
-    rows, total = await service.list_bodies(db, q=text, archived=include_archived, limit=limit, offset=start)
-    query = {"q": text, "archived": "1" if include_archived else ""}
-    context = {"rows": rows, "page": Page(total=total, limit=limit, offset=start, query=query), "filters": query}
+    rows, total, query, sort = await _bodies(request, db, q, archived, limit, start)
+    context = {"rows": rows, **list_context(total, limit, start, query, sort)}
     return render(request, "bodies/bodies.html", context, fragment="bodies/_bodies.html")
+
+
+async def _bodies(
+    request: Request, db: DB, q: str | None, archived: str | None, limit: int | None, offset: int
+) -> tuple[list[Any], int, dict[str, Any], Sort]:
+    text, include_archived = (q or "").strip()[:200], _flag(archived)
+    query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
+    sort = list_sort(request.query_params, service.SORT_KEYS, "name", query)
+    rows, total = await service.list_bodies(
+        db, q=text, archived=include_archived, limit=limit, offset=offset, sort=sort
+    )
+    return rows, total, query, sort
+
+
+@get(["/bodies.csv", "/bodies.xlsx"], cache=False)
+async def bodies_export(
+    request: Request, db: DB, q: FromQuery[str | None] = None, archived: FromQuery[str | None] = None
+) -> Response[bytes]:
+    """Every body the list shows with these filters and this order."""
+    rows, _total, _query, _sort = await _bodies(request, db, q, archived, None, 0)
+    columns = [
+        Column(_("Body"), lambda row: row.body.name),
+        Column(_("Short name"), lambda row: row.body.short_name),
+        Column(_("Kind"), lambda row: row.body.kind.label),
+        Column(_("Titular members"), lambda row: row.titulars),
+        Column(_("Alternates"), lambda row: row.alternates),
+        Column(_("Meetings"), lambda row: row.meetings),
+        Column(_("Archived"), lambda row: row.body.archived_at is not None),
+    ]
+    return table_file(request.url.path, _("bodies"), columns, rows)
 
 
 def _body_form(body: Body | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -131,7 +160,7 @@ async def update_body(request: Request, db: DB, body_id: FromPath[int]) -> Respo
     try:
         await service.update_body(db, body, form, Form(form).integer("version"))
     except Stale as stale:
-        context = _body_form(body, service.body_values(body), stale=stale.message, submitted=Form(form).values)
+        context = _body_form(body, service.body_values(body), stale=stale.message, mine=Form(form).values)
         return render(request, "bodies/body_form.html", context, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
         return render_invalid(request, "bodies/body_form.html", _body_form(body, {}), error)
@@ -224,6 +253,7 @@ routes: list[Any] = [
         include_in_schema=False,
         route_handlers=[
             bodies_page,
+            bodies_export,
             new_body,
             create_body,
             body_page,

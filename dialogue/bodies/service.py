@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from dialogue.listing import Sort
+from dialogue.search import matches
 from dialogue.bodies.models import (
     Body,
     BodyKind,
@@ -55,10 +57,13 @@ async def active_bodies(db: AsyncSession) -> list[Body]:
 
 def _body_filters(query: Select[Any], q: str | None, archived: bool) -> Select[Any]:
     if q:
-        query = query.where(or_(Body.name.icontains(q, autoescape=True), Body.short_name.icontains(q, autoescape=True)))
+        query = query.where(matches(Body.search_text, q))
     if not archived:
         query = query.where(Body.archived_at.is_(None))
     return query
+
+
+SORT_KEYS = ("name", "kind", "titulars", "alternates", "meetings")
 
 
 @dataclass
@@ -70,7 +75,13 @@ class BodyRow:
 
 
 async def list_bodies(
-    db: AsyncSession, *, q: str | None = None, archived: bool = False, limit: int = 25, offset: int = 0
+    db: AsyncSession,
+    *,
+    q: str | None = None,
+    archived: bool = False,
+    limit: int | None = 25,
+    offset: int = 0,
+    sort: Sort | None = None,
 ) -> tuple[list[BodyRow], int]:
     """One page of bodies with their member and meeting counts (one statement), and the total."""
 
@@ -83,12 +94,18 @@ async def list_bodies(
         )
 
     meetings = select(func.count(Meeting.id)).where(Meeting.body_id == Body.id).correlate(Body).scalar_subquery()
+    titulars, alternates = members(MembershipKind.TITULAR), members(MembershipKind.ALTERNATE)
+    columns = {
+        "name": (func.lower(Body.name),),
+        "kind": (case(*[(Body.kind == kind, rank) for rank, kind in enumerate(BodyKind)]),),
+        "titulars": (titulars,),
+        "alternates": (alternates,),
+        "meetings": (meetings,),
+    }
     total = await db.scalar(_body_filters(select(func.count(Body.id)), q, archived))
     rows = await db.execute(
-        _body_filters(
-            select(Body, members(MembershipKind.TITULAR), members(MembershipKind.ALTERNATE), meetings), q, archived
-        )
-        .order_by(Body.name, Body.id)
+        _body_filters(select(Body, titulars, alternates, meetings), q, archived)
+        .order_by(*(sort.clauses(columns, (Body.name, Body.id)) if sort else (Body.name, Body.id)))
         .limit(limit)
         .offset(offset)
     )

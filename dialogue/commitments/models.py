@@ -13,6 +13,7 @@ from dialogue.db import Base, Versioned
 from dialogue.i18n import N_
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.search import Searchable, search_index
 
 
 class CommitmentStatus(Choice):
@@ -27,8 +28,8 @@ class CommitmentStatus(Choice):
         return (cls.OPEN, cls.IN_PROGRESS)
 
 
-class Commitment(Versioned, Base):
-    __table_args__ = (Index("ix_commitment_status_due", "status", "due_on"),)
+class Commitment(Searchable, Versioned, Base):
+    __table_args__ = (Index("ix_commitment_status_due", "status", "due_on"), search_index("commitment"))
 
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="RESTRICT"), default=None, index=True

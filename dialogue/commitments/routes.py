@@ -18,6 +18,7 @@ from dialogue.accounts.permissions import (
     Permission,
     ensure_side,
     internal_visible_sides,
+    own_side,
 )
 from dialogue.agenda.models import AgendaItem
 from dialogue.commitments import service
@@ -29,6 +30,7 @@ from dialogue.commitments.service import (
 )
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
+from dialogue.listing import Column, download_query, list_sort, table_file
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
 from dialogue.web import (
@@ -45,16 +47,23 @@ from dialogue.web import (
     wants_fragment,
 )
 
-FILTER_NAMES = ("q", "side", "organisation", "body", "status", "overdue", "due_soon", "due_from", "due_to")
+FILTER_NAMES = ("q", "side", "organisation", "body", "status", "overdue", "due_soon", "due_from", "due_to", "scope")
+# A delegate's list opens on their own side ("mine"); "all" shows every side.
+MY_SIDE, ALL_SIDES = "mine", "all"
 
 
-def read_filters(params: Mapping[str, Any]) -> tuple[CommitmentFilters, dict[str, str], dict[str, str]]:
+def read_filters(
+    params: Mapping[str, Any], own_side: Side | None = None
+) -> tuple[CommitmentFilters, dict[str, str], dict[str, str]]:
     """The page's filters from the query string: (filters, errors, values to show back).
 
     A filter that does not parse is reported next to its field and ignored (never a 500).
+    `own_side`: a delegate's side, which the list shows unless `scope=all`.
     """
     form = Form(params)
     side = form.choice("side", Side, required=False)
+    if own_side is not None and form.raw("scope") != ALL_SIDES:
+        side = own_side
     organisation_id = form.integer("organisation", minimum=1)
     body_id = form.integer("body", minimum=1)
     statuses = service.parse_status_filter(form.raw("status"))
@@ -81,34 +90,78 @@ def read_filters(params: Mapping[str, Any]) -> tuple[CommitmentFilters, dict[str
         q=q if "q" not in form.errors else "",
     )
     values = {name: form.raw(name) for name in FILTER_NAMES if form.raw(name)}
+    if own_side is not None:
+        values["scope"] = ALL_SIDES if form.raw("scope") == ALL_SIDES else MY_SIDE
+        if values["scope"] == MY_SIDE:
+            values.pop("side", None)
     return filters, form.errors, values
+
+
+async def _listing(request: Request, db: DB, limit: int | None, offset: int) -> dict[str, Any]:
+    """The rows of the list (or of its download) and what the page shows around them."""
+    side = own_side(request.scope.get("user"))
+    filters, errors, values = read_filters(request.query_params, side)
+    sort = list_sort(request.query_params, service.SORT_KEYS, service.DEFAULT_SORT, values)
+    today = i18n.today()
+    rows, total = await service.list_commitments(
+        db, filters, today, limit=limit, offset=offset, visible=visible_sides(request), sort=sort
+    )
+    return {
+        "rows": rows,
+        "total": total,
+        "sort": sort,
+        "own_side": side,
+        "filter_values": values,
+        "filter_errors": errors,
+        "today": today,
+    }
 
 
 @get("/commitments", name="commitments:list")
 async def commitment_list(request: Request, db: DB, settings: Config) -> Template:
-    """Commitments, filtered by side, organisation, body, status, overdue, due range, text."""
-    filters, errors, values = read_filters(request.query_params)
+    """Commitments, filtered by side, organisation, body, status, overdue, due range, text;
+    sorted by any column; a delegate's list opens on their own side."""
     try:
         requested_offset = int(request.query_params.get("offset", "0"))
     except ValueError:
         requested_offset = 0
     limit, offset = page_window(settings.page_size, requested_offset, settings.page_size)
-    today = i18n.today()
-    rows, total = await service.list_commitments(
-        db, filters, today, limit=limit, offset=offset, visible=visible_sides(request)
+    context = await _listing(request, db, limit, offset)
+    values = context["filter_values"]
+    context.update(
+        page=Page(total=context.pop("total"), limit=limit, offset=offset, query=values),
+        downloads=download_query(values),
+        scope_urls={scope: download_query({**values, "scope": scope, "side": ""}) or "?" for scope in (MY_SIDE, ALL_SIDES)},
+        status_options=service.status_filter_options(),
+        side_options=Side.options(),
     )
-    context: dict[str, Any] = {
-        "rows": rows,
-        "page": Page(total=total, limit=limit, offset=offset, query=values),
-        "filter_values": values,
-        "filter_errors": errors,
-        "status_options": service.status_filter_options(),
-        "side_options": Side.options(),
-        "today": today,
-    }
     if not wants_fragment(request):
         context.update(await service.filter_choices(db))
     return render(request, "commitments/list.html", context, fragment="commitments/_results.html")
+
+
+def export_columns() -> list[Column]:
+    """The columns of the commitments download, headed in the reader's language."""
+    return [
+        Column(_("Commitment"), lambda row: row.commitment.title),
+        Column(_("Description"), lambda row: row.commitment.description),
+        Column(_("Side"), lambda row: row.commitment.side.label),
+        Column(_("Organisation"), lambda row: row.commitment.organisation.display_name if row.commitment.organisation else None),
+        Column(_("Responsible"), lambda row: row.commitment.responsible.full_name if row.commitment.responsible else None),
+        Column(_("Due"), lambda row: row.commitment.due_on),
+        Column(_("Status"), lambda row: row.commitment.status.label),
+        Column(_("Overdue"), lambda row: row.overdue),
+        Column(_("Meeting"), lambda row: row.commitment.meeting.title if row.commitment.meeting else None),
+        Column(_("Meeting date"), lambda row: row.commitment.meeting.starts_at if row.commitment.meeting else None),
+        Column(_("Last update"), lambda row: row.last_update_on),
+    ]
+
+
+@get(["/commitments.csv", "/commitments.xlsx"], name="commitments:export", cache=False)
+async def commitment_export(request: Request, db: DB) -> Response[bytes]:
+    """Every commitment the list shows with these filters and this order, as CSV or XLSX."""
+    context = await _listing(request, db, None, 0)
+    return table_file(request.url.path, _("commitments"), export_columns(), context["rows"])
 
 
 # The form --------------------------------------------------------------------------------
@@ -243,7 +296,8 @@ async def commitment_update(request: Request, db: DB, commitment_id: FromPath[in
     except Stale as stale:
         current = CommitmentDraft.of(commitment)
         context = await form_context(
-            db, current, values=draft_values(current), action=action, commitment=commitment, stale=stale.message
+            db, current, values=draft_values(current), action=action, commitment=commitment, stale=stale.message,
+            mine=form.values,
         )
         return render(request, "commitments/form.html", context, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
@@ -345,6 +399,7 @@ async def commitment_delete(request: Request, db: DB, commitment_id: FromPath[in
 
 routes: list[Any] = [
     commitment_list,
+    commitment_export,
     commitment_new,
     commitment_create,
     commitment_form_items,

@@ -16,16 +16,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from dialogue import i18n
+from dialogue.search import matches
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.forms import Invalid
 from dialogue.i18n import _
+from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.web import Refused, check_version
@@ -153,11 +155,6 @@ def status_filter_options() -> list[tuple[str, str]]:
     return [(ACTIVE_FILTER, _("Open or in progress")), *CommitmentStatus.options()]
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def filter_clauses(filters: CommitmentFilters, today: dt.date) -> list[ColumnElement[bool]]:
     """The WHERE clauses of `filters` (the body is the body of the commitment's meeting)."""
     clauses: list[ColumnElement[bool]] = []
@@ -180,10 +177,7 @@ def filter_clauses(filters: CommitmentFilters, today: dt.date) -> list[ColumnEle
     if filters.due_to is not None:
         clauses.append(Commitment.due_on <= filters.due_to)
     if filters.q.strip():
-        pattern = _like(filters.q.strip())
-        clauses.append(
-            or_(Commitment.title.ilike(pattern, escape="\\"), Commitment.description.ilike(pattern, escape="\\"))
-        )
+        clauses.append(matches(Commitment.search_text, filters.q))
     return clauses
 
 
@@ -216,16 +210,46 @@ def _due_order() -> tuple[Any, ...]:
     return (Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
 
 
+SORT_KEYS = ("title", "side", "organisation", "responsible", "due", "status", "meeting", "last_update")
+DEFAULT_SORT = "due"
+
+
+def _sort_columns(visible: Collection[Side]) -> dict[str, tuple[Any, ...]]:
+    """The columns the list may be sorted by (`SORT_KEYS`), as SQL expressions."""
+    organisation = (
+        select(func.lower(func.coalesce(func.nullif(Organisation.acronym, ""), Organisation.name)))
+        .where(Organisation.id == Commitment.organisation_id)
+        .correlate(Commitment)
+        .scalar_subquery()
+    )
+    responsible = (
+        select(func.lower(Person.full_name)).where(Person.id == Commitment.responsible_id).correlate(Commitment).scalar_subquery()
+    )
+    meeting = select(Meeting.starts_at).where(Meeting.id == Commitment.meeting_id).correlate(Commitment).scalar_subquery()
+    return {
+        "title": (func.lower(Commitment.title),),
+        "side": (case(*[(Commitment.side == side, rank) for side, rank in SIDE_ORDER.items()], else_=len(SIDE_ORDER)),),
+        "organisation": (organisation,),
+        "responsible": (responsible,),
+        "due": (Commitment.due_on,),
+        "status": (case(*[(Commitment.status == status, rank) for rank, status in enumerate(CommitmentStatus)]),),
+        "meeting": (meeting,),
+        "last_update": (_last_update_on(visible),),
+    }
+
+
 async def list_commitments(
     db: AsyncSession,
     filters: CommitmentFilters,
     today: dt.date,
     *,
-    limit: int,
+    limit: int | None,
     offset: int,
     visible: Collection[Side] = frozenset(),
+    sort: Sort | None = None,
 ) -> tuple[list[CommitmentRow], int]:
-    """One page of commitments matching `filters`, by due date (none last), and the total.
+    """One page of commitments matching `filters` (all of them with `limit=None`), in the
+    order of `sort` (by default by due date, none last), and the total.
 
     Two statements whatever the number of rows: the count, and the rows with their meeting,
     organisation, responsible person and last update date (of the notes the reader may
@@ -241,7 +265,7 @@ async def list_commitments(
             joinedload(Commitment.organisation),
             joinedload(Commitment.responsible),
         )
-        .order_by(*_due_order())
+        .order_by(*(sort.clauses(_sort_columns(visible), _due_order()) if sort else _due_order()))
         .limit(limit)
         .offset(offset)
     )

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, get
 
+from dialogue.accounts.permissions import own_side
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.dashboard.service import build_dashboard
 from dialogue.meetings.models import MeetingStatus
@@ -16,7 +17,7 @@ from dialogue.web import DB, Template, render
 @get("/", name="dashboard", include_in_schema=False, cache=False)
 async def dashboard_page(request: Request[Any, Any, Any], db: DB) -> Template:
     """Next meetings, commitments to chase, and whether the C144 rhythm is kept."""
-    board = await build_dashboard(db)
+    board = await build_dashboard(db, side=own_side(request.scope.get("user")))
     context = {
         "board": board,
         "Side": Side,

@@ -86,6 +86,17 @@ class C144Indicator:
 
 
 @dataclass(frozen=True)
+class SideFocus:
+    """A delegate's own side first: its overdue and due-soon commitments."""
+
+    side: Side
+    overdue: list[Commitment]
+    overdue_total: int
+    due_soon: list[Commitment]
+    due_soon_total: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
     today: dt.date
     year: int
@@ -102,6 +113,7 @@ class Dashboard:
     status_totals: dict[CommitmentStatus, int]
     held_this_year: list[HeldCount]
     c144: C144Indicator
+    mine: SideFocus | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -122,9 +134,10 @@ class Dashboard:
 
 
 async def build_dashboard(
-    db: AsyncSession, *, today: dt.date | None = None, now: dt.datetime | None = None
+    db: AsyncSession, *, today: dt.date | None = None, now: dt.datetime | None = None, side: Side | None = None
 ) -> Dashboard:
-    """Everything the dashboard shows, in eight queries whatever the size of the record.
+    """Everything the dashboard shows, in eight queries whatever the size of the record
+    (ten with `side`: a delegate's side's overdue and due-soon commitments come first).
 
     `today` (Africa/Tunis) and `now` default to the current date and time; tests pass them.
     """
@@ -161,21 +174,23 @@ async def build_dashboard(
     # The same definitions as the commitments page's filters, so the numbers match its lists.
     past_due = func.sum(case((overdue_clause(today), 1), else_=0))
     soon = func.sum(case((due_soon_clause(today), 1), else_=0))
-    grid: dict[Side, dict[CommitmentStatus, int]] = {side: dict.fromkeys(CommitmentStatus, 0) for side in Side}
+    grid: dict[Side, dict[CommitmentStatus, int]] = {each: dict.fromkeys(CommitmentStatus, 0) for each in Side}
     overdue_by_side: dict[Side, int] = dict.fromkeys(Side, 0)
+    due_soon_by_side: dict[Side, int] = dict.fromkeys(Side, 0)
     overdue_total = due_soon_total = 0
     rows = await db.execute(
         select(Commitment.side, Commitment.status, func.count(Commitment.id), past_due, soon).group_by(
             Commitment.side, Commitment.status
         )
     )
-    for side, status, number, late, coming in rows:
-        grid[side][status] = number
-        overdue_by_side[side] += late or 0
+    for row_side, status, number, late, coming in rows:
+        grid[row_side][status] = number
+        overdue_by_side[row_side] += late or 0
+        due_soon_by_side[row_side] += coming or 0
         overdue_total += late or 0
         due_soon_total += coming or 0
-    sides = [SideCounts(side=side, by_status=grid[side], overdue=overdue_by_side[side]) for side in Side]
-    status_totals = {status: sum(grid[side][status] for side in Side) for status in CommitmentStatus}
+    sides = [SideCounts(side=each, by_status=grid[each], overdue=overdue_by_side[each]) for each in Side]
+    status_totals = {status: sum(grid[each][status] for each in Side) for status in CommitmentStatus}
 
     # 4, 5. The overdue and due-soon commitments themselves (the most urgent first).
     def commitment_list(*conditions: ColumnElement[bool]) -> Select[tuple[Commitment]]:
@@ -192,6 +207,17 @@ async def build_dashboard(
 
     overdue = list((await db.scalars(commitment_list(overdue_clause(today)))).all())
     due_soon = list((await db.scalars(commitment_list(due_soon_clause(today, DUE_SOON_DAYS)))).all())
+    mine = None
+    if side is not None:
+        mine = SideFocus(
+            side=side,
+            overdue=list((await db.scalars(commitment_list(overdue_clause(today), Commitment.side == side))).all()),
+            overdue_total=overdue_by_side[side],
+            due_soon=list(
+                (await db.scalars(commitment_list(due_soon_clause(today, DUE_SOON_DAYS), Commitment.side == side))).all()
+            ),
+            due_soon_total=due_soon_by_side[side],
+        )
 
     # 6. Meetings held this calendar year (in Tunis), per body.
     year_start = dt.datetime(today.year, 1, 1, tzinfo=tz)
@@ -252,5 +278,6 @@ async def build_dashboard(
             held_in_window=held_in_window or 0,
             c144_items_in_window=c144_items or 0,
         ),
+        mine=mine,
     )
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base
 from dialogue.i18n import N_
+from dialogue.search import Searchable, search_index
 
 
 class OutboxStatus(Choice):
@@ -29,7 +30,7 @@ class CalendarMethod(Choice):
     PUBLISH = "PUBLISH", N_("Publication")
 
 
-class OutboxMessage(Base):
+class OutboxMessage(Searchable, Base):
     """One email to one recipient, kept after it is sent (the record of who was sent what)."""
 
     __tablename__ = "outbox_message"
@@ -38,6 +39,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
         # "Who was sent what" on the meeting page.
         Index("ix_outbox_message_meeting", "meeting_id", "person_id"),
+        search_index("outbox_message"),
     )
 
     to_address: Mapped[str] = mapped_column(String(254))

@@ -46,6 +46,8 @@ from dialogue.mail.smtp import (
     sender_address,
 )
 from dialogue.meetings.models import Meeting
+from dialogue.listing import Sort
+from dialogue.search import fold, matches
 from dialogue.settings import Settings
 from dialogue.web import Refused
 
@@ -115,6 +117,7 @@ def enqueue(
         kind=kind,
         meeting_id=meeting_id,
         person_id=person_id,
+        search_text=fold(f"{address} {to_name} {subject}"),
     )
     db.add(message)
     return message
@@ -429,6 +432,21 @@ async def stop_mail_worker(app: Any) -> None:
 # Reading (the outbox page, the meeting page) -------------------------------------------
 
 
+SORT_KEYS = ("written", "recipient", "subject", "about", "status", "tries", "sent")
+
+
+def _sort_columns() -> dict[str, tuple[Any, ...]]:
+    return {
+        "written": (OutboxMessage.created_at,),
+        "recipient": (func.lower(func.coalesce(func.nullif(OutboxMessage.to_name, ""), OutboxMessage.to_address)),),
+        "subject": (func.lower(OutboxMessage.subject),),
+        "about": (OutboxMessage.kind, func.lower(Meeting.title)),
+        "status": (OutboxMessage.status,),
+        "tries": (OutboxMessage.attempts,),
+        "sent": (func.coalesce(OutboxMessage.sent_at, OutboxMessage.next_attempt_at),),
+    }
+
+
 async def list_messages(
     db: AsyncSession,
     *,
@@ -436,10 +454,12 @@ async def list_messages(
     kind: str = "",
     meeting_id: int | None = None,
     q: str = "",
-    limit: int,
+    limit: int | None,
     offset: int,
+    sort: Sort | None = None,
 ) -> tuple[list[tuple[OutboxMessage, str | None]], int]:
-    """Messages, newest first, each with its meeting's title (or None); and the total."""
+    """Messages, newest first (or in the order of `sort`), each with its meeting's title
+    (or None); and the total."""
     conditions: list[Any] = []
     if status is not None:
         conditions.append(OutboxMessage.status == status)
@@ -448,20 +468,13 @@ async def list_messages(
     if meeting_id is not None:
         conditions.append(OutboxMessage.meeting_id == meeting_id)
     if q:
-        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                OutboxMessage.to_address.ilike(pattern, escape="\\"),
-                OutboxMessage.to_name.ilike(pattern, escape="\\"),
-                OutboxMessage.subject.ilike(pattern, escape="\\"),
-            )
-        )
+        conditions.append(matches(OutboxMessage.search_text, q))
     total = await db.scalar(select(func.count()).select_from(OutboxMessage).where(*conditions)) or 0
     rows = await db.execute(
         select(OutboxMessage, Meeting.title)
         .outerjoin(Meeting, Meeting.id == OutboxMessage.meeting_id)
         .where(*conditions)
-        .order_by(OutboxMessage.id.desc())
+        .order_by(*(sort.clauses(_sort_columns(), (OutboxMessage.id.desc(),)) if sort else (OutboxMessage.id.desc(),)))
         .limit(limit)
         .offset(offset)
     )

@@ -9,10 +9,11 @@ from litestar.params import FromPath, FromQuery
 
 from dialogue.accounts.permissions import Permission
 from dialogue.i18n import _
+from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.mail import outbox
 from dialogue.mail.models import OutboxStatus
 from dialogue.mail.smtp import build_message
-from dialogue.web import DB, Config, Page, Refused, page_window, render, see_other
+from dialogue.web import DB, Config, Refused, attachment, page_window, render, see_other
 
 SECRETARIAT = {"permission": Permission.SECRETARIAT}
 
@@ -37,23 +38,11 @@ async def outbox_page(
     offset: FromQuery[str | None] = None,
     sent: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    chosen = OutboxStatus(status) if status in OutboxStatus.values() else None
-    text, kind_ = (q or "").strip()[:200], (kind or "").strip()[:30]
-    meeting_id = _number(meeting)
     limit, start = page_window(settings.page_size, _number(offset), settings.page_size)
-    rows, total = await outbox.list_messages(
-        db, status=chosen, kind=kind_, meeting_id=meeting_id, q=text, limit=limit, offset=start
-    )
-    filters = {
-        "status": chosen.value if chosen else "",
-        "kind": kind_,
-        "meeting": meeting_id if meeting_id is not None else "",
-        "q": text,
-    }
+    rows, total, filters, sort = await _messages(request, db, status, kind, meeting, q, limit, start)
     context = {
         "rows": rows,
-        "page": Page(total=total, limit=limit, offset=start, query=filters),
-        "filters": filters,
+        **list_context(total, limit, start, filters, sort),
         "statuses": OutboxStatus.options(),
         "kinds": [(kind, outbox.kind_label(kind)) for kind in await outbox.kinds(db)],
         "kind_label": outbox.kind_label,
@@ -62,6 +51,57 @@ async def outbox_page(
         "sent": _number(sent),
     }
     return render(request, "mail/outbox.html", context, fragment="mail/_messages.html")
+
+
+async def _messages(
+    request: Request,
+    db: DB,
+    status: str | None,
+    kind: str | None,
+    meeting: str | None,
+    q: str | None,
+    limit: int | None,
+    offset: int,
+) -> tuple[list[Any], int, dict[str, Any], Sort]:
+    chosen = OutboxStatus(status) if status in OutboxStatus.values() else None
+    text, kind_ = (q or "").strip()[:200], (kind or "").strip()[:30]
+    meeting_id = _number(meeting)
+    filters: dict[str, Any] = {
+        "status": chosen.value if chosen else "",
+        "kind": kind_,
+        "meeting": meeting_id if meeting_id is not None else "",
+        "q": text,
+    }
+    sort = list_sort(request.query_params, outbox.SORT_KEYS, "written", filters, descending=True)
+    rows, total = await outbox.list_messages(
+        db, status=chosen, kind=kind_, meeting_id=meeting_id, q=text, limit=limit, offset=offset, sort=sort
+    )
+    return rows, total, filters, sort
+
+
+@get(["/outbox.csv", "/outbox.xlsx"], opt=SECRETARIAT, cache=False)
+async def outbox_export(
+    request: Request,
+    db: DB,
+    status: FromQuery[str | None] = None,
+    kind: FromQuery[str | None] = None,
+    meeting: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+) -> Response[bytes]:
+    """Every message the outbox lists with these filters and this order (not their bodies)."""
+    rows, _total, _filters, _sort = await _messages(request, db, status, kind, meeting, q, None, 0)
+    columns = [
+        Column(_("Written"), lambda row: row[0].created_at),
+        Column(_("Recipient"), lambda row: row[0].to_name),
+        Column(_("Email"), lambda row: row[0].to_address),
+        Column(_("Subject"), lambda row: row[0].subject),
+        Column(_("About"), lambda row: outbox.kind_label(row[0].kind) if row[0].kind else None),
+        Column(_("Meeting"), lambda row: row[1]),
+        Column(_("Status"), lambda row: row[0].status.label),
+        Column(_("Tries"), lambda row: row[0].attempts),
+        Column(_("Sent"), lambda row: row[0].sent_at),
+    ]
+    return table_file(request.url.path, _("outbox"), columns, rows)
 
 
 @get("/outbox/{message_id:int}", opt=SECRETARIAT)
@@ -88,7 +128,7 @@ async def message_source(db: DB, settings: Config, message_id: FromPath[int]) ->
     return Response(
         content=content,
         media_type="message/rfc822",
-        headers={"Content-Disposition": f'attachment; filename="outbox-{message.id}.eml"'},
+        headers=attachment(f"outbox-{message.id}.eml"),
     )
 
 
@@ -122,6 +162,6 @@ routes: list[Any] = [
     Router(
         path="/",
         include_in_schema=False,
-        route_handlers=[outbox_page, message_page, message_source, retry_message, send_due],
+        route_handlers=[outbox_page, outbox_export, message_page, message_source, retry_message, send_due],
     )
 ]

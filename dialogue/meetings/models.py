@@ -21,6 +21,7 @@ from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, Versioned
 from dialogue.i18n import N_
 from dialogue.people.models import Person
+from dialogue.search import Searchable, search_index
 
 
 class MeetingKind(Choice):
@@ -63,8 +64,8 @@ class InvitationResponse(Choice):
     DELEGATED = "delegated", N_("Sends an alternate")
 
 
-class Meeting(Versioned, Base):
-    __table_args__ = (Index("ix_meeting_body_starts", "body_id", "starts_at"),)
+class Meeting(Searchable, Versioned, Base):
+    __table_args__ = (Index("ix_meeting_body_starts", "body_id", "starts_at"), search_index("meeting"))
 
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="RESTRICT"))
     title: Mapped[str] = mapped_column(String(300))

@@ -17,6 +17,7 @@ from dialogue.commitments.service import commitments_section
 from dialogue.forms import Form, Invalid
 from dialogue import i18n, idempotency
 from dialogue.i18n import _
+from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.meetings import service
 from dialogue.meetings.models import (
     Attendance,
@@ -34,6 +35,7 @@ from dialogue.web import (
     Refused,
     Stale,
     Template,
+    attachment,
     page_window,
     render,
     render_invalid,
@@ -64,6 +66,15 @@ def read_filters(form: Form) -> MeetingFilters:
     )
 
 
+def meetings_sort(form: Form, filters: MeetingFilters, query: dict[str, Any]) -> Sort:
+    """`?sort=<column>&order=asc|desc`; without it, newest first, or `order=upcoming` (the
+    next meetings first, then past ones) as links made before columns were sortable ask."""
+    if form.raw("sort") not in service.SORT_KEYS and filters.order == Order.UPCOMING:
+        return Sort("", query=dict(query))
+    query.pop("order", None)
+    return list_sort(form.data, service.SORT_KEYS, "date", query, descending=True)
+
+
 @get("/meetings", name="meetings", cache=False)
 async def meetings_page(request: Request, db: DB, settings: Config) -> Template:
     form = Form(request.query_params)
@@ -72,12 +83,12 @@ async def meetings_page(request: Request, db: DB, settings: Config) -> Template:
         form.error("to", _("The end of the range is before its start."))
     offset = form.integer("offset", minimum=0) or 0
     limit, offset = page_window(settings.page_size, offset, settings.page_size)
-    rows, total = await service.search_meetings(db, filters, limit, offset)
     query = {key: form.raw(key) for key in ("q", "body", "status", "from", "to", "order")}
+    sort = meetings_sort(form, filters, query)
+    rows, total = await service.search_meetings(db, filters, limit, offset, sort=sort if sort.key else None)
     context = {
         "rows": rows,
-        "page": Page(total=total, limit=limit, offset=offset, query=query),
-        "filters": query,
+        **list_context(total, limit, offset, query, sort),
         "errors": form.errors,
         "bodies": await service.all_bodies(db),
         "statuses": MeetingStatus.options(),
@@ -90,6 +101,26 @@ async def meetings_page(request: Request, db: DB, settings: Config) -> Template:
         fragment="meetings/_results.html",
         status_code=422 if form.errors else 200,
     )
+
+
+@get(["/meetings.csv", "/meetings.xlsx"], name="meetings_export", cache=False)
+async def meetings_export(request: Request, db: DB) -> Response[bytes]:
+    """Every meeting the list shows with these filters and this order, as CSV or XLSX."""
+    form = Form(request.query_params)
+    filters = read_filters(form)
+    query = {key: form.raw(key) for key in ("q", "body", "status", "from", "to", "order")}
+    sort = meetings_sort(form, filters, query)
+    rows, _total = await service.search_meetings(db, filters, None, 0, sort=sort if sort.key else None)
+    columns = [
+        Column(_("Starts"), lambda row: row.meeting.starts_at),
+        Column(_("Ends"), lambda row: row.meeting.ends_at),
+        Column(_("Title"), lambda row: row.meeting.title),
+        Column(_("Body"), lambda row: row.meeting.body.name),
+        Column(_("Status"), lambda row: row.meeting.status.label),
+        Column(_("Venue"), lambda row: row.meeting.venue),
+        Column(_("Invited"), lambda row: row.invited),
+    ]
+    return table_file(request.url.path, _("meetings"), columns, rows)
 
 
 # Schedule and edit ----------------------------------------------------------------------
@@ -201,9 +232,10 @@ async def update_meeting(request: Request, db: DB, settings: Config, meeting_id:
     form = Form(await request.form())
     version = form.integer("version")
     if version != meeting.version:
-        # Someone saved in between: show what is there now, keep nothing of this form.
+        # Someone saved in between: what is there now, and beside it what was typed.
         context = await _form_context(db, meeting, service.meeting_values(meeting))
         context["stale"] = Stale(meeting).message
+        context["mine"] = form.values
         return render(request, "meetings/form.html", context, fragment="meetings/_form.html", status_code=409)
     draft, invalid = await _saved_or_invalid(request, db, form, meeting)
     if invalid is not None:
@@ -512,7 +544,7 @@ async def invite_ics(db: DB, settings: Config, meeting_id: FromPath[int]) -> Res
         headers={
             # Set whole: Litestar would append its own charset after the METHOD parameter.
             "Content-Type": f"text/calendar; charset=utf-8; method={method}",
-            "Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"',
+            **attachment(f"meeting-{meeting_id}.ics"),
         },
     )
 
@@ -639,6 +671,7 @@ async def answer_save(
 
 routes: list[Any] = [
     meetings_page,
+    meetings_export,
     new_meeting,
     new_meeting_follow_up,
     create_meeting,

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 import dialogue.calendar.invitations  # noqa: F401  (registers the calendar SEQUENCE rule)
+from dialogue.listing import Sort
+from dialogue.search import matches
 from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
@@ -74,6 +76,9 @@ async def all_bodies(db: AsyncSession) -> list[Body]:
 # Search ---------------------------------------------------------------------------------
 
 
+SORT_KEYS = ("date", "title", "body", "status", "invited")
+
+
 class Order:
     RECENT = "recent"  # newest first (default)
     UPCOMING = "upcoming"  # next meetings first (soonest first), then past ones, newest first
@@ -106,22 +111,9 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=current_timezone())
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _filtered(query: Select[Any], filters: MeetingFilters) -> Select[Any]:
     if filters.q:
-        for word in filters.q.split()[:8]:
-            pattern = _like(word)
-            query = query.where(
-                or_(
-                    Meeting.title.ilike(pattern, escape="\\"),
-                    Meeting.venue.ilike(pattern, escape="\\"),
-                    Meeting.description.ilike(pattern, escape="\\"),
-                )
-            )
+        query = query.where(matches(Meeting.search_text, filters.q))
     if filters.body_id is not None:
         query = query.where(Meeting.body_id == filters.body_id)
     if filters.status is not None:
@@ -134,9 +126,10 @@ def _filtered(query: Select[Any], filters: MeetingFilters) -> Select[Any]:
 
 
 async def search_meetings(
-    db: AsyncSession, filters: MeetingFilters, limit: int, offset: int
+    db: AsyncSession, filters: MeetingFilters, limit: int | None, offset: int, *, sort: Sort | None = None
 ) -> tuple[list[MeetingRow], int]:
-    """One page of meetings matching `filters`, with each one's number of invitations.
+    """One page of meetings matching `filters` (all with `limit=None`), with each one's
+    number of invitations, ordered by `sort` when given, else by `filters.order`.
 
     Two statements whatever the page size: the count, and the rows (body joined, the
     number of invitations as a correlated subquery).
@@ -146,7 +139,19 @@ async def search_meetings(
         select(func.count(Invitation.id)).where(Invitation.meeting_id == Meeting.id).correlate(Meeting).scalar_subquery()
     )
     query = _filtered(select(Meeting, invited).options(joinedload(Meeting.body)), filters)
-    if filters.order == Order.UPCOMING:
+    if sort is not None:
+        body = select(func.lower(func.coalesce(func.nullif(Body.short_name, ""), Body.name))).where(
+            Body.id == Meeting.body_id
+        ).scalar_subquery()
+        columns = {
+            "date": (Meeting.starts_at,),
+            "title": (func.lower(Meeting.title),),
+            "body": (body,),
+            "status": (case(*[(Meeting.status == status, rank) for rank, status in enumerate(MeetingStatus)]),),
+            "invited": (invited,),
+        }
+        query = query.order_by(*sort.clauses(columns, (Meeting.starts_at.desc(), Meeting.id.desc())))
+    elif filters.order == Order.UPCOMING:
         moment = now()
         query = query.order_by(
             case((Meeting.starts_at >= moment, 0), else_=1),

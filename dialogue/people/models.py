@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, Versioned
 from dialogue.i18n import N_
+from dialogue.search import Searchable, search_index
 
 
 class Side(Choice):
@@ -33,8 +34,10 @@ class Language(Choice):
     EN = "en", N_("English")
 
 
-class Organisation(Versioned, Base):
+class Organisation(Searchable, Versioned, Base):
     """A ministry, agency, confederation or international organisation, on one side."""
+
+    __table_args__ = (search_index("organisation"),)
 
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -50,7 +53,9 @@ class Organisation(Versioned, Base):
         return f"{self.acronym} – {self.name}" if self.acronym else self.name
 
 
-class Person(Versioned, Base):
+class Person(Searchable, Versioned, Base):
+    __table_args__ = (search_index("person"),)
+
     full_name: Mapped[str] = mapped_column(String(200), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")

@@ -11,12 +11,13 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.forms import Form, Invalid
+from dialogue.i18n import _
+from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.web import (
     DB,
     Config,
-    Page,
     Refused,
     Stale,
     page_window,
@@ -62,20 +63,47 @@ async def organisations_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    chosen_side = service.parse_side(side)
-    text, include_archived = _text(q), _flag(archived)
     limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
-    rows, total = await service.list_organisations(
-        db, side=chosen_side, q=text, archived=include_archived, limit=limit, offset=start
-    )
-    query = {"side": chosen_side.value if chosen_side else "", "q": text, "archived": "1" if include_archived else ""}
+    rows, total, query, sort = await _organisations(request, db, side, q, archived, limit, start)
     context = {
         "rows": rows,
-        "page": Page(total=total, limit=limit, offset=start, query=query),
-        "filters": query,
+        **list_context(total, limit, start, query, sort),
         "sides": Side.options(),
     }
     return render(request, "people/organisations.html", context, fragment="people/_organisations.html")
+
+
+async def _organisations(
+    request: Request, db: DB, side: str | None, q: str | None, archived: str | None, limit: int | None, offset: int
+) -> tuple[list[Any], int, dict[str, Any], Sort]:
+    chosen_side = service.parse_side(side)
+    text, include_archived = _text(q), _flag(archived)
+    query: dict[str, Any] = {"side": chosen_side.value if chosen_side else "", "q": text, "archived": "1" if include_archived else ""}
+    sort = list_sort(request.query_params, service.ORGANISATION_SORTS, "name", query)
+    rows, total = await service.list_organisations(
+        db, side=chosen_side, q=text, archived=include_archived, limit=limit, offset=offset, sort=sort
+    )
+    return rows, total, query, sort
+
+
+@get(["/organisations.csv", "/organisations.xlsx"], cache=False)
+async def organisations_export(
+    request: Request,
+    db: DB,
+    side: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    archived: FromQuery[str | None] = None,
+) -> Response[bytes]:
+    """Every organisation the list shows with these filters and this order."""
+    rows, _total, _query, _sort = await _organisations(request, db, side, q, archived, None, 0)
+    columns = [
+        Column(_("Organisation"), lambda row: row[0].name),
+        Column(_("Acronym"), lambda row: row[0].acronym),
+        Column(_("Side"), lambda row: row[0].side.label),
+        Column(_("People"), lambda row: row[1]),
+        Column(_("Archived"), lambda row: row[0].archived_at is not None),
+    ]
+    return table_file(request.url.path, _("organisations"), columns, rows)
 
 
 def _organisation_form(org: Organisation | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -134,7 +162,7 @@ async def update_organisation(request: Request, db: DB, organisation_id: FromPat
         await service.update_organisation(db, org, form, Form(form).integer("version"))
     except Stale as stale:
         context = _organisation_form(
-            org, service.organisation_values(org), stale=stale.message, submitted=Form(form).values
+            org, service.organisation_values(org), stale=stale.message, mine=Form(form).values
         )
         return render(request, "people/organisation_form.html", context, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
@@ -185,9 +213,36 @@ async def people_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
+    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    people, total, query, sort = await _people(request, db, side, organisation, q, archived, limit, start)
+    context = {
+        "people": people,
+        **list_context(total, limit, start, query, sort),
+        "sides": Side.options(),
+        "organisations": await service.all_organisations(db),
+    }
+    return render(request, "people/people.html", context, fragment="people/_people.html")
+
+
+async def _people(
+    request: Request,
+    db: DB,
+    side: str | None,
+    organisation: str | None,
+    q: str | None,
+    archived: str | None,
+    limit: int | None,
+    offset: int,
+) -> tuple[list[Person], int, dict[str, Any], Sort]:
     chosen_side, organisation_id = service.parse_side(side), service.parse_id(organisation)
     text, include_archived = _text(q), _flag(archived)
-    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    query: dict[str, Any] = {
+        "side": chosen_side.value if chosen_side else "",
+        "organisation": organisation_id or "",
+        "q": text,
+        "archived": "1" if include_archived else "",
+    }
+    sort = list_sort(request.query_params, service.PEOPLE_SORTS, "name", query)
     people, total = await service.list_people(
         db,
         side=chosen_side,
@@ -195,22 +250,33 @@ async def people_page(
         q=text,
         archived=include_archived,
         limit=limit,
-        offset=start,
+        offset=offset,
+        sort=sort,
     )
-    query = {
-        "side": chosen_side.value if chosen_side else "",
-        "organisation": organisation_id or "",
-        "q": text,
-        "archived": "1" if include_archived else "",
-    }
-    context = {
-        "people": people,
-        "page": Page(total=total, limit=limit, offset=start, query=query),
-        "filters": query,
-        "sides": Side.options(),
-        "organisations": await service.all_organisations(db),
-    }
-    return render(request, "people/people.html", context, fragment="people/_people.html")
+    return people, total, query, sort
+
+
+@get(["/people.csv", "/people.xlsx"], cache=False)
+async def people_export(
+    request: Request,
+    db: DB,
+    side: FromQuery[str | None] = None,
+    organisation: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    archived: FromQuery[str | None] = None,
+) -> Response[bytes]:
+    """Every person the list shows with these filters and this order."""
+    people, _total, _query, _sort = await _people(request, db, side, organisation, q, archived, None, 0)
+    columns = [
+        Column(_("Name"), lambda person: person.full_name),
+        Column(_("Organisation"), lambda person: person.organisation.display_name),
+        Column(_("Side"), lambda person: person.organisation.side.label),
+        Column(_("Title"), lambda person: person.title),
+        Column(_("Email"), lambda person: person.email),
+        Column(_("Phone"), lambda person: person.phone),
+        Column(_("Archived"), lambda person: person.archived_at is not None),
+    ]
+    return table_file(request.url.path, _("people"), columns, people)
 
 
 async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -279,7 +345,7 @@ async def update_person(request: Request, db: DB, person_id: FromPath[int]) -> R
         person = await service.update_person(db, person, form, Form(form).integer("version"))
     except Stale as stale:
         context = await _person_form(
-            db, person, service.person_values(person), stale=stale.message, submitted=Form(form).values
+            db, person, service.person_values(person), stale=stale.message, mine=Form(form).values
         )
         return render(request, "people/person_form.html", context, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
@@ -324,6 +390,8 @@ routes: list[Any] = [
         route_handlers=[
             sides_page,
             organisations_page,
+            organisations_export,
+            people_export,
             new_organisation,
             create_organisation,
             organisation_page,

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from dialogue.listing import Sort
+from dialogue.search import matches
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body, Membership
 from dialogue.commitments.models import Commitment
@@ -112,19 +114,22 @@ async def all_organisations(db: AsyncSession) -> list[Organisation]:
     return list(result)
 
 
+ORGANISATION_SORTS = ("name", "acronym", "side", "people")
+PEOPLE_SORTS = ("name", "organisation", "side", "title", "email")
+
+
+def _side_rank(column: Any) -> Any:
+    """A side column in the order of the sides (government, workers, employers, observers)."""
+    return case(*[(column == side, rank) for rank, side in enumerate(Side)])
+
+
 def _organisation_filters(
     query: Select[Any], side: Side | None, q: str | None, archived: bool
 ) -> Select[Any]:
     if side is not None:
         query = query.where(Organisation.side == side)
     if q:
-        query = query.where(
-            or_(
-                Organisation.name.icontains(q, autoescape=True),
-                Organisation.acronym.icontains(q, autoescape=True),
-                Organisation.slug.icontains(q, autoescape=True),
-            )
-        )
+        query = query.where(matches(Organisation.search_text, q))
     if not archived:
         query = query.where(Organisation.archived_at.is_(None))
     return query
@@ -136,17 +141,26 @@ async def list_organisations(
     side: Side | None = None,
     q: str | None = None,
     archived: bool = False,
-    limit: int = 25,
+    limit: int | None = 25,
     offset: int = 0,
+    sort: Sort | None = None,
 ) -> tuple[list[tuple[Organisation, int]], int]:
     """One page of organisations with their number of active people, and the total.
 
     `archived=True` includes archived organisations; `q` searches name, acronym and slug.
     """
     total = await db.scalar(_organisation_filters(select(func.count(Organisation.id)), side, q, archived))
+    people = _people_count()
+    columns = {
+        "name": (func.lower(Organisation.name),),
+        "acronym": (func.lower(Organisation.acronym),),
+        "side": (_side_rank(Organisation.side),),
+        "people": (people,),
+    }
+    tiebreak = (Organisation.name, Organisation.id)
     rows = await db.execute(
-        _organisation_filters(select(Organisation, _people_count().label("people")), side, q, archived)
-        .order_by(Organisation.name, Organisation.id)
+        _organisation_filters(select(Organisation, people.label("people")), side, q, archived)
+        .order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
         .limit(limit)
         .offset(offset)
     )
@@ -326,13 +340,7 @@ def _people_filters(
     if organisation_id is not None:
         query = query.where(Person.organisation_id == organisation_id)
     if q:
-        query = query.where(
-            or_(
-                Person.full_name.icontains(q, autoescape=True),
-                Person.email.icontains(q, autoescape=True),
-                Person.title.icontains(q, autoescape=True),
-            )
-        )
+        query = query.where(matches(Person.search_text, q))
     if not archived:
         query = query.where(Person.archived_at.is_(None))
     return query
@@ -345,8 +353,9 @@ async def list_people(
     organisation_id: int | None = None,
     q: str | None = None,
     archived: bool = False,
-    limit: int = 25,
+    limit: int | None = 25,
     offset: int = 0,
+    sort: Sort | None = None,
 ) -> tuple[list[Person], int]:
     """One page of people (organisation loaded), ordered by name, and the total.
 
@@ -355,9 +364,17 @@ async def list_people(
     base = select(func.count(Person.id)).select_from(Person).join(Person.organisation)
     total = await db.scalar(_people_filters(base, side, organisation_id, q, archived))
     query = select(Person).join(Person.organisation).options(joinedload(Person.organisation))
+    columns = {
+        "name": (func.lower(Person.full_name),),
+        "organisation": (func.lower(func.coalesce(func.nullif(Organisation.acronym, ""), Organisation.name)),),
+        "side": (_side_rank(Organisation.side),),
+        "title": (func.lower(func.nullif(Person.title, "")),),
+        "email": (func.lower(Person.email),),
+    }
+    tiebreak = (Person.full_name, Person.id)
     result = await db.scalars(
         _people_filters(query, side, organisation_id, q, archived)
-        .order_by(Person.full_name, Person.id)
+        .order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
         .limit(limit)
         .offset(offset)
     )

@@ -1,0 +1,215 @@
+"""What every list shares beyond paging: sorting by a column, and downloading the rows.
+
+Sorting: `?sort=<column>&order=asc|desc`. Each list names the columns it may be sorted by
+(`read_sort(params, allowed, default)`); an unknown column or order is ignored, never an
+error. A `Sort` makes the header links (a second click on the sorted column reverses it)
+and the `aria-sort` of each header; the list's service turns it into ORDER BY clauses
+(`Sort.clauses`), empty values last in both directions.
+
+Downloads: `/meetings.csv`, `/meetings.xlsx`... take the same query string as the page and
+answer every matching row (not just the page), with the same visibility rules: the page's
+handler and the download's call the same service. `table_file` writes CSV (UTF-8 with a
+BOM, for Excel; a cell that a spreadsheet would read as a formula gets a leading `'`) or
+XLSX (strings as strings, dates as dates, right to left in Arabic).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Response
+
+from dialogue import i18n
+from dialogue.i18n import _
+from dialogue.web import Page, attachment
+
+ASCENDING, DESCENDING = "asc", "desc"
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The column a list is sorted by (`key`) and the direction, plus the list's filters
+    (`query`) so that header links keep them."""
+
+    key: str
+    descending: bool = False
+    query: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def params(self) -> dict[str, str]:
+        """`sort` and `order` for links that keep this order (pagination, downloads)."""
+        return {"sort": self.key, "order": DESCENDING if self.descending else ASCENDING}
+
+    def url(self, key: str) -> str:
+        """The header link of column `key`: sorted by it, reversed if it already is."""
+        descending = not self.descending if key == self.key else False
+        query = {k: v for k, v in self.query.items() if v not in (None, "", False) and k not in ("offset", "sort", "order")}
+        query.update(sort=key, order=DESCENDING if descending else ASCENDING)
+        return "?" + urlencode(query, doseq=True)
+
+    def aria(self, key: str) -> str | None:
+        """`aria-sort` of column `key`'s header: only the sorted column has one."""
+        if key != self.key:
+            return None
+        return "descending" if self.descending else "ascending"
+
+    def arrow(self, key: str) -> str:
+        if key != self.key:
+            return "↕"
+        return "▼" if self.descending else "▲"
+
+    def clauses(self, columns: Mapping[str, Sequence[Any]], tiebreak: Sequence[Any] = ()) -> list[Any]:
+        """ORDER BY for this sort: the key's columns (empty values last), then `tiebreak`."""
+        clauses: list[Any] = []
+        for column in columns.get(self.key, ()):
+            clauses += [column.is_(None), column.desc() if self.descending else column.asc()]
+        return clauses + list(tiebreak)
+
+
+def read_sort(
+    params: Mapping[str, Any], allowed: Sequence[str], default: str, *, descending: bool = False
+) -> tuple[str, bool]:
+    """(`sort`, descending) from the query string, or the list's default when `sort` is not
+    one of `allowed` (bad values are ignored, never an error)."""
+    key = str(params.get("sort") or "")
+    if key not in allowed:
+        return default, descending
+    return key, str(params.get("order") or "").lower() == DESCENDING
+
+
+def list_sort(params: Mapping[str, Any], allowed: Sequence[str], default: str, query: dict[str, Any], *, descending: bool = False) -> Sort:
+    """The list's `Sort` from the query string; `query` (the page's filters) gains `sort` and
+    `order` when the user chose them, so that pagination and downloads keep the order."""
+    key, desc = read_sort(params, allowed, default, descending=descending)
+    if params.get("sort") in allowed:
+        query.update(sort=key, order=DESCENDING if desc else ASCENDING)
+    return Sort(key, desc, dict(query))
+
+
+def list_context(total: int, limit: int, offset: int, query: dict[str, Any], sort: Sort) -> dict[str, Any]:
+    """What a list page's template needs besides its rows: the page, the order, the
+    download links' query and the filters."""
+    return {
+        "page": Page(total=total, limit=limit, offset=offset, query=query),
+        "sort": sort,
+        "downloads": download_query(query),
+        "filters": query,
+    }
+
+
+def download_query(query: Mapping[str, Any]) -> str:
+    """The query string of the page's download links: its filters and order, no offset."""
+    kept = {k: v for k, v in query.items() if v not in (None, "", False) and k != "offset"}
+    return ("?" + urlencode(kept, doseq=True)) if kept else ""
+
+
+# Files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a download: its header (already translated) and its value for a row
+    (text, number, date, datetime or None)."""
+
+    label: str
+    value: Callable[[Any], Any]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """A stored (UTC) moment as a naive time in Africa/Tunis, as spreadsheets show times."""
+    return value.astimezone(i18n.current_timezone()).replace(tzinfo=None)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dt.datetime):
+        return _local(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    # A spreadsheet would run "=HYPERLINK(...)" typed in a title: make it text.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_bytes(columns: Sequence[Column], rows: Sequence[Any]) -> bytes:
+    """UTF-8 with a BOM (Excel then reads Arabic and accents right), a header row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_csv_cell(column.label) for column in columns])
+    for row in rows:
+        writer.writerow([_csv_cell(column.value(row)) for column in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(columns: Sequence[Column], rows: Sequence[Any], title: str) -> bytes:
+    """One sheet: a bold header row, strings written as strings (never formulas or links),
+    numbers as numbers, dates and times as real dates; right to left in Arabic."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
+    sheet = workbook.add_worksheet(title[:31].translate({ord(c): " " for c in "[]:*?/\\"}).strip() or "Sheet1")
+    if i18n.text_direction() == "rtl":
+        sheet.right_to_left()
+    bold = workbook.add_format({"bold": True})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    widths = [len(column.label) for column in columns]
+    for index, column in enumerate(columns):
+        sheet.write_string(0, index, column.label, bold)
+    for number, row in enumerate(rows, start=1):
+        for index, column in enumerate(columns):
+            value = column.value(row)
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(number, index, _("Yes") if value else _("No"))
+            elif isinstance(value, int | float):
+                sheet.write_number(number, index, value)
+            elif isinstance(value, dt.datetime):
+                sheet.write_datetime(number, index, _local(value), moment)
+                widths[index] = max(widths[index], 16)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(number, index, dt.datetime.combine(value, dt.time()), date)
+                widths[index] = max(widths[index], 10)
+            else:
+                text = str(value)
+                sheet.write_string(number, index, text)
+                widths[index] = max(widths[index], min(len(text), 60))
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width + 2)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def file_format(path: str) -> str:
+    """`csv` or `xlsx`, from the download's address."""
+    return "xlsx" if path.endswith(".xlsx") else "csv"
+
+
+def table_file(path: str, name: str, columns: Sequence[Column], rows: Sequence[Any]) -> Response[bytes]:
+    """The download `path` asks for (…csv or …xlsx), saved as `<name>-<today>.<format>`."""
+    kind = file_format(path)
+    content = csv_bytes(columns, rows) if kind == "csv" else xlsx_bytes(columns, rows, name)
+    filename = f"{name}-{i18n.today().isoformat()}.{kind}"
+    return Response(content=content, media_type=CONTENT_TYPES[kind], headers=attachment(filename))
