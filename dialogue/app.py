@@ -21,7 +21,7 @@ from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from dialogue import i18n, idempotency
+from dialogue import i18n, idempotency, labels
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts import service as accounts_service
 from dialogue.accounts.middleware import authentication_middleware
@@ -126,6 +126,7 @@ def jinja_environment() -> Environment:
     env.globals.update(
         lang=i18n.current_language,
         text_dir=i18n.text_direction,
+        field_label=labels.field_label,
         languages=i18n.LANGUAGE_NAMES,
         today=i18n.today,
         current_account=template_account,

@@ -4,6 +4,7 @@ what, in words, newest first."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,11 +38,13 @@ async def test_history_shows_when_who_what_and_the_changed_fields_in_words(
     assert "Session" in text and f'href="/meetings/{meeting.id}"' in text
     assert "Status changed" in text and "Created" in text
     assert "Meeting" in text
-    for label in ("Status", "Venue", "Title", "Description", "Start"):
+    for label in ("Status", "Venue", "Title", "Description", "Starts", "Body"):
         assert f'<th scope="row">{label}</th>' in text
     assert "Scheduled" in text and "Held" in text  # choices by their labels
     assert "Thu 10 Dec 2026, 09:00" in text  # the start, in Tunis time
-    assert "très long " * 40 not in text and "…" in text  # long texts are shortened
+    # Long texts are shortened, their whole text one click away.
+    assert re.search(r'<details class="audit-full"><summary><bdi>Ordre du jour (très long ){5}[^<]*…</bdi></summary>', text)
+    assert ("très long " * 40).strip() in text
     assert text.index("Status changed") < text.index("Created")  # newest first
 
 
@@ -230,19 +233,23 @@ async def test_meeting_history_reads_in_the_same_statements_for_3_or_30_events(
         meeting = await f.meeting(db)
         item = await f.item(db, meeting)
         for n in range(events - 2):  # the meeting and its item are two events already
+            # Each names other records (a new presenter every time, the meeting, its body):
+            # named in one statement per kind of record, not one per row.
+            presenter = await f.person(db, full_name=f"Présentatrice {n}")
+            changes: dict[str, Any] = (
+                {"presenter_id": [None, presenter.id], "meeting_id": [None, meeting.id], "stance": ["support", "oppose"]}
+                if n % 2 == 0
+                else {"body_id": [None, meeting.body_id], "starts_at": [None, dt.datetime.now(dt.UTC).isoformat()]}
+            )
             db.add(
                 AuditEvent(
                     action=AuditAction.UPDATE,
                     actor="x@example.tn",
-                    entity="position",
-                    side="workers",
+                    entity="agenda_item" if n % 2 == 0 else "meeting",
                     entity_id=item.id,
                     root_entity="meeting",
                     root_id=meeting.id,
-                    changes={
-                        "stance": ["support", "oppose"],
-                        "starts_at": [None, dt.datetime.now(dt.UTC).isoformat()],
-                    },
+                    changes=changes,
                     summary=f"n{n}",
                 )
             )
@@ -251,6 +258,7 @@ async def test_meeting_history_reads_in_the_same_statements_for_3_or_30_events(
         with count_queries(app_engine) as counter:
             response = await english.get(f"/meetings/{meeting.id}/history")
         assert response.status_code == 200
+        assert "Présentatrice " in response.text and f"#{meeting.id}" not in response.text
         return counter.count
 
     assert await statements(3) == await statements(30)

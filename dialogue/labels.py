@@ -1,0 +1,125 @@
+"""What each field of each record is called, said once: the forms show these labels (the
+`field_label` template global) and a record's history names its changed fields with them.
+
+One table per model (by table name), every column the audit trail records; the labels are
+English msgids marked for translation and translated where they are shown.
+"""
+
+from __future__ import annotations
+
+from dialogue.i18n import N_, gettext
+
+# Columns that mean the same in every table they appear in.
+_COMMON: dict[str, str] = {
+    "title": N_("Title"),
+    "name": N_("Name"),
+    "description": N_("Description"),
+    "status": N_("Status"),
+    "kind": N_("Kind"),
+    "side": N_("Side"),
+    "sides": N_("Sides"),
+    "text": N_("Text"),
+    "internal": N_("Internal"),
+    "rank": N_("Order"),
+    "email": N_("Email"),
+    "language": N_("Preferred language"),
+    "archived_at": N_("Archived"),
+    "meeting_id": N_("Meeting"),
+    "person_id": N_("Person"),
+    "body_id": N_("Body"),
+    "organisation_id": N_("Organisation"),
+    "agenda_item_id": N_("Agenda item"),
+    "item_id": N_("Agenda item"),
+    "account_id": N_("Account"),
+    "minutes_id": N_("Minutes"),
+    "written_on": N_("Date"),
+    "token_hash": N_("Token"),
+}
+
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "organisation": {"slug": N_("Short identifier"), "acronym": N_("Acronym")},
+    "person": {"full_name": N_("Full name"), "phone": N_("Phone")},
+    "body": {
+        "short_name": N_("Short name"),
+        "quorum_rule": N_("Quorum rule"),
+        "quorum_min_per_side": N_("Minimum present per side"),
+    },
+    "membership": {},
+    "meeting": {"starts_at": N_("Starts"), "ends_at": N_("Ends"), "venue": N_("Venue"), "online_url": N_("Online link")},
+    "invitation": {
+        "role": N_("Role"),
+        "on_behalf_of_id": N_("On behalf of"),
+        "attendance": N_("Attendance"),
+        "arrived_late": N_("Arrived late"),
+        "response": N_("Answer"),
+        "responded_at": N_("Answered on"),
+        "alternate_id": N_("Alternate"),
+    },
+    "agenda_item": {
+        "duration_minutes": N_("Duration (minutes)"),
+        "presenter_id": N_("Presenter"),
+        "c144_matter": N_("C144 matter"),
+        "follow_up": N_("Follow-up of commitments"),
+    },
+    "agenda_document": {"url": N_("Link")},
+    "position": {"stance": N_("Stance"), "statement": N_("Statement")},
+    "outcome": {},
+    "commitment": {
+        "from_outcome": N_("From an outcome"),
+        "responsible_id": N_("Responsible person"),
+        "due_on": N_("Due date"),
+        "closed_on": N_("Closed on"),
+    },
+    "commitment_update": {
+        "commitment_id": N_("Commitment"),
+        "note": N_("Note"),
+        "evidence_url": N_("Evidence link"),
+    },
+    "account": {
+        "password_hash": N_("Password"),
+        "role": N_("Role"),
+        "is_approver": N_("Approver"),
+        "disabled_at": N_("Disabled"),
+        "password_changed_at": N_("Password changed"),
+    },
+    "api_token": {"prefix": N_("Token prefix"), "revoked_at": N_("Revoked")},
+    "one_time_link": {"purpose": N_("Purpose"), "expires_at": N_("Expires"), "used_at": N_("Used")},
+    "minutes": {
+        "introduction": N_("Introduction"),
+        "closing": N_("Closing"),
+        "current_version": N_("Current version"),
+        "adopted_at": N_("Adopted on"),
+        "sha256": N_("Fingerprint (SHA-256)"),
+    },
+    "minutes_item_note": {"summary": N_("Summary")},
+    "minutes_decision": {
+        "version_id": N_("Version"),
+        "decided_by": N_("Decided by"),
+        "decision": N_("Decision"),
+        "decided_at": N_("Decided on"),
+    },
+    "minutes_item_comment": {
+        "decision_id": N_("Decision"),
+        "item_title": N_("Agenda item"),
+        "comment": N_("Comment"),
+    },
+    "minutes_addendum": {"written_by": N_("Written by")},
+    "minutes_version": {
+        "number": N_("Version"),
+        "circulated_at": N_("Circulated on"),
+        "circulated_by_id": N_("Circulated by"),
+        "circulated_by": N_("Circulated by"),
+    },
+}
+
+
+def field_msgid(table: str, name: str) -> str | None:
+    """The untranslated label of `table.name`, or None if the tables do not name it."""
+    return FIELD_LABELS.get(table, {}).get(name) or _COMMON.get(name)
+
+
+def field_label(table: str, name: str) -> str:
+    """The label of `table.name` in the current language ("Starts" for meeting.starts_at);
+    a column nobody named yet reads as its name, never as an error."""
+    msgid = field_msgid(table, name)
+    return gettext(msgid) if msgid else name.replace("_", " ").capitalize()
