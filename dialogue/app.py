@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -55,7 +54,7 @@ from dialogue.people.models import Language, Side
 from dialogue.settings import ROOT, Settings
 from dialogue.web import DB, exception_handlers
 
-LANGUAGE_COOKIE = "dialogue_lang"
+LANGUAGE_COOKIE = i18n.LANGUAGE_COOKIE
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -77,15 +76,9 @@ def language_middleware(settings: Settings) -> Any:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] == "http":
                 headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-                cookie = SimpleCookie()
-                try:
-                    cookie.load(headers.get("cookie", ""))
-                except Exception:  # noqa: BLE001  (a malformed cookie is no reason to fail)
-                    cookie = SimpleCookie()
-                chosen = cookie[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookie else ""
-                if chosen not in i18n.LANGUAGES:
-                    chosen = i18n.negotiate(headers.get("accept-language"), settings.default_language)
-                i18n.set_language(chosen)
+                i18n.set_language(
+                    i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language)
+                )
                 i18n.set_timezone(settings.tz)
             await app(scope, receive, send)
 

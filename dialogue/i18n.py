@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+from http.cookies import SimpleCookie
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 LANGUAGES = ("fr", "ar", "en")
+# The browser's language choice (the language buttons, and every sign-in with a preference):
+# the sign-in page speaks it even when the session, hence the account, is gone.
+LANGUAGE_COOKIE = "dialogue_lang"
 RTL_LANGUAGES = frozenset({"ar"})
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -143,6 +147,18 @@ _ = gettext
 def N_(message: str) -> str:  # noqa: N802
     """Mark a string for extraction; it is translated where it is shown."""
     return message
+
+
+def browser_language(cookie_header: str, accept_language: str | None, default: str) -> str:
+    """The language a browser asks for: the language buttons' cookie, else its
+    Accept-Language, else `default` (an account's own preference outranks all three)."""
+    cookie: SimpleCookie = SimpleCookie()
+    try:
+        cookie.load(cookie_header)
+    except Exception:  # noqa: BLE001  (a malformed cookie is no reason to fail)
+        cookie = SimpleCookie()
+    chosen = cookie[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookie else ""
+    return chosen if chosen in LANGUAGES else negotiate(accept_language, default)
 
 
 def negotiate(accept_language: str | None, default: str) -> str:

@@ -6,7 +6,7 @@ import logging
 import math
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import Request, Response
@@ -20,6 +20,7 @@ from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
     HTTP_404_NOT_FOUND,
+    HTTP_405_METHOD_NOT_ALLOWED,
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
@@ -33,6 +34,7 @@ from dialogue.accounts.permissions import Forbidden, SignInRequired
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, current_actor, record
 from dialogue.forms import Invalid
+from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.idempotency import AlreadyDone
 from dialogue.settings import Settings
@@ -207,6 +209,12 @@ def _error(request: Request, status_code: int, message: str, extra: dict[str, An
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
+    if "user" not in request.scope:
+        # Refused by the router (no such address, or not with this method): the
+        # middlewares that choose the language did not run.
+        settings = request.app.state.settings
+        headers = request.headers
+        i18n.set_language(i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language))
     if isinstance(exc, ValidationException):
         if is_api(request):
             return Response(
@@ -216,6 +224,9 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
         return _error(request, exc.status_code, _("The request is not valid."))
     if exc.status_code == HTTP_404_NOT_FOUND:
         return _error(request, exc.status_code, _("This page does not exist, or no longer exists."))
+    if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED:
+        # An address that only takes forms, opened directly (a bookmark, a copied link).
+        return _error(request, exc.status_code, _("This address only receives forms. Go back to the page you came from."))
     if exc.status_code >= 500:
         log.exception("HTTP %s on %s", exc.status_code, request.url.path)
         return _error(request, exc.status_code, _("Something went wrong on our side."))
@@ -259,6 +270,20 @@ def _out_of_range(request: Request, exc: Exception) -> Response[Any]:
     return _error(request, HTTP_400_BAD_REQUEST, _("A value in the request is out of range."))
 
 
+def _page_to_come_back_to(request: Request) -> str:
+    """Where to go after signing in: the address asked for; for a form sent after the session
+    ended, the page that had the form (HTMX's HX-Current-URL, else the Referer), where the
+    typed text is given back (static/drafts.js), never the address that only takes forms.
+    Only a page of this site: login's `safe_next` checks again."""
+    if request.method in ("GET", "HEAD"):
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    for header in ("hx-current-url", "referer"):
+        page = urlsplit(request.headers.get(header, ""))
+        if page.netloc == request.url.netloc and page.path.startswith("/") and page.path != "/login":
+            return page.path + (f"?{page.query}" if page.query else "")
+    return "/"
+
+
 def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
     if is_api(request):
         return Response(
@@ -266,8 +291,7 @@ def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    login = "/login?" + urlencode({"next": target})
+    login = "/login?" + urlencode({"next": _page_to_come_back_to(request)})
     if getattr(request, "htmx", None):
         return Response(content=b"", status_code=401, headers={"HX-Redirect": login})
     return Redirect(path=login, status_code=HTTP_303_SEE_OTHER)

@@ -155,8 +155,8 @@ async def write(
         # version check and our commit (e.g. both created the same side's position).
         await _undo(db, meeting)
         message = error.message if isinstance(error, (Stale, Refused)) else Stale().message
-        # The current values, not what was typed: the user sees what they would overwrite.
-        state = FormState(key, {"": message}, {})
+        # The current values, and beside them what was typed: nothing is typed twice.
+        state = FormState(key, {"": message}, {}, mine=form.values)
         return await respond(
             request, db, meeting, part=part, item_id=item_id, side=side, state=state,
             status_code=HTTP_409_CONFLICT, back=back,

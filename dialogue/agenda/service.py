@@ -261,6 +261,8 @@ class FormState:
     key: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
+    # A stale copy: what the person had typed, shown beside the current values.
+    mine: dict[str, Any] = field(default_factory=dict)
 
 
 NO_FORM = FormState()

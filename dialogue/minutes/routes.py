@@ -189,8 +189,11 @@ async def save_narratives(request: Request, db: DB, meeting_id: FromPath[int]) -
         form.check()
         await service.save_narratives(db, minutes, narratives, version)
     except Stale as stale:
-        # Someone saved in between: the current texts, with the message; nothing is saved.
-        return await _answer(request, db, meeting_id, status_code=HTTP_409_CONFLICT, message=stale.message)
+        # Someone saved in between: the current texts with the message, and beside each
+        # text that differs what was typed (nothing is saved, nothing is typed twice).
+        return await _answer(
+            request, db, meeting_id, status_code=HTTP_409_CONFLICT, message=stale.message, mine=form.values
+        )
     except (Invalid, Refused) as error:
         return await _problem(request, db, meeting_id, error, form.values)
     await db.commit()
