@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 import math
+import re
+import unicodedata
+from http import HTTPStatus
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import Request, Response
@@ -142,6 +145,18 @@ def see_other(request: Request, url: str) -> Response[Any]:
 UNFILTERED = frozenset({"offset", "limit", "order", "sort", "dir", "direction"})
 
 
+def attachment(filename: str) -> dict[str, str]:
+    """The header that makes a browser save a file as `filename` (RFC 6266). A name that is
+    not plain ASCII goes as UTF-8 in `filename*` (RFC 5987), after an ASCII fallback for old
+    clients. Calendar subscription feeds, fetched by calendar apps, do without."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    fallback = re.sub(r'[^A-Za-z0-9._ -]', "_", fallback).strip() or "download"
+    value = f'attachment; filename="{fallback}"'
+    if fallback != filename:
+        value += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return {"Content-Disposition": value}
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of a list: `limit` rows from `offset`, with links to the neighbours."""
@@ -198,14 +213,37 @@ def page_window(limit: int | None, offset: int | None, default: int, maximum: in
 # Errors --------------------------------------------------------------------------------
 
 
+# The message area of every page (templates/base.html): where a refused or failed HTMX
+# request that replaces a part of the page says why.
+MESSAGES = "#messages"
+
+
 def _error(request: Request, status_code: int, message: str, extra: dict[str, Any] | None = None) -> Response[Any]:
+    """The error answer: JSON to the API, the error page to a browser. HTMX swaps an error
+    answer only when it says how (HX-Reswap, see dialogue/static/errors.js): a boosted link
+    or form gets the error page in place of the page (a form's address is never pushed); a
+    button or form that replaces a part of the page gets a short message in #messages."""
     if is_api(request):
         return Response(content={"message": message, **(extra or {})}, status_code=status_code)
-    return Template(
-        template_name="errors/page.html",
-        context={"status_code": status_code, "message": message},
-        status_code=status_code,
-    )
+    context = {"status_code": status_code, "message": message}
+    if wants_fragment(request):
+        return Template(
+            template_name="errors/_message.html",
+            context=context,
+            status_code=status_code,
+            re_target=MESSAGES,
+            re_swap="innerHTML",
+        )
+    if getattr(request, "htmx", None):
+        return Template(
+            template_name="errors/page.html",
+            context=context,
+            status_code=status_code,
+            re_target="body",
+            re_swap="innerHTML",
+            push_url=None if request.method == "GET" else False,
+        )
+    return Template(template_name="errors/page.html", context=context, status_code=status_code)
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
@@ -223,7 +261,10 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
             )
         return _error(request, exc.status_code, _("The request is not valid."))
     if exc.status_code == HTTP_404_NOT_FOUND:
-        return _error(request, exc.status_code, _("This page does not exist, or no longer exists."))
+        # A "not found" raised with its own (translated) reason says it; the router's says
+        # only "Not Found".
+        generic = exc.detail == HTTPStatus.NOT_FOUND.phrase or not exc.detail
+        return _error(request, exc.status_code, _("This page does not exist, or no longer exists.") if generic else exc.detail)
     if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED:
         # An address that only takes forms, opened directly (a bookmark, a copied link).
         return _error(request, exc.status_code, _("This address only receives forms. Go back to the page you came from."))

@@ -12,10 +12,10 @@ from typing import Any
 
 import anyio
 from litestar import MediaType, Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from sqlalchemy import Select, select
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND, HTTP_409_CONFLICT
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 
 from dialogue import i18n, idempotency
 from dialogue.accounts.models import Account, Role
@@ -28,7 +28,7 @@ from dialogue.meetings.models import MeetingStatus
 from dialogue.minutes import formats, render, service
 from dialogue.minutes.models import Decision, Minutes, MinutesStatus
 from dialogue.people.models import Side
-from dialogue.web import DB, Config, Refused, Stale, Template, render as render_page, see_other, wants_fragment
+from dialogue.web import DB, Config, attachment, Refused, Stale, Template, render as render_page, see_other, wants_fragment
 
 FORMATS = render.FORMATS
 PAGE = "minutes/page.html"
@@ -292,20 +292,9 @@ async def decide(request: Request, db: DB, meeting_id: FromPath[int], side: From
 # Reading versions: the difference and the exports ------------------------------------------------
 
 
-def _not_found(message: str) -> Template:
-    return Template(
-        template_name="errors/page.html",
-        context={"status_code": HTTP_404_NOT_FOUND, "message": message},
-        status_code=HTTP_404_NOT_FOUND,
-    )
-
-
-def _bad_request(message: str) -> Template:
-    return Template(
-        template_name="errors/page.html",
-        context={"status_code": HTTP_400_BAD_REQUEST, "message": message},
-        status_code=HTTP_400_BAD_REQUEST,
-    )
+def _bad_request(message: str) -> HTTPException:
+    # Raised, not returned: the app's error answer is an HTML page (a message to HTMX).
+    return HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=message)
 
 
 def _version_number(form: Form, name: str) -> int | None:
@@ -323,7 +312,7 @@ async def _markdown(db: DB, meeting_id: int, number: int, language: str, *, draf
 
 
 @get("/meetings/{meeting_id:int}/minutes/diff", name="minutes_diff", cache=False)
-async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     """What changed between two versions (`?from=1&to=2`; 0 is the working draft, for the
     secretariat only), line by line over their Markdown text."""
     meeting = await meetings_service.get_meeting(db, meeting_id)
@@ -331,14 +320,11 @@ async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> A
     before = _version_number(form, "from")
     after = _version_number(form, "to")
     if form.errors or before is None or after is None:
-        return _bad_request(_("Choose two versions to compare, as ?from=1&to=2."))
+        raise _bad_request(_("Choose two versions to compare, as ?from=1&to=2."))
     language = i18n.current_language()
     drafts = service.reads_drafts(request.user)
-    try:
-        old = await _markdown(db, meeting_id, before, language, drafts=drafts)
-        new = await _markdown(db, meeting_id, after, language, drafts=drafts)
-    except service.VersionNotFound as missing:
-        return _not_found(missing.detail)
+    old = await _markdown(db, meeting_id, before, language, drafts=drafts)  # VersionNotFound: a 404 page
+    new = await _markdown(db, meeting_id, after, language, drafts=drafts)
     lines = service.diff_lines(old, new)
     return render_page(
         request,
@@ -366,19 +352,16 @@ async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) ->
     form = Form(request.query_params)
     number = _version_number(form, "version")
     if form.errors:
-        return _bad_request(form.errors["version"])
+        raise _bad_request(form.errors["version"])
     language = form.raw("lang") or i18n.current_language()
     if language not in i18n.LANGUAGES:
-        return _bad_request(_("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES)))
+        raise _bad_request(_("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES)))
     await meetings_service.get_meeting(db, meeting_id)
-    try:
-        document = await service.document_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
-    except service.VersionNotFound as missing:
-        return _not_found(missing.detail)
+    document = await service.document_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
     content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, fmt, language))
     label = f"v{document.version}" if document.version else "draft"
     filename = f"minutes-{meeting_id}-{label}-{language}.{fmt}"
-    headers = {"Content-Disposition": f'{"inline" if fmt == "html" else "attachment"}; filename="{filename}"'}
+    headers = attachment(filename)
     if fmt == "html":
         # A standalone page with its own <style>: no script may run in it.
         headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
@@ -393,17 +376,14 @@ async def minutes_json(request: Request, db: DB, meeting_id: FromPath[int]) -> A
     form = Form(request.query_params)
     number = _version_number(form, "version")
     if form.errors:
-        return _bad_request(form.errors["version"])
+        raise _bad_request(form.errors["version"])
     await meetings_service.get_meeting(db, meeting_id)
-    try:
-        content = await service.json_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
-    except service.VersionNotFound as missing:
-        return _not_found(missing.detail)
+    content = await service.json_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
     label = "" if number is None else f"-v{number}" if number else "-draft"
     return Response(
         content=content.encode("utf-8"),
         media_type=MediaType.JSON,
-        headers={"Content-Disposition": f'inline; filename="minutes-{meeting_id}{label}.json"'},
+        headers=attachment(f"minutes-{meeting_id}{label}.json"),
     )
 
 
