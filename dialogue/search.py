@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, DDL, Index, Text, and_, event, select, true, update
+from sqlalchemy import DDL, ColumnElement, Index, Text, and_, event, inspect, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -239,11 +239,27 @@ _TOUCHES: dict[str, tuple[str, str]] = {
 }
 
 
-def _stale(session: Session, objects: Iterable[Any], *, check_modified: bool) -> dict[str, set[int]]:
+# The columns whose change makes a text stale (a status or a date change does not).
+_WORDS: dict[str, tuple[str, ...]] = {
+    "organisation": ("name", "acronym", "slug"),
+    "person": ("full_name", "title", "email", "organisation_id"),
+    "body": ("name", "short_name"),
+    "meeting": ("title", "venue", "description", "body_id"),
+    "commitment": ("title", "description", "side", "organisation_id", "responsible_id", "meeting_id"),
+    "invitation": ("person_id", "meeting_id"),
+}
+
+
+def _words_changed(obj: Any) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in _WORDS[obj.__tablename__])
+
+
+def _stale(objects: Iterable[Any], *, check_modified: bool) -> dict[str, set[int]]:
     stale: dict[str, set[int]] = defaultdict(set)
     for obj in objects:
         touch = _TOUCHES.get(getattr(obj, "__tablename__", ""))
-        if touch is None or (check_modified and not session.is_modified(obj, include_collections=False)):
+        if touch is None or (check_modified and not _words_changed(obj)):
             continue
         record_id = getattr(obj, touch[1], None)
         if record_id is not None:
@@ -252,11 +268,12 @@ def _stale(session: Session, objects: Iterable[Any], *, check_modified: bool) ->
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    stale = _stale(session, session.new, check_modified=False)
-    for table, ids in _stale(session, session.dirty, check_modified=True).items():
+    stale = _stale(session.new, check_modified=False)
+    for table, ids in _stale(session.dirty, check_modified=True).items():
         stale[table] |= ids
     # A removed invitation changes its meeting's participants; deleted records need nothing.
-    for table, ids in _stale(session, [o for o in session.deleted if o.__tablename__ == "invitation"], check_modified=False).items():
+    removed = [obj for obj in session.deleted if getattr(obj, "__tablename__", "") == "invitation"]
+    for table, ids in _stale(removed, check_modified=False).items():
         stale[table] |= ids
     if stale:
         refresh(session.connection(), stale)

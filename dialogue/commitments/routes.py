@@ -62,7 +62,9 @@ def read_filters(
     """
     form = Form(params)
     side = form.choice("side", Side, required=False)
-    if own_side is not None and form.raw("scope") != ALL_SIDES:
+    # A delegate's list shows their side unless they ask for all sides, or for one side.
+    scope = form.raw("scope") or (ALL_SIDES if form.raw("side") else MY_SIDE)
+    if own_side is not None and scope != ALL_SIDES:
         side = own_side
     organisation_id = form.integer("organisation", minimum=1)
     body_id = form.integer("body", minimum=1)
@@ -91,7 +93,7 @@ def read_filters(
     )
     values = {name: form.raw(name) for name in FILTER_NAMES if form.raw(name)}
     if own_side is not None:
-        values["scope"] = ALL_SIDES if form.raw("scope") == ALL_SIDES else MY_SIDE
+        values["scope"] = ALL_SIDES if scope == ALL_SIDES else MY_SIDE
         if values["scope"] == MY_SIDE:
             values.pop("side", None)
     return filters, form.errors, values

@@ -61,8 +61,15 @@ async def test_a_delegate_lands_on_their_side_and_can_see_all(anonymous: Any, db
     page = html.unescape((await anonymous.get("/commitments?overdue=true")).text)
     assert titles(page) == {f"En retard {key}"}
 
+    # a link to one side (the dashboard's table per side) shows that side
+    other_side, other = next((s, k) for s, k in SIDES.items() if s is not side)
+    page = html.unescape((await anonymous.get(f"/commitments?side={other_side.value}&overdue=true")).text)
+    assert titles(page) == {f"En retard {other}"}
+
     board = html.unescape((await anonymous.get("/")).text)
     assert f"My side: {side.label}" in board
+    # the whole council's panels lead to the whole council's list
+    assert 'href="/commitments?overdue=true&scope=all"' in board
     mine = board[board.index('class="card dash-mine') : board.index("</section>", board.index('class="card dash-mine'))]
     assert titles(mine) == {f"En retard {key}", f"Bientôt {key}"}
     assert mine.index(f"En retard {key}") < mine.index(f"Bientôt {key}")
