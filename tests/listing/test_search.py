@@ -175,3 +175,19 @@ async def test_outbox_accounts_and_audit_found_without_accents(english: Any, db:
     assert "delegue@example.tn" in page and "1 result<" in page
     page = text(await english.get("/audit", params={"q": "delegue 1"}))
     assert "UGTT délégué 1" in page and "Ministère des Affaires Sociales" not in page
+
+
+@pytest.mark.parametrize("table", ["meeting", "commitment", "person", "organisation", "body", "outbox_message", "audit_event"])
+async def test_searches_can_use_an_index(db: Any, table: str) -> None:
+    """A LIKE '%word%' can use the trigram index on PostgreSQL (the planner takes it once the
+    table is large; here sequential scans are switched off to ask whether it could)."""
+    from sqlalchemy import inspect as schema, text as sql
+
+    connection = await db.connection()
+    indexes = await connection.run_sync(lambda sync: schema(sync).get_indexes(table))
+    assert any(index["column_names"] == ["search_text"] for index in indexes)
+    if connection.dialect.name != "postgresql":
+        return
+    await db.execute(sql("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join((await db.execute(sql(f"EXPLAIN SELECT id FROM {table} WHERE search_text LIKE '%cloture%'"))).scalars())
+    assert f"ix_{table}_search_text" in plan, plan
