@@ -19,7 +19,7 @@ from dialogue.accounts.permissions import Permission
 from dialogue.forms import FIRST_DAY, LAST_DAY
 from dialogue.i18n import _
 from dialogue.minutes import followup
-from dialogue.web import DB, Config
+from dialogue.web import DB, Config, attachment
 
 EXPORT = {"permission": Permission.EXPORT}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -67,7 +67,7 @@ async def _download(request: Request, sheet: followup.FollowUpSheet, filename: s
     return Response(
         content=content,
         media_type=followup.MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename}-{language}.{fmt}"'},
+        headers=attachment(f"{filename}-{language}.{fmt}"),
     )
 
 
