@@ -15,8 +15,6 @@ from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue.listing import Sort
-from dialogue.search import matches
 from dialogue.accounts.models import (
     Account,
     ApiToken,
@@ -37,7 +35,9 @@ from dialogue.audit.trail import Actor, record, set_actor
 from dialogue.choices import Choice
 from dialogue.forms import EMAIL, Invalid
 from dialogue.i18n import LANGUAGE_NAMES, N_, _, ngettext
+from dialogue.listing import Sort
 from dialogue.people.models import Language, Organisation, Person
+from dialogue.search import matches
 from dialogue.settings import Settings
 from dialogue.web import Refused, check_version
 

@@ -15,8 +15,6 @@ from sqlalchemy import Date, DateTime, Select, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 
-from dialogue.listing import Sort
-from dialogue.search import matches
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import internal_visible_sides
 from dialogue.audit.models import AuditAction, AuditEvent
@@ -27,8 +25,10 @@ from dialogue.commitments.models import Commitment
 from dialogue.db import Base
 from dialogue.i18n import N_, current_timezone, format_date, format_datetime, gettext
 from dialogue.labels import field_label
+from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.search import matches
 
 SHORT_TEXT = 120  # longer values are cut in the before/after table
 SEARCH_MAX = 200

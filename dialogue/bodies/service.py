@@ -15,8 +15,6 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from dialogue.listing import Sort
-from dialogue.search import matches
 from dialogue.bodies.models import (
     Body,
     BodyKind,
@@ -27,9 +25,11 @@ from dialogue.bodies.models import (
 from dialogue.db import utcnow
 from dialogue.forms import Form
 from dialogue.i18n import _, ngettext
+from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import flush_unique
+from dialogue.search import matches
 from dialogue.web import Refused, check_version
 
 QUORUM_MAX = 99

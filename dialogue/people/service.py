@@ -18,16 +18,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from dialogue.listing import Sort
-from dialogue.search import matches
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body, Membership
 from dialogue.commitments.models import Commitment
 from dialogue.db import utcnow
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _, ngettext
+from dialogue.listing import Sort
 from dialogue.meetings.models import Invitation, Meeting
 from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.search import matches
 from dialogue.web import Refused, check_version
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
