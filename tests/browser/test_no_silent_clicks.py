@@ -111,6 +111,9 @@ def test_a_refused_click_says_why(
 
     # An htmx control that replaces a part of the page: a message, the page stays.
     address = clerk.url
+    folded = clerk.locator("details.invitation-list:not([open]) > summary")
+    if folded.count():
+        folded.click()
     clerk.locator("form.attendance-form input[name=arrived_late]").first.click()
     message = clerk.locator("#messages [role=alert]")
     message.wait_for(state="visible")
