@@ -34,6 +34,16 @@ class Invalid(Exception):
         self.values = dict(values or {})
 
 
+class Unconfirmed(Exception):
+    """Unusual input that is saved only once the user confirms it: `warnings` maps a field
+    name to what looks wrong (a meeting of three weeks, a start in 2031...)."""
+
+    def __init__(self, warnings: dict[str, str], values: Mapping[str, Any] | None = None) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in warnings.items()))
+        self.warnings = warnings
+        self.values = dict(values or {})
+
+
 # Every date typed in the app lies between these (both included).
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 

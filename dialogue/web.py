@@ -36,7 +36,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dialogue.accounts.permissions import Forbidden, SignInRequired
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, current_actor, record
-from dialogue.forms import Invalid
+from dialogue.forms import Invalid, Unconfirmed
 from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.idempotency import AlreadyDone
@@ -284,6 +284,15 @@ def _invalid(request: Request, exc: Invalid) -> Response[Any]:
     )
 
 
+def _unconfirmed(request: Request, exc: Unconfirmed) -> Response[Any]:
+    return _error(
+        request,
+        HTTP_422_UNPROCESSABLE_ENTITY,
+        _("Some values are unusual: check them, then send again with confirm to save."),
+        {"warnings": exc.warnings},
+    )
+
+
 def _stale(request: Request, exc: Stale) -> Response[Any]:
     return _error(request, HTTP_409_CONFLICT, exc.message)
 
@@ -380,6 +389,7 @@ exception_handlers: dict[Any, Any] = {
     HTTPException: _http_error,
     NotFoundError: _not_found,
     Invalid: _invalid,
+    Unconfirmed: _unconfirmed,
     Stale: _stale,
     Refused: _refused,
     AlreadyDone: _already_done,

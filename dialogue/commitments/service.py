@@ -373,7 +373,8 @@ async def check_draft(db: AsyncSession, draft: CommitmentDraft) -> dict[str, str
     - the responsible person, if any, belongs to that organisation (or, without one, to
       an organisation of that side);
     - the agenda item, if any, belongs to the meeting (the meeting is taken from the item
-      when it is not given); "from the outcome" needs an item.
+      when it is not given); "from the outcome" needs an item;
+    - the due date, if any, is not before the day of the meeting that made it (Tunis time).
     """
     errors: dict[str, str] = {}
     _check_text(errors, "title", draft.title, required=True, max_length=TITLE_MAX)
@@ -416,8 +417,17 @@ async def check_draft(db: AsyncSession, draft: CommitmentDraft) -> dict[str, str
             draft.meeting_id = item.meeting_id
         elif item.meeting_id != draft.meeting_id:
             errors.setdefault("agenda_item_id", _("This agenda item belongs to another meeting."))
-    if draft.meeting_id is not None and await db.get(Meeting, draft.meeting_id) is None:
-        errors.setdefault("meeting_id", _("Choose a meeting from the list."))
+    if draft.meeting_id is not None:
+        meeting = await db.get(Meeting, draft.meeting_id)
+        if meeting is None:
+            errors.setdefault("meeting_id", _("Choose a meeting from the list."))
+        elif draft.due_on is not None and draft.due_on < (held_on := i18n.local_date(meeting.starts_at)):
+            errors.setdefault(
+                "due_on",
+                _("The due date cannot be before the meeting that made this commitment ({date}).").format(
+                    date=i18n.format_date(held_on)
+                ),
+            )
     if draft.from_outcome and draft.agenda_item_id is None:
         errors.setdefault("from_outcome", _("A commitment from an outcome needs its agenda item."))
     return errors

@@ -130,6 +130,9 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
     description: str = ""
     # Start the agenda with "Follow-up of commitments" listing the body's open commitments.
     carry_over: bool = True
+    # Unusual values (a start more than two years ahead, a meeting over 12 hours, a past
+    # start still "scheduled") are refused with `warnings` until sent again with confirm.
+    confirm: bool = False
 
 
 class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -145,6 +148,7 @@ class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
     online_url: str | None | UnsetType = UNSET
     status: MeetingStatus | UnsetType = UNSET
     description: str | UnsetType = UNSET
+    confirm: bool = False  # as for MeetingIn
 
 
 class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -344,7 +348,7 @@ class MeetingsAPI(Controller):
         answers 303 to the meeting the first one created."""
         await idempotency.replay(db, request)
         draft = _draft(MeetingDraft(), data)
-        meeting = await service.schedule_meeting(db, draft)
+        meeting = await service.schedule_meeting(db, draft, confirmed=data.confirm)
         if data.carry_over:
             await carry_over.add_follow_up_item(db, meeting)
         await idempotency.remember(db, request, None, f"/api/v1/meetings/{meeting.id}")
@@ -361,7 +365,7 @@ class MeetingsAPI(Controller):
     ) -> MeetingDetailOut:
         meeting = await service.get_meeting(db, meeting_id)
         draft = _draft(MeetingDraft.of(meeting), data)
-        await service.update_meeting(db, meeting, draft, data.version)
+        await service.update_meeting(db, meeting, draft, data.version, confirmed=data.confirm)
         # A meeting set to cancelled leaves the calendars it was sent to (same transaction).
         await calendar_invitations.send_cancellations(db, meeting.id, settings)
         await db.commit()

@@ -173,15 +173,21 @@ async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any])
 async def _saved_or_invalid(
     request: Request, db: DB, form: Form, meeting: Meeting | None
 ) -> tuple[MeetingDraft | None, Template | None]:
-    """The draft when the form is good, else the form again with every problem (422)."""
+    """The draft when the form is good, else the form again with every problem (422), or
+    with what looks unusual and a box to confirm it (422 too, until confirmed)."""
     draft = read_meeting_form(form)
-    for field, message in (await service.meeting_errors(db, draft, meeting)).items():
+    now = i18n.now()
+    for field, message in (await service.meeting_errors(db, draft, meeting, now=now)).items():
         form.error(field, message)
     try:
         form.check()
     except Invalid as error:
         context = await _form_context(db, meeting, error.values)
         return None, render_invalid(request, "meetings/form.html", context, error, fragment="meetings/_form.html")
+    warnings = service.meeting_warnings(draft, meeting, now=now)
+    if warnings and not form.boolean("confirm"):
+        context = {**await _form_context(db, meeting, form.values), "warnings": warnings}
+        return None, render(request, "meetings/form.html", context, fragment="meetings/_form.html", status_code=422)
     return draft, None
 
 
@@ -205,7 +211,7 @@ async def create_meeting(request: Request, db: DB) -> Any:
     if invalid is not None:
         return invalid
     assert draft is not None
-    meeting = await service.schedule_meeting(db, draft)
+    meeting = await service.schedule_meeting(db, draft, confirmed=form.boolean("confirm"))
     if wants_carry_over(form):
         await carry_over.add_follow_up_item(db, meeting)
     await idempotency.remember(db, request, form, f"/meetings/{meeting.id}")
@@ -241,7 +247,7 @@ async def update_meeting(request: Request, db: DB, settings: Config, meeting_id:
     if invalid is not None:
         return invalid
     assert draft is not None
-    await service.update_meeting(db, meeting, draft, version)
+    await service.update_meeting(db, meeting, draft, version, confirmed=form.boolean("confirm"))
     # Set to "Cancelled" here too: calendars that have the meeting get its cancellation.
     await calendar_invitations.send_cancellations(db, meeting.id, settings)
     await db.commit()

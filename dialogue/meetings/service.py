@@ -25,8 +25,8 @@ from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment
-from dialogue.forms import Invalid
-from dialogue.i18n import _, current_timezone, now
+from dialogue.forms import Invalid, Unconfirmed
+from dialogue.i18n import _, current_timezone, format_datetime, now
 from dialogue.meetings.models import (
     Attendance,
     Invitation,
@@ -249,7 +249,46 @@ def _text_problem(value: str, maximum: int, *, required: bool) -> str | None:
     return None
 
 
-async def meeting_errors(db: AsyncSession, draft: MeetingDraft, current: Meeting | None = None) -> dict[str, str]:
+# A meeting longer than this, or over several days, is unusual: saved once confirmed.
+LONGEST_MEETING = dt.timedelta(hours=12)
+# A start further ahead than this is probably a typing mistake in the year.
+FAR_AHEAD = dt.timedelta(days=730)
+
+
+def meeting_impossibilities(draft: MeetingDraft, *, now: dt.datetime) -> dict[str, str]:
+    """What `draft` cannot be, by field: a meeting marked held whose start is still to come."""
+    if draft.status == MeetingStatus.HELD and draft.starts_at is not None and as_local(draft.starts_at) > now:
+        return {"status": _("A meeting that has not started yet cannot be marked held: its start is in the future.")}
+    return {}
+
+
+def meeting_warnings(draft: MeetingDraft, current: Meeting | None = None, *, now: dt.datetime) -> dict[str, str]:
+    """What is unusual about `draft`, by field, for the secretariat to confirm: a meeting
+    still "scheduled" whose start has passed, one longer than 12 hours or over several
+    days, one starting more than two years ahead. When editing (`current`), only what the
+    change touches is questioned: a title fixed on an old meeting asks nothing."""
+    if draft.starts_at is None or draft.ends_at is None:
+        return {}
+    starts, ends = as_local(draft.starts_at), as_local(draft.ends_at)
+    moved = current is None or starts != current.starts_at
+    warnings: dict[str, str] = {}
+    if draft.status == MeetingStatus.SCHEDULED and starts < now and (moved or current.status != draft.status):
+        warnings["status"] = _(
+            "This meeting is marked scheduled but its start has passed: mark it held or cancelled, or confirm."
+        )
+    zone = current_timezone()
+    if (moved or ends != current.ends_at) and (
+        ends - starts > LONGEST_MEETING or starts.astimezone(zone).date() != ends.astimezone(zone).date()
+    ):
+        warnings["ends_at"] = _("This meeting lasts more than 12 hours or runs over several days: check the end, or confirm.")
+    if moved and starts > now + FAR_AHEAD:
+        warnings["starts_at"] = _("This meeting starts more than two years from now: check the year, or confirm.")
+    return warnings
+
+
+async def meeting_errors(
+    db: AsyncSession, draft: MeetingDraft, current: Meeting | None = None, *, now: dt.datetime | None = None
+) -> dict[str, str]:
     """Every problem with `draft`, by field; empty when it can be saved.
 
     `current` is the meeting being edited (None when scheduling a new one).
@@ -294,13 +333,20 @@ async def meeting_errors(db: AsyncSession, draft: MeetingDraft, current: Meeting
     problem = url_problem(draft.online_url)
     if problem:
         errors["online_url"] = problem
+    for name, message in meeting_impossibilities(draft, now=now or dt.datetime.now(dt.UTC)).items():
+        errors.setdefault(name, message)
     return errors
 
 
-async def _check(db: AsyncSession, draft: MeetingDraft, current: Meeting | None) -> None:
-    errors = await meeting_errors(db, draft, current)
+async def _check(db: AsyncSession, draft: MeetingDraft, current: Meeting | None, *, confirmed: bool) -> None:
+    """`Invalid` if `draft` breaks a rule; `Unconfirmed` if it is unusual and not `confirmed`."""
+    now = dt.datetime.now(dt.UTC)
+    errors = await meeting_errors(db, draft, current, now=now)
     if errors:
         raise Invalid(errors, dataclasses.asdict(draft))
+    warnings = meeting_warnings(draft, current, now=now)
+    if warnings and not confirmed:
+        raise Unconfirmed(warnings, dataclasses.asdict(draft))
 
 
 def _apply(meeting: Meeting, draft: MeetingDraft) -> None:
@@ -316,9 +362,10 @@ def _apply(meeting: Meeting, draft: MeetingDraft) -> None:
     meeting.description = draft.description.strip()
 
 
-async def schedule_meeting(db: AsyncSession, draft: MeetingDraft) -> Meeting:
-    """Create a meeting from `draft` (raises `Invalid` with every problem)."""
-    await _check(db, draft, None)
+async def schedule_meeting(db: AsyncSession, draft: MeetingDraft, *, confirmed: bool = False) -> Meeting:
+    """Create a meeting from `draft` (raises `Invalid` with every problem, `Unconfirmed`
+    when it is unusual and the secretariat has not `confirmed` it)."""
+    await _check(db, draft, None, confirmed=confirmed)
     meeting = Meeting()
     _apply(meeting, draft)
     db.add(meeting)
@@ -326,10 +373,13 @@ async def schedule_meeting(db: AsyncSession, draft: MeetingDraft) -> Meeting:
     return meeting
 
 
-async def update_meeting(db: AsyncSession, meeting: Meeting, draft: MeetingDraft, version: int | None) -> Meeting:
-    """Change `meeting` to `draft`, if nobody changed it since `version` (else `Stale`)."""
+async def update_meeting(
+    db: AsyncSession, meeting: Meeting, draft: MeetingDraft, version: int | None, *, confirmed: bool = False
+) -> Meeting:
+    """Change `meeting` to `draft`, if nobody changed it since `version` (else `Stale`);
+    `Invalid` and `Unconfirmed` as for `schedule_meeting`."""
     check_version(meeting, version)
-    await _check(db, draft, meeting)
+    await _check(db, draft, meeting, confirmed=confirmed)
     _apply(meeting, draft)
     await db.flush()
     return meeting
@@ -575,6 +625,19 @@ async def get_invitation(db: AsyncSession, meeting_id: int, invitation_id: int) 
 
 _UNCHANGED: Any = object()
 
+# Recorded on the day: who came and who did not. "Excused" may be known beforehand.
+ON_THE_DAY = (Attendance.PRESENT, Attendance.ABSENT)
+
+
+def attendance_problem(meeting: Meeting, attendance: Attendance | None, *, now: dt.datetime) -> str | None:
+    """Why `attendance` cannot be recorded for `meeting` now: present or absent only once
+    the meeting has started (None when it can)."""
+    if attendance in ON_THE_DAY and meeting.starts_at > now:
+        return _("The meeting has not started yet (it starts {start}): present or absent can be recorded from then on.").format(
+            start=format_datetime(meeting.starts_at)
+        )
+    return None
+
 
 async def update_invitation(
     db: AsyncSession,
@@ -597,6 +660,10 @@ async def update_invitation(
         errors["role"] = _("Choose one of the options.")
     if attendance is None:
         errors["attendance"] = _("Choose one of the options.")
+    elif attendance is not _UNCHANGED and attendance != invitation.attendance:
+        problem = attendance_problem(meeting, attendance, now=dt.datetime.now(dt.UTC))
+        if problem:
+            errors["attendance"] = problem
     if on_behalf_of_id is not _UNCHANGED and on_behalf_of_id != invitation.on_behalf_of_id:
         problem = await _behalf_problem(db, meeting, invitation.person_id, on_behalf_of_id)
         if problem:
@@ -686,7 +753,10 @@ async def invite_many(
 async def mark_everyone_present(db: AsyncSession, meeting: Meeting) -> int:
     """"Everyone present": each invitee whose attendance is not recorded yet is recorded
     present (the secretariat then corrects the exceptions); recorded ones keep their record.
-    Returns how many were marked."""
+    Returns how many were marked; `Refused` before the meeting has started."""
+    problem = attendance_problem(meeting, Attendance.PRESENT, now=dt.datetime.now(dt.UTC))
+    if problem:
+        raise Refused(problem)
     rows = list(
         await db.scalars(
             select(Invitation).where(

@@ -298,6 +298,17 @@ def send_invitations(j: Journey, meeting: str, expected: list[str]) -> None:
     expect(page).to_have_url(re.compile(re.escape(meeting) + r"(\?[^#]*)?(#.*)?$"))
 
 
+def meeting_saved(j: Journey, warning: str) -> None:
+    """After the meeting form was sent: on the meeting's page, once the secretariat has
+    confirmed what the app finds unusual (a meeting "scheduled" in the past) if it asks."""
+    page = j.page
+    asked = page.locator("main input[type=checkbox][name^=confirm]")
+    expect(asked.or_(page.locator("main .meeting-page")).first).to_be_visible()
+    if asked.count():
+        j.confirm_if_asked(warning)
+    expect(page).to_have_url(re.compile(r"/meetings/\d+$"))
+
+
 def record_on_item(j: Journey, where: str, opener: str, choice: tuple[str, Any], text: tuple[str, str], save: str) -> None:
     """Open the form at `where` (a side's position, an item's outcome), choose, write, save:
     the part of the page that answers shows the choice and the text."""
@@ -334,12 +345,7 @@ def test_secretariat_records_the_amem_closing_workshop(
     form.locator("#f-description").fill(data["description"])
     j.look("schedule-form-filled")
     form.locator("button[type=submit]").dblclick()
-    # A meeting "scheduled" in the past is unusual: the app may ask to confirm it.
-    asked = page.locator("main input[type=checkbox][name^=confirm]")
-    expect(asked.or_(page.locator("main .meeting-page")).first).to_be_visible()
-    if asked.count():
-        j.confirm_if_asked("schedule-warning")
-    expect(page).to_have_url(re.compile(r"/meetings/\d+$"))
+    meeting_saved(j, "schedule-warning")
     meeting = re.sub(r"^https?://[^/]+", "", page.url)
     expect(page.locator("h1")).to_contain_text(data["title"])
     with j.check("the new meeting opens at its top"):
@@ -422,6 +428,22 @@ def test_secretariat_records_the_amem_closing_workshop(
     with j.check("sending again with nothing changed queues nothing"):
         assert again == sent, f"{again - sent} more messages"
 
+    # The venue changes: the page says whose copy is out of date; sending sends them the update.
+    j.go(f"{meeting}/edit", "edit")
+    page.locator("#meeting-form #f-venue").fill("Hôtel Sheraton, salle Carthage, Tunis")
+    page.locator("#meeting-form button[type=submit]").click()
+    meeting_saved(j, "edit-warning")
+    with j.check("the meeting page says who has an out-of-date invitation"):
+        expect(page.locator("#calendar")).to_contain_text(tn(
+            language, "%(num)s person has an out-of-date invitation: send the update.",
+            "%(num)s people have an out-of-date invitation: send the update.", len(INVITEES),
+        ))
+    j.look("invitations-out-of-date")
+    send_invitations(j, meeting, expected=INVITEES)
+    updated = outbox_count(j, meeting)
+    with j.check("one update per invitee after the venue changed"):
+        assert updated == sent + len(INVITEES), f"{updated - sent} updates for {len(INVITEES)} invitees"
+
     # The invitation downloads as a calendar file; the page stays as it was.
     j.go(meeting, "meeting-recorded")
     ics = j.download(page.get_by_role("link", name=j.t("Download the invitation (.ics)")), "invitation", ".ics")
@@ -429,6 +451,7 @@ def test_secretariat_records_the_amem_closing_workshop(
         text = ics.decode()
         assert text.startswith("BEGIN:VCALENDAR") and "DTSTART;TZID=Africa/Tunis:20220727T110000" in text, text[:300]
         assert text.count("ATTENDEE") == len(INVITEES), text.count("ATTENDEE")
+        assert "salle Carthage" in text, "the invitation file does not have the new venue"
 
     # On a phone: the pages of the journey fit, the invitation still downloads.
     phone = journey("workshop", language=language, width="390")

@@ -195,7 +195,7 @@ async def test_api_delete_refused_when_attendance_recorded(client: Any, db: Any)
 
 async def test_api_invitations_add_list_update_remove(client: Any, db: Any) -> None:
     world = await f.table(db)
-    meeting = await f.meeting(db, world["plenary"])
+    meeting = await f.meeting(db, world["plenary"], starts_at=f.tunis(2026, 11, 20))  # started: attendance can be taken
     await db.commit()
     url = f"{API}/{meeting.id}/invitations"
     created = await client.post(url, json={"person_id": world["ugtt2"].id, "role": "alternate", "on_behalf_of_id": world["ugtt1"].id})

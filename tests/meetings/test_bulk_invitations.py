@@ -85,7 +85,7 @@ async def test_bulk_invitation_with_nothing_or_a_bad_choice_changes_nothing(engl
 
 async def test_everyone_present_then_the_exceptions(english: Any, db: Any) -> None:
     world = await f.table(db)
-    meeting = await f.meeting(db, world["plenary"])
+    meeting = await f.meeting(db, world["plenary"], starts_at=f.tunis(2026, 11, 20))  # started: attendance can be taken
     for key in ("mas1", "ugtt1", "utica1", "ugtt2"):
         await f.invite(db, meeting, world[key])
     excused = await f.invite(db, meeting, world["utica2"])

@@ -134,7 +134,7 @@ async def test_change_an_invitees_role_with_htmx(english: Any, db: Any) -> None:
 
 async def test_stale_role_change_is_refused_and_shows_the_current_row(english: Any, db: Any) -> None:
     world = await f.table(db)
-    meeting = await f.meeting(db, world["plenary"])
+    meeting = await f.meeting(db, world["plenary"], starts_at=f.tunis(2026, 11, 20))  # started: attendance can be taken
     invitation = await f.invite(db, meeting, world["mas2"], role=InvitationRole.ALTERNATE)
     await db.commit()
     await english.post(
@@ -172,7 +172,7 @@ async def test_stale_attendance_is_refused_and_answers_the_current_row(english: 
 
 async def test_attendance_is_taken_per_row_and_refreshes_the_quorum_panel(english: Any, db: Any) -> None:
     world = await f.table(db)
-    meeting = await f.meeting(db, world["plenary"])
+    meeting = await f.meeting(db, world["plenary"], starts_at=f.tunis(2026, 11, 20))  # started: attendance can be taken
     rows = {key: await f.invite(db, meeting, world[key]) for key in ("mas1", "ugtt1", "utica1")}
     await f.invite(db, meeting, world["mas2"], attendance=Attendance.PRESENT)
     await f.invite(db, meeting, world["ugtt2"], attendance=Attendance.PRESENT)
