@@ -12,8 +12,8 @@ How it works, in three parts:
    organisation, its responsible person and its meeting's title). An `after_flush`
    listener recomputes it, in the same transaction, for every record whose own words or
    related names changed (renaming a person refreshes their meetings and commitments).
-   Messages of the outbox and events of the audit trail are written once: they fold their
-   words when they are created.
+   Messages of the outbox and events of the audit trail are written once: their words are
+   folded when they are added (`before_flush`; the trail's own bulk insert folds them too).
 3. `matches(column, q)`: every word of the folded query is contained in the column
    (`LIKE '%word%'` with `%` and `_` escaped). On PostgreSQL a trigram GIN index
    (`pg_trgm`, `gin_trgm_ops`) serves these LIKEs; on SQLite the plain index on the one
@@ -267,6 +267,20 @@ def _stale(objects: Iterable[Any], *, check_modified: bool) -> dict[str, set[int
     return stale
 
 
+# Rows written once, found by their own words: folded when they are added.
+_WRITTEN_ONCE: dict[str, Any] = {
+    "outbox_message": lambda row: f"{row.to_address} {row.to_name} {row.subject}",
+    "audit_event": lambda row: f"{row.actor} {row.summary}",
+}
+
+
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in session.new:
+        words = _WRITTEN_ONCE.get(getattr(obj, "__tablename__", ""))
+        if words is not None:
+            obj.search_text = fold(words(obj))
+
+
 def _after_flush(session: Session, _context: Any) -> None:
     stale = _stale(session.new, check_modified=False)
     for table, ids in _stale(session.dirty, check_modified=True).items():
@@ -279,4 +293,5 @@ def _after_flush(session: Session, _context: Any) -> None:
         refresh(session.connection(), stale)
 
 
+event.listen(Session, "before_flush", _before_flush)
 event.listen(Session, "after_flush", _after_flush)

@@ -150,7 +150,10 @@ def attachment(filename: str) -> dict[str, str]:
     not plain ASCII goes as UTF-8 in `filename*` (RFC 5987), after an ASCII fallback for old
     clients. Calendar subscription feeds, fetched by calendar apps, do without."""
     fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    fallback = re.sub(r'[^A-Za-z0-9._ -]', "_", fallback).strip() or "download"
+    fallback = re.sub(r"[^A-Za-z0-9._ -]", "", fallback).strip()
+    name, dot, extension = fallback.rpartition(".")
+    if not (name if dot else extension).strip("._ -"):  # nothing left of an Arabic name
+        fallback = "download" + (dot + extension if dot else "")
     value = f'attachment; filename="{fallback}"'
     if fallback != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"

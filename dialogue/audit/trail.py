@@ -243,7 +243,6 @@ async def record(
             side=side,
             internal=internal,
             summary=summary[:300],
-            search_text=fold(f"{actor.label} {summary[:300]}"),
             changes=changes or {},
         )
     )

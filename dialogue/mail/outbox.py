@@ -47,7 +47,7 @@ from dialogue.mail.smtp import (
 )
 from dialogue.meetings.models import Meeting
 from dialogue.listing import Sort
-from dialogue.search import fold, matches
+from dialogue.search import matches
 from dialogue.settings import Settings
 from dialogue.web import Refused
 
@@ -117,7 +117,6 @@ def enqueue(
         kind=kind,
         meeting_id=meeting_id,
         person_id=person_id,
-        search_text=fold(f"{address} {to_name} {subject}"),
     )
     db.add(message)
     return message
