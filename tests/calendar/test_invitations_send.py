@@ -36,6 +36,7 @@ def edit_form(meeting: Any, **changes: Any) -> dict[str, Any]:
         "status": meeting.status.value,
         "description": "",
         "version": meeting.version,
+        "confirm": "1",  # ten years ahead on purpose: the unusual date is confirmed
     }
     return {**values, **changes}
 

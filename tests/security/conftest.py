@@ -158,11 +158,11 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
     commitment = await _json(client, "POST", "/api/v1/commitments", {
         "title": HOSTILE, "side": "workers", "description": HOSTILE, "organisation_id": org["id"],
         "responsible_id": person["id"], "meeting_id": meeting["id"], "agenda_item_id": item["id"],
-        "from_outcome": True, "due_on": (today - dt.timedelta(days=3)).isoformat(),
+        "from_outcome": True, "due_on": (today + dt.timedelta(days=8)).isoformat(),  # not before its meeting
     })
     await _form(client, "/commitments", {
         "title": HOSTILE, "side": "workers", "description": HOSTILE, "status": "open",
-        "meeting_id": str(meeting["id"]), "due_on": (today + dt.timedelta(days=5)).isoformat(),
+        "meeting_id": str(meeting["id"]), "due_on": (today + dt.timedelta(days=9)).isoformat(),
     })
     await _json(client, "POST", f"/api/v1/commitments/{commitment['id']}/updates", {
         "note": HOSTILE, "evidence_url": "https://example.org/evidence",
