@@ -216,6 +216,7 @@ ROUTES: dict[str, Permission] = {
     "PATCH /api/v1/meetings/{meeting_id}": SECRETARIAT,
     "DELETE /api/v1/meetings/{meeting_id}": SECRETARIAT,
     "POST /api/v1/meetings/{meeting_id}/cancel": SECRETARIAT,
+    "POST /api/v1/meetings/{meeting_id}/invitations/send": SECRETARIAT,
     "GET /api/v1/meetings/{meeting_id}/invitations": READ,
     "POST /api/v1/meetings/{meeting_id}/invitations": SECRETARIAT,
     "PATCH /api/v1/meetings/{meeting_id}/invitations/{invitation_id}": SECRETARIAT,

@@ -155,6 +155,30 @@ class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
     version: int | None = None
 
 
+class SendIn(msgspec.Struct, forbid_unknown_fields=True):
+    correction: Annotated[
+        bool, Meta(description="Required true for a meeting that is over: the sending corrects the record.")
+    ] = False
+    dry_run: Annotated[bool, Meta(description="Only say what would be sent; send nothing.")] = False
+
+
+class PlannedOut(msgspec.Struct):
+    person_id: int
+    person_name: str
+    email: str
+    kind: str  # invitation, update or cancellation
+
+
+class SendOut(msgspec.Struct):
+    sent: bool
+    messages: list[PlannedOut]
+    invitations: int
+    updates: int
+    cancellations: int
+    up_to_date: int
+    without_address: int
+
+
 class InvitationIn(msgspec.Struct, forbid_unknown_fields=True):
     person_id: int
     role: InvitationRole = InvitationRole.TITULAR
@@ -388,6 +412,33 @@ class MeetingsAPI(Controller):
         meeting = await service.get_meeting(db, meeting_id)
         await service.delete_meeting(db, meeting)
         await db.commit()
+
+    @post(
+        "/{meeting_id:int}/invitations/send",
+        summary="Send each invitee only what they do not have yet (first invitation, update, cancellation)",
+        status_code=200,
+    )
+    async def send_invitations(
+        self, db: DB, settings: Config, meeting_id: FromPath[int], data: JSONBody[SendIn | None] = None
+    ) -> SendOut:
+        """The same rules as the page: nothing to people whose copy is current; a meeting
+        that is over needs `correction: true` (else 409); `dry_run` only says what would go."""
+        options = data or SendIn()
+        _data, plan = await calendar_invitations.sending_plan(db, meeting_id)
+        if not options.dry_run:
+            await calendar_invitations.send_invitations(
+                db, meeting_id, settings, correction=options.correction, expected=plan.fingerprint
+            )
+            await db.commit()
+        return SendOut(
+            sent=not options.dry_run and not plan.nothing_to_send,
+            messages=[PlannedOut(p.person.id, p.person.full_name, p.address, p.kind) for p in plan.messages],
+            invitations=len(plan.invitations),
+            updates=len(plan.updates),
+            cancellations=len(plan.cancellations),
+            up_to_date=len(plan.up_to_date),
+            without_address=len(plan.without_address),
+        )
 
     @get("/{meeting_id:int}/invitations", summary="Invitations and attendance, by side")
     async def list_invitations(

@@ -223,3 +223,37 @@ async def test_inviting_on_the_page_tells_the_calendar_card_to_reload(
     assert card.text.lstrip().startswith("{#") is False and 'id="calendar"' in card.text
     assert "3 invited people have an email address." in card.text
     assert 'hx-trigger="calendar-changed from:body"' in card.text
+
+
+async def test_the_api_sends_by_the_same_rules(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+    world = await arrange(db)
+    meeting = world["meeting"]
+    url = f"/api/v1/meetings/{meeting.id}/invitations/send"
+    preview = await english.post(url, json={"dry_run": True})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["sent"] is False and preview.json()["invitations"] == 2
+    assert preview.json()["without_address"] == 1
+    assert await outbox(db, meeting.id) == []
+    first = await english.post(url)
+    assert first.status_code == 200 and first.json()["sent"] is True
+    assert sorted((m["email"], m["kind"]) for m in first.json()["messages"]) == [
+        ("amel@ugtt.tn", "invitation"),
+        ("karim@utica.tn", "invitation"),
+    ]
+    again = await english.post(url, json={})
+    assert again.json() == {**again.json(), "sent": False, "messages": [], "up_to_date": 2}
+    assert len(await outbox(db, meeting.id)) == 2
+    row = await db.get(Meeting, meeting.id)
+    assert row is not None
+    row.starts_at = dt.datetime(2022, 7, 27, 8, tzinfo=dt.UTC)
+    row.ends_at = dt.datetime(2022, 7, 27, 12, tzinfo=dt.UTC)
+    await db.commit()
+    await english.post(
+        f"/meetings/{meeting.id}/invitations", data={"person_id": world["spare"].id, "role": "titular"}
+    )
+    refused = await english.post(url, json={})
+    assert refused.status_code == 409 and "correct the record" in refused.json()["message"]
+    assert len(await outbox(db, meeting.id)) == 2
+    corrected = await english.post(url, json={"correction": True})
+    assert corrected.status_code == 200 and corrected.json()["updates"] == 2  # the time changed
+    assert corrected.json()["invitations"] == 1 and len(await outbox(db, meeting.id)) == 5
