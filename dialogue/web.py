@@ -141,10 +141,6 @@ def see_other(request: Request, url: str) -> Response[Any]:
     return Redirect(path=url, status_code=HTTP_303_SEE_OTHER)
 
 
-# Query parameters of a list that order or page it without leaving anything out.
-UNFILTERED = frozenset({"offset", "limit", "order", "sort", "dir", "direction"})
-
-
 def attachment(filename: str) -> dict[str, str]:
     """The header that makes a browser save a file as `filename` (RFC 6266). A name that is
     not plain ASCII goes as UTF-8 in `filename*` (RFC 5987), after an ASCII fallback for old
@@ -158,6 +154,10 @@ def attachment(filename: str) -> dict[str, str]:
     if fallback != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"
     return {"Content-Disposition": value}
+
+
+# Query parameters of a list that order or page it without leaving anything out.
+UNFILTERED = frozenset({"offset", "limit", "order", "sort", "dir", "direction"})
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,20 @@ async def test_api_creates_once_with_an_idempotency_key(client: Any, db: Any, ur
         payload = {**payload, "slug": "ote2", "name": "OTE 2"}
     assert (await client.post(url, json=payload)).status_code == 201
     assert await count(db, model) == 2
+
+
+async def test_keys_older_than_a_day_are_deleted_as_new_ones_come(english: Any, db: Any) -> None:
+    import datetime as dt
+
+    from dialogue.idempotency import FormSubmission
+
+    body = await f.body(db)
+    db.add(FormSubmission(key="old-key-0123456789abcdef", account_id=None, url="/meetings/1"))
+    await db.commit()
+    old = await db.scalar(select(FormSubmission))
+    old.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    await db.commit()
+    first, _second = await twice(english, "/meetings/new", "/meetings", {**MEETING, "body_id": str(body.id)})
+    assert first.status_code == 303
+    keys = (await db.scalars(select(FormSubmission.key).execution_options(populate_existing=True))).all()
+    assert "old-key-0123456789abcdef" not in keys and len(keys) == 1

@@ -55,13 +55,16 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def set_language_cookie(response: Response[Any], account: Account) -> None:
+def set_language_cookie(response: Response[Any], account: Account, *, chosen_now: bool = False) -> None:
     """The account's language in this browser too: after the session ends, the sign-in page
-    (which cannot know the account any more) still speaks it."""
+    (which cannot know the account any more) still speaks it. `chosen_now`: the person has
+    just chosen on their account page, and "follow the browser" forgets the cookie."""
     if account.language is not None:
         response.set_cookie(
             i18n.LANGUAGE_COOKIE, account.language.value, max_age=365 * 24 * 3600, samesite="lax", httponly=True
         )
+    elif chosen_now:
+        response.delete_cookie(i18n.LANGUAGE_COOKIE)
 
 
 def set_session_cookie(response: Response[Any], settings: Any, token: str) -> None:
@@ -223,7 +226,7 @@ async def choose_own_language(request: Request, db: DB) -> Response[Any]:
         response = Response(content=b"", status_code=204, headers={"HX-Redirect": "/account?done=language"})
     else:
         response = Redirect(path="/account?done=language", status_code=303)
-    set_language_cookie(response, account)
+    set_language_cookie(response, account, chosen_now=True)
     return response
 
 

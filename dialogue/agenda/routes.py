@@ -186,6 +186,7 @@ async def agenda_page(request: Request, db: DB, meeting_id: FromPath[int]) -> Te
 async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Response[Any] | Template:
     meeting = await service.get_meeting(db, meeting_id)
     form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     fields = item_fields(form)
 
     async def change() -> None:
@@ -199,7 +200,6 @@ async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Respo
 async def edit_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
     item, meeting = await _item_and_meeting(db, item_id)
     form = Form(await request.form())
-    await idempotency.replay(db, request, form)
     fields = item_fields(form)
 
     async def change() -> None:

@@ -114,8 +114,12 @@ async def revoke_feed(
 
 @post("/reminders/digest", opt=SECRETARIAT)
 async def send_digest(request: Request, db: DB, settings: Config) -> Response[Any]:
-    """Queue the weekly digest now (the same as `dialogue reminders send`)."""
+    """Queue the weekly digest now (the same as `dialogue reminders send`); a second click
+    on the same button queues nothing more and shows the outbox."""
+    form = Form(await request.form())
+    await idempotency.replay(db, request, form)
     queued = await digest.queue_digests(db, settings)
+    await idempotency.remember(db, request, form, "/outbox")
     await db.commit()
     return render(request, "calendar/digest_sent.html", {"queued": queued})
 

@@ -21,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from dialogue import i18n
-from dialogue.search import matches
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
@@ -30,6 +29,7 @@ from dialogue.i18n import _
 from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.search import matches
 from dialogue.web import Refused, check_version
 
 ACTIVE: tuple[CommitmentStatus, ...] = CommitmentStatus.active()

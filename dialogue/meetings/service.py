@@ -19,14 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 import dialogue.calendar.invitations  # noqa: F401  (registers the calendar SEQUENCE rule)
-from dialogue.listing import Sort
-from dialogue.search import matches
 from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment
 from dialogue.forms import Invalid, Unconfirmed
 from dialogue.i18n import _, current_timezone, format_datetime, now
+from dialogue.listing import Sort
 from dialogue.meetings.models import (
     Attendance,
     Invitation,
@@ -39,6 +38,7 @@ from dialogue.meetings.quorum import Attendee, QuorumReport, quorum
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import active_people
+from dialogue.search import matches
 from dialogue.web import Refused, check_version
 
 TITLE_MAX = 300

@@ -196,3 +196,18 @@ async def test_cli_queues_the_weekly_digest(reminders: Any, db: AsyncSession) ->
         f"https://dialogue.example.tn/commitments/{world['soon'].id}"
         in sent[world["ugtt1"].email].text_body
     )
+
+
+async def test_a_second_click_on_send_the_digest_queues_nothing_more(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    await digest_world(db)
+    outbox = (await english.get("/outbox")).text
+    form = outbox[outbox.index('action="/reminders/digest"') :]
+    key = form[form.index('name="_form_key" value="') + len('name="_form_key" value="') :].split('"')[0]
+    first = await english.post("/reminders/digest", data={"_form_key": key})
+    second = await english.post("/reminders/digest", data={"_form_key": key}, follow_redirects=False)
+    assert first.status_code == 200 and "3 digests queued." in first.text
+    assert second.status_code == 303 and second.headers["location"] == "/outbox"
+    rows = await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest"))
+    assert len(rows.all()) == 3

@@ -113,7 +113,9 @@ async def test_a_stale_narrative_edit_is_refused_with_the_current_texts(english:
     )
     assert stale.status_code == 409
     assert "Someone else changed" in stale.text and 'id="minutes"' in stale.text
-    assert "Première version" in stale.text and "Écrasée" not in stale.text
+    # The field holds the current text; what was typed is beside it, not in it.
+    assert ">Première version</textarea>" in stale.text and ">Écrasée ?</textarea>" not in stale.text
+    assert 'id="f-introduction-yours"' in stale.text and "Écrasée ?" in stale.text
     minutes = await db.scalar(select(Minutes).execution_options(populate_existing=True))
     assert minutes.introduction == "Première version"
 
