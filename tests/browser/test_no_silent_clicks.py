@@ -160,3 +160,23 @@ def test_the_language_buttons_keep_the_filters(browser_context: Any) -> None:
     assert page.locator("html").get_attribute("lang") == "ar"
     assert "status=held" in page.url
     assert page.locator("select[name=status]").input_value() == "held"
+
+
+@pytest.mark.parametrize("path", ["/commitments", "/meetings"])
+def test_a_result_clicked_after_typing_a_search_keeps_its_own_address(browser_context: Any, path: str) -> None:
+    """Typing in a list's search box, then clicking a result without pressing Enter: the
+    search box's `change` (fired as it loses focus) used to refresh the list and push the
+    list's address over the record that opened."""
+    page = browser_context(language="fr").new_page()
+    page.goto(path)
+    results = "#commitment-results" if path == "/commitments" else "#results"
+    page.locator("#f-q").fill("commission" if path == "/meetings" else "BIT")
+    page.wait_for_url(re.compile(r".*[?&]q="))
+    page.wait_for_load_state("networkidle")
+    link = page.locator(f"{results} tbody a[href^='/']").first
+    target = link.get_attribute("href")
+    assert target, f"no result link on {path}"
+    link.click()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(600)  # the list's own refresh (delay 400 ms) would have landed by now
+    assert page.url.endswith(target), f"address {page.url}, the page opened was {target}"
