@@ -85,6 +85,12 @@ class Meeting(Searchable, Versioned, Base):
         back_populates="meeting", lazy="raise", cascade="all, delete-orphan"
     )
 
+    @property
+    def has_started(self) -> bool:
+        """Present or absent can be recorded once the meeting has started (see
+        meetings.service.attendance_problem)."""
+        return self.starts_at <= dt.datetime.now(dt.UTC)
+
 
 class Invitation(Versioned, Base):
     """A person invited to a meeting, in a role, and whether they attended."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -140,3 +141,13 @@ async def test_the_attendance_sheet_lists_each_side_with_a_column_to_sign(client
         assert "UGTT délégué 2" in body and "UGTT délégué 1" in body
     css = await client.get("/static/css/attendance-sheet.css")
     assert css.status_code == 200 and "size: A4" in css.text
+
+
+async def test_a_meeting_not_started_offers_no_everyone_present(english: Any, db: Any) -> None:
+    world = await f.table(db)
+    meeting = await f.meeting(db, world["plenary"], starts_at=f.tunis(dt.date.today().year + 1, 6, 1, 9))
+    await f.invite(db, meeting, world["ugtt1"])
+    await db.commit()
+    page = text(await english.get(f"/meetings/{meeting.id}"))
+    assert "Mark everyone present" not in page
+    assert "Attendance sheet to print" in page

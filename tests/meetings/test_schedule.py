@@ -12,14 +12,17 @@ from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingKin
 from tests import factories as f
 from tests.meetings.helpers import HTMX, form, input_value, text
 
+# A date ahead, never "in the past" nor "more than two years ahead" (those ask for confirmation).
+YEAR = dt.date.today().year + 1
+
 
 def meeting_form(body_id: Any, **overrides: Any) -> dict[str, str]:
     values = {
         "body_id": body_id,
         "title": "Session ordinaire",
         "kind": "plenary",
-        "starts_at": "2026-12-10T09:00",
-        "ends_at": "2026-12-10T12:30",
+        "starts_at": f"{YEAR}-12-10T09:00",
+        "ends_at": f"{YEAR}-12-10T12:30",
         "venue": "Ministère des Affaires Sociales, Tunis",
         "online_url": "https://meet.example.tn/cnds",
         "status": "scheduled",
@@ -44,7 +47,7 @@ async def test_secretariat_schedules_a_meeting_in_tunis_time(english: Any, db: A
     assert meeting.title == "Session ordinaire"
     assert meeting.kind == MeetingKind.COMMITTEE
     # 09:00 in Tunis is 08:00 UTC (UTC+1 all year).
-    assert meeting.starts_at.astimezone(dt.UTC) == dt.datetime(2026, 12, 10, 8, 0, tzinfo=dt.UTC)
+    assert meeting.starts_at.astimezone(dt.UTC) == dt.datetime(YEAR, 12, 10, 8, 0, tzinfo=dt.UTC)
     shown = await english.get(f"/meetings/{meeting.id}")
     assert "09:00" in shown.text and "12:30" in shown.text
 
@@ -53,14 +56,14 @@ async def test_end_before_start_is_refused_with_the_message_and_typed_values_kep
     body = await f.body(db)
     await db.commit()
     response = await english.post(
-        "/meetings", data=meeting_form(body.id, title="Mon titre", starts_at="2026-12-10T12:00", ends_at="2026-12-10T09:00")
+        "/meetings", data=meeting_form(body.id, title="Mon titre", starts_at=f"{YEAR}-12-10T12:00", ends_at=f"{YEAR}-12-10T09:00")
     )
     assert response.status_code == 422
     page = text(response)
     assert "The end must be after the start." in page
     assert input_value(page, "title") == "Mon titre"
-    assert input_value(page, "starts_at") == "2026-12-10T12:00"
-    assert input_value(page, "ends_at") == "2026-12-10T09:00"
+    assert input_value(page, "starts_at") == f"{YEAR}-12-10T12:00"
+    assert input_value(page, "ends_at") == f"{YEAR}-12-10T09:00"
     assert await db.scalar(select(func.count(Meeting.id))) == 0
 
 
@@ -115,7 +118,7 @@ async def test_secretariat_edits_a_meeting(english: Any, db: Any) -> None:
     page = await english.get(f"/meetings/{meeting.id}/edit")
     assert page.status_code == 200
     assert input_value(page.text, "version") == "1"
-    assert input_value(page.text, "starts_at") == "2026-12-10T09:00"
+    assert input_value(page.text, "starts_at") == "2026-12-10T09:00"  # the factory's default
     response = await english.post(
         f"/meetings/{meeting.id}/edit",
         data=meeting_form(meeting.body_id, title="Nouveau titre", status="postponed", version=1),
