@@ -56,6 +56,7 @@ ROUTES: dict[str, Permission] = {
     "POST /welcome/{token}": PUBLIC,
     # Any signed-in person: sign-out, their own account
     "POST /logout": SIGNED_IN,
+    "POST /session/extend": SIGNED_IN,
     "GET /account": SIGNED_IN,
     "POST /account/password": SIGNED_IN,
     "POST /account/language": SIGNED_IN,

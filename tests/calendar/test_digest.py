@@ -189,7 +189,7 @@ async def test_cli_queues_the_weekly_digest(reminders: Any, db: AsyncSession) ->
     world = await digest_world(db)
     result = await reminders("send")
     assert result.exit_code == 0, result.output
-    assert "3 digest(s) queued" in result.output
+    assert "3 récapitulatifs placés dans la boîte d'envoi." in result.output  # the CLI speaks DIALOGUE_LANGUAGE (fr)
     sent = await digests(db)
     assert set(sent) == {world["ugtt1"].email, world["ugtt2"].email, "gov@mas.tn"}
     assert (

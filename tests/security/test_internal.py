@@ -144,7 +144,7 @@ async def test_internal_drafts_and_notes_reach_only_their_side_and_the_secretari
         assert SHARED_NOTE in detail
         assert ('class="badge internal"' in detail) is note
         # The list's "last update" is computed from the notes the reader may see.
-        listed = (await browser.get("/commitments")).text
+        listed = (await browser.get("/commitments?scope=all")).text  # a delegate lands on their side
         assert (f'datetime="{INTERNAL_ON.isoformat()}"' in listed) is note
         assert (f'datetime="{SHARED_ON.isoformat()}"' in listed) is (not note)
 
