@@ -18,7 +18,9 @@ FILE_KINDS = {".ics", ".pdf", ".docx", ".md", ".html", ".csv", ".json", ".eml"}
 
 
 def _page_state(page: Any) -> tuple[str, str, str]:
-    return page.url, page.title(), page.locator("main").inner_html()
+    # drafts.js marks each form it has looked at (data-draft-checked) once scripts have run,
+    # which may be after the first look: that mark is bookkeeping, not the page's content.
+    return page.url, page.title(), page.locator("main").inner_html().replace(' data-draft-checked="1"', "")
 
 
 def _download_each(page: Any, links: Any) -> set[str]:
