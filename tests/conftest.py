@@ -4,11 +4,14 @@ DIALOGUE_TEST_DATABASE_URL is set (tests that use the `client` or `db` fixture r
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -31,10 +34,18 @@ def english_outside_requests() -> None:
     set_language("en")
 
 
+@pytest.fixture(scope="session")
+def sqlite_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Where the SQLite tests' database lives (the same file for every test, so that one app
+    serves them all) and a template of the empty schema, copied over it before each test."""
+    folder = tmp_path_factory.mktemp("sqlite")
+    return folder / "dialogue.db", folder / "template.db"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+def database_url(request: pytest.FixtureRequest, sqlite_files: tuple[Path, Path]) -> str:
     if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path}/dialogue.db"
+        return f"sqlite+aiosqlite:///{sqlite_files[0]}"
     if not PG_URL:
         pytest.skip("PostgreSQL not configured: set DIALOGUE_TEST_DATABASE_URL to run this test on it")
     return PG_URL
@@ -45,10 +56,12 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32)
 
 
-async def _fresh_schema(engine: AsyncEngine) -> None:
+async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) -> None:
+    """An empty database for each test: PostgreSQL's tables are emptied (made once per run);
+    SQLite's file is replaced by a copy of a template made once per run."""
     global _pg_schema_ready
-    async with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
+        async with engine.begin() as connection:
             if not _pg_schema_ready:
                 await connection.run_sync(Base.metadata.drop_all)
                 await connection.run_sync(Base.metadata.create_all)
@@ -56,15 +69,23 @@ async def _fresh_schema(engine: AsyncEngine) -> None:
             else:
                 names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
                 await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        return
+    database, template = sqlite_files
+    if not template.exists():
+        maker = create_engine(Settings(database_url=f"sqlite+aiosqlite:///{template}"))
+        async with maker.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
+        await maker.dispose()
+    for leftover in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(template, database)
 
 
 @pytest.fixture
-async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+async def engine(settings: Settings, sqlite_files: tuple[Path, Path]) -> AsyncIterator[AsyncEngine]:
     assert dialogue.models.__all__
     engine = create_engine(settings)
-    await _fresh_schema(engine)
+    await _fresh_schema(engine, sqlite_files)
     yield engine
     await engine.dispose()
 
@@ -75,6 +96,19 @@ async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     set_language("en")
     async with async_sessionmaker(engine, expire_on_commit=False)() as session:
         yield session
+
+
+_apps: dict[Settings, Litestar] = {}
+
+
+def app_for(settings: Settings) -> Litestar:
+    """One app per settings for the whole run: building one takes about half a second, and
+    tests with the standard settings share the database file, emptied before each of them.
+    Its engine is disposed when each test's client shuts the app down, so no connection
+    outlives a test (or its event loop)."""
+    if settings not in _apps:
+        _apps[settings] = create_app(settings)
+    return _apps[settings]
 
 
 async def sign_in(client: AsyncTestClient[Any], email: str, password: str = factories.PASSWORD) -> Any:
@@ -89,8 +123,7 @@ async def sign_in(client: AsyncTestClient[Any], email: str, password: str = fact
 @pytest.fixture
 async def anonymous(settings: Settings, engine: AsyncEngine) -> AsyncIterator[AsyncTestClient[Any]]:
     """A browser on the app, signed in as nobody (French by default, like the app)."""
-    app = create_app(settings)
-    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+    async with AsyncTestClient(app=app_for(settings), base_url="http://testserver.local") as client:
         yield client
 
 
