@@ -118,6 +118,32 @@ def direction_of(text: str, default: str = "ltr") -> str:
     return default
 
 
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK: invisible, strongly right to left
+DASHES = re.compile(" ([–—]) ")
+
+
+def joined(parts: Iterable[str], separator: str, direction: str) -> str:
+    """Parts of one line ("Workers – UGTT – Leïla Ben Salah", "body · date") joined so that
+    each keeps its place in a line of `direction`: a mark of that direction after each
+    separator stops a part written the other way from taking the separator, or the next
+    part's leading number ("14 ماي"), to its side; in a right-to-left line a no-break space
+    before the separator keeps it at the end of its line when the line wraps. Left-to-right
+    lines are joined as they are."""
+    present = [part for part in parts if part]
+    if direction != "rtl":
+        return separator.join(present)
+    core = separator.strip()
+    before, after = separator.split(core, 1)
+    return (before.replace(" ", "\u00a0") + core + RLM + after).join(present)
+
+
+def title_text(text: str, direction: str) -> str:
+    """A title in a right-to-left document with a no-break space before each spaced dash: the
+    dash stays at the end of its line when the title wraps, instead of opening the next line
+    where right-to-left layout moves it to the wrong side."""
+    return DASHES.sub("\u00a0\\1 ", text) if direction == "rtl" else text
+
+
 def lines(text: str) -> list[str]:
     """The lines of user text (Windows or old Mac line ends too)."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -133,7 +159,7 @@ def _environment() -> Environment:
     from dialogue.app import jinja_environment
 
     env = jinja_environment()
-    env.globals.update(lines=lines, direction_of=direction_of)
+    env.globals.update(lines=lines, direction_of=direction_of, title_text=title_text)
     return env
 
 
@@ -179,8 +205,8 @@ def _page_css(layout: Layout) -> str:
 @page {{
   size: {size};
   margin: 22mm 16mm 20mm 16mm;
-  @top-{start} {{ content: {_css_string(head_start)}; }}
-  @top-{end} {{ content: {_css_string(head_end)}; }}
+  @top-{start} {{ content: {_css_string(title_text(head_start, layout.direction))}; }}
+  @top-{end} {{ content: {_css_string(title_text(head_end, layout.direction))}; }}
   @bottom-{start} {{ content: {_css_string(layout.running_foot)}; }}
   @bottom-{end} {{ content: {_page_counter_content(page_of)}; }}
 }}
@@ -214,7 +240,9 @@ def write_pdf(layout: Layout) -> bytes:
     page = without_arabic_marks(write_html(layout, for_pdf=True))
     html = HTML(string=page, base_url=str(ROOT / "templates"))
     css = CSS(string=without_arabic_marks(_page_css(layout)))
-    return html.write_pdf(stylesheets=[css], uncompressed_pdf=False)
+    # Tagged PDF/UA: a screen reader reads the headings, paragraphs and tables in order, in
+    # the document's language (the Lang of the catalog, from <html lang>).
+    return html.write_pdf(stylesheets=[css], uncompressed_pdf=False, pdf_variant="pdf/ua-1")
 
 
 # DOCX ---------------------------------------------------------------------------------------
@@ -285,32 +313,40 @@ class _DocxWriter:
     def _run(self, paragraph: object, text: str, *, bold: bool = False, italic: bool = False) -> None:
         run = paragraph.add_run(text)  # type: ignore[attr-defined]
         run.bold = bold or None
-        run.italic = italic or None
-        if direction_of(text, self.layout.direction) == "rtl":
+        rtl = direction_of(text, self.layout.direction) == "rtl"
+        # Arabic fonts have no italic: a word processor would slant Arabic, so it stays upright.
+        run.italic = (italic and not rtl) or None
+        if rtl:
             # A right-to-left run (w:rtl) takes the complex-script font and bold.
             run.font.rtl = True
             run.font.cs_bold = bold or None
 
-    def _lines(self, paragraph: object, text: str, *, bold: bool = False, italic: bool = False) -> None:
-        for number, line in enumerate(lines(text)):
-            if number:
-                paragraph.add_run().add_break()  # type: ignore[attr-defined]
-            if line:
-                self._run(paragraph, line, bold=bold, italic=italic)
-
     def paragraph(self, text: str = "", *, style: str | None = None, bold: bool = False, label: str = "",
                   italic: bool = False) -> None:  # fmt: skip
+        """Each line of `text` is a paragraph of its own, in its own direction (a French line
+        after an Arabic one is left to right); the label starts the first, which then reads in
+        the document's direction."""
+        first, *rest = lines(text)
         paragraph = self.doc.add_paragraph(style=style)
-        # A labelled paragraph reads in the document's direction; user text in its own.
-        self._direction(paragraph, label or text)
+        self._direction(paragraph, label or first)
         if label:
             self._run(paragraph, f"{label} ", bold=True)
-        self._lines(paragraph, text, bold=bold, italic=italic)
+        if first:
+            self._run(paragraph, first, bold=bold, italic=italic)
+        for line in rest:
+            self._line(self.doc.add_paragraph(style=style), line, bold=bold, italic=italic)
+
+    def _line(self, paragraph: object, line: str, *, bold: bool = False, italic: bool = False) -> None:
+        self._direction(paragraph, line)
+        if line:
+            self._run(paragraph, line, bold=bold, italic=italic)
 
     def _cell(self, cell: object, text: str, *, bold: bool = False) -> None:
-        paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
-        self._direction(paragraph, text)
-        self._lines(paragraph, text, bold=bold)
+        """A cell's lines, each a paragraph in its own direction."""
+        first, *rest = lines(text)
+        self._line(cell.paragraphs[0], first, bold=bold)  # type: ignore[attr-defined]
+        for line in rest:
+            self._line(cell.add_paragraph(), line, bold=bold)  # type: ignore[attr-defined]
 
     def table(self, headers: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
         from docx.enum.table import WD_TABLE_DIRECTION
@@ -337,7 +373,7 @@ class _DocxWriter:
         section = self.doc.sections[0]
         head = section.header.paragraphs[0]
         self._direction(head)
-        self._run(head, "   ·   ".join(part for part in self.layout.running_head if part))
+        self._run(head, joined(self.layout.running_head, "   ·   ", self.layout.direction))
         foot = section.footer.paragraphs[0]
         self._direction(foot, self.layout.running_foot)
         if self.layout.running_foot:
@@ -379,7 +415,7 @@ class _DocxWriter:
             if isinstance(block, Heading):
                 heading = self.doc.add_heading(level=min(block.level, 4) if block.level > 1 else 0)
                 self._direction(heading, block.text)
-                self._run(heading, block.text)
+                self._run(heading, title_text(block.text, layout.direction))
             elif isinstance(block, Paragraph):
                 self.paragraph(block.text, label=block.label, italic=block.note)
             elif isinstance(block, Fields):

@@ -47,7 +47,16 @@ def commitment_status(line: CommitmentLine) -> str:
 
 def commitment_owner(line: CommitmentLine) -> str:
     """Who: the side, then the organisation and the person responsible when known."""
-    return " – ".join(part for part in (label(Side, line.side), line.organisation, line.responsible) if part)
+    parts = (label(Side, line.side), line.organisation, line.responsible)
+    return formats.joined(parts, " – ", i18n.text_direction())
+
+
+def listed(parts: Iterable[str], *, semicolons: bool = False) -> str:
+    """Generated lists ("Government, Workers"): with the Arabic comma (،) and semicolon (؛)
+    in Arabic."""
+    if i18n.text_direction() == "rtl":
+        return ("؛ " if semicolons else "، ").join(parts)
+    return ("; " if semicolons else ", ").join(parts)
 
 
 # The blocks of the minutes ------------------------------------------------------------------
@@ -74,7 +83,7 @@ def _attendee_remarks(line: AttendeeLine) -> str:
         remarks.append(_("on behalf of {name}").format(name=line.on_behalf_of))
     if line.arrived_late:
         remarks.append(_("arrived late"))
-    return "; ".join(remarks)
+    return listed(remarks, semicolons=True)
 
 
 def _attendance(document: MinutesDocument) -> Iterable[Block]:
@@ -170,7 +179,7 @@ def _item(item: ItemLine) -> Iterable[Block]:
     if item.outcome_kind:
         outcome = label(OutcomeKind, item.outcome_kind)
         if item.outcome_sides:
-            outcome += " (" + ", ".join(label(Side, side) for side in item.outcome_sides) + ")"
+            outcome += " (" + listed(label(Side, side) for side in item.outcome_sides) + ")"
         yield Paragraph(outcome, label=_("Outcome:"))
         if item.outcome_text.strip():
             yield Paragraph(item.outcome_text, user=True)

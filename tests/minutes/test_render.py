@@ -219,7 +219,10 @@ def test_html_states_its_language_and_direction(language: str, direction: str) -
     assert ("style", {}) in elements and not any(tag in ("script", "link") for tag, _attrs in elements)
     # User text carries its own direction, whatever the page's.
     assert f'<td dir="rtl">{samples.ARABIC_STATEMENT}</td>' in html
-    assert '<p dir="ltr">La séance est ouverte à 9 h 30.<br>Le président souhaite la bienvenue.</p>' in html
+    assert (
+        '<p dir="ltr"><span class="line" dir="ltr">La séance est ouverte à 9 h 30.</span>'
+        '<span class="line" dir="ltr">Le président souhaite la bienvenue.</span></p>'
+    ) in html
     assert "<title>" in html and "Réunion plénière de printemps" in html
 
 
