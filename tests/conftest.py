@@ -42,6 +42,24 @@ def sqlite_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return folder / "dialogue.db", folder / "template.db"
 
 
+@pytest.fixture(autouse=True)
+def every_message_reads_as_meant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every email any test builds (sent over SMTP or downloaded from the outbox) is parsed
+    back as a mail reader would: Subject, From and To must decode to what was meant."""
+    import dialogue.mail.outbox
+    import dialogue.mail.routes
+    from dialogue.mail import smtp
+    from tests.mail.headers import check_headers
+
+    def build_and_check(letter: Any, mail_from: str, **options: Any) -> Any:
+        message = smtp.build_message(letter, mail_from, **options)
+        check_headers(message.as_bytes(), letter, mail_from)
+        return message
+
+    monkeypatch.setattr(dialogue.mail.outbox, "build_message", build_and_check)
+    monkeypatch.setattr(dialogue.mail.routes, "build_message", build_and_check)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, sqlite_files: tuple[Path, Path]) -> str:
     if request.param == "sqlite":

@@ -25,7 +25,6 @@ import secrets
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from litestar.exceptions import NotFoundException
@@ -37,12 +36,8 @@ from dialogue.accounts.models import Account, Role
 from dialogue.accounts.permissions import Forbidden, can_write_side
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body
-from dialogue.calendar.ics import (
-    CalendarDeadline,
-    CalendarMeeting,
-    CalendarOrganizer,
-    feed,
-)
+from dialogue.calendar import rules
+from dialogue.calendar.ics import CalendarDeadline, CalendarMeeting, feed
 from dialogue.calendar.models import FeedScope, FeedToken
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.db import utcnow
@@ -51,13 +46,8 @@ from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.settings import Settings
 
-MEETING_STATUS = {
-    MeetingStatus.SCHEDULED: "confirmed",
-    MeetingStatus.HELD: "confirmed",
-    MeetingStatus.POSTPONED: "tentative",
-    MeetingStatus.CANCELLED: "cancelled",
-}
-FEED_STATUSES = tuple(MEETING_STATUS)  # drafts are not announced
+# Drafts are not announced.
+FEED_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.HELD, MeetingStatus.POSTPONED, MeetingStatus.CANCELLED)
 
 
 # Tokens --------------------------------------------------------------------------------
@@ -253,13 +243,6 @@ async def token_owner(db: AsyncSession, token: str) -> tuple[FeedToken, Account]
 # Contents ------------------------------------------------------------------------------
 
 
-def organizer(settings: Settings) -> CalendarOrganizer:
-    name, address = parseaddr(settings.mail_from)
-    return CalendarOrganizer(
-        name=name or "Dialogue", email=address or "secretariat@localhost"
-    )
-
-
 async def _meetings(db: AsyncSession, condition: object) -> list[Meeting]:
     rows = await db.scalars(
         select(Meeting)
@@ -322,12 +305,12 @@ def calendar_meeting(
         starts_at=meeting.starts_at,
         ends_at=ends_at,
         title=meeting.title,
-        organizer=organizer(settings),
+        organizer=rules.organizer(settings.mail_from),
         location=meeting.venue,
         online_url=meeting.online_url,
         url=f"{base}/meetings/{meeting.id}",
         description="\n\n".join(lines),
-        status=MEETING_STATUS.get(meeting.status, "confirmed"),  # type: ignore[arg-type]
+        status=rules.status(meeting.status.value),  # type: ignore[arg-type]
         alarms=False,
     )
 
@@ -398,5 +381,6 @@ async def _build_feed(
         name,
         [calendar_meeting(m, agendas.get(m.id, []), settings) for m in meetings],
         [calendar_deadline(c, settings) for c in commitments],
+        organizer=rules.organizer(settings.mail_from),
         tz=settings.timezone,
     )

@@ -38,6 +38,7 @@ from ics.serializers.alarm_serializer import DisplayAlarmSerializer
 from ics.serializers.event_serializer import EventSerializer
 from ics.utils import escape_string
 
+from dialogue.calendar.rules import ROLE
 from dialogue.i18n import _
 
 PRODID = "-//Dialogue//Dialogue calendar//EN"
@@ -48,15 +49,8 @@ Role = Literal["chair", "titular", "alternate", "adviser", "observer", "secretar
 PartStat = Literal["NEEDS-ACTION", "ACCEPTED", "DECLINED", "DELEGATED", "TENTATIVE"]
 Status = Literal["confirmed", "tentative", "cancelled"]
 
-# Role in the meeting -> ROLE parameter (RFC 5545 3.2.16), as the issue lists them.
-ROLE_PARAMETER: dict[str, str] = {
-    "chair": "REQ-PARTICIPANT",
-    "titular": "REQ-PARTICIPANT",
-    "alternate": "OPT-PARTICIPANT",
-    "adviser": "OPT-PARTICIPANT",
-    "observer": "NON-PARTICIPANT",
-    "secretariat": "NON-PARTICIPANT",
-}
+# Role in the meeting -> ROLE parameter: one rule for every output (rules.py).
+ROLE_PARAMETER = ROLE
 PARTSTATS = frozenset({"NEEDS-ACTION", "ACCEPTED", "DECLINED", "DELEGATED", "TENTATIVE"})
 STATUSES = frozenset({"confirmed", "tentative", "cancelled"})
 
@@ -183,6 +177,7 @@ def feed(
     events: Iterable[CalendarMeeting],
     deadlines: Iterable[CalendarDeadline] = (),
     *,
+    organizer: CalendarOrganizer,
     tz: str = DEFAULT_TZ,
     dtstamp: dt.datetime | None = None,
 ) -> bytes:
@@ -190,7 +185,8 @@ def feed(
 
     Meetings keep their UID, SEQUENCE and STATUS (cancelled ones stay, marked
     CANCELLED, so subscribers see them go) but carry no ATTENDEE; deadlines are all-day
-    events, because Outlook and Google ignore VTODO in subscribed calendars.
+    events, because Outlook and Google ignore VTODO in subscribed calendars. Every event
+    has an ORGANIZER (`organizer`, the secretariat), as RFC 5546 PUBLISH requires.
     """
     meetings = list(events)
     deadlines = list(deadlines)
@@ -207,7 +203,7 @@ def feed(
     for meeting in meetings:
         calendar.append(_meeting_event(meeting, zone, tz, stamp, status=meeting.status, with_attendees=False))
     for deadline in deadlines:
-        calendar.append(_deadline_event(deadline, stamp))
+        calendar.append(_deadline_event(deadline, stamp, organizer))
     return _write(calendar)
 
 
@@ -342,7 +338,7 @@ def _meeting_event(
     return event
 
 
-def _deadline_event(deadline: CalendarDeadline, stamp: dt.datetime) -> Container:
+def _deadline_event(deadline: CalendarDeadline, stamp: dt.datetime, organizer: CalendarOrganizer) -> Container:
     # All-day dates are written as given: ics converts them to UTC first, which moves
     # them a day back east of UTC.
     texts = Event(
@@ -361,6 +357,7 @@ def _deadline_event(deadline: CalendarDeadline, stamp: dt.datetime) -> Container
     if deadline.url:
         event.append(_prop("URL", _uri(deadline.url)))
     EventSerializer.serialize_description(texts, event)
+    event.append(_person("ORGANIZER", organizer.name, organizer.email))
     # A deadline does not make anyone busy.
     event.append(_prop("TRANSP", "TRANSPARENT"))
     return event

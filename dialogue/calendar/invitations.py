@@ -22,7 +22,6 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from email.utils import getaddresses
 from functools import cache
 from typing import Any
 
@@ -41,7 +40,14 @@ from sqlalchemy.orm import (
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.agenda.schedule import Schedule, running_schedule
-from dialogue.calendar import ics
+from dialogue.calendar import ics, rules
+from dialogue.calendar.rules import (  # noqa: F401  (the rule, as callers know it)
+    AGENDA_CALENDAR_FIELDS,
+    MEETING_CALENDAR_FIELDS,
+    agenda_item_changes_calendar,
+    meeting_changes_calendar,
+    next_sequence,
+)
 from dialogue.db import utcnow
 from dialogue.forms import Invalid
 from dialogue.i18n import _
@@ -59,52 +65,6 @@ from dialogue.settings import Settings
 from dialogue.web import Refused
 
 # --- The SEQUENCE rule ----------------------------------------------------------------------
-
-# Fields of a meeting whose change calendars must see (time, place, title, text, status).
-MEETING_CALENDAR_FIELDS = (
-    "starts_at",
-    "ends_at",
-    "venue",
-    "online_url",
-    "title",
-    "description",
-    "status",
-)
-# Fields of an agenda item that show in the invitation (its order, title and duration).
-AGENDA_CALENDAR_FIELDS = ("meeting_id", "rank", "title", "duration_minutes")
-
-Changes = Mapping[str, tuple[Any, Any]]
-
-
-def _differs(before: Any, after: Any) -> bool:
-    if isinstance(before, str) or isinstance(after, str):
-        return (before or "") != (after or "")  # None and "" are the same empty place
-    return before != after
-
-
-def meeting_changes_calendar(changes: Changes) -> bool:
-    """Whether changed meeting fields (`{field: (before, after)}`) change the calendar event."""
-    return any(
-        _differs(*changes[name]) for name in MEETING_CALENDAR_FIELDS if name in changes
-    )
-
-
-def agenda_item_changes_calendar(
-    changes: Changes, *, created: bool = False, deleted: bool = False
-) -> bool:
-    """Whether an agenda item's creation, deletion or change (`{field: (before, after)}`)
-    changes the agenda shown in the invitation."""
-    if created or deleted:
-        return True
-    return any(
-        _differs(*changes[name]) for name in AGENDA_CALENDAR_FIELDS if name in changes
-    )
-
-
-def next_sequence(sequence: int, changed: bool) -> int:
-    """The SEQUENCE after a change: one more when calendars must see it."""
-    return sequence + 1 if changed else sequence
-
 
 def _history(obj: Any, names: Iterable[str]) -> dict[str, tuple[Any, Any]]:
     state = attributes.instance_state(obj)
@@ -224,10 +184,7 @@ def meeting_uid(meeting_id: int, settings: Settings) -> str:
 
 def organizer(settings: Settings) -> ics.CalendarOrganizer:
     """The secretariat's address (DIALOGUE_MAIL_FROM), as ORGANIZER."""
-    name, address = getaddresses([settings.mail_from])[0]
-    return ics.CalendarOrganizer(
-        name=name or _("Secretariat"), email=address or "secretariat@localhost"
-    )
+    return rules.organizer(settings.mail_from)
 
 
 PARTSTAT: dict[InvitationResponse, str] = {
@@ -330,7 +287,7 @@ def calendar_meeting(
 ) -> ics.CalendarMeeting:
     """The record as `CalendarMeeting` (all recipients as ATTENDEE unless `attendees`)."""
     meeting = data.meeting
-    status = "cancelled" if meeting.status is MeetingStatus.CANCELLED else "confirmed"
+    status = rules.status(meeting.status.value)
     chosen = data.recipients if attendees is None else attendees
     return ics.CalendarMeeting(
         uid=meeting_uid(meeting.id, settings),
@@ -351,18 +308,41 @@ def calendar_meeting(
 
 
 def current_method(meeting: Meeting) -> str:
-    return "CANCEL" if meeting.status is MeetingStatus.CANCELLED else "REQUEST"
+    return rules.invitation_method(meeting.status.value)
+
+
+def language_of(person: Person, settings: Settings) -> str:
+    """The language of what a person is sent: theirs, else the default."""
+    return person.language.value if person.language else settings.default_language
+
+
+def invitation_file(
+    data: MeetingForCalendar,
+    settings: Settings,
+    method: str,
+    *,
+    language: str | None = None,
+    attendees: Sequence[ics.CalendarAttendee] | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The invitation (REQUEST) or cancellation (CANCEL) as one reader sees it: its texts
+    (agenda, links) in `language` (the current one when None), with all recipients as
+    ATTENDEE unless `attendees`."""
+    with i18n.using_language(language or i18n.current_language()):
+        event = calendar_meeting(data, settings)
+        if attendees is not None:
+            event = dataclasses.replace(event, attendees=tuple(attendees))
+        return ics.invitation(event, method, tz=settings.timezone, dtstamp=now)  # type: ignore[arg-type]
 
 
 async def invite_file(
     db: AsyncSession, meeting_id: int, settings: Settings
 ) -> tuple[bytes, str]:
-    """The current invitation file (REQUEST, or CANCEL once cancelled) and its METHOD."""
+    """The current invitation file (REQUEST, or CANCEL once cancelled) and its METHOD, in
+    the reader's language, at the SEQUENCE anyone was last sent."""
     data = await load_for_calendar(db, meeting_id)
     method = current_method(data.meeting)
-    return ics.invitation(
-        calendar_meeting(data, settings), method, tz=settings.timezone
-    ), method  # type: ignore[arg-type]
+    return invitation_file(data, settings, method), method
 
 
 # --- Personal answer links -------------------------------------------------------------------
@@ -497,9 +477,7 @@ def _letter(
 ) -> Letter:
     """One person's email, in their language (the current language is restored after)."""
     previous = i18n.current_language()
-    i18n.set_language(
-        person.language.value if person.language else settings.default_language
-    )
+    i18n.set_language(language_of(person, settings))
     try:
         meeting = data.meeting
         subjects = {
@@ -563,6 +541,7 @@ def _remember(
     email: str,
     method: str,
     now: dt.datetime,
+    role: str | None = None,
 ) -> None:
     row = deliveries.get(person_id)
     if row is None:
@@ -573,6 +552,35 @@ def _remember(
     row.sequence = meeting.calendar_sequence or 0
     row.method = method
     row.sent_at = now
+    if role is not None:
+        row.role = role
+
+
+async def _sequence_for_sending(
+    db: AsyncSession,
+    meeting: Meeting,
+    deliveries: Mapping[int, CalendarDelivery],
+    recipients: Iterable[int],
+    in_line: Iterable[int] = (),
+) -> None:
+    """Raise the meeting's SEQUENCE above what `recipients` (person ids) already hold
+    (`rules.sequence_to_send`). The people of `in_line`, who hold the current event and
+    are sent nothing, keep an event that is the same as the raised one: their rows move
+    with it, so that they are not sent an update for a change that was not one. Written
+    with a statement of its own: the meeting's `version` (open edit forms) stays."""
+    current = meeting.calendar_sequence or 0
+    held = [deliveries[pid].sequence for pid in recipients if pid in deliveries]
+    wanted = rules.sequence_to_send(current, held)
+    if wanted == current:
+        return
+    await db.execute(
+        update(Meeting.__table__).where(Meeting.__table__.c.id == meeting.id).values(calendar_sequence=wanted)
+    )
+    attributes.set_committed_value(meeting, "calendar_sequence", wanted)
+    for pid in in_line:
+        row = deliveries.get(pid)
+        if row is not None and row.method == "REQUEST" and row.sequence == current:
+            row.sequence = wanted
 
 
 def _enqueue(
@@ -592,9 +600,7 @@ def _enqueue(
         db,
         to_address=address,
         to_name=person.full_name,
-        language=person.language.value
-        if person.language
-        else settings.default_language,
+        language=language_of(person, settings),
         subject=letter.subject,
         text_body=letter.text,
         html_body=letter.html,
@@ -623,16 +629,18 @@ async def _cancel_for(
     settings: Settings,
     now: dt.datetime,
 ) -> None:
-    """A CANCEL for each of `rows`' people alone (they were removed from the list)."""
+    """A CANCEL for each of `rows`' people alone (they were removed from the list), in the
+    role they were invited in and in their language."""
     for row in rows:
         person = people.get(row.person_id)
         if person is None:
             continue
-        alone = ics.CalendarAttendee(name=person.full_name, email=row.email)
-        event = dataclasses.replace(
-            calendar_meeting(data, settings), attendees=(alone,)
+        alone = ics.CalendarAttendee(
+            name=person.full_name, email=row.email, role=(row.role or "observer")  # type: ignore[arg-type]
         )
-        calendar = ics.invitation(event, "CANCEL", tz=settings.timezone, dtstamp=now)
+        calendar = invitation_file(
+            data, settings, "CANCEL", language=language_of(person, settings), attendees=[alone], now=now
+        )
         _enqueue(
             db,
             sending,
@@ -809,14 +817,23 @@ async def send_invitations(
     if plan.nothing_to_send:
         return sending
     deliveries = await _deliveries(db, meeting.id)
+    await _sequence_for_sending(
+        db,
+        meeting,
+        deliveries,
+        [p.person.id for p in plan.messages],
+        in_line=[inv.person_id for inv in plan.up_to_date],
+    )
     if plan.cancellations:
         people = {p.person.id: p.person for p in plan.cancellations}
         rows = [deliveries[pid] for pid in people]
         await _cancel_for(db, sending, data, people, rows, deliveries, settings, now)
-    request = ics.invitation(
-        calendar_meeting(data, settings), "REQUEST", tz=settings.timezone, dtstamp=now
-    )
+    requests: dict[str, bytes] = {}  # one file per language
     for planned in [*plan.invitations, *plan.updates]:
+        language = language_of(planned.person, settings)
+        if language not in requests:
+            requests[language] = invitation_file(data, settings, "REQUEST", language=language, now=now)
+        request = requests[language]
         _enqueue(
             db,
             sending,
@@ -829,7 +846,8 @@ async def send_invitations(
             "REQUEST",
             settings,
         )
-        _remember(db, deliveries, meeting, planned.person.id, planned.address, "REQUEST", now)
+        role = planned.invitation.role.value if planned.invitation is not None else None
+        _remember(db, deliveries, meeting, planned.person.id, planned.address, "REQUEST", now, role)
     await db.flush()
     return sending
 
@@ -860,9 +878,8 @@ async def send_cancellations(
     holders = [row for row in deliveries.values() if row.method == "REQUEST"]
     if not holders:
         return sending
-    calendar = ics.invitation(
-        calendar_meeting(data, settings), "CANCEL", tz=settings.timezone, dtstamp=now
-    )
+    await _sequence_for_sending(db, data.meeting, deliveries, [row.person_id for row in holders])
+    calendars: dict[str, bytes] = {}  # one file per language
     people = {
         p.id: p
         for p in await db.scalars(
@@ -874,6 +891,10 @@ async def send_cancellations(
         person = people.get(row.person_id)
         if person is None:
             continue
+        language = language_of(person, settings)
+        if language not in calendars:
+            calendars[language] = invitation_file(data, settings, "CANCEL", language=language, now=now)
+        calendar = calendars[language]
         _enqueue(
             db,
             sending,

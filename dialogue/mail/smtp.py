@@ -11,12 +11,13 @@ network timeout in seconds (default 30).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass, field
 from email import policy
-from email.headerregistry import Address
+from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses
+from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -98,6 +99,72 @@ class Letter(Protocol):
     calendar_method: Any
 
 
+# Header values -------------------------------------------------------------------------
+# RFC 5322 lines of at most 78 characters, RFC 2047 encoded words for what is not ASCII.
+# Every reader must decode them to exactly the text meant: Python's own folding does not
+# (see build_message), and readers differ on the space between two adjacent encoded words
+# in an address's display name (RFC 2047 drops it, Python's parser keeps it).
+
+LINE = 78
+HEADERS_AS_WRITTEN = policy.SMTP.clone(refold_source="none")
+
+
+def unstructured_header(name: str, value: str) -> str:
+    """A Subject-like value, folded. Non-ASCII text becomes a run of encoded words that
+    carry their own spaces (the folding white space between them is dropped by every
+    decoder, RFC 2047 6.2), so no space is lost or added at a fold."""
+    value = " ".join(value.split())
+    if value.isascii() and "=?" not in value:
+        return _fold_words(len(name) + 2, value.split(" "))
+    return Header(value, "utf-8", maxlinelen=LINE - 2, header_name=name).encode(linesep="\r\n")
+
+
+def mailbox_header(name: str, display_name: str, address: str) -> str:
+    """`Display Name <local@domain>`, folded. The display name is cut at its spaces into
+    runs of ASCII words (one quoted string) and runs of other words (one encoded word),
+    alternately: two encoded words are never side by side, so readers that drop the space
+    between them and readers that keep it read the same name. Commas, quotes and
+    backslashes are inside a quoted string or an encoded word, never bare. A run of
+    non-ASCII words longer than an encoded word's 75 characters stays one encoded word
+    on a longer line (within RFC 5322's 998): cutting it would put two side by side."""
+    address = address.strip()
+    words = " ".join(display_name.split()).split(" ") if display_name.strip() else []
+    runs: list[tuple[bool, list[str]]] = []
+    for word in words:
+        ascii_word = word.isascii() and "=?" not in word
+        if runs and runs[-1][0] == ascii_word:
+            runs[-1][1].append(word)
+        else:
+            runs.append((ascii_word, [word]))
+    tokens: list[str] = []
+    for ascii_run, run in runs:
+        if ascii_run:
+            # A quoted string may be folded at its spaces: unfolding gives the same text.
+            escaped = [w.replace("\\", "\\\\").replace('"', '\\"') for w in run]
+            escaped[0] = '"' + escaped[0]
+            escaped[-1] += '"'
+            tokens += escaped
+        else:
+            encoded = base64.b64encode(" ".join(run).encode()).decode()
+            tokens.append(f"=?utf-8?b?{encoded}?=")
+    tokens.append(f"<{address}>")
+    return _fold_words(len(name) + 2, tokens)
+
+
+def _fold_words(start: int, words: list[str]) -> str:
+    """Words joined by spaces, with a line break before a word that would pass LINE
+    (`start`: the width of `Name: ` before the first word)."""
+    lines: list[list[str]] = [[]]
+    width = start
+    for word in words:
+        if lines[-1] and width + 1 + len(word) > LINE:
+            lines.append([])
+            width = 0  # the continuation's leading space is counted below
+        width += len(word) + 1 if lines[-1] or width == 0 else len(word)
+        lines[-1].append(word)
+    return "\r\n ".join(" ".join(line) for line in lines)
+
+
 def build_message(letter: Letter, mail_from: str, *, now: dt.datetime | None = None) -> EmailMessage:
     """The MIME message for one outbox row.
 
@@ -106,11 +173,14 @@ def build_message(letter: Letter, mail_from: str, *, now: dt.datetime | None = N
     [text/plain, text/html], or text/plain alone when there is no HTML body. The calendar
     travels in base64 so that its CRLF line ends and folded lines arrive byte for byte.
     """
-    message = EmailMessage(policy=policy.SMTP)
-    message["From"] = mail_from
-    local, _, domain = letter.to_address.rpartition("@")
-    message["To"] = Address(display_name=letter.to_name or "", username=local, domain=domain)
-    message["Subject"] = letter.subject
+    # Subject, From and To are written already folded (set_raw, and never refolded): the
+    # policy's own folding drops the space between two encoded words of a long subject
+    # and unquotes long display names (PITFALLS.md).
+    message = EmailMessage(policy=HEADERS_AS_WRITTEN)
+    sender_name, sender = parseaddr(mail_from)
+    message.set_raw("From", mailbox_header("From", sender_name, sender or sender_address(mail_from)))
+    message.set_raw("To", mailbox_header("To", letter.to_name or "", letter.to_address))
+    message.set_raw("Subject", unstructured_header("Subject", letter.subject))
     message["Date"] = format_datetime(now or dt.datetime.now(dt.UTC))
     message["Message-ID"] = message_id(letter.id, mail_from)
     message["Auto-Submitted"] = "auto-generated"
@@ -186,7 +256,9 @@ class SmtpConnection:
             except Exception as error:
                 raise ServerUnavailable(describe(error)) from error
         try:
-            await self.client.send_message(message, sender=sender, recipients=[recipient])
+            # Our bytes, not aiosmtplib's flattening: it would refold the headers with
+            # policy.SMTP and lose what build_message wrote (see HEADERS_AS_WRITTEN).
+            await self.client.sendmail(sender, [recipient], message.as_bytes())
         except aiosmtplib.SMTPRecipientsRefused as error:
             await self.close()
             if all(refusal.code >= 500 for refusal in error.recipients):

@@ -135,4 +135,7 @@ class CalendarDelivery(Base):
     email: Mapped[str] = mapped_column(String(254))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     method: Mapped[str] = mapped_column(String(10))  # REQUEST or CANCEL
+    # The role they were invited in (InvitationRole value): a cancellation sent once they
+    # are off the list names them in that role. None for rows older than this column.
+    role: Mapped[str | None] = mapped_column(String(20), default=None)
     sent_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))

@@ -20,6 +20,7 @@ import vobject
 
 from dialogue.calendar import caldav_objects, feed, for_caldav
 from tests.calendar.samples import (
+    ORGANIZER,
     STAMP,
     TITLE,
     deadline,
@@ -105,7 +106,7 @@ def sample_feed(first: Any = None) -> bytes:
         first or meeting(),
         meeting(uid="meeting-8@dialogue.example", sequence=4, status="cancelled", title="Séance annulée – ملغاة"),
     ]
-    return feed("Réunions – اجتماعات", meetings, [deadline()], dtstamp=STAMP)
+    return feed("Réunions – اجتماعات", meetings, [deadline()], organizer=ORGANIZER, dtstamp=STAMP)
 
 
 def by_uid(documents: list[bytes]) -> dict[str, icalendar.Event]:

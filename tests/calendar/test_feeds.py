@@ -8,6 +8,7 @@ import pytest
 
 from dialogue.calendar import caldav_objects, feed, for_caldav, invitation
 from tests.calendar.samples import (
+    ORGANIZER,
     STAMP,
     TITLE,
     deadline,
@@ -25,7 +26,7 @@ def sample_feed(**kwargs: object) -> bytes:
         meeting(),
         meeting(uid="meeting-8@dialogue.example", sequence=4, status="cancelled", title="Annulée"),
     ]
-    return feed(NAME, meetings, [deadline()], dtstamp=STAMP, **kwargs)  # type: ignore[arg-type]
+    return feed(NAME, meetings, [deadline()], organizer=ORGANIZER, dtstamp=STAMP, **kwargs)  # type: ignore[arg-type]
 
 
 def test_feed_is_published_named_and_in_the_right_zone() -> None:
@@ -61,7 +62,7 @@ def test_feed_meetings_keep_uid_sequence_times_and_text() -> None:
 
 @pytest.mark.parametrize("zone", ["Africa/Tunis", "Pacific/Auckland", "Pacific/Honolulu"])
 def test_deadlines_are_all_day_events_on_their_own_date(zone: str) -> None:
-    data = feed(NAME, [], [deadline()], tz=zone, dtstamp=STAMP)
+    data = feed(NAME, [], [deadline()], organizer=ORGANIZER, tz=zone, dtstamp=STAMP)
     assert "DTSTART;VALUE=DATE:20250331" in unfolded(data)
     assert "DTEND;VALUE=DATE:20250401" in unfolded(data)
     calendar, card = read(data)
@@ -81,14 +82,14 @@ def test_a_deadline_is_a_date_not_a_datetime() -> None:
 
 
 def test_an_empty_feed_is_still_a_valid_calendar() -> None:
-    calendar, _ = read(feed(NAME, [], [], dtstamp=STAMP))
+    calendar, _ = read(feed(NAME, [], [], organizer=ORGANIZER, dtstamp=STAMP))
     assert events(calendar) == []
     assert calendar["METHOD"] == "PUBLISH"
 
 
 def test_same_feed_same_bytes() -> None:
     assert sample_feed() == sample_feed()
-    assert sample_feed() != feed(NAME, [meeting()], [], dtstamp=STAMP)
+    assert sample_feed() != feed(NAME, [meeting()], [], organizer=ORGANIZER, dtstamp=STAMP)
 
 
 def test_caldav_copy_drops_only_the_method() -> None:

@@ -122,11 +122,20 @@ async def test_secretariat_sends_invitations_in_each_persons_language(
             f"http://127.0.0.1:8000/invitations/{invitation_id}/" in message.text_body
         )
         assert "09:15" in message.text_body and "Barème 2027" in message.html_body
-    # The same calendar for all, every invitee as ATTENDEE.
-    assert french.calendar == arabic.calendar
-    calendar, event = event_of(french.calendar)
-    assert str(calendar["METHOD"]) == "REQUEST"
-    assert sorted(attendee_emails(event)) == ["amel@ugtt.tn", "karim@utica.tn"]
+    # The same event for all, every invitee as ATTENDEE, its words in each one's language.
+    events = {}
+    for message in (french, arabic):
+        calendar, event = event_of(message.calendar)
+        assert str(calendar["METHOD"]) == "REQUEST"
+        assert sorted(attendee_emails(event)) == ["amel@ugtt.tn", "karim@utica.tn"]
+        events[message.language] = event
+    assert events["fr"]["UID"] == events["ar"]["UID"]
+    assert events["fr"]["SEQUENCE"] == events["ar"]["SEQUENCE"]
+    assert str(events["fr"]["SUMMARY"]) == str(events["ar"]["SUMMARY"]) == meeting.title
+    assert "Ordre du jour" in str(events["fr"]["DESCRIPTION"])
+    assert "Page de la réunion" in str(events["fr"]["DESCRIPTION"])
+    assert "جدول الأعمال" in str(events["ar"]["DESCRIPTION"])
+    assert "Agenda:" not in str(events["ar"]["DESCRIPTION"])
 
 
 async def test_moving_the_meeting_and_sending_again_updates_the_same_event(

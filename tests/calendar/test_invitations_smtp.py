@@ -57,7 +57,9 @@ async def test_invitations_update_and_cancellation_arrive_by_smtp(
         data = data.encode() if isinstance(data, str) else data
         calendar, event = event_of(data)
         assert str(calendar["METHOD"]) == "REQUEST"
-        assert data == stored[0].calendar.encode()  # the file as written in the outbox
+        written = {m.to_address: m.calendar for m in stored}
+        address = message["To"].addresses[0].addr_spec
+        assert data == written[address].encode()  # the file as written in the outbox
         assert str(event["UID"]) == f"meeting-{meeting.id}@127.0.0.1"
 
     cancelled = await client.post(
