@@ -10,7 +10,6 @@ from litestar import Litestar, Request, Response, Router, get, post
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -48,6 +47,7 @@ from dialogue.meetings import api as meetings_api
 from dialogue.meetings import routes as meetings_routes
 from dialogue.minutes import followup_routes
 from dialogue.minutes import routes as minutes_routes
+from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi_config, strict_body
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language, Side
@@ -218,9 +218,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def dispose_engine() -> None:
         await engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers,
-        plugins=[sqlalchemy_plugin(engine), HTMXPlugin()],
+        plugins=[sqlalchemy_plugin(engine), HTMXPlugin(), ClosedStructs()],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment())),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -234,10 +234,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         middleware=[language_middleware(settings), authentication_middleware(settings)],
         guards=[authorize],
+        before_request=strict_body,
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         exception_handlers=exception_handlers,
-        before_send=[security_headers(settings)],
-        openapi_config=OpenAPIConfig(title="Dialogue", version="1.0.0", path="/schema"),
+        before_send=[security_headers(settings), allow_methods],
+        openapi_config=openapi_config(),
         state=State(
             {"settings": settings, "engine": engine, "sessions": async_sessionmaker(engine, expire_on_commit=False)}
         ),
@@ -246,3 +247,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[stop_mail_worker, dispose_engine],
         debug=settings.debug,
     )
+    describe_api(app)
+    return app

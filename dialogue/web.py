@@ -221,13 +221,38 @@ def page_window(limit: int | None, offset: int | None, default: int, maximum: in
 MESSAGES = "#messages"
 
 
-def _error(request: Request, status_code: int, message: str, extra: dict[str, Any] | None = None) -> Response[Any]:
+def api_error(
+    status_code: int, message: str, extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> Response[Any]:
+    """An error answer of the JSON API, in its one shape (`dialogue.openapi.ApiError`):
+    `status`, `message`, and `errors`, `warnings`, `detail` or `current` when they apply."""
+    return Response(content={"status": status_code, "message": message, **(extra or {})}, status_code=status_code, headers=headers)
+
+
+def field_errors(problems: Any) -> dict[str, str]:
+    """Litestar's list of validation problems (`{"key", "message", "source"}`) as a message
+    per field, the shape of `errors` in every error answer of the API."""
+    errors: dict[str, str] = {}
+    for problem in problems if isinstance(problems, list) else []:
+        if isinstance(problem, dict):
+            key = str(problem.get("key") or "")
+            errors[key] = "; ".join(m for m in (errors.get(key), str(problem.get("message", ""))) if m)
+    return errors
+
+
+def _error(
+    request: Request,
+    status_code: int,
+    message: str,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     """The error answer: JSON to the API, the error page to a browser. HTMX swaps an error
     answer only when it says how (HX-Reswap, see dialogue/static/errors.js): a boosted link
     or form gets the error page in place of the page (a form's address is never pushed); a
     button or form that replaces a part of the page gets a short message in #messages."""
     if is_api(request):
-        return Response(content={"message": message, **(extra or {})}, status_code=status_code)
+        return api_error(status_code, message, extra, headers)
     context = {"status_code": status_code, "message": message}
     if wants_fragment(request):
         return Template(
@@ -236,6 +261,7 @@ def _error(request: Request, status_code: int, message: str, extra: dict[str, An
             status_code=status_code,
             re_target=MESSAGES,
             re_swap="innerHTML",
+            headers=headers,
         )
     if getattr(request, "htmx", None):
         return Template(
@@ -245,8 +271,9 @@ def _error(request: Request, status_code: int, message: str, extra: dict[str, An
             re_target="body",
             re_swap="innerHTML",
             push_url=None if request.method == "GET" else False,
+            headers=headers,
         )
-    return Template(template_name="errors/page.html", context=context, status_code=status_code)
+    return Template(template_name="errors/page.html", context=context, status_code=status_code, headers=headers)
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
@@ -258,10 +285,7 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
         i18n.set_language(i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language))
     if isinstance(exc, ValidationException):
         if is_api(request):
-            return Response(
-                content={"message": _("The request is not valid."), "errors": exc.extra or []},
-                status_code=exc.status_code,
-            )
+            return api_error(exc.status_code, _("The request is not valid."), {"errors": field_errors(exc.extra)})
         return _error(request, exc.status_code, _("The request is not valid."))
     if exc.status_code == HTTP_404_NOT_FOUND:
         # A "not found" raised with its own (translated) reason says it; the router's says
@@ -269,8 +293,12 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
         generic = exc.detail == HTTPStatus.NOT_FOUND.phrase or not exc.detail
         return _error(request, exc.status_code, _("This page does not exist, or no longer exists.") if generic else exc.detail)
     if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED:
-        # An address that only takes forms, opened directly (a bookmark, a copied link).
-        return _error(request, exc.status_code, _("This address only receives forms. Go back to the page you came from."))
+        # An address that only takes forms, opened directly (a bookmark, a copied link). The
+        # router's exception says which methods the address takes (Allow, RFC 9110).
+        allow = {"Allow": exc.headers["allow"]} if exc.headers and "allow" in exc.headers else None
+        if is_api(request):
+            return api_error(exc.status_code, _("This address does not take this method."), headers=allow)
+        return _error(request, exc.status_code, _("This address only receives forms. Go back to the page you came from."), headers=allow)
     if exc.status_code >= 500:
         log.exception("HTTP %s on %s", exc.status_code, request.url.path)
         return _error(request, exc.status_code, _("Something went wrong on our side."))
@@ -339,9 +367,9 @@ def _page_to_come_back_to(request: Request) -> str:
 
 def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
     if is_api(request):
-        return Response(
-            content={"message": _("Sign in first: send a personal API token as 'Authorization: Bearer <token>'.")},
-            status_code=401,
+        return api_error(
+            401,
+            _("Sign in first: send a personal API token as 'Authorization: Bearer <token>'."),
             headers={"WWW-Authenticate": "Bearer"},
         )
     login = "/login?" + urlencode({"next": _page_to_come_back_to(request)})

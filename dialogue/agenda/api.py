@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import Request, Response, Router, delete, get, patch, post, put
 from litestar.exceptions import NotFoundException, ValidationException
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import (
     HTTP_200_OK,
@@ -39,7 +40,7 @@ from dialogue.choices import Choice
 from dialogue.i18n import _, current_timezone
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
-from dialogue.web import DB, page_window
+from dialogue.web import DB, api_error, field_errors, page_window
 
 # Bodies ----------------------------------------------------------------------------------
 
@@ -298,7 +299,11 @@ async def reorder_items(request: Request, db: DB, meeting_id: FromPath[int], dat
     return ItemPage(items=items, total=len(items), limit=max(1, len(items)), offset=0)
 
 
-@put("/agenda/{item_id:int}/positions/{side:str}", opt={"permission": Permission.SIDE})
+@put(
+    "/agenda/{item_id:int}/positions/{side:str}",
+    opt={"permission": Permission.SIDE},
+    responses={HTTP_201_CREATED: ResponseSpec(PositionOut, description="The side's first position on the item.")},
+)
 async def record_position(
     request: Request, db: DB, item_id: FromPath[int], side: FromPath[str], data: JSONBody[PositionIn]
 ) -> Response[PositionOut]:
@@ -322,7 +327,10 @@ async def record_position(
     return Response(_position_out(position), status_code=HTTP_200_OK if existed else HTTP_201_CREATED)
 
 
-@put("/agenda/{item_id:int}/outcome")
+@put(
+    "/agenda/{item_id:int}/outcome",
+    responses={HTTP_201_CREATED: ResponseSpec(OutcomeOut, description="The item's first outcome.")},
+)
 async def record_outcome(db: DB, item_id: FromPath[int], data: JSONBody[OutcomeIn]) -> Response[OutcomeOut]:
     """Record (201) or change (200, with `version`) the item's outcome."""
     item = await service.get_item(db, item_id)
@@ -359,18 +367,14 @@ def body_errors(request: Request, exc: ValidationException) -> Response[Any]:
         message = str(entry.get("message", ""))
         key = str(entry.get("key", ""))
         if key == "data" and message == "'data'":
-            return Response({"message": _("A JSON body is required.")}, status_code=HTTP_400_BAD_REQUEST)
+            return api_error(HTTP_400_BAD_REQUEST, _("A JSON body is required."))
         missing = _MISSING.search(message)
         if missing:
             key, message = (f"{key}.{missing.group(1)}" if key != "data" else missing.group(1)), _("This field is required.")
         errors["" if key == "data" else key.removeprefix("data.")] = message
     if not errors:
-        return Response(
-            {"message": _("The request is not valid."), "errors": exc.extra or []}, status_code=HTTP_400_BAD_REQUEST
-        )
-    return Response(
-        {"message": _("Some values are not valid."), "errors": errors}, status_code=HTTP_422_UNPROCESSABLE_ENTITY
-    )
+        return api_error(HTTP_400_BAD_REQUEST, _("The request is not valid."), {"errors": field_errors(exc.extra)})
+    return api_error(HTTP_422_UNPROCESSABLE_ENTITY, _("Some values are not valid."), {"errors": errors})
 
 
 routes: list[Any] = [

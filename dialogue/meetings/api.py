@@ -34,7 +34,8 @@ from dialogue.meetings.models import (
 )
 from dialogue.meetings.quorum import QuorumReport
 from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
-from dialogue.web import DB, Config, page_window
+from dialogue.openapi import OptionalBody
+from dialogue.web import DB, Config, api_error, page_window
 
 LocalDateTime = Annotated[
     str,
@@ -315,16 +316,11 @@ def _validation_error(request: Request, exc: ValidationException) -> Response[An
             missing = match.group(1) == "missing required"
             errors[match.group(2)] = _("This field is required.") if missing else _("Unknown field.")
     if errors:
-        return Response(
-            content={"message": _("Some values are not valid."), "errors": errors},
-            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-        )
-    return Response(
-        content={
-            "message": _("The request body is not a JSON object of the expected form."),
-            "detail": "; ".join(str(p.get("message", "")) for p in problems),
-        },
-        status_code=HTTP_400_BAD_REQUEST,
+        return api_error(HTTP_422_UNPROCESSABLE_ENTITY, _("Some values are not valid."), {"errors": errors})
+    return api_error(
+        HTTP_400_BAD_REQUEST,
+        _("The request body is not a JSON object of the expected form."),
+        {"detail": "; ".join(str(p.get("message", "")) for p in problems)},
     )
 
 
@@ -396,7 +392,7 @@ class MeetingsAPI(Controller):
         db.expire_all()
         return meeting_detail(await service.get_meeting(db, meeting_id, with_invitations=True))
 
-    @post("/{meeting_id:int}/cancel", summary="Call a meeting off", status_code=200)
+    @post("/{meeting_id:int}/cancel", summary="Call a meeting off", status_code=200, operation_class=OptionalBody)
     async def cancel_meeting(
         self, db: DB, settings: Config, meeting_id: FromPath[int], data: JSONBody[CancelIn | None] = None
     ) -> MeetingDetailOut:
@@ -417,6 +413,7 @@ class MeetingsAPI(Controller):
         "/{meeting_id:int}/invitations/send",
         summary="Send each invitee only what they do not have yet (first invitation, update, cancellation)",
         status_code=200,
+        operation_class=OptionalBody,
     )
     async def send_invitations(
         self, db: DB, settings: Config, meeting_id: FromPath[int], data: JSONBody[SendIn | None] = None

@@ -22,7 +22,7 @@ from msgspec import UNSET, UnsetType
 from dialogue import idempotency
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
-from dialogue.web import DB, Stale, page_window
+from dialogue.web import DB, Stale, api_error, page_window
 
 DEFAULT_LIMIT = 50
 
@@ -165,7 +165,7 @@ def _changes(data: msgspec.Struct) -> dict[str, Any]:
 
 
 def _stale(stale: Stale, current: msgspec.Struct) -> Response[Any]:
-    return Response(content={"message": stale.message, "current": current}, status_code=HTTP_409_CONFLICT)
+    return api_error(HTTP_409_CONFLICT, stale.message, {"current": msgspec.to_builtins(current)})
 
 
 class OrganisationController(Controller):
