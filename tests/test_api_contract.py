@@ -25,11 +25,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue.accounts.models import Role
 from dialogue.app import create_app
-from dialogue.db import create_engine
+import dialogue.models  # noqa: F401 (every table in Base.metadata)
+from dialogue.db import Base, create_engine
 from dialogue.people.models import Side
 from dialogue.settings import Settings
 from tests import factories
-from tests.conftest import PG_URL, _fresh_schema
+from tests.conftest import PG_URL
 
 SEED = 20261203
 
@@ -39,7 +40,9 @@ async def _record(settings_: Settings) -> dict[str, str]:
     and a personal API token for each of three roles."""
     engine = create_engine(settings_)
     try:
-        await _fresh_schema(engine)
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.run_sync(Base.metadata.create_all)
         async with async_sessionmaker(engine, expire_on_commit=False)() as db:
             world = await factories.table(db)
             meeting = await factories.meeting(db, world["plenary"])
