@@ -28,6 +28,7 @@ from dialogue.meetings.models import (
     MeetingStatus,
 )
 from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
+from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Side
 from dialogue.web import (
     DB,
@@ -307,6 +308,7 @@ async def attendance_context(db: DB, meeting_id: FromPath[int]) -> dict[str, Any
         "invite_values": {},
         "bulk_errors": {},
         "invitations_notice": "",
+        "record_closed": await record_closed(db, meeting.id),
         **await service.invitation_choices(db, meeting),
     }
 
