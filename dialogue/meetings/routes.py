@@ -159,13 +159,22 @@ async def follow_up_panel(db: DB, values: Any) -> dict[str, Any]:
 
 
 async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any]) -> dict[str, Any]:
+    bodies = await service.bodies_for_choice(db, meeting.body_id if meeting else None)
+    statuses = MeetingStatus.options()
+    closed = meeting is not None and await record_closed(db, meeting.id)
+    if closed:
+        # Adopted minutes fix the body, the status and the date: offered as they are.
+        assert meeting is not None
+        bodies = [body for body in bodies if body.id == meeting.body_id]
+        statuses = [(value, label) for value, label in statuses if value == meeting.status.value]
     return {
         "meeting": meeting,
         "values": values,
         "errors": {},
-        "bodies": await service.bodies_for_choice(db, meeting.body_id if meeting else None),
+        "record_closed": closed,
+        "bodies": bodies,
         "kinds": MeetingKind.options(),
-        "statuses": MeetingStatus.options(),
+        "statuses": statuses,
         # Only when scheduling: the open commitments of the chosen body.
         **(await follow_up_panel(db, values) if meeting is None else {}),
     }

@@ -74,6 +74,11 @@ async def test_the_meeting_page_offers_no_change_to_the_closed_record(english: A
         f"/meetings/{meeting_id}/invitations/{record['invitation'].id}/attendance",
     ):
         assert f'"{address}"' not in page, address
+    # The edit form keeps the title, venue and description open; the date and status are fixed.
+    form = text(await english.get(f"/meetings/{meeting_id}/edit"))
+    assert CLOSED in form
+    assert 'value="cancelled"' not in form and 'value="scheduled"' not in form
+    assert 'name="starts_at"' in form and form.count("readonly") >= 2
 
 
 async def test_cancelling_moving_or_deleting_the_meeting_is_refused(english: Any, db: AsyncSession) -> None:
