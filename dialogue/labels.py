@@ -84,6 +84,9 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     },
     "api_token": {"prefix": N_("Token prefix"), "revoked_at": N_("Revoked")},
     "one_time_link": {"purpose": N_("Purpose"), "expires_at": N_("Expires"), "used_at": N_("Used")},
+    "feed_token": {"scope": N_("Feed"), "scope_key": N_("Feed of"), "revoked_at": N_("Revoked")},
+    "outbox_message": {"sent": N_("Messages sent")},
+    "digest": {"queued": N_("Digests queued")},
     "minutes": {
         "introduction": N_("Introduction"),
         "closing": N_("Closing"),

@@ -39,6 +39,7 @@ audited(lambda row, _: ("commitment", row.commitment_id))(CommitmentUpdate)
 audited(lambda row, _: ("person", row.person_id) if row.person_id else ("account", row.id))(Account)
 audited(lambda row, _: ("account", row.account_id))(ApiToken)
 audited(lambda row, _: ("account", row.account_id))(OneTimeLink)
+audited(lambda row, _: ("account", row.account_id))(FeedToken)
 for _minutes_table in (Minutes, MinutesItemNote, MinutesDecision, MinutesItemComment, MinutesAddendum):
     audited(lambda row, _: ("meeting", row.meeting_id))(_minutes_table)
 # A circulated version is recorded, not its frozen text (the whole document, as JSON).

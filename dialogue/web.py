@@ -22,6 +22,7 @@ from litestar_htmx import HTMXTemplate
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_405_METHOD_NOT_ALLOWED,
     HTTP_409_CONFLICT,
@@ -302,7 +303,10 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
     if exc.status_code >= 500:
         log.exception("HTTP %s on %s", exc.status_code, request.url.path)
         return _error(request, exc.status_code, _("Something went wrong on our side."))
-    return _error(request, exc.status_code, exc.detail if exc.detail else _("The request was refused."))
+    response = _error(request, exc.status_code, exc.detail if exc.detail else _("The request was refused."))
+    if exc.status_code == HTTP_403_FORBIDDEN:  # Litestar's CSRF check
+        return _recorded_refusal(request, response, "csrf")
+    return response
 
 
 def _not_found(request: Request, _exc: Exception) -> Response[Any]:
@@ -378,20 +382,24 @@ def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
     return Redirect(path=login, status_code=HTTP_303_SEE_OTHER)
 
 
-async def _record_refusal(app: Any, actor: Actor, summary: str) -> None:
+async def _record_refusal(app: Any, actor: Actor, summary: str, entity: str = "") -> None:
     async with app.state.sessions() as db:
-        await record(db, AuditAction.REFUSED, summary=summary, actor=actor)
+        await record(db, AuditAction.REFUSED, summary=summary, actor=actor, entity=entity)
         await db.commit()
 
 
-def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
-    # Refusals go to the audit trail, in a session of their own (the request's is rolled
-    # back). Litestar calls exception handlers synchronously (an async one answered 500), so
-    # the event is written by a background task, before the request is over.
-    response = _error(request, exc.status_code, exc.detail)
+def _recorded_refusal(request: Request, response: Response[Any], entity: str = "") -> Response[Any]:
+    """`response` (a 403) with the refusal written to the audit trail, in a session of its
+    own (the request's is rolled back). Litestar calls exception handlers synchronously (an
+    async one answered 500), so the event is written by a background task, before the
+    request is over. Every 403 goes through here: permissions, CSRF and origin checks."""
     summary = f"{request.method} {request.url.path}"[:300]
-    response.background = BackgroundTask(_record_refusal, request.app, current_actor(), summary)
+    response.background = BackgroundTask(_record_refusal, request.app, current_actor(), summary, entity)
     return response
+
+
+def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
+    return _recorded_refusal(request, _error(request, exc.status_code, exc.detail))
 
 
 def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:

@@ -31,12 +31,14 @@ from dialogue.agenda.models import (
     Stance,
 )
 from dialogue.agenda.schedule import Schedule, Slot, duration_text, running_schedule
+from dialogue.audit.trail import record_row_change
 from dialogue.commitments.carry_over import follow_up_of
 from dialogue.commitments.models import Commitment
 from dialogue.commitments.service import MatterArising
 from dialogue.forms import Invalid
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
+from dialogue.minutes.lock import ensure_record_open, record_closed
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.web import Refused, Stale, check_version
 
@@ -293,6 +295,8 @@ class AgendaView:
     visible: frozenset[Side] = frozenset()
     # The live list under the follow-up item (empty when the agenda has none).
     follow_up: list[MatterArising] = field(default_factory=list)
+    # Adopted minutes: the agenda, its order, positions and outcomes are read-only.
+    closed: bool = False
 
     def state(self, key: str) -> FormState:
         """The failed form `key`, or an empty state when another form (or none) failed."""
@@ -359,6 +363,7 @@ async def agenda_view(db: AsyncSession, meeting: Meeting, *, visible: Collection
         presenters=await presenter_choices(db),
         visible=frozenset(visible),
         follow_up=await follow_up_of(db, meeting) if has_follow_up else [],
+        closed=await record_closed(db, meeting.id),
     )
 
 
@@ -386,6 +391,7 @@ async def _renumber(db: AsyncSession, items: Sequence[AgendaItem]) -> None:
     for rank, item in enumerate(items, start=1):
         if item.rank != rank:
             await db.execute(update(table).where(table.c.id == item.id).values(rank=rank))
+            await record_row_change(db, item, {"rank": [item.rank, rank]})
             set_committed_value(item, "rank", rank)
 
 
@@ -399,6 +405,7 @@ async def add_item(
     values: dict[str, Any] | None = None,
 ) -> AgendaItem:
     """Add an item at the end of the agenda (`known`: errors found while parsing the input)."""
+    await ensure_record_open(db, meeting.id)
     await check_item(db, fields, documents=documents, known=known, values=values)
     last = await db.scalar(select(func.max(AgendaItem.rank)).where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(
@@ -429,6 +436,7 @@ async def update_item(
     values: dict[str, Any] | None = None,
 ) -> AgendaItem:
     """Change an item read at `version`; `documents`, when given, replace its documents."""
+    await ensure_record_open(db, item.meeting_id)
     check_version(item, version)
     await check_item(db, fields, current=item, documents=documents or (), known=known, values=values)
     item.title = fields.title.strip()
@@ -455,6 +463,7 @@ async def commitments_from(db: AsyncSession, item: AgendaItem, *, outcome_only: 
 
 async def remove_item(db: AsyncSession, item: AgendaItem) -> None:
     """Remove an item with its documents, positions and outcome, unless commitments came from it."""
+    await ensure_record_open(db, item.meeting_id)
     count = await commitments_from(db, item)
     if count:
         raise Refused(
@@ -475,6 +484,7 @@ async def remove_item(db: AsyncSession, item: AgendaItem) -> None:
 
 async def move_item(db: AsyncSession, item: AgendaItem, steps: int) -> None:
     """Move an item `steps` places (negative: earlier); it stops at either end."""
+    await ensure_record_open(db, item.meeting_id)
     items = await _ordered(db, item.meeting_id)
     index = next(i for i, other in enumerate(items) if other.id == item.id)
     target = max(0, min(len(items) - 1, index + steps))
@@ -484,6 +494,7 @@ async def move_item(db: AsyncSession, item: AgendaItem, steps: int) -> None:
 
 async def reorder_items(db: AsyncSession, meeting: Meeting, item_ids: Sequence[int]) -> list[AgendaItem]:
     """Put the meeting's items in the order of `item_ids`, which must list each exactly once."""
+    await ensure_record_open(db, meeting.id)
     items = await _ordered(db, meeting.id)
     by_id = {item.id: item for item in items}
     if len(item_ids) != len(set(item_ids)):
@@ -581,6 +592,7 @@ async def record_position(
     `internal`: True keeps it a draft inside the side, False shares it with all sides, None
     keeps what it was (a new position is shared).
     """
+    await ensure_record_open(db, item.meeting_id)
     if side not in Side.parties():
         raise Invalid({"side": _("Observers attend but hold no position on an item.")})
     position = await get_position(db, item, side)
@@ -629,6 +641,7 @@ async def record_outcome(
     values: dict[str, Any] | None = None,
 ) -> Outcome:
     """Record or change what the meeting concluded on an item (`version` when changing)."""
+    await ensure_record_open(db, item.meeting_id)
     outcome = await get_outcome(db, item)
     if outcome is not None:
         check_version(outcome, version)
@@ -652,6 +665,7 @@ async def record_outcome(
 
 async def clear_outcome(db: AsyncSession, item: AgendaItem) -> None:
     """Remove an item's outcome, unless commitments were recorded as part of it."""
+    await ensure_record_open(db, item.meeting_id)
     outcome = await get_outcome(db, item)
     if outcome is None:
         raise NotFoundException()

@@ -25,6 +25,7 @@ class AuditAction(Choice):
     SIGN_IN_FAILED = "sign_in_failed", N_("Failed sign-in")
     SIGN_OUT = "sign_out", N_("Signed out")
     REFUSED = "refused", N_("Permission refused")
+    SEND = "send", N_("Sent")
 
 
 class AuditEvent(Searchable, Base):

@@ -86,6 +86,10 @@ ENTITY_LABELS: dict[str, str] = {
     "minutes_decision": N_("Decision on the minutes"),
     "minutes_item_comment": N_("Comment on an item"),
     "minutes_addendum": N_("Addendum"),
+    "feed_token": N_("Calendar feed"),
+    "outbox_message": N_("Outbox message"),
+    "digest": N_("Weekly digest"),
+    "csrf": N_("Form check (CSRF)"),
 }
 
 def entity_label(entity: str, side: str | None = None) -> str:

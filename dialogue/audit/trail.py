@@ -247,3 +247,23 @@ async def record(
         )
     )
     await db.flush()
+
+
+async def record_row_change(
+    db: AsyncSession, obj: Any, changes: dict[str, list[Any]], action: AuditAction = AuditAction.UPDATE
+) -> None:
+    """A change to an audited row written with a plain UPDATE or DELETE, which the flush
+    never sees (the order of agenda items, a bulk deletion): filed like a flushed change."""
+    _audited_tables()
+    table = obj.__tablename__
+    await record(
+        db,
+        action,
+        summary=_summary(obj),
+        entity=table,
+        entity_id=obj.id,
+        root=_roots[table](obj, lambda _item_id: None),
+        changes={field: [_json(before), _json(after)] for field, (before, after) in changes.items()},
+        side=_json(getattr(obj, "side", None)),
+        internal=bool(getattr(obj, "internal", False)),
+    )

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
 from dialogue.accounts.models import Account, Role
+from dialogue.audit.models import AuditAction
+from dialogue.audit.trail import record
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.i18n import _
 from dialogue.mail.outbox import enqueue
@@ -111,6 +113,7 @@ async def queue_digests(
     today = today or i18n.today()
     due = await due_by_side(db, today)
     if not due:
+        await _record(db, 0)
         return 0
     accounts = await db.scalars(
         select(Account)
@@ -147,4 +150,10 @@ async def queue_digests(
     finally:
         i18n.set_language(previous)
     await db.flush()
+    await _record(db, queued)
     return queued
+
+
+async def _record(db: AsyncSession, queued: int) -> None:
+    """The digest in the audit trail (the button or `dialogue reminders send`)."""
+    await record(db, AuditAction.CREATE, entity="digest", changes={"queued": [None, queued]})

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
@@ -162,19 +162,22 @@ async def issue_token(
 async def revoke_feed(
     db: AsyncSession, account: Account, scope: FeedScope, key: str
 ) -> int:
-    """Revoke the account's live token of that feed (if any); the number revoked."""
-    result = await db.execute(
-        update(FeedToken)
-        .where(
-            FeedToken.account_id == account.id,
-            FeedToken.scope == scope,
-            FeedToken.scope_key == key,
-            FeedToken.revoked_at.is_(None),
+    """Revoke the account's live token of that feed (if any); the number revoked. Row by
+    row through the session, so that the audit trail records each revocation."""
+    rows = list(
+        await db.scalars(
+            select(FeedToken).where(
+                FeedToken.account_id == account.id,
+                FeedToken.scope == scope,
+                FeedToken.scope_key == key,
+                FeedToken.revoked_at.is_(None),
+            )
         )
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    for row in rows:
+        row.revoked_at = utcnow()
+    await db.flush()  # before a new live token takes the place (one live token per feed)
+    return len(rows)
 
 
 async def revoke_token(db: AsyncSession, account: Account, token_id: int) -> None:

@@ -18,13 +18,16 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
+from dialogue.audit.trail import record_row_change
 from dialogue.commitments.models import Commitment
 from dialogue.commitments.service import ACTIVE, MatterArising, meetings_open
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
+from dialogue.minutes.lock import ensure_record_open
 
 FOLLOW_UP_MINUTES = 30
 
@@ -94,12 +97,17 @@ async def add_follow_up_item(
     )
     if existing is not None:
         return existing
+    await ensure_record_open(db, meeting.id)
     rows = await propose_follow_up(db, meeting.body_id, meeting.starts_at, today=today)
     if not rows:
         return None
     # The rank is the order, not the items' content: moved without bumping their version.
     table = AgendaItem.__table__
+    moved = list(await db.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)))
     await db.execute(update(table).where(table.c.meeting_id == meeting.id).values(rank=table.c.rank + 1))
+    for other in moved:
+        await record_row_change(db, other, {"rank": [other.rank, other.rank + 1]})
+        set_committed_value(other, "rank", other.rank + 1)
     item = AgendaItem(
         meeting_id=meeting.id,
         rank=1,

@@ -32,6 +32,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialogue.audit.models import AuditAction
+from dialogue.audit.trail import record
 from dialogue.db import utcnow
 from dialogue.i18n import N_, _, gettext
 from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
@@ -358,6 +360,14 @@ async def make_due(db: AsyncSession, message: OutboxMessage, now: dt.datetime | 
         raise Refused(_("This message has already been sent."))
     if message.status is OutboxStatus.SENDING and message.claimed_until and message.claimed_until >= now:
         raise Refused(_("This message is being sent right now."))
+    await record(
+        db,
+        AuditAction.STATUS,
+        summary=message.subject,
+        entity="outbox_message",
+        entity_id=message.id,
+        changes={"status": [message.status.value, OutboxStatus.PENDING.value]},
+    )
     message.status = OutboxStatus.PENDING
     message.next_attempt_at = now
     message.claimed_until = None
@@ -365,6 +375,11 @@ async def make_due(db: AsyncSession, message: OutboxMessage, now: dt.datetime | 
     if message.attempts >= MAX_ATTEMPTS:
         message.attempts = MAX_ATTEMPTS - 1
     await db.flush()
+
+
+async def record_delivery_round(db: AsyncSession, sent: int) -> None:
+    """The secretariat's "Send now" in the audit trail, with how many messages went."""
+    await record(db, AuditAction.SEND, entity="outbox_message", changes={"sent": [None, sent]})
 
 
 # The worker ----------------------------------------------------------------------------

@@ -143,8 +143,10 @@ async def retry_message(request: Request, db: DB, settings: Config, message_id: 
 
 
 @post("/outbox/send", opt=SECRETARIAT)
-async def send_due(request: Request, settings: Config) -> Response[Any]:
+async def send_due(request: Request, db: DB, settings: Config) -> Response[Any]:
     sent = await _deliver(request, settings)
+    await outbox.record_delivery_round(db, sent)
+    await db.commit()
     return see_other(request, f"/outbox?sent={sent}")
 
 

@@ -28,6 +28,7 @@ from dialogue.meetings.models import (
     MeetingStatus,
 )
 from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
+from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Side
 from dialogue.web import (
     DB,
@@ -158,13 +159,22 @@ async def follow_up_panel(db: DB, values: Any) -> dict[str, Any]:
 
 
 async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any]) -> dict[str, Any]:
+    bodies = await service.bodies_for_choice(db, meeting.body_id if meeting else None)
+    statuses = MeetingStatus.options()
+    closed = meeting is not None and await record_closed(db, meeting.id)
+    if closed:
+        # Adopted minutes fix the body, the status and the date: offered as they are.
+        assert meeting is not None
+        bodies = [body for body in bodies if body.id == meeting.body_id]
+        statuses = [(value, label) for value, label in statuses if value == meeting.status.value]
     return {
         "meeting": meeting,
         "values": values,
         "errors": {},
-        "bodies": await service.bodies_for_choice(db, meeting.body_id if meeting else None),
+        "record_closed": closed,
+        "bodies": bodies,
         "kinds": MeetingKind.options(),
-        "statuses": MeetingStatus.options(),
+        "statuses": statuses,
         # Only when scheduling: the open commitments of the chosen body.
         **(await follow_up_panel(db, values) if meeting is None else {}),
     }
@@ -307,6 +317,7 @@ async def attendance_context(db: DB, meeting_id: FromPath[int]) -> dict[str, Any
         "invite_values": {},
         "bulk_errors": {},
         "invitations_notice": "",
+        "record_closed": await record_closed(db, meeting.id),
         **await service.invitation_choices(db, meeting),
     }
 

@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import Select, case, delete, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 import dialogue.calendar.invitations  # noqa: F401  (registers the calendar SEQUENCE rule)
 from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
@@ -39,6 +40,7 @@ from dialogue.minutes.models import Minutes
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import active_people
 from dialogue.search import matches
+from dialogue.minutes.lock import ensure_record_open
 from dialogue.web import Refused, check_version
 
 TITLE_MAX = 300
@@ -317,9 +319,9 @@ async def meeting_errors(
     elif (
         current is not None
         and current.status == MeetingStatus.CANCELLED
-        and draft.status not in (MeetingStatus.CANCELLED, MeetingStatus.SCHEDULED)
+        and draft.status == MeetingStatus.DRAFT
     ):
-        errors["status"] = _("A cancelled meeting can only be re-scheduled: choose “Scheduled”.")
+        errors["status"] = _("A cancelled meeting can be set back to scheduled, postponed or held, not to a draft.")
     for name in ("starts_at", "ends_at"):
         value = getattr(draft, name)
         if value is None:
@@ -373,12 +375,24 @@ async def schedule_meeting(db: AsyncSession, draft: MeetingDraft, *, confirmed: 
     return meeting
 
 
+def _moves_the_record(meeting: Meeting, draft: MeetingDraft) -> bool:
+    """Whether `draft` changes what adopted minutes fix: the body, the date or the status."""
+    return (
+        draft.body_id != meeting.body_id
+        or draft.status != meeting.status
+        or (draft.starts_at is not None and as_local(draft.starts_at) != meeting.starts_at)
+        or (draft.ends_at is not None and as_local(draft.ends_at) != meeting.ends_at)
+    )
+
+
 async def update_meeting(
     db: AsyncSession, meeting: Meeting, draft: MeetingDraft, version: int | None, *, confirmed: bool = False
 ) -> Meeting:
     """Change `meeting` to `draft`, if nobody changed it since `version` (else `Stale`);
     `Invalid` and `Unconfirmed` as for `schedule_meeting`."""
     check_version(meeting, version)
+    if _moves_the_record(meeting, draft):
+        await ensure_record_open(db, meeting.id)
     await _check(db, draft, meeting, confirmed=confirmed)
     _apply(meeting, draft)
     await db.flush()
@@ -389,6 +403,7 @@ async def cancel_meeting(db: AsyncSession, meeting: Meeting, version: int | None
     """Call the meeting off. It stays on record (and can be re-scheduled by editing it)."""
     if version is not None:
         check_version(meeting, version)
+    await ensure_record_open(db, meeting.id)
     if meeting.status != MeetingStatus.CANCELLED:
         meeting.status = MeetingStatus.CANCELLED
         await db.flush()
@@ -429,6 +444,7 @@ async def delete_meeting(db: AsyncSession, meeting: Meeting) -> None:
     even a draft, are never deleted with their meeting: circulated ones are what the sides
     signed.
     """
+    await ensure_record_open(db, meeting.id)
     counts = await meeting_dependents(db, meeting.id)
     reasons = []
     if counts["minutes"]:
@@ -447,12 +463,20 @@ async def delete_meeting(db: AsyncSession, meeting: Meeting) -> None:
                 reasons=", ".join(reasons)
             )
         )
+    # Row by row through the session, children first: the audit trail keeps a snapshot of
+    # each deleted row (a bulk DELETE would leave no trace of what was there).
     items = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
-    await db.execute(delete(AgendaDocument).where(AgendaDocument.item_id.in_(items)))
-    await db.execute(delete(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
-    await db.execute(delete(Invitation).where(Invitation.meeting_id == meeting.id))
-    await db.execute(delete(Meeting).where(Meeting.id == meeting.id))
-    db.expunge(meeting)
+    for rows in (
+        select(AgendaDocument).where(AgendaDocument.item_id.in_(items)),
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id),
+        select(Invitation).where(Invitation.meeting_id == meeting.id),
+    ):
+        for row in await db.scalars(rows):
+            await db.delete(row)
+        await db.flush()
+    set_committed_value(meeting, "invitations", [])  # deleted above: nothing to cascade to
+    await db.delete(meeting)
+    await db.flush()
 
 
 # Invitations ----------------------------------------------------------------------------
@@ -546,6 +570,7 @@ async def invite_person(
     on_behalf_of_id: int | None = None,
 ) -> Invitation:
     """Invite one person in a role (raises `Invalid` with field errors)."""
+    await ensure_record_open(db, meeting.id)
     errors: dict[str, str] = {}
     if person_id is None:
         errors["person_id"] = _("Choose a person.")
@@ -588,6 +613,7 @@ async def _next_rank(db: AsyncSession, meeting_id: int) -> int:
 async def invite_all_members(db: AsyncSession, meeting: Meeting) -> list[Invitation]:
     """Invite every member of the body not invited yet: titular members as titular,
     alternates as alternate. Returns the new invitations."""
+    await ensure_record_open(db, meeting.id)
     invited = set(await db.scalars(select(Invitation.person_id).where(Invitation.meeting_id == meeting.id)))
     rank = await _next_rank(db, meeting.id)
     added = []
@@ -654,6 +680,7 @@ async def update_invitation(
 
     Refused as `Stale` when `version` is not the invitation's current one.
     """
+    await ensure_record_open(db, meeting.id)
     check_version(invitation, version)
     errors: dict[str, str] = {}
     if role is None:
@@ -686,6 +713,7 @@ async def update_invitation(
 
 async def remove_invitation(db: AsyncSession, invitation: Invitation) -> None:
     """Withdraw an invitation. Once attendance is recorded it is part of the record: refused."""
+    await ensure_record_open(db, invitation.meeting_id)
     if invitation.attendance != Attendance.UNRECORDED:
         raise Refused(
             _(
@@ -710,6 +738,7 @@ async def invite_many(
     organisations chosen and of the sides chosen, in one role. People already invited keep
     their invitation. Raises `Invalid` when nothing is chosen or a chosen person cannot be
     invited (unknown or archived): then nobody is invited. Returns the new invitations."""
+    await ensure_record_open(db, meeting.id)
     errors: dict[str, str] = {}
     if not (person_ids or organisation_ids or sides):
         errors["bulk"] = _("Choose people, an organisation or a side.")
@@ -754,6 +783,7 @@ async def mark_everyone_present(db: AsyncSession, meeting: Meeting) -> int:
     """"Everyone present": each invitee whose attendance is not recorded yet is recorded
     present (the secretariat then corrects the exceptions); recorded ones keep their record.
     Returns how many were marked; `Refused` before the meeting has started."""
+    await ensure_record_open(db, meeting.id)
     problem = attendance_problem(meeting, Attendance.PRESENT, now=dt.datetime.now(dt.UTC))
     if problem:
         raise Refused(problem)

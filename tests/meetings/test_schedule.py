@@ -159,20 +159,36 @@ async def test_edit_form_without_version_is_refused(english: Any, db: Any) -> No
     assert meeting.title == "Intact"
 
 
-async def test_cancelled_meeting_can_only_be_rescheduled(english: Any, db: Any) -> None:
+async def test_cancelled_meeting_can_be_set_back_but_not_to_a_draft(english: Any, db: Any) -> None:
     meeting = await f.meeting(db, status=MeetingStatus.CANCELLED)
     await db.commit()
     refused = await english.post(
-        f"/meetings/{meeting.id}/edit", data=meeting_form(meeting.body_id, status="held", version=1)
+        f"/meetings/{meeting.id}/edit", data=meeting_form(meeting.body_id, status="draft", version=1)
     )
     assert refused.status_code == 422
-    assert "A cancelled meeting can only be re-scheduled" in text(refused)
+    assert "A cancelled meeting can be set back to scheduled, postponed or held, not to a draft." in text(refused)
     rescheduled = await english.post(
         f"/meetings/{meeting.id}/edit", data=meeting_form(meeting.body_id, status="scheduled", version=1)
     )
     assert rescheduled.status_code == 303
     await db.refresh(meeting)
     assert meeting.status == MeetingStatus.SCHEDULED
+
+
+async def test_a_meeting_cancelled_by_mistake_after_it_was_held_can_be_marked_held_again(english: Any, db: Any) -> None:
+    meeting = await f.meeting(
+        db, status=MeetingStatus.CANCELLED, starts_at=f.tunis(2024, 3, 5, 9), ends_at=f.tunis(2024, 3, 5, 12)
+    )
+    await db.commit()
+    response = await english.post(
+        f"/meetings/{meeting.id}/edit",
+        data=meeting_form(
+            meeting.body_id, status="held", version=1, starts_at="2024-03-05T09:00", ends_at="2024-03-05T12:00"
+        ),
+    )
+    assert response.status_code == 303, text(response)
+    await db.refresh(meeting)
+    assert meeting.status == MeetingStatus.HELD
 
 
 async def test_secretariat_cancels_a_meeting_after_confirming(english: Any, db: Any) -> None:
