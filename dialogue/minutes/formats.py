@@ -9,6 +9,7 @@ pure (no database, no request): callers in a request run it off the event loop.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -17,12 +18,14 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from jinja2 import Environment
 
 from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.settings import ROOT
+from dialogue.text_input import printable
 
 # Fonts from Debian's fonts-noto-core: Noto Naskh Arabic keeps Arabic shaped and its text
 # extractable (DejaVu breaks the lam-alef ligature on extraction, PITFALLS.md).
@@ -118,6 +121,21 @@ def direction_of(text: str, default: str = "ltr") -> str:
     return default
 
 
+def printable_layout(value: Any) -> Any:
+    """`value` (a layout, a block, a text) with every text as every format can hold it: text
+    stored before input was cleaned may hold control characters that XML refuses (a Word
+    file then could never be written), and frozen minutes keep what they were given."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple):
+        return tuple(printable_layout(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: printable_layout(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        )
+    return value
+
+
 def lines(text: str) -> list[str]:
     """The lines of user text (Windows or old Mac line ends too)."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -139,6 +157,7 @@ def _environment() -> Environment:
 
 def write_html(layout: Layout, *, for_pdf: bool = False) -> str:
     """A standalone page (its CSS in a <style> element: it is a downloaded file)."""
+    layout = printable_layout(layout)
     with i18n.using_language(layout.language):
         return _environment().get_template("minutes/export.html").render(
             layout=layout,
@@ -414,7 +433,7 @@ def _stable_zip(data: bytes) -> bytes:
 
 def write_docx(layout: Layout) -> bytes:
     """An editable Word document: headings, tables, right-to-left paragraphs in Arabic."""
-    return _DocxWriter(layout).write()
+    return _DocxWriter(printable_layout(layout)).write()
 
 
 # Markdown -----------------------------------------------------------------------------------
@@ -441,6 +460,7 @@ def md_cell(text: str) -> str:
 
 
 def write_markdown(layout: Layout) -> str:
+    layout = printable_layout(layout)
     out: list[str] = []
     if layout.banner:
         out.append(f"*{md_text(layout.banner)}*")
