@@ -438,25 +438,33 @@ def write_docx(layout: Layout) -> bytes:
 
 # Markdown -----------------------------------------------------------------------------------
 
-_MD_LINE_START = re.compile(r"^(\s*)([#>|+\-*]|\d+[.)])(\s)")
+# Text goes into Markdown so that a CommonMark reader shows it as typed: the punctuation that
+# makes emphasis, code, links, images, raw HTML, entities, tables and strike-through is
+# escaped wherever it is, and what makes a block (heading, quote, list, setext underline)
+# where a line starts.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
+_MD_LINE_START = re.compile(r"^([>+\-=]|\d+(?=[.)]))")
 
 
-def _md_inline(line: str) -> str:
-    return line.replace("\\", "\\\\").replace("<", "&lt;")
+def _md_inline(line: str, *, starts_block: bool = True) -> str:
+    """A line of text escaped; `starts_block`: it opens a paragraph or a list item, where
+    "1." or "-" would start a list (not after a heading's marks, nor in a table cell)."""
+    escaped = _MD_INLINE.sub(r"\\\1", line.strip())
+    if not starts_block:
+        return escaped
+    # A list number's dot is escaped, not its digits (a backslash before a digit is shown).
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), escaped)
 
 
 def md_text(text: str) -> str:
-    """User text as a Markdown paragraph: its lines kept (hard breaks), and a line start that
-    Markdown would read as a heading, quote, list or table escaped."""
-    return "  \n".join(
-        _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}", _md_inline(line))
-        for line in lines(text.strip())
-    )
+    """User text as a Markdown paragraph: its lines kept (hard breaks), every character shown
+    as typed (an indented line would become code: lines are trimmed)."""
+    return "  \n".join(_md_inline(line) for line in lines(text.strip()))
 
 
-def md_cell(text: str) -> str:
-    """Text inside a line (a table cell, a heading, a list item): lines joined, `|` escaped."""
-    return " <br> ".join(_md_inline(line) for line in lines(text.strip()) if line.strip()).replace("|", "\\|")
+def md_cell(text: str, *, starts_block: bool = False) -> str:
+    """Text inside a line (a table cell, a heading, a list item): lines joined."""
+    return " <br> ".join(_md_inline(line, starts_block=starts_block) for line in lines(text.strip()) if line.strip())
 
 
 def write_markdown(layout: Layout) -> str:
@@ -485,5 +493,7 @@ def write_markdown(layout: Layout) -> str:
             out.append("\n".join(rows))
         elif isinstance(block, Items):
             marker = (lambda n: f"{n}.") if block.ordered else (lambda _n: "-")
-            out.append("\n".join(f"{marker(n)} {md_cell(item)}" for n, item in enumerate(block.items, 1)))
+            out.append(
+                "\n".join(f"{marker(n)} {md_cell(item, starts_block=True)}" for n, item in enumerate(block.items, 1))
+            )
     return "\n\n".join(out) + "\n"
