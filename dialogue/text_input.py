@@ -50,7 +50,7 @@ def not_allowed_message() -> str:
 
 class Input(msgspec.Struct):
     """Base of the API's request bodies: every string field is cleaned of control
-    characters, and a NUL is refused (422 with the field's name)."""
+    characters, and a NUL is refused (a validation error naming the field)."""
 
     def __post_init__(self) -> None:
         for name in self.__struct_fields__:
