@@ -52,6 +52,7 @@ from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language, Side
 from dialogue.settings import ROOT, Settings
+from dialogue.text_input import refuse_unreadable_bytes
 from dialogue.web import DB, exception_handlers
 
 LANGUAGE_COOKIE = i18n.LANGUAGE_COOKIE
@@ -232,7 +233,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The API takes only personal tokens in a header, never the session cookie.
             exclude=["/api/", "/health"],
         ),
-        middleware=[language_middleware(settings), authentication_middleware(settings)],
+        # NUL and non-UTF-8 bytes are refused in the user's language, before anything reads them.
+        middleware=[language_middleware(settings), refuse_unreadable_bytes, authentication_middleware(settings)],
         guards=[authorize],
         before_request=strict_body,
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from dialogue.i18n import _, current_timezone
+from dialogue.text_input import clean, not_allowed_message
 
 E = TypeVar("E", bound=Enum)
 MAX_INTEGER = 2**63 - 1  # the largest the database stores
@@ -64,10 +65,11 @@ class Form:
         return values
 
     def raw(self, name: str) -> str:
+        """The field as typed, trimmed, without control characters (tab and line ends kept)."""
         value = self.data.get(name)
         if value is None:
             return ""
-        return value.strip() if isinstance(value, str) else str(value).strip()
+        return clean(value if isinstance(value, str) else str(value)).strip()
 
     def all(self, name: str) -> list[str]:
         getlist = getattr(self.data, "getall", None) or getattr(self.data, "getlist", None)
@@ -76,7 +78,7 @@ class Form:
             items = value if isinstance(value, list) else ([] if value is None else [value])
         else:
             items = getlist(name) if name in self.data else []
-        return [str(item).strip() for item in items if str(item).strip()]
+        return [clean(str(item)).strip() for item in items if clean(str(item)).strip()]
 
     def error(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
@@ -96,7 +98,7 @@ class Form:
         elif len(value) > max_length:
             self.error(name, _("At most {n} characters.").format(n=max_length))
         elif "\x00" in value:
-            self.error(name, _("This text contains a character that is not allowed."))
+            self.error(name, not_allowed_message())
         return value
 
     def email(self, name: str, *, required: bool = False) -> str | None:

@@ -27,6 +27,7 @@ from litestar import Response
 
 from dialogue import i18n
 from dialogue.i18n import _
+from dialogue.text_input import printable
 from dialogue.web import Page, attachment
 
 ASCENDING, DESCENDING = "asc", "desc"
@@ -142,7 +143,7 @@ def _csv_cell(value: Any) -> str:
         return _local(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
+    text = printable(str(value))
     # A spreadsheet would run "=HYPERLINK(...)" typed in a title: make it text.
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -192,7 +193,7 @@ def xlsx_bytes(columns: Sequence[Column], rows: Sequence[Any], title: str) -> by
                 sheet.write_datetime(number, index, dt.datetime.combine(value, dt.time()), date)
                 widths[index] = max(widths[index], 10)
             else:
-                text = str(value)
+                text = printable(str(value))
                 sheet.write_string(number, index, text)
                 widths[index] = max(widths[index], min(len(text), 60))
     for index, width in enumerate(widths):

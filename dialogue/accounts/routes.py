@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from litestar.status_codes import (
     HTTP_201_CREATED,
+    HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
@@ -92,6 +93,9 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
     email = form.text("email", max_length=254)
     password = str(form.data.get("password", ""))[:1024]
     next_path = safe_next(form.raw("next"))
+    if form.errors:  # no account has such an email (over 254 characters): nothing to look up
+        context = {"next": next_path, "values": {"email": email[:254]}, "error": next(iter(form.errors.values()))}
+        return render(request, "accounts/login.html", context, status_code=HTTP_400_BAD_REQUEST)
     try:
         account = await sign_in(db, email, password, ip=client_ip(request.scope))
     except SignInRefused as refused:

@@ -40,17 +40,18 @@ from dialogue.choices import Choice
 from dialogue.i18n import _, current_timezone
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
+from dialogue.text_input import Input
 from dialogue.web import DB, api_error, field_errors, page_window
 
 # Bodies ----------------------------------------------------------------------------------
 
 
-class DocumentIn(Struct):
+class DocumentIn(Input):
     title: str
     url: str
 
 
-class ItemIn(Struct):
+class ItemIn(Input):
     title: str
     description: str = ""
     duration_minutes: int = 30
@@ -59,7 +60,7 @@ class ItemIn(Struct):
     documents: list[DocumentIn] = []
 
 
-class ItemPatch(Struct):
+class ItemPatch(Input):
     """Only the fields sent change; `documents`, when sent, replace the item's documents."""
 
     version: int
@@ -71,7 +72,7 @@ class ItemPatch(Struct):
     documents: list[DocumentIn] | UnsetType = UNSET
 
 
-class PositionIn(Struct):
+class PositionIn(Input):
     """`internal`: true keeps the position a draft inside the side (its delegates and the
     secretariat see it), false shares it with all sides; absent keeps what it was (a new
     position is shared)."""
@@ -82,7 +83,7 @@ class PositionIn(Struct):
     internal: bool | UnsetType = UNSET
 
 
-class OutcomeIn(Struct):
+class OutcomeIn(Input):
     kind: str
     sides: list[str] = []
     text: str = ""

@@ -27,6 +27,7 @@ from dialogue.commitments.service import (
 from dialogue.forms import Invalid
 from dialogue.i18n import _
 from dialogue.people.models import Side
+from dialogue.text_input import Input
 from dialogue.web import DB, page_window
 
 SIDES = ", ".join(Side.values())
@@ -73,7 +74,7 @@ class CommitmentPage(msgspec.Struct):
     offset: int
 
 
-class CommitmentIn(msgspec.Struct, forbid_unknown_fields=True):
+class CommitmentIn(Input, forbid_unknown_fields=True):
     """A new commitment. `side` is one of government, workers, employers, observers;
     `status` one of open, in_progress, done, dropped (default open)."""
 
@@ -89,7 +90,7 @@ class CommitmentIn(msgspec.Struct, forbid_unknown_fields=True):
     from_outcome: bool = False
 
 
-class CommitmentPatch(msgspec.Struct, forbid_unknown_fields=True):
+class CommitmentPatch(Input, forbid_unknown_fields=True):
     """Changes to a commitment read at `version` (required); absent fields stay as they are,
     `null` clears an optional one."""
 
@@ -106,7 +107,7 @@ class CommitmentPatch(msgspec.Struct, forbid_unknown_fields=True):
     from_outcome: bool | msgspec.UnsetType = msgspec.UNSET
 
 
-class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
+class ProgressIn(Input, forbid_unknown_fields=True):
     """A progress update: `written_on` defaults to today (Africa/Tunis) and cannot be in
     the future; `status`, when given, becomes the commitment's status; `internal`: true
     keeps the note inside the commitment's side (its delegates and the secretariat)."""

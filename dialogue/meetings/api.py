@@ -35,6 +35,7 @@ from dialogue.meetings.models import (
 from dialogue.meetings.quorum import QuorumReport
 from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
 from dialogue.openapi import OptionalBody
+from dialogue.text_input import Input
 from dialogue.web import DB, Config, api_error, page_window
 
 LocalDateTime = Annotated[
@@ -119,7 +120,7 @@ class InvitationListOut(msgspec.Struct):
     offset: int
 
 
-class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
+class MeetingIn(Input, forbid_unknown_fields=True):
     body_id: int
     title: str
     starts_at: LocalDateTime
@@ -136,7 +137,7 @@ class MeetingIn(msgspec.Struct, forbid_unknown_fields=True):
     confirm: bool = False
 
 
-class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
+class MeetingPatch(Input, forbid_unknown_fields=True):
     """The fields to change, and the `version` the change was made from."""
 
     version: int
@@ -152,11 +153,11 @@ class MeetingPatch(msgspec.Struct, forbid_unknown_fields=True):
     confirm: bool = False  # as for MeetingIn
 
 
-class CancelIn(msgspec.Struct, forbid_unknown_fields=True):
+class CancelIn(Input, forbid_unknown_fields=True):
     version: int | None = None
 
 
-class SendIn(msgspec.Struct, forbid_unknown_fields=True):
+class SendIn(Input, forbid_unknown_fields=True):
     correction: Annotated[
         bool, Meta(description="Required true for a meeting that is over: the sending corrects the record.")
     ] = False
@@ -180,13 +181,13 @@ class SendOut(msgspec.Struct):
     without_address: int
 
 
-class InvitationIn(msgspec.Struct, forbid_unknown_fields=True):
+class InvitationIn(Input, forbid_unknown_fields=True):
     person_id: int
     role: InvitationRole = InvitationRole.TITULAR
     on_behalf_of_id: int | None = None
 
 
-class InvitationPatch(msgspec.Struct, forbid_unknown_fields=True):
+class InvitationPatch(Input, forbid_unknown_fields=True):
     version: int
     role: InvitationRole | UnsetType = UNSET
     on_behalf_of_id: int | None | UnsetType = UNSET

@@ -28,6 +28,7 @@ from dialogue.i18n import _, format_date, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes import formats
 from dialogue.minutes.document import CommitmentLine
+from dialogue.text_input import printable
 from dialogue.minutes.formats import Fields, Heading, Layout, Paragraph, Table
 from dialogue.minutes.render import commitment_status, label
 from dialogue.people.models import Side
@@ -246,6 +247,7 @@ def followup_layout(sheet: FollowUpSheet, language: str) -> Layout:
 
 def _csv_cell(text: str) -> str:
     """Text a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
+    text = printable(text)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

@@ -9,6 +9,7 @@ pure (no database, no request): callers in a request run it off the event loop.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -17,12 +18,14 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from jinja2 import Environment
 
 from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.settings import ROOT
+from dialogue.text_input import printable
 
 # Fonts from Debian's fonts-noto-core: Noto Naskh Arabic keeps Arabic shaped and its text
 # extractable (DejaVu breaks the lam-alef ligature on extraction, PITFALLS.md).
@@ -144,6 +147,21 @@ def title_text(text: str, direction: str) -> str:
     return DASHES.sub("\u00a0\\1 ", text) if direction == "rtl" else text
 
 
+def printable_layout(value: Any) -> Any:
+    """`value` (a layout, a block, a text) with every text as every format can hold it: text
+    stored before input was cleaned may hold control characters that XML refuses (a Word
+    file then could never be written), and frozen minutes keep what they were given."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple):
+        return tuple(printable_layout(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value, **{f.name: printable_layout(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+        )
+    return value
+
+
 def lines(text: str) -> list[str]:
     """The lines of user text (Windows or old Mac line ends too)."""
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -165,6 +183,7 @@ def _environment() -> Environment:
 
 def write_html(layout: Layout, *, for_pdf: bool = False) -> str:
     """A standalone page (its CSS in a <style> element: it is a downloaded file)."""
+    layout = printable_layout(layout)
     with i18n.using_language(layout.language):
         return _environment().get_template("minutes/export.html").render(
             layout=layout,
@@ -450,33 +469,42 @@ def _stable_zip(data: bytes) -> bytes:
 
 def write_docx(layout: Layout) -> bytes:
     """An editable Word document: headings, tables, right-to-left paragraphs in Arabic."""
-    return _DocxWriter(layout).write()
+    return _DocxWriter(printable_layout(layout)).write()
 
 
 # Markdown -----------------------------------------------------------------------------------
 
-_MD_LINE_START = re.compile(r"^(\s*)([#>|+\-*]|\d+[.)])(\s)")
+# Text goes into Markdown so that a CommonMark reader shows it as typed: the punctuation that
+# makes emphasis, code, links, images, raw HTML, entities, tables and strike-through is
+# escaped wherever it is, and what makes a block (heading, quote, list, setext underline)
+# where a line starts.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~#!])")
+_MD_LINE_START = re.compile(r"^([>+\-=]|\d+(?=[.)]))")
 
 
-def _md_inline(line: str) -> str:
-    return line.replace("\\", "\\\\").replace("<", "&lt;")
+def _md_inline(line: str, *, starts_block: bool = True) -> str:
+    """A line of text escaped; `starts_block`: it opens a paragraph or a list item, where
+    "1." or "-" would start a list (not after a heading's marks, nor in a table cell)."""
+    escaped = _MD_INLINE.sub(r"\\\1", line.strip())
+    if not starts_block:
+        return escaped
+    # A list number's dot is escaped, not its digits (a backslash before a digit is shown).
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), escaped)
 
 
 def md_text(text: str) -> str:
-    """User text as a Markdown paragraph: its lines kept (hard breaks), and a line start that
-    Markdown would read as a heading, quote, list or table escaped."""
-    return "  \n".join(
-        _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}{m.group(3)}", _md_inline(line))
-        for line in lines(text.strip())
-    )
+    """User text as a Markdown paragraph: its lines kept (hard breaks), every character shown
+    as typed (an indented line would become code: lines are trimmed)."""
+    return "  \n".join(_md_inline(line) for line in lines(text.strip()))
 
 
-def md_cell(text: str) -> str:
-    """Text inside a line (a table cell, a heading, a list item): lines joined, `|` escaped."""
-    return " <br> ".join(_md_inline(line) for line in lines(text.strip()) if line.strip()).replace("|", "\\|")
+def md_cell(text: str, *, starts_block: bool = False) -> str:
+    """Text inside a line (a table cell, a heading, a list item): lines joined."""
+    return " <br> ".join(_md_inline(line, starts_block=starts_block) for line in lines(text.strip()) if line.strip())
 
 
 def write_markdown(layout: Layout) -> str:
+    layout = printable_layout(layout)
     out: list[str] = []
     if layout.banner:
         out.append(f"*{md_text(layout.banner)}*")
@@ -501,5 +529,7 @@ def write_markdown(layout: Layout) -> str:
             out.append("\n".join(rows))
         elif isinstance(block, Items):
             marker = (lambda n: f"{n}.") if block.ordered else (lambda _n: "-")
-            out.append("\n".join(f"{marker(n)} {md_cell(item)}" for n, item in enumerate(block.items, 1)))
+            out.append(
+                "\n".join(f"{marker(n)} {md_cell(item, starts_block=True)}" for n, item in enumerate(block.items, 1))
+            )
     return "\n\n".join(out) + "\n"

@@ -22,6 +22,7 @@ from msgspec import UNSET, UnsetType
 from dialogue import idempotency
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.text_input import Input
 from dialogue.web import DB, Stale, api_error, page_window
 
 DEFAULT_LIMIT = 50
@@ -51,7 +52,7 @@ class OrganisationList(msgspec.Struct):
     offset: int
 
 
-class OrganisationCreate(msgspec.Struct):
+class OrganisationCreate(Input):
     slug: str
     name: str
     side: SideValue
@@ -59,7 +60,7 @@ class OrganisationCreate(msgspec.Struct):
     description: str = ""
 
 
-class OrganisationPatch(msgspec.Struct):
+class OrganisationPatch(Input):
     version: int
     slug: str | UnsetType = UNSET
     name: str | UnsetType = UNSET
@@ -99,7 +100,7 @@ class PersonList(msgspec.Struct):
     offset: int
 
 
-class PersonCreate(msgspec.Struct):
+class PersonCreate(Input):
     full_name: str
     organisation_id: int
     title: str = ""
@@ -108,7 +109,7 @@ class PersonCreate(msgspec.Struct):
     language: LanguageValue = "fr"
 
 
-class PersonPatch(msgspec.Struct):
+class PersonPatch(Input):
     version: int
     full_name: str | UnsetType = UNSET
     organisation_id: int | UnsetType = UNSET

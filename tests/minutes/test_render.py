@@ -180,7 +180,7 @@ def test_markdown_escapes_what_would_change_its_structure() -> None:
     )
     document = dataclasses.replace(samples.document(), items=(item,))
     text = render_minutes(document, "md", "fr").decode("utf-8")
-    assert "\\# pas un titre  \n\\- pas une liste  \n&lt;script>" in text
+    assert "\\# pas un titre  \n\\- pas une liste  \n\\<script\\>" in text
     assert "\n# pas un titre" not in text and "<script>" not in text
 
 
