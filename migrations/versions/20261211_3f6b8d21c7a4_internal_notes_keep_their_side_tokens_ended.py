@@ -6,7 +6,7 @@ commitment's current side. An account records when a password reset or change, o
 disabling it, last ended its API tokens and calendar feeds.
 
 Revision ID: 3f6b8d21c7a4
-Revises: 9c4f2a7e1b05
+Revises: b6c1d2e3f4a5
 Create Date: 2026-12-03 12:40:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3f6b8d21c7a4"
-down_revision: str | None = "9c4f2a7e1b05"
+down_revision: str | None = "b6c1d2e3f4a5"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
