@@ -81,6 +81,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "is_approver": N_("Approver"),
         "disabled_at": N_("Disabled"),
         "password_changed_at": N_("Password changed"),
+        "tokens_ended_at": N_("API tokens and calendar addresses ended"),
     },
     "api_token": {"prefix": N_("Token prefix"), "revoked_at": N_("Revoked")},
     "one_time_link": {"purpose": N_("Purpose"), "expires_at": N_("Expires"), "used_at": N_("Used")},

@@ -39,6 +39,9 @@ class Account(Versioned, Base):
     disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    # When a password reset or change, or disabling the account, last ended its API tokens
+    # and calendar feeds (revoked for good: the person makes new ones).
+    tokens_ended_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
     # The interface language the person chose on their account page or with the switcher;
     # None: their browser's (cookie, then Accept-Language).
     language: Mapped[Language | None] = mapped_column(ChoiceType(Language, 2), default=None)

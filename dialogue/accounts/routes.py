@@ -22,8 +22,9 @@ from litestar.status_codes import (
 from dialogue import i18n, idempotency
 from dialogue.accounts import service
 from dialogue.accounts.middleware import client_ip, read_cookie, session_cookie_name
-from dialogue.accounts.models import Account, LinkPurpose, Role
+from dialogue.accounts.models import Account, ApiToken, LinkPurpose, Role
 from dialogue.accounts.permissions import Permission
+from dialogue.accounts.revocation import ended_notice
 from dialogue.accounts.service import SignInRefused, end_session, sign_in, start_session
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import record
@@ -158,6 +159,7 @@ async def _own_page(db: DB, request: Request, **extra: Any) -> dict[str, Any]:
     return {
         "me": account,
         "tokens": await service.account_tokens(db, account.id),
+        "tokens_ended": await ended_notice(db, account, ApiToken),
         "errors": {},
         "values": {},
         "token_errors": {},

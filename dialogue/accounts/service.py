@@ -24,6 +24,7 @@ from dialogue.accounts.models import (
     SignInSession,
     SignInThrottle,
 )
+from dialogue.accounts.revocation import end_tokens
 from dialogue.accounts.passwords import (
     hash_password,
     needs_rehash,
@@ -286,7 +287,7 @@ async def change_password(db: AsyncSession, account: Account, current: str, new:
     if errors:
         raise Invalid(errors, {})
     set_password(account, new)
-    await db.flush()
+    await end_tokens(db, account, "password change")  # flushes: one change of the account
     await end_all_sessions(db, account.id)
 
 
@@ -351,6 +352,9 @@ async def new_link(db: AsyncSession, account: Account, purpose: LinkPurpose) -> 
     )
     for link in earlier:
         link.expires_at = now  # through the ORM, so that the trail shows it
+    if purpose is LinkPurpose.RESET:
+        # A reset says the old credentials are not trusted: they end now, not at first use.
+        await end_tokens(db, account, "password reset")
     token = new_token()
     valid = INVITE_VALID if purpose is LinkPurpose.INVITE else RESET_VALID
     db.add(OneTimeLink(account_id=account.id, token_hash=token_hash(token), purpose=purpose, expires_at=now + valid))
@@ -417,7 +421,7 @@ async def use_link(db: AsyncSession, token: str, password: str, repeated: str, *
         changes={"used_at": [None, now.isoformat()]},
     )
     set_password(account, password)
-    await db.flush()
+    await end_tokens(db, account, f"password {link.purpose.value}")  # flushes
     await db.execute(update(Account).where(Account.id == account.id).values(last_sign_in_at=now))
     await end_all_sessions(db, account.id)
     await record(db, AuditAction.SIGN_IN, summary=account.email)
@@ -692,7 +696,8 @@ async def update_account(
 
 
 async def disable_account(db: AsyncSession, account: Account, *, by: Account | None = None) -> Account:
-    """Disable an account: every session ends at once; its tokens and links stop working
+    """Disable an account: every session ends at once, its API tokens and calendar feeds
+    end for good (enabling it again does not bring them back); its links stop working
     (they need an active account)."""
     if by is not None and by.id == account.id:
         raise Refused(_("You cannot disable your own account."))
@@ -700,15 +705,17 @@ async def disable_account(db: AsyncSession, account: Account, *, by: Account | N
         raise Refused(_("This is the last active secretariat account: it cannot be disabled."))
     if account.disabled_at is None:
         account.disabled_at = _now()
-        await db.flush()
+    await end_tokens(db, account, "account disabled")  # flushes: one change of the account
     await end_all_sessions(db, account.id)
     return account
 
 
 async def enable_account(db: AsyncSession, account: Account) -> Account:
+    """Enable an account again: with no API token or feed from before (an account disabled
+    before tokens ended with it may still hold some: they end now)."""
     if account.disabled_at is not None:
         account.disabled_at = None
-        await db.flush()
+        await end_tokens(db, account, "account enabled")  # flushes
     return account
 
 

@@ -7,15 +7,16 @@ The trail is only ever read here: nothing in the application updates or deletes 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import Date, DateTime, Select, false, func, or_, select, true
+from sqlalchemy import Date, DateTime, Select, and_, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 
-from dialogue.accounts.models import Account
+from dialogue.accounts.models import Account, Role
 from dialogue.accounts.permissions import internal_visible_sides
 from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.audit.trail import NOT_SHOWN
@@ -27,6 +28,7 @@ from dialogue.i18n import N_, current_timezone, format_date, format_datetime, ge
 from dialogue.labels import field_label
 from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting
+from dialogue.minutes.service import reads_drafts
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.search import matches
 
@@ -79,6 +81,7 @@ ENTITY_LABELS: dict[str, str] = {
     "membership": N_("Membership"),
     "account": N_("Account"),
     "api_token": N_("API token"),
+    "feed_token": N_("Calendar address"),
     "one_time_link": N_("One-time link"),
     "minutes": N_("Minutes"),
     "minutes_version": N_("Version of the minutes"),
@@ -260,22 +263,47 @@ def _change(entity: str, name: str, pair: Any, names: Names) -> Change:
     )
 
 
-def describe(event: AuditEvent, names: Names | None = None) -> EventView:
+def describe(
+    event: AuditEvent, names: Names | None = None, hidden: Mapping[str, frozenset[str]] | None = None
+) -> EventView:
     """`event` in words: its action, the kind of row, and the table of changed fields
-    (`names`: from `referenced_names`, the records its changes point to)."""
+    (`names`: from `referenced_names`, the records its changes point to; `hidden`: fields
+    left out, per table, for a reader who may not see them)."""
+    left_out = (hidden or {}).get(event.entity, frozenset())
     return EventView(
         event=event,
         what=event.action.label,
         entity=entity_label(event.entity, event.side) if event.entity else "",
-        changes=[_change(event.entity, name, pair, names or {}) for name, pair in (event.changes or {}).items()],
+        changes=[
+            _change(event.entity, name, pair, names or {})
+            for name, pair in (event.changes or {}).items()
+            if name not in left_out
+        ],
     )
 
 
-async def describe_all(db: AsyncSession, events: Any) -> list[EventView]:
+async def describe_all(
+    db: AsyncSession, events: Any, *, hidden: Mapping[str, frozenset[str]] | None = None
+) -> list[EventView]:
     """`describe` for a page of events, the records they point to named in bulk."""
     events = list(events)
     names = await referenced_names(db, events)
-    return [describe(event, names) for event in events]
+    return [describe(event, names, hidden) for event in events]
+
+
+# What only the secretariat reads on the record itself: the working draft of the minutes
+# (their narratives, until a version is circulated; dialogue/minutes). Its rows stay out
+# of a history for everyone else, and so do these fields of the events that do show.
+DRAFT_ENTITIES = ("minutes_item_note",)
+DRAFT_FIELDS: dict[str, frozenset[str]] = {"minutes": frozenset({"introduction", "closing"})}
+# A person's account (email, role, password, tokens, links): seen by the secretariat and by
+# that person only.
+ACCOUNT_ENTITIES = ("account", "api_token", "one_time_link", "feed_token")
+
+
+def hidden_fields(account: Account | None) -> dict[str, frozenset[str]]:
+    """The fields of events `account` may see whose values it may not (drafts only)."""
+    return {} if reads_drafts(account) else DRAFT_FIELDS
 
 
 def visible_to(account: Account | None) -> Any:
@@ -312,12 +340,23 @@ def record_name(entity: str, record: Any) -> str:
 
 
 def _history_query(entity: str, record_id: int, account: Account | None) -> Select[Any]:
-    return select(AuditEvent).where(
+    """A record's events that `account` may see: as on the record itself, no other side's
+    internal content, no working draft of the minutes (an update of the minutes is always
+    a change of their narratives: circulating and adopting change their status), and a
+    person's account events only for the secretariat and that person."""
+    clauses = [
         AuditEvent.root_entity == entity,
         AuditEvent.root_id == record_id,
         AuditEvent.action.not_in(SESSION_ACTIONS),
         visible_to(account),
-    )
+    ]
+    if not reads_drafts(account):
+        clauses.append(AuditEvent.entity.not_in(DRAFT_ENTITIES))
+        clauses.append(~and_(AuditEvent.entity == "minutes", AuditEvent.action == AuditAction.UPDATE))
+    own_person = account is not None and entity == "person" and account.person_id == record_id
+    if not (own_person or (account is not None and account.role is Role.SECRETARIAT)):
+        clauses.append(AuditEvent.entity.not_in(ACCOUNT_ENTITIES))
+    return select(AuditEvent).where(*clauses)
 
 
 async def record_history(
@@ -337,7 +376,7 @@ async def record_history(
         .limit(limit)
         .offset(offset)
     )
-    return await describe_all(db, events), total
+    return await describe_all(db, events, hidden=hidden_fields(account)), total
 
 
 # The whole trail ------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from litestar.status_codes import HTTP_201_CREATED
 from dialogue import idempotency
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import Permission
+from dialogue.accounts.revocation import ended_notice
 from dialogue.calendar import digest, feeds
-from dialogue.calendar.models import FeedScope
+from dialogue.calendar.models import FeedScope, FeedToken
 from dialogue.forms import Form
 from dialogue.web import DB, Config, render, see_other
 
@@ -53,6 +54,7 @@ async def _context(
         "feeds": [(choice, live.get((choice.scope, choice.key))) for choice in choices],
         "new_link": None,
         "done": "",
+        "feeds_ended": await ended_notice(db, account, FeedToken),
         **extra,
     }
 

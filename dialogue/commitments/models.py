@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, false
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.agenda.models import AgendaItem
@@ -68,6 +69,12 @@ class Commitment(Searchable, Versioned, Base):
         return self.status in CommitmentStatus.active() and self.due_on is not None and self.due_on < today
 
 
+def _commitment_side(context: Any) -> Any:
+    """The default side of a note: its commitment's side at the time of writing."""
+    commitment_id = context.get_current_parameters()["commitment_id"]
+    return context.connection.execute(select(Commitment.side).where(Commitment.id == commitment_id)).scalar()
+
+
 class CommitmentUpdate(Base):
     """A dated note on a commitment's progress, with optional evidence and a new status."""
 
@@ -76,7 +83,10 @@ class CommitmentUpdate(Base):
     note: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(500), default=None)
     status: Mapped[CommitmentStatus | None] = mapped_column(ChoiceType(CommitmentStatus, 20), default=None)
-    # A note kept inside the commitment's side: only its delegates and the secretariat see it.
+    # A note kept inside its side: only that side's delegates and the secretariat see it.
     internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The side that wrote the note (the commitment's side when it was written). An internal
+    # note stays with it whatever later happens to the commitment (moved to another side).
+    side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), default=_commitment_side)
 
     commitment: Mapped[Commitment] = relationship(back_populates="updates", lazy="raise")

@@ -98,27 +98,25 @@ def change_status(commitment: Commitment, status: CommitmentStatus, on: dt.date)
 
 # Visibility of progress notes ------------------------------------------------------------
 #
-# A progress note marked internal stays inside the commitment's side: only that side's
+# A progress note marked internal stays inside the side that wrote it (`CommitmentUpdate.side`,
+# the commitment's side at the time, kept if the commitment later moves): only that side's
 # delegates and the secretariat see it. Every query that reads notes (or a date computed
 # from them) takes `visible`, the sides whose internal content the reader may see
 # (`internal_visible_sides(account)`), and filters with `note_visible(visible)`.
 
 
 def note_visible(visible: Collection[Side]) -> ColumnElement[bool]:
-    """SQL: a progress note shared with all sides, or internal to a commitment of one of the
-    `visible` sides. Usable on its own (no correlation with an enclosing query)."""
+    """SQL: a progress note shared with all sides, or internal to one of the `visible` sides
+    (the side that wrote it)."""
     if not visible:
         return CommitmentUpdate.internal.is_(False)
     sides = sorted(visible, key=lambda side: side.value)
-    return or_(
-        CommitmentUpdate.internal.is_(False),
-        CommitmentUpdate.commitment_id.in_(select(Commitment.id).where(Commitment.side.in_(sides)).correlate(None)),
-    )
+    return or_(CommitmentUpdate.internal.is_(False), CommitmentUpdate.side.in_(sides))
 
 
-def is_note_visible(update: CommitmentUpdate, side: Side, visible: Collection[Side]) -> bool:
-    """Python twin of `note_visible`, for a note of a commitment of `side`."""
-    return not update.internal or side in visible
+def is_note_visible(update: CommitmentUpdate, visible: Collection[Side]) -> bool:
+    """Python twin of `note_visible`."""
+    return not update.internal or update.side in visible
 
 
 # Filters and the list ----------------------------------------------------------------------
@@ -192,14 +190,9 @@ class CommitmentRow:
 
 def _last_update_on(visible: Collection[Side]) -> Any:
     """The date of the commitment's last progress note the reader may see."""
-    if visible:
-        sides = sorted(visible, key=lambda side: side.value)
-        seen = or_(CommitmentUpdate.internal.is_(False), Commitment.side.in_(sides))
-    else:
-        seen = CommitmentUpdate.internal.is_(False)
     return (
         select(func.max(CommitmentUpdate.written_on))
-        .where(CommitmentUpdate.commitment_id == Commitment.id, seen)
+        .where(CommitmentUpdate.commitment_id == Commitment.id, note_visible(visible))
         .correlate(Commitment)
         .scalar_subquery()
     )
@@ -494,7 +487,8 @@ class ProgressDraft:
     written_on: dt.date | None = None
     evidence_url: str | None = None
     status: CommitmentStatus | None = None
-    # Kept inside the commitment's side (its delegates and the secretariat).
+    # Kept inside the commitment's side as it is now (its delegates and the secretariat),
+    # even if the commitment later moves to another side.
     internal: bool = False
 
 
@@ -530,6 +524,7 @@ async def add_progress(
         evidence_url=draft.evidence_url or None,
         status=draft.status,
         internal=draft.internal,
+        side=commitment.side,
     )
     db.add(update)
     if draft.status is not None and draft.status != commitment.status:

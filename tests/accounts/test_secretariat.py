@@ -259,7 +259,7 @@ async def test_last_active_secretariat_keeps_its_role_and_cannot_be_disabled(eng
     await db.rollback()
 
 
-async def test_disabling_ends_the_sessions_at_once_and_enabling_lets_them_back(english: Any, browser: Any, db: Any) -> None:
+async def test_disabling_ends_the_sessions_and_tokens_at_once_and_enabling_lets_the_person_back(english: Any, browser: Any, db: Any) -> None:
     org = await f.organisation(db, Side.WORKERS)
     account = await f.account(db, Role.DELEGATE, org, email="delegate@example.tn")
     token = await f.api_token(db, account)
@@ -285,10 +285,14 @@ async def test_disabling_ends_the_sessions_at_once_and_enabling_lets_them_back(e
 
         assert (await english.post(f"/accounts/{account.id}/enable", follow_redirects=False)).status_code == 303
         assert (await sign_in(delegate, "delegate@example.tn")).status_code == 303
+        # The token ended with the disabling: enabling the account does not revive it.
         api = await delegate.get("/api/v1/organisations", headers={"authorization": f"Bearer {token}"})
-        assert api.status_code == 200
+        assert api.status_code == 401
     events = list(await db.scalars(select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.entity_id == account.id)))
-    assert [list(event.changes) for event in events if event.action is AuditAction.UPDATE][:2] == [["disabled_at"], ["disabled_at"]]
+    assert [list(event.changes) for event in events if event.action is AuditAction.UPDATE][:2] == [
+        ["disabled_at", "tokens_ended_at"],
+        ["disabled_at"],
+    ]
 
 
 async def test_invite_service_refuses_a_duplicate_email_case_insensitively(db: Any) -> None:

@@ -71,3 +71,26 @@ async def test_downgrade_to_base_removes_every_table(empty_engine: AsyncEngine) 
     async with empty_engine.connect() as connection:
         tables = await connection.run_sync(_tables)
     assert tables <= {"alembic_version"}
+
+
+async def test_existing_progress_notes_take_their_commitments_side(empty_engine: AsyncEngine) -> None:
+    """Notes written before notes had a side of their own belong to their commitment's side."""
+    await run_alembic(empty_engine, "upgrade", "9c4f2a7e1b05")
+    async with empty_engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO commitment (id, title, description, side, status, from_outcome, version, search_text,"
+                " created_at, updated_at) VALUES (1, 'Décret', '', 'employers', 'open', false, 1, '',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO commitment_update (id, commitment_id, written_on, note, internal, created_at, updated_at)"
+                " VALUES (1, 1, '2026-11-02', 'Note interne', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    await run_alembic(empty_engine, "upgrade", "head")
+    async with empty_engine.connect() as connection:
+        side = (await connection.execute(text("SELECT side FROM commitment_update WHERE id = 1"))).scalar()
+    assert side == "employers"
