@@ -127,6 +127,7 @@ def jinja_environment() -> Environment:
         can=template_can,
         can_write_side=template_can_write_side,
         form_key=idempotency.form_key_input,
+        list_separator=i18n.list_separator,
     )
     env.filters.update(
         datetime=i18n.format_datetime,
@@ -137,6 +138,7 @@ def jinja_environment() -> Environment:
         isolate=i18n.isolate,
         bdi=i18n.bdi,
         dtinput=datetime_input_value,
+        listed=i18n.listed,
     )
     return env
 

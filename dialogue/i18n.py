@@ -12,7 +12,7 @@ import datetime as dt
 import gettext as _gettext
 from http.cookies import SimpleCookie
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -98,6 +98,19 @@ def current_timezone() -> ZoneInfo:
 
 def text_direction(language: str | None = None) -> str:
     return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def list_separator(*, semicolons: bool = False) -> str:
+    """What separates the items of a generated list: ", " or "; ", and in Arabic the Arabic
+    comma (،) and semicolon (؛)."""
+    if text_direction() == "rtl":
+        return "؛ " if semicolons else "، "
+    return "; " if semicolons else ", "
+
+
+def listed(parts: Iterable[object], *, semicolons: bool = False) -> str:
+    """A generated list ("Government, Workers") in the current language's punctuation."""
+    return list_separator(semicolons=semicolons).join(str(part) for part in parts)
 
 
 # Bidi isolation of user text (names, titles, venues...) shown inside translated text: a

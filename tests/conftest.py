@@ -3,6 +3,7 @@ DIALOGUE_TEST_DATABASE_URL is set (tests that use the `client` or `db` fixture r
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -13,8 +14,8 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import event, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy import event, make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 import dialogue.models
 from dialogue.accounts.models import Role
@@ -24,7 +25,33 @@ from dialogue.i18n import set_language
 from dialogue.settings import Settings
 from tests import factories
 
-PG_URL = os.environ.get("DIALOGUE_TEST_DATABASE_URL", "")
+
+
+def _database_of_this_worker(url: str) -> str:
+    """Under pytest-xdist (`make test` runs a worker per core) each worker has a PostgreSQL
+    database of its own, `<database>_gw0`, `<database>_gw1`..., made when missing. The
+    variable is set for the whole process, so the browser and migration tests use it too."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+
+    async def create() -> None:
+        engine = create_async_engine(base, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            exists = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+        await engine.dispose()
+
+    asyncio.run(create())
+    own = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["DIALOGUE_TEST_DATABASE_URL"] = own
+    return own
+
+
+PG_URL = _database_of_this_worker(os.environ.get("DIALOGUE_TEST_DATABASE_URL", ""))
 _pg_schema_ready = False
 
 

@@ -37,7 +37,7 @@ from dialogue.agenda.models import (
 )
 from dialogue.agenda.service import DocumentFields, ItemFields
 from dialogue.choices import Choice
-from dialogue.i18n import _, current_timezone
+from dialogue.i18n import _, current_timezone, listed
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
 from dialogue.text_input import Input
@@ -152,7 +152,7 @@ def _choice(choices: type[Choice], value: str | None, name: str, errors: dict[st
     try:
         return choices(value)
     except ValueError:
-        errors[name] = _("Choose one of: {options}.").format(options=", ".join(choices.values()))
+        errors[name] = _("Choose one of: {options}.").format(options=listed(choices.values()))
         return None
 
 

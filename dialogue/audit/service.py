@@ -24,7 +24,7 @@ from dialogue.bodies.models import Body
 from dialogue.choices import ChoiceType
 from dialogue.commitments.models import Commitment
 from dialogue.db import Base
-from dialogue.i18n import N_, current_timezone, format_date, format_datetime, gettext
+from dialogue.i18n import N_, current_timezone, format_date, format_datetime, gettext, listed
 from dialogue.labels import field_label
 from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting
@@ -198,7 +198,7 @@ def value_text(entity: str, name: str, value: Any, names: Names | None = None) -
         labels = [
             Side(part).label for part in value.split(",") if part in Side.values()
         ]
-        return ", ".join(labels) if labels else shorten(value)
+        return listed(labels) if labels else shorten(value)
     return shorten(str(value))
 
 

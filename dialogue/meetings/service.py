@@ -25,7 +25,7 @@ from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment
 from dialogue.forms import Invalid, Unconfirmed
-from dialogue.i18n import _, current_timezone, format_datetime, now
+from dialogue.i18n import _, current_timezone, format_datetime, listed, now
 from dialogue.listing import Sort
 from dialogue.meetings.models import (
     Attendance,
@@ -460,7 +460,7 @@ async def delete_meeting(db: AsyncSession, meeting: Meeting) -> None:
     if reasons:
         raise Refused(
             _("This meeting cannot be deleted: {reasons}. It is part of the record; cancel it instead.").format(
-                reasons=", ".join(reasons)
+                reasons=listed(reasons)
             )
         )
     # Row by row through the session, children first: the audit trail keeps a snapshot of

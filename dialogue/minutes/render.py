@@ -51,12 +51,7 @@ def commitment_owner(line: CommitmentLine) -> str:
     return formats.joined(parts, " – ", i18n.text_direction())
 
 
-def listed(parts: Iterable[str], *, semicolons: bool = False) -> str:
-    """Generated lists ("Government, Workers"): with the Arabic comma (،) and semicolon (؛)
-    in Arabic."""
-    if i18n.text_direction() == "rtl":
-        return ("؛ " if semicolons else "، ").join(parts)
-    return ("; " if semicolons else ", ").join(parts)
+listed = i18n.listed  # generated lists in the language's punctuation (، in Arabic)
 
 
 # The blocks of the minutes ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dialogue.bodies.models import Body, Membership
 from dialogue.commitments.models import Commitment
 from dialogue.db import utcnow
 from dialogue.forms import Form, Invalid
-from dialogue.i18n import _, ngettext
+from dialogue.i18n import _, listed, ngettext
 from dialogue.listing import Sort
 from dialogue.meetings.models import Invitation, Meeting
 from dialogue.people.models import Language, Organisation, Person, Side
@@ -298,7 +298,7 @@ async def delete_organisation(db: AsyncSession, org: Organisation) -> None:
             _(
                 "This organisation cannot be deleted: {reasons}. Archive it instead: it will no longer "
                 "be proposed, and the record keeps it."
-            ).format(reasons=", ".join(reasons))
+            ).format(reasons=listed(reasons))
         )
     await db.refresh(org, ["people"])  # empty, but the ORM looks at it before deleting
     await db.delete(org)
@@ -524,7 +524,7 @@ async def delete_person(db: AsyncSession, person: Person) -> None:
             _(
                 "This person cannot be deleted: {reasons}. Archive them instead: they will no longer "
                 "be proposed, and the record keeps them."
-            ).format(reasons=", ".join(reasons))
+            ).format(reasons=listed(reasons))
         )
     await db.delete(person)
     await db.flush()

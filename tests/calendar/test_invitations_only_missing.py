@@ -257,3 +257,18 @@ async def test_the_api_sends_by_the_same_rules(english: AsyncTestClient[Any], db
     corrected = await english.post(url, json={"correction": True})
     assert corrected.status_code == 200 and corrected.json()["updates"] == 2  # the time changed
     assert corrected.json()["invitations"] == 1 and len(await outbox(db, meeting.id)) == 5
+
+
+async def test_the_names_in_the_plan_are_listed_with_the_language_s_comma(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    meeting = (await arrange(db))["meeting"]
+
+    async def names(language: str) -> str:
+        page = await english.get(f"/meetings/{meeting.id}/invitations/send", headers={"accept-language": language})
+        found = re.search(r'<dd class="plan-invitations">(.*?)</dd>', page.text, re.S)
+        assert found, page.text
+        return text_of(found.group(1))
+
+    assert re.fullmatch(r"[^,،]+, [^,،]+", await names("fr"))
+    assert re.fullmatch(r"[^,،]+، [^,،]+", await names("ar"))

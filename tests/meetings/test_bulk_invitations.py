@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from dialogue.meetings.models import Attendance, Invitation, InvitationRole
+from dialogue.meetings.models import Attendance, Invitation, InvitationRole, MeetingStatus
 from tests import factories as f
 from tests.meetings.helpers import HTMX, text
 
@@ -151,3 +151,14 @@ async def test_a_meeting_not_started_offers_no_everyone_present(english: Any, db
     page = text(await english.get(f"/meetings/{meeting.id}"))
     assert "Mark everyone present" not in page
     assert "Attendance sheet to print" in page
+
+
+async def test_a_cancelled_meeting_offers_no_everyone_present(english: Any, db: Any) -> None:
+    world = await f.table(db)
+    meeting = await f.meeting(
+        db, world["plenary"], starts_at=f.tunis(dt.date.today().year - 1, 6, 1, 9), status=MeetingStatus.CANCELLED
+    )
+    await f.invite(db, meeting, world["ugtt1"])
+    await db.commit()
+    page = text(await english.get(f"/meetings/{meeting.id}"))
+    assert "Mark everyone present" not in page
