@@ -45,8 +45,10 @@ run: migrate
 serve: install
 	$(BIN)/dialogue run
 
+# A worker per core (pytest-xdist); TEST_WORKERS=0 runs the tests in this process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: install
 	$(BIN)/python bench/run.py
