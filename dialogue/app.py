@@ -7,9 +7,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from litestar import Litestar, Request, Response, Router, get, post
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders, State
+from litestar.connection import ASGIConnection
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -19,7 +20,7 @@ from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from dialogue import i18n, idempotency, labels
+from dialogue import csrf, i18n, idempotency, labels
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts import service as accounts_service
 from dialogue.accounts.middleware import authentication_middleware
@@ -45,6 +46,7 @@ from dialogue.mail import routes as mail_routes
 from dialogue.mail.outbox import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
 from dialogue.meetings import routes as meetings_routes
+from dialogue.meetings.visibility import hide_drafts
 from dialogue.minutes import followup_routes
 from dialogue.minutes import routes as minutes_routes
 from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi_config, strict_body
@@ -53,7 +55,7 @@ from dialogue.people import routes as people_routes
 from dialogue.people.models import Language, Side
 from dialogue.settings import ROOT, Settings
 from dialogue.text_input import refuse_unreadable_bytes
-from dialogue.web import DB, exception_handlers
+from dialogue.web import DB, Config, exception_handlers
 
 LANGUAGE_COOKIE = i18n.LANGUAGE_COOKIE
 
@@ -154,7 +156,7 @@ async def health(db: DB) -> Response[str]:
 
 
 @post("/language", include_in_schema=False, opt=PUBLIC)
-async def choose_language(request: Request, db: DB) -> Redirect:
+async def choose_language(request: Request, db: DB, settings: Config) -> Redirect:
     """The language switcher: a cookie for this browser and, for a signed-in person, their
     account's preference too (which outranks the cookie)."""
     form = await request.form()
@@ -162,12 +164,18 @@ async def choose_language(request: Request, db: DB) -> Redirect:
     back = accounts_routes.safe_next(str(form.get("next", "/")))
     response = Redirect(path=back, status_code=303)
     if language in i18n.LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax", httponly=True)
+        accounts_routes.set_language_cookie_value(response, language, secure=settings.https)
         account = request.scope.get("user")
         if account is not None:
             await accounts_service.switch_language(db, await accounts_service.get_account(db, account.id), Language(language))
             await db.commit()
     return response
+
+
+def no_nul_in_path(connection: ASGIConnection[Any, Any, Any, Any], _handler: Any) -> None:
+    """A NUL byte in a file's address names no file (the file system would raise)."""
+    if "\x00" in connection.scope["path"]:
+        raise NotFoundException()
 
 
 def security_headers(settings: Settings) -> Any:
@@ -184,6 +192,10 @@ def security_headers(settings: Settings) -> Any:
             for name, value in headers.items():
                 if name not in response_headers:
                     response_headers[name] = value
+            # What a signed-in person sees (pages, downloads, the API) stays out of every
+            # cache, the browser's back button and shared proxies included.
+            if scope.get("user") is not None and not scope.get("path", "").startswith("/static/"):
+                response_headers["Cache-Control"] = "no-store"
 
     return add
 
@@ -191,6 +203,7 @@ def security_headers(settings: Settings) -> Any:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     i18n.check_catalogs()  # fail at startup, not on the first page, without compiled catalogs
+    settings.check()  # production without a public URL, a secret key or the proxies: no start
     engine = create_engine(settings)
     pages = [
         accounts_routes,
@@ -211,7 +224,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         health,
         choose_language,
         create_static_files_router(
-            path="/static", directories=[ROOT / "dialogue" / "static"], include_in_schema=False, opt=PUBLIC
+            path="/static",
+            directories=[ROOT / "dialogue" / "static"],
+            include_in_schema=False,
+            opt=PUBLIC,
+            guards=[no_nul_in_path],
         ),
         # Only the JSON API is described by OpenAPI.
         Router(path="/", route_handlers=[h for area in pages for h in area.routes], include_in_schema=False),
@@ -225,19 +242,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=route_handlers,
         plugins=[sqlalchemy_plugin(engine), HTMXPlugin(), ClosedStructs()],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment())),
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key,
-            cookie_name="csrftoken",
-            header_name="x-csrftoken",
-            cookie_httponly=True,
-            cookie_samesite="lax",
-            cookie_secure=settings.https,
-            # The API takes only personal tokens in a header, never the session cookie.
-            exclude=["/api/", "/health"],
-        ),
+        csrf_config=csrf.csrf_config(settings),
         # NUL and non-UTF-8 bytes are refused in the user's language, before anything reads them.
-        middleware=[language_middleware(settings), refuse_unreadable_bytes, authentication_middleware(settings)],
-        guards=[authorize],
+        middleware=[
+            language_middleware(settings),
+            refuse_unreadable_bytes,
+            authentication_middleware(settings),
+            csrf.origin_check_middleware(settings),
+        ],
+        guards=[authorize, hide_drafts],
         before_request=strict_body,
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         exception_handlers=exception_handlers,

@@ -41,6 +41,9 @@ def run(host: str | None, port: int | None, reload: bool) -> None:
     import uvicorn
 
     settings = Settings.from_env()
+    problems = settings.problems()
+    if problems:
+        raise Failed("\n".join([_("Dialogue cannot start:"), *problems]))
     click.echo(_("Dialogue: {url}  (Ctrl-C to stop)").format(url=settings.public_url))
     uvicorn.run(
         "dialogue.app:create_app",
@@ -48,7 +51,9 @@ def run(host: str | None, port: int | None, reload: bool) -> None:
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
-        proxy_headers=True,
+        # The client's address is read from X-Forwarded-For by Dialogue itself, only from
+        # DIALOGUE_TRUSTED_PROXIES (dialogue/accounts/middleware.py).
+        proxy_headers=False,
         log_level="info",
     )
 

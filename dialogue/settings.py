@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,10 @@ def _secret_from_file(path: Path) -> str:
     path.write_text(value)
     path.chmod(0o600)
     return value
+
+
+class ConfigurationError(RuntimeError):
+    """Settings Dialogue cannot start with; the message says what to set, in the current language."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,15 @@ class Settings:
     mail_from: str = "Dialogue <secretariat@localhost>"
     # The domain of calendar UIDs (`meeting-<id>@<domain>`); empty: the host of public_url.
     calendar_domain: str = ""
+    # "development" (the default, `make run`) or "production" (the Docker image): production
+    # refuses to start without a public URL, a secret key and the trusted proxies.
+    mode: str = "development"
+    # Addresses or networks (CIDR) of the reverse proxies whose X-Forwarded-For is believed:
+    # the client's address (sign-in throttling, audit trail) is read from it only when the
+    # request comes from one of them.
+    trusted_proxies: tuple[str, ...] = ()
+    # False when DIALOGUE_SECRET_KEY was not set (the key was generated into var/secret.key).
+    secret_key_configured: bool = True
 
     def __post_init__(self) -> None:
         if not self.calendar_domain:
@@ -54,6 +69,58 @@ class Settings:
     @property
     def https(self) -> bool:
         return self.public_url.startswith("https://")
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
+
+    @property
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The trusted proxies as networks (a bad entry is reported by `problems`)."""
+        networks = []
+        for entry in self.trusted_proxies:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                continue
+        return tuple(networks)
+
+    def problems(self) -> list[str]:
+        """What stops Dialogue from starting with these settings, in the current language:
+        empty when all is well. Production needs an https public URL, a secret key of its
+        own and the trusted proxies; any mode refuses an unreadable proxy address."""
+        from dialogue.i18n import _
+
+        found = []
+        if self.mode not in {"development", "production"}:
+            found.append(_("DIALOGUE_MODE must be development or production, not {value}.").format(value=self.mode))
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                found.append(
+                    _("DIALOGUE_TRUSTED_PROXIES: {value} is not an address or a network (such as 10.0.0.0/8).").format(
+                        value=entry
+                    )
+                )
+        if self.production:
+            if not self.public_url.startswith("https://"):
+                found.append(
+                    _("Set DIALOGUE_PUBLIC_URL to the https:// address people use (such as https://dialogue.example.tn).")
+                )
+            if not self.secret_key_configured or len(self.secret_key) < 32:
+                found.append(_("Set DIALOGUE_SECRET_KEY to a secret of at least 32 characters (openssl rand -base64 48)."))
+            if not self.trusted_proxies:
+                found.append(
+                    _("Set DIALOGUE_TRUSTED_PROXIES to the addresses or networks of the reverse proxies in front of Dialogue.")
+                )
+        return found
+
+    def check(self) -> None:
+        """Refuse to go on with `problems` (create_app and `dialogue run` call this)."""
+        found = self.problems()
+        if found:
+            raise ConfigurationError("\n".join(found))
 
     @property
     def tz(self) -> ZoneInfo:
@@ -67,7 +134,12 @@ class Settings:
     def from_env(cls, env: os._Environ[str] | dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         database_url = env.get("DIALOGUE_DATABASE_URL", cls.database_url)
-        secret = env.get("DIALOGUE_SECRET_KEY") or _secret_from_file(ROOT / "var" / "secret.key")
+        mode = env.get("DIALOGUE_MODE", cls.mode).strip().lower() or cls.mode
+        secret = env.get("DIALOGUE_SECRET_KEY", "").strip()
+        configured = bool(secret)
+        if not secret and mode != "production":  # production refuses to start instead
+            secret = _secret_from_file(ROOT / "var" / "secret.key")
+        default_url = "" if mode == "production" else f"http://127.0.0.1:{env.get('DIALOGUE_PORT', cls.port)}"
         timezone = env.get("DIALOGUE_TIMEZONE", cls.timezone)
         ZoneInfo(timezone)  # fail at start-up, not at the first page
         return cls(
@@ -80,12 +152,13 @@ class Settings:
             page_size=int(env.get("DIALOGUE_PAGE_SIZE", cls.page_size)),
             debug=env.get("DIALOGUE_DEBUG", "") in {"1", "true", "yes"},
             echo_sql=env.get("DIALOGUE_ECHO_SQL", "") in {"1", "true", "yes"},
-            public_url=env.get(
-                "DIALOGUE_PUBLIC_URL", f"http://127.0.0.1:{env.get('DIALOGUE_PORT', cls.port)}"
-            ).rstrip("/"),
+            public_url=(env.get("DIALOGUE_PUBLIC_URL", "").strip() or default_url).rstrip("/"),
             session_idle_minutes=int(env.get("DIALOGUE_SESSION_IDLE_MINUTES", cls.session_idle_minutes)),
             session_max_hours=int(env.get("DIALOGUE_SESSION_MAX_HOURS", cls.session_max_hours)),
             smtp_url=env.get("DIALOGUE_SMTP_URL") or None,
             mail_from=env.get("DIALOGUE_MAIL_FROM") or cls.mail_from,
             calendar_domain=env.get("DIALOGUE_CALENDAR_DOMAIN", "").strip(),
+            mode=mode,
+            trusted_proxies=tuple(re.split(r"[\s,;]+", env.get("DIALOGUE_TRUSTED_PROXIES", "").strip()) if env.get("DIALOGUE_TRUSTED_PROXIES", "").strip() else ()),
+            secret_key_configured=configured,
         )

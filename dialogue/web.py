@@ -417,6 +417,13 @@ def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:
     return _internal(request, exc)
 
 
+def _too_deep(request: Request, exc: RecursionError) -> Response[Any]:
+    # JSON nested a thousand levels deep exhausts the decoder's stack: bad input, not a bug.
+    if "deserializing" in str(exc) or "decod" in str(exc):
+        return _error(request, HTTP_400_BAD_REQUEST, _("The request is nested too deeply."))
+    return _internal(request, exc)
+
+
 def _internal(request: Request, exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong on our side."))
@@ -438,5 +445,6 @@ exception_handlers: dict[Any, Any] = {
     OverflowError: _out_of_range,
     DataError: _out_of_range,
     DBAPIError: _database_error,
+    RecursionError: _too_deep,
     Exception: _internal,
 }

@@ -159,7 +159,7 @@ def app_for(settings: Settings) -> Litestar:
 async def sign_in(client: AsyncTestClient[Any], email: str, password: str = factories.PASSWORD) -> Any:
     """Sign in through the login form, as a person would; sets up the CSRF header."""
     await client.get("/login")
-    token = client.cookies.get("csrftoken")
+    token = client.cookies.get("csrftoken") or client.cookies.get("__Host-csrftoken")  # https
     if token:
         client.headers["x-csrftoken"] = token
     return await client.post("/login", data={"email": email, "password": password}, follow_redirects=False)

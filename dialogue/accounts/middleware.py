@@ -8,6 +8,8 @@ middleware, which runs first, went by).
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -25,7 +27,48 @@ def session_cookie_name(settings: Settings) -> str:
     return "__Host-dialogue_session" if settings.https else "dialogue_session"
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # "192.0.2.1:443"
+        value = value.split(":")[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)  # "::ffff:10.0.0.1" is 10.0.0.1
+    return mapped or address
+
+
+def forwarded_client(peer: str, forwarded_for: Sequence[str], proxies: Sequence[Network]) -> str:
+    """The address of the person at the other end. `X-Forwarded-For` is believed only when
+    the request comes from a trusted proxy, and only as far back as the chain of trusted
+    proxies goes: the first address from the right that is not a trusted proxy is the
+    client's (anything to its left was written by the client and proves nothing)."""
+    peer_address = _address(peer)
+    if peer_address is None or not any(peer_address in network for network in proxies):
+        return peer
+    hops = [hop for header in forwarded_for for hop in header.split(",") if hop.strip()]
+    client = peer
+    for hop in reversed(hops):
+        address = _address(hop)
+        if address is None:
+            break  # a trusted proxy would not write garbage: keep the last address known good
+        client = str(address)
+        if not any(address in network for network in proxies):
+            break
+    return client
+
+
 def client_ip(scope: Scope) -> str:
+    """The client's address, as the authentication middleware worked it out (else the peer's)."""
+    known = scope.get("state", {}).get("client_address")
+    if known is not None:
+        return str(known)
     client = scope.get("client")
     return client[0] if client else ""
 
@@ -41,6 +84,7 @@ def read_cookie(headers: dict[str, str], name: str) -> str | None:
 
 def authentication_middleware(settings: Settings) -> Any:
     cookie_name = session_cookie_name(settings)
+    proxies = settings.proxy_networks
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -48,6 +92,9 @@ def authentication_middleware(settings: Settings) -> Any:
                 await app(scope, receive, send)
                 return
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            peer = scope.get("client")
+            forwarded = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"x-forwarded-for"]
+            scope.setdefault("state", {})["client_address"] = forwarded_client(peer[0] if peer else "", forwarded, proxies)
             sessions: async_sessionmaker[Any] = scope["app"].state.sessions
             account = None
             async with sessions() as db:

@@ -20,7 +20,7 @@ from litestar.status_codes import (
 )
 
 from dialogue import i18n, idempotency
-from dialogue.accounts import service
+from dialogue.accounts import service, throttle
 from dialogue.accounts.middleware import client_ip, read_cookie, session_cookie_name
 from dialogue.accounts.models import Account, ApiToken, LinkPurpose, Role
 from dialogue.accounts.permissions import Permission
@@ -57,27 +57,49 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def set_language_cookie(response: Response[Any], account: Account, *, chosen_now: bool = False) -> None:
+def set_language_cookie(
+    response: Response[Any], account: Account, *, secure: bool, chosen_now: bool = False
+) -> None:
     """The account's language in this browser too: after the session ends, the sign-in page
     (which cannot know the account any more) still speaks it. `chosen_now`: the person has
     just chosen on their account page, and "follow the browser" forgets the cookie."""
     if account.language is not None:
-        response.set_cookie(
-            i18n.LANGUAGE_COOKIE, account.language.value, max_age=365 * 24 * 3600, samesite="lax", httponly=True
-        )
+        set_language_cookie_value(response, account.language.value, secure=secure)
     elif chosen_now:
         response.delete_cookie(i18n.LANGUAGE_COOKIE)
 
 
-def set_session_cookie(response: Response[Any], settings: Any, token: str) -> None:
+def set_language_cookie_value(response: Response[Any], language: str, *, secure: bool) -> None:
+    """The language buttons' cookie (Secure when Dialogue is served over https)."""
     response.set_cookie(
-        session_cookie_name(settings),
-        token,
-        path="/",
-        httponly=True,
-        secure=settings.https,
-        samesite="lax",
-        max_age=settings.session_max_hours * 3600,
+        i18n.LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="lax", httponly=True, secure=secure
+    )
+
+
+def device_cookie_name(settings: Any) -> str:
+    return "__Host-" + throttle.DEVICE_COOKIE if settings.https else throttle.DEVICE_COOKIE
+
+
+def this_device(request: Request, settings: Any) -> throttle.Device | None:
+    """The known device this browser is, if it carries a valid cookie (see accounts/throttle.py)."""
+    return throttle.read_device(settings.secret_key, read_cookie(dict(request.headers), device_cookie_name(settings)))
+
+
+def remember_device(response: Response[Any], request: Request, settings: Any, account: Account) -> None:
+    """After a sign-in, this browser is a known device of the account: its later sign-ins
+    are not blocked by other people's failures."""
+    value = throttle.device_cookie_value(settings.secret_key, this_device(request, settings), account.id)
+    _set_host_cookie(response, settings, device_cookie_name(settings), value, throttle.DEVICE_COOKIE_DAYS * 24 * 3600)
+
+
+def set_session_cookie(response: Response[Any], settings: Any, token: str) -> None:
+    _set_host_cookie(response, settings, session_cookie_name(settings), token, settings.session_max_hours * 3600)
+
+
+def _set_host_cookie(response: Response[Any], settings: Any, name: str, value: str, max_age: int) -> None:
+    """A cookie for this host only, never read by scripts, Secure over https."""
+    response.set_cookie(
+        name, value, path="/", httponly=True, secure=settings.https, samesite="lax", max_age=max_age
     )
 
 
@@ -98,7 +120,7 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
         context = {"next": next_path, "values": {"email": email[:254]}, "error": next(iter(form.errors.values()))}
         return render(request, "accounts/login.html", context, status_code=HTTP_400_BAD_REQUEST)
     try:
-        account = await sign_in(db, email, password, ip=client_ip(request.scope))
+        account = await sign_in(db, email, password, ip=client_ip(request.scope), device=this_device(request, settings))
     except SignInRefused as refused:
         await db.commit()  # the failure is counted and recorded even though sign-in failed
         status = HTTP_429_TOO_MANY_REQUESTS if refused.throttled else HTTP_401_UNAUTHORIZED
@@ -111,7 +133,8 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
     await db.commit()
     response: Response[Any] = Redirect(path=next_path, status_code=303)
     set_session_cookie(response, settings, token)
-    set_language_cookie(response, account)
+    set_language_cookie(response, account, secure=settings.https)
+    remember_device(response, request, settings, account)
     return response
 
 
@@ -202,7 +225,7 @@ async def change_own_password(request: Request, db: DB, settings: Config) -> Res
 
 
 @post("/account/language", opt=SIGNED_IN)
-async def choose_own_language(request: Request, db: DB) -> Response[Any]:
+async def choose_own_language(request: Request, db: DB, settings: Config) -> Response[Any]:
     """The interface language of one's account. The whole page changes language (and
     direction), so HTMX is asked to load it again rather than swap a part."""
     form = Form(await request.form())
@@ -232,7 +255,7 @@ async def choose_own_language(request: Request, db: DB) -> Response[Any]:
         response = Response(content=b"", status_code=204, headers={"HX-Redirect": "/account?done=language"})
     else:
         response = Redirect(path="/account?done=language", status_code=303)
-    set_language_cookie(response, account, chosen_now=True)
+    set_language_cookie(response, account, secure=settings.https, chosen_now=True)
     return response
 
 
@@ -550,6 +573,7 @@ async def welcome(request: Request, db: DB, settings: Config, token: FromPath[st
     await db.commit()
     response: Response[Any] = Redirect(path="/", status_code=303)
     set_session_cookie(response, settings, session_token)
+    remember_device(response, request, settings, account)
     return response
 
 

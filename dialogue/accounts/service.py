@@ -15,6 +15,7 @@ from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.accounts import throttle
 from dialogue.accounts.models import (
     Account,
     ApiToken,
@@ -22,7 +23,6 @@ from dialogue.accounts.models import (
     OneTimeLink,
     Role,
     SignInSession,
-    SignInThrottle,
 )
 from dialogue.accounts.revocation import end_tokens
 from dialogue.accounts.passwords import (
@@ -31,23 +31,17 @@ from dialogue.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from dialogue.accounts.throttle import Device
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, record, set_actor
 from dialogue.choices import Choice
 from dialogue.forms import EMAIL, Invalid
-from dialogue.i18n import LANGUAGE_NAMES, N_, _, ngettext
+from dialogue.i18n import LANGUAGE_NAMES, N_, _
 from dialogue.listing import Sort
 from dialogue.people.models import Language, Organisation, Person
 from dialogue.search import matches
 from dialogue.settings import Settings
 from dialogue.web import Refused, check_version
-
-FREE_FAILURES = 5  # failures allowed before a key has to wait
-FIRST_WAIT = dt.timedelta(seconds=30)
-LONGEST_WAIT = dt.timedelta(minutes=15)
-# Failures older than this are forgotten (an office behind one address is not blocked for
-# ever by the typos of a week).
-FORGET_FAILURES_AFTER = dt.timedelta(hours=1)
 
 
 def token_hash(token: str) -> str:
@@ -144,47 +138,22 @@ class SignInRefused(Exception):
         self.throttled = throttled
 
 
-async def _throttle_rows(db: AsyncSession, keys: list[str]) -> list[SignInThrottle]:
-    rows = list(await db.scalars(select(SignInThrottle).where(SignInThrottle.key.in_(keys))))
-    known = {row.key for row in rows}
-    for key in keys:
-        if key not in known:
-            row = SignInThrottle(key=key, failures=0)
-            db.add(row)
-            rows.append(row)
-    return rows
-
-
-def _wait_message(until: dt.datetime) -> str:
-    minutes = max(1, int((until - _now()).total_seconds() + 59) // 60)
-    return ngettext(
-        "Too many failed attempts. Try again in %(num)d minute.",
-        "Too many failed attempts. Try again in %(num)d minutes.",
-        minutes,
-    ) % {"num": minutes}
-
-
-async def sign_in(db: AsyncSession, email: str, password: str, *, ip: str) -> Account:
+async def sign_in(db: AsyncSession, email: str, password: str, *, ip: str, device: Device | None = None) -> Account:
     """The account whose email and password these are, or `SignInRefused` with a message
-    that says nothing about whether the email exists. Failures are counted per email and per
-    address; after `FREE_FAILURES`, each key waits longer and longer."""
+    that says nothing about whether the email exists. Failures are counted as
+    `dialogue.accounts.throttle` says: a known `device` of the account is never blocked by
+    anyone else's failures."""
     email = email.strip().lower()
-    keys = [f"email:{email}"[:300], f"ip:{ip}"[:300]]
-    rows = await _throttle_rows(db, keys)
-    now = _now()
-    blocked = [row.blocked_until for row in rows if row.blocked_until and row.blocked_until > now]
-    if blocked:
-        await record(db, AuditAction.SIGN_IN_FAILED, summary="throttled", actor=Actor(None, email, ip))
-        raise SignInRefused(_wait_message(max(blocked)), throttled=True)
-
     account = await account_by_email(db, email) if email else None
+    rows = await throttle.throttle_rows(db, throttle.throttle_keys(email, ip, device, account.id if account else None))
+    now = _now()
+    wait = throttle.blocked_until(rows)
+    if wait is not None:
+        await record(db, AuditAction.SIGN_IN_FAILED, summary="throttled", actor=Actor(None, email, ip))
+        raise SignInRefused(throttle.wait_message(wait), throttled=True)
+
     if verify_password(account.password_hash if account else None, password) and account and account.is_active:
-        # Only the email's counter starts again: the address keeps its count, so that one
-        # good account cannot be used to wipe the trace of guesses at many others.
-        for row in rows:
-            if row.key == keys[0]:
-                row.failures = 0
-                row.blocked_until = None
+        throttle.count_success(rows)
         if account.password_hash and needs_rehash(account.password_hash):
             account.password_hash = hash_password(password)
         # Not through the ORM: a sign-in is no edit of the account (its version stays, so
@@ -193,13 +162,7 @@ async def sign_in(db: AsyncSession, email: str, password: str, *, ip: str) -> Ac
         await record(db, AuditAction.SIGN_IN, summary=email, actor=Actor(account.id, email, ip))
         return account
 
-    for row in rows:
-        if row.failures and row.updated_at and now - row.updated_at > FORGET_FAILURES_AFTER:
-            row.failures = 0
-        row.failures += 1
-        if row.failures >= FREE_FAILURES:
-            wait = min(LONGEST_WAIT, FIRST_WAIT * 2 ** (row.failures - FREE_FAILURES))
-            row.blocked_until = now + wait
+    throttle.count_failure(rows)
     await record(db, AuditAction.SIGN_IN_FAILED, summary=email, actor=Actor(None, email, ip))
     raise SignInRefused(_("The email or the password is not right."))
 

@@ -16,6 +16,7 @@ from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people.models import Side
+from dialogue.meetings.visibility import sees_drafts
 from dialogue.web import (
     DB,
     Config,
@@ -129,8 +130,8 @@ async def _members_context(db: DB, body: Body, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def _body_page(db: DB, body: Body, **extra: Any) -> dict[str, Any]:
-    upcoming, recent = await service.body_meetings(db, body.id)
+async def _body_page(request: Request, db: DB, body: Body, **extra: Any) -> dict[str, Any]:
+    upcoming, recent = await service.body_meetings(db, body.id, drafts=sees_drafts(request.scope.get("user")))
     return {
         **(await _members_context(db, body)),
         "quorum": service.quorum_text(body),
@@ -144,7 +145,7 @@ async def _body_page(db: DB, body: Body, **extra: Any) -> dict[str, Any]:
 @get("/bodies/{body_id:int}")
 async def body_page(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
     body = await service.get_body(db, body_id)
-    return render(request, "bodies/body.html", await _body_page(db, body))
+    return render(request, "bodies/body.html", await _body_page(request, db, body))
 
 
 @get("/bodies/{body_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
@@ -190,7 +191,7 @@ async def delete_body(request: Request, db: DB, body_id: FromPath[int]) -> Respo
     try:
         await service.delete_body(db, body)
     except Refused as refused:
-        context = await _body_page(db, body, refusal=refused.message)
+        context = await _body_page(request, db, body, refusal=refused.message)
         return render(request, "bodies/body.html", context, status_code=HTTP_409_CONFLICT)
     await db.commit()
     return see_other(request, "/bodies")
@@ -218,7 +219,7 @@ async def add_member(request: Request, db: DB, body_id: FromPath[int]) -> Respon
         if wants_fragment(request):
             context = await _members_context(db, body, **extra)
             return render(request, "bodies/_members.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
-        context = await _body_page(db, body, **extra)
+        context = await _body_page(request, db, body, **extra)
         return render(request, "bodies/body.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     await db.commit()
     return await _members_answer(request, db, body)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -26,7 +26,7 @@ from dialogue.db import utcnow
 from dialogue.forms import Form
 from dialogue.i18n import _, ngettext
 from dialogue.listing import Sort
-from dialogue.meetings.models import Meeting
+from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import flush_unique
 from dialogue.search import matches
@@ -213,18 +213,22 @@ async def delete_body(db: AsyncSession, body: Body) -> None:
     await db.flush()
 
 
-async def body_meetings(db: AsyncSession, body_id: int, limit: int = 10) -> tuple[list[Meeting], list[Meeting]]:
+async def body_meetings(
+    db: AsyncSession, body_id: int, limit: int = 10, *, drafts: bool = True
+) -> tuple[list[Meeting], list[Meeting]]:
     """The body's next meetings (soonest first) and its recent ones (latest first)."""
     now = utcnow()
     upcoming = await db.scalars(
         select(Meeting)
         .where(Meeting.body_id == body_id, Meeting.starts_at >= now)
+        .where(true() if drafts else Meeting.status != MeetingStatus.DRAFT)
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(limit)
     )
     recent = await db.scalars(
         select(Meeting)
         .where(Meeting.body_id == body_id, Meeting.starts_at < now)
+        .where(true() if drafts else Meeting.status != MeetingStatus.DRAFT)
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(limit)
     )

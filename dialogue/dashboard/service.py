@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -134,7 +134,12 @@ class Dashboard:
 
 
 async def build_dashboard(
-    db: AsyncSession, *, today: dt.date | None = None, now: dt.datetime | None = None, side: Side | None = None
+    db: AsyncSession,
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+    side: Side | None = None,
+    drafts: bool = True,
 ) -> Dashboard:
     """Everything the dashboard shows, in eight queries whatever the size of the record
     (ten with `side`: a delegate's side's overdue and due-soon commitments come first).
@@ -164,6 +169,7 @@ async def build_dashboard(
                 select(Meeting)
                 .options(joinedload(Meeting.body))
                 .where(Meeting.status.in_(UPCOMING_STATUSES), Meeting.ends_at >= now)
+                .where(true() if drafts else Meeting.status != MeetingStatus.DRAFT)
                 .order_by(Meeting.starts_at, Meeting.id)
                 .limit(UPCOMING_LIMIT)
             )

@@ -34,6 +34,7 @@ from dialogue.meetings.models import (
 )
 from dialogue.meetings.quorum import QuorumReport
 from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
+from dialogue.meetings.visibility import sees_drafts
 from dialogue.openapi import OptionalBody
 from dialogue.text_input import Input
 from dialogue.web import DB, Config, api_error, page_window
@@ -336,6 +337,7 @@ class MeetingsAPI(Controller):
     @get("/", summary="Search meetings")
     async def list_meetings(
         self,
+        request: Request,
         db: DB,
         settings: Config,
         q: Annotated[str, QueryParameter(description="Words in the title, venue or description")] = "",
@@ -353,7 +355,13 @@ class MeetingsAPI(Controller):
             raise Invalid({"order": _("Choose one of the options.")})
         limit, offset = page_window(limit, offset, settings.page_size)
         filters = MeetingFilters(
-            q=q.strip(), body_id=body_id, status=status, date_from=date_from, date_to=date_to, order=order
+            q=q.strip(),
+            body_id=body_id,
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            order=order,
+            drafts=sees_drafts(request.scope.get("user")),
         )
         rows, total = await service.search_meetings(db, filters, limit, offset)
         return MeetingListOut(

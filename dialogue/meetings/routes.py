@@ -30,6 +30,7 @@ from dialogue.meetings.models import (
 from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Side
+from dialogue.meetings.visibility import sees_drafts
 from dialogue.web import (
     DB,
     Config,
@@ -54,8 +55,9 @@ KIND_FOR_BODY = {
 # Search ---------------------------------------------------------------------------------
 
 
-def read_filters(form: Form) -> MeetingFilters:
-    """The search form's filters; an unreadable one gets an error and is left out."""
+def read_filters(form: Form, account: Any) -> MeetingFilters:
+    """The search form's filters; an unreadable one gets an error and is left out. Drafts
+    are listed to the secretariat only."""
     order = form.raw("order")
     return MeetingFilters(
         q=form.text("q", max_length=200),
@@ -64,6 +66,7 @@ def read_filters(form: Form) -> MeetingFilters:
         date_from=form.date("from"),
         date_to=form.date("to"),
         order=order if order in (Order.RECENT, Order.UPCOMING) else Order.RECENT,
+        drafts=sees_drafts(account),
     )
 
 
@@ -79,7 +82,7 @@ def meetings_sort(form: Form, filters: MeetingFilters, query: dict[str, Any]) ->
 @get("/meetings", name="meetings", cache=False)
 async def meetings_page(request: Request, db: DB, settings: Config) -> Template:
     form = Form(request.query_params)
-    filters = read_filters(form)
+    filters = read_filters(form, request.scope.get("user"))
     if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
         form.error("to", _("The end of the range is before its start."))
     offset = form.integer("offset", minimum=0) or 0
@@ -108,7 +111,7 @@ async def meetings_page(request: Request, db: DB, settings: Config) -> Template:
 async def meetings_export(request: Request, db: DB) -> Response[bytes]:
     """Every meeting the list shows with these filters and this order, as CSV or XLSX."""
     form = Form(request.query_params)
-    filters = read_filters(form)
+    filters = read_filters(form, request.scope.get("user"))
     query = {key: form.raw(key) for key in ("q", "body", "status", "from", "to", "order")}
     sort = meetings_sort(form, filters, query)
     rows, _total = await service.search_meetings(db, filters, None, 0, sort=sort if sort.key else None)

@@ -100,6 +100,8 @@ class MeetingFilters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     order: str = Order.RECENT
+    # Drafts are the secretariat's (see dialogue/meetings/visibility.py).
+    drafts: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 
 def _filtered(query: Select[Any], filters: MeetingFilters) -> Select[Any]:
+    if not filters.drafts:
+        query = query.where(Meeting.status != MeetingStatus.DRAFT)
     if filters.q:
         query = query.where(matches(Meeting.search_text, filters.q))
     if filters.body_id is not None:

@@ -214,7 +214,8 @@ async def _next_meeting(db: AsyncSession, meeting: Meeting) -> dt.datetime | Non
         .where(
             Meeting.body_id == meeting.body_id,
             Meeting.starts_at > meeting.starts_at,
-            Meeting.status != MeetingStatus.CANCELLED,
+            # A draft is not announced yet (the minutes go to every side).
+            Meeting.status.not_in((MeetingStatus.CANCELLED, MeetingStatus.DRAFT)),
         )
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)

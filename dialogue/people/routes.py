@@ -15,6 +15,7 @@ from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.meetings.visibility import sees_drafts
 from dialogue.web import (
     DB,
     Config,
@@ -314,8 +315,10 @@ async def create_person(request: Request, db: DB) -> Response[Any]:
     return see_other(request, f"/people/{person.id}")
 
 
-async def _person_page(db: DB, person: Person, **extra: Any) -> dict[str, Any]:
-    invitations, invitations_total = await service.person_invitations(db, person.id)
+async def _person_page(request: Request, db: DB, person: Person, **extra: Any) -> dict[str, Any]:
+    invitations, invitations_total = await service.person_invitations(
+        db, person.id, drafts=sees_drafts(request.scope.get("user"))
+    )
     return {
         "person": person,
         "memberships": await service.person_memberships(db, person.id),
@@ -328,7 +331,7 @@ async def _person_page(db: DB, person: Person, **extra: Any) -> dict[str, Any]:
 @get("/people/{person_id:int}")
 async def person_page(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
     person = await service.get_person(db, person_id)
-    return render(request, "people/person.html", await _person_page(db, person))
+    return render(request, "people/person.html", await _person_page(request, db, person))
 
 
 @get("/people/{person_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
@@ -376,7 +379,7 @@ async def delete_person(request: Request, db: DB, person_id: FromPath[int]) -> R
     try:
         await service.delete_person(db, person)
     except Refused as refused:
-        context = await _person_page(db, person, refusal=refused.message)
+        context = await _person_page(request, db, person, refusal=refused.message)
         return render(request, "people/person.html", context, status_code=HTTP_409_CONFLICT)
     await db.commit()
     return see_other(request, "/people")

@@ -25,7 +25,7 @@ from dialogue.db import utcnow
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _, listed, ngettext
 from dialogue.listing import Sort
-from dialogue.meetings.models import Invitation, Meeting
+from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.search import matches
 from dialogue.web import Refused, check_version
@@ -542,9 +542,14 @@ async def person_memberships(db: AsyncSession, person_id: int) -> list[Membershi
     return list(result)
 
 
-async def person_invitations(db: AsyncSession, person_id: int, limit: int = 20) -> tuple[list[Invitation], int]:
-    """The meetings a person was invited to, most recent first (at most `limit`), and the total."""
-    total = await db.scalar(select(func.count(Invitation.id)).where(Invitation.person_id == person_id))
+async def person_invitations(
+    db: AsyncSession, person_id: int, limit: int = 20, *, drafts: bool = True
+) -> tuple[list[Invitation], int]:
+    """The meetings a person was invited to, most recent first (at most `limit`), and the
+    total; without `drafts`, draft meetings are left out."""
+    shown = Invitation.meeting_id.not_in(select(Meeting.id).where(Meeting.status == MeetingStatus.DRAFT))
+    condition = (Invitation.person_id == person_id) if drafts else (Invitation.person_id == person_id) & shown
+    total = await db.scalar(select(func.count(Invitation.id)).where(condition))
     result = await db.scalars(
         select(Invitation)
         .join(Invitation.meeting)
@@ -552,7 +557,7 @@ async def person_invitations(db: AsyncSession, person_id: int, limit: int = 20) 
             joinedload(Invitation.meeting).joinedload(Meeting.body),
             joinedload(Invitation.on_behalf_of),
         )
-        .where(Invitation.person_id == person_id)
+        .where(condition)
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(limit)
     )
