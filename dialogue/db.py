@@ -78,7 +78,8 @@ _apps = itertools.count(1)
 
 
 def sqlalchemy_plugin(engine: AsyncEngine) -> SQLAlchemyPlugin:
-    # Handlers commit explicitly: the plugin's autocommit hides a failed commit (PITFALLS.md).
+    # Handlers commit explicitly: advanced-alchemy's "autocommit" rolls back a form answered
+    # with a 303 redirect, and logs an exception raised by its commit at debug level only.
     number = next(_apps)
     config = SQLAlchemyAsyncConfig(
         engine_instance=engine,

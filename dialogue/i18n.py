@@ -205,11 +205,12 @@ _UNREADABLE_WEIGHT = 0.0001
 
 # Dates and numbers are written as in Tunisia: Arabic with the Maghreb month names and
 # Latin digits of `ar_TN` (CLDR: numbering system "latn"); French and English as CLDR's
-# `fr` and `en`. The catalogs stay `fr`, `ar`, `en` (PITFALLS.md).
+# `fr` and `en`. The catalogs stay `fr`, `ar`, `en`: Babel would look for an `ar_TN` catalog
+# if it were the catalog language.
 FORMAT_LOCALES = {"fr": "fr", "ar": "ar_TN", "en": "en"}
 NUMBERING_SYSTEM = "latn"
 
-# Explicit 24-hour patterns: CLDR's fr_TN and ar use a 12-hour clock (PITFALLS.md).
+# Explicit 24-hour patterns: CLDR's fr_TN and ar use a 12-hour clock, Tunisia a 24-hour one.
 _DATETIME_PATTERNS = {
     "fr": "EEE d MMM y 'à' HH:mm",
     "ar": "EEE d MMMM y، HH:mm",

@@ -175,7 +175,7 @@ def build_message(letter: Letter, mail_from: str, *, now: dt.datetime | None = N
     """
     # Subject, From and To are written already folded (set_raw, and never refolded): the
     # policy's own folding drops the space between two encoded words of a long subject
-    # and unquotes long display names (PITFALLS.md).
+    # and unquotes long display names (Python 3.11's email package).
     message = EmailMessage(policy=HEADERS_AS_WRITTEN)
     sender_name, sender = parseaddr(mail_from)
     message.set_raw("From", mailbox_header("From", sender_name, sender or sender_address(mail_from)))

@@ -28,7 +28,7 @@ from dialogue.settings import ROOT
 from dialogue.text_input import printable
 
 # Fonts from Debian's fonts-noto-core: Noto Naskh Arabic keeps Arabic shaped and its text
-# extractable (DejaVu breaks the lam-alef ligature on extraction, PITFALLS.md).
+# extractable (with DejaVu, pdftotext reads the lam-alef ligature back as other letters).
 LATIN_FONT = "Noto Sans"
 ARABIC_FONT = "Noto Naskh Arabic"
 
@@ -242,7 +242,7 @@ def without_arabic_marks(text: str) -> str:
 
     WeasyPrint positions each mark as a glyph of its own, and pdftotext (and copy-paste,
     and search in PDF readers) then splits the word around it ("يُشارَك" comes out in
-    pieces): the PDF's text must stay extractable (issue 6). Arabic print commonly leaves
+    pieces): the PDF's text must stay extractable. Arabic print commonly leaves
     the marks out; the other formats keep them."""
     return ARABIC_MARKS.sub("", text)
 

@@ -1,4 +1,4 @@
-"""Three days of work played in Chromium as people do them (issue 10, "How to prove it"):
+"""Three days of work played in Chromium as people do them:
 the secretariat records the AMEM closing workshop, UGTT's and UTICA's delegates follow
 their commitments, the coordinator exports calendars and minutes. In French and in Arabic;
 each journey in full on a 1280 px desktop, its key pages again on a 390 px phone.
@@ -78,7 +78,7 @@ class Journey:
         return t(self.language, message, **values)
 
     def look(self, what: str) -> None:
-        """Screenshot, then the layout checks of issue 10 item 1 on the page as it is now."""
+        """Screenshot, then the layout checks (overflow, aligned tables) on the page as it is now."""
         page = self.page
         page.wait_for_load_state()
         page.evaluate("document.fonts.ready")

@@ -1,4 +1,4 @@
-"""Item 13 of issue 11: long subjects and display names reach the reader exactly as meant
+"""Long subjects and display names reach the reader exactly as meant
 (no space lost where a subject is folded between two encoded words, no quoted display
 name folded unquoted)."""
 

@@ -1,4 +1,4 @@
-"""Documents read by strict readers (issue 11, items 17-19): each line of user text in its
+"""Documents read by strict readers: each line of user text in its
 own direction in PDF, Word and HTML; Arabic punctuation in generated lists; tagged PDF with
 its language; fallback fonts for symbols and emoji; no slanted Arabic; the Word file as
 LibreOffice lays it out."""

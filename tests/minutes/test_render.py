@@ -278,7 +278,7 @@ ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670]")
 @needs_pdf_tools
 def test_arabic_pdf_words_with_diacritics_come_out_whole_without_them() -> None:
     """pdftotext splits a word around its harakat/shadda: the PDF leaves them out, so that
-    each word comes out whole (issue 6); the other formats keep them."""
+    each word comes out whole; the other formats keep them."""
     bare_item = dataclasses.replace(samples.item(1), positions=())  # "No position shared" for each side
     document = dataclasses.replace(samples.document(items=1), items=(bare_item,))
     text = pdf_text(render_minutes(document, "pdf", "ar"))
