@@ -344,7 +344,7 @@ async def page_section(
     """The calendar section of the meeting page: download and add-to links, and (for the
     page to show to the secretariat) what sending would send now, who was sent what and
     when."""
-    from dialogue.mail.outbox import messages_for_meeting
+    from dialogue.mail.reading import messages_for_meeting
 
     data, plan = await sending_plan(db, meeting.id)
     event = calendar_meeting(data, settings)
