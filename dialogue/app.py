@@ -43,7 +43,7 @@ from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
 from dialogue.forms import datetime_input_value
 from dialogue.mail import routes as mail_routes
-from dialogue.mail.outbox import start_mail_worker, stop_mail_worker
+from dialogue.mail.worker import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
 from dialogue.meetings import routes as meetings_routes
 from dialogue.meetings.visibility import hide_drafts

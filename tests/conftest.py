@@ -73,7 +73,7 @@ def sqlite_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def every_message_reads_as_meant(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every email any test builds (sent over SMTP or downloaded from the outbox) is parsed
     back as a mail reader would: Subject, From and To must decode to what was meant."""
-    import dialogue.mail.outbox
+    import dialogue.mail.delivery
     import dialogue.mail.routes
     from dialogue.mail import smtp
     from tests.mail.headers import check_headers
@@ -83,7 +83,7 @@ def every_message_reads_as_meant(monkeypatch: pytest.MonkeyPatch) -> None:
         check_headers(message.as_bytes(), letter, mail_from)
         return message
 
-    monkeypatch.setattr(dialogue.mail.outbox, "build_message", build_and_check)
+    monkeypatch.setattr(dialogue.mail.delivery, "build_message", build_and_check)
     monkeypatch.setattr(dialogue.mail.routes, "build_message", build_and_check)
 
 

@@ -1,4 +1,4 @@
-"""Calendar files (iCalendar, RFC 5545/5546): invitations, subscription feeds, add-to links.
+"""Calendar files (iCalendar, RFC 5545/5546): the records, and the invitation and feed files.
 
 Pure functions from plain records to bytes; the caller loads the meeting and its invitees
 and decides what to send. Every file follows the rules calendar clients depend on:
@@ -18,17 +18,18 @@ and its `DisplayAlarm` for VALARM. Dates, times and time zones, SEQUENCE, DTSTAM
 ORGANIZER/ATTENDEE, URL, the calendar envelope and the writing of the bytes are ours.
 Never parse with ics at run time (its parser dies on long files).
 
+Values and the writing of the bytes: ics_format.py; add-to links: links.py; CalDAV
+resources: caldav.py.
+
 Note: `import ics` below is the third-party package (absolute import), not this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from ics import Event
@@ -36,8 +37,19 @@ from ics.alarm import DisplayAlarm
 from ics.grammar.parse import Container, ContentLine
 from ics.serializers.alarm_serializer import DisplayAlarmSerializer
 from ics.serializers.event_serializer import EventSerializer
-from ics.utils import escape_string
 
+from dialogue.calendar.ics_format import (
+    _clean,
+    _local,
+    _offset,
+    _prop,
+    _require_aware,
+    _stamp,
+    _text,
+    _uri,
+    _utc,
+    _write,
+)
 from dialogue.calendar.rules import ROLE
 from dialogue.i18n import _
 
@@ -206,75 +218,6 @@ def feed(
         calendar.append(_deadline_event(deadline, stamp, organizer))
     return _write(calendar)
 
-
-def for_caldav(calendar_bytes: bytes) -> bytes:
-    """The same calendar without its METHOD line: a calendar stored on a CalDAV server
-    has none (RFC 4791 4.1). Folded continuation lines start with a space, so only the
-    property itself can match."""
-    lines = calendar_bytes.split(b"\r\n")
-    kept = [line for line in lines if not re.match(rb"(?i)METHOD[:;]", line)]
-    return b"\r\n".join(kept)
-
-
-def caldav_objects(calendar_bytes: bytes) -> dict[str, bytes]:
-    """One calendar object resource per UID (RFC 4791 4.1: a resource holds one event),
-    each with the calendar's properties and time zones, without METHOD. Works on files
-    written by this module (it splits lines, it does not parse iCalendar)."""
-    header: list[bytes] = []
-    timezones: list[bytes] = []
-    events: dict[str, list[bytes]] = {}
-    block: list[bytes] | None = None
-    for line in for_caldav(calendar_bytes).split(b"\r\n"):
-        if line in (b"BEGIN:VCALENDAR", b"END:VCALENDAR", b""):
-            continue
-        if block is None and line.startswith(b"BEGIN:"):
-            block = []
-        if block is None:
-            header.append(line)
-            continue
-        block.append(line)
-        if line in (b"END:VEVENT", b"END:VTIMEZONE"):
-            if block[0] == b"BEGIN:VTIMEZONE":
-                timezones.extend(block)
-            else:
-                uid = _unfolded_value(block, b"UID:")
-                events.setdefault(uid, []).extend(block)
-            block = None
-    return {
-        uid: b"\r\n".join([b"BEGIN:VCALENDAR", *header, *timezones, *lines, b"END:VCALENDAR", b""])
-        for uid, lines in events.items()
-    }
-
-
-# --- Links ---------------------------------------------------------------------------
-
-
-def google_calendar_link(meeting: CalendarMeeting) -> str:
-    """'Add to Google Calendar': a prefilled event form, times in UTC."""
-    params = {
-        "action": "TEMPLATE",
-        "text": meeting.title,
-        "dates": f"{_utc(meeting.starts_at)}/{_utc(meeting.ends_at)}",
-        "details": _full_description(meeting),
-        "location": _location(meeting),
-    }
-    return "https://calendar.google.com/calendar/render?" + _query(params)
-
-
-def outlook_calendar_link(meeting: CalendarMeeting) -> str:
-    """'Add to Outlook' (Outlook on the web / Microsoft 365), times in UTC."""
-    params = {
-        "subject": meeting.title,
-        "startdt": _iso_utc(meeting.starts_at),
-        "enddt": _iso_utc(meeting.ends_at),
-        "body": _full_description(meeting),
-        "location": _location(meeting),
-        "path": "/calendar/action/compose",
-        "rru": "addevent",
-    }
-    return "https://outlook.office.com/calendar/0/deeplink/compose?" + _query(params)
-
-
 # --- Components ----------------------------------------------------------------------
 
 
@@ -427,70 +370,6 @@ def _observance(
     )
 
 
-# --- Values --------------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # keeps TAB and LF
-
-
-def _prop(name: str, value: str, **params: str) -> ContentLine:
-    # Always pass params=: ContentLine's default dict is shared between instances.
-    return ContentLine(name, params={key.replace("_", "-"): [value_] for key, value_ in params.items()}, value=value)
-
-
-def _clean(text: str) -> str:
-    """Text as TEXT values may hold it: line breaks as LF, no other control characters."""
-    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _text(text: str) -> str:
-    """An escaped TEXT value (RFC 5545 3.3.11)."""
-    return escape_string(_clean(text))
-
-
-def _uri(value: str) -> str:
-    # URI values are not TEXT: no escaping, but no spaces or control characters either.
-    return re.sub(r"[\x00-\x20\x7f]", "", value)
-
-
-def _param(value: str) -> str:
-    """A parameter value: quoted when it contains , ; or : (RFC 5545 3.1). A double quote
-    cannot appear in one at all, and neither can a line break."""
-    value = _CONTROL.sub(" ", value.replace("\r", " ").replace("\n", " ")).replace('"', "'")
-    return f'"{value}"' if any(c in value for c in ",;:") else value
-
-
-def _require_aware(value: dt.datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be an aware datetime")
-
-
-def _stamp(dtstamp: dt.datetime | None) -> dt.datetime:
-    if dtstamp is None:
-        return dt.datetime.now(dt.UTC).replace(microsecond=0)
-    _require_aware(dtstamp, "dtstamp")
-    return dtstamp.astimezone(dt.UTC).replace(microsecond=0)
-
-
-def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _iso_utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _local(moment: dt.datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
-
-
-def _offset(offset: dt.timedelta) -> str:
-    seconds = int(offset.total_seconds())
-    sign = "-" if seconds < 0 else "+"
-    hours, rest = divmod(abs(seconds), 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{sign}{hours:02d}{minutes:02d}" + (f"{seconds:02d}" if seconds else "")
-
-
 def _location(meeting: CalendarMeeting) -> str:
     return meeting.location.strip() or (meeting.online_url or "").strip()
 
@@ -506,58 +385,3 @@ def _join_links(text: str, links: list[tuple[str, str]]) -> str:
     parts = [part for part in (text.strip(), "\n".join(lines)) if part]
     return "\n\n".join(parts)
 
-
-def _query(params: dict[str, str]) -> str:
-    return urlencode({k: v for k, v in params.items() if v}, quote_via=quote, safe="/")
-
-
-def _unfolded_value(lines: list[bytes], prefix: bytes) -> str:
-    for index, line in enumerate(lines):
-        if line.startswith(prefix):
-            value = line[len(prefix) :]
-            for continuation in lines[index + 1 :]:
-                if not continuation.startswith(b" "):
-                    break
-                value += continuation[1:]
-            return value.decode()
-    raise ValueError("event without UID")
-
-
-# --- Writing -------------------------------------------------------------------------
-
-
-def _write(calendar: Container) -> bytes:
-    """The file's bytes: each content line folded at 75 octets, CRLF after every line."""
-    out = bytearray()
-    for line in _lines(calendar):
-        out += _fold(line.encode("utf-8"))
-    return bytes(out)
-
-
-def _lines(component: Container) -> Iterable[str]:
-    yield f"BEGIN:{component.name}"
-    for item in component:
-        if isinstance(item, Container):
-            yield from _lines(item)
-        else:
-            params = "".join(
-                f";{name}=" + ",".join(_param(str(value)) for value in values) for name, values in item.params.items()
-            )
-            yield f"{item.name}{params}:{item.value}"
-    yield f"END:{component.name}"
-
-
-def _fold(line: bytes) -> bytes:
-    """RFC 5545 3.1: at most 75 octets per line, the leading space of a continuation
-    included, never splitting a UTF-8 sequence (its continuation bytes are 10xxxxxx)."""
-    chunks = []
-    limit = 75
-    while len(line) > limit:
-        cut = limit
-        while line[cut] & 0xC0 == 0x80:
-            cut -= 1
-        chunks.append(line[:cut])
-        line = line[cut:]
-        limit = 74
-    chunks.append(line)
-    return b"\r\n ".join(chunks) + b"\r\n"

@@ -1,5 +1,5 @@
 """The outbox: every email Dialogue sends is first a row here, written in the same
-transaction as the action that causes it, then sent by a worker (dialogue/mail/outbox.py)."""
+transaction as the action that causes it, then sent by a worker (dialogue/mail/delivery.py)."""
 
 from __future__ import annotations
 

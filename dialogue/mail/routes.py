@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery
 from dialogue.accounts.permissions import Permission
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
-from dialogue.mail import outbox
+from dialogue.mail import delivery, outbox, reading, worker
 from dialogue.mail.models import OutboxStatus
 from dialogue.mail.smtp import build_message
 from dialogue.web import DB, Config, Refused, attachment, page_window, render, see_other
@@ -44,9 +44,9 @@ async def outbox_page(
         "rows": rows,
         **list_context(total, limit, start, filters, sort),
         "statuses": OutboxStatus.options(),
-        "kinds": [(kind, outbox.kind_label(kind)) for kind in await outbox.kinds(db)],
-        "kind_label": outbox.kind_label,
-        "counts": await outbox.status_counts(db),
+        "kinds": [(kind, reading.kind_label(kind)) for kind in await reading.kinds(db)],
+        "kind_label": reading.kind_label,
+        "counts": await reading.status_counts(db),
         "smtp_configured": bool(settings.smtp_url),
         "sent": _number(sent),
     }
@@ -72,8 +72,8 @@ async def _messages(
         "meeting": meeting_id if meeting_id is not None else "",
         "q": text,
     }
-    sort = list_sort(request.query_params, outbox.SORT_KEYS, "written", filters, descending=True)
-    rows, total = await outbox.list_messages(
+    sort = list_sort(request.query_params, reading.SORT_KEYS, "written", filters, descending=True)
+    rows, total = await reading.list_messages(
         db, status=chosen, kind=kind_, meeting_id=meeting_id, q=text, limit=limit, offset=offset, sort=sort
     )
     return rows, total, filters, sort
@@ -95,7 +95,7 @@ async def outbox_export(
         Column(_("Recipient"), lambda row: row[0].to_name),
         Column(_("Email"), lambda row: row[0].to_address),
         Column(_("Subject"), lambda row: row[0].subject),
-        Column(_("About"), lambda row: outbox.kind_label(row[0].kind) if row[0].kind else None),
+        Column(_("About"), lambda row: reading.kind_label(row[0].kind) if row[0].kind else None),
         Column(_("Meeting"), lambda row: row[1]),
         Column(_("Status"), lambda row: row[0].status.label),
         Column(_("Tries"), lambda row: row[0].attempts),
@@ -106,11 +106,11 @@ async def outbox_export(
 
 @get("/outbox/{message_id:int}", opt=SECRETARIAT)
 async def message_page(request: Request, db: DB, settings: Config, message_id: FromPath[int]) -> Response[Any]:
-    message, meeting_title = await outbox.get_message(db, message_id)
+    message, meeting_title = await reading.get_message(db, message_id)
     context = {
         "message": message,
         "meeting_title": meeting_title,
-        "kind_label": outbox.kind_label,
+        "kind_label": reading.kind_label,
         "smtp_configured": bool(settings.smtp_url),
         "can_retry": message.status in (OutboxStatus.PENDING, OutboxStatus.FAILED),
     }
@@ -120,7 +120,7 @@ async def message_page(request: Request, db: DB, settings: Config, message_id: F
 @get("/outbox/{message_id:int}/message.eml", opt=SECRETARIAT)
 async def message_source(db: DB, settings: Config, message_id: FromPath[int]) -> Response[bytes]:
     """The message exactly as it goes to the SMTP server (but for its Date)."""
-    message, _title = await outbox.get_message(db, message_id)
+    message, _title = await reading.get_message(db, message_id)
     try:
         content = build_message(message, settings.mail_from, now=message.sent_at).as_bytes()
     except ValueError as error:
@@ -134,7 +134,7 @@ async def message_source(db: DB, settings: Config, message_id: FromPath[int]) ->
 
 @post("/outbox/{message_id:int}/retry", opt=SECRETARIAT)
 async def retry_message(request: Request, db: DB, settings: Config, message_id: FromPath[int]) -> Response[Any]:
-    message, _title = await outbox.get_message(db, message_id)
+    message, _title = await reading.get_message(db, message_id)
     await outbox.make_due(db, message)
     await db.commit()
     if settings.smtp_url:
@@ -153,8 +153,8 @@ async def send_due(request: Request, db: DB, settings: Config) -> Response[Any]:
 async def _deliver(request: Request, settings: Config, ids: list[int] | None = None) -> int:
     """One delivery round now, in this request (the worker does the same in the background)."""
     try:
-        return await outbox.deliver_due(
-            request.app.state.sessions, settings, worker_id=outbox.new_worker_id(), ids=ids
+        return await delivery.deliver_due(
+            request.app.state.sessions, settings, worker_id=worker.new_worker_id(), ids=ids
         )
     except ValueError as error:  # DIALOGUE_SMTP_URL or DIALOGUE_MAIL_FROM is malformed
         raise Refused(_("The mail settings are not valid: {error}").format(error=error)) from error

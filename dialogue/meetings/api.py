@@ -20,6 +20,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from dialogue import idempotency
 from dialogue.calendar import invitations as calendar_invitations
+from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
 from dialogue.forms import Invalid
 from dialogue.i18n import _, current_timezone
@@ -430,7 +431,7 @@ class MeetingsAPI(Controller):
         """The same rules as the page: nothing to people whose copy is current; a meeting
         that is over needs `correction: true` (else 409); `dry_run` only says what would go."""
         options = data or SendIn()
-        _data, plan = await calendar_invitations.sending_plan(db, meeting_id)
+        _data, plan = await sending_plan(db, meeting_id)
         if not options.dry_run:
             await calendar_invitations.send_invitations(
                 db, meeting_id, settings, correction=options.correction, expected=plan.fingerprint

@@ -11,7 +11,10 @@ from litestar.params import FromPath
 from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda.service import agenda_section
 from dialogue.bodies.models import Body, BodyKind
+from dialogue.calendar import answers as calendar_answers
 from dialogue.calendar import invitations as calendar_invitations
+from dialogue.calendar.meeting_event import invite_file
+from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
 from dialogue.commitments.service import commitments_section
 from dialogue.forms import Form, Invalid
@@ -557,7 +560,7 @@ async def remove_invitation(request: Request, db: DB, meeting_id: FromPath[int],
 @get("/meetings/{meeting_id:int}/invite.ics", name="meeting_invite_ics", cache=False)
 async def invite_ics(db: DB, settings: Config, meeting_id: FromPath[int]) -> Response[bytes]:
     """The current invitation: REQUEST with every invitee, or CANCEL once cancelled."""
-    content, method = await calendar_invitations.invite_file(db, meeting_id, settings)
+    content, method = await invite_file(db, meeting_id, settings)
     return Response(
         content=content,
         media_type="text/calendar",
@@ -570,7 +573,7 @@ async def invite_ics(db: DB, settings: Config, meeting_id: FromPath[int]) -> Res
 
 
 async def _send_context(db: DB, meeting_id: int, **extra: Any) -> dict[str, Any]:
-    data, plan = await calendar_invitations.sending_plan(db, meeting_id)
+    data, plan = await sending_plan(db, meeting_id)
     return {
         "meeting": data.meeting,
         "plan": plan,
@@ -658,8 +661,8 @@ async def answer_page(
 ) -> Template:
     """The invited person's own page (a personal link, no sign-in): attend, decline or
     name an alternate."""
-    invitation = await calendar_invitations.invitation_by_token(db, invitation_id, token, settings)
-    choices = await calendar_invitations.alternate_choices(db, invitation)
+    invitation = await calendar_answers.invitation_by_token(db, invitation_id, token, settings)
+    choices = await calendar_answers.alternate_choices(db, invitation)
     saved = Form(request.query_params).raw("saved") == "1"
     return render(request, "meetings/answer.html", _answer_context(invitation, choices, saved=saved, token=token))
 
@@ -672,17 +675,17 @@ async def answer_page(
 async def answer_save(
     request: Request, db: DB, settings: Config, invitation_id: FromPath[int], token: FromPath[str]
 ) -> Any:
-    invitation = await calendar_invitations.invitation_by_token(db, invitation_id, token, settings)
+    invitation = await calendar_answers.invitation_by_token(db, invitation_id, token, settings)
     form = Form(await request.form())
     response = form.choice("answer", InvitationResponse, required=True)
     alternate_id = form.integer("alternate_id", minimum=1)
     try:
         form.check()
-        await calendar_invitations.record_answer(db, invitation, response, alternate_id)
+        await calendar_answers.record_answer(db, invitation, response, alternate_id)
     except Invalid as error:
         await db.rollback()
-        invitation = await calendar_invitations.invitation_by_token(db, invitation_id, token, settings)
-        choices = await calendar_invitations.alternate_choices(db, invitation)
+        invitation = await calendar_answers.invitation_by_token(db, invitation_id, token, settings)
+        choices = await calendar_answers.alternate_choices(db, invitation)
         context = _answer_context(invitation, choices, token=token)
         return render_invalid(request, "meetings/answer.html", context, Invalid({**error.errors, **form.errors}, form.values))
     await db.commit()

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue.calendar.invitations import answer_token
+from dialogue.calendar.answers import answer_token
 from dialogue.meetings.models import Invitation, InvitationResponse
 from tests.calendar.invites_helpers import arrange, event_of
 from tests.security.conftest import stranger

@@ -8,15 +8,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.agenda import service as agenda_service
-from dialogue.calendar.invitations import (
-    agenda_item_changes_calendar,
-    answer_token,
-    meeting_changes_calendar,
-    meeting_uid,
-    next_sequence,
-    organizer,
-    token_matches,
-)
+from dialogue.calendar.answers import answer_token, token_matches
+from dialogue.calendar.meeting_event import meeting_uid, organizer
+from dialogue.calendar.rules import agenda_item_changes_calendar, meeting_changes_calendar, next_sequence
 from dialogue.meetings import service
 from dialogue.meetings.models import MeetingKind, MeetingStatus
 from dialogue.settings import Settings

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogue.mail.models import OutboxStatus
-from dialogue.mail.outbox import deliver_due
+from dialogue.mail.delivery import deliver_due
 from dialogue.settings import Settings
 from tests.calendar.invites_helpers import arrange, event_of, outbox
 from tests.mail.conftest import smtp_server, smtp_servers  # noqa: F401  (fixtures)

@@ -19,7 +19,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogue.app import create_app
-from dialogue.mail.outbox import start_mail_worker
+from dialogue.mail.worker import start_mail_worker
 from dialogue.settings import Settings
 from tests.conftest import sign_in
 

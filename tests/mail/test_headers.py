@@ -12,7 +12,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogue.mail.outbox import deliver_due, enqueue
+from dialogue.mail.delivery import deliver_due
+from dialogue.mail.outbox import enqueue
 from dialogue.mail.smtp import build_message
 from dialogue.settings import Settings
 from tests.mail.headers import check_headers

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
-from dialogue.mail.outbox import MAX_ATTEMPTS, deliver_due, enqueue, make_due
+from dialogue.mail.delivery import MAX_ATTEMPTS, deliver_due
+from dialogue.mail.outbox import enqueue, make_due
 from dialogue.people.models import Person
 from dialogue.settings import Settings
 from dialogue.web import Refused
@@ -227,7 +228,7 @@ async def test_retry_now_makes_a_failed_message_due_for_one_more_try(db: AsyncSe
 
 
 async def test_meeting_page_can_list_who_was_sent_what(db: AsyncSession) -> None:
-    from dialogue.mail.outbox import messages_for_meeting
+    from dialogue.mail.reading import messages_for_meeting
 
     meeting = await factories.meeting(db)
     other = await factories.meeting(db)

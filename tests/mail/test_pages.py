@@ -179,7 +179,7 @@ async def test_malformed_mail_settings_are_refused_not_crashed(
     from dataclasses import replace
 
     from dialogue.app import create_app
-    from dialogue.mail.outbox import start_mail_worker
+    from dialogue.mail.worker import start_mail_worker
 
     await some_messages(db)
     app = create_app(replace(settings, smtp_url="smtp://relay:notaport"))

@@ -10,7 +10,7 @@ from email import policy
 import pytest
 
 from dialogue.mail.models import CalendarMethod
-from dialogue.mail.outbox import MAX_ATTEMPTS, backoff
+from dialogue.mail.delivery import MAX_ATTEMPTS, backoff
 from dialogue.mail.smtp import SmtpServer, build_message, calendar_method_of, message_id
 from dialogue.settings import Settings
 

@@ -12,12 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from dialogue.mail.models import OutboxMessage, OutboxStatus
-from dialogue.mail.outbox import (
-    enqueue,
-    run_worker,
-    start_mail_worker,
-    stop_mail_worker,
-)
+from dialogue.mail.outbox import enqueue
+from dialogue.mail.worker import run_worker, start_mail_worker, stop_mail_worker
 from dialogue.settings import Settings
 
 
