@@ -34,7 +34,7 @@ from dialogue.agenda.schedule import Schedule, Slot, duration_text, running_sche
 from dialogue.audit.trail import record_row_change
 from dialogue.commitments.carry_over import follow_up_of
 from dialogue.commitments.models import Commitment
-from dialogue.commitments.service import MatterArising
+from dialogue.commitments.at_meetings import MatterArising
 from dialogue.forms import Invalid
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting

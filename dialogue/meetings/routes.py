@@ -13,7 +13,7 @@ from dialogue.agenda.service import agenda_section
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over
-from dialogue.commitments.service import commitments_section
+from dialogue.commitments.at_meetings import commitments_section
 from dialogue.forms import Form, Invalid
 from dialogue import i18n, idempotency
 from dialogue.i18n import _

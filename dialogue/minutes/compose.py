@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
 from dialogue.agenda.service import load_items
-from dialogue.commitments import service as commitments_service
+from dialogue.commitments import at_meetings
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import InvitationRole, Meeting, MeetingStatus
@@ -138,7 +138,7 @@ async def build_document(
     )
 
     summaries = await item_summaries(db, minutes)
-    made = await commitments_service.made_at(db, meeting)
+    made = await at_meetings.made_at(db, meeting)
     made_by_item = {group.item.id: group.commitments for group in made if group.item is not None}
     loose = next((group.commitments for group in made if group.item is None), [])
     items = []
@@ -164,7 +164,7 @@ async def build_document(
             )
         )
 
-    arising = await commitments_service.matters_arising(db, meeting, today=day)
+    arising = await at_meetings.matters_arising(db, meeting, today=day)
     ids = [matter.commitment.id for matter in arising]
     notes = await _last_shared_notes(db, ids)
     matters = tuple(
