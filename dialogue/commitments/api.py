@@ -18,9 +18,9 @@ from dialogue.accounts.permissions import (
     internal_visible_sides,
 )
 from dialogue.commitments import editing, listing
-from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.listing import CommitmentFilters
+from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.forms import Invalid
 from dialogue.i18n import _
 from dialogue.people.models import Side

@@ -22,9 +22,9 @@ from dialogue.accounts.permissions import (
 )
 from dialogue.agenda.models import AgendaItem
 from dialogue.commitments import choices, editing, listing
-from dialogue.commitments.models import CommitmentStatus
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.listing import CommitmentFilters
+from dialogue.commitments.models import CommitmentStatus
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.listing import Column, download_query, list_sort, table_file

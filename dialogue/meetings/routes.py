@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from dialogue.accounts.permissions import Permission, internal_visible_sides
-from dialogue.agenda.service import agenda_section
+from dialogue.agenda.reading import agenda_section
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over

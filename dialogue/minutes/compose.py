@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
-from dialogue.agenda.service import load_items
+from dialogue.agenda.reading import load_items
 from dialogue.commitments import at_meetings
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.meetings import service as meetings_service

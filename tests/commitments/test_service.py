@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments import at_meetings, editing
-from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
+from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.commitments.status import due_soon_clause, overdue_clause
 from dialogue.forms import Invalid
 from dialogue.meetings.models import MeetingStatus
