@@ -1056,7 +1056,7 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
     older one adopted (the government with a reservation), the latest circulated and
     awaiting the employers' approval. Through the workflow's own rules."""
     from dialogue.meetings import service as meetings_service
-    from dialogue.minutes import service as minutes_service
+    from dialogue.minutes import approval, circulation, compose, drafting
     from dialogue.minutes.models import Decision, Minutes
 
     accounts = list((await session.scalars(select(Account).where(Account.disabled_at.is_(None)))).unique())
@@ -1074,7 +1074,7 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
     picks = []
     for meeting_id in list(held):
         meeting = await meetings_service.get_meeting(session, meeting_id, with_invitations=True)
-        if minutes_service.approving_sides(meeting) == list(Side.parties()):
+        if compose.approving_sides(meeting) == list(Side.parties()):
             picks.append(meeting)
         if len(picks) == 2:
             break
@@ -1085,16 +1085,16 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
     ]
     awaiting_employers = [(Side.GOVERNMENT, Decision.APPROVED, ""), (Side.WORKERS, Decision.APPROVED, "")]
     for meeting, decisions in zip(reversed(picks), (plans, awaiting_employers), strict=False):
-        minutes = await minutes_service.start_draft(session, meeting)
-        narratives = minutes_service.Narratives(
+        minutes = await drafting.start_draft(session, meeting)
+        narratives = drafting.Narratives(
             introduction="La séance est ouverte par la présidence, qui souhaite la bienvenue aux membres.",
             closing="L'ordre du jour étant épuisé, la séance est levée.",
         )
-        await minutes_service.save_narratives(session, minutes, narratives, minutes.version)
-        await minutes_service.circulate(session, minutes, secretariat, settings, minutes.version)
+        await drafting.save_narratives(session, minutes, narratives, minutes.version)
+        await circulation.circulate(session, minutes, secretariat, settings, minutes.version)
         for side, decision, text in decisions:
-            draft = minutes_service.DecisionDraft(decision=decision, text=text)
-            await minutes_service.decide(session, minutes, approvers[side], side, draft)
+            draft = approval.DecisionDraft(decision=decision, text=text)
+            await approval.decide(session, minutes, approvers[side], side, draft)
 
 
 async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool = True) -> str:

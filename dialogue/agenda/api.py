@@ -26,7 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import idempotency
 from dialogue.accounts.permissions import Permission, internal_visible_sides
-from dialogue.agenda import service
+from dialogue.agenda import editing, positions, reading
+from dialogue.agenda.checks import DocumentFields, ItemFields
 from dialogue.agenda.models import (
     AgendaItem,
     C144Matter,
@@ -35,7 +36,6 @@ from dialogue.agenda.models import (
     Position,
     Stance,
 )
-from dialogue.agenda.service import DocumentFields, ItemFields
 from dialogue.choices import Choice
 from dialogue.i18n import _, current_timezone, listed
 from dialogue.meetings.models import Meeting
@@ -187,8 +187,8 @@ def _visible(request: Request) -> frozenset[Side]:
 async def _items_out(db: AsyncSession, meeting: Meeting, visible: frozenset[Side]) -> list[ItemOut]:
     """Every item of the meeting in order, with its slot in the running schedule, and the
     positions the caller may see (`visible`: sides whose internal drafts they read)."""
-    items = await service.load_items(db, meeting.id, visible=visible)
-    schedule = service.schedule_of(meeting, items)
+    items = await reading.load_items(db, meeting.id, visible=visible)
+    schedule = reading.schedule_of(meeting, items)
     tz = current_timezone()
     out = []
     for index, item in enumerate(items):
@@ -218,7 +218,7 @@ async def _items_out(db: AsyncSession, meeting: Meeting, visible: frozenset[Side
 
 
 async def _item_out(db: AsyncSession, item: AgendaItem, visible: frozenset[Side]) -> ItemOut:
-    meeting = await service.get_meeting(db, item.meeting_id)
+    meeting = await reading.get_meeting(db, item.meeting_id)
     return next(out for out in await _items_out(db, meeting, visible) if out.id == item.id)
 
 
@@ -238,7 +238,7 @@ async def list_items(
     offset: FromQuery[int | None] = None,
 ) -> ItemPage:
     """The meeting's agenda items in order, each with its start and end time."""
-    meeting = await service.get_meeting(db, meeting_id)
+    meeting = await reading.get_meeting(db, meeting_id)
     limit, offset = page_window(limit, offset, default=100)
     items = await _items_out(db, meeting, _visible(request))
     return ItemPage(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)
@@ -247,12 +247,12 @@ async def list_items(
 @post("/meetings/{meeting_id:int}/agenda", status_code=HTTP_201_CREATED)
 async def create_item(request: Request, db: DB, meeting_id: FromPath[int], data: JSONBody[ItemIn]) -> ItemOut:
     """Add an item at the end of the meeting's agenda (`Idempotency-Key`: once)."""
-    meeting = await service.get_meeting(db, meeting_id)
+    meeting = await reading.get_meeting(db, meeting_id)
     await idempotency.replay(db, request)
     errors: dict[str, str] = {}
     matter = _choice(C144Matter, data.c144_matter, "c144_matter", errors)
     fields = ItemFields(data.title, data.description, data.duration_minutes, data.presenter_id, matter)
-    item = await service.add_item(db, meeting, fields, _documents(data.documents), known=errors)
+    item = await editing.add_item(db, meeting, fields, _documents(data.documents), known=errors)
     await idempotency.remember(db, request, None, f"/api/v1/agenda/{item.id}")
     await db.commit()
     return await _item_out(db, item, _visible(request))
@@ -260,13 +260,13 @@ async def create_item(request: Request, db: DB, meeting_id: FromPath[int], data:
 
 @get("/agenda/{item_id:int}")
 async def read_item(request: Request, db: DB, item_id: FromPath[int]) -> ItemOut:
-    return await _item_out(db, await service.get_item(db, item_id), _visible(request))
+    return await _item_out(db, await reading.get_item(db, item_id), _visible(request))
 
 
 @patch("/agenda/{item_id:int}")
 async def update_item(request: Request, db: DB, item_id: FromPath[int], data: JSONBody[ItemPatch]) -> ItemOut:
     """Change an item; `version` is the one it was read at (stale: 409)."""
-    item = await service.get_item(db, item_id)
+    item = await reading.get_item(db, item_id)
     errors: dict[str, str] = {}
     current_matter = item.c144_matter.value if item.c144_matter else None
     matter = _choice(C144Matter, current_matter if data.c144_matter is UNSET else data.c144_matter, "c144_matter", errors)
@@ -278,7 +278,7 @@ async def update_item(request: Request, db: DB, item_id: FromPath[int], data: JS
         c144_matter=matter,
     )
     documents = None if data.documents is UNSET else _documents(data.documents)
-    await service.update_item(db, item, fields, data.version, documents, known=errors)
+    await editing.update_item(db, item, fields, data.version, documents, known=errors)
     await db.commit()
     return await _item_out(db, item, _visible(request))
 
@@ -286,15 +286,15 @@ async def update_item(request: Request, db: DB, item_id: FromPath[int], data: JS
 @delete("/agenda/{item_id:int}", status_code=HTTP_204_NO_CONTENT)
 async def delete_item(db: DB, item_id: FromPath[int]) -> None:
     """Remove an item (refused, 409, when commitments were recorded from it)."""
-    await service.remove_item(db, await service.get_item(db, item_id))
+    await editing.remove_item(db, await reading.get_item(db, item_id))
     await db.commit()
 
 
 @post("/meetings/{meeting_id:int}/agenda/order", status_code=HTTP_200_OK)
 async def reorder_items(request: Request, db: DB, meeting_id: FromPath[int], data: JSONBody[list[int]]) -> ItemPage:
     """Put the items in this order: the body lists every item id of the meeting once."""
-    meeting = await service.get_meeting(db, meeting_id)
-    await service.reorder_items(db, meeting, data)
+    meeting = await reading.get_meeting(db, meeting_id)
+    await editing.reorder_items(db, meeting, data)
     await db.commit()
     items = await _items_out(db, meeting, _visible(request))
     return ItemPage(items=items, total=len(items), limit=max(1, len(items)), offset=0)
@@ -309,19 +309,19 @@ async def record_position(
     request: Request, db: DB, item_id: FromPath[int], side: FromPath[str], data: JSONBody[PositionIn]
 ) -> Response[PositionOut]:
     """Record (201) or change (200, with `version`) one party side's position on an item."""
-    item = await service.get_item(db, item_id)
-    party = service.writable_side(request.user, side)
+    item = await reading.get_item(db, item_id)
+    party = positions.writable_side(request.user, side)
     errors: dict[str, str] = {}
     stance = _choice(Stance, data.stance, "stance", errors)
     if stance is None and "stance" not in errors:
         errors["stance"] = _("This field is required.")
-    existed = await service.get_position(db, item, party) is not None
+    existed = await positions.get_position(db, item, party) is not None
     internal = None if data.internal is UNSET else data.internal
-    position = await service.record_position(
+    position = await positions.record_position(
         db, item, party, stance, data.statement, data.version, internal=internal, known=errors
     )
     await db.commit()
-    if not service.is_position_visible(position, _visible(request)):
+    if not reading.is_position_visible(position, _visible(request)):
         # Only the side and the secretariat write a position, and both see its drafts:
         # should that ever change, the answer still never shows another side's draft.
         raise NotFoundException()
@@ -334,11 +334,11 @@ async def record_position(
 )
 async def record_outcome(db: DB, item_id: FromPath[int], data: JSONBody[OutcomeIn]) -> Response[OutcomeOut]:
     """Record (201) or change (200, with `version`) the item's outcome."""
-    item = await service.get_item(db, item_id)
+    item = await reading.get_item(db, item_id)
     errors: dict[str, str] = {}
     kind = _choice(OutcomeKind, data.kind, "kind", errors)
-    existed = await service.get_outcome(db, item) is not None
-    outcome = await service.record_outcome(db, item, kind, data.sides, data.text, data.version, known=errors)
+    existed = await positions.get_outcome(db, item) is not None
+    outcome = await positions.record_outcome(db, item, kind, data.sides, data.text, data.version, known=errors)
     await db.commit()
     return Response(_outcome_out(outcome), status_code=HTTP_200_OK if existed else HTTP_201_CREATED)
 
@@ -346,7 +346,7 @@ async def record_outcome(db: DB, item_id: FromPath[int], data: JSONBody[OutcomeI
 @delete("/agenda/{item_id:int}/outcome", status_code=HTTP_204_NO_CONTENT)
 async def delete_outcome(db: DB, item_id: FromPath[int]) -> None:
     """Remove the item's outcome (refused, 409, when commitments are part of it)."""
-    await service.clear_outcome(db, await service.get_item(db, item_id))
+    await positions.clear_outcome(db, await reading.get_item(db, item_id))
     await db.commit()
 
 

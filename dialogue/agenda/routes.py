@@ -25,9 +25,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from dialogue.accounts.permissions import Permission, internal_visible_sides
-from dialogue.agenda import service
+from dialogue.agenda import checks, editing, positions, reading
+from dialogue.agenda.checks import DocumentFields, ItemFields
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
-from dialogue.agenda.service import AgendaView, DocumentFields, FormState, ItemFields
+from dialogue.agenda.reading import AgendaView, FormState
 from dialogue.calendar.invitations import CALENDAR_CHANGED
 from dialogue import idempotency
 from dialogue.forms import Form, Invalid
@@ -50,8 +51,8 @@ def back_to(raw: str, meeting_id: int) -> str:
 def item_fields(form: Form) -> ItemFields:
     """Parse an item form; type errors (a duration in letters...) stay in `form.errors`."""
     return ItemFields(
-        title=form.text("title", max_length=service.TITLE_MAX),
-        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+        title=form.text("title", max_length=checks.TITLE_MAX),
+        description=form.text("description", max_length=checks.DESCRIPTION_MAX),
         duration_minutes=form.integer("duration_minutes", required=True),
         presenter_id=form.integer("presenter_id"),
         c144_matter=form.choice("c144_matter", C144Matter, required=False),
@@ -80,7 +81,7 @@ async def _view(
     request: Request, db: DB, meeting: Meeting, state: FormState | None = None, notice: str = ""
 ) -> AgendaView:
     # Internal drafts only for their own side and the secretariat.
-    view = await service.agenda_view(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
+    view = await reading.agenda_view(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
     if state is not None:
         view.form = state
     view.notice = notice
@@ -171,26 +172,26 @@ async def write(
 
 
 async def _item_and_meeting(db: DB, item_id: int) -> tuple[AgendaItem, Meeting]:
-    item = await service.get_item(db, item_id)
-    return item, await service.get_meeting(db, item.meeting_id)
+    item = await reading.get_item(db, item_id)
+    return item, await reading.get_meeting(db, item.meeting_id)
 
 
 @get("/meetings/{meeting_id:int}/agenda", name="agenda:page")
 async def agenda_page(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     """The meeting's agenda on a page of its own (HTMX: the agenda fragment)."""
-    meeting = await service.get_meeting(db, meeting_id)
+    meeting = await reading.get_meeting(db, meeting_id)
     return await respond(request, db, meeting, back=request.url.path)
 
 
 @post("/meetings/{meeting_id:int}/agenda", name="agenda:add")
 async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Response[Any] | Template:
-    meeting = await service.get_meeting(db, meeting_id)
+    meeting = await reading.get_meeting(db, meeting_id)
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     fields = item_fields(form)
 
     async def change() -> None:
-        await service.add_item(db, meeting, fields, known=form.errors, values=form.values)
+        await editing.add_item(db, meeting, fields, known=form.errors, values=form.values)
         await idempotency.remember(db, request, form, back_to(form.raw("next"), meeting.id))
 
     return await write(request, db, meeting, change, form=form, key="add", notice=_("The item was added."))
@@ -203,7 +204,7 @@ async def edit_item(request: Request, db: DB, item_id: FromPath[int]) -> Respons
     fields = item_fields(form)
 
     async def change() -> None:
-        await service.update_item(
+        await editing.update_item(
             db, item, fields, submitted_version(form), known=form.errors, values=form.values
         )
 
@@ -219,7 +220,7 @@ async def delete_item(request: Request, db: DB, item_id: FromPath[int]) -> Respo
     form = Form(await request.form())
 
     async def change() -> None:
-        await service.remove_item(db, item)
+        await editing.remove_item(db, item)
 
     return await write(
         request, db, meeting, change, form=form, key=f"item-{item.id}", item_id=item.id,
@@ -236,7 +237,7 @@ async def move_item(request: Request, db: DB, item_id: FromPath[int]) -> Respons
     async def change() -> None:
         if direction not in {"up", "down"}:
             raise Invalid({"": _("Choose to move the item up or down.")})
-        await service.move_item(db, item, -1 if direction == "up" else 1)
+        await editing.move_item(db, item, -1 if direction == "up" else 1)
 
     return await write(
         request, db, meeting, change, form=form, key="agenda", item_id=item.id, anchor=f"#item-{item.id}",
@@ -252,7 +253,7 @@ async def add_document(request: Request, db: DB, item_id: FromPath[int]) -> Resp
     fields = DocumentFields(title=form.raw("title"), url=form.raw("url"))
 
     async def change() -> None:
-        await service.add_document(db, item, fields, values=form.values)
+        await editing.add_document(db, item, fields, values=form.values)
         await idempotency.remember(db, request, form, f"{back_to(form.raw('next'), meeting.id)}#item-{item.id}")
 
     return await write(
@@ -266,11 +267,11 @@ async def delete_document(
     request: Request, db: DB, item_id: FromPath[int], document_id: FromPath[int]
 ) -> Response[Any] | Template:
     item, meeting = await _item_and_meeting(db, item_id)
-    document = await service.get_document(db, item, document_id)
+    document = await editing.get_document(db, item, document_id)
     form = Form(await request.form())
 
     async def change() -> None:
-        await service.remove_document(db, document)
+        await editing.remove_document(db, document)
 
     return await write(
         request, db, meeting, change, form=form, key=f"doc-{item.id}", part=ITEM, item_id=item.id,
@@ -284,7 +285,7 @@ async def record_position(
 ) -> Response[Any] | Template:
     item, meeting = await _item_and_meeting(db, item_id)
     try:
-        party = service.writable_side(request.user, side)
+        party = positions.writable_side(request.user, side)
     except Invalid as error:
         # Observers have no position cell to show the error in: say it on the item.
         state = FormState(f"item-{item.id}", {"": error.errors["side"]}, {})
@@ -293,11 +294,11 @@ async def record_position(
         )
     form = Form(await request.form())
     stance = form.choice("stance", Stance)
-    statement = form.text("statement", max_length=service.STATEMENT_MAX)
+    statement = form.text("statement", max_length=checks.STATEMENT_MAX)
     internal = visibility_choice(form)
 
     async def change() -> None:
-        await service.record_position(
+        await positions.record_position(
             db, item, party, stance, statement, submitted_version(form),
             internal=internal, known=form.errors, values=form.values,
         )
@@ -313,10 +314,10 @@ async def record_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Re
     item, meeting = await _item_and_meeting(db, item_id)
     form = Form(await request.form())
     kind = form.choice("kind", OutcomeKind)
-    text = form.text("text", max_length=service.OUTCOME_TEXT_MAX)
+    text = form.text("text", max_length=checks.OUTCOME_TEXT_MAX)
 
     async def change() -> None:
-        await service.record_outcome(
+        await positions.record_outcome(
             db, item, kind, form.all("sides"), text, submitted_version(form), known=form.errors, values=form.values
         )
 
@@ -332,7 +333,7 @@ async def delete_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Re
     form = Form(await request.form())
 
     async def change() -> None:
-        await service.clear_outcome(db, item)
+        await positions.clear_outcome(db, item)
 
     return await write(
         request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=ITEM, item_id=item.id,

@@ -28,7 +28,7 @@ from dialogue.i18n import N_, current_timezone, format_date, format_datetime, ge
 from dialogue.labels import field_label
 from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting
-from dialogue.minutes.service import reads_drafts
+from dialogue.minutes.reading import reads_drafts
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.search import matches
 

@@ -17,13 +17,10 @@ from dialogue.accounts.permissions import (
     ensure_side,
     internal_visible_sides,
 )
-from dialogue.commitments import service
+from dialogue.commitments import editing, listing
+from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
+from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
-from dialogue.commitments.service import (
-    CommitmentDraft,
-    CommitmentFilters,
-    ProgressDraft,
-)
 from dialogue.forms import Invalid
 from dialogue.i18n import _
 from dialogue.people.models import Side
@@ -214,7 +211,7 @@ class CommitmentController(Controller):
         """Commitments by due date (none last), each with `overdue` computed for today."""
         errors: dict[str, str] = {}
         side_value = _side(side, errors)
-        statuses = service.parse_status_filter(status)
+        statuses = listing.parse_status_filter(status)
         if statuses is None:
             errors["status"] = _("Choose one of: {values}.").format(values=STATUSES + ", active")
         if due_from and due_to and due_to < due_from:
@@ -236,7 +233,7 @@ class CommitmentController(Controller):
         )
         limit, offset = page_window(limit, offset, default=50)
         today = i18n.today()
-        rows, total = await service.list_commitments(
+        rows, total = await listing.list_commitments(
             db, filters, today, limit=limit, offset=offset, visible=visible_sides(request)
         )
         items = [commitment_out(row.commitment, today, last_update_on=row.last_update_on) for row in rows]
@@ -260,16 +257,16 @@ class CommitmentController(Controller):
             from_outcome=data.from_outcome,
         )
         today = i18n.today()
-        commitment = await service.create_commitment(db, draft, today=today, known_errors=errors)
+        commitment = await editing.create_commitment(db, draft, today=today, known_errors=errors)
         await idempotency.remember(db, request, None, f"/api/v1/commitments/{commitment.id}")
         await db.commit()
-        commitment = await service.get_commitment(db, commitment.id, refresh=True)
+        commitment = await editing.get_commitment(db, commitment.id, refresh=True)
         return commitment_out(commitment, today, with_updates=True)
 
     @get("/{commitment_id:int}")
     async def read_commitment(self, request: Request, db: DB, commitment_id: FromPath[int]) -> CommitmentOut:
         """A commitment with its progress updates, newest first."""
-        commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
+        commitment = await editing.get_commitment(db, commitment_id, visible=visible_sides(request))
         return commitment_out(commitment, i18n.today(), with_updates=True)
 
     @patch("/{commitment_id:int}")
@@ -277,7 +274,7 @@ class CommitmentController(Controller):
         self, request: Request, db: DB, commitment_id: FromPath[int], data: JSONBody[CommitmentPatch]
     ) -> CommitmentOut:
         """Change a commitment; `version` is required and a stale one gets 409."""
-        commitment = await service.get_commitment(db, commitment_id, with_updates=False)
+        commitment = await editing.get_commitment(db, commitment_id, with_updates=False)
         errors: dict[str, str] = {}
         draft = CommitmentDraft.of(commitment)
         changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
@@ -289,11 +286,11 @@ class CommitmentController(Controller):
         for name, value in changes.items():
             setattr(draft, name, value)
         today = i18n.today()
-        await service.update_commitment(
+        await editing.update_commitment(
             db, commitment, draft, version=data.version, today=today, known_errors=errors
         )
         await db.commit()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
+        commitment = await editing.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return commitment_out(commitment, today, with_updates=True)
 
     @post("/{commitment_id:int}/updates", status_code=HTTP_201_CREATED, opt={"permission": Permission.SIDE})
@@ -302,7 +299,7 @@ class CommitmentController(Controller):
     ) -> CommitmentOut:
         """Add a dated progress update; answers the commitment with all its updates. The
         secretariat, or a delegate of the commitment's side (another side: 403)."""
-        commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
+        commitment = await editing.get_commitment(db, commitment_id, visible=visible_sides(request))
         ensure_side(request.user, commitment.side)
         await idempotency.replay(db, request)
         errors: dict[str, str] = {}
@@ -314,17 +311,17 @@ class CommitmentController(Controller):
             internal=data.internal,
         )
         today = i18n.today()
-        await service.add_progress(db, commitment, draft, today=today, known_errors=errors)
+        await editing.add_progress(db, commitment, draft, today=today, known_errors=errors)
         await idempotency.remember(db, request, None, f"/api/v1/commitments/{commitment_id}")
         await db.commit()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
+        commitment = await editing.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return commitment_out(commitment, today, with_updates=True)
 
     @delete("/{commitment_id:int}", status_code=HTTP_204_NO_CONTENT)
     async def delete_commitment(self, db: DB, commitment_id: FromPath[int]) -> None:
         """Delete a commitment without progress updates; 409 if it has some (drop it instead)."""
-        commitment = await service.get_commitment(db, commitment_id, with_updates=False)
-        await service.delete_commitment(db, commitment)
+        commitment = await editing.get_commitment(db, commitment_id, with_updates=False)
+        await editing.delete_commitment(db, commitment)
         await db.commit()
 
 

@@ -23,8 +23,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.audit.trail import record_row_change
+from dialogue.commitments.at_meetings import MatterArising, meetings_open
 from dialogue.commitments.models import Commitment
-from dialogue.commitments.service import ACTIVE, MatterArising, meetings_open
+from dialogue.commitments.status import ACTIVE
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.lock import ensure_record_open

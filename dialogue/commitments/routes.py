@@ -1,5 +1,5 @@
 """Pages of the commitments area: the filtered list, the form, the detail page with its
-progress updates. Rules live in `service.py`; these handlers parse, call and render."""
+progress updates. Rules live in `editing.py`, `listing.py` and `choices.py`; these handlers parse, call and render."""
 
 from __future__ import annotations
 
@@ -21,13 +21,10 @@ from dialogue.accounts.permissions import (
     own_side,
 )
 from dialogue.agenda.models import AgendaItem
-from dialogue.commitments import service
+from dialogue.commitments import choices, editing, listing
+from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
+from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import CommitmentStatus
-from dialogue.commitments.service import (
-    CommitmentDraft,
-    CommitmentFilters,
-    ProgressDraft,
-)
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.listing import Column, download_query, list_sort, table_file
@@ -68,7 +65,7 @@ def read_filters(
         side = own_side
     organisation_id = form.integer("organisation", minimum=1)
     body_id = form.integer("body", minimum=1)
-    statuses = service.parse_status_filter(form.raw("status"))
+    statuses = listing.parse_status_filter(form.raw("status"))
     if statuses is None:
         form.error("status", _("Choose one of the options."))
         statuses = ()
@@ -103,9 +100,9 @@ async def _listing(request: Request, db: DB, limit: int | None, offset: int) -> 
     """The rows of the list (or of its download) and what the page shows around them."""
     side = own_side(request.scope.get("user"))
     filters, errors, values = read_filters(request.query_params, side)
-    sort = list_sort(request.query_params, service.SORT_KEYS, service.DEFAULT_SORT, values)
+    sort = list_sort(request.query_params, listing.SORT_KEYS, listing.DEFAULT_SORT, values)
     today = i18n.today()
-    rows, total = await service.list_commitments(
+    rows, total = await listing.list_commitments(
         db, filters, today, limit=limit, offset=offset, visible=visible_sides(request), sort=sort
     )
     return {
@@ -134,11 +131,11 @@ async def commitment_list(request: Request, db: DB, settings: Config) -> Templat
         page=Page(total=context.pop("total"), limit=limit, offset=offset, query=values),
         downloads=download_query(values),
         scope_urls={scope: download_query({**values, "scope": scope, "side": ""}) or "?" for scope in (MY_SIDE, ALL_SIDES)},
-        status_options=service.status_filter_options(),
+        status_options=listing.status_filter_options(),
         side_options=Side.options(),
     )
     if not wants_fragment(request):
-        context.update(await service.filter_choices(db))
+        context.update(await choices.filter_choices(db))
     return render(request, "commitments/list.html", context, fragment="commitments/_results.html")
 
 
@@ -187,8 +184,8 @@ def draft_values(draft: CommitmentDraft) -> dict[str, str]:
 
 def read_draft(form: Form) -> CommitmentDraft:
     return CommitmentDraft(
-        title=form.text("title", required=True, max_length=service.TITLE_MAX),
-        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+        title=form.text("title", required=True, max_length=editing.TITLE_MAX),
+        description=form.text("description", max_length=editing.DESCRIPTION_MAX),
         side=form.choice("side", Side),
         organisation_id=form.integer("organisation_id", minimum=1),
         responsible_id=form.integer("responsible_id", minimum=1),
@@ -211,7 +208,7 @@ async def form_context(db: DB, draft: CommitmentDraft, **extra: Any) -> dict[str
         statement = select(AgendaItem).where(AgendaItem.id == draft.agenda_item_id).options(joinedload(AgendaItem.outcome))
         origin = (await db.execute(statement)).scalar_one_or_none()
     return {
-        **await service.form_choices(db, draft),
+        **await choices.form_choices(db, draft),
         "origin_item": origin,
         "side_options": Side.options(),
         "status_options": CommitmentStatus.options(),
@@ -251,7 +248,7 @@ async def commitment_create(request: Request, db: DB) -> Response[Any]:
     await idempotency.replay(db, request, form)
     draft = read_draft(form)
     try:
-        commitment = await service.create_commitment(db, draft, today=i18n.today(), known_errors=form.errors)
+        commitment = await editing.create_commitment(db, draft, today=i18n.today(), known_errors=form.errors)
     except Invalid as error:
         await db.rollback()
         context = await form_context(db, draft, action="/commitments", commitment=None)
@@ -267,14 +264,14 @@ async def commitment_form_items(request: Request, db: DB) -> Template:
     """The agenda item field for the meeting chosen in the form (HTMX)."""
     form = Form(request.query_params)
     meeting_id = form.integer("meeting_id", minimum=1)
-    items = await service.meeting_items(db, meeting_id if not form.errors else None)
+    items = await choices.meeting_items(db, meeting_id if not form.errors else None)
     context = {"items": items, "values": {"meeting_id": str(meeting_id or "")}, "errors": {}}
     return render(request, "commitments/_item_field.html", context)
 
 
 @get("/commitments/{commitment_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
 async def commitment_edit(request: Request, db: DB, commitment_id: FromPath[int]) -> Template:
-    commitment = await service.get_commitment(db, commitment_id, with_updates=False)
+    commitment = await editing.get_commitment(db, commitment_id, with_updates=False)
     draft = CommitmentDraft.of(commitment)
     context = await form_context(
         db, draft, values=draft_values(draft), action=f"/commitments/{commitment.id}/edit", commitment=commitment
@@ -285,14 +282,14 @@ async def commitment_edit(request: Request, db: DB, commitment_id: FromPath[int]
 @post("/commitments/{commitment_id:int}/edit")
 async def commitment_update(request: Request, db: DB, commitment_id: FromPath[int]) -> Response[Any]:
     """Save an edit; a stale `version` is refused (409) with the current values."""
-    commitment = await service.get_commitment(db, commitment_id, with_updates=False)
+    commitment = await editing.get_commitment(db, commitment_id, with_updates=False)
     form = Form(await request.form())
     version = form.integer("version")
     form.errors.pop("version", None)
     draft = read_draft(form)
     action = f"/commitments/{commitment.id}/edit"
     try:
-        await service.update_commitment(
+        await editing.update_commitment(
             db, commitment, draft, version=version, today=i18n.today(), known_errors=form.errors
         )
     except Stale as stale:
@@ -304,7 +301,7 @@ async def commitment_update(request: Request, db: DB, commitment_id: FromPath[in
         return render(request, "commitments/form.html", context, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
         await db.rollback()
-        commitment = await service.get_commitment(db, commitment_id, with_updates=False)
+        commitment = await editing.get_commitment(db, commitment_id, with_updates=False)
         context = await form_context(db, draft, action=action, commitment=commitment)
         return render_invalid(request, "commitments/form.html", context, Invalid(error.errors, form.values))
     await db.commit()
@@ -335,7 +332,7 @@ def detail_context(commitment: Any, **extra: Any) -> dict[str, Any]:
 @get("/commitments/{commitment_id:int}")
 async def commitment_detail(request: Request, db: DB, commitment_id: FromPath[int]) -> Template:
     """All the facts of a commitment, its origin and its progress updates (newest first)."""
-    commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
+    commitment = await editing.get_commitment(db, commitment_id, visible=visible_sides(request))
     return render(request, "commitments/detail.html", detail_context(commitment), fragment="commitments/_detail.html")
 
 
@@ -343,22 +340,22 @@ async def commitment_detail(request: Request, db: DB, commitment_id: FromPath[in
 async def commitment_add_progress(request: Request, db: DB, commitment_id: FromPath[int]) -> Response[Any]:
     """Add a dated progress update (and maybe a new status); HTMX gets the refreshed section.
     The secretariat, or a delegate of the commitment's side."""
-    commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
+    commitment = await editing.get_commitment(db, commitment_id, visible=visible_sides(request))
     ensure_side(request.user, commitment.side)
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     draft = ProgressDraft(
-        note=form.text("note", required=True, max_length=service.NOTE_MAX),
+        note=form.text("note", required=True, max_length=editing.NOTE_MAX),
         written_on=form.date("written_on"),
         evidence_url=form.url("evidence_url"),
         status=form.choice("status", CommitmentStatus, required=False),
         internal=form.boolean("internal"),
     )
     try:
-        await service.add_progress(db, commitment, draft, today=i18n.today(), known_errors=form.errors)
+        await editing.add_progress(db, commitment, draft, today=i18n.today(), known_errors=form.errors)
     except Invalid as error:
         await db.rollback()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
+        commitment = await editing.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return render_invalid(
             request,
             "commitments/detail.html",
@@ -369,7 +366,7 @@ async def commitment_add_progress(request: Request, db: DB, commitment_id: FromP
     await idempotency.remember(db, request, form, f"/commitments/{commitment_id}")
     await db.commit()
     if wants_fragment(request):
-        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
+        commitment = await editing.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return render(
             request,
             "commitments/detail.html",
@@ -382,13 +379,13 @@ async def commitment_add_progress(request: Request, db: DB, commitment_id: FromP
 @post("/commitments/{commitment_id:int}/delete")
 async def commitment_delete(request: Request, db: DB, commitment_id: FromPath[int]) -> Response[Any]:
     """Delete a commitment without progress updates; otherwise refused (drop it instead)."""
-    commitment = await service.get_commitment(db, commitment_id, visible=visible_sides(request))
+    commitment = await editing.get_commitment(db, commitment_id, visible=visible_sides(request))
     form = Form(await request.form())
     try:
-        await service.delete_commitment(db, commitment, version=form.integer("version"))
+        await editing.delete_commitment(db, commitment, version=form.integer("version"))
     except (Refused, Stale) as refusal:
         await db.rollback()
-        commitment = await service.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
+        commitment = await editing.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return render(
             request,
             "commitments/detail.html",

@@ -18,7 +18,7 @@ from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body
 from dialogue.commitments.models import Commitment, CommitmentStatus
-from dialogue.commitments.service import DUE_SOON_DAYS, due_soon_clause, overdue_clause
+from dialogue.commitments.status import DUE_SOON_DAYS, due_soon_clause, overdue_clause
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Side
 

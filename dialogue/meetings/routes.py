@@ -9,14 +9,14 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from dialogue.accounts.permissions import Permission, internal_visible_sides
-from dialogue.agenda.service import agenda_section
+from dialogue.agenda.reading import agenda_section
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import answers as calendar_answers
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.calendar.meeting_event import invite_file
 from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
-from dialogue.commitments.service import commitments_section
+from dialogue.commitments.at_meetings import commitments_section
 from dialogue.forms import Form, Invalid
 from dialogue import i18n, idempotency
 from dialogue.i18n import _

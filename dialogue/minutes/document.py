@@ -1,6 +1,6 @@
 """What the minutes say, as plain data: the contract between the record and the exports.
 
-`MinutesDocument` is built from the record (dialogue/minutes/service.py) and frozen as JSON
+`MinutesDocument` is built from the record (dialogue/minutes/compose.py) and frozen as JSON
 into each circulated version, so that a version renders the same bytes whatever happens
 to the record later. Exports (dialogue/minutes/render.py) are pure functions of a document
 and a language: they hold stored values (enum values, ISO dates), never translated text,

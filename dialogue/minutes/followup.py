@@ -22,8 +22,9 @@ from sqlalchemy.orm import joinedload
 
 from dialogue import i18n
 from dialogue.bodies.models import Body
+from dialogue.commitments.at_meetings import meetings_open
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
-from dialogue.commitments.service import ACTIVE, meetings_open
+from dialogue.commitments.status import ACTIVE
 from dialogue.i18n import _, format_date, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes import formats

@@ -25,7 +25,7 @@ from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import MeetingStatus
-from dialogue.minutes import formats, render, service
+from dialogue.minutes import approval, circulation, compose, drafting, formats, queries, reading, render
 from dialogue.minutes.models import Decision, Minutes, MinutesStatus
 from dialogue.people.models import Side
 from dialogue.web import DB, Config, attachment, Refused, Stale, Template, render as render_page, see_other, wants_fragment
@@ -52,23 +52,23 @@ async def minutes_context(request: Request, db: DB, meeting_id: int, **extra: An
     (for the secretariat only: the others see that the minutes are not circulated yet),
     then the current version as circulated (or adopted)."""
     account = request.scope.get("user")
-    drafts = service.reads_drafts(account)
+    drafts = reading.reads_drafts(account)
     meeting = await meetings_service.get_meeting(db, meeting_id, with_invitations=True)
-    minutes = await service.get_minutes(db, meeting_id)
-    versions = await service.versions_of(db, minutes) if minutes is not None else []
-    decisions = await service.decisions_of(db, [v.id for v in versions])
-    comments = await service.comments_of(db, [d.id for found in decisions.values() for d in found])
+    minutes = await queries.get_minutes(db, meeting_id)
+    versions = await queries.versions_of(db, minutes) if minutes is not None else []
+    decisions = await queries.decisions_of(db, [v.id for v in versions])
+    comments = await queries.comments_of(db, [d.id for found in decisions.values() for d in found])
     current = versions[-1] if versions else None
     if minutes is not None and current is not None and minutes.status is not MinutesStatus.DRAFT:
-        document = await service.stored_document(db, minutes, current)
+        document = await compose.stored_document(db, minutes, current)
         sides = current.approving_sides
     elif drafts and (minutes is not None or meeting.status is MeetingStatus.HELD):
-        document = await service.build_document(db, meeting, minutes)
-        sides = service.approving_sides(meeting)
+        document = await compose.build_document(db, meeting, minutes)
+        sides = compose.approving_sides(meeting)
     else:
         document, sides = None, []
     items = list(await db.scalars(_items(meeting_id))) if minutes is not None and drafts else []
-    with_approver = {a.side for a in await service.approvers(db, sides)}
+    with_approver = {a.side for a in await circulation.approvers(db, sides)}
     decided = {d.side for d in decisions.get(current.id, [])} if current is not None else set()
     values = extra.pop("values", {})
     return {
@@ -88,8 +88,8 @@ async def minutes_context(request: Request, db: DB, meeting_id: int, **extra: An
         "awaiting": [side for side in sides if side not in decided],
         "without_approver": [side for side in sides if side not in with_approver],
         "items": items,
-        "summaries": await service.item_summaries(db, minutes),
-        "addenda": await service.addenda_of(db, minutes) if minutes is not None else [],
+        "summaries": await queries.item_summaries(db, minutes),
+        "addenda": await queries.addenda_of(db, minutes) if minutes is not None else [],
         "decide_for": _may_decide(account, minutes, sides),
         "decision_options": Decision.options(),
         "formats": FORMATS,
@@ -152,7 +152,7 @@ async def start_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> 
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     try:
-        await service.start_draft(db, meeting)
+        await drafting.start_draft(db, meeting)
     except Refused as refused:
         return await _problem(request, db, meeting_id, refused)
     await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
@@ -160,7 +160,7 @@ async def start_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> 
     return await _answer(request, db, meeting_id, message=_("The draft minutes are ready."))
 
 
-def read_narratives(form: Form) -> service.Narratives:
+def read_narratives(form: Form) -> drafting.Narratives:
     summaries: dict[int, str] = {}
     for key in form.data:
         if key.startswith("summary-"):
@@ -171,7 +171,7 @@ def read_narratives(form: Form) -> service.Narratives:
                 continue
             value = form.data.get(key)
             summaries[item_id] = value if isinstance(value, str) else ""
-    return service.Narratives(
+    return drafting.Narratives(
         introduction=str(form.data.get("introduction") or ""),
         closing=str(form.data.get("closing") or ""),
         summaries=summaries,
@@ -185,9 +185,9 @@ async def save_narratives(request: Request, db: DB, meeting_id: FromPath[int]) -
     narratives = read_narratives(form)
     version = form.integer("version")
     try:
-        minutes = await service.require_minutes(db, meeting_id)
+        minutes = await queries.require_minutes(db, meeting_id)
         form.check()
-        await service.save_narratives(db, minutes, narratives, version)
+        await drafting.save_narratives(db, minutes, narratives, version)
     except Stale as stale:
         # Someone saved in between: the current texts with the message, and beside each
         # text that differs what was typed (nothing is saved, nothing is typed twice).
@@ -206,8 +206,8 @@ async def circulate_minutes(request: Request, db: DB, settings: Config, meeting_
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     try:
-        minutes = await service.require_minutes(db, meeting_id, for_update=True)
-        version = await service.circulate(db, minutes, request.user, settings, form.integer("version"))
+        minutes = await queries.require_minutes(db, meeting_id, for_update=True)
+        version = await circulation.circulate(db, minutes, request.user, settings, form.integer("version"))
     except (Refused, Stale) as error:
         return await _problem(request, db, meeting_id, error)
     await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
@@ -223,8 +223,8 @@ async def revise_minutes(request: Request, db: DB, settings: Config, meeting_id:
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     try:
-        minutes = await service.require_minutes(db, meeting_id, for_update=True)
-        version = await service.revise(db, minutes, request.user, settings, form.integer("version"))
+        minutes = await queries.require_minutes(db, meeting_id, for_update=True)
+        version = await circulation.revise(db, minutes, request.user, settings, form.integer("version"))
     except (Refused, Stale) as error:
         return await _problem(request, db, meeting_id, error)
     await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
@@ -240,8 +240,8 @@ async def add_addendum(request: Request, db: DB, meeting_id: FromPath[int]) -> A
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     try:
-        minutes = await service.require_minutes(db, meeting_id)
-        await service.add_addendum(db, minutes, request.user, str(form.data.get("text") or ""))
+        minutes = await queries.require_minutes(db, meeting_id)
+        await approval.add_addendum(db, minutes, request.user, str(form.data.get("text") or ""))
     except (Invalid, Refused) as error:
         return await _problem(request, db, meeting_id, error, form.values)
     await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
@@ -252,7 +252,7 @@ async def add_addendum(request: Request, db: DB, meeting_id: FromPath[int]) -> A
 # Decisions (each side's approver) ---------------------------------------------------------------
 
 
-def read_decision(form: Form) -> service.DecisionDraft:
+def read_decision(form: Form) -> approval.DecisionDraft:
     comments: dict[int, str] = {}
     for key in form.data:
         if key.startswith("comment-"):
@@ -262,7 +262,7 @@ def read_decision(form: Form) -> service.DecisionDraft:
                 form.error("comments", _("The request is not valid."))
                 continue
             comments[item_id] = str(form.data.get(key) or "")
-    return service.DecisionDraft(
+    return approval.DecisionDraft(
         decision=form.choice("decision", Decision),
         text=str(form.data.get("text") or ""),
         item_comments=comments,
@@ -280,9 +280,9 @@ async def decide(request: Request, db: DB, meeting_id: FromPath[int], side: From
     form = Form(await request.form())
     draft = read_decision(form)
     try:
-        minutes = await service.require_minutes(db, meeting_id, for_update=True)
+        minutes = await queries.require_minutes(db, meeting_id, for_update=True)
         form.check()
-        await service.decide(db, minutes, request.user, party, draft)
+        await approval.decide(db, minutes, request.user, party, draft)
     except (Invalid, Refused) as error:
         return await _problem(request, db, meeting_id, error, form.values)
     await db.commit()
@@ -306,7 +306,7 @@ def _version_number(form: Form, name: str) -> int | None:
 
 
 async def _markdown(db: DB, meeting_id: int, number: int, language: str, *, drafts: bool) -> str:
-    document = await service.document_for(db, meeting_id, number, drafts=drafts)
+    document = await reading.document_for(db, meeting_id, number, drafts=drafts)
     content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, "md", language))
     return content.decode("utf-8")
 
@@ -322,10 +322,10 @@ async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> T
     if form.errors or before is None or after is None:
         raise _bad_request(_("Choose two versions to compare, as ?from=1&to=2."))
     language = i18n.current_language()
-    drafts = service.reads_drafts(request.user)
+    drafts = reading.reads_drafts(request.user)
     old = await _markdown(db, meeting_id, before, language, drafts=drafts)  # VersionNotFound: a 404 page
     new = await _markdown(db, meeting_id, after, language, drafts=drafts)
-    lines = service.diff_lines(old, new)
+    lines = reading.diff_lines(old, new)
     return render_page(
         request,
         "minutes/diff.html",
@@ -357,7 +357,7 @@ async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) ->
     if language not in i18n.LANGUAGES:
         raise _bad_request(_("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES)))
     await meetings_service.get_meeting(db, meeting_id)
-    document = await service.document_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
+    document = await reading.document_for(db, meeting_id, number, drafts=reading.reads_drafts(request.user))
     content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, fmt, language))
     label = f"v{document.version}" if document.version else "draft"
     filename = f"minutes-{meeting_id}-{label}-{language}.{fmt}"
@@ -378,7 +378,7 @@ async def minutes_json(request: Request, db: DB, meeting_id: FromPath[int]) -> A
     if form.errors:
         raise _bad_request(form.errors["version"])
     await meetings_service.get_meeting(db, meeting_id)
-    content = await service.json_for(db, meeting_id, number, drafts=service.reads_drafts(request.user))
+    content = await reading.json_for(db, meeting_id, number, drafts=reading.reads_drafts(request.user))
     label = "" if number is None else f"-v{number}" if number else "-draft"
     return Response(
         content=content.encode("utf-8"),

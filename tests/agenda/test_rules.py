@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from dialogue.agenda.checks import DocumentFields, ItemFields, document_errors, item_errors, outcome_errors
 from dialogue.agenda.models import OutcomeKind
-from dialogue.agenda.service import DocumentFields, ItemFields, document_errors, item_errors, outcome_errors
 from dialogue.i18n import set_language
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue.agenda import service as agenda_service
+from dialogue.agenda import checks, editing, reading
 from dialogue.calendar.answers import answer_token, token_matches
 from dialogue.calendar.meeting_event import meeting_uid, organizer
 from dialogue.calendar.rules import agenda_item_changes_calendar, meeting_changes_calendar, next_sequence
@@ -131,12 +131,12 @@ async def test_agenda_changes_raise_the_sequence_without_staling_the_meeting(
     meeting = await factories.meeting(db)
     await db.commit()
     version, meeting_id = meeting.version, meeting.id
-    first = await agenda_service.add_item(
-        db, meeting, agenda_service.ItemFields(title="Ouverture", duration_minutes=15)
+    first = await editing.add_item(
+        db, meeting, checks.ItemFields(title="Ouverture", duration_minutes=15)
     )
     await db.commit()
-    second = await agenda_service.add_item(
-        db, meeting, agenda_service.ItemFields(title="Barème", duration_minutes=30)
+    second = await editing.add_item(
+        db, meeting, checks.ItemFields(title="Barème", duration_minutes=30)
     )
     await db.commit()
     first_id, second_id = first.id, second.id
@@ -144,13 +144,13 @@ async def test_agenda_changes_raise_the_sequence_without_staling_the_meeting(
     meeting = await service.get_meeting(db, meeting_id)
     after_adding = meeting.calendar_sequence
     assert after_adding == 2
-    await agenda_service.reorder_items(db, meeting, [second_id, first_id])
+    await editing.reorder_items(db, meeting, [second_id, first_id])
     await db.commit()
     db.expire_all()
     after_reorder = (await service.get_meeting(db, meeting_id)).calendar_sequence
     assert after_reorder > after_adding
-    item = await agenda_service.get_item(db, first_id)
-    await agenda_service.remove_item(db, item)
+    item = await reading.get_item(db, first_id)
+    await editing.remove_item(db, item)
     await db.commit()
     db.expire_all()
     stored = await service.get_meeting(db, meeting_id)

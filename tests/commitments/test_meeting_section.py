@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, Role
 from dialogue.app import jinja_environment
-from dialogue.commitments import service
+from dialogue.commitments import at_meetings
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.i18n import set_language
 from dialogue.i18n import today as i18n_today
@@ -46,7 +46,7 @@ async def test_meeting_section_lists_matters_arising_and_commitments_made_there(
     world = await council(db)
     meeting = world["current"]
     set_language("en")
-    context = await service.commitments_section(db, meeting)
+    context = await at_meetings.commitments_section(db, meeting)
     html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
     arising, made = html.split("Commitments made at this meeting")
     assert "ENGAGEMENT-ANCIEN-EN-RETARD" in arising and 'class="badge overdue"' in arising
@@ -62,7 +62,7 @@ async def test_meeting_section_says_when_there_is_nothing(db: AsyncSession) -> N
     meeting = await f.meeting(db)
     await db.commit()
     set_language("en")
-    context = await service.commitments_section(db, meeting)
+    context = await at_meetings.commitments_section(db, meeting)
     html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
     assert "No open commitment from earlier meetings." in html
     assert "No commitment recorded for this meeting yet." in html

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from dialogue.commitments import service
+from dialogue.commitments import at_meetings
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.meetings.models import MeetingStatus
 from tests import factories as f
@@ -23,16 +23,16 @@ UTC = dt.UTC
 def test_count_meetings_open_takes_the_held_meetings_after_the_origin_up_to_the_reference() -> None:
     starts = [dt.datetime(2026, month, 1, tzinfo=UTC) for month in (2, 4, 6, 8)]
     march = dt.datetime(2026, 3, 1, tzinfo=UTC)
-    assert service.count_meetings_open(march, starts, dt.datetime(2026, 9, 1, tzinfo=UTC)) == 3
+    assert at_meetings.count_meetings_open(march, starts, dt.datetime(2026, 9, 1, tzinfo=UTC)) == 3
     # A meeting starting exactly at the reference counts (up to and including it).
-    assert service.count_meetings_open(march, starts, dt.datetime(2026, 8, 1, tzinfo=UTC)) == 3
-    assert service.count_meetings_open(march, starts, dt.datetime(2026, 7, 31, tzinfo=UTC)) == 2
+    assert at_meetings.count_meetings_open(march, starts, dt.datetime(2026, 8, 1, tzinfo=UTC)) == 3
+    assert at_meetings.count_meetings_open(march, starts, dt.datetime(2026, 7, 31, tzinfo=UTC)) == 2
     # The meeting where it was made is not counted.
-    assert service.count_meetings_open(starts[0], starts, dt.datetime(2026, 5, 1, tzinfo=UTC)) == 1
-    assert service.count_meetings_open(starts[0], starts, starts[1]) == 1
-    assert service.count_meetings_open(starts[0], starts, starts[0]) == 0
-    assert service.count_meetings_open(starts[-1], starts, dt.datetime(2027, 1, 1, tzinfo=UTC)) == 0
-    assert service.count_meetings_open(march, [], dt.datetime(2027, 1, 1, tzinfo=UTC)) == 0
+    assert at_meetings.count_meetings_open(starts[0], starts, dt.datetime(2026, 5, 1, tzinfo=UTC)) == 1
+    assert at_meetings.count_meetings_open(starts[0], starts, starts[1]) == 1
+    assert at_meetings.count_meetings_open(starts[0], starts, starts[0]) == 0
+    assert at_meetings.count_meetings_open(starts[-1], starts, dt.datetime(2027, 1, 1, tzinfo=UTC)) == 0
+    assert at_meetings.count_meetings_open(march, [], dt.datetime(2027, 1, 1, tzinfo=UTC)) == 0
 
 
 async def test_meetings_open_counts_only_held_meetings_of_the_commitments_body(
@@ -61,17 +61,17 @@ async def test_meetings_open_counts_only_held_meetings_of_the_commitments_body(
 
     ids = [from_march.id, from_june.id, from_october.id, from_committee.id, loose.id, 999_999]
     with count_queries(engine) as queries:
-        counts = await service.meetings_open(db, ids, december.starts_at)
+        counts = await at_meetings.meetings_open(db, ids, december.starts_at)
     assert queries.count == 2
     # June and October for March's; October for June's; the committee's July meeting for
     # the committee's; December (scheduled, in the future) and the others not held: none.
     assert counts == {from_march.id: 2, from_june.id: 1, from_october.id: 0, from_committee.id: 1, loose.id: 0}
     # Up to and including the reference: October's own start counts October.
-    assert await service.meetings_open(db, [from_march.id], october.starts_at) == {from_march.id: 2}
-    assert await service.meetings_open(db, [from_march.id], october.starts_at - dt.timedelta(minutes=1)) == {
+    assert await at_meetings.meetings_open(db, [from_march.id], october.starts_at) == {from_march.id: 2}
+    assert await at_meetings.meetings_open(db, [from_march.id], october.starts_at - dt.timedelta(minutes=1)) == {
         from_march.id: 1
     }
-    assert await service.meetings_open(db, [], december.starts_at) == {}
+    assert await at_meetings.meetings_open(db, [], december.starts_at) == {}
 
 
 async def test_a_meeting_marked_held_in_the_future_does_not_count(db: AsyncSession) -> None:
@@ -80,11 +80,11 @@ async def test_a_meeting_marked_held_in_the_future_does_not_count(db: AsyncSessi
     commitment = await f.commitment(db, meeting_id=past.id)
     await db.commit()
     far = dt.datetime.now(UTC) + dt.timedelta(days=400)
-    before = await service.meetings_open(db, [commitment.id], far)
+    before = await at_meetings.meetings_open(db, [commitment.id], far)
     # Recorded before the rules refused it: a "held" meeting that has not started yet.
     await f.meeting(db, plenary, starts_at=far - dt.timedelta(days=1), status=MeetingStatus.HELD)
     await db.commit()
-    assert await service.meetings_open(db, [commitment.id], far) == before == {commitment.id: 0}
+    assert await at_meetings.meetings_open(db, [commitment.id], far) == before == {commitment.id: 0}
 
 
 async def test_meetings_open_stays_at_two_statements_for_many_commitments(db: AsyncSession, engine: AsyncEngine) -> None:
@@ -96,7 +96,7 @@ async def test_meetings_open_stays_at_two_statements_for_many_commitments(db: As
     commitments = [await f.commitment(db, meeting_id=m.id) for m in meetings for _ in range(3)]
     await db.commit()
     with count_queries(engine) as queries:
-        counts = await service.meetings_open(db, [c.id for c in commitments], f.tunis(2026, 1, 10))
+        counts = await at_meetings.meetings_open(db, [c.id for c in commitments], f.tunis(2026, 1, 10))
     assert queries.count == 2
     # Each of the later meetings of 2025.
     assert [counts[c.id] for c in commitments] == [11 - i // 3 for i in range(len(commitments))]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from dialogue.commitments import service
+from dialogue.commitments import at_meetings
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.people.models import Side
 from tests import factories as f
@@ -81,7 +81,7 @@ async def test_meeting_section_does_not_grow_with_its_commitments(db: AsyncSessi
         await db.commit()
         db.expunge_all()
         with count_queries(engine) as counter:
-            section = await service.commitments_section(db, current, today=dt.date(2026, 6, 10))
+            section = await at_meetings.commitments_section(db, current, today=dt.date(2026, 6, 10))
         assert len(section["commitments_arising"]) == len(section["commitments_made"][0].commitments)
         return counter.count
 

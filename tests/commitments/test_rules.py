@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dialogue.commitments.editing import ProgressDraft, check_progress
+from dialogue.commitments.listing import parse_status_filter
 from dialogue.commitments.models import Commitment, CommitmentStatus
-from dialogue.commitments.service import (
-    ProgressDraft,
-    change_status,
-    check_progress,
-    is_due_soon,
-    is_overdue,
-    parse_status_filter,
-)
+from dialogue.commitments.status import change_status, is_due_soon, is_overdue
 from dialogue.people.models import Side
 
 TODAY = dt.date(2026, 11, 15)

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue.commitments import service
+from dialogue.commitments import at_meetings, editing
+from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.models import Commitment, CommitmentStatus
-from dialogue.commitments.service import CommitmentDraft, ProgressDraft
+from dialogue.commitments.status import due_soon_clause, overdue_clause
 from dialogue.forms import Invalid
 from dialogue.meetings.models import MeetingStatus
 from dialogue.people.models import Side
@@ -33,13 +34,13 @@ async def test_overdue_clause_counts_what_the_predicate_says(db: AsyncSession) -
     made = [await f.commitment(db, status=status, due_on=due) for status, due, _ in cases]
     await db.commit()
     overdue_ids = set(
-        (await db.execute(select(Commitment.id).where(service.overdue_clause(TODAY)))).scalars()
+        (await db.execute(select(Commitment.id).where(overdue_clause(TODAY)))).scalars()
     )
     assert overdue_ids == {c.id for c, (_, _, expected) in zip(made, cases, strict=True) if expected}
     assert overdue_ids == {c.id for c in made if c.is_overdue(TODAY)}
     soon = await f.commitment(db, due_on=TODAY + dt.timedelta(days=3))
     await db.commit()
-    due_soon = set((await db.execute(select(Commitment.id).where(service.due_soon_clause(TODAY)))).scalars())
+    due_soon = set((await db.execute(select(Commitment.id).where(due_soon_clause(TODAY)))).scalars())
     due_today = made[4]
     assert due_soon == {due_today.id, soon.id}
 
@@ -66,7 +67,7 @@ async def test_matters_arising_are_open_commitments_from_earlier_meetings_of_the
     await f.commitment(db, title="Sans réunion")
     await db.commit()
 
-    arising = await service.matters_arising(db, october, today=TODAY)
+    arising = await at_meetings.matters_arising(db, october, today=TODAY)
     assert [row.commitment.title for row in arising] == ["Publier le décret", "Étude d'impact"]
     by_title = {row.commitment.title: row for row in arising}
     # June only: October itself is still scheduled, and the cancelled, draft and postponed
@@ -77,8 +78,8 @@ async def test_matters_arising_are_open_commitments_from_earlier_meetings_of_the
     assert not by_title["Étude d'impact"].overdue
     assert by_title["Publier le décret"].commitment.meeting.id == march.id
 
-    assert [row.commitment.id for row in await service.matters_arising(db, march, today=TODAY)] == []
-    later = {row.commitment.title for row in await service.matters_arising(db, december, today=TODAY)}
+    assert [row.commitment.id for row in await at_meetings.matters_arising(db, march, today=TODAY)] == []
+    later = {row.commitment.title for row in await at_meetings.matters_arising(db, december, today=TODAY)}
     assert later == {"Publier le décret", "Étude d'impact", "Pris en octobre"}
     assert from_march.id and from_june.id
 
@@ -92,7 +93,7 @@ async def test_commitments_made_at_a_meeting_are_grouped_by_item_in_agenda_order
     await f.commitment(db, title="C", meeting_id=meeting.id, agenda_item_id=first.id)
     await f.commitment(db, title="D", meeting_id=meeting.id, agenda_item_id=second.id)
     await db.commit()
-    section = await service.commitments_section(db, meeting, today=TODAY)
+    section = await at_meetings.commitments_section(db, meeting, today=TODAY)
     groups = section["commitments_made"]
     assert [(g.item.title if g.item else None, [c.title for c in g.commitments]) for g in groups] == [
         ("Salaire minimum", ["C"]),
@@ -105,10 +106,10 @@ async def test_commitments_made_at_a_meeting_are_grouped_by_item_in_agenda_order
 async def test_organisation_must_be_on_the_chosen_side(db: AsyncSession) -> None:
     world = await f.table(db)
     draft = CommitmentDraft(title="Consulter la base", side=Side.GOVERNMENT, organisation_id=world["ugtt"].id)
-    errors = await service.check_draft(db, draft)
+    errors = await editing.check_draft(db, draft)
     assert "organisation_id" in errors
     draft.side = Side.WORKERS
-    assert await service.check_draft(db, draft) == {}
+    assert await editing.check_draft(db, draft) == {}
 
 
 async def test_responsible_person_must_belong_to_the_organisation_or_the_side(db: AsyncSession) -> None:
@@ -116,11 +117,11 @@ async def test_responsible_person_must_belong_to_the_organisation_or_the_side(db
     wrong_org = CommitmentDraft(
         title="x", side=Side.WORKERS, organisation_id=world["ugtt"].id, responsible_id=world["mas1"].id
     )
-    assert "responsible_id" in await service.check_draft(db, wrong_org)
+    assert "responsible_id" in await editing.check_draft(db, wrong_org)
     wrong_side = CommitmentDraft(title="x", side=Side.WORKERS, responsible_id=world["utica1"].id)
-    assert "responsible_id" in await service.check_draft(db, wrong_side)
+    assert "responsible_id" in await editing.check_draft(db, wrong_side)
     right_side = CommitmentDraft(title="x", side=Side.WORKERS, responsible_id=world["ugtt2"].id)
-    assert await service.check_draft(db, right_side) == {}
+    assert await editing.check_draft(db, right_side) == {}
 
 
 async def test_item_must_belong_to_the_meeting_and_gives_it_when_missing(db: AsyncSession) -> None:
@@ -128,17 +129,17 @@ async def test_item_must_belong_to_the_meeting_and_gives_it_when_missing(db: Asy
     other = await f.meeting(db)
     item = await f.item(db, meeting)
     draft = CommitmentDraft(title="x", side=Side.WORKERS, meeting_id=other.id, agenda_item_id=item.id)
-    assert "agenda_item_id" in await service.check_draft(db, draft)
+    assert "agenda_item_id" in await editing.check_draft(db, draft)
     draft = CommitmentDraft(title="x", side=Side.WORKERS, agenda_item_id=item.id, from_outcome=True)
-    assert await service.check_draft(db, draft) == {}
+    assert await editing.check_draft(db, draft) == {}
     assert draft.meeting_id == meeting.id
-    assert "from_outcome" in await service.check_draft(db, CommitmentDraft(title="x", side=Side.WORKERS, from_outcome=True))
-    assert "meeting_id" in await service.check_draft(db, CommitmentDraft(title="x", side=Side.WORKERS, meeting_id=999_999))
+    assert "from_outcome" in await editing.check_draft(db, CommitmentDraft(title="x", side=Side.WORKERS, from_outcome=True))
+    assert "meeting_id" in await editing.check_draft(db, CommitmentDraft(title="x", side=Side.WORKERS, meeting_id=999_999))
 
 
 async def test_commitment_created_done_is_closed_today(db: AsyncSession) -> None:
     draft = CommitmentDraft(title="Déjà tenu", side=Side.EMPLOYERS, status=CommitmentStatus.DONE)
-    commitment = await service.create_commitment(db, draft, today=TODAY)
+    commitment = await editing.create_commitment(db, draft, today=TODAY)
     await db.commit()
     assert commitment.closed_on == TODAY
 
@@ -146,20 +147,20 @@ async def test_commitment_created_done_is_closed_today(db: AsyncSession) -> None
 async def test_progress_update_with_a_status_closes_the_commitment_on_its_date(db: AsyncSession) -> None:
     commitment = await f.commitment(db, due_on=YESTERDAY)
     await db.commit()
-    commitment = await service.get_commitment(db, commitment.id)
-    await service.add_progress(
+    commitment = await editing.get_commitment(db, commitment.id)
+    await editing.add_progress(
         db, commitment, ProgressDraft(note="Décret publié", written_on=YESTERDAY, status=CommitmentStatus.DONE), today=TODAY
     )
     await db.commit()
     assert commitment.status is CommitmentStatus.DONE
     assert commitment.closed_on == YESTERDAY
-    await service.add_progress(
+    await editing.add_progress(
         db, commitment, ProgressDraft(note="Rouvert", status=CommitmentStatus.OPEN), today=TODAY
     )
     await db.commit()
     assert commitment.closed_on is None
     with pytest.raises(Invalid):
-        await service.add_progress(db, commitment, ProgressDraft(note=""), today=TODAY)
+        await editing.add_progress(db, commitment, ProgressDraft(note=""), today=TODAY)
 
 
 async def test_stale_edit_changes_nothing(db: AsyncSession) -> None:
@@ -168,9 +169,9 @@ async def test_stale_edit_changes_nothing(db: AsyncSession) -> None:
     draft = CommitmentDraft.of(commitment)
     draft.title = "Après"
     with pytest.raises(Stale):
-        await service.update_commitment(db, commitment, draft, version=commitment.version + 1, today=TODAY)
+        await editing.update_commitment(db, commitment, draft, version=commitment.version + 1, today=TODAY)
     assert commitment.title == "Avant"
-    await service.update_commitment(db, commitment, draft, version=commitment.version, today=TODAY)
+    await editing.update_commitment(db, commitment, draft, version=commitment.version, today=TODAY)
     await db.commit()
     assert commitment.title == "Après"
     assert commitment.version == 2
@@ -182,7 +183,7 @@ async def test_commitment_with_progress_cannot_be_deleted(db: AsyncSession) -> N
     bare = await f.commitment(db)
     await db.commit()
     with pytest.raises(Refused):
-        await service.delete_commitment(db, kept)
-    await service.delete_commitment(db, bare)
+        await editing.delete_commitment(db, kept)
+    await editing.delete_commitment(db, bare)
     await db.commit()
     assert (await db.execute(select(func.count()).select_from(Commitment))).scalar_one() == 1

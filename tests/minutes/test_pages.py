@@ -16,7 +16,7 @@ from dialogue.accounts.models import Role
 from dialogue.i18n import _, using_language
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import Meeting, MeetingStatus
-from dialogue.minutes import service
+from dialogue.minutes import compose, drafting
 from dialogue.minutes.models import Minutes, MinutesVersion
 from dialogue.people.models import Side
 from tests import factories
@@ -31,7 +31,7 @@ async def test_the_draft_is_built_from_the_shared_record(db: AsyncSession) -> No
     world = await held_meeting(db)
     await db.commit()
     meeting = await meetings_service.get_meeting(db, world["meeting"].id, with_invitations=True)
-    document = await service.build_document(db, meeting, None)
+    document = await compose.build_document(db, meeting, None)
 
     assert document.chair == world["mas1"].full_name
     assert document.venue == "Tunis, siège du Conseil"
@@ -55,7 +55,7 @@ async def test_the_draft_is_built_from_the_shared_record(db: AsyncSession) -> No
     assert matter.meetings_open == 1  # the March meeting itself, held (none in between)
     # The next meeting of the body: June (the cancelled May meeting does not count).
     assert document.next_meeting == world["next"].starts_at
-    assert service.approving_sides(meeting) == [Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS]
+    assert compose.approving_sides(meeting) == [Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS]
 
 
 async def test_nothing_internal_appears_in_the_page_or_any_export(english: AsyncTestClient[Any], db: AsyncSession) -> None:
@@ -121,7 +121,7 @@ async def test_a_stale_narrative_edit_is_refused_with_the_current_texts(english:
 
     too_long = await english.post(
         f"/meetings/{meeting_id}/minutes/narratives",
-        data={"version": minutes.version, "introduction": "x" * (service.NARRATIVE_MAX + 1)},
+        data={"version": minutes.version, "introduction": "x" * (drafting.NARRATIVE_MAX + 1)},
     )
     assert too_long.status_code == 422
     other = await english.post(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.permissions import Forbidden
-from dialogue.agenda import service as agenda_service
+from dialogue.agenda import positions
 from dialogue.agenda.models import Position, Stance
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.forms import Invalid
@@ -334,9 +334,9 @@ def test_writable_side_lets_the_secretariat_and_the_sides_delegate_only() -> Non
     delegate = Account(role=Role.DELEGATE, email="d@example.tn", organisation=workers)
     secretariat = Account(role=Role.SECRETARIAT, email="s@example.tn")
     coordinator = Account(role=Role.COORDINATOR, email="c@example.tn")
-    assert agenda_service.writable_side(delegate, "workers") is Side.WORKERS
+    assert positions.writable_side(delegate, "workers") is Side.WORKERS
     for side in ("government", "workers", "employers"):
-        assert agenda_service.writable_side(secretariat, side).value == side
+        assert positions.writable_side(secretariat, side).value == side
     for account, side in (
         (delegate, "employers"),
         (delegate, "government"),
@@ -344,8 +344,8 @@ def test_writable_side_lets_the_secretariat_and_the_sides_delegate_only() -> Non
         (coordinator, "workers"),
     ):
         with pytest.raises(Forbidden):
-            agenda_service.writable_side(account, side)
+            positions.writable_side(account, side)
     with pytest.raises(Invalid):
-        agenda_service.writable_side(secretariat, "observers")
+        positions.writable_side(secretariat, "observers")
     with pytest.raises(NotFoundException):
-        agenda_service.writable_side(delegate, "nobody")
+        positions.writable_side(delegate, "nobody")

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Role
 from dialogue.accounts.permissions import internal_visible_sides
-from dialogue.agenda import service as agenda_service
+from dialogue.agenda import reading
 from dialogue.agenda.models import Position, Stance
-from dialogue.commitments import service as commitments_service
+from dialogue.commitments import editing, listing
+from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import CommitmentUpdate
-from dialogue.commitments.service import CommitmentFilters
 from dialogue.people.models import Side
 from tests import factories
 from tests.security.conftest import get_routes, signed_in
@@ -270,18 +270,18 @@ async def test_services_filter_by_the_sides_a_reader_may_see(db: AsyncSession, r
         (frozenset({Side.WORKERS}), {Side.GOVERNMENT, Side.WORKERS}),
         (frozenset(Side), {Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS}),
     ):
-        items = await agenda_service.load_items(db, meeting.id, visible=sides)
+        items = await reading.load_items(db, meeting.id, visible=sides)
         assert {p.side for p in items[0].positions} == expected
         db.expunge_all()
-        commitment = await commitments_service.get_commitment(db, record["commitment"].id, visible=sides, refresh=True)
+        commitment = await editing.get_commitment(db, record["commitment"].id, visible=sides, refresh=True)
         assert (WORKERS_NOTE in [u.note for u in commitment.updates]) is (Side.WORKERS in sides)
-        rows, total = await commitments_service.list_commitments(
+        rows, total = await listing.list_commitments(
             db, CommitmentFilters(), dt.date(2026, 11, 29), limit=10, offset=0, visible=sides
         )
         assert total == 1
         assert rows[0].last_update_on == (INTERNAL_ON if Side.WORKERS in sides else SHARED_ON)
         db.expunge_all()
     # Without a reader's sides, a commitment shows shared notes only.
-    commitment = await commitments_service.get_commitment(db, record["commitment"].id, refresh=True)
+    commitment = await editing.get_commitment(db, record["commitment"].id, refresh=True)
     assert [u.note for u in commitment.updates] == [SHARED_NOTE]
     assert internal_visible_sides(None) == frozenset()
