@@ -73,7 +73,7 @@ async def status_counts(db: AsyncSession) -> dict[OutboxStatus, int]:
 
 
 # What each kind of message is, in words. The kinds are stored as written by the code that
-# enqueues the messages (calendar/invitations.py, calendar/digest.py, minutes/service.py).
+# enqueues the messages (calendar/invitations.py, calendar/digest.py, minutes/circulation.py).
 KIND_LABELS = {
     "invitation": N_("Invitation to a meeting"),
     "update": N_("Updated invitation"),

@@ -77,7 +77,7 @@ class Meeting(Searchable, Versioned, Base):
     status: Mapped[MeetingStatus] = mapped_column(ChoiceType(MeetingStatus, 20), default=MeetingStatus.DRAFT, index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     # SEQUENCE of its calendar invitations (RFC 5545): raised whenever time, place, title,
-    # status or agenda change (dialogue/calendar/invitations.py).
+    # status or agenda change (dialogue/calendar/sequence.py).
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     body: Mapped[Body] = relationship(lazy="raise")
