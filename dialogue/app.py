@@ -45,6 +45,7 @@ from dialogue.forms import datetime_input_value
 from dialogue.mail import routes as mail_routes
 from dialogue.mail.outbox import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
+from dialogue.meetings import invitation_routes, sending_routes
 from dialogue.meetings import routes as meetings_routes
 from dialogue.meetings.visibility import hide_drafts
 from dialogue.minutes import followup_routes
@@ -209,6 +210,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         accounts_routes,
         dashboard_routes,
         meetings_routes,
+        invitation_routes,
+        sending_routes,
         agenda_routes,
         commitments_routes,
         bodies_routes,
