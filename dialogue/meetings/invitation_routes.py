@@ -1,4 +1,4 @@
-"""The meeting page and its invitations section: inviting, changing, removing, recording attendance (HTMX rows)."""
+"""The meeting page and its invitations section: invite, change, remove, record attendance (HTMX rows)."""
 
 from __future__ import annotations
 
