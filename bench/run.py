@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dialogue.app import create_app  # noqa: E402
 from dialogue.db import create_engine, run_alembic  # noqa: E402
 from dialogue.accounts.models import Account, ApiToken  # noqa: E402
-from dialogue.accounts.service import new_token, token_hash  # noqa: E402
+from dialogue.accounts.tokens import new_token, token_hash  # noqa: E402
 from dialogue.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from dialogue.meetings.models import Meeting  # noqa: E402
 from dialogue.minutes.render import render_minutes  # noqa: E402

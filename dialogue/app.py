@@ -21,8 +21,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue import csrf, i18n, idempotency, labels
+from dialogue.accounts import browser as accounts_browser
+from dialogue.accounts import profile_routes, sign_in_routes
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts import service as accounts_service
+from dialogue.accounts import profile as accounts_profile
 from dialogue.accounts.middleware import authentication_middleware
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import (
@@ -45,6 +48,7 @@ from dialogue.forms import datetime_input_value
 from dialogue.mail import routes as mail_routes
 from dialogue.mail.worker import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
+from dialogue.meetings import invitation_routes, sending_routes
 from dialogue.meetings import routes as meetings_routes
 from dialogue.meetings.visibility import hide_drafts
 from dialogue.minutes import followup_routes
@@ -161,13 +165,13 @@ async def choose_language(request: Request, db: DB, settings: Config) -> Redirec
     account's preference too (which outranks the cookie)."""
     form = await request.form()
     language = str(form.get("language", ""))
-    back = accounts_routes.safe_next(str(form.get("next", "/")))
+    back = accounts_browser.safe_next(str(form.get("next", "/")))
     response = Redirect(path=back, status_code=303)
     if language in i18n.LANGUAGES:
-        accounts_routes.set_language_cookie_value(response, language, secure=settings.https)
+        accounts_browser.set_language_cookie_value(response, language, secure=settings.https)
         account = request.scope.get("user")
         if account is not None:
-            await accounts_service.switch_language(db, await accounts_service.get_account(db, account.id), Language(language))
+            await accounts_profile.switch_language(db, await accounts_service.get_account(db, account.id), Language(language))
             await db.commit()
     return response
 
@@ -206,9 +210,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.check()  # production without a public URL, a secret key or the proxies: no start
     engine = create_engine(settings)
     pages = [
+        sign_in_routes,
+        profile_routes,
         accounts_routes,
         dashboard_routes,
         meetings_routes,
+        invitation_routes,
+        sending_routes,
         agenda_routes,
         commitments_routes,
         bodies_routes,

@@ -164,7 +164,7 @@ def _explain(errors: dict[str, str]) -> str:
 @click.option("--approver", is_flag=True, help="The delegate approves minutes for their side.")
 def create_user(email: str, role: str, organisation_slug: str | None, approver: bool) -> None:
     """Create an account without a password and print its invitation link (7 days)."""
-    from dialogue.accounts import service
+    from dialogue.accounts import links, service
     from dialogue.forms import Invalid
 
     async def action(db: Any, settings: Settings) -> tuple[str, str]:
@@ -184,7 +184,7 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
             is_approver=approver,
             errors=errors,
         )
-        return account.email, service.link_url(settings, token)
+        return account.email, links.link_url(settings, token)
 
     try:
         created, link = _run(_users(action))
@@ -198,11 +198,11 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
 @click.argument("email")
 def disable_user(email: str) -> None:
     """Disable an account: its sessions end at once, its tokens and links stop working."""
-    from dialogue.accounts import service
+    from dialogue.accounts import service, sessions
     from dialogue.web import Refused
 
     async def action(db: Any, _settings: Settings) -> bool:
-        account = _account_or_fail(await service.account_by_email(db, email), email)
+        account = _account_or_fail(await sessions.account_by_email(db, email), email)
         was_active = account.is_active
         await service.disable_account(db, account)
         return was_active
@@ -219,14 +219,14 @@ def disable_user(email: str) -> None:
 @click.argument("email")
 def reset_password(email: str) -> None:
     """Print a one-time link (24 hours) with which the person chooses a new password."""
-    from dialogue.accounts import service
+    from dialogue.accounts import links, sessions
     from dialogue.accounts.models import LinkPurpose
     from dialogue.web import Refused
 
     async def action(db: Any, settings: Settings) -> str:
-        account = _account_or_fail(await service.account_by_email(db, email), email)
-        purpose = service.link_purpose(account)
-        return purpose, service.link_url(settings, await service.new_link(db, account, purpose))
+        account = _account_or_fail(await sessions.account_by_email(db, email), email)
+        purpose = links.link_purpose(account)
+        return purpose, links.link_url(settings, await links.new_link(db, account, purpose))
 
     try:
         purpose, link = _run(_users(action))

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts import passwords
 from dialogue.accounts.models import Account, ApiToken, Role
-from dialogue.accounts.service import new_token, token_hash
+from dialogue.accounts.tokens import new_token, token_hash
 from dialogue.agenda.models import AgendaItem, Outcome, OutcomeKind, Position, Stance
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate

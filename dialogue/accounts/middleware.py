@@ -16,7 +16,8 @@ from typing import Any
 from litestar.types import ASGIApp, Receive, Scope, Send
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from dialogue.accounts.service import session_account, token_account
+from dialogue.accounts.sessions import session_account
+from dialogue.accounts.tokens import token_account
 from dialogue.audit.trail import Actor, set_actor
 from dialogue.i18n import set_language
 from dialogue.settings import Settings

@@ -81,7 +81,6 @@ ENTITY_LABELS: dict[str, str] = {
     "membership": N_("Membership"),
     "account": N_("Account"),
     "api_token": N_("API token"),
-    "feed_token": N_("Calendar address"),
     "one_time_link": N_("One-time link"),
     "minutes": N_("Minutes"),
     "minutes_version": N_("Version of the minutes"),

@@ -24,7 +24,7 @@ from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
 from dialogue.forms import Invalid
 from dialogue.i18n import _, current_timezone
-from dialogue.meetings import service
+from dialogue.meetings import invitations, search, service
 from dialogue.meetings.models import (
     Attendance,
     Invitation,
@@ -34,7 +34,8 @@ from dialogue.meetings.models import (
     MeetingStatus,
 )
 from dialogue.meetings.quorum import QuorumReport
-from dialogue.meetings.service import MeetingDraft, MeetingFilters, Order
+from dialogue.meetings.service import MeetingDraft
+from dialogue.meetings.search import MeetingFilters, Order
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.openapi import OptionalBody
 from dialogue.text_input import Input
@@ -267,8 +268,8 @@ def meeting_detail(meeting: Meeting) -> MeetingDetailOut:
     """A meeting loaded with its body and invitations, with the quorum panel."""
     return MeetingDetailOut(
         **_meeting_fields(meeting, len(meeting.invitations)),
-        invitations=[invitation_out(inv) for inv in service.ordered_invitations(meeting)],
-        quorum=quorum_out(service.meeting_quorum(meeting)),
+        invitations=[invitation_out(inv) for inv in invitations.ordered_invitations(meeting)],
+        quorum=quorum_out(invitations.meeting_quorum(meeting)),
     )
 
 
@@ -364,7 +365,7 @@ class MeetingsAPI(Controller):
             order=order,
             drafts=sees_drafts(request.scope.get("user")),
         )
-        rows, total = await service.search_meetings(db, filters, limit, offset)
+        rows, total = await search.search_meetings(db, filters, limit, offset)
         return MeetingListOut(
             items=[MeetingOut(**_meeting_fields(row.meeting, row.invited)) for row in rows],
             total=total,
@@ -455,7 +456,7 @@ class MeetingsAPI(Controller):
     ) -> InvitationListOut:
         meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
         limit, offset = page_window(limit, offset, settings.page_size)
-        ordered = service.ordered_invitations(meeting)
+        ordered = invitations.ordered_invitations(meeting)
         return InvitationListOut(
             items=[invitation_out(inv) for inv in ordered[offset : offset + limit]],
             total=len(ordered),
@@ -466,9 +467,9 @@ class MeetingsAPI(Controller):
     @post("/{meeting_id:int}/invitations", summary="Invite someone")
     async def create_invitation(self, db: DB, meeting_id: FromPath[int], data: JSONBody[InvitationIn]) -> InvitationOut:
         meeting = await service.get_meeting(db, meeting_id)
-        invitation = await service.invite_person(db, meeting, data.person_id, data.role, data.on_behalf_of_id)
+        invitation = await invitations.invite_person(db, meeting, data.person_id, data.role, data.on_behalf_of_id)
         await db.commit()
-        return invitation_out(await service.get_invitation(db, meeting_id, invitation.id))
+        return invitation_out(await invitations.get_invitation(db, meeting_id, invitation.id))
 
     @patch(
         "/{meeting_id:int}/invitations/{invitation_id:int}",
@@ -478,21 +479,21 @@ class MeetingsAPI(Controller):
         self, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int], data: JSONBody[InvitationPatch]
     ) -> InvitationOut:
         meeting = await service.get_meeting(db, meeting_id)
-        invitation = await service.get_invitation(db, meeting_id, invitation_id)
+        invitation = await invitations.get_invitation(db, meeting_id, invitation_id)
         changes = {
             name: getattr(data, name)
             for name in ("role", "on_behalf_of_id", "attendance", "arrived_late")
             if getattr(data, name) is not UNSET
         }
-        await service.update_invitation(db, meeting, invitation, data.version, **changes)
+        await invitations.update_invitation(db, meeting, invitation, data.version, **changes)
         await db.commit()
         db.expire_all()
-        return invitation_out(await service.get_invitation(db, meeting_id, invitation_id))
+        return invitation_out(await invitations.get_invitation(db, meeting_id, invitation_id))
 
     @delete("/{meeting_id:int}/invitations/{invitation_id:int}", summary="Withdraw an invitation")
     async def delete_invitation(self, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int]) -> None:
-        invitation = await service.get_invitation(db, meeting_id, invitation_id)
-        await service.remove_invitation(db, invitation)
+        invitation = await invitations.get_invitation(db, meeting_id, invitation_id)
+        await invitations.remove_invitation(db, invitation)
         await db.commit()
 
 

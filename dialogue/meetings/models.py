@@ -88,7 +88,7 @@ class Meeting(Searchable, Versioned, Base):
     @property
     def has_started(self) -> bool:
         """Present or absent can be recorded once the meeting has started (see
-        meetings.service.attendance_problem)."""
+        meetings.attendance.attendance_problem)."""
         return self.starts_at <= dt.datetime.now(dt.UTC)
 
 

@@ -13,6 +13,7 @@ from dialogue import i18n
 from dialogue.agenda.reading import load_items
 from dialogue.commitments import at_meetings
 from dialogue.commitments.models import Commitment, CommitmentUpdate
+from dialogue.meetings import invitations as meetings_invitations
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import InvitationRole, Meeting, MeetingStatus
 from dialogue.minutes.document import (
@@ -93,7 +94,7 @@ def approving_sides(meeting: Meeting) -> list[Side]:
     """The party sides that must approve the minutes: those with at least one member present
     who counts for the quorum (observers, and people invited as observers or secretariat,
     never count). `meeting` is loaded with its body and invitations."""
-    report = meetings_service.meeting_quorum(meeting)
+    report = meetings_invitations.meeting_quorum(meeting)
     return [tally.side for tally in report.sides if tally.counts and tally.counted > 0]
 
 
@@ -110,7 +111,7 @@ async def build_document(
     day = _local_day(meeting.starts_at)
     attendees = []
     chair = None
-    for invitation in meetings_service.ordered_invitations(meeting):
+    for invitation in meetings_invitations.ordered_invitations(meeting):
         person = invitation.person
         if invitation.role is InvitationRole.CHAIR and chair is None:
             chair = person.full_name
@@ -118,14 +119,14 @@ async def build_document(
             AttendeeLine(
                 name=person.full_name,
                 organisation=_organisation_name(person.organisation),
-                side=meetings_service.side_of(invitation).value,
+                side=meetings_invitations.side_of(invitation).value,
                 role=invitation.role.value,
                 attendance=invitation.attendance.value,
                 on_behalf_of=invitation.on_behalf_of.full_name if invitation.on_behalf_of is not None else None,
                 arrived_late=invitation.arrived_late,
             )
         )
-    report = meetings_service.meeting_quorum(meeting)
+    report = meetings_invitations.meeting_quorum(meeting)
     quorum_lines = tuple(
         QuorumLine(
             side=tally.side.value,

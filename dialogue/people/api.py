@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from msgspec import UNSET, UnsetType
 
 from dialogue import idempotency
-from dialogue.people import service
+from dialogue.people import organisations, service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.text_input import Input
 from dialogue.web import DB, Stale, api_error, page_window
@@ -185,7 +185,7 @@ class OrganisationController(Controller):
     ) -> OrganisationList:
         """Organisations by name; `archived=true` includes archived ones."""
         limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
-        rows, total = await service.list_organisations(
+        rows, total = await organisations.list_organisations(
             db, side=side, q=(q or "").strip(), archived=archived, limit=limit, offset=offset
         )
         return OrganisationList(
@@ -195,24 +195,24 @@ class OrganisationController(Controller):
     @post("/")
     async def create_organisation(self, request: Request, db: DB, data: JSONBody[OrganisationCreate]) -> OrganisationOut:
         await idempotency.replay(db, request)
-        org = await service.create_organisation(db, msgspec.structs.asdict(data))
+        org = await organisations.create_organisation(db, msgspec.structs.asdict(data))
         await idempotency.remember(db, request, None, f"/api/v1/organisations/{org.id}")
         await db.commit()
         return organisation_out(org)
 
     @get("/{organisation_id:int}")
     async def get_organisation(self, db: DB, organisation_id: FromPath[int]) -> OrganisationOut:
-        return organisation_out(await service.get_organisation(db, organisation_id))
+        return organisation_out(await organisations.get_organisation(db, organisation_id))
 
     @patch("/{organisation_id:int}")
     async def update_organisation(
         self, db: DB, organisation_id: FromPath[int], data: JSONBody[OrganisationPatch]
     ) -> Response[OrganisationOut]:
         """Change some fields; `version` is the one read (stale: 409 with the current record)."""
-        org = await service.get_organisation(db, organisation_id)
-        values = {**service.organisation_values(org), **_changes(data)}
+        org = await organisations.get_organisation(db, organisation_id)
+        values = {**organisations.organisation_values(org), **_changes(data)}
         try:
-            await service.update_organisation(db, org, values, data.version)
+            await organisations.update_organisation(db, org, values, data.version)
         except Stale as stale:
             return _stale(stale, organisation_out(org))
         await db.commit()

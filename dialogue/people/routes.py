@@ -14,6 +14,7 @@ from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people import service
+from dialogue.people import organisations as organisations_service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.web import (
@@ -48,7 +49,7 @@ def _text(value: str | None) -> str:
 
 @get("/sides", name="sides")
 async def sides_page(request: Request, db: DB) -> Response[Any]:
-    return render(request, "people/sides.html", {"sides": await service.sides_overview(db)})
+    return render(request, "people/sides.html", {"sides": await organisations_service.sides_overview(db)})
 
 
 # Organisations -------------------------------------------------------------------------
@@ -80,8 +81,8 @@ async def _organisations(
     chosen_side = service.parse_side(side)
     text, include_archived = _text(q), _flag(archived)
     query: dict[str, Any] = {"side": chosen_side.value if chosen_side else "", "q": text, "archived": "1" if include_archived else ""}
-    sort = list_sort(request.query_params, service.ORGANISATION_SORTS, "name", query)
-    rows, total = await service.list_organisations(
+    sort = list_sort(request.query_params, organisations_service.ORGANISATION_SORTS, "name", query)
+    rows, total = await organisations_service.list_organisations(
         db, side=chosen_side, q=text, archived=include_archived, limit=limit, offset=offset, sort=sort
     )
     return rows, total, query, sort
@@ -123,7 +124,7 @@ async def create_organisation(request: Request, db: DB) -> Response[Any]:
     form = await request.form()
     await idempotency.replay(db, request, Form(form))
     try:
-        org = await service.create_organisation(db, form)
+        org = await organisations_service.create_organisation(db, form)
     except Invalid as error:
         return render_invalid(request, "people/organisation_form.html", _organisation_form(None, {}), error)
     await idempotency.remember(db, request, Form(form), f"/organisations/{org.id}")
@@ -133,7 +134,7 @@ async def create_organisation(request: Request, db: DB) -> Response[Any]:
 
 async def _organisation_page(db: DB, org: Organisation, **extra: Any) -> dict[str, Any]:
     people, _total = await service.list_people(db, organisation_id=org.id, archived=True, limit=500)
-    refs = await service.organisation_references(db, org.id)
+    refs = await organisations_service.organisation_references(db, org.id)
     return {
         "org": org,
         "people": people,
@@ -145,25 +146,25 @@ async def _organisation_page(db: DB, org: Organisation, **extra: Any) -> dict[st
 
 @get("/organisations/{organisation_id:int}")
 async def organisation_page(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await service.get_organisation(db, organisation_id)
+    org = await organisations_service.get_organisation(db, organisation_id)
     return render(request, "people/organisation.html", await _organisation_page(db, org))
 
 
 @get("/organisations/{organisation_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
 async def edit_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await service.get_organisation(db, organisation_id)
-    return render(request, "people/organisation_form.html", _organisation_form(org, service.organisation_values(org)))
+    org = await organisations_service.get_organisation(db, organisation_id)
+    return render(request, "people/organisation_form.html", _organisation_form(org, organisations_service.organisation_values(org)))
 
 
 @post("/organisations/{organisation_id:int}/edit")
 async def update_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await service.get_organisation(db, organisation_id)
+    org = await organisations_service.get_organisation(db, organisation_id)
     form = await request.form()
     try:
-        await service.update_organisation(db, org, form, Form(form).integer("version"))
+        await organisations_service.update_organisation(db, org, form, Form(form).integer("version"))
     except Stale as stale:
         context = _organisation_form(
-            org, service.organisation_values(org), stale=stale.message, mine=Form(form).values
+            org, organisations_service.organisation_values(org), stale=stale.message, mine=Form(form).values
         )
         return render(request, "people/organisation_form.html", context, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
@@ -174,25 +175,25 @@ async def update_organisation(request: Request, db: DB, organisation_id: FromPat
 
 @post("/organisations/{organisation_id:int}/archive")
 async def archive_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await service.get_organisation(db, organisation_id)
-    await service.set_organisation_archived(db, org, True)
+    org = await organisations_service.get_organisation(db, organisation_id)
+    await organisations_service.set_organisation_archived(db, org, True)
     await db.commit()
     return see_other(request, f"/organisations/{org.id}")
 
 
 @post("/organisations/{organisation_id:int}/unarchive")
 async def unarchive_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await service.get_organisation(db, organisation_id)
-    await service.set_organisation_archived(db, org, False)
+    org = await organisations_service.get_organisation(db, organisation_id)
+    await organisations_service.set_organisation_archived(db, org, False)
     await db.commit()
     return see_other(request, f"/organisations/{org.id}")
 
 
 @post("/organisations/{organisation_id:int}/delete")
 async def delete_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await service.get_organisation(db, organisation_id)
+    org = await organisations_service.get_organisation(db, organisation_id)
     try:
-        await service.delete_organisation(db, org)
+        await organisations_service.delete_organisation(db, org)
     except Refused as refused:
         context = await _organisation_page(db, org, refusal=refused.message)
         return render(request, "people/organisation.html", context, status_code=HTTP_409_CONFLICT)
@@ -220,7 +221,7 @@ async def people_page(
         "people": people,
         **list_context(total, limit, start, query, sort),
         "sides": Side.options(),
-        "organisations": await service.all_organisations(db),
+        "organisations": await organisations_service.all_organisations(db),
     }
     return render(request, "people/people.html", context, fragment="people/_people.html")
 
@@ -281,7 +282,7 @@ async def people_export(
 
 
 async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    organisations = await service.active_organisations(db)
+    organisations = await organisations_service.active_organisations(db)
     if person is not None and all(org.id != person.organisation_id for org in organisations):
         organisations.append(person.organisation)  # an archived organisation stays choosable
     by_side = [(side, [org for org in organisations if org.side == side]) for side in Side]

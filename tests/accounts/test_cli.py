@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import select
 
-from dialogue.accounts import service
+from dialogue.accounts import links, tokens
 from dialogue.accounts.models import (
     Account,
     LinkPurpose,
@@ -58,7 +58,7 @@ async def test_cli_creates_a_delegate_and_prints_the_invitation_link(users: Any,
     assert account.password_hash is None
     token = link_token(result.output)
     link = await db.scalar(select(OneTimeLink).where(OneTimeLink.account_id == account.id))
-    assert link.purpose is LinkPurpose.INVITE and link.token_hash == service.token_hash(token)
+    assert link.purpose is LinkPurpose.INVITE and link.token_hash == tokens.token_hash(token)
     event = await db.scalar(select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.entity_id == account.id))
     assert (event.action, event.actor, event.account_id) == (AuditAction.CREATE, "cli", None)
     async with browser() as nour:
@@ -124,7 +124,7 @@ async def test_cli_refuses_to_disable_an_unknown_email_or_the_last_secretariat(u
 
 async def test_cli_prints_a_password_link_that_replaces_earlier_ones(users: Any, db: Any, browser: Any) -> None:
     account = await f.account(db, Role.OBSERVER, email="observer@example.tn")
-    earlier = await service.new_link(db, account, LinkPurpose.INVITE)
+    earlier = await links.new_link(db, account, LinkPurpose.INVITE)
     await db.commit()
 
     result = await users("reset-password", "observer@example.tn")
@@ -134,7 +134,7 @@ async def test_cli_prints_a_password_link_that_replaces_earlier_ones(users: Any,
     async with browser() as person:
         assert (await person.get(f"/welcome/{earlier}")).status_code == 404
         assert (await person.get(f"/welcome/{token}")).status_code == 200
-    link = await db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == service.token_hash(token)))
+    link = await db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == tokens.token_hash(token)))
     assert link.purpose is LinkPurpose.RESET
 
 

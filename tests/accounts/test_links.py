@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from dialogue.accounts import service
+from dialogue.accounts import links, tokens
 from dialogue.accounts.models import (
     Account,
     LinkPurpose,
@@ -54,7 +54,7 @@ async def test_invitation_end_to_end(english: Any, browser: Any, db: Any) -> Non
     account = await db.scalar(select(Account).where(Account.email == "nour@example.tn"))
     assert account.password_hash is None and account.is_approver and account.organisation_id == org.id
     link = await db.scalar(select(OneTimeLink))
-    assert link.purpose is LinkPurpose.INVITE and link.token_hash == service.token_hash(token)
+    assert link.purpose is LinkPurpose.INVITE and link.token_hash == tokens.token_hash(token)
     assert dt.timedelta(days=6, hours=23) < link.expires_at - dt.datetime.now(dt.UTC) <= dt.timedelta(days=7)
 
     async with browser() as nour:
@@ -80,7 +80,7 @@ async def test_invitation_end_to_end(english: Any, browser: Any, db: Any) -> Non
 
 async def test_used_link_is_refused(anonymous: Any, browser: Any, db: Any) -> None:
     account = await f.account(db, Role.OBSERVER, password_hash=None)
-    token = await service.new_link(db, account, LinkPurpose.INVITE)
+    token = await links.new_link(db, account, LinkPurpose.INVITE)
     await db.commit()
     async with browser() as first:
         assert (await _choose(first, token, GOOD))[0].status_code == 303
@@ -97,9 +97,9 @@ async def test_used_link_is_refused(anonymous: Any, browser: Any, db: Any) -> No
 
 async def test_expired_unknown_and_disabled_links_get_the_same_page(browser: Any, db: Any) -> None:
     expired_account = await f.account(db, Role.OBSERVER, password_hash=None)
-    expired = await service.new_link(db, expired_account, LinkPurpose.INVITE)
+    expired = await links.new_link(db, expired_account, LinkPurpose.INVITE)
     disabled_account = await f.account(db, Role.OBSERVER, password_hash=None)
-    disabled = await service.new_link(db, disabled_account, LinkPurpose.INVITE)
+    disabled = await links.new_link(db, disabled_account, LinkPurpose.INVITE)
     disabled_account.disabled_at = dt.datetime.now(dt.UTC)
     await db.execute(
         update(OneTimeLink)
@@ -123,7 +123,7 @@ async def test_expired_unknown_and_disabled_links_get_the_same_page(browser: Any
 
 async def test_secretariat_sends_a_new_password_link_and_earlier_links_die(english: Any, browser: Any, db: Any) -> None:
     account = await f.account(db, Role.OBSERVER, email="forgetful@example.tn")
-    first = await service.new_link(db, account, LinkPurpose.RESET)
+    first = await links.new_link(db, account, LinkPurpose.RESET)
     await db.commit()
     async with browser() as other_browser:
         await sign_in(other_browser, "forgetful@example.tn")
@@ -134,7 +134,7 @@ async def test_secretariat_sends_a_new_password_link_and_earlier_links_die(engli
         assert "24 hours" in response.text and "The account was created." not in response.text
         second = link_token(response.text)
         assert second != first
-        link = await db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == service.token_hash(second)))
+        link = await db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == tokens.token_hash(second)))
         assert link.purpose is LinkPurpose.RESET
         assert dt.timedelta(hours=23) < link.expires_at - dt.datetime.now(dt.UTC) <= dt.timedelta(hours=24)
         async with browser() as person:
@@ -167,7 +167,7 @@ async def test_secretariat_sends_a_new_password_link_and_earlier_links_die(engli
 )
 async def test_password_rules_on_the_welcome_page(browser: Any, db: Any, password: str, message: str) -> None:
     account = await f.account(db, Role.OBSERVER, password_hash=None)
-    token = await service.new_link(db, account, LinkPurpose.INVITE)
+    token = await links.new_link(db, account, LinkPurpose.INVITE)
     await db.commit()
     async with browser() as person:
         response, _page = await _choose(person, token, password)
@@ -183,7 +183,7 @@ async def test_password_rules_on_the_welcome_page(browser: Any, db: Any, passwor
 
 async def test_welcome_page_wants_the_password_twice(browser: Any, db: Any) -> None:
     account = await f.account(db, Role.OBSERVER, password_hash=None)
-    token = await service.new_link(db, account, LinkPurpose.INVITE)
+    token = await links.new_link(db, account, LinkPurpose.INVITE)
     await db.commit()
     async with browser() as person:
         response, _page = await _choose(person, token, GOOD, GOOD + "?")
@@ -205,18 +205,18 @@ def test_password_rules() -> None:
 
 async def test_only_the_hash_of_a_link_is_stored(db: Any) -> None:
     account = await f.account(db, Role.OBSERVER, password_hash=None)
-    token = await service.new_link(db, account, LinkPurpose.INVITE)
+    token = await links.new_link(db, account, LinkPurpose.INVITE)
     link = await db.scalar(select(OneTimeLink))
     assert token not in (link.token_hash, str(link.id))
-    assert link.token_hash == service.token_hash(token)
-    assert service.link_url(Settings(public_url="https://dialogue.example.tn"), token) == (
+    assert link.token_hash == tokens.token_hash(token)
+    assert links.link_url(Settings(public_url="https://dialogue.example.tn"), token) == (
         f"https://dialogue.example.tn/welcome/{token}"
     )
 
 
 async def test_someone_who_never_chose_a_password_gets_a_new_invitation(english: Any, browser: Any, db: Any) -> None:
     account = await f.account(db, Role.OBSERVER, email="late@example.tn", password_hash=None)
-    first = await service.new_link(db, account, LinkPurpose.INVITE)
+    first = await links.new_link(db, account, LinkPurpose.INVITE)
     await db.commit()
 
     page = await english.get(f"/accounts/{account.id}")
@@ -226,7 +226,7 @@ async def test_someone_who_never_chose_a_password_gets_a_new_invitation(english:
     assert response.status_code == 201
     assert "invitation link" in response.text and "The account was created." not in response.text
     second = link_token(response.text)
-    link = await db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == service.token_hash(second)))
+    link = await db.scalar(select(OneTimeLink).where(OneTimeLink.token_hash == tokens.token_hash(second)))
     assert link.purpose is LinkPurpose.INVITE
     assert link.expires_at - dt.datetime.now(dt.UTC) > dt.timedelta(days=6)
     async with browser() as person:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment
 from dialogue.meetings import service
+from dialogue.meetings import attendance
 from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
 from dialogue.meetings.service import MeetingDraft
 from tests import factories as f
@@ -78,12 +79,12 @@ def test_what_is_unusual() -> None:
 
 def test_attendance_waits_for_the_start() -> None:
     coming = Meeting(starts_at=NOW + dt.timedelta(days=2), ends_at=NOW + dt.timedelta(days=2, hours=3))
-    assert service.attendance_problem(coming, Attendance.PRESENT, now=NOW)
-    assert service.attendance_problem(coming, Attendance.ABSENT, now=NOW)
-    assert service.attendance_problem(coming, Attendance.EXCUSED, now=NOW) is None  # apologies come beforehand
-    assert service.attendance_problem(coming, Attendance.UNRECORDED, now=NOW) is None
+    assert attendance.attendance_problem(coming, Attendance.PRESENT, now=NOW)
+    assert attendance.attendance_problem(coming, Attendance.ABSENT, now=NOW)
+    assert attendance.attendance_problem(coming, Attendance.EXCUSED, now=NOW) is None  # apologies come beforehand
+    assert attendance.attendance_problem(coming, Attendance.UNRECORDED, now=NOW) is None
     started = Meeting(starts_at=NOW - dt.timedelta(minutes=5), ends_at=NOW + dt.timedelta(hours=3))
-    assert service.attendance_problem(started, Attendance.PRESENT, now=NOW) is None
+    assert attendance.attendance_problem(started, Attendance.PRESENT, now=NOW) is None
 
 
 # Meetings through the form ----------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from dialogue.people import service
+from dialogue.people import organisations
 from dialogue.people.models import Organisation, Side
 from tests import factories as f
 
@@ -16,7 +16,7 @@ HTMX = {"HX-Request": "true"}
 async def test_sides_page_shows_the_four_sides_and_says_observers_never_count(english: Any, db: Any) -> None:
     world = await f.table(db)
     await f.organisation(db, Side.EMPLOYERS, slug="utap", name="Union Tunisienne de l'Agriculture et de la Pêche", acronym="UTAP")
-    await service.set_organisation_archived(db, await f.organisation(db, Side.WORKERS, name="Ancienne centrale"), True)
+    await organisations.set_organisation_archived(db, await f.organisation(db, Side.WORKERS, name="Ancienne centrale"), True)
     await db.commit()
 
     response = await english.get("/sides")
@@ -63,7 +63,7 @@ async def test_filtering_with_htmx_answers_only_the_results(english: Any, db: An
 
 async def test_archived_organisations_show_only_when_asked(english: Any, db: Any) -> None:
     org = await f.organisation(db, Side.OBSERVERS, name="Projet AMEM", acronym="AMEM")
-    await service.set_organisation_archived(db, org, True)
+    await organisations.set_organisation_archived(db, org, True)
     await db.commit()
 
     assert "AMEM" not in (await english.get("/organisations")).text
@@ -163,7 +163,7 @@ async def test_secretariat_edits_an_organisation(english: Any, db: Any) -> None:
 async def test_stale_organisation_edit_is_refused_and_shows_the_current_values(english: Any, db: Any) -> None:
     org = await f.organisation(db, Side.WORKERS, slug="ugtt", name="UGTT")
     await db.commit()
-    await service.update_organisation(db, org, {**service.organisation_values(org), "name": "Changed by a colleague"}, 1)
+    await organisations.update_organisation(db, org, {**organisations.organisation_values(org), "name": "Changed by a colleague"}, 1)
     await db.commit()
 
     response = await english.post(
@@ -186,12 +186,12 @@ async def test_archiving_an_organisation_hides_it_from_pickers(english: Any, db:
 
     response = await english.post(f"/organisations/{org_id}/archive", follow_redirects=False)
     assert response.status_code == 303
-    assert org_id not in [o.id for o in await service.active_organisations(db)]
+    assert org_id not in [o.id for o in await organisations.active_organisations(db)]
     assert "Bring back" in (await english.get(f"/organisations/{org_id}")).text
 
     await english.post(f"/organisations/{org_id}/unarchive")
     db.expire_all()
-    assert org_id in [o.id for o in await service.active_organisations(db)]
+    assert org_id in [o.id for o in await organisations.active_organisations(db)]
 
 
 async def test_deleting_an_organisation_with_people_is_refused(english: Any, db: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dialogue.meetings.models import InvitationRole
-from dialogue.people import service
+from dialogue.people import organisations, service
 from dialogue.people.models import Language, Person, Side
 from tests import factories as f
 
@@ -131,7 +131,7 @@ async def test_duplicate_email_is_refused_whatever_its_case(english: Any, db: An
 
 async def test_a_person_cannot_join_an_archived_organisation(english: Any, db: Any) -> None:
     org = await f.organisation(db)
-    await service.set_organisation_archived(db, org, True)
+    await organisations.set_organisation_archived(db, org, True)
     await db.commit()
 
     response = await english.post("/people", data={"full_name": "Nouveau", "organisation_id": str(org.id)})

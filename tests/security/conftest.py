@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
 from dialogue.accounts.models import LinkPurpose, Role
-from dialogue.accounts.service import new_link
+from dialogue.accounts.links import new_link
 from dialogue.agenda.models import AgendaDocument
 from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.bodies.models import Body, Membership
