@@ -20,7 +20,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import OpenAPIRenderPlugin
-from litestar.openapi.spec import Components, Operation, RequestBody, Schema, SecurityScheme
+from litestar.openapi.spec import Components, OpenAPIType, Operation, RequestBody, Schema, SecurityScheme
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 from litestar.typing import FieldDefinition
@@ -28,6 +28,7 @@ from markupsafe import escape
 from msgspec import UNSET, UnsetType
 
 from dialogue.accounts.permissions import Permission, route_permission
+from dialogue.text_input import Input
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
@@ -117,14 +118,33 @@ class OptionalBody(Operation):
             self.request_body.required = False
 
 
+NO_NUL = "^[^\\u0000]*$"  # text_input.Input refuses a NUL in any text of a request body
+
+
+def _text_without_nul(schema: Any) -> None:
+    """A plain text property (not a date, an enum or a pattern already) says it takes no NUL."""
+    if not isinstance(schema, Schema):
+        return
+    for option in schema.one_of or ():
+        _text_without_nul(option)
+    if schema.type == OpenAPIType.STRING and not (schema.format or schema.enum or schema.pattern or schema.const):
+        schema.pattern = NO_NUL
+    if schema.items is not None:
+        _text_without_nul(schema.items)
+
+
 class ClosedStructs(StructSchemaPlugin):
     """A body that refuses unknown fields (`forbid_unknown_fields=True`) says so in its
-    schema (`additionalProperties: false`), so that clients know before they are refused."""
+    schema (`additionalProperties: false`), so that clients know before they are refused;
+    the text fields of a request body say they take no NUL."""
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
         if field_definition.type_.__struct_config__.forbid_unknown_fields:
             schema.additional_properties = False
+        if issubclass(field_definition.type_, Input):
+            for property_schema in (schema.properties or {}).values():
+                _text_without_nul(property_schema)
         return schema
 
 
