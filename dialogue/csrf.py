@@ -55,10 +55,12 @@ def _origin(url: str) -> str:
 def same_origin(headers: dict[str, str], scheme: str, public_url: str) -> bool:
     """Whether a state change comes from Dialogue's own pages, as far as the browser says:
     `Origin` is Dialogue's public address or the address the request was sent to;
-    without `Origin`, `Sec-Fetch-Site` must not be cross-site or same-site. With neither
-    (not a browser, or a very old one), the CSRF token decides."""
+    without `Origin`, or with `Origin: null` (what Chromium sends from a page whose
+    Referrer-Policy is no-referrer, as the password-link pages are), `Sec-Fetch-Site` must
+    not be cross-site or same-site. With neither (not a browser, or a very old one), the
+    CSRF token decides."""
     origin = headers.get("origin")
-    if origin is not None:
+    if origin is not None and origin.strip().lower() != "null":
         origin = origin.strip().lower()
         host = headers.get("host", "").strip().lower()
         allowed = {_origin(public_url)}

@@ -84,7 +84,7 @@ async def test_a_state_change_from_another_site_is_refused_even_with_the_token(c
         before = await organisations(db)
         for headers in (
             {"origin": "https://evil.example"},
-            {"origin": "null"},
+            {"origin": "null", "sec-fetch-site": "cross-site"},
             {"origin": "http://testserver.local.evil.example"},
             {"sec-fetch-site": "cross-site"},
             {"sec-fetch-site": "same-site"},
@@ -101,6 +101,16 @@ async def test_a_state_change_from_another_site_is_refused_even_with_the_token(c
         )
         assert same.status_code == 303, same.text
         assert await organisations(db) == before + 1
+        # A page of ours with Referrer-Policy: no-referrer (the password-link pages): Chromium
+        # sends `Origin: null`, and says the request is same-origin.
+        private = await browser.post(
+            "/organisations",
+            data={**NEW_ORGANISATION, "slug": "sans-referent", "name": "Sans référent"},
+            headers={"origin": "null", "sec-fetch-site": "same-origin"},
+            follow_redirects=False,
+        )
+        assert private.status_code == 303, private.text
+        assert await organisations(db) == before + 2
 
 
 async def test_the_api_refuses_another_sites_page_but_not_a_script(client: Any, db: AsyncSession) -> None:
