@@ -18,31 +18,13 @@ from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from dialogue.errors import Invalid, Unconfirmed  # noqa: F401 (raised by Form.check)
 from dialogue.i18n import _, current_timezone
 from dialogue.text_input import clean, not_allowed_message
 
 E = TypeVar("E", bound=Enum)
 MAX_INTEGER = 2**63 - 1  # the largest the database stores
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class Invalid(Exception):
-    """Bad input: `errors` maps a field name (or "" for the whole form) to a message."""
-
-    def __init__(self, errors: dict[str, str], values: Mapping[str, Any] | None = None) -> None:
-        super().__init__("; ".join(f"{k}: {v}" if k else v for k, v in errors.items()))
-        self.errors = errors
-        self.values = dict(values or {})
-
-
-class Unconfirmed(Exception):
-    """Unusual input that is saved only once the user confirms it: `warnings` maps a field
-    name to what looks wrong (a meeting of three weeks, a start in 2031...)."""
-
-    def __init__(self, warnings: dict[str, str], values: Mapping[str, Any] | None = None) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in warnings.items()))
-        self.warnings = warnings
-        self.values = dict(values or {})
 
 
 # Every date typed in the app lies between these (both included).

@@ -37,7 +37,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dialogue.accounts.permissions import Forbidden, SignInRequired
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, current_actor, record
-from dialogue.forms import Invalid, Unconfirmed
+from dialogue.errors import Invalid, NotFound, Refused, Stale, Unconfirmed, check_version  # noqa: F401 (re-exported)
 from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.idempotency import AlreadyDone
@@ -51,33 +51,6 @@ DB = NamedDependency[AsyncSession]
 Config = NamedDependency[Settings]
 
 
-class Stale(Exception):
-    """The record changed since the user read it: their edit is refused, nothing is lost."""
-
-    def __init__(self, current: Any = None) -> None:
-        super().__init__("stale version")
-        self.current = current
-
-    @property
-    def message(self) -> str:
-        return _(
-            "Someone else changed this record while you were editing it. "
-            "Your changes were not saved: here are the current values."
-        )
-
-
-class Refused(Exception):
-    """An action the record does not allow (e.g. deleting a person who attended meetings)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotFound(NotFoundException):
-    pass
-
-
 class Template(HTMXTemplate):
     """A template response whose `csrf_input` is already HTML (Litestar passes a plain str,
     which autoescape would print as text). As litestar-htmx's template, it can also carry
@@ -87,12 +60,6 @@ class Template(HTMXTemplate):
         context = super().create_template_context(request)
         context["csrf_input"] = Markup(context["csrf_input"])  # noqa: S704 (built by Litestar, value escaped)
         return context
-
-
-def check_version(record: Any, submitted: int | None) -> None:
-    """Refuse an edit made from a stale copy of `record`."""
-    if submitted is None or submitted != record.version:
-        raise Stale(record)
 
 
 def is_api(request: Request) -> bool:
@@ -309,8 +276,9 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
     return response
 
 
-def _not_found(request: Request, _exc: Exception) -> Response[Any]:
-    return _error(request, HTTP_404_NOT_FOUND, _("This page does not exist, or no longer exists."))
+def _not_found(request: Request, exc: Exception) -> Response[Any]:
+    message = exc.message if isinstance(exc, NotFound) else ""
+    return _error(request, HTTP_404_NOT_FOUND, message or _("This page does not exist, or no longer exists."))
 
 
 def _invalid(request: Request, exc: Invalid) -> Response[Any]:
@@ -434,6 +402,7 @@ exception_handlers: dict[Any, Any] = {
     Forbidden: _forbidden,
     HTTPException: _http_error,
     NotFoundError: _not_found,
+    NotFound: _not_found,
     Invalid: _invalid,
     Unconfirmed: _unconfirmed,
     Stale: _stale,
