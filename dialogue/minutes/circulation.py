@@ -154,31 +154,19 @@ async def circulate(
     settings: Settings,
     version: int | None,
     *,
+    revision: bool = False,
     now: dt.datetime | None = None,
 ) -> MinutesVersion:
     """Freeze the draft as version 1 and send it to the approvers of each side that must
-    approve. Refused unless the minutes are a draft of a held meeting with a party present."""
+    approve. Refused unless the minutes are a draft of a held meeting with a party present.
+
+    With `revision`, circulate a revision of circulated minutes: the narratives as edited
+    since, and the record as it is now, become version N+1, sent again to the approvers.
+    Decisions given on version N stay with it (history); version N+1 starts with none."""
     ensure_not_adopted(minutes)
     check_version(minutes, version)
-    if minutes.status is not MinutesStatus.DRAFT:
-        raise Refused(_("These minutes are circulated already: circulate a revision instead."))
-    return await _freeze(db, minutes, account, settings, now or utcnow())
-
-
-async def revise(
-    db: AsyncSession,
-    minutes: Minutes,
-    account: Account,
-    settings: Settings,
-    version: int | None,
-    *,
-    now: dt.datetime | None = None,
-) -> MinutesVersion:
-    """Circulate a revision: the narratives as edited since, and the record as it is now,
-    become version N+1, sent again to the approvers. Decisions given on version N stay with
-    it (history); version N+1 starts with none."""
-    ensure_not_adopted(minutes)
-    check_version(minutes, version)
-    if minutes.status is not MinutesStatus.CIRCULATED:
+    if revision and minutes.status is not MinutesStatus.CIRCULATED:
         raise Refused(_("Only circulated minutes can be revised: circulate the draft first."))
+    if not revision and minutes.status is not MinutesStatus.DRAFT:
+        raise Refused(_("These minutes are circulated already: circulate a revision instead."))
     return await _freeze(db, minutes, account, settings, now or utcnow())

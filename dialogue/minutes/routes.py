@@ -203,28 +203,23 @@ async def save_narratives(request: Request, db: DB, meeting_id: FromPath[int]) -
 @post("/meetings/{meeting_id:int}/minutes/circulate", name="minutes_circulate")
 async def circulate_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     """Freeze version 1 and email the approvers of each side that must approve."""
-    form = Form(await request.form())
-    await idempotency.replay(db, request, form)
-    try:
-        minutes = await queries.require_minutes(db, meeting_id, for_update=True)
-        version = await circulation.circulate(db, minutes, request.user, settings, form.integer("version"))
-    except (Refused, Stale) as error:
-        return await _problem(request, db, meeting_id, error)
-    await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
-    await db.commit()
-    return await _answer(
-        request, db, meeting_id, message=_("Version {number} is circulated to the approvers.").format(number=version.number)
-    )
+    return await _circulate(request, db, settings, meeting_id, revision=False)
 
 
 @post("/meetings/{meeting_id:int}/minutes/revise", name="minutes_revise")
 async def revise_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     """Circulate a revision (version N+1): decisions start again."""
+    return await _circulate(request, db, settings, meeting_id, revision=True)
+
+
+async def _circulate(request: Request, db: DB, settings: Config, meeting_id: int, *, revision: bool) -> Any:
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     try:
         minutes = await queries.require_minutes(db, meeting_id, for_update=True)
-        version = await circulation.revise(db, minutes, request.user, settings, form.integer("version"))
+        version = await circulation.circulate(
+            db, minutes, request.user, settings, form.integer("version"), revision=revision
+        )
     except (Refused, Stale) as error:
         return await _problem(request, db, meeting_id, error)
     await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
