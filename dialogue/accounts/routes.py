@@ -191,13 +191,17 @@ async def invite_account(request: Request, db: DB, settings: Config) -> Response
     await idempotency.remember(db, request, form, f"/accounts/{account.id}")
     await db.commit()
     link = links.link_url(settings, token)
-    context = await _detail_context(db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True)
-    return no_store(render(request, "accounts/detail.html", context, status_code=HTTP_201_CREATED))
+    return no_store(
+        await _detail(request, db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True, status_code=HTTP_201_CREATED)
+    )
 
 
-async def _detail_context(db: DB, account: Account, values: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    context = await _form_context(db, account, values or _account_values(account))
-    return {
+async def _detail(
+    request: Request, db: DB, account: Account, values: dict[str, Any] | None = None, *, status_code: int = 200, **extra: Any
+) -> Response[Any]:
+    """The account's page, with what the last action left to show (`extra`)."""
+    context = {
+        **await _form_context(db, account, values or _account_values(account)),
         "status": service.account_status(account),
         "link": None,
         "link_purpose": None,
@@ -205,15 +209,15 @@ async def _detail_context(db: DB, account: Account, values: dict[str, Any] | Non
         "saved": False,
         "created": False,
         "sessions": await sessions.session_count(db, account.id),
-        **context,
         **extra,
     }
+    return render(request, "accounts/detail.html", context, status_code=status_code)
 
 
 @get("/accounts/{account_id:int}", opt=SECRETARIAT)
 async def account_page(request: Request, db: DB, account_id: FromPath[int], saved: FromQuery[str | None] = None) -> Response[Any]:
     account = await service.get_account(db, account_id)
-    return render(request, "accounts/detail.html", await _detail_context(db, account, saved=bool(saved)))
+    return await _detail(request, db, account, saved=bool(saved))
 
 
 @post("/accounts/{account_id:int}", opt=SECRETARIAT)
@@ -225,11 +229,9 @@ async def update_account(request: Request, db: DB, account_id: FromPath[int]) ->
     try:
         await service.update_account(db, account, version=version, **fields)
     except Stale as stale:
-        context = await _detail_context(db, account, stale=stale.message, mine=form.values)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+        return await _detail(request, db, account, stale=stale.message, mine=form.values, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
-        context = await _detail_context(db, account, form.values, errors=error.errors)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        return await _detail(request, db, account, form.values, errors=error.errors, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     await db.commit()
     return see_other(request, f"/accounts/{account.id}?saved=1")
 
@@ -240,8 +242,7 @@ async def disable_account(request: Request, db: DB, account_id: FromPath[int]) -
     try:
         await service.disable_account(db, account, by=request.user)
     except Refused as refused:
-        context = await _detail_context(db, account, refusal=refused.message)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+        return await _detail(request, db, account, refusal=refused.message, status_code=HTTP_409_CONFLICT)
     await db.commit()
     return see_other(request, f"/accounts/{account.id}")
 
@@ -261,11 +262,10 @@ async def password_link(request: Request, db: DB, settings: Config, account_id: 
     try:
         token = await links.new_link(db, account, purpose)
     except Refused as refused:
-        context = await _detail_context(db, account, refusal=refused.message)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+        return await _detail(request, db, account, refusal=refused.message, status_code=HTTP_409_CONFLICT)
     await db.commit()
-    context = await _detail_context(db, account, link=links.link_url(settings, token), link_purpose=purpose)
-    return no_store(render(request, "accounts/detail.html", context, status_code=HTTP_201_CREATED))
+    link = links.link_url(settings, token)
+    return no_store(await _detail(request, db, account, link=link, link_purpose=purpose, status_code=HTTP_201_CREATED))
 
 
 routes: list[Any] = [
