@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
 
@@ -49,19 +50,30 @@ def _parse_choice(choice: type[Any], value: str | None) -> Any:
         return None
 
 
-@get("/accounts", opt=SECRETARIAT)
-async def accounts_page(
-    request: Request,
-    db: DB,
-    settings: Config,
+async def _account_filters(
     role: FromQuery[str | None] = None,
     organisation: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
+) -> dict[str, str | None]:
+    """The list's filters as the address gives them: the page and its downloads share them."""
+    return {"role": role, "organisation": organisation, "status": status, "q": q}
+
+
+FILTERS = {"filters": Provide(_account_filters)}
+Filters = NamedDependency[dict[str, str | None]]
+
+
+@get("/accounts", opt=SECRETARIAT, dependencies=FILTERS)
+async def accounts_page(
+    request: Request,
+    db: DB,
+    settings: Config,
+    filters: Filters,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
     limit, start = page_window(settings.page_size, _parse_id(offset), settings.page_size)
-    rows, total, query, sort = await _accounts(request, db, role, organisation, status, q, limit, start)
+    rows, total, query, sort = await _accounts(request, db, **filters, limit=limit, offset=start)
     choices = await service.account_choices(db)
     context = {
         "rows": rows,
@@ -108,17 +120,10 @@ async def _accounts(
     return rows, total, query, sort
 
 
-@get(["/accounts.csv", "/accounts.xlsx"], opt=SECRETARIAT, cache=False)
-async def accounts_export(
-    request: Request,
-    db: DB,
-    role: FromQuery[str | None] = None,
-    organisation: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-) -> Response[bytes]:
+@get(["/accounts.csv", "/accounts.xlsx"], opt=SECRETARIAT, cache=False, dependencies=FILTERS)
+async def accounts_export(request: Request, db: DB, filters: Filters) -> Response[bytes]:
     """Every account the list shows with these filters and this order (no secrets)."""
-    rows, _total, _query, _sort = await _accounts(request, db, role, organisation, status, q, None, 0)
+    rows, _total, _query, _sort = await _accounts(request, db, **filters, limit=None, offset=0)
     states = {"disabled": _("Disabled"), "invited": _("Invited"), "active": _("Active")}
     columns = [
         Column(_("Email"), lambda account: account.email),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 
 from dialogue.accounts.permissions import Permission
@@ -26,23 +27,34 @@ def _number(value: str | None) -> int | None:
     return number if number is not None and 0 <= number < 2**63 else None
 
 
-@get("/outbox", opt=SECRETARIAT)
-async def outbox_page(
-    request: Request,
-    db: DB,
-    settings: Config,
+async def _outbox_filters(
     status: FromQuery[str | None] = None,
     kind: FromQuery[str | None] = None,
     meeting: FromQuery[str | None] = None,
     q: FromQuery[str | None] = None,
+) -> dict[str, str | None]:
+    """The list's filters as the address gives them: the page and its downloads share them."""
+    return {"status": status, "kind": kind, "meeting": meeting, "q": q}
+
+
+FILTERS = {"filters": Provide(_outbox_filters)}
+Filters = NamedDependency[dict[str, str | None]]
+
+
+@get("/outbox", opt=SECRETARIAT, dependencies=FILTERS)
+async def outbox_page(
+    request: Request,
+    db: DB,
+    settings: Config,
+    filters: Filters,
     offset: FromQuery[str | None] = None,
     sent: FromQuery[str | None] = None,
 ) -> Response[Any]:
     limit, start = page_window(settings.page_size, _number(offset), settings.page_size)
-    rows, total, filters, sort = await _messages(request, db, status, kind, meeting, q, limit, start)
+    rows, total, query, sort = await _messages(request, db, **filters, limit=limit, offset=start)
     context = {
         "rows": rows,
-        **list_context(total, limit, start, filters, sort),
+        **list_context(total, limit, start, query, sort),
         "statuses": OutboxStatus.options(),
         "kinds": [(kind, reading.kind_label(kind)) for kind in await reading.kinds(db)],
         "kind_label": reading.kind_label,
@@ -79,17 +91,10 @@ async def _messages(
     return rows, total, filters, sort
 
 
-@get(["/outbox.csv", "/outbox.xlsx"], opt=SECRETARIAT, cache=False)
-async def outbox_export(
-    request: Request,
-    db: DB,
-    status: FromQuery[str | None] = None,
-    kind: FromQuery[str | None] = None,
-    meeting: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-) -> Response[bytes]:
+@get(["/outbox.csv", "/outbox.xlsx"], opt=SECRETARIAT, cache=False, dependencies=FILTERS)
+async def outbox_export(request: Request, db: DB, filters: Filters) -> Response[bytes]:
     """Every message the outbox lists with these filters and this order (not their bodies)."""
-    rows, _total, _filters, _sort = await _messages(request, db, status, kind, meeting, q, None, 0)
+    rows, _total, _query, _sort = await _messages(request, db, **filters, limit=None, offset=0)
     columns = [
         Column(_("Written"), lambda row: row[0].created_at),
         Column(_("Recipient"), lambda row: row[0].to_name),
