@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
 
@@ -16,7 +15,7 @@ from dialogue.accounts.permissions import Permission
 from dialogue.audit.trail import record
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
-from dialogue.listing import Column, Sort, list_context, list_sort, table_file
+from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, table_file
 from dialogue.web import (
     DB,
     Config,
@@ -50,18 +49,7 @@ def _parse_choice(choice: type[Any], value: str | None) -> Any:
         return None
 
 
-async def _account_filters(
-    role: FromQuery[str | None] = None,
-    organisation: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-) -> dict[str, str | None]:
-    """The list's filters as the address gives them: the page and its downloads share them."""
-    return {"role": role, "organisation": organisation, "status": status, "q": q}
-
-
-FILTERS = {"filters": Provide(_account_filters)}
-Filters = NamedDependency[dict[str, str | None]]
+FILTERS = query_filters("role", "organisation", "status", "q")
 
 
 @get("/accounts", opt=SECRETARIAT, dependencies=FILTERS)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 
 from dialogue.accounts.permissions import Permission
 from dialogue.i18n import _
-from dialogue.listing import Column, Sort, list_context, list_sort, table_file
+from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, table_file
 from dialogue.mail import delivery, outbox, reading, worker
 from dialogue.mail.models import OutboxStatus
 from dialogue.mail.smtp import build_message
@@ -27,18 +26,7 @@ def _number(value: str | None) -> int | None:
     return number if number is not None and 0 <= number < 2**63 else None
 
 
-async def _outbox_filters(
-    status: FromQuery[str | None] = None,
-    kind: FromQuery[str | None] = None,
-    meeting: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-) -> dict[str, str | None]:
-    """The list's filters as the address gives them: the page and its downloads share them."""
-    return {"status": status, "kind": kind, "meeting": meeting, "q": q}
-
-
-FILTERS = {"filters": Provide(_outbox_filters)}
-Filters = NamedDependency[dict[str, str | None]]
+FILTERS = query_filters("status", "kind", "meeting", "q")
 
 
 @get("/outbox", opt=SECRETARIAT, dependencies=FILTERS)
