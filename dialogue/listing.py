@@ -105,6 +105,16 @@ def list_context(total: int, limit: int, offset: int, query: dict[str, Any], sor
     }
 
 
+def query_number(value: str | None, *, minimum: int = 0, below: int = 2**63) -> int | None:
+    """A whole number typed in the address (an offset, an id), or None when it is absent,
+    unreadable or out of range (`minimum` included, `below` excluded)."""
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and minimum <= number < below else None
+
+
 Filters = NamedDependency[dict[str, str | None]]
 
 

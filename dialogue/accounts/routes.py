@@ -15,7 +15,7 @@ from dialogue.accounts.permissions import Permission
 from dialogue.audit.trail import record
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
-from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, table_file
+from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, query_number, table_file
 from dialogue.web import (
     DB,
     Config,
@@ -35,11 +35,7 @@ SECRETARIAT = {"permission": Permission.SECRETARIAT}
 
 
 def _parse_id(value: str | None) -> int | None:
-    try:
-        number = int(value) if value else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 < number < 2**31 else None
+    return query_number(value, minimum=1, below=2**31)
 
 
 def _parse_choice(choice: type[Any], value: str | None) -> Any:

@@ -9,21 +9,13 @@ from litestar.params import FromPath, FromQuery
 
 from dialogue.accounts.permissions import Permission
 from dialogue.i18n import _
-from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, table_file
+from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, query_number, table_file
 from dialogue.mail import delivery, outbox, reading, worker
 from dialogue.mail.models import OutboxStatus
 from dialogue.mail.smtp import build_message
 from dialogue.web import DB, Config, Refused, attachment, page_window, render, see_other
 
 SECRETARIAT = {"permission": Permission.SECRETARIAT}
-
-
-def _number(value: str | None) -> int | None:
-    try:
-        number = int(value) if value else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 <= number < 2**63 else None
 
 
 FILTERS = query_filters("status", "kind", "meeting", "q")
@@ -38,7 +30,7 @@ async def outbox_page(
     offset: FromQuery[str | None] = None,
     sent: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _number(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
     rows, total, query, sort = await _messages(request, db, **filters, limit=limit, offset=start)
     context = {
         "rows": rows,
@@ -48,7 +40,7 @@ async def outbox_page(
         "kind_label": reading.kind_label,
         "counts": await reading.status_counts(db),
         "smtp_configured": bool(settings.smtp_url),
-        "sent": _number(sent),
+        "sent": query_number(sent),
     }
     return render(request, "mail/outbox.html", context, fragment="mail/_messages.html")
 
@@ -65,7 +57,7 @@ async def _messages(
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
     chosen = OutboxStatus(status) if status in OutboxStatus.values() else None
     text, kind_ = (q or "").strip()[:200], (kind or "").strip()[:30]
-    meeting_id = _number(meeting)
+    meeting_id = query_number(meeting)
     filters: dict[str, Any] = {
         "status": chosen.value if chosen else "",
         "kind": kind_,
