@@ -1,7 +1,7 @@
 """The pages that add, edit, archive, bring back and delete a plain record (bodies,
 organisations, people): the same handlers for each, built from one description.
 
-    pages = RecordPages(path="/bodies", param="body_id", load=service.get_body, ...)
+    pages = RecordPages.of(service, "body", path="/bodies", templates="bodies/body", ...)
     routes = [..., *pages.handlers()]
 
 Each handler reads the form into a typed draft (`read`), asks the service for the draft's
@@ -27,6 +27,19 @@ from dialogue.forms import Form
 from dialogue.web import DB, render, render_invalid, see_other
 
 Context = Callable[..., Awaitable[dict[str, Any]]]
+
+
+def query_flag(value: str | None) -> bool:
+    """A yes/no filter of a list's address (`archived=1`)."""
+    return (value or "").lower() in {"1", "on", "true", "yes"}
+
+
+def query_offset(value: str | None) -> int | None:
+    """Where a list's page starts (`offset=`); anything unreadable means the first page."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def check(form: Form, errors: Mapping[str, str]) -> None:
@@ -65,6 +78,31 @@ class RecordPages:
     update: Callable[[AsyncSession, Any, Any, int | None], Awaitable[Any]]
     set_archived: Callable[[AsyncSession, Any, bool], Awaitable[Any]]
     delete: Callable[[AsyncSession, Any], Awaitable[None]]
+
+    @classmethod
+    def of(
+        cls, service: Any, name: str, *, path: str, templates: str, page: Context, form: Context, read: Callable[[Form], Any]
+    ) -> RecordPages:
+        """The pages of the record `name` whose `service` module names its functions after it
+        (`get_body`, `body_values`, `body_errors`, `create_body`, `update_body`,
+        `set_body_archived`, `delete_body`), with the templates `{templates}.html` (its page)
+        and `{templates}_form.html`, and the path parameter `{name}_id`."""
+        return cls(
+            path=path,
+            param=f"{name}_id",
+            load=getattr(service, f"get_{name}"),
+            page_template=f"{templates}.html",
+            page=page,
+            form_template=f"{templates}_form.html",
+            form=form,
+            values=getattr(service, f"{name}_values"),
+            read=read,
+            errors=getattr(service, f"{name}_errors"),
+            create=getattr(service, f"create_{name}"),
+            update=getattr(service, f"update_{name}"),
+            set_archived=getattr(service, f"set_{name}_archived"),
+            delete=getattr(service, f"delete_{name}"),
+        )
 
     def _url(self, record: Any) -> str:
         return f"{self.path}/{record.id}"

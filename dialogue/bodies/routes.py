@@ -13,7 +13,7 @@ from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
 from dialogue.bodies.service import BodyDraft, MemberDraft
-from dialogue.crud import RecordPages, as_typed, check
+from dialogue.crud import RecordPages, as_typed, check, query_flag, query_offset
 from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
@@ -21,17 +21,6 @@ from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people.models import Side
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.web import DB, Config, page_window, render, see_other, wants_fragment
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in {"1", "on", "true", "yes"}
-
-
-def _offset(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @get("/bodies")
@@ -43,7 +32,7 @@ async def bodies_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
     rows, total, query, sort = await _bodies(request, db, q, archived, limit, start)
     context = {"rows": rows, **list_context(total, limit, start, query, sort)}
     return render(request, "bodies/bodies.html", context, fragment="bodies/_bodies.html")
@@ -52,7 +41,7 @@ async def bodies_page(
 async def _bodies(
     request: Request, db: DB, q: str | None, archived: str | None, limit: int | None, offset: int
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    text, include_archived = (q or "").strip()[:200], _flag(archived)
+    text, include_archived = (q or "").strip()[:200], query_flag(archived)
     query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
     sort = list_sort(request.query_params, service.SORT_KEYS, "name", query)
     rows, total = await service.list_bodies(
@@ -145,21 +134,8 @@ async def edit_body(request: Request, db: DB, body_id: FromPath[int]) -> Respons
     return render(request, "bodies/body_form.html", await _body_form(db, body, service.body_values(body)))
 
 
-BODY_PAGES = RecordPages(
-    path="/bodies",
-    param="body_id",
-    load=service.get_body,
-    page_template="bodies/body.html",
-    page=_body_page,
-    form_template="bodies/body_form.html",
-    form=_body_form,
-    values=service.body_values,
-    read=read_body_form,
-    errors=service.body_errors,
-    create=service.create_body,
-    update=service.update_body,
-    set_archived=service.set_body_archived,
-    delete=service.delete_body,
+BODY_PAGES = RecordPages.of(
+    service, "body", path="/bodies", templates="bodies/body", page=_body_page, form=_body_form, read=read_body_form
 )
 
 

@@ -55,7 +55,7 @@ class BodyRepository(SQLAlchemyAsyncRepository[Body]):
 
 async def active_bodies(db: AsyncSession) -> list[Body]:
     """Bodies that pickers may propose (not archived), ordered by name."""
-    return list(await BodyRepository(session=db).list(Body.archived_at.is_(None), OrderBy("name"), OrderBy("id")))
+    return list(await BodyRepository(session=db).get_many(Body.archived_at.is_(None), OrderBy("name"), OrderBy("id")))
 
 
 def _body_filters(query: Select[Any], q: str | None, archived: bool) -> Select[Any]:
@@ -87,6 +87,7 @@ async def list_bodies(
     sort: Sort | None = None,
 ) -> tuple[list[BodyRow], int]:
     """One page of bodies with their member and meeting counts (one statement), and the total."""
+    # Our own query: the repository's get_many_and_count returns bodies only, not the counts.
 
     def members(kind: MembershipKind) -> Any:
         return (

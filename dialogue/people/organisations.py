@@ -80,12 +80,12 @@ BY_NAME = (OrderBy("name"), OrderBy("id"))
 
 async def active_organisations(db: AsyncSession) -> list[Organisation]:
     """Organisations that pickers may propose (not archived), ordered by name."""
-    return list(await OrganisationRepository(session=db).list(Organisation.archived_at.is_(None), *BY_NAME))
+    return list(await OrganisationRepository(session=db).get_many(Organisation.archived_at.is_(None), *BY_NAME))
 
 
 async def all_organisations(db: AsyncSession) -> list[Organisation]:
     """Every organisation, archived ones included (for filters), ordered by name."""
-    return list(await OrganisationRepository(session=db).list(*BY_NAME))
+    return list(await OrganisationRepository(session=db).get_many(*BY_NAME))
 
 
 ORGANISATION_SORTS = ("name", "acronym", "side", "people")
@@ -117,6 +117,7 @@ async def list_organisations(
 
     `archived=True` includes archived organisations; `q` searches name, acronym and slug.
     """
+    # Our own query: the repository's get_many_and_count returns organisations only, not the counts.
     total = await db.scalar(_organisation_filters(select(func.count(Organisation.id)), side, q, archived))
     people = _people_count()
     columns = {

@@ -8,7 +8,7 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 
 from dialogue.accounts.permissions import Permission
-from dialogue.crud import RecordPages
+from dialogue.crud import RecordPages, query_flag, query_offset
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
@@ -19,17 +19,6 @@ from dialogue.people.organisations import OrganisationDraft
 from dialogue.people.service import PersonDraft
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.web import DB, Config, page_window, render
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in {"1", "on", "true", "yes"}
-
-
-def _offset(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _text(value: str | None) -> str:
@@ -57,7 +46,7 @@ async def organisations_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
     rows, total, query, sort = await _organisations(request, db, side, q, archived, limit, start)
     context = {
         "rows": rows,
@@ -71,7 +60,7 @@ async def _organisations(
     request: Request, db: DB, side: str | None, q: str | None, archived: str | None, limit: int | None, offset: int
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
     chosen_side = service.parse_side(side)
-    text, include_archived = _text(q), _flag(archived)
+    text, include_archived = _text(q), query_flag(archived)
     query: dict[str, Any] = {"side": chosen_side.value if chosen_side else "", "q": text, "archived": "1" if include_archived else ""}
     sort = list_sort(request.query_params, organisations_service.ORGANISATION_SORTS, "name", query)
     rows, total = await organisations_service.list_organisations(
@@ -149,21 +138,14 @@ async def edit_organisation(request: Request, db: DB, organisation_id: FromPath[
     return render(request, "people/organisation_form.html", context)
 
 
-ORGANISATION_PAGES = RecordPages(
+ORGANISATION_PAGES = RecordPages.of(
+    organisations_service,
+    "organisation",
     path="/organisations",
-    param="organisation_id",
-    load=organisations_service.get_organisation,
-    page_template="people/organisation.html",
+    templates="people/organisation",
     page=_organisation_page,
-    form_template="people/organisation_form.html",
     form=_organisation_form,
-    values=organisations_service.organisation_values,
     read=read_organisation_form,
-    errors=organisations_service.organisation_errors,
-    create=organisations_service.create_organisation,
-    update=organisations_service.update_organisation,
-    set_archived=organisations_service.set_organisation_archived,
-    delete=organisations_service.delete_organisation,
 )
 
 
@@ -181,7 +163,7 @@ async def people_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
     people, total, query, sort = await _people(request, db, side, organisation, q, archived, limit, start)
     context = {
         "people": people,
@@ -203,7 +185,7 @@ async def _people(
     offset: int,
 ) -> tuple[list[Person], int, dict[str, Any], Sort]:
     chosen_side, organisation_id = service.parse_side(side), service.parse_id(organisation)
-    text, include_archived = _text(q), _flag(archived)
+    text, include_archived = _text(q), query_flag(archived)
     query: dict[str, Any] = {
         "side": chosen_side.value if chosen_side else "",
         "organisation": organisation_id or "",
@@ -308,21 +290,8 @@ async def edit_person(request: Request, db: DB, person_id: FromPath[int]) -> Res
     return render(request, "people/person_form.html", await _person_form(db, person, service.person_values(person)))
 
 
-PERSON_PAGES = RecordPages(
-    path="/people",
-    param="person_id",
-    load=service.get_person,
-    page_template="people/person.html",
-    page=_person_page,
-    form_template="people/person_form.html",
-    form=_person_form,
-    values=service.person_values,
-    read=read_person_form,
-    errors=service.person_errors,
-    create=service.create_person,
-    update=service.update_person,
-    set_archived=service.set_person_archived,
-    delete=service.delete_person,
+PERSON_PAGES = RecordPages.of(
+    service, "person", path="/people", templates="people/person", page=_person_page, form=_person_form, read=read_person_form
 )
 
 

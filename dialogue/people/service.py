@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -125,6 +126,10 @@ def set_archived(record: Any, archived: bool) -> None:
 # People --------------------------------------------------------------------------------
 
 
+class PersonRepository(SQLAlchemyAsyncRepository[Person]):
+    model_type = Person
+
+
 async def active_people(db: AsyncSession, ids: Sequence[int] | None = None) -> list[Person]:
     """People that pickers may propose, with their organisation loaded, ordered by name.
 
@@ -178,9 +183,6 @@ async def list_people(
 
     `q` searches name, email and title; `archived=True` includes archived people.
     """
-    base = select(func.count(Person.id)).select_from(Person).join(Person.organisation)
-    total = await db.scalar(_people_filters(base, side, organisation_id, q, archived))
-    query = select(Person).join(Person.organisation).options(joinedload(Person.organisation))
     columns = {
         "name": (func.lower(Person.full_name),),
         "organisation": (func.lower(func.coalesce(func.nullif(Organisation.acronym, ""), Organisation.name)),),
@@ -189,17 +191,15 @@ async def list_people(
         "email": (func.lower(Person.email),),
     }
     tiebreak = (Person.full_name, Person.id)
-    result = await db.scalars(
-        _people_filters(query, side, organisation_id, q, archived)
-        .order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
-        .limit(limit)
-        .offset(offset)
+    query = _people_filters(select(Person).join(Person.organisation), side, organisation_id, q, archived)
+    people, total = await PersonRepository(session=db).get_many_and_count(
+        *([LimitOffset(limit, offset)] if limit is not None else []),
+        statement=query.order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak)),
+        load=[joinedload(Person.organisation)],
+        # The total even for a page past the end (the window function would say 0).
+        count_with_window_function=False,
     )
-    return list(result), total or 0
-
-
-class PersonRepository(SQLAlchemyAsyncRepository[Person]):
-    model_type = Person
+    return list(people), total
 
 
 async def get_person(db: AsyncSession, person_id: int) -> Person:
