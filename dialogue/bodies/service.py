@@ -134,17 +134,6 @@ class BodyDraft:
     quorum_rule: QuorumRule | None = QuorumRule.EACH_SIDE
     quorum_min_per_side: int | None = None
 
-    @classmethod
-    def of(cls, body: Body) -> BodyDraft:
-        return cls(
-            name=body.name,
-            short_name=body.short_name,
-            kind=body.kind,
-            description=body.description,
-            quorum_rule=body.quorum_rule,
-            quorum_min_per_side=body.quorum_min_per_side,
-        )
-
 
 def body_values(body: Body) -> dict[str, Any]:
     """The editable fields of `body`, as a form shows them."""

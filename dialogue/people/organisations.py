@@ -19,6 +19,7 @@ from dialogue.people.service import (
     DESCRIPTION_MAX,
     SLUG,
     counts_for_quorum,
+    draft_of,
     flush_unique,
     set_archived,
     side_rank,
@@ -155,7 +156,7 @@ class OrganisationDraft:
 
     @classmethod
     def of(cls, org: Organisation) -> OrganisationDraft:
-        return cls(slug=org.slug, name=org.name, acronym=org.acronym, side=org.side, description=org.description)
+        return draft_of(cls, org)
 
 
 def organisation_values(org: Organisation) -> dict[str, Any]:

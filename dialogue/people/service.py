@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, fields
+from typing import Any, TypeVar
 
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
@@ -113,6 +113,14 @@ async def taken(db: AsyncSession, column: Any, value: Any, current: Any = None) 
     if current is not None:
         condition &= column.class_.id != current.id
     return bool(await db.scalar(select(select(column.class_.id).where(condition).exists())))
+
+
+D = TypeVar("D")
+
+
+def draft_of(draft_type: type[D], record: Any) -> D:
+    """A draft (a dataclass whose fields are named as the record's columns) of `record` as stored."""
+    return draft_type(**{name.name: getattr(record, name.name) for name in fields(draft_type)})  # type: ignore[arg-type]
 
 
 def set_archived(record: Any, archived: bool) -> None:
@@ -225,14 +233,7 @@ class PersonDraft:
 
     @classmethod
     def of(cls, person: Person) -> PersonDraft:
-        return cls(
-            full_name=person.full_name,
-            organisation_id=person.organisation_id,
-            title=person.title,
-            email=person.email,
-            phone=person.phone,
-            language=person.language,
-        )
+        return draft_of(cls, person)
 
 
 def person_values(person: Person) -> dict[str, Any]:
