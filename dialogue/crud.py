@@ -1,4 +1,4 @@
-"""The pages that add, edit, archive, bring back and delete a plain record (bodies,
+"""The pages that show, add, edit, archive, bring back and delete a plain record (bodies,
 organisations, people): the same handlers for each, built from one description.
 
     pages = RecordPages.of(service, "body", path="/bodies", templates="bodies/body", ...)
@@ -16,12 +16,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Request, Response, post
+from litestar import Request, Response, get, post
 from litestar.handlers import HTTPRouteHandler
 from litestar.status_codes import HTTP_409_CONFLICT
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import idempotency
+from dialogue.accounts.permissions import Permission
 from dialogue.errors import Invalid, Refused, Stale, check_version
 from dialogue.forms import Form
 from dialogue.web import DB, render, render_invalid, see_other
@@ -57,8 +58,9 @@ def as_typed(error: Invalid, form: Form) -> Invalid:
 
 @dataclass(frozen=True)
 class RecordPages:
-    """One kind of record's form handlers: `POST {path}`, `POST {path}/{id}/edit`,
-    `/archive`, `/unarchive` and `/delete`, `{id}` being the path parameter `param`."""
+    """One kind of record's handlers: `GET {path}/{id}` and `{path}/{id}/edit`, `POST {path}`,
+    `POST {path}/{id}/edit`, `/archive`, `/unarchive` and `/delete`, `{id}` being the path
+    parameter `param`."""
 
     path: str
     param: str
@@ -110,6 +112,14 @@ class RecordPages:
     async def _record(self, request: Request, db: AsyncSession) -> Any:
         return await self.load(db, request.path_params[self.param])
 
+    async def shown(self, request: Request, db: AsyncSession) -> Response[Any]:
+        record = await self._record(request, db)
+        return render(request, self.page_template, await self.page(request, db, record))
+
+    async def editing(self, request: Request, db: AsyncSession) -> Response[Any]:
+        record = await self._record(request, db)
+        return render(request, self.form_template, await self.form(db, record, self.values(record)))
+
     async def created(self, request: Request, db: AsyncSession) -> Response[Any]:
         form = Form(await request.form())
         await idempotency.replay(db, request, form)
@@ -160,8 +170,17 @@ class RecordPages:
         return see_other(request, self.path)
 
     def handlers(self) -> list[HTTPRouteHandler]:
-        """The five form handlers (their permission: the secretariat's, as every POST)."""
+        """The record's page, its edit form (the secretariat's) and the five form handlers
+        (the secretariat's too, as every POST)."""
         one = f"{self.path}/{{{self.param}:int}}"
+
+        @get(one)
+        async def show(request: Request, db: DB) -> Response[Any]:
+            return await self.shown(request, db)
+
+        @get(f"{one}/edit", opt={"permission": Permission.SECRETARIAT})
+        async def edit(request: Request, db: DB) -> Response[Any]:
+            return await self.editing(request, db)
 
         @post(self.path)
         async def create(request: Request, db: DB) -> Response[Any]:
@@ -183,4 +202,4 @@ class RecordPages:
         async def delete(request: Request, db: DB) -> Response[Any]:
             return await self.deleted(request, db)
 
-        return [create, update, archive, unarchive, delete]
+        return [show, edit, create, update, archive, unarchive, delete]

@@ -122,18 +122,6 @@ async def _body_page(request: Request, db: DB, body: Body, **extra: Any) -> dict
     }
 
 
-@get("/bodies/{body_id:int}")
-async def body_page(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    return render(request, "bodies/body.html", await _body_page(request, db, body))
-
-
-@get("/bodies/{body_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
-async def edit_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    return render(request, "bodies/body_form.html", await _body_form(db, body, service.body_values(body)))
-
-
 BODY_PAGES = RecordPages.of(
     service, "body", path="/bodies", templates="bodies/body", page=_body_page, form=_body_form, read=read_body_form
 )
@@ -206,8 +194,6 @@ routes: list[Any] = [
             bodies_page,
             bodies_export,
             new_body,
-            body_page,
-            edit_body,
             *BODY_PAGES.handlers(),
             add_member,
             change_member_kind,

@@ -10,6 +10,7 @@ shape) is 400.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -20,7 +21,7 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from msgspec import UNSET, UnsetType
 
 from dialogue import idempotency
-from dialogue.crud import check
+from dialogue.crud import RecordPages, check
 from dialogue.errors import Stale, check_version
 from dialogue.forms import Form
 from dialogue.openapi import Page, named
@@ -165,7 +166,7 @@ def _changes(data: msgspec.Struct) -> dict[str, Any]:
 # The JSON fields are read as the page's form fields are (same rules, same messages).
 
 
-async def _created(request: Request, db: DB, data: msgspec.Struct, pages: Any, url: str) -> Any:
+async def _created(request: Request, db: DB, data: msgspec.Struct, pages: RecordPages, url: str) -> Any:
     """Create the record `data` describes (`pages`: the area's `RecordPages`) under `url`."""
     await idempotency.replay(db, request)
     form = Form(msgspec.structs.asdict(data))
@@ -177,7 +178,9 @@ async def _created(request: Request, db: DB, data: msgspec.Struct, pages: Any, u
     return record
 
 
-async def _updated(db: DB, record: Any, data: Any, pages: Any, out: Any) -> Response[Any]:
+async def _updated(
+    db: DB, record: Any, data: Any, pages: RecordPages, out: Callable[[Any], msgspec.Struct]
+) -> Response[Any]:
     """Change the fields `data` carries; a stale `version` answers 409 with the record as it is."""
     try:
         check_version(record, data.version)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 
 from dialogue.accounts.permissions import Permission
 from dialogue.crud import RecordPages, query_flag, query_offset
@@ -123,19 +123,6 @@ async def _organisation_page(request: Request, db: DB, org: Organisation, **extr
         "counts_for_quorum": service.counts_for_quorum(org.side),
         **extra,
     }
-
-
-@get("/organisations/{organisation_id:int}")
-async def organisation_page(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    return render(request, "people/organisation.html", await _organisation_page(request, db, org))
-
-
-@get("/organisations/{organisation_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
-async def edit_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    context = await _organisation_form(db, org, organisations_service.organisation_values(org))
-    return render(request, "people/organisation_form.html", context)
 
 
 ORGANISATION_PAGES = RecordPages.of(
@@ -278,18 +265,6 @@ async def _person_page(request: Request, db: DB, person: Person, **extra: Any) -
     }
 
 
-@get("/people/{person_id:int}")
-async def person_page(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    return render(request, "people/person.html", await _person_page(request, db, person))
-
-
-@get("/people/{person_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
-async def edit_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    return render(request, "people/person_form.html", await _person_form(db, person, service.person_values(person)))
-
-
 PERSON_PAGES = RecordPages.of(
     service, "person", path="/people", templates="people/person", page=_person_page, form=_person_form, read=read_person_form
 )
@@ -306,13 +281,9 @@ routes: list[Any] = [
             organisations_export,
             people_export,
             new_organisation,
-            organisation_page,
-            edit_organisation,
             *ORGANISATION_PAGES.handlers(),
             people_page,
             new_person,
-            person_page,
-            edit_person,
             *PERSON_PAGES.handlers(),
         ],
     )
