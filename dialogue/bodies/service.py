@@ -28,7 +28,7 @@ from dialogue.i18n import _, ngettext
 from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
-from dialogue.people.service import MAX_ID, choice_problem, flush_unique, set_archived, taken, text_errors
+from dialogue.people.service import MAX_ID, choice_problem, counted_page, flush_unique, set_archived, taken, text_errors
 from dialogue.search import matches
 
 QUORUM_MAX = 99
@@ -87,7 +87,6 @@ async def list_bodies(
     sort: Sort | None = None,
 ) -> tuple[list[BodyRow], int]:
     """One page of bodies with their member and meeting counts (one statement), and the total."""
-    # Our own query: the repository's get_many_and_count returns bodies only, not the counts.
 
     def members(kind: MembershipKind) -> Any:
         return (
@@ -106,14 +105,9 @@ async def list_bodies(
         "alternates": (alternates,),
         "meetings": (meetings,),
     }
-    total = await db.scalar(_body_filters(select(func.count(Body.id)), q, archived))
-    rows = await db.execute(
-        _body_filters(select(Body, titulars, alternates, meetings), q, archived)
-        .order_by(*(sort.clauses(columns, (Body.name, Body.id)) if sort else (Body.name, Body.id)))
-        .limit(limit)
-        .offset(offset)
-    )
-    return [BodyRow(*row) for row in rows.all()], total or 0
+    query = _body_filters(select(Body, titulars, alternates, meetings), q, archived)
+    rows, total = await counted_page(db, query, columns, (Body.name, Body.id), sort, limit, offset)
+    return [BodyRow(*row) for row in rows], total
 
 
 async def get_body(db: AsyncSession, body_id: int) -> Body:

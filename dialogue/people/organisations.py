@@ -18,6 +18,7 @@ from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import (
     DESCRIPTION_MAX,
     SLUG,
+    counted_page,
     counts_for_quorum,
     draft_of,
     flush_unique,
@@ -118,8 +119,6 @@ async def list_organisations(
 
     `archived=True` includes archived organisations; `q` searches name, acronym and slug.
     """
-    # Our own query: the repository's get_many_and_count returns organisations only, not the counts.
-    total = await db.scalar(_organisation_filters(select(func.count(Organisation.id)), side, q, archived))
     people = _people_count()
     columns = {
         "name": (func.lower(Organisation.name),),
@@ -127,14 +126,9 @@ async def list_organisations(
         "side": (side_rank(Organisation.side),),
         "people": (people,),
     }
-    tiebreak = (Organisation.name, Organisation.id)
-    rows = await db.execute(
-        _organisation_filters(select(Organisation, people.label("people")), side, q, archived)
-        .order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
-        .limit(limit)
-        .offset(offset)
-    )
-    return [(org, count) for org, count in rows.all()], total or 0
+    query = _organisation_filters(select(Organisation, people.label("people")), side, q, archived)
+    rows, total = await counted_page(db, query, columns, (Organisation.name, Organisation.id), sort, limit, offset)
+    return [(org, count) for org, count in rows], total
 
 
 async def get_organisation(db: AsyncSession, organisation_id: int) -> Organisation:

@@ -66,6 +66,24 @@ def side_rank(column: Any) -> Any:
     return case(*[(column == side, rank) for rank, side in enumerate(Side)])
 
 
+async def counted_page(
+    db: AsyncSession,
+    query: Select[Any],
+    columns: Mapping[str, tuple[Any, ...]],
+    tiebreak: tuple[Any, ...],
+    sort: Sort | None,
+    limit: int | None,
+    offset: int,
+) -> tuple[list[Any], int]:
+    """One page of `query`'s rows in the order `sort` asks (by `columns`, then `tiebreak`),
+    and the total. Our own, not the repository's get_many_and_count: these rows carry counts
+    beside the record, which it would drop."""
+    total = await db.scalar(query.with_only_columns(func.count(), maintain_column_froms=True))
+    ordered = query.order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
+    rows = await db.execute(ordered.limit(limit).offset(offset))
+    return list(rows.all()), total or 0
+
+
 async def flush_unique(
     db: AsyncSession, draft: Any, field_name: str, message: str, record: Any = None
 ) -> None:
