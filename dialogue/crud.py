@@ -83,7 +83,15 @@ class RecordPages:
 
     @classmethod
     def of(
-        cls, service: Any, name: str, *, path: str, templates: str, page: Context, form: Context, read: Callable[[Form], Any]
+        cls,
+        service: Any,
+        name: str,
+        *,
+        path: str,
+        templates: str,
+        page: Context,
+        form: Context,
+        read: Callable[[Form], Any],
     ) -> RecordPages:
         """The pages of the record `name` whose `service` module names its functions after it
         (`get_body`, `body_values`, `body_errors`, `create_body`, `update_body`,

@@ -28,7 +28,16 @@ from dialogue.i18n import _, ngettext
 from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
-from dialogue.people.service import MAX_ID, choice_problem, counted_page, flush_unique, set_archived, taken, text_errors
+from dialogue.people.service import (
+    MAX_ID,
+    choice_problem,
+    counted_page,
+    flush_unique,
+    found,
+    set_archived,
+    taken,
+    text_errors,
+)
 from dialogue.search import matches
 
 QUORUM_MAX = 99
@@ -111,10 +120,7 @@ async def list_bodies(
 
 
 async def get_body(db: AsyncSession, body_id: int) -> Body:
-    body = await BodyRepository(session=db).get_one_or_none(Body.id == body_id)
-    if body is None:
-        raise NotFound()
-    return body
+    return await found(BodyRepository(session=db), Body.id == body_id)
 
 
 @dataclass

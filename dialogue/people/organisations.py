@@ -11,7 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment
-from dialogue.errors import Invalid, NotFound, Refused, check_version
+from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
 from dialogue.listing import Sort
 from dialogue.people.models import Organisation, Person, Side
@@ -22,6 +22,7 @@ from dialogue.people.service import (
     counts_for_quorum,
     draft_of,
     flush_unique,
+    found,
     set_archived,
     side_rank,
     taken,
@@ -132,10 +133,7 @@ async def list_organisations(
 
 
 async def get_organisation(db: AsyncSession, organisation_id: int) -> Organisation:
-    org = await OrganisationRepository(session=db).get_one_or_none(Organisation.id == organisation_id)
-    if org is None:
-        raise NotFound()
-    return org
+    return await found(OrganisationRepository(session=db), Organisation.id == organisation_id)
 
 
 @dataclass

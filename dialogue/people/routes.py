@@ -266,7 +266,13 @@ async def _person_page(request: Request, db: DB, person: Person, **extra: Any) -
 
 
 PERSON_PAGES = RecordPages.of(
-    service, "person", path="/people", templates="people/person", page=_person_page, form=_person_form, read=read_person_form
+    service,
+    "person",
+    path="/people",
+    templates="people/person",
+    page=_person_page,
+    form=_person_form,
+    read=read_person_form,
 )
 
 

@@ -114,9 +114,9 @@ def text_problem(value: str, maximum: int, *, required: bool = False) -> str | N
     return None
 
 
-def text_errors(fields: Mapping[str, tuple[str, int, bool]]) -> dict[str, str]:
+def text_errors(texts: Mapping[str, tuple[str, int, bool]]) -> dict[str, str]:
     """The problems of texts given as name -> (value, maximum length, required)."""
-    problems = {name: text_problem(value, maximum, required=required) for name, (value, maximum, required) in fields.items()}
+    problems = {name: text_problem(value, most, required=required) for name, (value, most, required) in texts.items()}
     return {name: problem for name, problem in problems.items() if problem}
 
 
@@ -134,11 +134,21 @@ async def taken(db: AsyncSession, column: Any, value: Any, current: Any = None) 
 
 
 D = TypeVar("D")
+M = TypeVar("M")
+
+
+async def found(repository: SQLAlchemyAsyncRepository[M], *filters: Any, **options: Any) -> M:
+    """The record `filters` select, through the model's repository; `NotFound` when none."""
+    record = await repository.get_one_or_none(*filters, **options)
+    if record is None:
+        raise NotFound()
+    return record
 
 
 def draft_of(draft_type: type[D], record: Any) -> D:
     """A draft (a dataclass whose fields are named as the record's columns) of `record` as stored."""
-    return draft_type(**{name.name: getattr(record, name.name) for name in fields(draft_type)})  # type: ignore[arg-type]
+    names = [column.name for column in fields(draft_type)]  # type: ignore[arg-type]
+    return draft_type(**{name: getattr(record, name) for name in names})
 
 
 def set_archived(record: Any, archived: bool) -> None:
@@ -230,12 +240,7 @@ async def list_people(
 
 async def get_person(db: AsyncSession, person_id: int) -> Person:
     """A person with their organisation loaded; `NotFound` when unknown."""
-    person = await PersonRepository(session=db).get_one_or_none(
-        Person.id == person_id, load=[joinedload(Person.organisation)]
-    )
-    if person is None:
-        raise NotFound()
-    return person
+    return await found(PersonRepository(session=db), Person.id == person_id, load=[joinedload(Person.organisation)])
 
 
 @dataclass
