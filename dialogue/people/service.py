@@ -127,6 +127,7 @@ def choice_problem(value: Any) -> str | None:
 
 async def taken(db: AsyncSession, column: Any, value: Any, current: Any = None) -> bool:
     """Whether another record than `current` already has `value` in the unique `column`."""
+    # Our own EXISTS, for any model: the repository's exists() is per model and counts rows.
     condition: ColumnElement[bool] = column == value
     if current is not None:
         condition &= column.class_.id != current.id
