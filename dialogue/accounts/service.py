@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.revocation import end_tokens
 from dialogue.choices import Choice
-from dialogue.forms import EMAIL, Invalid
+from dialogue.errors import Invalid, NotFound, Refused, check_version
+from dialogue.forms import EMAIL
 from dialogue.i18n import N_, _
 from dialogue.listing import Sort
 from dialogue.people.models import Organisation, Person
 from dialogue.search import matches
-from dialogue.web import Refused, check_version
 from dialogue.accounts.links import new_link
 from dialogue.accounts.sessions import end_all_sessions
 from dialogue.db import utcnow as _now
@@ -88,7 +87,7 @@ async def list_accounts(
 async def get_account(db: AsyncSession, account_id: int) -> Account:
     account = await db.get(Account, account_id) if 0 < account_id < 2**31 else None
     if account is None:
-        raise NotFoundException()
+        raise NotFound()
     return account
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid
 from dialogue.i18n import _
 from dialogue.people.models import Person, Side
 

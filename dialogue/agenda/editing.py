@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,11 +13,10 @@ from dialogue.agenda.checks import DocumentFields, ItemFields, check_item, docum
 from dialogue.agenda.models import AgendaDocument, AgendaItem
 from dialogue.audit.trail import record_row_change
 from dialogue.commitments.models import Commitment
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.lock import ensure_record_open
-from dialogue.web import Refused, check_version
 
 
 async def _ordered(db: AsyncSession, meeting_id: int) -> list[AgendaItem]:
@@ -167,7 +165,7 @@ async def add_document(
 async def get_document(db: AsyncSession, item: AgendaItem, document_id: int) -> AgendaDocument:
     document = await db.get(AgendaDocument, document_id)
     if document is None or document.item_id != item.id:
-        raise NotFoundException()
+        raise NotFound()
     return document
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,11 +14,10 @@ from dialogue.agenda.checks import STATEMENT_MAX, outcome_errors
 from dialogue.agenda.editing import commitments_from
 from dialogue.agenda.models import AgendaItem, Outcome, OutcomeKind, Position, Stance
 from dialogue.agenda.reading import position_visible
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound, Refused, Stale, check_version
 from dialogue.i18n import _, ngettext
 from dialogue.minutes.lock import ensure_record_open
 from dialogue.people.models import Side
-from dialogue.web import Refused, Stale, check_version
 
 
 def party_side(value: str) -> Side:
@@ -27,7 +25,7 @@ def party_side(value: str) -> Side:
     try:
         side = Side(value)
     except ValueError:
-        raise NotFoundException() from None
+        raise NotFound() from None
     if side not in Side.parties():
         raise Invalid({"side": _("Observers attend but hold no position on an item.")})
     return side
@@ -40,7 +38,7 @@ def writable_side(account: Account, value: str) -> Side:
     try:
         side = Side(value)
     except ValueError:
-        raise NotFoundException() from None
+        raise NotFound() from None
     ensure_side(account, side)
     return party_side(value)
 
@@ -150,7 +148,7 @@ async def clear_outcome(db: AsyncSession, item: AgendaItem) -> None:
     await ensure_record_open(db, item.meeting_id)
     outcome = await get_outcome(db, item)
     if outcome is None:
-        raise NotFoundException()
+        raise NotFound()
     count = await commitments_from(db, item, outcome_only=True)
     if count:
         raise Refused(
