@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,11 +45,10 @@ async def add_item(
     documents: Sequence[DocumentFields] = (),
     *,
     known: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
 ) -> AgendaItem:
     """Add an item at the end of the agenda (`known`: errors found while parsing the input)."""
     await ensure_record_open(db, meeting.id)
-    await check_item(db, fields, documents=documents, known=known, values=values)
+    await check_item(db, fields, documents=documents, known=known)
     last = await db.scalar(select(func.max(AgendaItem.rank)).where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(
         meeting_id=meeting.id,
@@ -76,12 +75,11 @@ async def update_item(
     documents: Sequence[DocumentFields] | None = None,
     *,
     known: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
 ) -> AgendaItem:
     """Change an item read at `version`; `documents`, when given, replace its documents."""
     await ensure_record_open(db, item.meeting_id)
     check_version(item, version)
-    await check_item(db, fields, current=item, documents=documents or (), known=known, values=values)
+    await check_item(db, fields, current=item, documents=documents or (), known=known)
     item.title = fields.title.strip()
     item.description = fields.description.strip()
     item.duration_minutes = fields.duration_minutes  # type: ignore[assignment]
@@ -150,12 +148,12 @@ async def reorder_items(db: AsyncSession, meeting: Meeting, item_ids: Sequence[i
 
 
 async def add_document(
-    db: AsyncSession, item: AgendaItem, fields: DocumentFields, *, values: dict[str, Any] | None = None
+    db: AsyncSession, item: AgendaItem, fields: DocumentFields
 ) -> AgendaDocument:
     """Link a document (title and web address) to an item."""
     errors = document_errors(fields)
     if errors:
-        raise Invalid(errors, values)
+        raise Invalid(errors, dataclasses.asdict(fields))
     document = AgendaDocument(item_id=item.id, title=fields.title.strip(), url=fields.url.strip())
     db.add(document)
     await db.flush()
