@@ -176,14 +176,10 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
                 errors["organisation"] = _("no organisation has the short identifier {slug}.").format(slug=repr(organisation_slug))
             else:
                 organisation_id = organisation.id
-        account, token = await service.invite(
-            db,
-            email=email,
-            role=Role(role.lower()),
-            organisation_id=organisation_id,
-            is_approver=approver,
-            errors=errors,
+        draft = service.AccountDraft(
+            role=Role(role.lower()), organisation_id=organisation_id, is_approver=approver, email=email
         )
+        account, token = await service.invite(db, draft, errors=errors)
         return account.email, links.link_url(settings, token)
 
     try:
