@@ -15,7 +15,7 @@ from dialogue.choices import Choice
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.forms import EMAIL
 from dialogue.i18n import N_, _
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.people.models import Organisation, Person
 from dialogue.search import matches
 from dialogue.accounts.links import new_link

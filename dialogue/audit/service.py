@@ -26,7 +26,7 @@ from dialogue.db import Base
 from dialogue.errors import NotFound
 from dialogue.i18n import N_, current_timezone, format_date, format_datetime, gettext, listed
 from dialogue.labels import field_label
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.reading import reads_drafts
 from dialogue.people.models import Organisation, Person, Side
