@@ -165,7 +165,7 @@ def _explain(errors: dict[str, str]) -> str:
 def create_user(email: str, role: str, organisation_slug: str | None, approver: bool) -> None:
     """Create an account without a password and print its invitation link (7 days)."""
     from dialogue.accounts import links, service
-    from dialogue.forms import Invalid
+    from dialogue.errors import Invalid
 
     async def action(db: Any, settings: Settings) -> tuple[str, str]:
         errors: dict[str, str] = {}
@@ -176,14 +176,10 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
                 errors["organisation"] = _("no organisation has the short identifier {slug}.").format(slug=repr(organisation_slug))
             else:
                 organisation_id = organisation.id
-        account, token = await service.invite(
-            db,
-            email=email,
-            role=Role(role.lower()),
-            organisation_id=organisation_id,
-            is_approver=approver,
-            errors=errors,
+        draft = service.AccountDraft(
+            role=Role(role.lower()), organisation_id=organisation_id, is_approver=approver, email=email
         )
+        account, token = await service.invite(db, draft, errors=errors)
         return account.email, links.link_url(settings, token)
 
     try:
@@ -199,7 +195,7 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
 def disable_user(email: str) -> None:
     """Disable an account: its sessions end at once, its tokens and links stop working."""
     from dialogue.accounts import service, sessions
-    from dialogue.web import Refused
+    from dialogue.errors import Refused
 
     async def action(db: Any, _settings: Settings) -> bool:
         account = _account_or_fail(await sessions.account_by_email(db, email), email)
@@ -221,7 +217,7 @@ def reset_password(email: str) -> None:
     """Print a one-time link (24 hours) with which the person chooses a new password."""
     from dialogue.accounts import links, sessions
     from dialogue.accounts.models import LinkPurpose
-    from dialogue.web import Refused
+    from dialogue.errors import Refused
 
     async def action(db: Any, settings: Settings) -> str:
         account = _account_or_fail(await sessions.account_by_email(db, email), email)

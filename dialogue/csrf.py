@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from litestar.config.csrf import CSRFConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from dialogue.accounts.permissions import Forbidden
+from dialogue.errors import Forbidden
 from dialogue.i18n import _
 from dialogue.settings import Settings
 

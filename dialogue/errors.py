@@ -1,9 +1,11 @@
 """What a service says when it will not do what it was asked: domain errors, nothing of HTTP.
 
 Services raise these; `dialogue/web.py` maps each to one answer for pages, fragments and
-the API (404, 403 with a message, 409 with the current values, 422 with field errors).
+the API (404, 403 written to the audit trail, 409 with a message or with the current
+values, 422 with field errors).
 
     raise NotFound()                              # no such record, or one you may not see
+    raise Forbidden(_("Only the delegates of this side can change this."))
     raise Refused(_("A body with meetings cannot be deleted."))
     check_version(meeting, draft.version)         # raises Stale(meeting)
     raise Invalid({"title": _("Give a title.")}, values)
@@ -24,6 +26,15 @@ class NotFound(Exception):
     def __init__(self, message: str = "") -> None:
         super().__init__(message or "not found")
         self.message = message
+
+
+class Forbidden(Exception):
+    """Something this person may not do, whatever the record (answered 403, and the refusal
+    written to the audit trail); `message` says why."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or _("You are not allowed to do this.")
+        super().__init__(self.message)
 
 
 class Refused(Exception):

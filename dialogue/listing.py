@@ -4,7 +4,8 @@ Sorting: `?sort=<column>&order=asc|desc`. Each list names the columns it may be 
 (`read_sort(params, allowed, default)`); an unknown column or order is ignored, never an
 error. A `Sort` makes the header links (a second click on the sorted column reverses it)
 and the `aria-sort` of each header; the list's service turns it into ORDER BY clauses
-(`Sort.clauses`), empty values last in both directions.
+(`Sort.clauses`), empty values last in both directions. `Sort` lives in `sorting.py`, which
+knows nothing of HTTP, so that services can import it without the web layer.
 
 Downloads: `/meetings.csv`, `/meetings.xlsx`... take the same query string as the page and
 answer every matching row (not just the page), with the same visibility rules: the page's
@@ -19,7 +20,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,50 +29,9 @@ from litestar.di import NamedDependency, Provide
 
 from dialogue import i18n
 from dialogue.i18n import _
+from dialogue.sorting import ASCENDING, DESCENDING, Sort
 from dialogue.text_input import printable
 from dialogue.web import Page, attachment
-
-ASCENDING, DESCENDING = "asc", "desc"
-
-
-@dataclass(frozen=True)
-class Sort:
-    """The column a list is sorted by (`key`) and the direction, plus the list's filters
-    (`query`) so that header links keep them."""
-
-    key: str
-    descending: bool = False
-    query: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def params(self) -> dict[str, str]:
-        """`sort` and `order` for links that keep this order (pagination, downloads)."""
-        return {"sort": self.key, "order": DESCENDING if self.descending else ASCENDING}
-
-    def url(self, key: str) -> str:
-        """The header link of column `key`: sorted by it, reversed if it already is."""
-        descending = not self.descending if key == self.key else False
-        query = {k: v for k, v in self.query.items() if v not in (None, "", False) and k not in ("offset", "sort", "order")}
-        query.update(sort=key, order=DESCENDING if descending else ASCENDING)
-        return "?" + urlencode(query, doseq=True)
-
-    def aria(self, key: str) -> str | None:
-        """`aria-sort` of column `key`'s header: only the sorted column has one."""
-        if key != self.key:
-            return None
-        return "descending" if self.descending else "ascending"
-
-    def arrow(self, key: str) -> str:
-        if key != self.key:
-            return "↕"
-        return "▼" if self.descending else "▲"
-
-    def clauses(self, columns: Mapping[str, Sequence[Any]], tiebreak: Sequence[Any] = ()) -> list[Any]:
-        """ORDER BY for this sort: the key's columns (empty values last), then `tiebreak`."""
-        clauses: list[Any] = []
-        for column in columns.get(self.key, ()):
-            clauses += [column.is_(None), column.desc() if self.descending else column.asc()]
-        return clauses + list(tiebreak)
 
 
 def read_sort(

@@ -34,10 +34,10 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from dialogue.accounts.permissions import Forbidden, SignInRequired
+from dialogue.accounts.permissions import SignInRequired
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, current_actor, record
-from dialogue.errors import Invalid, NotFound, Refused, Stale, Unconfirmed, check_version  # noqa: F401 (re-exported)
+from dialogue.errors import Forbidden, Invalid, NotFound, Refused, Stale, Unconfirmed, check_version  # noqa: F401 (re-exported)
 from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.idempotency import AlreadyDone
@@ -367,7 +367,7 @@ def _recorded_refusal(request: Request, response: Response[Any], entity: str = "
 
 
 def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
-    return _recorded_refusal(request, _error(request, exc.status_code, exc.detail))
+    return _recorded_refusal(request, _error(request, HTTP_403_FORBIDDEN, exc.message))
 
 
 def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:

@@ -12,10 +12,9 @@ from dialogue.accounts.revocation import end_tokens
 from dialogue.accounts.passwords import password_problem
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, record, set_actor
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, Refused
 from dialogue.i18n import _
 from dialogue.settings import Settings
-from dialogue.web import Refused
 from dialogue.accounts.profile import set_password
 from dialogue.accounts.sessions import end_all_sessions
 from dialogue.accounts.tokens import new_token, token_hash

@@ -8,16 +8,16 @@ handlers and services with `ensure_side`; internal content is filtered with
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
-
-from litestar.connection import ASGIConnection
-from litestar.exceptions import HTTPException
-from litestar.handlers.base import BaseRouteHandler
-from litestar.status_codes import HTTP_403_FORBIDDEN
+from typing import TYPE_CHECKING, Any
 
 from dialogue.accounts.models import Account, Role
+from dialogue.errors import Forbidden
 from dialogue.i18n import _
 from dialogue.people.models import Side
+
+if TYPE_CHECKING:  # the guard's types only: the rules here know nothing of HTTP
+    from litestar.connection import ASGIConnection
+    from litestar.handlers.base import BaseRouteHandler
 
 
 class Permission(str, Enum):
@@ -34,13 +34,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class SignInRequired(Exception):
     """No account on a route that needs one: pages go to /login, the API answers 401."""
-
-
-class Forbidden(HTTPException):
-    status_code = HTTP_403_FORBIDDEN
-
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail=detail or _("You are not allowed to do this."))
 
 
 def route_permission(handler: BaseRouteHandler, method: str) -> Permission:

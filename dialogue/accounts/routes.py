@@ -12,6 +12,7 @@ from dialogue import idempotency
 from dialogue.accounts import links, service, sessions
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.permissions import Permission
+from dialogue.accounts.service import AccountDraft
 from dialogue.audit.trail import record
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
@@ -144,18 +145,16 @@ def _account_values(account: Account) -> dict[str, Any]:
     }
 
 
-def _read_account_form(form: Form) -> dict[str, Any]:
-    """Role, organisation, person and approver flag as submitted; errors go to `form`."""
-    role = form.choice("role", Role)
-    organisation_id = form.integer("organisation", minimum=1, maximum=2**31 - 1)
-    person_id = form.integer("person", minimum=1, maximum=2**31 - 1)
-    return {
-        "role": role,
-        "organisation_id": organisation_id,
-        "person_id": person_id,
-        "is_approver": form.boolean("is_approver"),
-        "errors": dict(form.errors),
-    }
+def _read_account_form(form: Form) -> AccountDraft:
+    """Role, organisation, person and approver flag as submitted, and the email of an
+    invitation (the edit form has none); errors go to `form`."""
+    return AccountDraft(
+        role=form.choice("role", Role),
+        organisation_id=form.integer("organisation", minimum=1, maximum=2**31 - 1),
+        person_id=form.integer("person", minimum=1, maximum=2**31 - 1),
+        is_approver=form.boolean("is_approver"),
+        email=form.raw("email")[:300],
+    )
 
 
 @get("/accounts/new", opt=SECRETARIAT)
@@ -169,10 +168,9 @@ async def new_account(request: Request, db: DB, role: FromQuery[str | None] = No
 async def invite_account(request: Request, db: DB, settings: Config) -> Response[Any]:
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
-    email = form.raw("email")[:300]
-    fields = _read_account_form(form)
+    draft = _read_account_form(form)
     try:
-        account, token = await service.invite(db, email=email, **fields)
+        account, token = await service.invite(db, draft, errors=form.errors)
     except Invalid as error:
         context = await _form_context(db, None, form.values, errors=error.errors)
         return render(request, "accounts/form.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
@@ -214,9 +212,9 @@ async def update_account(request: Request, db: DB, account_id: FromPath[int]) ->
     account = await service.get_account(db, account_id)
     form = Form(await request.form())
     version = form.integer("version")
-    fields = _read_account_form(form)
+    draft = _read_account_form(form)
     try:
-        await service.update_account(db, account, version=version, **fields)
+        await service.update_account(db, account, draft, version=version, errors=form.errors)
     except Stale as stale:
         return await _detail(request, db, account, stale=stale.message, mine=form.values, status_code=HTTP_409_CONFLICT)
     except Invalid as error:

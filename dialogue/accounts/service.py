@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.revocation import end_tokens
 from dialogue.choices import Choice
-from dialogue.forms import EMAIL, Invalid
+from dialogue.errors import Invalid, NotFound, Refused, check_version
+from dialogue.forms import EMAIL
 from dialogue.i18n import N_, _
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.people.models import Organisation, Person
 from dialogue.search import matches
-from dialogue.web import Refused, check_version
 from dialogue.accounts.links import new_link
 from dialogue.accounts.sessions import end_all_sessions
 from dialogue.db import utcnow as _now
@@ -88,7 +87,7 @@ async def list_accounts(
 async def get_account(db: AsyncSession, account_id: int) -> Account:
     account = await db.get(Account, account_id) if 0 < account_id < 2**31 else None
     if account is None:
-        raise NotFoundException()
+        raise NotFound()
     return account
 
 
@@ -128,6 +127,18 @@ async def account_choices(db: AsyncSession, account: Account | None = None) -> A
 
 
 @dataclass
+class AccountDraft:
+    """An account as typed, in the secretariat's form or on the command line (None where a
+    field is missing or unreadable); `email` is read for an invitation only."""
+
+    role: Role | None
+    organisation_id: int | None = None
+    person_id: int | None = None
+    is_approver: bool = False
+    email: str | None = None
+
+
+@dataclass
 class AccountFields:
     """The checked values of an invitation or an edit."""
 
@@ -139,19 +150,19 @@ class AccountFields:
 
 async def check_account_fields(
     db: AsyncSession,
+    draft: AccountDraft,
     *,
-    role: Role | None,
-    organisation_id: int | None,
-    person_id: int | None,
-    is_approver: bool,
     account: Account | None = None,
     errors: dict[str, str] | None = None,
 ) -> AccountFields:
     """The rules of an account's role and attachments, shared by the pages and the CLI:
     a delegate needs an organisation (a person's own organisation when none is given);
     only a delegate approves for a side; a person has at most one account. Raises
-    `Invalid` with every problem found (and those already in `errors`)."""
+    `Invalid` with every problem found (and those already in `errors`: found while
+    reading the input)."""
     errors = dict(errors or {})
+    role, organisation_id, person_id = draft.role, draft.organisation_id, draft.person_id
+    is_approver = draft.is_approver
     if role is None:
         errors.setdefault("role", _("Choose one of the options."))
     organisation = await db.get(Organisation, organisation_id) if organisation_id else None
@@ -197,28 +208,19 @@ async def _email_taken(db: AsyncSession, email: str) -> bool:
 
 
 async def invite(
-    db: AsyncSession,
-    *,
-    email: str | None,
-    role: Role | None,
-    organisation_id: int | None = None,
-    person_id: int | None = None,
-    is_approver: bool = False,
-    errors: dict[str, str] | None = None,
+    db: AsyncSession, draft: AccountDraft, *, errors: dict[str, str] | None = None
 ) -> tuple[Account, str]:
     """A new account without a password, and the token of its invitation link (7 days):
-    the person chooses their password through it."""
+    the person chooses their password through it (`errors`: found while reading the input)."""
     errors = dict(errors or {})
-    email = (email or "").strip().lower()
+    email = (draft.email or "").strip().lower()
     if not email:
         errors.setdefault("email", _("This field is required."))
     elif not EMAIL.match(email) or len(email) > 254:
         errors.setdefault("email", _("Enter a valid email address."))
     elif await _email_taken(db, email):
         errors["email"] = _("An account with this email already exists.")
-    fields = await check_account_fields(
-        db, role=role, organisation_id=organisation_id, person_id=person_id, is_approver=is_approver, errors=errors
-    )
+    fields = await check_account_fields(db, draft, errors=errors)
     account = Account(
         email=email,
         role=fields.role,
@@ -251,25 +253,15 @@ async def _other_active_secretariat(db: AsyncSession, account: Account) -> bool:
 async def update_account(
     db: AsyncSession,
     account: Account,
+    draft: AccountDraft,
     *,
     version: int | None,
-    role: Role | None,
-    organisation_id: int | None,
-    person_id: int | None,
-    is_approver: bool,
     errors: dict[str, str] | None = None,
 ) -> Account:
-    """Change an account's role and attachments (from a copy read at `version`)."""
+    """Change an account's role and attachments to `draft` (from a copy read at `version`;
+    `errors`: found while reading the input). The email stays."""
     check_version(account, version)
-    fields = await check_account_fields(
-        db,
-        role=role,
-        organisation_id=organisation_id,
-        person_id=person_id,
-        is_approver=is_approver,
-        account=account,
-        errors=errors,
-    )
+    fields = await check_account_fields(db, draft, account=account, errors=errors)
     if (
         account.role is Role.SECRETARIAT
         and fields.role is not Role.SECRETARIAT

@@ -6,13 +6,12 @@ import datetime as dt
 import hashlib
 import secrets
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, ApiToken
 from dialogue.db import utcnow as _now
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound
 from dialogue.i18n import _
 
 
@@ -75,7 +74,7 @@ async def revoke_token(db: AsyncSession, account_id: int, token_id: int) -> ApiT
     """Revoke one of the account's own tokens (another account's token is "not found")."""
     row = await db.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.account_id == account_id))
     if row is None:
-        raise NotFoundException()
+        raise NotFound()
     if row.revoked_at is None:
         row.revoked_at = _now()
         await db.flush()

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue import idempotency
 from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import editing, positions, reading
-from dialogue.agenda.checks import DocumentFields, ItemFields
+from dialogue.agenda.checks import DocumentFields, ItemFields, OutcomeDraft, PositionDraft
 from dialogue.agenda.models import (
     AgendaItem,
     C144Matter,
@@ -313,10 +313,8 @@ async def record_position(
     if stance is None and "stance" not in errors:
         errors["stance"] = _("This field is required.")
     existed = await positions.get_position(db, item, party) is not None
-    internal = None if data.internal is UNSET else data.internal
-    position = await positions.record_position(
-        db, item, party, stance, data.statement, data.version, internal=internal, known=errors
-    )
+    draft = PositionDraft(stance, data.statement, None if data.internal is UNSET else data.internal)
+    position = await positions.record_position(db, item, party, draft, data.version, known=errors)
     await db.commit()
     if not reading.is_position_visible(position, _visible(request)):
         # Only the side and the secretariat write a position, and both see its drafts:
@@ -335,7 +333,8 @@ async def record_outcome(db: DB, item_id: FromPath[int], data: JSONBody[OutcomeI
     errors: dict[str, str] = {}
     kind = _choice(OutcomeKind, data.kind, "kind", errors)
     existed = await positions.get_outcome(db, item) is not None
-    outcome = await positions.record_outcome(db, item, kind, data.sides, data.text, data.version, known=errors)
+    draft = OutcomeDraft(kind, data.sides, data.text)
+    outcome = await positions.record_outcome(db, item, draft, data.version, known=errors)
     await db.commit()
     return Response(_outcome_out(outcome), status_code=HTTP_200_OK if existed else HTTP_201_CREATED)
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind
-from dialogue.forms import Invalid
+from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
+from dialogue.errors import Invalid
 from dialogue.i18n import _
 from dialogue.people.models import Person, Side
 
@@ -40,6 +40,27 @@ class ItemFields:
 class DocumentFields:
     title: str
     url: str
+
+
+@dataclass
+class PositionDraft:
+    """One side's position as typed (`stance` None when missing or unreadable). `internal`:
+    True keeps it a draft inside the side, False shares it with all sides, None keeps what
+    it was (a new position is shared)."""
+
+    stance: Stance | None
+    statement: str = ""
+    internal: bool | None = None
+
+
+@dataclass
+class OutcomeDraft:
+    """What the meeting concluded on an item, as typed (`kind` None when missing or
+    unreadable; `sides`: the agreeing sides as sent, checked by `outcome_errors`)."""
+
+    kind: OutcomeKind | None
+    sides: Sequence[str] = ()
+    text: str = ""
 
 
 def is_web_address(url: str) -> bool:
@@ -101,7 +122,6 @@ async def check_item(
     current: AgendaItem | None = None,
     documents: Sequence[DocumentFields] = (),
     known: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
 ) -> None:
     """Raise `Invalid` with every problem of an item at once (`known`: errors found while parsing)."""
     errors = item_errors(fields)
@@ -113,7 +133,7 @@ async def check_item(
         errors.update(document_errors(document, prefix=f"documents.{index}."))
     errors.update(known or {})
     if errors:
-        raise Invalid(errors, values)
+        raise Invalid(errors, dataclasses.asdict(fields))
 
 
 def outcome_errors(kind: OutcomeKind | None, sides: Sequence[str], text: str) -> tuple[dict[str, str], str]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,11 +13,10 @@ from dialogue.agenda.checks import DocumentFields, ItemFields, check_item, docum
 from dialogue.agenda.models import AgendaDocument, AgendaItem
 from dialogue.audit.trail import record_row_change
 from dialogue.commitments.models import Commitment
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.lock import ensure_record_open
-from dialogue.web import Refused, check_version
 
 
 async def _ordered(db: AsyncSession, meeting_id: int) -> list[AgendaItem]:
@@ -47,11 +45,10 @@ async def add_item(
     documents: Sequence[DocumentFields] = (),
     *,
     known: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
 ) -> AgendaItem:
     """Add an item at the end of the agenda (`known`: errors found while parsing the input)."""
     await ensure_record_open(db, meeting.id)
-    await check_item(db, fields, documents=documents, known=known, values=values)
+    await check_item(db, fields, documents=documents, known=known)
     last = await db.scalar(select(func.max(AgendaItem.rank)).where(AgendaItem.meeting_id == meeting.id))
     item = AgendaItem(
         meeting_id=meeting.id,
@@ -78,12 +75,11 @@ async def update_item(
     documents: Sequence[DocumentFields] | None = None,
     *,
     known: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
 ) -> AgendaItem:
     """Change an item read at `version`; `documents`, when given, replace its documents."""
     await ensure_record_open(db, item.meeting_id)
     check_version(item, version)
-    await check_item(db, fields, current=item, documents=documents or (), known=known, values=values)
+    await check_item(db, fields, current=item, documents=documents or (), known=known)
     item.title = fields.title.strip()
     item.description = fields.description.strip()
     item.duration_minutes = fields.duration_minutes  # type: ignore[assignment]
@@ -152,12 +148,12 @@ async def reorder_items(db: AsyncSession, meeting: Meeting, item_ids: Sequence[i
 
 
 async def add_document(
-    db: AsyncSession, item: AgendaItem, fields: DocumentFields, *, values: dict[str, Any] | None = None
+    db: AsyncSession, item: AgendaItem, fields: DocumentFields
 ) -> AgendaDocument:
     """Link a document (title and web address) to an item."""
     errors = document_errors(fields)
     if errors:
-        raise Invalid(errors, values)
+        raise Invalid(errors, dataclasses.asdict(fields))
     document = AgendaDocument(item_id=item.id, title=fields.title.strip(), url=fields.url.strip())
     db.add(document)
     await db.flush()
@@ -167,7 +163,7 @@ async def add_document(
 async def get_document(db: AsyncSession, item: AgendaItem, document_id: int) -> AgendaDocument:
     document = await db.get(AgendaDocument, document_id)
     if document is None or document.item_id != item.id:
-        raise NotFoundException()
+        raise NotFound()
     return document
 
 

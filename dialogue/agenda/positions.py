@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import Any
+import dataclasses
+from collections.abc import Collection
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import ensure_side
-from dialogue.agenda.checks import STATEMENT_MAX, outcome_errors
+from dialogue.agenda.checks import STATEMENT_MAX, OutcomeDraft, PositionDraft, outcome_errors
 from dialogue.agenda.editing import commitments_from
-from dialogue.agenda.models import AgendaItem, Outcome, OutcomeKind, Position, Stance
+from dialogue.agenda.models import AgendaItem, Outcome, Position
 from dialogue.agenda.reading import position_visible
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound, Refused, Stale, check_version
 from dialogue.i18n import _, ngettext
 from dialogue.minutes.lock import ensure_record_open
 from dialogue.people.models import Side
-from dialogue.web import Refused, Stale, check_version
 
 
 def party_side(value: str) -> Side:
@@ -27,7 +25,7 @@ def party_side(value: str) -> Side:
     try:
         side = Side(value)
     except ValueError:
-        raise NotFoundException() from None
+        raise NotFound() from None
     if side not in Side.parties():
         raise Invalid({"side": _("Observers attend but hold no position on an item.")})
     return side
@@ -40,7 +38,7 @@ def writable_side(account: Account, value: str) -> Side:
     try:
         side = Side(value)
     except ValueError:
-        raise NotFoundException() from None
+        raise NotFound() from None
     ensure_side(account, side)
     return party_side(value)
 
@@ -62,20 +60,16 @@ async def record_position(
     db: AsyncSession,
     item: AgendaItem,
     side: Side,
-    stance: Stance | None,
-    statement: str,
+    draft: PositionDraft,
     version: int | None,
     *,
-    internal: bool | None = None,
     known: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
 ) -> Position:
-    """Record or change one side's position on an item.
+    """Record or change one side's position on an item (`known`: errors found while
+    reading the input).
 
     Changing an existing position needs the `version` it was read at; a position recorded
     by someone else since the form was opened (no `version` sent) is stale too.
-    `internal`: True keeps it a draft inside the side, False shares it with all sides, None
-    keeps what it was (a new position is shared).
     """
     await ensure_record_open(db, item.meeting_id)
     if side not in Side.parties():
@@ -85,7 +79,7 @@ async def record_position(
         check_version(position, version)
     elif version is not None:
         raise Stale(None)
-    statement = statement.strip()
+    stance, statement, internal = draft.stance, draft.statement.strip(), draft.internal
     errors: dict[str, str] = {}
     if stance is None:
         errors["stance"] = _("Choose one of the options.")
@@ -93,7 +87,7 @@ async def record_position(
         errors["statement"] = _("At most {n} characters.").format(n=STATEMENT_MAX)
     errors.update(known or {})
     if errors:
-        raise Invalid(errors, values)
+        raise Invalid(errors, dataclasses.asdict(draft))
     assert stance is not None
     if position is None:
         position = Position(item_id=item.id, side=side, stance=stance, statement=statement, internal=bool(internal))
@@ -114,25 +108,24 @@ async def get_outcome(db: AsyncSession, item: AgendaItem) -> Outcome | None:
 async def record_outcome(
     db: AsyncSession,
     item: AgendaItem,
-    kind: OutcomeKind | None,
-    sides: Sequence[str],
-    text: str,
+    draft: OutcomeDraft,
     version: int | None,
     *,
     known: dict[str, str] | None = None,
-    values: dict[str, Any] | None = None,
 ) -> Outcome:
-    """Record or change what the meeting concluded on an item (`version` when changing)."""
+    """Record or change what the meeting concluded on an item (`version` when changing;
+    `known`: errors found while reading the input)."""
     await ensure_record_open(db, item.meeting_id)
     outcome = await get_outcome(db, item)
     if outcome is not None:
         check_version(outcome, version)
     elif version is not None:
         raise Stale(None)
-    errors, stored_sides = outcome_errors(kind, sides, text)
+    kind, text = draft.kind, draft.text
+    errors, stored_sides = outcome_errors(kind, draft.sides, text)
     errors.update(known or {})
     if errors:
-        raise Invalid(errors, values)
+        raise Invalid(errors, dataclasses.asdict(draft))
     assert kind is not None
     if outcome is None:
         outcome = Outcome(item_id=item.id, kind=kind, sides=stored_sides, text=text.strip())
@@ -150,7 +143,7 @@ async def clear_outcome(db: AsyncSession, item: AgendaItem) -> None:
     await ensure_record_open(db, item.meeting_id)
     outcome = await get_outcome(db, item)
     if outcome is None:
-        raise NotFoundException()
+        raise NotFound()
     count = await commitments_from(db, item, outcome_only=True)
     if count:
         raise Refused(

@@ -6,7 +6,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,6 +14,7 @@ from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Position
 from dialogue.agenda.schedule import Schedule, Slot, duration_text, running_schedule
 from dialogue.commitments.at_meetings import MatterArising
 from dialogue.commitments.carry_over import follow_up_of
+from dialogue.errors import NotFound
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Organisation, Person, Side
@@ -41,14 +41,14 @@ def is_position_visible(position: Position, visible: Collection[Side]) -> bool:
 async def get_meeting(db: AsyncSession, meeting_id: int) -> Meeting:
     meeting = await db.get(Meeting, meeting_id)
     if meeting is None:
-        raise NotFoundException()
+        raise NotFound()
     return meeting
 
 
 async def get_item(db: AsyncSession, item_id: int) -> AgendaItem:
     item = await db.get(AgendaItem, item_id)
     if item is None:
-        raise NotFoundException()
+        raise NotFound()
     return item
 
 
@@ -141,7 +141,7 @@ class AgendaView:
         for row in self.rows:
             if row.item.id == item_id:
                 return row
-        raise NotFoundException()
+        raise NotFound()
 
     @property
     def total_text(self) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import checks, editing, positions, reading
-from dialogue.agenda.checks import DocumentFields, ItemFields
+from dialogue.agenda.checks import DocumentFields, ItemFields, OutcomeDraft, PositionDraft
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
 from dialogue.agenda.reading import AgendaView, FormState
 from dialogue.calendar.invitations import CALENDAR_CHANGED
@@ -146,7 +146,8 @@ async def write(
         await db.commit()
     except Invalid as error:
         await _undo(db, meeting)
-        state = FormState(key, error.errors, error.values or form.values)
+        # What was typed goes back in the form, as typed (the draft holds it parsed).
+        state = FormState(key, error.errors, form.values)
         return await respond(
             request, db, meeting, part=part, item_id=item_id, side=side, state=state,
             status_code=HTTP_422_UNPROCESSABLE_ENTITY, back=back,
@@ -191,7 +192,7 @@ async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Respo
     fields = item_fields(form)
 
     async def change() -> None:
-        await editing.add_item(db, meeting, fields, known=form.errors, values=form.values)
+        await editing.add_item(db, meeting, fields, known=form.errors)
         await idempotency.remember(db, request, form, back_to(form.raw("next"), meeting.id))
 
     return await write(request, db, meeting, change, form=form, key="add", notice=_("The item was added."))
@@ -204,9 +205,7 @@ async def edit_item(request: Request, db: DB, item_id: FromPath[int]) -> Respons
     fields = item_fields(form)
 
     async def change() -> None:
-        await editing.update_item(
-            db, item, fields, submitted_version(form), known=form.errors, values=form.values
-        )
+        await editing.update_item(db, item, fields, submitted_version(form), known=form.errors)
 
     return await write(
         request, db, meeting, change, form=form, key=f"edit-{item.id}", item_id=item.id,
@@ -253,7 +252,7 @@ async def add_document(request: Request, db: DB, item_id: FromPath[int]) -> Resp
     fields = DocumentFields(title=form.raw("title"), url=form.raw("url"))
 
     async def change() -> None:
-        await editing.add_document(db, item, fields, values=form.values)
+        await editing.add_document(db, item, fields)
         await idempotency.remember(db, request, form, f"{back_to(form.raw('next'), meeting.id)}#item-{item.id}")
 
     return await write(
@@ -293,15 +292,14 @@ async def record_position(
             request, db, meeting, part=ITEM, item_id=item.id, state=state, status_code=HTTP_422_UNPROCESSABLE_ENTITY
         )
     form = Form(await request.form())
-    stance = form.choice("stance", Stance)
-    statement = form.text("statement", max_length=checks.STATEMENT_MAX)
-    internal = visibility_choice(form)
+    draft = PositionDraft(
+        stance=form.choice("stance", Stance),
+        statement=form.text("statement", max_length=checks.STATEMENT_MAX),
+        internal=visibility_choice(form),
+    )
 
     async def change() -> None:
-        await positions.record_position(
-            db, item, party, stance, statement, submitted_version(form),
-            internal=internal, known=form.errors, values=form.values,
-        )
+        await positions.record_position(db, item, party, draft, submitted_version(form), known=form.errors)
 
     return await write(
         request, db, meeting, change, form=form, key=f"pos-{item.id}-{party.value}", part=POSITION,
@@ -313,13 +311,14 @@ async def record_position(
 async def record_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
     item, meeting = await _item_and_meeting(db, item_id)
     form = Form(await request.form())
-    kind = form.choice("kind", OutcomeKind)
-    text = form.text("text", max_length=checks.OUTCOME_TEXT_MAX)
+    draft = OutcomeDraft(
+        kind=form.choice("kind", OutcomeKind),
+        sides=form.all("sides"),
+        text=form.text("text", max_length=checks.OUTCOME_TEXT_MAX),
+    )
 
     async def change() -> None:
-        await positions.record_outcome(
-            db, item, kind, form.all("sides"), text, submitted_version(form), known=form.errors, values=form.values
-        )
+        await positions.record_outcome(db, item, draft, submitted_version(form), known=form.errors)
 
     return await write(
         request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=ITEM, item_id=item.id,

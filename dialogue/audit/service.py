@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import Date, DateTime, Select, and_, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
@@ -24,9 +23,10 @@ from dialogue.bodies.models import Body
 from dialogue.choices import ChoiceType
 from dialogue.commitments.models import Commitment
 from dialogue.db import Base
+from dialogue.errors import NotFound
 from dialogue.i18n import N_, current_timezone, format_date, format_datetime, gettext, listed
 from dialogue.labels import field_label
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.reading import reads_drafts
 from dialogue.people.models import Organisation, Person, Side
@@ -324,7 +324,7 @@ async def get_record(db: AsyncSession, entity: str, record_id: int) -> Any:
     kind = RECORDS[entity]
     record = await db.get(kind.model, record_id)
     if record is None:
-        raise NotFoundException()
+        raise NotFound()
     return record
 
 

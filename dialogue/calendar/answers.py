@@ -7,13 +7,12 @@ import datetime as dt
 import hashlib
 import hmac
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from dialogue.db import utcnow
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound
 from dialogue.i18n import _
 from dialogue.meetings.models import Invitation, InvitationResponse, Meeting
 from dialogue.people.models import Organisation, Person
@@ -46,7 +45,7 @@ async def invitation_by_token(
     """The invitation a personal link names, with meeting, person and alternate; 404 when
     the token is wrong or the invitation gone (no difference shown)."""
     if not token_matches(settings.secret_key, invitation_id, token):
-        raise NotFoundException()
+        raise NotFound()
     invitation = await db.scalar(
         select(Invitation)
         .options(
@@ -57,7 +56,7 @@ async def invitation_by_token(
         .where(Invitation.id == invitation_id)
     )
     if invitation is None:
-        raise NotFoundException()
+        raise NotFound()
     return invitation
 
 

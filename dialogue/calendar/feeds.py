@@ -27,13 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.permissions import Forbidden, can_write_side
+from dialogue.accounts.permissions import can_write_side
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body
 from dialogue.calendar import rules
@@ -41,6 +40,7 @@ from dialogue.calendar.ics import CalendarDeadline, CalendarMeeting, feed
 from dialogue.calendar.models import FeedScope, FeedToken
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.db import utcnow
+from dialogue.errors import Forbidden, NotFound
 from dialogue.i18n import _
 from dialogue.mail.outbox import account_language
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
@@ -132,7 +132,7 @@ async def check_scope(
         try:
             side = Side(key)
         except ValueError:
-            raise NotFoundException() from None
+            raise NotFound() from None
         if not can_write_side(account, side):
             raise Forbidden(
                 _(
@@ -141,7 +141,7 @@ async def check_scope(
             )
     else:
         if not key.isdigit() or len(key) > 10 or await db.get(Body, int(key)) is None:
-            raise NotFoundException()
+            raise NotFound()
 
 
 async def issue_token(
@@ -185,7 +185,7 @@ async def revoke_token(db: AsyncSession, account: Account, token_id: int) -> Non
     """Revoke one of the account's own tokens; another account's answers 404."""
     row = await db.get(FeedToken, token_id)
     if row is None or row.account_id != account.id:
-        raise NotFoundException()
+        raise NotFound()
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         await db.flush()
@@ -217,7 +217,7 @@ async def token_owner(db: AsyncSession, token: str) -> tuple[FeedToken, Account]
     """The live token and its active account, or 404 (unknown, revoked, disabled account,
     or an owner who lost the right to that feed)."""
     if not token or len(token) > 200:
-        raise NotFoundException()
+        raise NotFound()
     digest = hash_token(token)
     found = (
         await db.execute(
@@ -227,20 +227,20 @@ async def token_owner(db: AsyncSession, token: str) -> tuple[FeedToken, Account]
         )
     ).first()
     if found is None:
-        raise NotFoundException()
+        raise NotFound()
     row, account = found
     # The lookup is by hash; compare again in constant time all the same.
     if not hmac.compare_digest(row.token_hash, digest) or not account.is_active:
-        raise NotFoundException()
+        raise NotFound()
     if row.scope is FeedScope.PERSON and (
         account.person_id is None or row.scope_key != str(account.person_id)
     ):
-        raise NotFoundException()
+        raise NotFound()
     if row.scope is FeedScope.SIDE and (
         row.scope_key not in Side.values()
         or not can_write_side(account, Side(row.scope_key))
     ):
-        raise NotFoundException()
+        raise NotFound()
     return row, account
 
 
@@ -370,7 +370,7 @@ async def _build_feed(
     else:
         body = await db.get(Body, int(row.scope_key))
         if body is None:
-            raise NotFoundException()
+            raise NotFound()
         meetings = await _meetings(db, Meeting.body_id == body.id)
         commitments = []
         name = _("Dialogue – {body}").format(body=i18n.isolate(body.name))

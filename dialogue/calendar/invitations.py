@@ -28,6 +28,7 @@ from dialogue.calendar.meeting_event import (
 )
 from dialogue.calendar.sending_plan import _deliveries, sending_plan
 from dialogue.db import utcnow
+from dialogue.errors import Refused
 from dialogue.i18n import _
 from dialogue.mail.models import OutboxMessage
 from dialogue.mail.outbox import enqueue
@@ -39,7 +40,6 @@ from dialogue.meetings.models import (
 )
 from dialogue.people.models import Person
 from dialogue.settings import Settings
-from dialogue.web import Refused
 
 
 @dataclass

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +18,7 @@ from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.agenda.schedule import Schedule, running_schedule
 from dialogue.calendar import ics, rules
+from dialogue.errors import NotFound
 from dialogue.i18n import _
 from dialogue.meetings.models import Invitation, InvitationResponse, Meeting
 from dialogue.people.models import Person
@@ -96,7 +96,7 @@ async def load_for_calendar(db: AsyncSession, meeting_id: int) -> MeetingForCale
         .where(Meeting.id == meeting_id)
     )
     if meeting is None:
-        raise NotFoundException()
+        raise NotFound()
     items = list(
         await db.scalars(
             select(AgendaItem)

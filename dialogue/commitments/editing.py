@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,11 +17,10 @@ from dialogue.agenda.models import AgendaItem
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.commitments.status import change_status
 from dialogue.commitments.visibility import note_visible
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
-from dialogue.web import Refused, check_version
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 10_000
@@ -59,7 +57,7 @@ async def get_commitment(
         statement = statement.execution_options(populate_existing=True)
     commitment = (await db.execute(statement)).unique().scalar_one_or_none()
     if commitment is None:
-        raise NotFoundException()
+        raise NotFound()
     return commitment
 
 

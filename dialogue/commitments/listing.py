@@ -15,7 +15,7 @@ from dialogue.commitments.models import Commitment, CommitmentStatus, Commitment
 from dialogue.commitments.status import ACTIVE, due_soon_clause, overdue_clause
 from dialogue.commitments.visibility import note_visible
 from dialogue.i18n import _
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.search import matches

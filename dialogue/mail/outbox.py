@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import record
 from dialogue.db import utcnow
+from dialogue.errors import Refused
 from dialogue.i18n import _
 from dialogue.mail.delivery import MAX_ATTEMPTS
 from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
 from dialogue.mail.smtp import calendar_method_of
-from dialogue.web import Refused
 
 if TYPE_CHECKING:
     from dialogue.accounts.models import Account

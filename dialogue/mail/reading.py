@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.errors import NotFound
 from dialogue.i18n import N_, gettext
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.mail.models import OutboxMessage, OutboxStatus
 from dialogue.meetings.models import Meeting
 from dialogue.search import matches
@@ -100,7 +100,7 @@ async def kinds(db: AsyncSession) -> list[str]:
 
 
 async def get_message(db: AsyncSession, message_id: int) -> tuple[OutboxMessage, str | None]:
-    """One message and its meeting's title; NotFoundException when unknown."""
+    """One message and its meeting's title; NotFound when unknown."""
     row = (
         await db.execute(
             select(OutboxMessage, Meeting.title)
@@ -109,7 +109,7 @@ async def get_message(db: AsyncSession, message_id: int) -> tuple[OutboxMessage,
         )
     ).first()
     if row is None:
-        raise NotFoundException()
+        raise NotFound()
     return row[0], row[1]
 
 

@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from dialogue.bodies.models import Membership, MembershipKind
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.models import (
     Attendance,
@@ -24,7 +23,6 @@ from dialogue.meetings.quorum import Attendee, QuorumReport, quorum
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import active_people
 from dialogue.minutes.lock import ensure_record_open
-from dialogue.web import Refused, check_version
 from dialogue.meetings.attendance import attendance_problem
 from dialogue.meetings.service import body_members
 
@@ -195,7 +193,7 @@ async def get_invitation(db: AsyncSession, meeting_id: int, invitation_id: int) 
         .where(Invitation.id == invitation_id, Invitation.meeting_id == meeting_id)
     )
     if invitation is None:
-        raise NotFoundException()
+        raise NotFound()
     return invitation
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.bodies.models import Body
 from dialogue.i18n import _, current_timezone, now
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.search import matches
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,7 +18,7 @@ from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment
-from dialogue.forms import Invalid, Unconfirmed
+from dialogue.errors import Invalid, NotFound, Refused, Unconfirmed, check_version
 from dialogue.i18n import _, current_timezone, listed, now
 from dialogue.meetings.models import (
     Attendance,
@@ -31,7 +30,6 @@ from dialogue.meetings.models import (
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
 from dialogue.minutes.lock import ensure_record_open
-from dialogue.web import Refused, check_version
 
 
 
@@ -93,7 +91,7 @@ async def get_meeting(db: AsyncSession, meeting_id: int, *, with_invitations: bo
         )
     meeting = (await db.scalars(query)).unique().one_or_none()
     if meeting is None:
-        raise NotFoundException()
+        raise NotFound()
     return meeting
 
 

@@ -5,15 +5,17 @@ that names a meeting or one of its agenda items goes through the `hide_drafts` g
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from litestar.connection import ASGIConnection
-from litestar.exceptions import NotFoundException
 from sqlalchemy import ColumnElement, select, true
 
 from dialogue.accounts.models import Account, Role
 from dialogue.agenda.models import AgendaItem
+from dialogue.errors import NotFound
 from dialogue.meetings.models import Meeting, MeetingStatus
+
+if TYPE_CHECKING:  # the guard's type only
+    from litestar.connection import ASGIConnection
 
 
 def sees_drafts(account: Account | None) -> bool:
@@ -43,4 +45,4 @@ async def hide_drafts(connection: ASGIConnection[Any, Any, Any, Any], _handler: 
     async with connection.app.state.sessions() as db:
         status = await db.scalar(query)
     if status == MeetingStatus.DRAFT:
-        raise NotFoundException()
+        raise NotFound()

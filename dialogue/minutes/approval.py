@@ -11,9 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.permissions import Forbidden
 from dialogue.db import utcnow
-from dialogue.forms import Invalid
+from dialogue.errors import Forbidden, Invalid, Refused
 from dialogue.i18n import _
 from dialogue.minutes.compose import decision_lines
 from dialogue.minutes.document import content_hash, from_json, to_json
@@ -29,7 +28,6 @@ from dialogue.minutes.models import (
 )
 from dialogue.minutes.queries import comments_of, decisions_of, get_version
 from dialogue.people.models import Side
-from dialogue.web import Refused
 
 DECISION_TEXT_MAX = 10_000
 ADDENDUM_MAX = 20_000

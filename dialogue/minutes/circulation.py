@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue import i18n
 from dialogue.accounts.models import Account, Role
 from dialogue.db import utcnow
+from dialogue.errors import Refused, check_version
 from dialogue.i18n import _
 from dialogue.mail.outbox import account_language, enqueue_to_account
 from dialogue.meetings import service as meetings_service
@@ -21,7 +22,6 @@ from dialogue.minutes.drafting import ensure_held, ensure_not_adopted
 from dialogue.minutes.models import Minutes, MinutesStatus, MinutesVersion
 from dialogue.people.models import Organisation, Side
 from dialogue.settings import Settings
-from dialogue.web import Refused, check_version
 
 MAIL_KIND = "minutes"
 

@@ -10,12 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from dialogue.agenda.models import AgendaItem
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.minutes.models import Minutes, MinutesItemNote, MinutesStatus
 from dialogue.minutes.queries import get_minutes
-from dialogue.web import Refused, check_version
 
 NARRATIVE_MAX = 50_000
 

@@ -25,6 +25,7 @@ from dialogue.bodies.models import Body
 from dialogue.commitments.at_meetings import meetings_open
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.commitments.status import ACTIVE
+from dialogue.errors import NotFound
 from dialogue.i18n import _, format_date, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes import formats
@@ -33,7 +34,6 @@ from dialogue.text_input import printable
 from dialogue.minutes.formats import Fields, Heading, Layout, Paragraph, Table
 from dialogue.minutes.render import commitment_status, label
 from dialogue.people.models import Side
-from dialogue.web import NotFound
 
 FORMATS = ("pdf", "docx", "csv")
 MEDIA_TYPES: dict[str, str] = {fmt: formats.MEDIA_TYPES[fmt] for fmt in FORMATS}

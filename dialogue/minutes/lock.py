@@ -7,9 +7,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.errors import Refused
 from dialogue.i18n import _
 from dialogue.minutes.models import Minutes, MinutesStatus
-from dialogue.web import Refused
 
 
 async def record_closed(db: AsyncSession, meeting_id: int | None) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.errors import Refused
 from dialogue.i18n import _
 from dialogue.minutes.models import (
     Minutes,
@@ -17,7 +18,6 @@ from dialogue.minutes.models import (
     MinutesVersion,
 )
 from dialogue.people.models import Side
-from dialogue.web import Refused
 
 PARTY_ORDER = {side: rank for rank, side in enumerate(Side)}
 

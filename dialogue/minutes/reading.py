@@ -5,11 +5,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from litestar.exceptions import NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.permissions import Forbidden
+from dialogue.errors import Forbidden, NotFound
 from dialogue.i18n import _
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import MeetingStatus
@@ -19,11 +18,11 @@ from dialogue.minutes.models import Minutes, MinutesStatus, MinutesVersion
 from dialogue.minutes.queries import get_minutes, get_version
 
 
-class VersionNotFound(NotFoundException):
+class VersionNotFound(NotFound):
     """No such version of these minutes (or none the reader may read), with the reason."""
 
     def __init__(self, message: str | None = None) -> None:
-        super().__init__(detail=message or _("This version of the minutes does not exist."))
+        super().__init__(message or _("This version of the minutes does not exist."))
 
 
 def reads_drafts(account: Account | None) -> bool:

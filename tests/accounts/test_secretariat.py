@@ -298,7 +298,7 @@ async def test_disabling_ends_the_sessions_and_tokens_at_once_and_enabling_lets_
 async def test_invite_service_refuses_a_duplicate_email_case_insensitively(db: Any) -> None:
     await f.account(db, Role.OBSERVER, email="someone@example.tn")
     with pytest.raises(Invalid) as refused:
-        await service.invite(db, email=" SomeOne@Example.TN ", role=Role.OBSERVER)
+        await service.invite(db, service.AccountDraft(role=Role.OBSERVER, email=" SomeOne@Example.TN "))
     assert refused.value.errors == {"email": "An account with this email already exists."}
-    account, token = await service.invite(db, email=" New@Example.TN ", role=Role.OBSERVER)
+    account, token = await service.invite(db, service.AccountDraft(role=Role.OBSERVER, email=" New@Example.TN "))
     assert account.email == "new@example.tn" and account.password_hash is None and token

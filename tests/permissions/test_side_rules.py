@@ -8,17 +8,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from litestar.exceptions import NotFoundException
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, Role
-from dialogue.accounts.permissions import Forbidden
 from dialogue.agenda import positions
 from dialogue.agenda.models import Position, Stance
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
-from dialogue.forms import Invalid
+from dialogue.errors import Forbidden, Invalid, NotFound
 from dialogue.people.models import Organisation, Side
 from tests.test_permissions import (
     PEOPLE,
@@ -347,5 +345,5 @@ def test_writable_side_lets_the_secretariat_and_the_sides_delegate_only() -> Non
             positions.writable_side(account, side)
     with pytest.raises(Invalid):
         positions.writable_side(secretariat, "observers")
-    with pytest.raises(NotFoundException):
+    with pytest.raises(NotFound):
         positions.writable_side(delegate, "nobody")
