@@ -25,7 +25,7 @@ from dialogue.bodies.models import (
 from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, ngettext
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import (

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue.commitments.models import Commitment
 from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import (
     DESCRIPTION_MAX,

@@ -20,7 +20,7 @@ from dialogue.commitments.models import Commitment
 from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
-from dialogue.listing import Sort
+from dialogue.sorting import Sort
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.search import matches
