@@ -15,7 +15,7 @@ from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import Request, Response
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
 from litestar_htmx import HXLocation
 from litestar_htmx import HTMXTemplate
@@ -268,9 +268,9 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
             return api_error(exc.status_code, _("This address does not take this method."), headers=allow)
         return _error(request, exc.status_code, _("This address only receives forms. Go back to the page you came from."), headers=allow)
     if exc.status_code >= 500:
-        log.exception("HTTP %s on %s", exc.status_code, request.url.path)
+        log.error("HTTP %s on %s", exc.status_code, request.url.path, exc_info=exc)
         return _error(request, exc.status_code, _("Something went wrong on our side."))
-    response = _error(request, exc.status_code, exc.detail if exc.detail else _("The request was refused."))
+    response = _error(request, exc.status_code, exc.detail or _("The request was refused."))
     if exc.status_code == HTTP_403_FORBIDDEN:  # Litestar's CSRF check
         return _recorded_refusal(request, response, "csrf")
     return response
@@ -393,7 +393,7 @@ def _too_deep(request: Request, exc: RecursionError) -> Response[Any]:
 
 
 def _internal(request: Request, exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    log.error("unhandled error on %s", request.url.path, exc_info=exc)
     return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong on our side."))
 
 

@@ -12,7 +12,6 @@ from dialogue import idempotency
 from dialogue.accounts import links, service, sessions
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.permissions import Permission
-from dialogue.audit.trail import record
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar.exceptions import NotFoundException
-from sqlalchemy import Select, and_, case, func, or_, select, true
+from sqlalchemy import Select, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 

@@ -20,7 +20,7 @@ from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment
 from dialogue.forms import Invalid, Unconfirmed
-from dialogue.i18n import _, current_timezone, listed, now
+from dialogue.i18n import _, current_timezone, listed
 from dialogue.meetings.models import (
     Attendance,
     Invitation,

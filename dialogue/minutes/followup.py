@@ -86,7 +86,7 @@ async def _last_shared_notes(db: AsyncSession, commitment_ids: Sequence[int]) ->
         .subquery()
     )
     rows = await db.execute(select(ranked.c.commitment_id, ranked.c.note).where(ranked.c.rank == 1))
-    return {commitment_id: note for commitment_id, note in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def _rows(
