@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from advanced_alchemy.base import IdentityAuditBase
 from advanced_alchemy.extensions.litestar import (
@@ -15,7 +15,7 @@ from advanced_alchemy.extensions.litestar import (
 )
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Integer, event
+from sqlalchemy import Integer, String, Table, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -29,6 +29,8 @@ class Base(IdentityAuditBase):
     """Every table: an identity `id`, `created_at` and `updated_at` (UTC, timezone-aware)."""
 
     __abstract__ = True
+    # Each model maps one table; SQLAlchemy types `__table__` as any FromClause (a join may be mapped).
+    __table__: ClassVar[Table]
 
 
 class Versioned:
@@ -97,8 +99,8 @@ def render_item(kind: str, obj: Any, _autogen_context: Any) -> str | bool:
     """Autogenerate: Choice columns are plain strings in the schema."""
     from dialogue.choices import ChoiceType
 
-    if kind == "type" and isinstance(obj, ChoiceType):
-        return f"sa.String(length={obj.impl.length})"
+    if kind == "type" and isinstance(obj, ChoiceType) and isinstance(obj.impl_instance, String):
+        return f"sa.String(length={obj.impl_instance.length})"
     return False
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from http import HTTPStatus
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
@@ -68,7 +68,9 @@ def is_api(request: Request) -> bool:
 
 def wants_fragment(request: Request) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 def render(
@@ -245,7 +247,8 @@ def _error(
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
-    if "user" not in request.scope:
+    # Litestar's Scope type says "user" is always there: not before the authentication middleware.
+    if "user" not in cast("dict[str, Any]", request.scope):
         # Refused by the router (no such address, or not with this method): the
         # middlewares that choose the language did not run.
         settings = request.app.state.settings
@@ -373,7 +376,8 @@ def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
 def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:
     # asyncpg refuses an out-of-range parameter while binding it; SQLAlchemy wraps that as a
     # plain DBAPIError. It is bad input like any other out-of-range number.
-    causes, seen = [exc], set()
+    causes: list[BaseException | None] = [exc]
+    seen: set[int] = set()
     while causes:
         cause = causes.pop()
         if cause is None or id(cause) in seen:

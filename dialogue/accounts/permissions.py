@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.status_codes import HTTP_403_FORBIDDEN
@@ -65,12 +66,13 @@ def allows(account: Account | None, permission: Permission) -> bool:
 
 
 def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
 
 
 async def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """The app's guard: every route, every request."""
-    permission = route_permission(handler, connection.scope.get("method", "GET"))
+    scope = connection.scope
+    permission = route_permission(handler, scope["method"] if scope["type"] == ScopeType.HTTP else "GET")
     account = current_account(connection)
     if permission is not Permission.PUBLIC and account is None:
         raise SignInRequired

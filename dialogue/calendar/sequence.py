@@ -65,7 +65,7 @@ def _raise_in_database(session: Session, meeting_ids: Iterable[int]) -> None:
             .values(calendar_sequence=current + 1)
         )
         raised.add(meeting_id)
-        loaded = session.identity_map.get(session.identity_key(Meeting, meeting_id))  # type: ignore[arg-type]
+        loaded = session.identity_map.get(session.identity_key(Meeting, meeting_id))
         if loaded is not None:
             attributes.set_committed_value(loaded, "calendar_sequence", current + 1)
 

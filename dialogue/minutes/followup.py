@@ -230,7 +230,7 @@ def followup_layout(sheet: FollowUpSheet, language: str) -> Layout:
                 cells.insert(1, format_date(row.meeting_on))
             rows.append(tuple(cells))
         user = {1, 3, 4, 8} if sheet.of_meeting else {2, 4, 5, 9}
-        blocks = [Heading(sheet_title(sheet), level=1), Fields(tuple(fields)), Paragraph(_summary(sheet))]
+        blocks: list[formats.Block] = [Heading(sheet_title(sheet), level=1), Fields(tuple(fields)), Paragraph(_summary(sheet))]
         if rows:
             blocks.append(Table(tuple(headers), tuple(rows), user_columns=frozenset(user)))
         else:
