@@ -33,7 +33,16 @@ INVALID_UTF8_FORM = b"\xff\xfea\xc3"
 LONE_SURROGATE_JSON = '"a\\ud800b"'  # JSON's escape of half a UTF-16 pair
 
 # Every name a page or the API reads from a query string or a form (templates and routes).
-FIELDS = ["q", "sort", "order", "from", "to", "side", "sides", "status", "body", "body_id", "meeting_id", "organisation", "organisation_id", "person", "person_id", "responsible_id", "presenter_id", "agenda_item_id", "alternate_id", "on_behalf_of_id", "scope", "kind", "action", "actor", "entity", "lang", "language", "next", "saved", "sent", "page", "offset", "limit", "version", "title", "description", "venue", "online_url", "starts_at", "ends_at", "duration_minutes", "statement", "stance", "visibility", "internal", "text", "note", "evidence_url", "written_on", "due_on", "due_from", "due_to", "name", "acronym", "slug", "short_name", "full_name", "email", "url", "role", "password", "current_password", "new_password", "repeat_password", "is_approver", "decision", "comment", "introduction", "closing", "answer", "attendance", "arrived_late", "plan", "key", "direction", "archived", "overdue", "due_soon", "confirm", "correction", "carry_over", "from_outcome", "quorum_rule", "quorum_min_per_side", "username", "item", "user", "generator"]
+FIELDS = (
+    "q sort order from to side sides status body body_id meeting_id organisation organisation_id person "
+    "person_id responsible_id presenter_id agenda_item_id alternate_id on_behalf_of_id scope kind action actor "
+    "entity lang language next saved sent page offset limit version title description venue online_url "
+    "starts_at ends_at duration_minutes statement stance visibility internal text note evidence_url "
+    "written_on due_on due_from due_to name acronym slug short_name full_name email url role password "
+    "current_password new_password repeat_password is_approver decision comment introduction closing "
+    "answer attendance arrived_late plan key direction archived overdue due_soon confirm correction "
+    "carry_over from_outcome quorum_rule quorum_min_per_side username item user generator"
+).split()
 BAD_TEXT = {"NUL": NUL, "control characters": CONTROL, "oversize": OVERSIZE}
 # The bad values that are refused whatever field carries them, leaving the record exactly as
 # it was. Control characters are cleaned and the rest of the value may be saved; an oversize
