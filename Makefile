@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve migrate demo test bench i18n catalogs clean
+.PHONY: install run serve migrate demo test lint format bench i18n catalogs clean
 # A recipe that fails leaves no half-made target (pybabel writes the .mo before it reports errors).
 .DELETE_ON_ERROR:
 
@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
 	touch $@
 
 # Compiled catalogs (.mo) are built here, never committed; each is rebuilt when its .po changes.
@@ -49,6 +49,19 @@ serve: install
 TEST_WORKERS ?= auto
 test: install
 	$(BIN)/pytest -n $(TEST_WORKERS)
+
+# The lint rules, the layout and the types (settings in pyproject.toml); every check runs and
+# each failing one is named. `make format` sorts the imports and lays the code out.
+lint: $(INSTALLED)
+	@status=0; \
+	$(BIN)/ruff check . || { status=1; echo "lint: ruff check failed"; }; \
+	$(BIN)/ruff format --check --output-format concise . || { status=1; echo "lint: not formatted (make format)"; }; \
+	$(BIN)/mypy || { status=1; echo "lint: mypy failed"; }; \
+	exit $$status
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --select I --fix .
+	$(BIN)/ruff format .
 
 bench: install
 	$(BIN)/python bench/run.py

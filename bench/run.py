@@ -24,15 +24,15 @@ from sqlalchemy import event, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dialogue.app import create_app  # noqa: E402
-from dialogue.db import create_engine, run_alembic  # noqa: E402
-from dialogue.accounts.models import Account, ApiToken  # noqa: E402
-from dialogue.accounts.tokens import new_token, token_hash  # noqa: E402
-from dialogue.demo import DEMO_PASSWORD, load_demo  # noqa: E402
-from dialogue.meetings.models import Meeting  # noqa: E402
-from dialogue.minutes.render import render_minutes  # noqa: E402
-from dialogue.settings import Settings  # noqa: E402
-from tests.minutes import samples  # noqa: E402
+from dialogue.app import create_app
+from dialogue.db import create_engine, run_alembic
+from dialogue.accounts.models import Account, ApiToken
+from dialogue.accounts.tokens import new_token, token_hash
+from dialogue.demo import DEMO_PASSWORD, load_demo
+from dialogue.meetings.models import Meeting
+from dialogue.minutes.render import render_minutes
+from dialogue.settings import Settings
+from tests.minutes import samples
 
 REQUESTS = int(os.environ.get("DIALOGUE_BENCH_REQUESTS", "30"))
 RENDERS = int(os.environ.get("DIALOGUE_BENCH_RENDERS", "3"))

@@ -10,6 +10,7 @@ from litestar import Litestar, Request, Response, Router, get, post
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.connection import ASGIConnection
 from litestar.di import Provide
+from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
@@ -81,7 +82,7 @@ def language_middleware(settings: Settings) -> Any:
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == "http":
+            if scope["type"] == ScopeType.HTTP:
                 headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
                 i18n.set_language(
                     i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language)

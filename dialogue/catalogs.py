@@ -17,10 +17,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 
-def english_strings(message_id: str | tuple[str, ...], num_plurals: int) -> str | tuple[str, ...]:
+def english_strings(message_id: str | tuple[str, ...] | list[str], num_plurals: int) -> str | tuple[str, ...]:
     """The English text of an entry whose id is `message_id`: the id itself; for a plural,
     the singular for the first form and the plural for every other one."""
-    if isinstance(message_id, tuple):
+    if not isinstance(message_id, str):
         singular, plural = message_id[0], message_id[1]
         return (singular, *([plural] * (num_plurals - 1)))
     return message_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from sqlalchemy import String
 from sqlalchemy.types import TypeDecorator
@@ -16,11 +16,15 @@ class Choice(str, Enum):
 
     _label: str
 
-    def __new__(cls, value: str, label: str) -> Choice:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member._label = label
-        return member
+    if TYPE_CHECKING:
+        # Once the class is made, Enum's own lookup answers `Side("value")`: the checker sees that.
+        def __new__(cls, value: str) -> Self: ...
+    else:
+        def __new__(cls, value: str, label: str) -> Choice:
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member._label = label  # noqa: SLF001  (the member being made)
+            return member
 
     def __str__(self) -> str:
         return self.value

@@ -219,7 +219,7 @@ def reset_password(email: str) -> None:
     from dialogue.accounts.models import LinkPurpose
     from dialogue.errors import Refused
 
-    async def action(db: Any, settings: Settings) -> str:
+    async def action(db: Any, settings: Settings) -> tuple[LinkPurpose, str]:
         account = _account_or_fail(await sessions.account_by_email(db, email), email)
         purpose = links.link_purpose(account)
         return purpose, links.link_url(settings, await links.new_link(db, account, purpose))

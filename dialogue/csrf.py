@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.config.csrf import CSRFConfig
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from dialogue.errors import Forbidden
@@ -75,7 +76,7 @@ def origin_check_middleware(settings: Settings) -> Any:
     # the public URL's.
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+            if scope["type"] == ScopeType.HTTP and scope["method"] not in SAFE_METHODS:
                 headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
                 scheme = "https" if settings.https else scope.get("scheme", "http")
                 if not same_origin(headers, scheme, settings.public_url):

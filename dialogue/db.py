@@ -17,6 +17,7 @@ from advanced_alchemy.extensions.litestar import (
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Integer, Text, event
+from sqlalchemy import String, Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -32,6 +33,14 @@ Moment = Annotated[dt.datetime, mapped_column(DateTimeUTC(timezone=True))]
 """A point in time, stored timezone-aware in UTC (a naive datetime is refused)."""
 FreeText = Annotated[str, mapped_column(Text, default="")]
 """Text of any length that the person may leave empty."""
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, typed as one (SQLAlchemy types `__table__` as any FromClause, since a
+    model may map a join; ours never do)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Base(IdentityAuditBase):
@@ -50,7 +59,7 @@ class Versioned:
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
@@ -106,8 +115,8 @@ def render_item(kind: str, obj: Any, _autogen_context: Any) -> str | bool:
     """Autogenerate: Choice columns are plain strings in the schema."""
     from dialogue.choices import ChoiceType
 
-    if kind == "type" and isinstance(obj, ChoiceType):
-        return f"sa.String(length={obj.impl.length})"
+    if kind == "type" and isinstance(obj, ChoiceType) and isinstance(obj.impl_instance, String):
+        return f"sa.String(length={obj.impl_instance.length})"
     return False
 
 

@@ -1124,7 +1124,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
 
     past = sum(1 for m in built.meetings if m.starts_at.astimezone(tz).date() < today)
     overdue = sum(1 for c in built.commitments if c.is_overdue(today))
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104  (read, not bound)
     lines = [
         _("Demo data loaded:"),
         _("  {n} organisations, {p} people, {b} bodies").format(

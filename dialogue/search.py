@@ -205,9 +205,9 @@ def refresh(connection: Connection, stale: dict[str, set[int]]) -> None:
     if todo.get("meeting"):
         add("commitment", select(Commitment.id).where(Commitment.meeting_id.in_(sorted(todo["meeting"]))))
     models = _tables()
-    for table, ids in todo.items():
+    for table, record_ids in todo.items():
         model = models[table]
-        texts = _texts(connection, table, ids)
+        texts = _texts(connection, table, record_ids)
         for record_id, text in texts.items():
             # Derived data: neither the record's version nor its updated_at change.
             connection.execute(

@@ -18,9 +18,10 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 import msgspec
+from litestar.enums import ScopeType
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_400_BAD_REQUEST
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from dialogue.i18n import _
 
@@ -84,7 +85,7 @@ def refuse_unreadable_bytes(app: ASGIApp) -> ASGIApp:
     """Middleware: refuse a NUL or non-UTF-8 bytes in the path, the query or a form body."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         raw_path = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
@@ -92,7 +93,7 @@ def refuse_unreadable_bytes(app: ASGIApp) -> ASGIApp:
             raise _refuse()
         content_type = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
         if content_type in _FORM_TYPES:
-            messages: list[Message] = []
+            messages: list[ReceiveMessage] = []
             body = b""
             while True:
                 message = await receive()

@@ -8,14 +8,14 @@ import re
 import unicodedata
 from http import HTTPStatus
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
 from litestar import Request, Response
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
 from litestar_htmx import HXLocation
 from litestar_htmx import HTMXTemplate
@@ -68,7 +68,9 @@ def is_api(request: Request) -> bool:
 
 def wants_fragment(request: Request) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 def render(
@@ -245,7 +247,8 @@ def _error(
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
-    if "user" not in request.scope:
+    # Litestar's Scope type says "user" is always there: not before the authentication middleware.
+    if "user" not in cast("dict[str, Any]", request.scope):
         # Refused by the router (no such address, or not with this method): the
         # middlewares that choose the language did not run.
         settings = request.app.state.settings
@@ -268,9 +271,9 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
             return api_error(exc.status_code, _("This address does not take this method."), headers=allow)
         return _error(request, exc.status_code, _("This address only receives forms. Go back to the page you came from."), headers=allow)
     if exc.status_code >= 500:
-        log.exception("HTTP %s on %s", exc.status_code, request.url.path)
+        log.error("HTTP %s on %s", exc.status_code, request.url.path, exc_info=exc)
         return _error(request, exc.status_code, _("Something went wrong on our side."))
-    response = _error(request, exc.status_code, exc.detail if exc.detail else _("The request was refused."))
+    response = _error(request, exc.status_code, exc.detail or _("The request was refused."))
     if exc.status_code == HTTP_403_FORBIDDEN:  # Litestar's CSRF check
         return _recorded_refusal(request, response, "csrf")
     return response
@@ -373,7 +376,8 @@ def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
 def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:
     # asyncpg refuses an out-of-range parameter while binding it; SQLAlchemy wraps that as a
     # plain DBAPIError. It is bad input like any other out-of-range number.
-    causes, seen = [exc], set()
+    causes: list[BaseException | None] = [exc]
+    seen: set[int] = set()
     while causes:
         cause = causes.pop()
         if cause is None or id(cause) in seen:
@@ -393,7 +397,7 @@ def _too_deep(request: Request, exc: RecursionError) -> Response[Any]:
 
 
 def _internal(request: Request, exc: Exception) -> Response[Any]:
-    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    log.error("unhandled error on %s", request.url.path, exc_info=exc)
     return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong on our side."))
 
 

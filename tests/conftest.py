@@ -104,7 +104,7 @@ def settings(database_url: str) -> Settings:
 async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) -> None:
     """An empty database for each test: PostgreSQL's tables are emptied (made once per run);
     SQLite's file is replaced by a copy of a template made once per run."""
-    global _pg_schema_ready
+    global _pg_schema_ready  # noqa: PLW0603  (the schema is made once per test run)
     if engine.dialect.name == "postgresql":
         async with engine.begin() as connection:
             if not _pg_schema_ready:

@@ -45,7 +45,7 @@ async def test_demo_loads_a_realistic_council(settings: Settings, engine: Any, d
     assert re.search(r"\b12 organisations\b", summary) and "3 bodies" in summary
 
     assert await count(db, Organisation) == 12
-    assert {side for side in (await db.scalars(select(distinct(Organisation.side)))).all()} == set(Side)
+    assert set((await db.scalars(select(distinct(Organisation.side)))).all()) == set(Side)
     assert 25 <= await count(db, Person) <= 35
     assert await count(db, Body) == 3
     people = (await db.scalars(select(Person))).all()
@@ -78,7 +78,7 @@ async def test_demo_loads_a_realistic_council(settings: Settings, engine: Any, d
     assert held <= with_attendance
     assert held <= with_positions
     assert not with_attendance - held  # no attendance for meetings that did not take place
-    attendance = {a for a in (await db.scalars(select(distinct(Invitation.attendance)))).all()}
+    attendance = set((await db.scalars(select(distinct(Invitation.attendance)))).all())
     assert {Attendance.PRESENT, Attendance.EXCUSED, Attendance.ABSENT, Attendance.UNRECORDED} <= attendance
     assert await count(db, select(Invitation).where(Invitation.arrived_late.is_(True)).subquery()) >= 1
     assert await count(db, select(Invitation).where(Invitation.on_behalf_of_id.is_not(None)).subquery()) >= 1

@@ -33,7 +33,7 @@ class _FormReader(HTMLParser):
             if tag == "option" and self.inside and self.select and "selected" in a:
                 self.fields[self.select] = a.get("value", "")
             return
-        if tag == "input" and a.get("type") not in ("checkbox", "radio", "submit") or (
+        if (tag == "input" and a.get("type") not in ("checkbox", "radio", "submit")) or (
             tag == "input" and a.get("type") in ("checkbox", "radio") and "checked" in a
         ):
             self.fields.setdefault(a["name"], a.get("value", ""))

@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from litestar.enums import ScopeType
+
 from dialogue.accounts.models import Account, Role
 from dialogue.errors import Forbidden
 from dialogue.i18n import _
@@ -58,12 +60,13 @@ def allows(account: Account | None, permission: Permission) -> bool:
 
 
 def current_account(connection: ASGIConnection[Any, Any, Any, Any]) -> Account | None:
-    return connection.scope.get("user")  # type: ignore[return-value]
+    return connection.scope.get("user")
 
 
 async def authorize(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
     """The app's guard: every route, every request."""
-    permission = route_permission(handler, connection.scope.get("method", "GET"))
+    scope = connection.scope
+    permission = route_permission(handler, scope["method"] if scope["type"] == ScopeType.HTTP else "GET")
     account = current_account(connection)
     if permission is not Permission.PUBLIC and account is None:
         raise SignInRequired

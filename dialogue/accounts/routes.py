@@ -13,7 +13,6 @@ from dialogue.accounts import links, service, sessions
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.permissions import Permission
 from dialogue.accounts.service import AccountDraft
-from dialogue.audit.trail import record
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, query_number, table_file

@@ -128,8 +128,8 @@ async def welcome(request: Request, db: DB, settings: Config, token: FromPath[st
             return _dead_link(request)
         link, linked = found
         context = {"token": token, "email": linked.email, "purpose": link.purpose, "errors": error.errors}
-        response = render(request, "accounts/welcome.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
-        return no_store(response, referrer=False)
+        page = render(request, "accounts/welcome.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        return no_store(page, referrer=False)
     session_token = await new_browser_session(request, db, settings, account)
     await db.commit()
     response: Response[Any] = Redirect(path="/", status_code=303)

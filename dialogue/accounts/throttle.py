@@ -119,7 +119,8 @@ def blocked_until(rows: list[SignInThrottle]) -> dt.datetime | None:
 def count_failure(rows: list[SignInThrottle]) -> None:
     now = _now()
     for row in rows:
-        if row.failures and row.updated_at and now - row.updated_at > FORGET_FAILURES_AFTER:
+        # updated_at is None until a new row is flushed, whatever its Mapped type says.
+        if row.failures and row.updated_at is not None and now - row.updated_at > FORGET_FAILURES_AFTER:  # type: ignore[redundant-expr]
             row.failures = 0
         row.failures += 1
         free = FREE_FAILURES.get(_kind(row.key), 5)

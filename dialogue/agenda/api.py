@@ -68,8 +68,8 @@ class ItemPatch(Input):
     title: str | UnsetType = UNSET
     description: str | UnsetType = UNSET
     duration_minutes: int | UnsetType = UNSET
-    presenter_id: int | None | UnsetType = UNSET
-    c144_matter: str | None | UnsetType = UNSET
+    presenter_id: int | UnsetType | None = UNSET
+    c144_matter: str | UnsetType | None = UNSET
     documents: list[DocumentIn] | UnsetType = UNSET
 
 

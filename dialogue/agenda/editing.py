@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from dialogue.db import table_of
 from dialogue.agenda.checks import DocumentFields, ItemFields, check_item, document_errors
 from dialogue.agenda.models import AgendaDocument, AgendaItem
 from dialogue.audit.trail import record_row_change
@@ -30,7 +31,7 @@ async def _renumber(db: AsyncSession, items: Sequence[AgendaItem]) -> None:
     The rank is the meeting's order, not the item's content: it is written without bumping
     the item's version, so moving one item does not make open edit forms of others stale.
     """
-    table = AgendaItem.__table__
+    table = table_of(AgendaItem)
     for rank, item in enumerate(items, start=1):
         if item.rank != rank:
             await db.execute(update(table).where(table.c.id == item.id).values(rank=rank))

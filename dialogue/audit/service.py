@@ -188,7 +188,7 @@ def value_text(entity: str, name: str, value: Any, names: Names | None = None) -
             except ValueError:
                 return shorten(value)
         if isinstance(column_type, TypeDecorator):
-            column_type = column_type.impl
+            column_type = column_type.impl_instance
         if isinstance(column_type, DateTime):
             return _moment(value, with_time=True)
         if isinstance(column_type, Date):

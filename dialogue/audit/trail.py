@@ -20,6 +20,7 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from dialogue.db import table_of
 from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.search import fold
 
@@ -193,7 +194,7 @@ def _after_flush(session: Session, _context: Any) -> None:
                 "updated_at": now,
             }
         )
-    connection.execute(insert(AuditEvent.__table__), rows)
+    connection.execute(insert(table_of(AuditEvent)), rows)
 
 
 def _was_or_is_internal(obj: Any, changes: dict[str, list[Any]]) -> bool:

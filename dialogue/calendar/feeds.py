@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
@@ -247,11 +248,11 @@ async def token_owner(db: AsyncSession, token: str) -> tuple[FeedToken, Account]
 # Contents ------------------------------------------------------------------------------
 
 
-async def _meetings(db: AsyncSession, condition: object) -> list[Meeting]:
+async def _meetings(db: AsyncSession, condition: ColumnElement[bool]) -> list[Meeting]:
     rows = await db.scalars(
         select(Meeting)
         .where(condition, Meeting.status.in_(FEED_STATUSES))
-        .order_by(Meeting.starts_at, Meeting.id)  # type: ignore[arg-type]
+        .order_by(Meeting.starts_at, Meeting.id)
     )
     return list(rows)
 

@@ -337,7 +337,8 @@ def _vtimezone(tzid: str, zone: ZoneInfo, instants: Sequence[dt.datetime]) -> Co
 
     timezone = Container("VTIMEZONE", _prop("TZID", tzid))
     offset, dst, abbreviation = state(start)
-    timezone.append(_observance(dst, dt.datetime(1970, 1, 1), offset, offset, abbreviation))
+    # An observance's DTSTART is a local time, naive by definition (RFC 5545 3.6.5).
+    timezone.append(_observance(dst, dt.datetime(1970, 1, 1), offset, offset, abbreviation))  # noqa: DTZ001
     day = dt.timedelta(days=1)
     moment = start
     while moment < end:

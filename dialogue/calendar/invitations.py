@@ -27,7 +27,7 @@ from dialogue.calendar.meeting_event import (
     load_for_calendar,
 )
 from dialogue.calendar.sending_plan import _deliveries, sending_plan
-from dialogue.db import utcnow
+from dialogue.db import utcnow, table_of
 from dialogue.errors import Refused
 from dialogue.i18n import _
 from dialogue.mail.models import OutboxMessage
@@ -97,7 +97,7 @@ async def _sequence_for_sending(
     if wanted == current:
         return
     await db.execute(
-        update(Meeting.__table__).where(Meeting.__table__.c.id == meeting.id).values(calendar_sequence=wanted)
+        update(table_of(Meeting)).where(Meeting.id == meeting.id).values(calendar_sequence=wanted)
     )
     attributes.set_committed_value(meeting, "calendar_sequence", wanted)
     for pid in in_line:

@@ -38,7 +38,7 @@ def organizer(settings: Settings) -> ics.CalendarOrganizer:
     return rules.organizer(settings.mail_from)
 
 
-PARTSTAT: dict[InvitationResponse, str] = {
+PARTSTAT: dict[InvitationResponse, ics.PartStat] = {
     InvitationResponse.NEEDS_ACTION: "NEEDS-ACTION",
     InvitationResponse.ACCEPTED: "ACCEPTED",
     InvitationResponse.DECLINED: "DECLINED",
@@ -51,8 +51,8 @@ def attendee(invitation: Invitation) -> ics.CalendarAttendee:
     return ics.CalendarAttendee(
         name=invitation.person.full_name,
         email=(invitation.person.email or "").strip(),
-        role=invitation.role.value,  # type: ignore[arg-type]
-        partstat=PARTSTAT[invitation.response],  # type: ignore[arg-type]
+        role=invitation.role.value,
+        partstat=PARTSTAT[invitation.response],
     )
 
 

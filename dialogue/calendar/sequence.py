@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, attributes
 
+from dialogue.db import table_of
 from dialogue.agenda.models import AgendaItem
 from dialogue.calendar.rules import (
     AGENDA_CALENDAR_FIELDS,
@@ -51,7 +52,7 @@ def _raise_in_database(session: Session, meeting_ids: Iterable[int]) -> None:
     only ever see committed states), without touching the meeting's `version`: an agenda
     change must not make an open edit form of the meeting stale."""
     raised = _raised(session)
-    table = Meeting.__table__
+    table = table_of(Meeting)
     connection = session.connection()
     for meeting_id in sorted(set(meeting_ids) - raised):
         current = connection.execute(
@@ -65,7 +66,7 @@ def _raise_in_database(session: Session, meeting_ids: Iterable[int]) -> None:
             .values(calendar_sequence=current + 1)
         )
         raised.add(meeting_id)
-        loaded = session.identity_map.get(session.identity_key(Meeting, meeting_id))  # type: ignore[arg-type]
+        loaded = session.identity_map.get(session.identity_key(Meeting, meeting_id))
         if loaded is not None:
             attributes.set_committed_value(loaded, "calendar_sequence", current + 1)
 
@@ -117,7 +118,7 @@ def _on_execute(state: ORMExecuteState) -> None:
     }
     if not names & set(AGENDA_CALENDAR_FIELDS) or statement.whereclause is None:
         return
-    table = AgendaItem.__table__
+    table = table_of(AgendaItem)
     connection = state.session.connection()
     meeting_ids = connection.execute(
         select(table.c.meeting_id).where(statement.whereclause).distinct()

@@ -92,12 +92,12 @@ class CommitmentPatch(Input, forbid_unknown_fields=True):
     title: str | msgspec.UnsetType = msgspec.UNSET
     side: str | msgspec.UnsetType = msgspec.UNSET
     description: str | msgspec.UnsetType = msgspec.UNSET
-    organisation_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    responsible_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    due_on: dt.date | None | msgspec.UnsetType = msgspec.UNSET
+    organisation_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    responsible_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    due_on: dt.date | msgspec.UnsetType | None = msgspec.UNSET
     status: str | msgspec.UnsetType = msgspec.UNSET
-    meeting_id: int | None | msgspec.UnsetType = msgspec.UNSET
-    agenda_item_id: int | None | msgspec.UnsetType = msgspec.UNSET
+    meeting_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    agenda_item_id: int | msgspec.UnsetType | None = msgspec.UNSET
     from_outcome: bool | msgspec.UnsetType = msgspec.UNSET
 
 

@@ -17,7 +17,6 @@ from dialogue.agenda.models import AgendaItem
 from dialogue.commitments.listing import due_order
 from dialogue.commitments.models import Commitment
 from dialogue.commitments.status import ACTIVE
-from dialogue.i18n import _
 from dialogue.meetings.models import Meeting, MeetingStatus
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from dialogue.db import table_of
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.audit.trail import record_row_change
@@ -103,7 +104,7 @@ async def add_follow_up_item(
     if not rows:
         return None
     # The rank is the order, not the items' content: moved without bumping their version.
-    table = AgendaItem.__table__
+    table = table_of(AgendaItem)
     moved = list(await db.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)))
     await db.execute(update(table).where(table.c.meeting_id == meeting.id).values(rank=table.c.rank + 1))
     for other in moved:

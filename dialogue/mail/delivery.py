@@ -178,7 +178,11 @@ async def deliver_due(
     if server is None:
         return 0
     # A given `now` (tests) holds for the whole round; otherwise each outcome has its own time.
-    clock = (lambda: now) if now is not None else utcnow
+    given = now
+
+    def clock() -> dt.datetime:
+        return given if given is not None else utcnow()
+
     now = clock()
     # Each message may take up to the timeout to connect and as long to send.
     lease = dt.timedelta(seconds=max(300.0, server.timeout * (2 * batch + 2)))

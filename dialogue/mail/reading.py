@@ -68,7 +68,7 @@ async def status_counts(db: AsyncSession) -> dict[OutboxStatus, int]:
     """How many messages in each status (every status present, zero included)."""
     rows = await db.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     counts = dict.fromkeys(OutboxStatus, 0)
-    counts.update({status: count for status, count in rows.all()})
+    counts.update(rows.tuples().all())
     return counts
 
 

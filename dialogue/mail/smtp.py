@@ -86,17 +86,26 @@ def message_id(outbox_id: int, mail_from: str) -> str:
 
 
 class Letter(Protocol):
-    """What a message needs to be built (an `OutboxMessage` has all of it)."""
+    """What a message needs to be built (an `OutboxMessage` has all of it), only read."""
 
-    id: int
-    to_address: str
-    to_name: str
-    language: str
-    subject: str
-    text_body: str
-    html_body: str
-    calendar: str | None
-    calendar_method: Any
+    @property
+    def id(self) -> int: ...
+    @property
+    def to_address(self) -> str: ...
+    @property
+    def to_name(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def text_body(self) -> str: ...
+    @property
+    def html_body(self) -> str: ...
+    @property
+    def calendar(self) -> str | None: ...
+    @property
+    def calendar_method(self) -> Any: ...
 
 
 # Header values -------------------------------------------------------------------------

@@ -140,7 +140,7 @@ class MeetingPatch(Input, forbid_unknown_fields=True):
     ends_at: LocalDateTime | UnsetType = UNSET
     kind: MeetingKind | UnsetType = UNSET
     venue: str | UnsetType = UNSET
-    online_url: str | None | UnsetType = UNSET
+    online_url: str | UnsetType | None = UNSET
     status: MeetingStatus | UnsetType = UNSET
     description: str | UnsetType = UNSET
     confirm: bool = False  # as for MeetingIn
@@ -183,7 +183,7 @@ class InvitationIn(Input, forbid_unknown_fields=True):
 class InvitationPatch(Input, forbid_unknown_fields=True):
     version: int
     role: InvitationRole | UnsetType = UNSET
-    on_behalf_of_id: int | None | UnsetType = UNSET
+    on_behalf_of_id: int | UnsetType | None = UNSET
     attendance: Attendance | UnsetType = UNSET
     arrived_late: bool | UnsetType = UNSET
 

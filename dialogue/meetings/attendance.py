@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.errors import Refused
-from dialogue.i18n import _, format_datetime, now
+from dialogue.i18n import _, format_datetime
 from dialogue.meetings.models import Attendance, Invitation, Meeting
 from dialogue.minutes.lock import ensure_record_open
 

@@ -232,11 +232,11 @@ async def update_invitation(
             errors["on_behalf_of_id"] = problem
     if errors:
         raise Invalid(errors)
-    if role is not _UNCHANGED:
+    if role is not _UNCHANGED and role is not None:  # None was refused above
         invitation.role = role
     if on_behalf_of_id is not _UNCHANGED:
         invitation.on_behalf_of_id = on_behalf_of_id
-    if attendance is not _UNCHANGED:
+    if attendance is not _UNCHANGED and attendance is not None:  # None was refused above
         invitation.attendance = attendance
         if attendance != Attendance.PRESENT and arrived_late is _UNCHANGED:
             invitation.arrived_late = False

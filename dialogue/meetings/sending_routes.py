@@ -14,7 +14,7 @@ from dialogue.calendar.meeting_event import invite_file
 from dialogue.calendar.sending_plan import sending_plan
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
-from dialogue.meetings import invitations, service
+from dialogue.meetings import service
 from dialogue.meetings.models import InvitationResponse
 from dialogue.web import (
     DB,

@@ -19,7 +19,7 @@ from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment
 from dialogue.errors import Invalid, NotFound, Refused, Unconfirmed, check_version
-from dialogue.i18n import _, current_timezone, listed, now
+from dialogue.i18n import _, current_timezone, listed
 from dialogue.meetings.models import (
     Attendance,
     Invitation,
@@ -184,12 +184,12 @@ def meeting_warnings(draft: MeetingDraft, current: Meeting | None = None, *, now
     starts, ends = as_local(draft.starts_at), as_local(draft.ends_at)
     moved = current is None or starts != current.starts_at
     warnings: dict[str, str] = {}
-    if draft.status == MeetingStatus.SCHEDULED and starts < now and (moved or current.status != draft.status):
+    if draft.status == MeetingStatus.SCHEDULED and starts < now and (current is None or moved or current.status != draft.status):
         warnings["status"] = _(
             "This meeting is marked scheduled but its start has passed: mark it held or cancelled, or confirm."
         )
     zone = current_timezone()
-    if (moved or ends != current.ends_at) and (
+    if (current is None or moved or ends != current.ends_at) and (
         ends - starts > LONGEST_MEETING or starts.astimezone(zone).date() != ends.astimezone(zone).date()
     ):
         warnings["ends_at"] = _("This meeting lasts more than 12 hours or runs over several days: check the end, or confirm.")

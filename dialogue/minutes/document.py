@@ -181,7 +181,7 @@ def _build(cls: type[Any], data: dict[str, Any]) -> Any:
             continue
         if key in nested and isinstance(value, tuple):
             value = tuple(_build(nested[key], item) if isinstance(item, dict) else item for item in value)
-        elif key in ("outcome_sides",) and isinstance(value, tuple):
+        elif key == "outcome_sides" and isinstance(value, tuple):
             value = tuple(value)
         elif key == "item_comments" and isinstance(value, tuple):
             value = tuple(tuple(pair) for pair in value)

@@ -86,7 +86,7 @@ async def _last_shared_notes(db: AsyncSession, commitment_ids: Sequence[int]) ->
         .subquery()
     )
     rows = await db.execute(select(ranked.c.commitment_id, ranked.c.note).where(ranked.c.rank == 1))
-    return {commitment_id: note for commitment_id, note in rows.all()}
+    return dict(rows.tuples().all())
 
 
 async def _rows(
@@ -230,7 +230,7 @@ def followup_layout(sheet: FollowUpSheet, language: str) -> Layout:
                 cells.insert(1, format_date(row.meeting_on))
             rows.append(tuple(cells))
         user = {1, 3, 4, 8} if sheet.of_meeting else {2, 4, 5, 9}
-        blocks = [Heading(sheet_title(sheet), level=1), Fields(tuple(fields)), Paragraph(_summary(sheet))]
+        blocks: list[formats.Block] = [Heading(sheet_title(sheet), level=1), Fields(tuple(fields)), Paragraph(_summary(sheet))]
         if rows:
             blocks.append(Table(tuple(headers), tuple(rows), user_columns=frozenset(user)))
         else:

@@ -93,4 +93,4 @@ async def item_summaries(db: AsyncSession, minutes: Minutes | None) -> dict[int,
     rows = await db.execute(
         select(MinutesItemNote.agenda_item_id, MinutesItemNote.summary).where(MinutesItemNote.minutes_id == minutes.id)
     )
-    return {item_id: summary for item_id, summary in rows.all()}
+    return dict(rows.tuples().all())

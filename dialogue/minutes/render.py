@@ -191,9 +191,7 @@ def _matters_arising(document: MinutesDocument) -> Iterable[Block]:
         yield Paragraph(_("No commitment from earlier meetings is still open."), note=True)
         return
     yield Table(
-        headers=(
-            _("Commitment"), _("Who"), _("By when"), _("Status"), _("Meetings open"), _("Last progress note"),
-        ),  # fmt: skip
+        headers=(_("Commitment"), _("Who"), _("By when"), _("Status"), _("Meetings open"), _("Last progress note")),
         rows=tuple(
             (
                 line.title,

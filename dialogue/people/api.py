@@ -112,7 +112,7 @@ class PersonPatch(Input):
     full_name: str | UnsetType = UNSET
     organisation_id: int | UnsetType = UNSET
     title: str | UnsetType = UNSET
-    email: str | None | UnsetType = UNSET
+    email: str | UnsetType | None = UNSET
     phone: str | UnsetType = UNSET
     language: LanguageValue | UnsetType = UNSET
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any, TypeVar
 
+from advanced_alchemy.base import ModelProtocol
 from advanced_alchemy.filters import LimitOffset
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -135,7 +136,7 @@ async def taken(db: AsyncSession, column: Any, value: Any, current: Any = None) 
 
 
 D = TypeVar("D")
-M = TypeVar("M")
+M = TypeVar("M", bound=ModelProtocol)
 
 
 async def found(repository: SQLAlchemyAsyncRepository[M], *filters: Any, **options: Any) -> M:

@@ -1,7 +1,7 @@
 """the tripartite record
 
 Revision ID: 64fc6fa2e41e
-Revises: 
+Revises:
 Create Date: 2026-11-29 16:14:02.961329
 """
 

@@ -47,8 +47,8 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def network(settings: Settings, engine: AsyncEngine) -> AsyncIterator[Network]:
-    yield Network(create_app(settings))
+async def network(settings: Settings, engine: AsyncEngine) -> Network:
+    return Network(create_app(settings))
 
 
 @pytest.fixture

@@ -44,7 +44,6 @@ def test_inviting_updates_the_calendar_card_without_a_reload(browser_context: An
     page.locator("details.bulk-invite summary").click()
     page.locator(".bulk-side.side-employers input[name=organisation_id]").first.check()
     screenshot(page, f"invitations-bulk-{language}-1280")
-    page.on("response", lambda r: print("resp:", r.status, r.url))
     page.locator("details.bulk-invite button[type=submit]").click()
     page.locator("#invitations .alert.ok").wait_for()
     # The card reloads itself: more people with an address.

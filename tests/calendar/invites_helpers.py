@@ -86,7 +86,7 @@ def event_of(calendar: bytes | str) -> tuple[icalendar.Calendar, Any]:
     data = calendar.encode() if isinstance(calendar, str) else calendar
     assert_well_formed(data)
     parsed, _vobj = read(data)
-    events = [c for c in parsed.walk("VEVENT")]
+    events = list(parsed.walk("VEVENT"))
     assert len(events) == 1
     return parsed, events[0]
 

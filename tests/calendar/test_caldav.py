@@ -30,7 +30,7 @@ from tests.calendar.samples import (
 )
 
 radicale = pytest.importorskip("radicale", reason="Radicale is not installed (pip install radicale)")
-from radicale import config as radicale_config
+from radicale import config as radicale_config  # noqa: E402  (after the skip when Radicale is missing)
 
 USER = "leila"
 CALDAV = "urn:ietf:params:xml:ns:caldav"

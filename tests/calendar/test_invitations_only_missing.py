@@ -51,7 +51,7 @@ async def test_a_second_send_with_nothing_changed_queues_nothing(
     confirmation = await english.get(f"/meetings/{meeting.id}/invitations/send")
     assert confirmation.status_code == 200
     assert "there is nothing to send" in confirmation.text
-    assert 'action="/meetings/%d/invitations/send"' % meeting.id not in confirmation.text
+    assert f'action="/meetings/{meeting.id}/invitations/send"' not in confirmation.text
     assert "Up to date, nothing sent 2 people" in text_of(confirmation.text)
     again = await send(english, meeting.id)
     assert again.headers["location"] == f"/meetings/{meeting.id}?sent=0-0-0#calendar"
@@ -118,7 +118,7 @@ async def test_a_new_invitee_gets_only_a_first_invitation(
     assert [(m.to_address, m.kind, m.calendar_method.value) for m in new] == [
         ("sami@ugtt.tn", "invitation", "REQUEST")
     ]
-    calendar, event = event_of(new[0].calendar)
+    _calendar, event = event_of(new[0].calendar)
     assert int(event["SEQUENCE"]) == meeting.calendar_sequence
 
 
@@ -266,7 +266,7 @@ async def test_the_names_in_the_plan_are_listed_with_the_language_s_comma(
 
     async def names(language: str) -> str:
         page = await english.get(f"/meetings/{meeting.id}/invitations/send", headers={"accept-language": language})
-        found = re.search(r'<dd class="plan-invitations">(.*?)</dd>', page.text, re.S)
+        found = re.search(r'<dd class="plan-invitations">(.*?)</dd>', page.text, re.DOTALL)
         assert found, page.text
         return text_of(found.group(1))
 

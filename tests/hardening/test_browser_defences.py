@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue.accounts.models import Role
 from dialogue.app import create_app
 from dialogue.meetings.models import MeetingStatus
-from dialogue.people.models import Organisation, Side
+from dialogue.people.models import Organisation
 from dialogue.settings import Settings
 from tests import factories as f
 from tests.conftest import sign_in

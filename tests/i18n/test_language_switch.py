@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 
 def next_field(page: str) -> str:
-    found = re.search(r'<form class="language"[^>]*>.*?name="next" value="([^"]*)"', page, re.S)
+    found = re.search(r'<form class="language"[^>]*>.*?name="next" value="([^"]*)"', page, re.DOTALL)
     assert found, "no language form"
     return html.unescape(found.group(1))
 

@@ -51,13 +51,13 @@ def recorder() -> Iterator[Recorder]:
     watcher = Recorder()
     catalogs = [i18n.translations(language) for language in i18n.LANGUAGES]
     for catalog in catalogs:
-        assert catalog._fallback is None  # noqa: SLF001
+        assert catalog._fallback is None
         catalog.add_fallback(watcher)
     try:
         yield watcher
     finally:
         for catalog in catalogs:
-            catalog._fallback = None  # noqa: SLF001
+            catalog._fallback = None
 
 
 async def _council(db: AsyncSession) -> dict[str, str]:

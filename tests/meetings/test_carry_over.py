@@ -69,13 +69,13 @@ async def world(db: Any) -> dict[str, Any]:
 
 def panel(page: str) -> str:
     """The follow-up panel of the schedule form."""
-    match = re.search(r'<div id="follow-up".*?</div>', page, re.S)
+    match = re.search(r'<div id="follow-up".*?</div>', page, re.DOTALL)
     assert match, "no follow-up panel"
     return match.group(0)
 
 
 def line_of(block: str, title: str) -> str:
-    match = re.search(rf"<li[^>]*>\s*(?:<a[^>]*>)?<bdi>{re.escape(title)}</bdi>.*?</li>", block, re.S)
+    match = re.search(rf"<li[^>]*>\s*(?:<a[^>]*>)?<bdi>{re.escape(title)}</bdi>.*?</li>", block, re.DOTALL)
     assert match, f"{title} is not listed"
     return " ".join(match.group(0).split())
 
@@ -104,7 +104,7 @@ async def test_form_shows_the_open_commitments_of_the_chosen_body_with_meetings_
 
 async def test_changing_the_body_answers_the_panel_of_that_body(english: Any, db: Any) -> None:
     w = await world(db)
-    select_tag = re.search(r'<select id="f-body_id".*?>', (await english.get("/meetings/new")).text, re.S)
+    select_tag = re.search(r'<select id="f-body_id".*?>', (await english.get("/meetings/new")).text, re.DOTALL)
     assert select_tag and 'hx-get="/meetings/new/follow-up"' in select_tag.group(0)
 
     response = await english.get(
@@ -134,7 +134,7 @@ async def test_changing_the_body_answers_the_panel_of_that_body(english: Any, db
 async def test_changing_the_date_answers_the_panel_for_that_date(english: Any, db: Any) -> None:
     w = await world(db)
     page = (await english.get(f"/meetings/new?body={w['plenary'].id}")).text
-    starts_tag = re.search(r'<input id="f-starts_at".*?>', page, re.S)
+    starts_tag = re.search(r'<input id="f-starts_at".*?>', page, re.DOTALL)
     assert starts_tag, "no start field"
     tag = starts_tag.group(0)
     assert 'hx-get="/meetings/new/follow-up"' in tag and 'hx-trigger="change"' in tag
@@ -144,7 +144,7 @@ async def test_changing_the_date_answers_the_panel_for_that_date(english: Any, d
     # The edit form has no panel to refresh.
     october = await db.scalar(select(Meeting).where(Meeting.starts_at == f.tunis(2026, 10, 5)))
     edit = (await english.get(f"/meetings/{october.id}/edit")).text
-    assert "hx-get" not in re.search(r'<input id="f-starts_at".*?>', edit, re.S).group(0)
+    assert "hx-get" not in re.search(r'<input id="f-starts_at".*?>', edit, re.DOTALL).group(0)
 
     # A date in May: only the March commitment was made before; June's and October's not yet.
     may = text(
@@ -190,7 +190,7 @@ async def test_scheduling_with_the_box_checked_puts_the_follow_up_first(english:
 
     # The meeting page shows the live list under the item, each linked to its commitment.
     page = text(await english.get(f"/meetings/{meeting.id}"))
-    listed = re.search(r'<ul class="follow-up-list">.*?</ul>', page, re.S)
+    listed = re.search(r'<ul class="follow-up-list">.*?</ul>', page, re.DOTALL)
     assert listed
     for key in ("decree", "study", "survey"):
         assert f'href="/commitments/{w[key].id}"' in listed.group(0)
@@ -201,7 +201,7 @@ async def test_scheduling_with_the_box_checked_puts_the_follow_up_first(english:
     decree.status = CommitmentStatus.DONE
     await db.commit()
     page = text(await english.get(f"/meetings/{meeting.id}"))
-    listed = re.search(r'<ul class="follow-up-list">.*?</ul>', page, re.S)
+    listed = re.search(r'<ul class="follow-up-list">.*?</ul>', page, re.DOTALL)
     assert listed and f'href="/commitments/{w["decree"].id}"' not in listed.group(0)
     assert f'href="/commitments/{w["study"].id}"' in listed.group(0)
 
@@ -252,7 +252,7 @@ async def test_the_edit_form_has_no_follow_up_panel(english: Any, db: Any) -> No
     page = await english.get(f"/meetings/{meeting.id}/edit")
     assert page.status_code == 200
     assert 'id="follow-up"' not in page.text and "hx-get" not in re.search(
-        r'<select id="f-body_id".*?>', page.text, re.S
+        r'<select id="f-body_id".*?>', page.text, re.DOTALL
     ).group(0)
     assert w["plenary"].id == meeting.body_id
 

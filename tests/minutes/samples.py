@@ -109,7 +109,7 @@ def document(items: int = 3, people: int = 8, commitments_per_item: int = 1, **f
         "matters_arising": (
             commitment(1, "employers", title="Étude d'impact sur l'emploi", status="in_progress", overdue=True,
                        meetings_open=2, last_update="Premier rapport remis à l'OIT."),
-        ),  # fmt: skip
+        ),
         "closing": "La séance est levée à 12 h.",
         "next_meeting": dt.datetime(2024, 6, 20, 9, 0, tzinfo=TUNIS),
         "version": 1,
@@ -131,7 +131,7 @@ def adopted(base: MinutesDocument) -> MinutesDocument:
             DecisionLine("workers", "reservations", ARABIC_NAME, dt.datetime(2024, 5, 21, 11, 0, tzinfo=TUNIS),
                          "L'UGTT maintient sa réserve sur le calendrier."),
             DecisionLine("employers", "approved", "Hichem Elloumi", dt.datetime(2024, 5, 22, 9, 0, tzinfo=TUNIS), ""),
-        ),  # fmt: skip
+        ),
         adopted_at=dt.datetime(2024, 5, 22, 9, 0, tzinfo=TUNIS),
     )
     decided = dataclasses.replace(decided, sha256=content_hash(decided))

@@ -134,7 +134,7 @@ def test_arabic_titles_keep_their_dash_with_the_word_before_it() -> None:
 def test_the_pdf_is_tagged_with_its_language(language: str) -> None:
     content = render_minutes(samples.document(items=1), "pdf", language)
     info = subprocess.run(["pdfinfo", "-"], input=content, capture_output=True, check=True).stdout.decode()
-    assert re.search(r"^Tagged:\s+yes$", info, flags=re.M), info
+    assert re.search(r"^Tagged:\s+yes$", info, flags=re.MULTILINE), info
     objects = _pdf_objects(content)
     assert b"/StructTreeRoot" in objects and b"/MarkInfo" in objects
     assert f"/Lang ({language})".encode() in objects

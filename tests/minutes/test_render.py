@@ -169,7 +169,7 @@ def test_markdown_has_headings_tables_and_lists() -> None:
     assert f"| Workers | Conditional | {samples.ARABIC_STATEMENT} |" in text
     assert "| Engagement n°10 : étude réalisée \\| partagée | Government – Ministère des Affaires sociales" in text
     # Every table row has as many cells as its header.
-    for block in re.findall(r"((?:^\|.*\|\n)+)", text, flags=re.M):
+    for block in re.findall(r"((?:^\|.*\|\n)+)", text, flags=re.MULTILINE):
         widths = {len(re.split(r"(?<!\\)\|", row)) for row in block.strip().splitlines()}
         assert len(widths) == 1, block
 

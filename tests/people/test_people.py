@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from dialogue.meetings.models import InvitationRole
@@ -243,14 +244,11 @@ async def test_every_reference_to_a_person_blocks_deletion(db: Any) -> None:
     refs = await service.person_references(db, lone.id)
 
     assert refs == {"invitations": 0, "on_behalf_of": 1, "memberships": 0, "presented_items": 1, "commitments": 1}
-    try:
+    with pytest.raises(service.Refused) as refused:
         await service.delete_person(db, lone)
-    except service.Refused as refused:
-        assert "represented by someone else at 1 meeting" in refused.message
-        assert "presenter of 1 agenda item" in refused.message
-        assert "responsible for 1 commitment" in refused.message
-    else:
-        raise AssertionError("deletion was not refused")
+    assert "represented by someone else at 1 meeting" in refused.value.message
+    assert "presenter of 1 agenda item" in refused.value.message
+    assert "responsible for 1 commitment" in refused.value.message
 
 
 async def test_deleting_a_person_the_record_never_mentions(english: Any, db: Any) -> None:

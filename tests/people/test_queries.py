@@ -79,7 +79,7 @@ async def test_person_page_statements_do_not_grow_with_meetings(english: Any, db
     person_id = world["ugtt1"].id
 
     async def invite_to(n: int) -> None:
-        for i in range(n):
+        for _ in range(n):
             body = await f.body(db)
             await f.member(db, body, world["ugtt1"])
             meeting = await f.meeting(db, body)

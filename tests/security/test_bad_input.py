@@ -95,7 +95,7 @@ async def _requests(run: Run, clients: dict[str, Any], world: dict[str, Any], la
     ids, commitments = world["ids"], world["commitments"]
     for key in sorted(ROUTES):
         method, path = key.split(" ", 1)
-        if path in ("/logout",) or path.endswith(("/delete", "/remove", "/revoke")) or method == "DELETE":
+        if path == "/logout" or path.endswith(("/delete", "/remove", "/revoke")) or method == "DELETE":
             continue  # they take away what the other requests need (their ids are numbers)
         who = _who_uses(key)
         me = clients[who.name]
@@ -124,7 +124,7 @@ async def _requests(run: Run, clients: dict[str, Any], world: dict[str, Any], la
         elif url.startswith("/api/"):
             base = dict(SIDE_BODIES.get(key, {}))
             for label, value in bad.items():
-                response = await me.request(method, url, json={name: value for name in FIELDS}, follow_redirects=False)
+                response = await me.request(method, url, json=dict.fromkeys(FIELDS, value), follow_redirects=False)
                 run.look(f"{method} {url} ({label} in every JSON field)", response, refused=refused)
                 for name in _fields_of(base, ("statement", "note", "title"), refused):
                     spoilt = LONGEST if label == "oversize" else value
@@ -141,7 +141,7 @@ async def _requests(run: Run, clients: dict[str, Any], world: dict[str, Any], la
         else:
             base = dict(SIDE_BODIES.get(key, {}))
             for label, value in bad.items():
-                response = await me.post(url, data={name: value for name in FIELDS}, follow_redirects=False)
+                response = await me.post(url, data=dict.fromkeys(FIELDS, value), follow_redirects=False)
                 run.look(f"POST {url} ({label} in every field)", response, refused=refused)
                 for name in _fields_of(base, ("email", "statement", "note", "title"), refused):
                     spoilt = LONGEST if label == "oversize" else value
