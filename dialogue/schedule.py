@@ -92,13 +92,17 @@ class Job:
 async def claim(db: AsyncSession, job: str, slot: dt.datetime, worker_id: str) -> bool:
     """Record `slot` as taken by this worker; False when it (or a later one) already was.
     Atomic on both databases: the conditional UPDATE (or the unique INSERT) lets one
-    worker through; the caller commits with the job's work."""
+    worker through; the caller commits with the job's work, so that a job that fails
+    leaves its slot to the next round."""
     exists = await db.scalar(select(ScheduledRun.id).where(ScheduledRun.job == job))
     if exists is None:
+        # The job's first slot ever: the unique name lets one INSERT through. (No savepoint:
+        # SQLite's driver would commit the claim on releasing it, apart from the work.)
+        db.add(ScheduledRun(job=job, slot=slot, ran_by=worker_id))
         try:
-            async with db.begin_nested():
-                db.add(ScheduledRun(job=job, slot=slot, ran_by=worker_id))
+            await db.flush()
         except IntegrityError:
+            await db.rollback()
             return False
         return True
     result = await db.execute(

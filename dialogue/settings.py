@@ -114,6 +114,20 @@ class Settings:
                         value=entry
                     )
                 )
+        if self.log_format not in {"json", "text"}:
+            found.append(_("DIALOGUE_LOG_FORMAT must be json or text, not {value}.").format(value=self.log_format))
+        if self.workers is not None and self.workers < 1:
+            found.append(_("DIALOGUE_WORKERS must be a number of processes, at least 1."))
+        try:
+            from dialogue.schedule import Weekly
+
+            Weekly.parse(self.digest_at, self.tz)
+        except ValueError:
+            found.append(
+                _("DIALOGUE_DIGEST_AT must be a day and a time (such as monday 07:00) or off, not {value}.").format(
+                    value=self.digest_at
+                )
+            )
         if self.production:
             if not self.public_url.startswith("https://"):
                 found.append(
