@@ -273,6 +273,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[start_mail_worker],
         on_shutdown=[stop_mail_worker, dispose_engine],
         debug=settings.debug,
+        # Logging belongs to the process (dialogue/logs.py: JSON lines in production), not
+        # to Litestar's own handler on the root logger.
+        logging_config=None,
     )
     describe_api(app)
     app.asgi_handler = request_log(app.asgi_handler)  # around routing: unknown addresses are logged too

@@ -91,8 +91,8 @@ def server(production_database: str, tmp_path: Path) -> Iterator[tuple[str, Path
         "DIALOGUE_LANGUAGE": "en",
     }
     env.pop("DIALOGUE_LOG_FORMAT", None)  # production's default: JSON
-    with log.open("w") as output:
-        process = subprocess.Popen([DIALOGUE, "run", "--workers", "2"], env=env, stdout=output, stderr=output, cwd=ROOT)
+    with log.open("w") as errors, (tmp_path / "server.out").open("w") as output:
+        process = subprocess.Popen([DIALOGUE, "run", "--workers", "2"], env=env, stdout=output, stderr=errors, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 180  # two processes importing everything on a busy machine
@@ -116,12 +116,9 @@ def server(production_database: str, tmp_path: Path) -> Iterator[tuple[str, Path
 
 
 def json_lines(log: Path) -> list[dict[str, Any]]:
-    lines = [line for line in log.read_text().splitlines() if line.strip()]
-    entries = []
-    for line in lines:
-        if line.startswith("{"):
-            entries.append(json.loads(line))
-    return entries
+    """Every line the server logged, each one JSON object (uvicorn's, Litestar's and
+    Dialogue's alike)."""
+    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
 
 
 def cookies_of(response: httpx.Response, jar: dict[str, str]) -> None:
