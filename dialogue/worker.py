@@ -45,4 +45,6 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     try:
         await asyncio.gather(*tasks)
     finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
         await engine.dispose()

@@ -136,3 +136,26 @@ async def test_the_scheduler_stops_when_asked(engine: AsyncEngine, settings: Set
     every_minute_now = Weekly(dt.datetime.now(TUNIS).weekday(), dt.time(0, 0), TUNIS)
     await asyncio.wait_for(run_scheduler(sessions, settings, [Job("now", every_minute_now, job)], stop, "w"), 30)
     assert ran == [1]
+
+
+async def test_the_worker_process_queues_the_digest_on_schedule_and_stops(
+    database_url: str, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dialogue import worker
+
+    await _something_due(db)
+    weekday = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")[
+        dt.datetime.now(TUNIS).weekday()
+    ]
+    settings = Settings(database_url=database_url, secret_key="k" * 40, digest_at=f"{weekday} 00:00")
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.serve(settings, stop))
+    try:
+        for _ in range(300):
+            if await _digests(db):
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 30)
+    assert await _digests(db) == 1
