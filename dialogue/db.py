@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from advanced_alchemy.base import IdentityAuditBase
+from advanced_alchemy.types import DateTimeUTC
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     SQLAlchemyAsyncConfig,
@@ -15,7 +16,7 @@ from advanced_alchemy.extensions.litestar import (
 )
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Integer, event
+from sqlalchemy import Integer, Text, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -23,6 +24,14 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from dialogue.settings import ROOT, Settings
 
 MIGRATIONS = ROOT / "migrations"
+
+
+# Column types that recur across the tables: `Mapped[Moment]`, `Mapped[Moment | None] =
+# mapped_column(default=None)`, `Mapped[FreeText]`.
+Moment = Annotated[dt.datetime, mapped_column(DateTimeUTC(timezone=True))]
+"""A point in time, stored timezone-aware in UTC (a naive datetime is refused)."""
+FreeText = Annotated[str, mapped_column(Text, default="")]
+"""Text of any length that the person may leave empty."""
 
 
 class Base(IdentityAuditBase):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -23,6 +23,7 @@ from dialogue.i18n import _, current_timezone
 from dialogue.text_input import clean, not_allowed_message
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 MAX_INTEGER = 2**63 - 1  # the largest the database stores
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -97,17 +98,23 @@ class Form:
                 self.error(name, _("Enter a full web address starting with https://."))
         return value or None
 
-    def integer(
-        self, name: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = None
-    ) -> int | None:
+    def _parsed(self, name: str, required: bool, parse: Callable[[str], T], message: str) -> T | None:
+        """The field as `parse` reads it; None when it is empty or unreadable (then `message`)."""
         value = self.raw(name)
         if not value:
             self._missing(name, required)
             return None
         try:
-            number = int(value)
+            return parse(value)
         except ValueError:
-            self.error(name, _("Enter a whole number."))
+            self.error(name, message)
+            return None
+
+    def integer(
+        self, name: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = None
+    ) -> int | None:
+        number = self._parsed(name, required, int, _("Enter a whole number."))
+        if number is None:
             return None
         if abs(number) > MAX_INTEGER:
             self.error(name, _("Enter a smaller number."))
@@ -135,14 +142,8 @@ class Form:
         return self.raw(name).lower() in {"1", "on", "true", "yes"}
 
     def date(self, name: str, *, required: bool = False) -> dt.date | None:
-        value = self.raw(name)
-        if not value:
-            self._missing(name, required)
-            return None
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(name, _("Enter a date as YYYY-MM-DD."))
+        day = self._parsed(name, required, dt.date.fromisoformat, _("Enter a date as YYYY-MM-DD."))
+        if day is None:
             return None
         # Dates far from ours cannot become times in the configured zone (filters do).
         if not FIRST_DAY <= day <= LAST_DAY:
@@ -152,14 +153,10 @@ class Form:
 
     def local_datetime(self, name: str, *, required: bool = False) -> dt.datetime | None:
         """A date and time typed in the configured zone (Africa/Tunis), returned aware."""
-        value = self.raw(name)
-        if not value:
-            self._missing(name, required)
-            return None
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
-            self.error(name, _("Enter a date and time as YYYY-MM-DD HH:MM."))
+        parsed = self._parsed(
+            name, required, dt.datetime.fromisoformat, _("Enter a date and time as YYYY-MM-DD HH:MM.")
+        )
+        if parsed is None:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=current_timezone())

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Response
+from litestar import Request, Response
+from litestar.di import NamedDependency, Provide
 
 from dialogue import i18n
 from dialogue.i18n import _
@@ -102,6 +103,30 @@ def list_context(total: int, limit: int, offset: int, query: dict[str, Any], sor
         "downloads": download_query(query),
         "filters": query,
     }
+
+
+def query_number(value: str | None, *, minimum: int = 0, below: int = 2**63) -> int | None:
+    """A whole number typed in the address (an offset, an id), or None when it is absent,
+    unreadable or out of range (`minimum` included, `below` excluded)."""
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and minimum <= number < below else None
+
+
+Filters = NamedDependency[dict[str, str | None]]
+
+
+def query_filters(*names: str) -> dict[str, Provide]:
+    """The `dependencies` of a list page and of its downloads: `filters`, the named query
+    parameters as typed (the last one when repeated, None when absent), so that both read
+    the same ones."""
+
+    def filters(request: Request) -> dict[str, str | None]:
+        return {name: request.query_params.getall(name, [None])[-1] for name in names}
+
+    return {"filters": Provide(filters, sync_to_thread=False)}
 
 
 def download_query(query: Mapping[str, Any]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 from litestar import Litestar, Request
@@ -19,6 +19,7 @@ from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
+from litestar.params import KwargDefinition
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, OpenAPIType, Operation, RequestBody, Schema, SecurityScheme
 from litestar.routes import HTTPRoute
@@ -50,6 +51,25 @@ class ApiError(msgspec.Struct):
     detail: str | UnsetType = UNSET
     # A stale edit of an organisation or a person: the record as it is now.
     current: dict[str, Any] | UnsetType = UNSET
+
+
+T = TypeVar("T")
+
+
+class Page(msgspec.Struct, Generic[T]):
+    """The body of every list answer of the API: one page of `items` (at most `limit`, from
+    `offset`) and the `total` the filters match. An answer declares it with its name in the
+    description: `BodyList = Annotated[Page[BodyOut], named("BodyList")]`."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def named(name: str) -> KwargDefinition:
+    """The name of a `Page[...]` in the description (else Litestar names it after the module path)."""
+    return KwargDefinition(schema_component_key=name)
 
 
 _ERRORS = {

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Versioned
+from dialogue.db import Base, Moment, Versioned
 from dialogue.i18n import N_
 from dialogue.people.models import Language, Organisation, Person, Side
 
@@ -36,12 +33,12 @@ class Account(Versioned, Base):
     )
     # A delegate who approves minutes on behalf of their side.
     is_approver: Mapped[bool] = mapped_column(Boolean, default=False)
-    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
-    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
-    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    disabled_at: Mapped[Moment | None] = mapped_column(default=None)
+    password_changed_at: Mapped[Moment | None] = mapped_column(default=None)
+    last_sign_in_at: Mapped[Moment | None] = mapped_column(default=None)
     # When a password reset or change, or disabling the account, last ended its API tokens
     # and calendar feeds (revoked for good: the person makes new ones).
-    tokens_ended_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    tokens_ended_at: Mapped[Moment | None] = mapped_column(default=None)
     # The interface language the person chose on their account page or with the switcher;
     # None: their browser's (cookie, then Accept-Language).
     language: Mapped[Language | None] = mapped_column(ChoiceType(Language, 2), default=None)
@@ -70,7 +67,7 @@ class SignInSession(Base):
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    last_seen_at: Mapped[Moment]
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
 
@@ -83,8 +80,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The first characters, so that a person can tell their tokens apart.
     prefix: Mapped[str] = mapped_column(String(12))
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    last_used_at: Mapped[Moment | None] = mapped_column(default=None)
+    revoked_at: Mapped[Moment | None] = mapped_column(default=None)
 
 
 class LinkPurpose(Choice):
@@ -98,8 +95,8 @@ class OneTimeLink(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     purpose: Mapped[LinkPurpose] = mapped_column(ChoiceType(LinkPurpose, 10))
-    expires_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
-    used_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    expires_at: Mapped[Moment]
+    used_at: Mapped[Moment | None] = mapped_column(default=None)
 
 
 class SignInThrottle(Base):
@@ -107,4 +104,4 @@ class SignInThrottle(Base):
 
     key: Mapped[str] = mapped_column(String(300), unique=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    blocked_until: Mapped[Moment | None] = mapped_column(default=None)

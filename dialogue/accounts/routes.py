@@ -15,7 +15,7 @@ from dialogue.accounts.permissions import Permission
 from dialogue.audit.trail import record
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
-from dialogue.listing import Column, Sort, list_context, list_sort, table_file
+from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, query_number, table_file
 from dialogue.web import (
     DB,
     Config,
@@ -35,11 +35,7 @@ SECRETARIAT = {"permission": Permission.SECRETARIAT}
 
 
 def _parse_id(value: str | None) -> int | None:
-    try:
-        number = int(value) if value else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 < number < 2**31 else None
+    return query_number(value, minimum=1, below=2**31)
 
 
 def _parse_choice(choice: type[Any], value: str | None) -> Any:
@@ -49,19 +45,19 @@ def _parse_choice(choice: type[Any], value: str | None) -> Any:
         return None
 
 
-@get("/accounts", opt=SECRETARIAT)
+FILTERS = query_filters("role", "organisation", "status", "q")
+
+
+@get("/accounts", opt=SECRETARIAT, dependencies=FILTERS)
 async def accounts_page(
     request: Request,
     db: DB,
     settings: Config,
-    role: FromQuery[str | None] = None,
-    organisation: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
+    filters: Filters,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
     limit, start = page_window(settings.page_size, _parse_id(offset), settings.page_size)
-    rows, total, query, sort = await _accounts(request, db, role, organisation, status, q, limit, start)
+    rows, total, query, sort = await _accounts(request, db, **filters, limit=limit, offset=start)
     choices = await service.account_choices(db)
     context = {
         "rows": rows,
@@ -108,17 +104,10 @@ async def _accounts(
     return rows, total, query, sort
 
 
-@get(["/accounts.csv", "/accounts.xlsx"], opt=SECRETARIAT, cache=False)
-async def accounts_export(
-    request: Request,
-    db: DB,
-    role: FromQuery[str | None] = None,
-    organisation: FromQuery[str | None] = None,
-    status: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-) -> Response[bytes]:
+@get(["/accounts.csv", "/accounts.xlsx"], opt=SECRETARIAT, cache=False, dependencies=FILTERS)
+async def accounts_export(request: Request, db: DB, filters: Filters) -> Response[bytes]:
     """Every account the list shows with these filters and this order (no secrets)."""
-    rows, _total, _query, _sort = await _accounts(request, db, role, organisation, status, q, None, 0)
+    rows, _total, _query, _sort = await _accounts(request, db, **filters, limit=None, offset=0)
     states = {"disabled": _("Disabled"), "invited": _("Invited"), "active": _("Active")}
     columns = [
         Column(_("Email"), lambda account: account.email),
@@ -191,13 +180,17 @@ async def invite_account(request: Request, db: DB, settings: Config) -> Response
     await idempotency.remember(db, request, form, f"/accounts/{account.id}")
     await db.commit()
     link = links.link_url(settings, token)
-    context = await _detail_context(db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True)
-    return no_store(render(request, "accounts/detail.html", context, status_code=HTTP_201_CREATED))
+    return no_store(
+        await _detail(request, db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True, status_code=HTTP_201_CREATED)
+    )
 
 
-async def _detail_context(db: DB, account: Account, values: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    context = await _form_context(db, account, values or _account_values(account))
-    return {
+async def _detail(
+    request: Request, db: DB, account: Account, values: dict[str, Any] | None = None, *, status_code: int = 200, **extra: Any
+) -> Response[Any]:
+    """The account's page, with what the last action left to show (`extra`)."""
+    context = {
+        **await _form_context(db, account, values or _account_values(account)),
         "status": service.account_status(account),
         "link": None,
         "link_purpose": None,
@@ -205,15 +198,15 @@ async def _detail_context(db: DB, account: Account, values: dict[str, Any] | Non
         "saved": False,
         "created": False,
         "sessions": await sessions.session_count(db, account.id),
-        **context,
         **extra,
     }
+    return render(request, "accounts/detail.html", context, status_code=status_code)
 
 
 @get("/accounts/{account_id:int}", opt=SECRETARIAT)
 async def account_page(request: Request, db: DB, account_id: FromPath[int], saved: FromQuery[str | None] = None) -> Response[Any]:
     account = await service.get_account(db, account_id)
-    return render(request, "accounts/detail.html", await _detail_context(db, account, saved=bool(saved)))
+    return await _detail(request, db, account, saved=bool(saved))
 
 
 @post("/accounts/{account_id:int}", opt=SECRETARIAT)
@@ -225,11 +218,9 @@ async def update_account(request: Request, db: DB, account_id: FromPath[int]) ->
     try:
         await service.update_account(db, account, version=version, **fields)
     except Stale as stale:
-        context = await _detail_context(db, account, stale=stale.message, mine=form.values)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+        return await _detail(request, db, account, stale=stale.message, mine=form.values, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
-        context = await _detail_context(db, account, form.values, errors=error.errors)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        return await _detail(request, db, account, form.values, errors=error.errors, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     await db.commit()
     return see_other(request, f"/accounts/{account.id}?saved=1")
 
@@ -240,8 +231,7 @@ async def disable_account(request: Request, db: DB, account_id: FromPath[int]) -
     try:
         await service.disable_account(db, account, by=request.user)
     except Refused as refused:
-        context = await _detail_context(db, account, refusal=refused.message)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+        return await _detail(request, db, account, refusal=refused.message, status_code=HTTP_409_CONFLICT)
     await db.commit()
     return see_other(request, f"/accounts/{account.id}")
 
@@ -261,11 +251,10 @@ async def password_link(request: Request, db: DB, settings: Config, account_id: 
     try:
         token = await links.new_link(db, account, purpose)
     except Refused as refused:
-        context = await _detail_context(db, account, refusal=refused.message)
-        return render(request, "accounts/detail.html", context, status_code=HTTP_409_CONFLICT)
+        return await _detail(request, db, account, refusal=refused.message, status_code=HTTP_409_CONFLICT)
     await db.commit()
-    context = await _detail_context(db, account, link=links.link_url(settings, token), link_purpose=purpose)
-    return no_store(render(request, "accounts/detail.html", context, status_code=HTTP_201_CREATED))
+    link = links.link_url(settings, token)
+    return no_store(await _detail(request, db, account, link=link, link_purpose=purpose, status_code=HTTP_201_CREATED))
 
 
 routes: list[Any] = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, Router, delete, get, patch, post, put
 from litestar.exceptions import NotFoundException, ValidationException
@@ -39,6 +39,7 @@ from dialogue.agenda.models import (
 from dialogue.choices import Choice
 from dialogue.i18n import _, current_timezone, listed
 from dialogue.meetings.models import Meeting
+from dialogue.openapi import Page, named
 from dialogue.people.models import Side
 from dialogue.text_input import Input
 from dialogue.web import DB, api_error, field_errors, page_window
@@ -136,11 +137,7 @@ class ItemOut(Struct):
     follow_up: bool = False
 
 
-class ItemPage(Struct):
-    items: list[ItemOut]
-    total: int
-    limit: int
-    offset: int
+ItemPage = Annotated[Page[ItemOut], named("ItemPage")]
 
 
 # Conversions -----------------------------------------------------------------------------
@@ -241,7 +238,7 @@ async def list_items(
     meeting = await reading.get_meeting(db, meeting_id)
     limit, offset = page_window(limit, offset, default=100)
     items = await _items_out(db, meeting, _visible(request))
-    return ItemPage(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)
+    return Page(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)
 
 
 @post("/meetings/{meeting_id:int}/agenda", status_code=HTTP_201_CREATED)
@@ -297,7 +294,7 @@ async def reorder_items(request: Request, db: DB, meeting_id: FromPath[int], dat
     await editing.reorder_items(db, meeting, data)
     await db.commit()
     items = await _items_out(db, meeting, _visible(request))
-    return ItemPage(items=items, total=len(items), limit=max(1, len(items)), offset=0)
+    return Page(items=items, total=len(items), limit=max(1, len(items)), offset=0)
 
 
 @put(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Versioned
+from dialogue.db import Base, FreeText, Versioned
 from dialogue.i18n import N_, pgettext
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Person, Side
@@ -56,7 +56,7 @@ class AgendaItem(Versioned, Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
     rank: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[FreeText]
     duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
     presenter_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
@@ -95,7 +95,7 @@ class Position(Versioned, Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20))
     stance: Mapped[Stance] = mapped_column(ChoiceType(Stance, 20), default=Stance.NONE)
-    statement: Mapped[str] = mapped_column(Text, default="")
+    statement: Mapped[FreeText]
     # A draft kept inside the side: only its delegates and the secretariat see it.
     internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -109,7 +109,7 @@ class Outcome(Versioned, Base):
     kind: Mapped[OutcomeKind] = mapped_column(ChoiceType(OutcomeKind, 30))
     # For a bilateral agreement: the two sides that agreed, e.g. "government,workers".
     sides: Mapped[str] = mapped_column(String(60), default="")
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[FreeText]
 
     item: Mapped[AgendaItem] = relationship(back_populates="outcome", lazy="raise")
 

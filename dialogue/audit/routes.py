@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.params import FromPath
+from litestar.handlers import HTTPRouteHandler
 
 from dialogue.accounts.permissions import Permission
 from dialogue.audit import service
@@ -45,43 +45,23 @@ async def history_page(
     )
 
 
-@get("/meetings/{meeting_id:int}/history", name="audit:meeting", cache=False)
-async def meeting_history(
-    request: Request, db: DB, settings: Config, meeting_id: FromPath[int]
-) -> Template:
-    return await history_page(request, db, settings, "meeting", meeting_id)
+def history_route(entity: str, collection: str) -> HTTPRouteHandler:
+    """The history page of one kind of record, at `/<collection>/{<entity>_id:int}/history`
+    (the path parameter keeps the name the record's other pages give it)."""
+    parameter = f"{entity}_id"
+
+    async def history(request: Request, db: DB, settings: Config) -> Template:
+        return await history_page(request, db, settings, entity, request.path_params[parameter])
+
+    history.__name__ = f"{entity}_history"
+    return get(f"/{collection}/{{{parameter}:int}}/history", name=f"audit:{entity}", cache=False)(history)
 
 
-@get("/commitments/{commitment_id:int}/history", name="audit:commitment", cache=False)
-async def commitment_history(
-    request: Request, db: DB, settings: Config, commitment_id: FromPath[int]
-) -> Template:
-    return await history_page(request, db, settings, "commitment", commitment_id)
-
-
-@get("/people/{person_id:int}/history", name="audit:person", cache=False)
-async def person_history(
-    request: Request, db: DB, settings: Config, person_id: FromPath[int]
-) -> Template:
-    return await history_page(request, db, settings, "person", person_id)
-
-
-@get("/bodies/{body_id:int}/history", name="audit:body", cache=False)
-async def body_history(
-    request: Request, db: DB, settings: Config, body_id: FromPath[int]
-) -> Template:
-    return await history_page(request, db, settings, "body", body_id)
-
-
-@get(
-    "/organisations/{organisation_id:int}/history",
-    name="audit:organisation",
-    cache=False,
-)
-async def organisation_history(
-    request: Request, db: DB, settings: Config, organisation_id: FromPath[int]
-) -> Template:
-    return await history_page(request, db, settings, "organisation", organisation_id)
+meeting_history = history_route("meeting", "meetings")
+commitment_history = history_route("commitment", "commitments")
+person_history = history_route("person", "people")
+body_history = history_route("body", "bodies")
+organisation_history = history_route("organisation", "organisations")
 
 
 # The whole trail ------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get
@@ -18,6 +18,7 @@ from dialogue.bodies.models import (
     MembershipKind,
     QuorumRule,
 )
+from dialogue.openapi import Page, named
 from dialogue.people.api import OrganisationRef, organisation_ref
 from dialogue.web import DB, page_window
 
@@ -38,11 +39,7 @@ class BodyOut(msgspec.Struct):
     updated_at: dt.datetime
 
 
-class BodyList(msgspec.Struct):
-    items: list[BodyOut]
-    total: int
-    limit: int
-    offset: int
+BodyList = Annotated[Page[BodyOut], named("BodyList")]
 
 
 class MemberOut(msgspec.Struct):
@@ -103,7 +100,7 @@ class BodyController(Controller):
         limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
         rows, total = await service.list_bodies(db, q=(q or "").strip(), archived=archived, limit=limit, offset=offset)
         items = [BodyOut(**_body_fields(row.body)) for row in rows]
-        return BodyList(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{body_id:int}")
     async def get_body(self, db: DB, body_id: FromPath[int]) -> BodyDetail:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned
 from dialogue.i18n import N_
 from dialogue.people.models import Person
 from dialogue.search import Searchable, search_index
@@ -39,10 +36,10 @@ class Body(Searchable, Versioned, Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     short_name: Mapped[str] = mapped_column(String(60), default="")
     kind: Mapped[BodyKind] = mapped_column(ChoiceType(BodyKind, 20), default=BodyKind.COMMITTEE)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[FreeText]
     quorum_rule: Mapped[QuorumRule] = mapped_column(ChoiceType(QuorumRule, 20), default=QuorumRule.EACH_SIDE)
     quorum_min_per_side: Mapped[int] = mapped_column(Integer, default=1)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    archived_at: Mapped[Moment | None] = mapped_column(default=None)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="body", lazy="raise", cascade="all, delete-orphan"

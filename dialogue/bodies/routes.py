@@ -6,39 +6,21 @@ from typing import Any
 
 from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
-from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
-from dialogue.forms import Form, Invalid
+from dialogue.bodies.service import BodyDraft, MemberDraft
+from dialogue.crud import RecordPages, as_typed, check, query_flag, query_offset
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people.models import Side
 from dialogue.meetings.visibility import sees_drafts
-from dialogue.web import (
-    DB,
-    Config,
-    Refused,
-    Stale,
-    page_window,
-    render,
-    render_invalid,
-    see_other,
-    wants_fragment,
-)
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in {"1", "on", "true", "yes"}
-
-
-def _offset(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+from dialogue.web import DB, Config, page_window, render, see_other, wants_fragment
 
 
 @get("/bodies")
@@ -50,7 +32,7 @@ async def bodies_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
     rows, total, query, sort = await _bodies(request, db, q, archived, limit, start)
     context = {"rows": rows, **list_context(total, limit, start, query, sort)}
     return render(request, "bodies/bodies.html", context, fragment="bodies/_bodies.html")
@@ -59,7 +41,7 @@ async def bodies_page(
 async def _bodies(
     request: Request, db: DB, q: str | None, archived: str | None, limit: int | None, offset: int
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    text, include_archived = (q or "").strip()[:200], _flag(archived)
+    text, include_archived = (q or "").strip()[:200], query_flag(archived)
     query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
     sort = list_sort(request.query_params, service.SORT_KEYS, "name", query)
     rows, total = await service.list_bodies(
@@ -86,7 +68,7 @@ async def bodies_export(
     return table_file(request.url.path, _("bodies"), columns, rows)
 
 
-def _body_form(body: Body | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def _body_form(db: DB, body: Body | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {
         "body": body,
         "values": values,
@@ -97,23 +79,21 @@ def _body_form(body: Body | None, values: dict[str, Any], **extra: Any) -> dict[
     }
 
 
+def read_body_form(form: Form) -> BodyDraft:
+    return BodyDraft(
+        name=form.text("name", required=True, max_length=200),
+        short_name=form.text("short_name", max_length=60),
+        kind=form.choice("kind", BodyKind, default=BodyKind.COMMITTEE),
+        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+        quorum_rule=form.choice("quorum_rule", QuorumRule, default=QuorumRule.EACH_SIDE),
+        quorum_min_per_side=form.integer("quorum_min_per_side", minimum=1, maximum=service.QUORUM_MAX),
+    )
+
+
 @get("/bodies/new", opt={"permission": Permission.SECRETARIAT})
-async def new_body(request: Request) -> Response[Any]:
+async def new_body(request: Request, db: DB) -> Response[Any]:
     values = {"kind": BodyKind.COMMITTEE.value, "quorum_rule": QuorumRule.EACH_SIDE.value, "quorum_min_per_side": 1}
-    return render(request, "bodies/body_form.html", _body_form(None, values))
-
-
-@post("/bodies")
-async def create_body(request: Request, db: DB) -> Response[Any]:
-    form = await request.form()
-    await idempotency.replay(db, request, Form(form))
-    try:
-        body = await service.create_body(db, form)
-    except Invalid as error:
-        return render_invalid(request, "bodies/body_form.html", _body_form(None, {}), error)
-    await idempotency.remember(db, request, Form(form), f"/bodies/{body.id}")
-    await db.commit()
-    return see_other(request, f"/bodies/{body.id}")
+    return render(request, "bodies/body_form.html", await _body_form(db, None, values))
 
 
 async def _members_context(db: DB, body: Body, **extra: Any) -> dict[str, Any]:
@@ -142,59 +122,9 @@ async def _body_page(request: Request, db: DB, body: Body, **extra: Any) -> dict
     }
 
 
-@get("/bodies/{body_id:int}")
-async def body_page(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    return render(request, "bodies/body.html", await _body_page(request, db, body))
-
-
-@get("/bodies/{body_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
-async def edit_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    return render(request, "bodies/body_form.html", _body_form(body, service.body_values(body)))
-
-
-@post("/bodies/{body_id:int}/edit")
-async def update_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    form = await request.form()
-    try:
-        await service.update_body(db, body, form, Form(form).integer("version"))
-    except Stale as stale:
-        context = _body_form(body, service.body_values(body), stale=stale.message, mine=Form(form).values)
-        return render(request, "bodies/body_form.html", context, status_code=HTTP_409_CONFLICT)
-    except Invalid as error:
-        return render_invalid(request, "bodies/body_form.html", _body_form(body, {}), error)
-    await db.commit()
-    return see_other(request, f"/bodies/{body.id}")
-
-
-@post("/bodies/{body_id:int}/archive")
-async def archive_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    await service.set_body_archived(db, body, True)
-    await db.commit()
-    return see_other(request, f"/bodies/{body.id}")
-
-
-@post("/bodies/{body_id:int}/unarchive")
-async def unarchive_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    await service.set_body_archived(db, body, False)
-    await db.commit()
-    return see_other(request, f"/bodies/{body.id}")
-
-
-@post("/bodies/{body_id:int}/delete")
-async def delete_body(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    try:
-        await service.delete_body(db, body)
-    except Refused as refused:
-        context = await _body_page(request, db, body, refusal=refused.message)
-        return render(request, "bodies/body.html", context, status_code=HTTP_409_CONFLICT)
-    await db.commit()
-    return see_other(request, "/bodies")
+BODY_PAGES = RecordPages.of(
+    service, "body", path="/bodies", templates="bodies/body", page=_body_page, form=_body_form, read=read_body_form
+)
 
 
 # Members: HTMX answers the members section alone; without HTMX, back to the body page.
@@ -209,13 +139,18 @@ async def _members_answer(request: Request, db: DB, body: Body) -> Response[Any]
 @post("/bodies/{body_id:int}/members")
 async def add_member(request: Request, db: DB, body_id: FromPath[int]) -> Response[Any]:
     body = await service.get_body(db, body_id)
-    form = await request.form()
-    await idempotency.replay(db, request, Form(form))
+    form = Form(await request.form())
+    await idempotency.replay(db, request, form)
+    draft = MemberDraft(
+        person_id=form.integer("person_id", required=True, minimum=1, maximum=2**31 - 1),
+        kind=form.choice("kind", MembershipKind, default=MembershipKind.TITULAR),
+    )
     try:
-        await service.add_member(db, body, form)
-        await idempotency.remember(db, request, Form(form), f"/bodies/{body.id}#members")
+        check(form, await service.member_errors(db, body, draft))
+        await service.add_member(db, body, draft)
+        await idempotency.remember(db, request, form, f"/bodies/{body.id}#members")
     except Invalid as error:
-        extra = {"errors": error.errors, "values": error.values}
+        extra = {"errors": error.errors, "values": as_typed(error, form).values}
         if wants_fragment(request):
             context = await _members_context(db, body, **extra)
             return render(request, "bodies/_members.html", context, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
@@ -231,7 +166,10 @@ async def change_member_kind(
 ) -> Response[Any]:
     body = await service.get_body(db, body_id)
     membership = await service.get_membership(db, body.id, membership_id)
-    await service.change_member_kind(db, membership, await request.form())  # Invalid: 422 error page
+    form = Form(await request.form())
+    kind = form.choice("kind", MembershipKind)
+    form.check()  # Invalid: 422 error page
+    await service.change_member_kind(db, membership, kind)
     await db.commit()
     return await _members_answer(request, db, body)
 
@@ -256,13 +194,7 @@ routes: list[Any] = [
             bodies_page,
             bodies_export,
             new_body,
-            create_body,
-            body_page,
-            edit_body,
-            update_body,
-            archive_body,
-            unarchive_body,
-            delete_body,
+            *BODY_PAGES.handlers(),
             add_member,
             change_member_kind,
             remove_member,

@@ -1,16 +1,16 @@
 """Bodies (plenary, committees, working groups), their members and their quorum rule.
 
-Like the people area, create and update functions take the submitted values as a mapping
-(a form or a JSON body) and raise `Invalid` with field errors; handlers commit.
+Like the people area, create and update functions take a typed draft (read from a form or
+a JSON body by the handler) and raise `Invalid` with field errors; handlers commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from litestar.exceptions import NotFoundException
+from advanced_alchemy.filters import OrderBy
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import Select, and_, case, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -23,14 +23,22 @@ from dialogue.bodies.models import (
     QuorumRule,
 )
 from dialogue.db import utcnow
-from dialogue.forms import Form
+from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, ngettext
 from dialogue.listing import Sort
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
-from dialogue.people.service import flush_unique
+from dialogue.people.service import (
+    MAX_ID,
+    choice_problem,
+    counted_page,
+    flush_unique,
+    found,
+    set_archived,
+    taken,
+    text_errors,
+)
 from dialogue.search import matches
-from dialogue.web import Refused, check_version
 
 QUORUM_MAX = 99
 DESCRIPTION_MAX = 5000
@@ -50,9 +58,13 @@ def quorum_text(body: Body) -> str:
 # Bodies --------------------------------------------------------------------------------
 
 
+class BodyRepository(SQLAlchemyAsyncRepository[Body]):
+    model_type = Body
+
+
 async def active_bodies(db: AsyncSession) -> list[Body]:
     """Bodies that pickers may propose (not archived), ordered by name."""
-    return list(await db.scalars(select(Body).where(Body.archived_at.is_(None)).order_by(Body.name, Body.id)))
+    return list(await BodyRepository(session=db).get_many(Body.archived_at.is_(None), OrderBy("name"), OrderBy("id")))
 
 
 def _body_filters(query: Select[Any], q: str | None, archived: bool) -> Select[Any]:
@@ -102,21 +114,25 @@ async def list_bodies(
         "alternates": (alternates,),
         "meetings": (meetings,),
     }
-    total = await db.scalar(_body_filters(select(func.count(Body.id)), q, archived))
-    rows = await db.execute(
-        _body_filters(select(Body, titulars, alternates, meetings), q, archived)
-        .order_by(*(sort.clauses(columns, (Body.name, Body.id)) if sort else (Body.name, Body.id)))
-        .limit(limit)
-        .offset(offset)
-    )
-    return [BodyRow(*row) for row in rows.all()], total or 0
+    query = _body_filters(select(Body, titulars, alternates, meetings), q, archived)
+    rows, total = await counted_page(db, query, columns, (Body.name, Body.id), sort, limit, offset)
+    return [BodyRow(*row) for row in rows], total
 
 
 async def get_body(db: AsyncSession, body_id: int) -> Body:
-    body = await db.get(Body, body_id)
-    if body is None:
-        raise NotFoundException()
-    return body
+    return await found(BodyRepository(session=db), Body.id == body_id)
+
+
+@dataclass
+class BodyDraft:
+    """The fields of a body as typed (None where a field is missing or unreadable)."""
+
+    name: str = ""
+    short_name: str = ""
+    kind: BodyKind | None = BodyKind.COMMITTEE
+    description: str = ""
+    quorum_rule: QuorumRule | None = QuorumRule.EACH_SIDE
+    quorum_min_per_side: int | None = None
 
 
 def body_values(body: Body) -> dict[str, Any]:
@@ -132,64 +148,68 @@ def body_values(body: Body) -> dict[str, Any]:
     }
 
 
-def _read_body(values: Mapping[str, Any]) -> tuple[Form, dict[str, Any]]:
-    form = Form(values)
-    fields = {
-        "name": form.text("name", required=True, max_length=200),
-        "short_name": form.text("short_name", max_length=60),
-        "kind": form.choice("kind", BodyKind, default=BodyKind.COMMITTEE),
-        "description": form.text("description", max_length=DESCRIPTION_MAX),
-        "quorum_rule": form.choice("quorum_rule", QuorumRule, default=QuorumRule.EACH_SIDE),
-        "quorum_min_per_side": form.integer("quorum_min_per_side", minimum=1, maximum=QUORUM_MAX),
-    }
-    if fields["quorum_min_per_side"] is None:
-        if fields["quorum_rule"] == QuorumRule.MIN_PER_SIDE and "quorum_min_per_side" not in form.errors:
-            form.error("quorum_min_per_side", _("Give the minimum number of members present for each side."))
-        fields["quorum_min_per_side"] = 1
-    return form, fields
-
-
 def _duplicate_name() -> str:
     return _("Another body already has this name.")
 
 
-async def _check_name(db: AsyncSession, form: Form, name: str, except_id: int | None) -> None:
-    if name and "name" not in form.errors:
-        query = select(Body.id).where(Body.name == name)
-        if except_id is not None:
-            query = query.where(Body.id != except_id)
-        if await db.scalar(query.limit(1)) is not None:
-            form.error("name", _duplicate_name())
-    form.check()
+async def body_errors(db: AsyncSession, draft: BodyDraft, current: Body | None = None) -> dict[str, str]:
+    """Every problem with `draft`, by field; the name must be unused (`current`: the body edited)."""
+    errors = text_errors(
+        {
+            "name": (draft.name.strip(), 200, True),
+            "short_name": (draft.short_name.strip(), 60, False),
+            "description": (draft.description.strip(), DESCRIPTION_MAX, False),
+        }
+    )
+    for name in ("kind", "quorum_rule"):
+        if problem := choice_problem(getattr(draft, name)):
+            errors[name] = problem
+    minimum = draft.quorum_min_per_side
+    if minimum is None:
+        if draft.quorum_rule == QuorumRule.MIN_PER_SIDE:
+            errors["quorum_min_per_side"] = _("Give the minimum number of members present for each side.")
+    elif minimum < 1:
+        errors["quorum_min_per_side"] = _("Enter a number of at least {n}.").format(n=1)
+    elif minimum > QUORUM_MAX:
+        errors["quorum_min_per_side"] = _("Enter a number of at most {n}.").format(n=QUORUM_MAX)
+    if "name" not in errors and await taken(db, Body.name, draft.name.strip(), current):
+        errors["name"] = _duplicate_name()
+    return errors
 
 
-async def create_body(db: AsyncSession, values: Mapping[str, Any]) -> Body:
-    """Validate and add a body; its name must be unused."""
-    form, fields = _read_body(values)
-    await _check_name(db, form, fields["name"], None)
-    body = Body(**fields)
+async def _apply_body(db: AsyncSession, body: Body, draft: BodyDraft) -> None:
+    errors = await body_errors(db, draft, body if body.id else None)
+    if errors:
+        raise Invalid(errors, asdict(draft))
+    assert draft.kind is not None and draft.quorum_rule is not None
+    body.name = draft.name.strip()
+    body.short_name = draft.short_name.strip()
+    body.kind = draft.kind
+    body.description = draft.description.strip()
+    body.quorum_rule = draft.quorum_rule
+    body.quorum_min_per_side = draft.quorum_min_per_side or 1
+
+
+async def create_body(db: AsyncSession, draft: BodyDraft) -> Body:
+    """Validate and add a body (`Invalid` with every problem); its name must be unused."""
+    body = Body()
+    await _apply_body(db, body, draft)
     db.add(body)
-    await flush_unique(db, form, "name", _duplicate_name())
+    await flush_unique(db, draft, "name", _duplicate_name())
     return body
 
 
-async def update_body(db: AsyncSession, body: Body, values: Mapping[str, Any], version: int | None) -> Body:
+async def update_body(db: AsyncSession, body: Body, draft: BodyDraft, version: int | None) -> Body:
     """Change a body edited from `version`; a stale version raises `Stale`."""
     check_version(body, version)
-    form, fields = _read_body(values)
-    await _check_name(db, form, fields["name"], body.id)
-    for name, value in fields.items():
-        setattr(body, name, value)
-    await flush_unique(db, form, "name", _duplicate_name(), body)
+    await _apply_body(db, body, draft)
+    await flush_unique(db, draft, "name", _duplicate_name(), body)
     return body
 
 
 async def set_body_archived(db: AsyncSession, body: Body, archived: bool) -> Body:
     """Archive (hidden from pickers and default lists; its meetings stay) or bring back."""
-    if archived and body.archived_at is None:
-        body.archived_at = utcnow()
-    elif not archived and body.archived_at is not None:
-        body.archived_at = None
+    set_archived(body, archived)
     await db.flush()
     return body
 
@@ -297,29 +317,49 @@ async def member_candidates(db: AsyncSession, body_id: int) -> list[Person]:
     return list(result)
 
 
-async def add_member(db: AsyncSession, body: Body, values: Mapping[str, Any]) -> Membership:
-    """Make an active person a titular or alternate member of `body` (once)."""
-    form = Form(values)
-    person_id = form.integer("person_id", required=True, minimum=1, maximum=2**31 - 1)
-    kind = form.choice("kind", MembershipKind, default=MembershipKind.TITULAR)
-    if person_id is not None and "person_id" not in form.errors:
+@dataclass
+class MemberDraft:
+    """A membership as typed: who, and titular or alternate (None where missing or unreadable)."""
+
+    person_id: int | None = None
+    kind: MembershipKind | None = MembershipKind.TITULAR
+
+
+def _already_member() -> str:
+    return _("This person is already a member of this body.")
+
+
+async def member_errors(db: AsyncSession, body: Body, draft: MemberDraft) -> dict[str, str]:
+    """Every problem with `draft`: the person must exist, be active, and not be a member yet."""
+    errors: dict[str, str] = {}
+    if draft.person_id is None:
+        errors["person_id"] = _("This field is required.")
+    else:
         person = await db.scalar(
-            select(Person).options(joinedload(Person.organisation)).where(Person.id == person_id)
-        )
+            select(Person).options(joinedload(Person.organisation)).where(Person.id == draft.person_id)
+        ) if 0 < draft.person_id <= MAX_ID else None
         if person is None:
-            form.error("person_id", _("This person does not exist."))
+            errors["person_id"] = _("This person does not exist.")
         elif person.archived_at is not None or person.organisation.archived_at is not None:
-            form.error("person_id", _("This person is archived: bring them back before adding them."))
-        else:
-            existing = await db.scalar(
-                select(Membership.id).where(Membership.body_id == body.id, Membership.person_id == person_id)
-            )
-            if existing is not None:
-                form.error("person_id", _("This person is already a member of this body."))
-    form.check()
-    membership = Membership(body_id=body.id, person_id=person_id, kind=kind)
+            errors["person_id"] = _("This person is archived: bring them back before adding them.")
+        elif await db.scalar(
+            select(Membership.id).where(Membership.body_id == body.id, Membership.person_id == person.id)
+        ) is not None:
+            errors["person_id"] = _already_member()
+    if problem := choice_problem(draft.kind):
+        errors["kind"] = problem
+    return errors
+
+
+async def add_member(db: AsyncSession, body: Body, draft: MemberDraft) -> Membership:
+    """Make an active person a titular or alternate member of `body` (once)."""
+    errors = await member_errors(db, body, draft)
+    if errors:
+        raise Invalid(errors, asdict(draft))
+    assert draft.person_id is not None and draft.kind is not None
+    membership = Membership(body_id=body.id, person_id=draft.person_id, kind=draft.kind)
     db.add(membership)
-    await flush_unique(db, form, "person_id", _("This person is already a member of this body."))
+    await flush_unique(db, draft, "person_id", _already_member())
     return membership
 
 
@@ -328,16 +368,16 @@ async def get_membership(db: AsyncSession, body_id: int, membership_id: int) -> 
         select(Membership).where(Membership.id == membership_id, Membership.body_id == body_id)
     )
     if membership is None:
-        raise NotFoundException()
+        raise NotFound()
     return membership
 
 
-async def change_member_kind(db: AsyncSession, membership: Membership, values: Mapping[str, Any]) -> Membership:
+async def change_member_kind(db: AsyncSession, membership: Membership, kind: MembershipKind | None) -> Membership:
     """Make a member titular or alternate."""
-    form = Form(values)
-    kind = form.choice("kind", MembershipKind)
-    form.check()
-    membership.kind = kind  # type: ignore[assignment]
+    if problem := choice_problem(kind):
+        raise Invalid({"kind": problem})
+    assert kind is not None
+    membership.kind = kind
     await db.flush()
     return membership
 

@@ -22,7 +22,7 @@ from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import record
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.i18n import _
-from dialogue.mail.outbox import enqueue
+from dialogue.mail.outbox import account_language, enqueue_to_account
 from dialogue.people.models import Side
 from dialogue.settings import Settings
 
@@ -53,20 +53,6 @@ async def due_by_side(db: AsyncSession, today: dt.date) -> dict[Side, list[Due]]
     for id_, title, due_on, side in rows:
         found[side].append(Due(id_, title, due_on, due_on < today))
     return found
-
-
-def recipient(account: Account) -> tuple[str, str]:
-    """(address, name): the person's email when there is one, else the account's."""
-    person = account.person
-    if person is not None and person.email:
-        return person.email, person.full_name
-    return account.email, person.full_name if person is not None else ""
-
-
-def _language(account: Account, settings: Settings) -> str:
-    if account.person is not None and account.person.language is not None:
-        return account.person.language.value
-    return settings.default_language
 
 
 def compose(side: Side, items: list[Due], base_url: str) -> tuple[str, str, str]:
@@ -132,19 +118,16 @@ async def queue_digests(
             side = account.side
             if side is None or not due.get(side):
                 continue
-            i18n.set_language(_language(account, settings))
+            i18n.set_language(account_language(account, settings))
             subject, text_body, html_body = compose(side, due[side], base_url)
-            address, name = recipient(account)
-            enqueue(
+            enqueue_to_account(
                 db,
-                to_address=address,
-                to_name=name,
+                account,
                 subject=subject,
                 text_body=text_body,
                 html_body=html_body,
                 language=i18n.current_language(),
                 kind=DIGEST_KIND,
-                person_id=account.person_id,
             )
             queued += 1
     finally:

@@ -42,6 +42,7 @@ from dialogue.calendar.models import FeedScope, FeedToken
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.db import utcnow
 from dialogue.i18n import _
+from dialogue.mail.outbox import account_language
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.settings import Settings
@@ -329,18 +330,12 @@ def calendar_deadline(commitment: Commitment, settings: Settings) -> CalendarDea
     )
 
 
-def owner_language(account: Account, settings: Settings) -> str:
-    if account.person is not None and account.person.language is not None:
-        return account.person.language.value
-    return settings.default_language
-
-
 async def build_feed(
     db: AsyncSession, row: FeedToken, account: Account, settings: Settings
 ) -> bytes:
     """The feed of `row`, named in the owner's language (the current language is restored)."""
     previous = i18n.current_language()
-    i18n.set_language(owner_language(account, settings))
+    i18n.set_language(account_language(account, settings))
     try:
         return await _build_feed(db, row, account, settings)
     finally:

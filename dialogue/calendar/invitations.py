@@ -142,6 +142,23 @@ def _enqueue(
     setattr(sending, counter, getattr(sending, counter) + 1)
 
 
+def _cancel(
+    db: AsyncSession,
+    sending: Sending,
+    data: MeetingForCalendar,
+    invitation: Invitation | None,
+    person: Person,
+    row: CalendarDelivery,
+    calendar: bytes,
+    deliveries: dict[int, CalendarDelivery],
+    settings: Settings,
+    now: dt.datetime,
+) -> None:
+    """Queue the CANCEL `calendar` to the address `row` last sent to, and remember it."""
+    _enqueue(db, sending, "cancellation", data, invitation, person, row.email, calendar, "CANCEL", settings)
+    _remember(db, deliveries, data.meeting, row.person_id, row.email, "CANCEL", now)
+
+
 async def _cancel_for(
     db: AsyncSession,
     sending: Sending,
@@ -164,19 +181,7 @@ async def _cancel_for(
         calendar = invitation_file(
             data, settings, "CANCEL", language=language_of(person, settings), attendees=[alone], now=now
         )
-        _enqueue(
-            db,
-            sending,
-            "cancellation",
-            data,
-            None,
-            person,
-            row.email,
-            calendar,
-            "CANCEL",
-            settings,
-        )
-        _remember(db, deliveries, data.meeting, row.person_id, row.email, "CANCEL", now)
+        _cancel(db, sending, data, None, person, row, calendar, deliveries, settings, now)
 
 
 def is_past(meeting: Meeting, now: dt.datetime | None = None) -> bool:
@@ -318,19 +323,7 @@ async def send_cancellations(
         if language not in calendars:
             calendars[language] = invitation_file(data, settings, "CANCEL", language=language, now=now)
         calendar = calendars[language]
-        _enqueue(
-            db,
-            sending,
-            "cancellation",
-            data,
-            invitations.get(row.person_id),
-            person,
-            row.email,
-            calendar,
-            "CANCEL",
-            settings,
-        )
-        _remember(db, deliveries, data.meeting, row.person_id, row.email, "CANCEL", now)
+        _cancel(db, sending, data, invitations.get(row.person_id), person, row, calendar, deliveries, settings, now)
     await db.flush()
     return sending
 

@@ -3,15 +3,12 @@ a body). Only the SHA-256 of the token is stored; the token is shown once."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.accounts.models import Account
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base
+from dialogue.db import Base, Moment
 from dialogue.i18n import N_
 
 
@@ -44,8 +41,6 @@ class FeedToken(Base):
     scope: Mapped[FeedScope] = mapped_column(ChoiceType(FeedScope, 10))
     scope_key: Mapped[str] = mapped_column(String(40))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(
-        DateTimeUTC(timezone=True), default=None
-    )
+    revoked_at: Mapped[Moment | None] = mapped_column(default=None)
 
     account: Mapped[Account] = relationship(lazy="raise")

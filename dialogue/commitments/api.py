@@ -23,6 +23,7 @@ from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.forms import Invalid
 from dialogue.i18n import _
+from dialogue.openapi import Page, named
 from dialogue.people.models import Side
 from dialogue.text_input import Input
 from dialogue.web import DB, page_window
@@ -64,11 +65,7 @@ class CommitmentOut(msgspec.Struct):
     updates: list[ProgressOut] | None = None
 
 
-class CommitmentPage(msgspec.Struct):
-    items: list[CommitmentOut]
-    total: int
-    limit: int
-    offset: int
+CommitmentPage = Annotated[Page[CommitmentOut], named("CommitmentPage")]
 
 
 class CommitmentIn(Input, forbid_unknown_fields=True):
@@ -237,7 +234,7 @@ class CommitmentController(Controller):
             db, filters, today, limit=limit, offset=offset, visible=visible_sides(request)
         )
         items = [commitment_out(row.commitment, today, last_update_on=row.last_update_on) for row in rows]
-        return CommitmentPage(items=items, total=total, limit=limit, offset=offset)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @post("/", status_code=HTTP_201_CREATED)
     async def create_commitment(self, request: Request, db: DB, data: JSONBody[CommitmentIn]) -> CommitmentOut:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.agenda.models import AgendaItem
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Versioned
+from dialogue.db import Base, FreeText, Versioned
 from dialogue.i18n import N_
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
@@ -41,7 +41,7 @@ class Commitment(Searchable, Versioned, Base):
     # True when the commitment is part of the item's outcome (an agreement), not only the item.
     from_outcome: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[FreeText]
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), index=True)
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), default=None, index=True

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -155,22 +154,6 @@ async def _record_failure(
 # Delivering ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Letter:
-    """A claimed message, detached from the session that loaded it."""
-
-    id: int
-    to_address: str
-    to_name: str
-    language: str
-    subject: str
-    text_body: str
-    html_body: str
-    calendar: str | None
-    calendar_method: Any
-    attempts: int
-
-
 def smtp_server(settings: Settings) -> SmtpServer | None:
     """The configured SMTP server, or None when mail stays in the outbox."""
     return SmtpServer.from_url(settings.smtp_url) if settings.smtp_url else None
@@ -206,24 +189,12 @@ async def deliver_due(
         claimed = await _claim(db, worker_id=worker_id, now=now, lease_until=now + lease, batch=batch, ids=ids)
         if not claimed:
             return 0
-        rows = (
+        letters = (
             await db.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id))
         ).all()
-        letters = [
-            _Letter(
-                id=row.id,
-                to_address=row.to_address,
-                to_name=row.to_name,
-                language=row.language,
-                subject=row.subject,
-                text_body=row.text_body,
-                html_body=row.html_body,
-                calendar=row.calendar,
-                calendar_method=row.calendar_method,
-                attempts=row.attempts,
-            )
-            for row in rows
-        ]
+        # Detached: each keeps the values it was claimed with, whatever the session does next.
+        for letter in letters:
+            db.expunge(letter)
         await db.commit()
 
         sent = 0

@@ -3,14 +3,11 @@ transaction as the action that causes it, then sent by a worker (dialogue/mail/d
 
 from __future__ import annotations
 
-import datetime as dt
-
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base
+from dialogue.db import Base, FreeText, Moment
 from dialogue.i18n import N_
 from dialogue.search import Searchable, search_index
 
@@ -47,19 +44,19 @@ class OutboxMessage(Searchable, Base):
     language: Mapped[str] = mapped_column(String(5), default="fr")
     subject: Mapped[str] = mapped_column(String(998))
     text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text, default="")
+    html_body: Mapped[FreeText]
     calendar: Mapped[str | None] = mapped_column(Text, default=None)
     calendar_method: Mapped[CalendarMethod | None] = mapped_column(ChoiceType(CalendarMethod, 10), default=None)
 
     status: Mapped[OutboxStatus] = mapped_column(ChoiceType(OutboxStatus, 10), default=OutboxStatus.PENDING)
     # Counted when a worker claims the row, so that a crash mid-send counts too.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    next_attempt_at: Mapped[Moment]
     # The lease of the worker sending it; an expired lease means the worker died.
-    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    claimed_until: Mapped[Moment | None] = mapped_column(default=None)
     claimed_by: Mapped[str | None] = mapped_column(String(100), default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    sent_at: Mapped[Moment | None] = mapped_column(default=None)
 
     # What the message is about, for the pages that show it (all optional).
     kind: Mapped[str | None] = mapped_column(String(30), default=None, index=True)

@@ -17,6 +17,7 @@ Without SMTP configured nothing is sent: messages wait in the outbox, readable o
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,10 +30,35 @@ from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
 from dialogue.mail.smtp import calendar_method_of
 from dialogue.web import Refused
 
+if TYPE_CHECKING:
+    from dialogue.accounts.models import Account
+    from dialogue.settings import Settings
+
 
 def _one_line(value: str) -> str:
     # Header values: a line break would start a new header (header injection).
     return " ".join(value.split())
+
+
+def account_language(account: Account, settings: Settings) -> str:
+    """The language Dialogue writes to an account in: its person's, else the app's default."""
+    if account.person is not None and account.person.language is not None:
+        return account.person.language.value
+    return settings.default_language
+
+
+def account_address(account: Account) -> tuple[str, str]:
+    """(address, name): the person's email when there is one, else the account's."""
+    person = account.person
+    if person is not None and person.email:
+        return person.email, person.full_name
+    return account.email, person.full_name if person is not None else ""
+
+
+def enqueue_to_account(db: AsyncSession, account: Account, **message: Any) -> OutboxMessage:
+    """`enqueue` one email to an account, at `account_address`, filed under its person."""
+    address, name = account_address(account)
+    return enqueue(db, to_address=address, to_name=name, person_id=account.person_id, **message)
 
 
 def enqueue(

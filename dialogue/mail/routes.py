@@ -9,7 +9,7 @@ from litestar.params import FromPath, FromQuery
 
 from dialogue.accounts.permissions import Permission
 from dialogue.i18n import _
-from dialogue.listing import Column, Sort, list_context, list_sort, table_file
+from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, query_number, table_file
 from dialogue.mail import delivery, outbox, reading, worker
 from dialogue.mail.models import OutboxStatus
 from dialogue.mail.smtp import build_message
@@ -18,37 +18,29 @@ from dialogue.web import DB, Config, Refused, attachment, page_window, render, s
 SECRETARIAT = {"permission": Permission.SECRETARIAT}
 
 
-def _number(value: str | None) -> int | None:
-    try:
-        number = int(value) if value else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 <= number < 2**63 else None
+FILTERS = query_filters("status", "kind", "meeting", "q")
 
 
-@get("/outbox", opt=SECRETARIAT)
+@get("/outbox", opt=SECRETARIAT, dependencies=FILTERS)
 async def outbox_page(
     request: Request,
     db: DB,
     settings: Config,
-    status: FromQuery[str | None] = None,
-    kind: FromQuery[str | None] = None,
-    meeting: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
+    filters: Filters,
     offset: FromQuery[str | None] = None,
     sent: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _number(offset), settings.page_size)
-    rows, total, filters, sort = await _messages(request, db, status, kind, meeting, q, limit, start)
+    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
+    rows, total, query, sort = await _messages(request, db, **filters, limit=limit, offset=start)
     context = {
         "rows": rows,
-        **list_context(total, limit, start, filters, sort),
+        **list_context(total, limit, start, query, sort),
         "statuses": OutboxStatus.options(),
         "kinds": [(kind, reading.kind_label(kind)) for kind in await reading.kinds(db)],
         "kind_label": reading.kind_label,
         "counts": await reading.status_counts(db),
         "smtp_configured": bool(settings.smtp_url),
-        "sent": _number(sent),
+        "sent": query_number(sent),
     }
     return render(request, "mail/outbox.html", context, fragment="mail/_messages.html")
 
@@ -65,7 +57,7 @@ async def _messages(
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
     chosen = OutboxStatus(status) if status in OutboxStatus.values() else None
     text, kind_ = (q or "").strip()[:200], (kind or "").strip()[:30]
-    meeting_id = _number(meeting)
+    meeting_id = query_number(meeting)
     filters: dict[str, Any] = {
         "status": chosen.value if chosen else "",
         "kind": kind_,
@@ -79,17 +71,10 @@ async def _messages(
     return rows, total, filters, sort
 
 
-@get(["/outbox.csv", "/outbox.xlsx"], opt=SECRETARIAT, cache=False)
-async def outbox_export(
-    request: Request,
-    db: DB,
-    status: FromQuery[str | None] = None,
-    kind: FromQuery[str | None] = None,
-    meeting: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-) -> Response[bytes]:
+@get(["/outbox.csv", "/outbox.xlsx"], opt=SECRETARIAT, cache=False, dependencies=FILTERS)
+async def outbox_export(request: Request, db: DB, filters: Filters) -> Response[bytes]:
     """Every message the outbox lists with these filters and this order (not their bodies)."""
-    rows, _total, _filters, _sort = await _messages(request, db, status, kind, meeting, q, None, 0)
+    rows, _total, _query, _sort = await _messages(request, db, **filters, limit=None, offset=0)
     columns = [
         Column(_("Written"), lambda row: row[0].created_at),
         Column(_("Recipient"), lambda row: row[0].to_name),

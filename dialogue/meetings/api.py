@@ -37,7 +37,7 @@ from dialogue.meetings.quorum import QuorumReport
 from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.search import MeetingFilters, Order
 from dialogue.meetings.visibility import sees_drafts
-from dialogue.openapi import OptionalBody
+from dialogue.openapi import OptionalBody, Page, named
 from dialogue.text_input import Input
 from dialogue.web import DB, Config, api_error, page_window
 
@@ -109,18 +109,8 @@ class MeetingDetailOut(MeetingOut):
     quorum: QuorumOut | None = None
 
 
-class MeetingListOut(msgspec.Struct):
-    items: list[MeetingOut]
-    total: int
-    limit: int
-    offset: int
-
-
-class InvitationListOut(msgspec.Struct):
-    items: list[InvitationOut]
-    total: int
-    limit: int
-    offset: int
+MeetingListOut = Annotated[Page[MeetingOut], named("MeetingListOut")]
+InvitationListOut = Annotated[Page[InvitationOut], named("InvitationListOut")]
 
 
 class MeetingIn(Input, forbid_unknown_fields=True):
@@ -366,7 +356,7 @@ class MeetingsAPI(Controller):
             drafts=sees_drafts(request.scope.get("user")),
         )
         rows, total = await search.search_meetings(db, filters, limit, offset)
-        return MeetingListOut(
+        return Page(
             items=[MeetingOut(**_meeting_fields(row.meeting, row.invited)) for row in rows],
             total=total,
             limit=limit,
@@ -457,7 +447,7 @@ class MeetingsAPI(Controller):
         meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
         limit, offset = page_window(limit, offset, settings.page_size)
         ordered = invitations.ordered_invitations(meeting)
-        return InvitationListOut(
+        return Page(
             items=[invitation_out(inv) for inv in ordered[offset : offset + limit]],
             total=len(ordered),
             limit=limit,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, get, post
@@ -189,47 +190,54 @@ async def attendance_sheet(request: Request, db: DB, meeting_id: FromPath[int]) 
 @post("/meetings/{meeting_id:int}/invitations/{invitation_id:int}", name="invitation_update")
 async def change_invitation(request: Request, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int]) -> Any:
     """Role and "on behalf of" of one invitee."""
-    meeting = await service.get_meeting(db, meeting_id)
-    invitation = await invitations.get_invitation(db, meeting_id, invitation_id)
-    form = Form(await request.form())
-    role = form.choice("role", InvitationRole)
-    behalf_id = _optional_id(form, "on_behalf_of_id")
-    try:
-        form.check()
-        await invitations.update_invitation(
-            db, meeting, invitation, form.integer("version"), role=role, on_behalf_of_id=behalf_id
-        )
-    except (Invalid, Stale) as error:
-        await db.rollback()
-        return await _row_problem(request, db, meeting_id, invitation_id, error, whole_section=True)
-    await db.commit()
+
+    def changes(form: Form) -> dict[str, Any]:
+        return {"role": form.choice("role", InvitationRole), "on_behalf_of_id": _optional_id(form, "on_behalf_of_id")}
+
+    problem = await _update_invitation(request, db, meeting_id, invitation_id, changes, whole_section=True)
+    if problem is not None:
+        return problem
     return await _invitations_answer(request, db, meeting_id)
 
 
 @post("/meetings/{meeting_id:int}/invitations/{invitation_id:int}/attendance", name="attendance_update")
 async def record_attendance(request: Request, db: DB, meeting_id: FromPath[int], invitation_id: FromPath[int]) -> Any:
     """Present, excused, absent or not recorded, and "arrived late": one row, no reload."""
-    meeting = await service.get_meeting(db, meeting_id)
-    invitation = await invitations.get_invitation(db, meeting_id, invitation_id)
-    form = Form(await request.form())
-    attendance = form.choice("attendance", Attendance)
-    try:
-        form.check()
-        await invitations.update_invitation(
-            db,
-            meeting,
-            invitation,
-            form.integer("version"),
-            attendance=attendance,
-            arrived_late=form.boolean("arrived_late"),
-        )
-    except (Invalid, Stale) as error:
-        await db.rollback()
-        return await _row_problem(request, db, meeting_id, invitation_id, error)
-    await db.commit()
+
+    def changes(form: Form) -> dict[str, Any]:
+        return {"attendance": form.choice("attendance", Attendance), "arrived_late": form.boolean("arrived_late")}
+
+    problem = await _update_invitation(request, db, meeting_id, invitation_id, changes)
+    if problem is not None:
+        return problem
     if wants_fragment(request):
         return await _row_answer(request, db, meeting_id, invitation_id)
     return see_other(request, f"/meetings/{meeting_id}#invitation-{invitation_id}")
+
+
+async def _update_invitation(
+    request: Request,
+    db: DB,
+    meeting_id: int,
+    invitation_id: int,
+    changes: Callable[[Form], dict[str, Any]],
+    *,
+    whole_section: bool = False,
+) -> Any:
+    """Change one invitation with what `changes` reads from the form, and commit; None when
+    done, else the answer to the refusal (the row, or the whole section, with its message)."""
+    meeting = await service.get_meeting(db, meeting_id)
+    invitation = await invitations.get_invitation(db, meeting_id, invitation_id)
+    form = Form(await request.form())
+    fields = changes(form)
+    try:
+        form.check()
+        await invitations.update_invitation(db, meeting, invitation, form.integer("version"), **fields)
+    except (Invalid, Stale) as error:
+        await db.rollback()
+        return await _row_problem(request, db, meeting_id, invitation_id, error, whole_section=whole_section)
+    await db.commit()
+    return None
 
 
 async def _row_answer(

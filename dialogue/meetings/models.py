@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import (
     Boolean,
     ForeignKey,
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.bodies.models import Body
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned
 from dialogue.i18n import N_
 from dialogue.people.models import Person
 from dialogue.search import Searchable, search_index
@@ -70,12 +68,12 @@ class Meeting(Searchable, Versioned, Base):
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="RESTRICT"))
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[MeetingKind] = mapped_column(ChoiceType(MeetingKind, 20), default=MeetingKind.PLENARY)
-    starts_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
-    ends_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    starts_at: Mapped[Moment] = mapped_column(index=True)
+    ends_at: Mapped[Moment]
     venue: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str | None] = mapped_column(String(500), default=None)
     status: Mapped[MeetingStatus] = mapped_column(ChoiceType(MeetingStatus, 20), default=MeetingStatus.DRAFT, index=True)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[FreeText]
     # SEQUENCE of its calendar invitations (RFC 5545): raised whenever time, place, title,
     # status or agenda change (dialogue/calendar/sequence.py).
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -111,7 +109,7 @@ class Invitation(Versioned, Base):
     response: Mapped[InvitationResponse] = mapped_column(
         ChoiceType(InvitationResponse, 20), default=InvitationResponse.NEEDS_ACTION, server_default="needs_action"
     )
-    responded_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    responded_at: Mapped[Moment | None] = mapped_column(default=None)
     # Who the person named to attend instead (a person of the same side), when delegated.
     alternate_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), default=None, index=True
@@ -138,4 +136,4 @@ class CalendarDelivery(Base):
     # The role they were invited in (InvitationRole value): a cancellation sent once they
     # are off the list names them in that role. None for rows older than this column.
     role: Mapped[str | None] = mapped_column(String(20), default=None)
-    sent_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    sent_at: Mapped[Moment]

@@ -250,9 +250,7 @@ async def update_meeting(request: Request, db: DB, settings: Config, meeting_id:
     assert draft is not None
     await service.update_meeting(db, meeting, draft, version, confirmed=form.boolean("confirm"))
     # Set to "Cancelled" here too: calendars that have the meeting get its cancellation.
-    await calendar_invitations.send_cancellations(db, meeting.id, settings)
-    await db.commit()
-    return see_other(request, f"/meetings/{meeting.id}")
+    return await _saved(request, db, settings, meeting)
 
 
 # Cancel and delete ----------------------------------------------------------------------
@@ -269,7 +267,12 @@ async def cancel_meeting(request: Request, db: DB, settings: Config, meeting_id:
     meeting = await service.get_meeting(db, meeting_id)
     form = Form(await request.form())
     await service.cancel_meeting(db, meeting, form.integer("version"))
-    # Everyone who was sent the invitation gets the cancellation (same transaction).
+    return await _saved(request, db, settings, meeting)
+
+
+async def _saved(request: Request, db: DB, settings: Config, meeting: Meeting) -> Response[Any]:
+    """Commit a change of the meeting and show it again. A cancelled meeting's cancellation
+    goes, in the same transaction, to everyone who was sent the invitation."""
     await calendar_invitations.send_cancellations(db, meeting.id, settings)
     await db.commit()
     return see_other(request, f"/meetings/{meeting.id}")

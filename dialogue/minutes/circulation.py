@@ -12,7 +12,7 @@ from dialogue import i18n
 from dialogue.accounts.models import Account, Role
 from dialogue.db import utcnow
 from dialogue.i18n import _
-from dialogue.mail.outbox import enqueue
+from dialogue.mail.outbox import account_language, enqueue_to_account
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.compose import approving_sides, build_document
@@ -24,21 +24,6 @@ from dialogue.settings import Settings
 from dialogue.web import Refused, check_version
 
 MAIL_KIND = "minutes"
-
-
-def account_language(account: Account, settings: Settings) -> str:
-    """The language of an account's emails: its person's, else the app's default."""
-    if account.person is not None and account.person.language is not None:
-        return account.person.language.value
-    return settings.default_language
-
-
-def account_address(account: Account) -> tuple[str, str]:
-    """(address, name): the person's email when there is one, else the account's."""
-    person = account.person
-    if person is not None and person.email:
-        return person.email, person.full_name
-    return account.email, person.full_name if person is not None else ""
 
 
 async def approvers(db: AsyncSession, sides: Sequence[Side]) -> list[Account]:
@@ -96,18 +81,8 @@ async def _send_for_approval(
         language = account_language(account, settings)
         with i18n.using_language(language):
             subject, text, html = _letter(meeting, version.number, url)
-        address, name = account_address(account)
-        enqueue(
-            db,
-            to_address=address,
-            to_name=name,
-            subject=subject,
-            text_body=text,
-            html_body=html,
-            language=language,
-            kind=MAIL_KIND,
-            meeting_id=meeting.id,
-            person_id=account.person_id,
+        enqueue_to_account(
+            db, account, subject=subject, text_body=text, html_body=html, language=language, kind=MAIL_KIND, meeting_id=meeting.id
         )
         queued += 1
     await db.flush()
@@ -154,31 +129,19 @@ async def circulate(
     settings: Settings,
     version: int | None,
     *,
+    revision: bool = False,
     now: dt.datetime | None = None,
 ) -> MinutesVersion:
     """Freeze the draft as version 1 and send it to the approvers of each side that must
-    approve. Refused unless the minutes are a draft of a held meeting with a party present."""
+    approve. Refused unless the minutes are a draft of a held meeting with a party present.
+
+    With `revision`, circulate a revision of circulated minutes: the narratives as edited
+    since, and the record as it is now, become version N+1, sent again to the approvers.
+    Decisions given on version N stay with it (history); version N+1 starts with none."""
     ensure_not_adopted(minutes)
     check_version(minutes, version)
-    if minutes.status is not MinutesStatus.DRAFT:
-        raise Refused(_("These minutes are circulated already: circulate a revision instead."))
-    return await _freeze(db, minutes, account, settings, now or utcnow())
-
-
-async def revise(
-    db: AsyncSession,
-    minutes: Minutes,
-    account: Account,
-    settings: Settings,
-    version: int | None,
-    *,
-    now: dt.datetime | None = None,
-) -> MinutesVersion:
-    """Circulate a revision: the narratives as edited since, and the record as it is now,
-    become version N+1, sent again to the approvers. Decisions given on version N stay with
-    it (history); version N+1 starts with none."""
-    ensure_not_adopted(minutes)
-    check_version(minutes, version)
-    if minutes.status is not MinutesStatus.CIRCULATED:
+    if revision and minutes.status is not MinutesStatus.CIRCULATED:
         raise Refused(_("Only circulated minutes can be revised: circulate the draft first."))
+    if not revision and minutes.status is not MinutesStatus.DRAFT:
+        raise Refused(_("These minutes are circulated already: circulate a revision instead."))
     return await _freeze(db, minutes, account, settings, now or utcnow())

@@ -10,6 +10,7 @@ from typing import Any
 
 import anyio
 from litestar import Request, Response, get
+from litestar.handlers import HTTPRouteHandler
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_400_BAD_REQUEST
@@ -71,12 +72,12 @@ async def _download(request: Request, sheet: followup.FollowUpSheet, filename: s
     )
 
 
-@get(
-    [f"/meetings/{{meeting_id:int}}/follow-up.{fmt}" for fmt in followup.FORMATS],
-    name="meeting_follow_up",
-    cache=False,
-    opt=EXPORT,
-)
+def _sheet_route(record_path: str, name: str) -> HTTPRouteHandler:
+    """A follow-up sheet of the record at `record_path`, one path per format."""
+    return get([f"{record_path}/follow-up.{fmt}" for fmt in followup.FORMATS], name=name, cache=False, opt=EXPORT)
+
+
+@_sheet_route("/meetings/{meeting_id:int}", "meeting_follow_up")
 async def meeting_follow_up(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Response[bytes]:
     """The commitments made at the meeting, as they stand today: `?lang=` for the language."""
     export_language(request)  # refuse a bad language before reading anything
@@ -84,12 +85,7 @@ async def meeting_follow_up(request: Request, db: DB, settings: Config, meeting_
     return await _download(request, sheet, f"follow-up-meeting-{meeting_id}")
 
 
-@get(
-    [f"/bodies/{{body_id:int}}/follow-up.{fmt}" for fmt in followup.FORMATS],
-    name="body_follow_up",
-    cache=False,
-    opt=EXPORT,
-)
+@_sheet_route("/bodies/{body_id:int}", "body_follow_up")
 async def body_follow_up(request: Request, db: DB, settings: Config, body_id: FromPath[int]) -> Response[bytes]:
     """The commitments made at the body's meetings between `?from=` and `?to=` (YYYY-MM-DD,
     both days included, either may be left out)."""

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned
 from dialogue.i18n import N_
 from dialogue.people.models import Side
 
@@ -48,10 +47,10 @@ class Minutes(Versioned, Base):
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"), unique=True)
     status: Mapped[MinutesStatus] = mapped_column(ChoiceType(MinutesStatus, 20), default=MinutesStatus.DRAFT)
-    introduction: Mapped[str] = mapped_column(Text, default="")
-    closing: Mapped[str] = mapped_column(Text, default="")
+    introduction: Mapped[FreeText]
+    closing: Mapped[FreeText]
     current_version: Mapped[int] = mapped_column(Integer, default=0)
-    adopted_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    adopted_at: Mapped[Moment | None] = mapped_column(default=None)
     # SHA-256 of the adopted document (document.content_hash), shown with the minutes.
     sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
@@ -64,7 +63,7 @@ class MinutesItemNote(Base):
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[FreeText]
 
 
 class MinutesVersion(Base):
@@ -76,7 +75,7 @@ class MinutesVersion(Base):
     minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    circulated_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    circulated_at: Mapped[Moment]
     circulated_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
     )
@@ -103,8 +102,8 @@ class MinutesDecision(Versioned, Base):
     decided_by: Mapped[str] = mapped_column(String(254), default="")
     decision: Mapped[Decision] = mapped_column(ChoiceType(Decision, 20))
     # The reservation (it goes into the minutes) or the general comment.
-    text: Mapped[str] = mapped_column(Text, default="")
-    decided_at: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    text: Mapped[FreeText]
+    decided_at: Mapped[Moment]
 
 
 class MinutesItemComment(Base):

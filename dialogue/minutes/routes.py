@@ -160,21 +160,27 @@ async def start_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> 
     return await _answer(request, db, meeting_id, message=_("The draft minutes are ready."))
 
 
-def read_narratives(form: Form) -> drafting.Narratives:
-    summaries: dict[int, str] = {}
+def _per_item(form: Form, prefix: str, field: str) -> dict[int, Any]:
+    """The fields `<prefix><agenda item id>` as sent, by item id; a name whose id is not a
+    number is an error on `field`."""
+    found: dict[int, Any] = {}
     for key in form.data:
-        if key.startswith("summary-"):
+        if key.startswith(prefix):
             try:
-                item_id = int(key.removeprefix("summary-"))
+                item_id = int(key.removeprefix(prefix))
             except ValueError:
-                form.error("summaries", _("The request is not valid."))
+                form.error(field, _("The request is not valid."))
                 continue
-            value = form.data.get(key)
-            summaries[item_id] = value if isinstance(value, str) else ""
+            found[item_id] = form.data.get(key)
+    return found
+
+
+def read_narratives(form: Form) -> drafting.Narratives:
+    summaries = _per_item(form, "summary-", "summaries")
     return drafting.Narratives(
         introduction=str(form.data.get("introduction") or ""),
         closing=str(form.data.get("closing") or ""),
-        summaries=summaries,
+        summaries={item_id: value if isinstance(value, str) else "" for item_id, value in summaries.items()},
     )
 
 
@@ -203,28 +209,23 @@ async def save_narratives(request: Request, db: DB, meeting_id: FromPath[int]) -
 @post("/meetings/{meeting_id:int}/minutes/circulate", name="minutes_circulate")
 async def circulate_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     """Freeze version 1 and email the approvers of each side that must approve."""
-    form = Form(await request.form())
-    await idempotency.replay(db, request, form)
-    try:
-        minutes = await queries.require_minutes(db, meeting_id, for_update=True)
-        version = await circulation.circulate(db, minutes, request.user, settings, form.integer("version"))
-    except (Refused, Stale) as error:
-        return await _problem(request, db, meeting_id, error)
-    await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
-    await db.commit()
-    return await _answer(
-        request, db, meeting_id, message=_("Version {number} is circulated to the approvers.").format(number=version.number)
-    )
+    return await _circulate(request, db, settings, meeting_id, revision=False)
 
 
 @post("/meetings/{meeting_id:int}/minutes/revise", name="minutes_revise")
 async def revise_minutes(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Any:
     """Circulate a revision (version N+1): decisions start again."""
+    return await _circulate(request, db, settings, meeting_id, revision=True)
+
+
+async def _circulate(request: Request, db: DB, settings: Config, meeting_id: int, *, revision: bool) -> Any:
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     try:
         minutes = await queries.require_minutes(db, meeting_id, for_update=True)
-        version = await circulation.revise(db, minutes, request.user, settings, form.integer("version"))
+        version = await circulation.circulate(
+            db, minutes, request.user, settings, form.integer("version"), revision=revision
+        )
     except (Refused, Stale) as error:
         return await _problem(request, db, meeting_id, error)
     await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
@@ -253,19 +254,11 @@ async def add_addendum(request: Request, db: DB, meeting_id: FromPath[int]) -> A
 
 
 def read_decision(form: Form) -> approval.DecisionDraft:
-    comments: dict[int, str] = {}
-    for key in form.data:
-        if key.startswith("comment-"):
-            try:
-                item_id = int(key.removeprefix("comment-"))
-            except ValueError:
-                form.error("comments", _("The request is not valid."))
-                continue
-            comments[item_id] = str(form.data.get(key) or "")
+    comments = _per_item(form, "comment-", "comments")
     return approval.DecisionDraft(
         decision=form.choice("decision", Decision),
         text=str(form.data.get("text") or ""),
-        item_comments=comments,
+        item_comments={item_id: str(value or "") for item_id, value in comments.items()},
     )
 
 

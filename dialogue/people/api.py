@@ -10,6 +10,7 @@ shape) is 400.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -20,10 +21,15 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from msgspec import UNSET, UnsetType
 
 from dialogue import idempotency
+from dialogue.crud import RecordPages, check
+from dialogue.errors import Stale, check_version
+from dialogue.forms import Form
+from dialogue.openapi import Page, named
 from dialogue.people import organisations, service
 from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.people.routes import ORGANISATION_PAGES, PERSON_PAGES
 from dialogue.text_input import Input
-from dialogue.web import DB, Stale, api_error, page_window
+from dialogue.web import DB, api_error, page_window
 
 DEFAULT_LIMIT = 50
 
@@ -45,11 +51,7 @@ class OrganisationOut(msgspec.Struct):
     updated_at: dt.datetime
 
 
-class OrganisationList(msgspec.Struct):
-    items: list[OrganisationOut]
-    total: int
-    limit: int
-    offset: int
+OrganisationList = Annotated[Page[OrganisationOut], named("OrganisationList")]
 
 
 class OrganisationCreate(Input):
@@ -93,11 +95,7 @@ class PersonOut(msgspec.Struct):
     updated_at: dt.datetime
 
 
-class PersonList(msgspec.Struct):
-    items: list[PersonOut]
-    total: int
-    limit: int
-    offset: int
+PersonList = Annotated[Page[PersonOut], named("PersonList")]
 
 
 class PersonCreate(Input):
@@ -165,8 +163,35 @@ def _changes(data: msgspec.Struct) -> dict[str, Any]:
     }
 
 
-def _stale(stale: Stale, current: msgspec.Struct) -> Response[Any]:
-    return api_error(HTTP_409_CONFLICT, stale.message, {"current": msgspec.to_builtins(current)})
+# The JSON fields are read as the page's form fields are (same rules, same messages).
+
+
+async def _created(request: Request, db: DB, data: msgspec.Struct, pages: RecordPages, url: str) -> Any:
+    """Create the record `data` describes (`pages`: the area's `RecordPages`) under `url`."""
+    await idempotency.replay(db, request)
+    form = Form(msgspec.structs.asdict(data))
+    draft = pages.read(form)
+    check(form, await pages.errors(db, draft, None))
+    record = await pages.create(db, draft)
+    await idempotency.remember(db, request, None, f"{url}/{record.id}")
+    await db.commit()
+    return record
+
+
+async def _updated(
+    db: DB, record: Any, data: Any, pages: RecordPages, out: Callable[[Any], msgspec.Struct]
+) -> Response[Any]:
+    """Change the fields `data` carries; a stale `version` answers 409 with the record as it is."""
+    try:
+        check_version(record, data.version)
+        form = Form({**pages.values(record), **_changes(data)})
+        draft = pages.read(form)
+        check(form, await pages.errors(db, draft, record))
+        record = await pages.update(db, record, draft, data.version)
+    except Stale as stale:
+        return api_error(HTTP_409_CONFLICT, stale.message, {"current": msgspec.to_builtins(out(record))})
+    await db.commit()
+    return Response(out(record))
 
 
 class OrganisationController(Controller):
@@ -188,17 +213,11 @@ class OrganisationController(Controller):
         rows, total = await organisations.list_organisations(
             db, side=side, q=(q or "").strip(), archived=archived, limit=limit, offset=offset
         )
-        return OrganisationList(
-            items=[organisation_out(org) for org, _count in rows], total=total, limit=limit, offset=offset
-        )
+        return Page(items=[organisation_out(org) for org, _count in rows], total=total, limit=limit, offset=offset)
 
     @post("/")
     async def create_organisation(self, request: Request, db: DB, data: JSONBody[OrganisationCreate]) -> OrganisationOut:
-        await idempotency.replay(db, request)
-        org = await organisations.create_organisation(db, msgspec.structs.asdict(data))
-        await idempotency.remember(db, request, None, f"/api/v1/organisations/{org.id}")
-        await db.commit()
-        return organisation_out(org)
+        return organisation_out(await _created(request, db, data, ORGANISATION_PAGES, "/api/v1/organisations"))
 
     @get("/{organisation_id:int}")
     async def get_organisation(self, db: DB, organisation_id: FromPath[int]) -> OrganisationOut:
@@ -210,13 +229,7 @@ class OrganisationController(Controller):
     ) -> Response[OrganisationOut]:
         """Change some fields; `version` is the one read (stale: 409 with the current record)."""
         org = await organisations.get_organisation(db, organisation_id)
-        values = {**organisations.organisation_values(org), **_changes(data)}
-        try:
-            await organisations.update_organisation(db, org, values, data.version)
-        except Stale as stale:
-            return _stale(stale, organisation_out(org))
-        await db.commit()
-        return Response(organisation_out(org))
+        return await _updated(db, org, data, ORGANISATION_PAGES, organisation_out)
 
 
 class PersonController(Controller):
@@ -245,15 +258,11 @@ class PersonController(Controller):
             limit=limit,
             offset=offset,
         )
-        return PersonList(items=[person_out(p) for p in people], total=total, limit=limit, offset=offset)
+        return Page(items=[person_out(p) for p in people], total=total, limit=limit, offset=offset)
 
     @post("/")
     async def create_person(self, request: Request, db: DB, data: JSONBody[PersonCreate]) -> PersonOut:
-        await idempotency.replay(db, request)
-        person = await service.create_person(db, msgspec.structs.asdict(data))
-        await idempotency.remember(db, request, None, f"/api/v1/people/{person.id}")
-        await db.commit()
-        return person_out(person)
+        return person_out(await _created(request, db, data, PERSON_PAGES, "/api/v1/people"))
 
     @get("/{person_id:int}")
     async def get_person(self, db: DB, person_id: FromPath[int]) -> PersonOut:
@@ -263,13 +272,7 @@ class PersonController(Controller):
     async def update_person(self, db: DB, person_id: FromPath[int], data: JSONBody[PersonPatch]) -> Response[PersonOut]:
         """Change some fields; `version` is the one read (stale: 409 with the current record)."""
         person = await service.get_person(db, person_id)
-        values = {**service.person_values(person), **_changes(data)}
-        try:
-            person = await service.update_person(db, person, values, data.version)
-        except Stale as stale:
-            return _stale(stale, person_out(person))
-        await db.commit()
-        return Response(person_out(person))
+        return await _updated(db, person, data, PERSON_PAGES, person_out)
 
 
 routes: list[Any] = [Router(path="/api/v1", route_handlers=[OrganisationController, PersonController])]

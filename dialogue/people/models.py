@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned
 from dialogue.i18n import N_
 from dialogue.search import Searchable, search_index
 
@@ -43,8 +40,8 @@ class Organisation(Searchable, Versioned, Base):
     name: Mapped[str] = mapped_column(String(200))
     acronym: Mapped[str] = mapped_column(String(30), default="")
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), index=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    description: Mapped[FreeText]
+    archived_at: Mapped[Moment | None] = mapped_column(default=None)
 
     people: Mapped[list[Person]] = relationship(back_populates="organisation", lazy="raise")
 
@@ -62,6 +59,6 @@ class Person(Searchable, Versioned, Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True, default=None)
     phone: Mapped[str] = mapped_column(String(50), default="")
     language: Mapped[Language] = mapped_column(ChoiceType(Language, 2), default=Language.FR)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), default=None)
+    archived_at: Mapped[Moment | None] = mapped_column(default=None)
 
     organisation: Mapped[Organisation] = relationship(back_populates="people", lazy="raise")

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from litestar.exceptions import NotFoundException
+from advanced_alchemy.filters import OrderBy
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment
-from dialogue.db import utcnow
-from dialogue.forms import Form
+from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
 from dialogue.listing import Sort
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.people.service import (
+    DESCRIPTION_MAX,
+    SLUG,
+    counted_page,
+    counts_for_quorum,
+    draft_of,
+    flush_unique,
+    found,
+    set_archived,
+    side_rank,
+    taken,
+    text_errors,
+)
 from dialogue.search import matches
-from dialogue.web import Refused, check_version
-from dialogue.people.service import DESCRIPTION_MAX, SLUG, counts_for_quorum, flush_unique, side_rank
 
 
 # Sides ---------------------------------------------------------------------------------
@@ -64,18 +74,21 @@ async def sides_overview(db: AsyncSession) -> list[SideSummary]:
 # Organisations -------------------------------------------------------------------------
 
 
+class OrganisationRepository(SQLAlchemyAsyncRepository[Organisation]):
+    model_type = Organisation
+
+
+BY_NAME = (OrderBy("name"), OrderBy("id"))
+
+
 async def active_organisations(db: AsyncSession) -> list[Organisation]:
     """Organisations that pickers may propose (not archived), ordered by name."""
-    result = await db.scalars(
-        select(Organisation).where(Organisation.archived_at.is_(None)).order_by(Organisation.name, Organisation.id)
-    )
-    return list(result)
+    return list(await OrganisationRepository(session=db).get_many(Organisation.archived_at.is_(None), *BY_NAME))
 
 
 async def all_organisations(db: AsyncSession) -> list[Organisation]:
     """Every organisation, archived ones included (for filters), ordered by name."""
-    result = await db.scalars(select(Organisation).order_by(Organisation.name, Organisation.id))
-    return list(result)
+    return list(await OrganisationRepository(session=db).get_many(*BY_NAME))
 
 
 ORGANISATION_SORTS = ("name", "acronym", "side", "people")
@@ -107,7 +120,6 @@ async def list_organisations(
 
     `archived=True` includes archived organisations; `q` searches name, acronym and slug.
     """
-    total = await db.scalar(_organisation_filters(select(func.count(Organisation.id)), side, q, archived))
     people = _people_count()
     columns = {
         "name": (func.lower(Organisation.name),),
@@ -115,21 +127,28 @@ async def list_organisations(
         "side": (side_rank(Organisation.side),),
         "people": (people,),
     }
-    tiebreak = (Organisation.name, Organisation.id)
-    rows = await db.execute(
-        _organisation_filters(select(Organisation, people.label("people")), side, q, archived)
-        .order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
-        .limit(limit)
-        .offset(offset)
-    )
-    return [(org, count) for org, count in rows.all()], total or 0
+    query = _organisation_filters(select(Organisation, people.label("people")), side, q, archived)
+    rows, total = await counted_page(db, query, columns, (Organisation.name, Organisation.id), sort, limit, offset)
+    return [(org, count) for org, count in rows], total
 
 
 async def get_organisation(db: AsyncSession, organisation_id: int) -> Organisation:
-    org = await db.get(Organisation, organisation_id)
-    if org is None:
-        raise NotFoundException()
-    return org
+    return await found(OrganisationRepository(session=db), Organisation.id == organisation_id)
+
+
+@dataclass
+class OrganisationDraft:
+    """The fields of an organisation as typed (None where a field is missing or unreadable)."""
+
+    slug: str = ""
+    name: str = ""
+    acronym: str = ""
+    side: Side | None = None
+    description: str = ""
+
+    @classmethod
+    def of(cls, org: Organisation) -> OrganisationDraft:
+        return draft_of(cls, org)
 
 
 def organisation_values(org: Organisation) -> dict[str, Any]:
@@ -144,65 +163,72 @@ def organisation_values(org: Organisation) -> dict[str, Any]:
     }
 
 
-def _read_organisation(values: Mapping[str, Any]) -> tuple[Form, dict[str, Any]]:
-    form = Form(values)
-    slug = form.text("slug", required=True, max_length=40).lower()
-    if slug and "slug" not in form.errors and not SLUG.match(slug):
-        form.error("slug", _("Use lowercase letters, digits and hyphens only (for example: ugtt)."))
-    fields = {
-        "slug": slug,
-        "name": form.text("name", required=True, max_length=200),
-        "acronym": form.text("acronym", max_length=30),
-        "side": form.choice("side", Side),
-        "description": form.text("description", max_length=DESCRIPTION_MAX),
-    }
-    return form, fields
-
-
-async def _slug_taken(db: AsyncSession, slug: str, except_id: int | None = None) -> bool:
-    query = select(Organisation.id).where(Organisation.slug == slug)
-    if except_id is not None:
-        query = query.where(Organisation.id != except_id)
-    return (await db.scalar(query.limit(1))) is not None
-
-
 def _duplicate_slug() -> str:
     return _("Another organisation already uses this short identifier: choose another one.")
 
 
-async def create_organisation(db: AsyncSession, values: Mapping[str, Any]) -> Organisation:
-    """Validate and add an organisation; its slug must be unused."""
-    form, fields = _read_organisation(values)
-    if "slug" not in form.errors and await _slug_taken(db, fields["slug"]):
-        form.error("slug", _duplicate_slug())
-    form.check()
-    org = Organisation(**fields)
+async def organisation_errors(
+    db: AsyncSession, draft: OrganisationDraft, current: Organisation | None = None
+) -> dict[str, str]:
+    """Every problem with `draft`, by field; the slug must be unused (`current`: the one edited)."""
+    slug = draft.slug.strip().lower()
+    errors = text_errors(
+        {
+            "slug": (slug, 40, True),
+            "name": (draft.name.strip(), 200, True),
+            "acronym": (draft.acronym.strip(), 30, False),
+            "description": (draft.description.strip(), DESCRIPTION_MAX, False),
+        }
+    )
+    if "slug" not in errors:
+        if not SLUG.match(slug):
+            errors["slug"] = _("Use lowercase letters, digits and hyphens only (for example: ugtt).")
+        elif await taken(db, Organisation.slug, slug, current):
+            errors["slug"] = _duplicate_slug()
+    if draft.side is None:
+        errors["side"] = _("This field is required.")
+    return errors
+
+
+async def _checked(db: AsyncSession, draft: OrganisationDraft, current: Organisation | None) -> None:
+    errors = await organisation_errors(db, draft, current)
+    if errors:
+        raise Invalid(errors, asdict(draft))
+
+
+def _apply_organisation(org: Organisation, draft: OrganisationDraft) -> None:
+    assert draft.side is not None
+    org.slug = draft.slug.strip().lower()
+    org.name = draft.name.strip()
+    org.acronym = draft.acronym.strip()
+    org.side = draft.side
+    org.description = draft.description.strip()
+
+
+async def create_organisation(db: AsyncSession, draft: OrganisationDraft) -> Organisation:
+    """Validate and add an organisation (`Invalid` with every problem); its slug must be unused."""
+    await _checked(db, draft, None)
+    org = Organisation()
+    _apply_organisation(org, draft)
     db.add(org)
-    await flush_unique(db, form, "slug", _duplicate_slug())
+    await flush_unique(db, draft, "slug", _duplicate_slug())
     return org
 
 
 async def update_organisation(
-    db: AsyncSession, org: Organisation, values: Mapping[str, Any], version: int | None
+    db: AsyncSession, org: Organisation, draft: OrganisationDraft, version: int | None
 ) -> Organisation:
     """Change an organisation edited from `version`; a stale version raises `Stale`."""
     check_version(org, version)
-    form, fields = _read_organisation(values)
-    if "slug" not in form.errors and await _slug_taken(db, fields["slug"], except_id=org.id):
-        form.error("slug", _duplicate_slug())
-    form.check()
-    for name, value in fields.items():
-        setattr(org, name, value)
-    await flush_unique(db, form, "slug", _duplicate_slug(), org)
+    await _checked(db, draft, org)
+    _apply_organisation(org, draft)
+    await flush_unique(db, draft, "slug", _duplicate_slug(), org)
     return org
 
 
 async def set_organisation_archived(db: AsyncSession, org: Organisation, archived: bool) -> Organisation:
     """Archive (hide from pickers and default lists) or bring back an organisation."""
-    if archived and org.archived_at is None:
-        org.archived_at = utcnow()
-    elif not archived and org.archived_at is not None:
-        org.archived_at = None
+    set_archived(org, archived)
     await db.flush()
     return org
 

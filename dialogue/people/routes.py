@@ -4,40 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
-from litestar.params import FromPath, FromQuery
-from litestar.status_codes import HTTP_409_CONFLICT
+from litestar import Request, Response, Router, get
+from litestar.params import FromQuery
 
-from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
-from dialogue.forms import Form, Invalid
+from dialogue.crud import RecordPages, query_flag, query_offset
+from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.people import service
 from dialogue.people import organisations as organisations_service
 from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.people.organisations import OrganisationDraft
+from dialogue.people.service import PersonDraft
 from dialogue.meetings.visibility import sees_drafts
-from dialogue.web import (
-    DB,
-    Config,
-    Refused,
-    Stale,
-    page_window,
-    render,
-    render_invalid,
-    see_other,
-)
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").lower() in {"1", "on", "true", "yes"}
-
-
-def _offset(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+from dialogue.web import DB, Config, page_window, render
 
 
 def _text(value: str | None) -> str:
@@ -65,7 +46,7 @@ async def organisations_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
     rows, total, query, sort = await _organisations(request, db, side, q, archived, limit, start)
     context = {
         "rows": rows,
@@ -79,7 +60,7 @@ async def _organisations(
     request: Request, db: DB, side: str | None, q: str | None, archived: str | None, limit: int | None, offset: int
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
     chosen_side = service.parse_side(side)
-    text, include_archived = _text(q), _flag(archived)
+    text, include_archived = _text(q), query_flag(archived)
     query: dict[str, Any] = {"side": chosen_side.value if chosen_side else "", "q": text, "archived": "1" if include_archived else ""}
     sort = list_sort(request.query_params, organisations_service.ORGANISATION_SORTS, "name", query)
     rows, total = await organisations_service.list_organisations(
@@ -108,31 +89,31 @@ async def organisations_export(
     return table_file(request.url.path, _("organisations"), columns, rows)
 
 
-def _organisation_form(org: Organisation | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def _organisation_form(db: DB, org: Organisation | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"org": org, "values": values, "errors": {}, "sides": Side.options(), **extra}
 
 
+def read_organisation_form(form: Form) -> OrganisationDraft:
+    slug = form.text("slug", required=True, max_length=40).lower()
+    if slug and "slug" not in form.errors and not service.SLUG.match(slug):
+        form.error("slug", _("Use lowercase letters, digits and hyphens only (for example: ugtt)."))
+    return OrganisationDraft(
+        slug=slug,
+        name=form.text("name", required=True, max_length=200),
+        acronym=form.text("acronym", max_length=30),
+        side=form.choice("side", Side),
+        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+    )
+
+
 @get("/organisations/new", opt={"permission": Permission.SECRETARIAT})
-async def new_organisation(request: Request, side: FromQuery[str | None] = None) -> Response[Any]:
+async def new_organisation(request: Request, db: DB, side: FromQuery[str | None] = None) -> Response[Any]:
     chosen = service.parse_side(side)
     values = {"side": chosen.value} if chosen else {}
-    return render(request, "people/organisation_form.html", _organisation_form(None, values))
+    return render(request, "people/organisation_form.html", await _organisation_form(db, None, values))
 
 
-@post("/organisations")
-async def create_organisation(request: Request, db: DB) -> Response[Any]:
-    form = await request.form()
-    await idempotency.replay(db, request, Form(form))
-    try:
-        org = await organisations_service.create_organisation(db, form)
-    except Invalid as error:
-        return render_invalid(request, "people/organisation_form.html", _organisation_form(None, {}), error)
-    await idempotency.remember(db, request, Form(form), f"/organisations/{org.id}")
-    await db.commit()
-    return see_other(request, f"/organisations/{org.id}")
-
-
-async def _organisation_page(db: DB, org: Organisation, **extra: Any) -> dict[str, Any]:
+async def _organisation_page(request: Request, db: DB, org: Organisation, **extra: Any) -> dict[str, Any]:
     people, _total = await service.list_people(db, organisation_id=org.id, archived=True, limit=500)
     refs = await organisations_service.organisation_references(db, org.id)
     return {
@@ -144,61 +125,15 @@ async def _organisation_page(db: DB, org: Organisation, **extra: Any) -> dict[st
     }
 
 
-@get("/organisations/{organisation_id:int}")
-async def organisation_page(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    return render(request, "people/organisation.html", await _organisation_page(db, org))
-
-
-@get("/organisations/{organisation_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
-async def edit_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    return render(request, "people/organisation_form.html", _organisation_form(org, organisations_service.organisation_values(org)))
-
-
-@post("/organisations/{organisation_id:int}/edit")
-async def update_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    form = await request.form()
-    try:
-        await organisations_service.update_organisation(db, org, form, Form(form).integer("version"))
-    except Stale as stale:
-        context = _organisation_form(
-            org, organisations_service.organisation_values(org), stale=stale.message, mine=Form(form).values
-        )
-        return render(request, "people/organisation_form.html", context, status_code=HTTP_409_CONFLICT)
-    except Invalid as error:
-        return render_invalid(request, "people/organisation_form.html", _organisation_form(org, {}), error)
-    await db.commit()
-    return see_other(request, f"/organisations/{org.id}")
-
-
-@post("/organisations/{organisation_id:int}/archive")
-async def archive_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    await organisations_service.set_organisation_archived(db, org, True)
-    await db.commit()
-    return see_other(request, f"/organisations/{org.id}")
-
-
-@post("/organisations/{organisation_id:int}/unarchive")
-async def unarchive_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    await organisations_service.set_organisation_archived(db, org, False)
-    await db.commit()
-    return see_other(request, f"/organisations/{org.id}")
-
-
-@post("/organisations/{organisation_id:int}/delete")
-async def delete_organisation(request: Request, db: DB, organisation_id: FromPath[int]) -> Response[Any]:
-    org = await organisations_service.get_organisation(db, organisation_id)
-    try:
-        await organisations_service.delete_organisation(db, org)
-    except Refused as refused:
-        context = await _organisation_page(db, org, refusal=refused.message)
-        return render(request, "people/organisation.html", context, status_code=HTTP_409_CONFLICT)
-    await db.commit()
-    return see_other(request, "/organisations")
+ORGANISATION_PAGES = RecordPages.of(
+    organisations_service,
+    "organisation",
+    path="/organisations",
+    templates="people/organisation",
+    page=_organisation_page,
+    form=_organisation_form,
+    read=read_organisation_form,
+)
 
 
 # People --------------------------------------------------------------------------------
@@ -215,7 +150,7 @@ async def people_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
     people, total, query, sort = await _people(request, db, side, organisation, q, archived, limit, start)
     context = {
         "people": people,
@@ -237,7 +172,7 @@ async def _people(
     offset: int,
 ) -> tuple[list[Person], int, dict[str, Any], Sort]:
     chosen_side, organisation_id = service.parse_side(side), service.parse_id(organisation)
-    text, include_archived = _text(q), _flag(archived)
+    text, include_archived = _text(q), query_flag(archived)
     query: dict[str, Any] = {
         "side": chosen_side.value if chosen_side else "",
         "organisation": organisation_id or "",
@@ -303,17 +238,18 @@ async def new_person(request: Request, db: DB, organisation: FromQuery[str | Non
     return render(request, "people/person_form.html", await _person_form(db, None, values))
 
 
-@post("/people")
-async def create_person(request: Request, db: DB) -> Response[Any]:
-    form = await request.form()
-    await idempotency.replay(db, request, Form(form))
-    try:
-        person = await service.create_person(db, form)
-    except Invalid as error:
-        return render_invalid(request, "people/person_form.html", await _person_form(db, None, {}), error)
-    await idempotency.remember(db, request, Form(form), f"/people/{person.id}")
-    await db.commit()
-    return see_other(request, f"/people/{person.id}")
+def read_person_form(form: Form) -> PersonDraft:
+    phone = form.text("phone", max_length=50)
+    if phone and "phone" not in form.errors and not service.PHONE.match(phone):
+        form.error("phone", _("Enter a phone number: digits, spaces and + - ( ) only."))
+    return PersonDraft(
+        full_name=form.text("full_name", required=True, max_length=200),
+        organisation_id=form.integer("organisation_id", required=True, minimum=1, maximum=service.MAX_ID),
+        title=form.text("title", max_length=200),
+        email=form.email("email"),
+        phone=phone,
+        language=form.choice("language", Language, default=Language.FR),
+    )
 
 
 async def _person_page(request: Request, db: DB, person: Person, **extra: Any) -> dict[str, Any]:
@@ -329,61 +265,15 @@ async def _person_page(request: Request, db: DB, person: Person, **extra: Any) -
     }
 
 
-@get("/people/{person_id:int}")
-async def person_page(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    return render(request, "people/person.html", await _person_page(request, db, person))
-
-
-@get("/people/{person_id:int}/edit", opt={"permission": Permission.SECRETARIAT})
-async def edit_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    return render(request, "people/person_form.html", await _person_form(db, person, service.person_values(person)))
-
-
-@post("/people/{person_id:int}/edit")
-async def update_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    form = await request.form()
-    try:
-        person = await service.update_person(db, person, form, Form(form).integer("version"))
-    except Stale as stale:
-        context = await _person_form(
-            db, person, service.person_values(person), stale=stale.message, mine=Form(form).values
-        )
-        return render(request, "people/person_form.html", context, status_code=HTTP_409_CONFLICT)
-    except Invalid as error:
-        return render_invalid(request, "people/person_form.html", await _person_form(db, person, {}), error)
-    await db.commit()
-    return see_other(request, f"/people/{person.id}")
-
-
-@post("/people/{person_id:int}/archive")
-async def archive_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    await service.set_person_archived(db, person, True)
-    await db.commit()
-    return see_other(request, f"/people/{person.id}")
-
-
-@post("/people/{person_id:int}/unarchive")
-async def unarchive_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    await service.set_person_archived(db, person, False)
-    await db.commit()
-    return see_other(request, f"/people/{person.id}")
-
-
-@post("/people/{person_id:int}/delete")
-async def delete_person(request: Request, db: DB, person_id: FromPath[int]) -> Response[Any]:
-    person = await service.get_person(db, person_id)
-    try:
-        await service.delete_person(db, person)
-    except Refused as refused:
-        context = await _person_page(request, db, person, refusal=refused.message)
-        return render(request, "people/person.html", context, status_code=HTTP_409_CONFLICT)
-    await db.commit()
-    return see_other(request, "/people")
+PERSON_PAGES = RecordPages.of(
+    service,
+    "person",
+    path="/people",
+    templates="people/person",
+    page=_person_page,
+    form=_person_form,
+    read=read_person_form,
+)
 
 
 # HTML pages stay out of the OpenAPI document (the JSON API is under /api/v1).
@@ -397,22 +287,10 @@ routes: list[Any] = [
             organisations_export,
             people_export,
             new_organisation,
-            create_organisation,
-            organisation_page,
-            edit_organisation,
-            update_organisation,
-            archive_organisation,
-            unarchive_organisation,
-            delete_organisation,
+            *ORGANISATION_PAGES.handlers(),
             people_page,
             new_person,
-            create_person,
-            person_page,
-            edit_person,
-            update_person,
-            archive_person,
-            unarchive_person,
-            delete_person,
+            *PERSON_PAGES.handlers(),
         ],
     )
 ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import field
-from typing import Any
+from dataclasses import asdict, dataclass, fields
+from typing import Any, TypeVar
 
-from litestar.exceptions import NotFoundException
-from sqlalchemy import Select, case, func, select
+from advanced_alchemy.filters import LimitOffset
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -17,21 +18,20 @@ from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body, Membership
 from dialogue.commitments.models import Commitment
 from dialogue.db import utcnow
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
 from dialogue.listing import Sort
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.search import matches
-from dialogue.web import Refused, check_version
-
-
+from dialogue.text_input import not_allowed_message
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 PHONE = re.compile(r"^\+?[0-9 ().\-/]{3,50}$")
-
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_ID = 2**31 - 1
 
 DESCRIPTION_MAX = 5000
 
@@ -66,8 +66,26 @@ def side_rank(column: Any) -> Any:
     return case(*[(column == side, rank) for rank, side in enumerate(Side)])
 
 
+async def counted_page(
+    db: AsyncSession,
+    query: Select[Any],
+    columns: Mapping[str, tuple[Any, ...]],
+    tiebreak: tuple[Any, ...],
+    sort: Sort | None,
+    limit: int | None,
+    offset: int,
+) -> tuple[list[Any], int]:
+    """One page of `query`'s rows in the order `sort` asks (by `columns`, then `tiebreak`),
+    and the total. Our own, not the repository's get_many_and_count: these rows carry counts
+    beside the record, which it would drop."""
+    total = await db.scalar(query.with_only_columns(func.count(), maintain_column_froms=True))
+    ordered = query.order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
+    rows = await db.execute(ordered.limit(limit).offset(offset))
+    return list(rows.all()), total or 0
+
+
 async def flush_unique(
-    db: AsyncSession, form: Form, field_name: str, message: str, record: Any = None
+    db: AsyncSession, draft: Any, field_name: str, message: str, record: Any = None
 ) -> None:
     """Flush; a unique constraint hit in between (two users at once) is a field error.
 
@@ -79,10 +97,74 @@ async def flush_unique(
     except IntegrityError as error:
         if record is not None:
             await db.refresh(record)
-        raise Invalid({field_name: message}, form.values) from error
+        raise Invalid({field_name: message}, asdict(draft)) from error
+
+
+# What the drafts of this area and of bodies share ---------------------------------------
+
+
+def text_problem(value: str, maximum: int, *, required: bool = False) -> str | None:
+    """Why `value` cannot be saved as a text of at most `maximum` characters (None if it can)."""
+    if not value:
+        return _("This field is required.") if required else None
+    if len(value) > maximum:
+        return _("At most {n} characters.").format(n=maximum)
+    if "\x00" in value:
+        return not_allowed_message()
+    return None
+
+
+def text_errors(texts: Mapping[str, tuple[str, int, bool]]) -> dict[str, str]:
+    """The problems of texts given as name -> (value, maximum length, required)."""
+    problems = {name: text_problem(value, most, required=required) for name, (value, most, required) in texts.items()}
+    return {name: problem for name, problem in problems.items() if problem}
+
+
+def choice_problem(value: Any) -> str | None:
+    """A choice left out (or not one of the options: the reader then gave None)."""
+    return _("Choose one of the options.") if value is None else None
+
+
+async def taken(db: AsyncSession, column: Any, value: Any, current: Any = None) -> bool:
+    """Whether another record than `current` already has `value` in the unique `column`."""
+    # Our own EXISTS, for any model: the repository's exists() is per model and counts rows.
+    condition: ColumnElement[bool] = column == value
+    if current is not None:
+        condition &= column.class_.id != current.id
+    return bool(await db.scalar(select(select(column.class_.id).where(condition).exists())))
+
+
+D = TypeVar("D")
+M = TypeVar("M")
+
+
+async def found(repository: SQLAlchemyAsyncRepository[M], *filters: Any, **options: Any) -> M:
+    """The record `filters` select, through the model's repository; `NotFound` when none."""
+    record = await repository.get_one_or_none(*filters, **options)
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def draft_of(draft_type: type[D], record: Any) -> D:
+    """A draft (a dataclass whose fields are named as the record's columns) of `record` as stored."""
+    names = [column.name for column in fields(draft_type)]  # type: ignore[arg-type]
+    return draft_type(**{name: getattr(record, name) for name in names})
+
+
+def set_archived(record: Any, archived: bool) -> None:
+    """Archive `record` (hidden from pickers and default lists, kept in the record) or bring it back."""
+    if archived and record.archived_at is None:
+        record.archived_at = utcnow()
+    elif not archived and record.archived_at is not None:
+        record.archived_at = None
 
 
 # People --------------------------------------------------------------------------------
+
+
+class PersonRepository(SQLAlchemyAsyncRepository[Person]):
+    model_type = Person
 
 
 async def active_people(db: AsyncSession, ids: Sequence[int] | None = None) -> list[Person]:
@@ -138,9 +220,6 @@ async def list_people(
 
     `q` searches name, email and title; `archived=True` includes archived people.
     """
-    base = select(func.count(Person.id)).select_from(Person).join(Person.organisation)
-    total = await db.scalar(_people_filters(base, side, organisation_id, q, archived))
-    query = select(Person).join(Person.organisation).options(joinedload(Person.organisation))
     columns = {
         "name": (func.lower(Person.full_name),),
         "organisation": (func.lower(func.coalesce(func.nullif(Organisation.acronym, ""), Organisation.name)),),
@@ -149,23 +228,36 @@ async def list_people(
         "email": (func.lower(Person.email),),
     }
     tiebreak = (Person.full_name, Person.id)
-    result = await db.scalars(
-        _people_filters(query, side, organisation_id, q, archived)
-        .order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
-        .limit(limit)
-        .offset(offset)
+    query = _people_filters(select(Person).join(Person.organisation), side, organisation_id, q, archived)
+    people, total = await PersonRepository(session=db).get_many_and_count(
+        *([LimitOffset(limit, offset)] if limit is not None else []),
+        statement=query.order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak)),
+        load=[joinedload(Person.organisation)],
+        # The total even for a page past the end (the window function would say 0).
+        count_with_window_function=False,
     )
-    return list(result), total or 0
+    return list(people), total
 
 
 async def get_person(db: AsyncSession, person_id: int) -> Person:
-    """A person with their organisation loaded; 404 when unknown."""
-    person = await db.scalar(
-        select(Person).options(joinedload(Person.organisation)).where(Person.id == person_id)
-    )
-    if person is None:
-        raise NotFoundException()
-    return person
+    """A person with their organisation loaded; `NotFound` when unknown."""
+    return await found(PersonRepository(session=db), Person.id == person_id, load=[joinedload(Person.organisation)])
+
+
+@dataclass
+class PersonDraft:
+    """The fields of a person as typed (None where a field is missing or unreadable)."""
+
+    full_name: str = ""
+    organisation_id: int | None = None
+    title: str = ""
+    email: str | None = None
+    phone: str = ""
+    language: Language | None = Language.FR
+
+    @classmethod
+    def of(cls, person: Person) -> PersonDraft:
+        return draft_of(cls, person)
 
 
 def person_values(person: Person) -> dict[str, Any]:
@@ -181,74 +273,82 @@ def person_values(person: Person) -> dict[str, Any]:
     }
 
 
-def _read_person(values: Mapping[str, Any]) -> tuple[Form, dict[str, Any]]:
-    form = Form(values)
-    phone = form.text("phone", max_length=50)
-    if phone and "phone" not in form.errors and not PHONE.match(phone):
-        form.error("phone", _("Enter a phone number: digits, spaces and + - ( ) only."))
-    fields = {
-        "full_name": form.text("full_name", required=True, max_length=200),
-        "organisation_id": form.integer("organisation_id", required=True, minimum=1, maximum=2**31 - 1),
-        "title": form.text("title", max_length=200),
-        "email": form.email("email"),
-        "phone": phone,
-        "language": form.choice("language", Language, default=Language.FR),
-    }
-    return form, fields
-
-
 def _duplicate_email() -> str:
     return _("Another person already has this email address.")
 
 
-async def _check_person(db: AsyncSession, form: Form, fields: dict[str, Any], person: Person | None) -> None:
-    """The organisation must exist (and be active, unless unchanged); the email unused."""
-    organisation_id = fields["organisation_id"]
-    if organisation_id is not None and "organisation_id" not in form.errors:
-        org = await db.get(Organisation, organisation_id)
-        unchanged = person is not None and person.organisation_id == organisation_id
-        if org is None:
-            form.error("organisation_id", _("This organisation does not exist."))
-        elif org.archived_at is not None and not unchanged:
-            form.error("organisation_id", _("This organisation is archived: choose another one."))
-    email = fields["email"]
-    if email and "email" not in form.errors:
-        query = select(Person.id).where(Person.email == email)
-        if person is not None:
-            query = query.where(Person.id != person.id)
-        if await db.scalar(query.limit(1)) is not None:
-            form.error("email", _duplicate_email())
-    form.check()
+def _email(draft: PersonDraft) -> str | None:
+    return (draft.email or "").strip().lower() or None
 
 
-async def create_person(db: AsyncSession, values: Mapping[str, Any]) -> Person:
-    """Validate and add a person; the email (lowercased) must be unused."""
-    form, fields = _read_person(values)
-    await _check_person(db, form, fields, None)
-    person = Person(**fields)
+async def person_errors(db: AsyncSession, draft: PersonDraft, current: Person | None = None) -> dict[str, str]:
+    """Every problem with `draft`, by field; empty when it can be saved. The organisation
+    must exist (and be active, unless unchanged); the email be unused. `current` is the
+    person being edited (None for a new one)."""
+    email = _email(draft)
+    errors = text_errors(
+        {
+            "phone": (draft.phone.strip(), 50, False),
+            "full_name": (draft.full_name.strip(), 200, True),
+            "title": (draft.title.strip(), 200, False),
+            "email": (email or "", 254, False),
+        }
+    )
+    if "phone" not in errors and draft.phone.strip() and not PHONE.match(draft.phone.strip()):
+        errors["phone"] = _("Enter a phone number: digits, spaces and + - ( ) only.")
+    if draft.organisation_id is None:
+        errors["organisation_id"] = _("This field is required.")
+    elif not 0 < draft.organisation_id <= MAX_ID or (org := await db.get(Organisation, draft.organisation_id)) is None:
+        errors["organisation_id"] = _("This organisation does not exist.")
+    elif org.archived_at is not None and (current is None or current.organisation_id != org.id):
+        errors["organisation_id"] = _("This organisation is archived: choose another one.")
+    if email and "email" not in errors:
+        if not EMAIL.match(email):
+            errors["email"] = _("Enter a valid email address.")
+        elif await taken(db, Person.email, email, current):
+            errors["email"] = _duplicate_email()
+    if problem := choice_problem(draft.language):
+        errors["language"] = problem
+    return errors
+
+
+def _apply_person(person: Person, draft: PersonDraft) -> None:
+    assert draft.organisation_id is not None and draft.language is not None
+    person.full_name = draft.full_name.strip()
+    person.organisation_id = draft.organisation_id
+    person.title = draft.title.strip()
+    person.email = _email(draft)
+    person.phone = draft.phone.strip()
+    person.language = draft.language
+
+
+async def create_person(db: AsyncSession, draft: PersonDraft) -> Person:
+    """Validate and add a person (`Invalid` with every problem); the email (lowercased) must be unused."""
+    errors = await person_errors(db, draft)
+    if errors:
+        raise Invalid(errors, asdict(draft))
+    person = Person()
+    _apply_person(person, draft)
     db.add(person)
-    await flush_unique(db, form, "email", _duplicate_email())
+    await flush_unique(db, draft, "email", _duplicate_email())
     return await get_person(db, person.id)
 
 
-async def update_person(db: AsyncSession, person: Person, values: Mapping[str, Any], version: int | None) -> Person:
+async def update_person(db: AsyncSession, person: Person, draft: PersonDraft, version: int | None) -> Person:
     """Change a person edited from `version`; a stale version raises `Stale`."""
     check_version(person, version)
-    form, fields = _read_person(values)
-    await _check_person(db, form, fields, person)
-    for name, value in fields.items():
-        setattr(person, name, value)
-    await flush_unique(db, form, "email", _duplicate_email(), person)
+    errors = await person_errors(db, draft, person)
+    if errors:
+        raise Invalid(errors, asdict(draft))
+    _apply_person(person, draft)
+    await flush_unique(db, draft, "email", _duplicate_email(), person)
     db.expire(person, ["organisation"])
     return await get_person(db, person.id)
 
 
 async def set_person_archived(db: AsyncSession, person: Person, archived: bool) -> Person:
     """Archive (no longer proposed in pickers) or bring back a person; the record keeps them."""
-    if archived and person.archived_at is None:
-        person.archived_at = utcnow()
-    elif not archived and person.archived_at is not None:
-        person.archived_at = None
+    set_archived(person, archived)
     await db.flush()
     return person
 

@@ -204,3 +204,26 @@ async def test_api_is_documented_in_openapi(client: Any) -> None:
         assert path in paths
     assert "patch" in paths["/api/v1/people/{person_id}"]
     assert "/people" not in paths  # HTML pages stay out of the API document
+
+
+async def test_every_error_of_the_api_has_the_one_shape(client: Any, db: Any) -> None:
+    """Errors of the handlers and of the router alike: `status` and `message`, and only
+    `errors`, `warnings`, `detail` or `current` besides (dialogue.openapi.ApiError)."""
+    org = await f.organisation(db, slug="mas")
+    await db.commit()
+    answers = [
+        (401, await client.get("/api/v1/bodies", headers={"Authorization": "Bearer not-a-token"})),
+        (400, await client.get("/api/v1/people", params={"side": "martians"})),
+        (404, await client.get("/api/v1/bodies/999999")),
+        (404, await client.get("/api/v1/no-such-list")),
+        (405, await client.put("/api/v1/bodies")),
+        (409, await client.patch(f"/api/v1/organisations/{org.id}", json={"version": 99, "name": "X"})),
+        (422, await client.post("/api/v1/people", json={"full_name": "", "organisation_id": org.id})),
+    ]
+    for expected, response in answers:
+        body = response.json()
+        assert response.status_code == expected, response.text
+        assert body["status"] == expected and body["message"], body
+        assert set(body) <= {"status", "message", "errors", "warnings", "detail", "current"}, body
+    assert set(answers[-1][1].json()["errors"]) == {"full_name"}
+    assert answers[-2][1].json()["current"]["slug"] == "mas"

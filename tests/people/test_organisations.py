@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from sqlalchemy import func, select
@@ -163,7 +164,8 @@ async def test_secretariat_edits_an_organisation(english: Any, db: Any) -> None:
 async def test_stale_organisation_edit_is_refused_and_shows_the_current_values(english: Any, db: Any) -> None:
     org = await f.organisation(db, Side.WORKERS, slug="ugtt", name="UGTT")
     await db.commit()
-    await organisations.update_organisation(db, org, {**organisations.organisation_values(org), "name": "Changed by a colleague"}, 1)
+    colleague = dataclasses.replace(organisations.OrganisationDraft.of(org), name="Changed by a colleague")
+    await organisations.update_organisation(db, org, colleague, 1)
     await db.commit()
 
     response = await english.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -191,7 +192,7 @@ async def test_stale_person_edit_is_refused_with_the_current_values(english: Any
     world = await f.table(db)
     person = world["mas1"]
     await db.commit()
-    await service.update_person(db, person, {**service.person_values(person), "title": "Ministre"}, 1)
+    await service.update_person(db, person, dataclasses.replace(service.PersonDraft.of(person), title="Ministre"), 1)
     await db.commit()
 
     response = await english.post(
