@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import String, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialogue.db import Base, utcnow
+from dialogue.db import Base, Moment, utcnow
 from dialogue.settings import Settings
 
 log = logging.getLogger("dialogue.schedule")
@@ -41,7 +40,7 @@ class ScheduledRun(Base):
     __tablename__ = "scheduled_run"
 
     job: Mapped[str] = mapped_column(String(50), unique=True)
-    slot: Mapped[dt.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    slot: Mapped[Moment]
     ran_by: Mapped[str] = mapped_column(String(100), default="")
 
 
