@@ -26,6 +26,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # An id sent by a proxy in front (Caddy, a load balancer) is kept when it is plain: letters,
 # digits and . _ : - only, at most 64 of them; anything else gets a fresh id.
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+# Addresses that carry a secret (invitation and password links, calendar feeds, answers to
+# invitations) are logged without it: a long token-like segment keeps its first 4 characters.
+_TOKEN_SEGMENT = re.compile(r"(?<=/)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]{16,}")
 
 # The scope of the request being answered: its id, and the account once authentication ran.
 _request: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("dialogue_request", default=None)
@@ -42,6 +45,11 @@ def incoming_request_id(value: str | None) -> str:
     if value and _SANE_ID.fullmatch(value):
         return value
     return new_request_id()
+
+
+def loggable_path(path: str) -> str:
+    """`path` with the secrets it may carry cut short ("/welcome/AbCd…")."""
+    return _TOKEN_SEGMENT.sub(r"\1…", path)
 
 
 def current_request_id() -> str | None:
@@ -165,14 +173,15 @@ def request_log(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_with_id)
         finally:
+            path = loggable_path(scope["path"])
             access_log.info(
                 "%s %s %s",
                 scope["method"],
-                scope["path"],
+                path,
                 status,
                 extra={
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "request_id": rid,

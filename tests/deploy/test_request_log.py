@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from dialogue.logs import JsonFormatter, RequestContext, incoming_request_id, log_config
+from dialogue.logs import JsonFormatter, RequestContext, incoming_request_id, log_config, loggable_path
 from dialogue.settings import Settings
 
 
@@ -105,3 +105,11 @@ def test_production_logs_json_and_development_text() -> None:
     assert log_config(development)["handlers"]["stderr"]["formatter"] == "text"
     forced = Settings.from_env({"DIALOGUE_SECRET_KEY": "k" * 40, "DIALOGUE_LOG_FORMAT": "json"})
     assert log_config(forced)["handlers"]["stderr"]["formatter"] == "json"
+
+
+def test_secrets_in_addresses_stay_out_of_the_log() -> None:
+    token = "Zx9_abcDEFghiJKLmnoPQRstu-vwxyz0123456789AB"
+    assert loggable_path(f"/welcome/{token}") == "/welcome/Zx9_…"
+    assert loggable_path(f"/calendars/{token}.ics") == "/calendars/Zx9_….ics"
+    assert loggable_path("/invitations/12/" + "ab" * 32) == "/invitations/12/abab…"
+    assert loggable_path("/meetings/12/minutes") == "/meetings/12/minutes"
