@@ -21,7 +21,7 @@ from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from dialogue import csrf, i18n, idempotency, labels
+from dialogue import csrf, i18n, idempotency, labels, probes
 from dialogue.accounts import browser as accounts_browser
 from dialogue.accounts import profile_routes, sign_in_routes
 from dialogue.accounts import routes as accounts_routes
@@ -46,6 +46,7 @@ from dialogue.commitments import routes as commitments_routes
 from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
 from dialogue.forms import datetime_input_value
+from dialogue.logs import request_log
 from dialogue.mail import routes as mail_routes
 from dialogue.mail.worker import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
@@ -231,6 +232,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [
         health,
+        *probes.routes,
         choose_language,
         create_static_files_router(
             path="/static",
@@ -272,6 +274,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[start_mail_worker],
         on_shutdown=[stop_mail_worker, dispose_engine],
         debug=settings.debug,
+        # Logging belongs to the process (dialogue/logs.py: JSON lines in production), not
+        # to Litestar's own handler on the root logger.
+        logging_config=None,
     )
     describe_api(app)
+    app.asgi_handler = request_log(app.asgi_handler)  # around routing: unknown addresses are logged too
     return app

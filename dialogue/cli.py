@@ -35,15 +35,20 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (DIALOGUE_HOST, default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (DIALOGUE_PORT, default 8000).")
+@click.option("--workers", default=None, type=click.IntRange(min=1),
+              help="Server processes (DIALOGUE_WORKERS; default: one per CPU in production, one in development).")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def run(host: str | None, port: int | None, reload: bool) -> None:
+def run(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
     """Serve Dialogue over HTTP."""
     import uvicorn
+
+    from dialogue.logs import log_config
 
     settings = Settings.from_env()
     problems = settings.problems()
     if problems:
         raise Failed("\n".join([_("Dialogue cannot start:"), *problems]))
+    processes = 1 if reload else workers or settings.server_workers
     click.echo(_("Dialogue: {url}  (Ctrl-C to stop)").format(url=settings.public_url))
     uvicorn.run(
         "dialogue.app:create_app",
@@ -51,11 +56,33 @@ def run(host: str | None, port: int | None, reload: bool) -> None:
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        # Each process builds its own app (and its own pool of database connections); no
+        # state is shared between them but the database (deploy/OPERATIONS.md, scaling out).
+        workers=processes,
         # The client's address is read from X-Forwarded-For by Dialogue itself, only from
         # DIALOGUE_TRUSTED_PROXIES (dialogue/accounts/middleware.py).
         proxy_headers=False,
-        log_level="info",
+        log_config=log_config(settings),
+        # One line per request comes from Dialogue (dialogue/logs.py), with its id and account.
+        access_log=False,
+        timeout_graceful_shutdown=30,
+        # A process that starts slowly on a busy machine is not killed as hung.
+        timeout_worker_healthcheck=30,
     )
+
+
+@main.command()
+def worker() -> None:
+    """Deliver the outbox and run the scheduled jobs (the weekly digest) until stopped."""
+    from dialogue import worker as background
+    from dialogue.logs import configure
+
+    settings = Settings.from_env()
+    problems = settings.problems()
+    if problems:
+        raise Failed("\n".join([_("Dialogue cannot start:"), *problems]))
+    configure(settings)
+    _run(background.serve(settings))
 
 
 @main.group()
@@ -92,6 +119,19 @@ def downgrade(revision: str) -> None:
 def current() -> None:
     """Show the current revision."""
     _run(_alembic("current", verbose=True))
+
+
+@database.command()
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def backup(file: str) -> None:
+    """Copy the SQLite database to FILE while Dialogue runs (PostgreSQL: use pg_dump)."""
+    from dialogue.backup import NotSqlite, backup_sqlite
+
+    try:
+        pages = backup_sqlite(Settings.from_env(), file)
+    except NotSqlite:
+        raise Failed(_("The database is PostgreSQL: back it up with pg_dump (see deploy/OPERATIONS.md).")) from None
+    click.echo(_("Database copied to {file} ({pages} pages).").format(file=file, pages=pages))
 
 
 @database.command()

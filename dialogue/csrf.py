@@ -35,7 +35,7 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         cookie_samesite="lax",
         cookie_secure=settings.https,
         # The API takes only personal tokens in a header, never the session cookie.
-        exclude=["/api/", "/health"],
+        exclude=["/api/", "/health", "/ready"],
     )
 
 

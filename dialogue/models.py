@@ -21,6 +21,7 @@ from dialogue.minutes.models import (
     MinutesVersion,
 )
 from dialogue.people.models import Organisation, Person
+from dialogue.schedule import ScheduledRun
 from dialogue.search import enable_trigrams
 
 # Each audited row is filed under the record whose history shows it.
@@ -72,6 +73,7 @@ __all__ = [
     "Outcome",
     "Person",
     "Position",
+    "ScheduledRun",
     "SignInSession",
     "SignInThrottle",
 ]

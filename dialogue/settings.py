@@ -60,6 +60,17 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # False when DIALOGUE_SECRET_KEY was not set (the key was generated into var/secret.key).
     secret_key_configured: bool = True
+    # Server processes of `dialogue run`; None: one per CPU in production, one in development.
+    workers: int | None = None
+    # "json" (one object per line, the default in production) or "text"; and the level.
+    log_format: str = "text"
+    log_level: str = "info"
+    # Whether the web server also delivers the outbox (when SMTP is set). False where a
+    # separate `dialogue worker` process does it (deploy/compose.yaml, the systemd units).
+    outbox_in_app: bool = True
+    # When `dialogue worker` queues the weekly digest of commitments: "<weekday> HH:MM" in
+    # the time zone above, or "off".
+    digest_at: str = "monday 07:00"
 
     def __post_init__(self) -> None:
         if not self.calendar_domain:
@@ -103,6 +114,20 @@ class Settings:
                         value=entry
                     )
                 )
+        if self.log_format not in {"json", "text"}:
+            found.append(_("DIALOGUE_LOG_FORMAT must be json or text, not {value}.").format(value=self.log_format))
+        if self.workers is not None and self.workers < 1:
+            found.append(_("DIALOGUE_WORKERS must be a number of processes, at least 1."))
+        try:
+            from dialogue.schedule import Weekly
+
+            Weekly.parse(self.digest_at, self.tz)
+        except ValueError:
+            found.append(
+                _("DIALOGUE_DIGEST_AT must be a day and a time (such as monday 07:00) or off, not {value}.").format(
+                    value=self.digest_at
+                )
+            )
         if self.production:
             if not self.public_url.startswith("https://"):
                 found.append(
@@ -121,6 +146,13 @@ class Settings:
         found = self.problems()
         if found:
             raise ConfigurationError("\n".join(found))
+
+    @property
+    def server_workers(self) -> int:
+        """How many server processes `dialogue run` starts."""
+        if self.workers:
+            return self.workers
+        return (os.cpu_count() or 1) if self.production else 1
 
     @property
     def tz(self) -> ZoneInfo:
@@ -161,4 +193,9 @@ class Settings:
             mode=mode,
             trusted_proxies=tuple(re.split(r"[\s,;]+", env.get("DIALOGUE_TRUSTED_PROXIES", "").strip()) if env.get("DIALOGUE_TRUSTED_PROXIES", "").strip() else ()),
             secret_key_configured=configured,
+            workers=int(env["DIALOGUE_WORKERS"]) if env.get("DIALOGUE_WORKERS", "").strip() else None,
+            log_format=env.get("DIALOGUE_LOG_FORMAT", "").strip().lower() or ("json" if mode == "production" else "text"),
+            log_level=env.get("DIALOGUE_LOG_LEVEL", "").strip().lower() or cls.log_level,
+            outbox_in_app=env.get("DIALOGUE_OUTBOX_IN_APP", "true").strip().lower() not in {"0", "false", "no"},
+            digest_at=env.get("DIALOGUE_DIGEST_AT", "").strip().lower() or cls.digest_at,
         )

@@ -47,8 +47,9 @@ SECRETARIAT = Permission.SECRETARIAT
 
 # Every route ("METHOD /path", path parameters without their type) -> who may use it.
 ROUTES: dict[str, Permission] = {
-    # Public: sign-in, health, language, account invitations
+    # Public: sign-in, health and readiness, language, account invitations
     "GET /health": PUBLIC,
+    "GET /ready": PUBLIC,
     "POST /language": PUBLIC,
     "GET /login": PUBLIC,
     "POST /login": PUBLIC,
@@ -567,6 +568,8 @@ async def test_route_matrix(
             response = await call(me, key, url)
             if key == "POST /login":
                 continue  # an empty sign-in is refused with 401 by design; it is public
+            if key == "GET /ready" and response.status_code == 503:
+                continue  # the tests' schema is made from the models, not migrated: not ready, for anyone
             if key == "POST /logout":
                 if response.status_code != 303:  # signed out, back to the sign-in page
                     problems.append(

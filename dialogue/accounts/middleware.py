@@ -84,6 +84,11 @@ def read_cookie(headers: dict[str, str], name: str) -> str | None:
     return cookie[name].value if name in cookie else None
 
 
+# Health and readiness probes (load balancers, orchestrators) are answered for nobody:
+# whatever cookie or token comes along is not read, so a probe never touches the sessions.
+PROBES = frozenset({"/health", "/ready"})
+
+
 def authentication_middleware(settings: Settings) -> Any:
     cookie_name = session_cookie_name(settings)
     proxies = settings.proxy_networks
@@ -91,6 +96,10 @@ def authentication_middleware(settings: Settings) -> Any:
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] != ScopeType.HTTP:
+                await app(scope, receive, send)
+                return
+            if scope["path"] in PROBES:
+                scope["user"] = None
                 await app(scope, receive, send)
                 return
             headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}

@@ -51,9 +51,10 @@ async def start_mail_worker(app: Any) -> None:
     """App start-up hook: run the worker in the background when SMTP is configured.
 
     Fails the start-up on a malformed `DIALOGUE_SMTP_URL` rather than at the first message.
+    Not when `DIALOGUE_OUTBOX_IN_APP` is false: a `dialogue worker` process delivers.
     """
     settings: Settings = app.state.settings
-    if smtp_server(settings) is None:
+    if smtp_server(settings) is None or not settings.outbox_in_app:
         return
     sender_address(settings.mail_from)
     stop = asyncio.Event()
