@@ -17,6 +17,7 @@ import secrets
 import time
 from typing import Any
 
+from litestar.enums import ScopeType
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -153,7 +154,7 @@ def request_log(app: ASGIApp) -> ASGIApp:
     when the answer is sent, with the method, path, status, duration and account."""
 
     async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         sent_id = next((v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"x-request-id"), None)

@@ -109,7 +109,7 @@ async def claim(db: AsyncSession, job: str, slot: dt.datetime, worker_id: str) -
         .where(ScheduledRun.job == job, ScheduledRun.slot < slot)
         .values(slot=slot, ran_by=worker_id, updated_at=utcnow())
     )
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 async def run_due(

@@ -8,7 +8,6 @@ import configparser
 import re
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
