@@ -51,9 +51,6 @@ def commitment_owner(line: CommitmentLine) -> str:
     return formats.joined(parts, " – ", i18n.text_direction())
 
 
-listed = i18n.listed  # generated lists in the language's punctuation (، in Arabic)
-
-
 # The blocks of the minutes ------------------------------------------------------------------
 
 
@@ -78,7 +75,7 @@ def _attendee_remarks(line: AttendeeLine) -> str:
         remarks.append(_("on behalf of {name}").format(name=line.on_behalf_of))
     if line.arrived_late:
         remarks.append(_("arrived late"))
-    return listed(remarks, semicolons=True)
+    return i18n.listed(remarks, semicolons=True)
 
 
 def _attendance(document: MinutesDocument) -> Iterable[Block]:
@@ -174,7 +171,7 @@ def _item(item: ItemLine) -> Iterable[Block]:
     if item.outcome_kind:
         outcome = label(OutcomeKind, item.outcome_kind)
         if item.outcome_sides:
-            outcome += " (" + listed(label(Side, side) for side in item.outcome_sides) + ")"
+            outcome += " (" + i18n.listed(label(Side, side) for side in item.outcome_sides) + ")"
         yield Paragraph(outcome, label=_("Outcome:"))
         if item.outcome_text.strip():
             yield Paragraph(item.outcome_text, user=True)
