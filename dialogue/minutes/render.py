@@ -17,7 +17,7 @@ from dialogue.choices import Choice
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.i18n import _, format_date, format_datetime, format_time
 from dialogue.meetings.models import Attendance, InvitationRole
-from dialogue.minutes import formats
+from dialogue.minutes import docx_writer, formats
 from dialogue.minutes.document import AttendeeLine, CommitmentLine, ItemLine, MinutesDocument
 from dialogue.minutes.models import Decision, MinutesStatus
 from dialogue.minutes.formats import Block, Fields, Heading, Items, Layout, Paragraph, Table
@@ -311,7 +311,7 @@ def render_minutes(document: MinutesDocument, fmt: str, language: str) -> bytes:
     if fmt == "pdf":
         return formats.write_pdf(layout)
     if fmt == "docx":
-        return formats.write_docx(layout)
+        return docx_writer.write_docx(layout)
     if fmt == "md":
         return formats.write_markdown(layout).encode("utf-8")
     return formats.write_html(layout).encode("utf-8")
