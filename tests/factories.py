@@ -24,6 +24,11 @@ TUNIS = ZoneInfo("Africa/Tunis")
 _numbers = itertools.count(1)
 
 
+# A year always ahead, and less than two years ahead (where scheduling starts to warn): a test
+# that schedules a meeting still to come dates it in NEXT_YEAR, so that it passes on any day.
+NEXT_YEAR = dt.date.today().year + 1
+
+
 def tunis(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, tzinfo=TUNIS)
 

@@ -10,7 +10,7 @@ import pytest
 
 from dialogue.accounts.models import Role
 from tests import factories as f
-from tests.conftest import sign_in
+from tests.conftest import open_session
 
 HTMX = {"HX-Request": "true"}
 
@@ -54,7 +54,7 @@ async def test_sorting_alone_is_not_a_filter(english: Any) -> None:
 async def test_a_reader_is_not_offered_to_create(anonymous: Any, db: Any) -> None:
     await f.account(db, Role.OBSERVER, email="observer@example.tn")
     await db.commit()
-    await sign_in(anonymous, "observer@example.tn")
+    open_session(anonymous, "observer@example.tn")
     anonymous.headers["accept-language"] = "en"
     page = await anonymous.get("/meetings")
     assert "No meeting has been scheduled yet." in text(page)

@@ -23,8 +23,8 @@ from tests import factories as f
 MEETING = {
     "title": "Session ordinaire",
     "kind": "plenary",
-    "starts_at": "2026-12-10T09:00",
-    "ends_at": "2026-12-10T12:30",
+    "starts_at": f"{f.NEXT_YEAR}-12-10T09:00",
+    "ends_at": f"{f.NEXT_YEAR}-12-10T12:30",
     "status": "scheduled",
 }
 
@@ -184,8 +184,8 @@ async def test_api_creates_once_with_an_idempotency_key(client: Any, db: Any, ur
     if payload == "meeting":
         body = await f.body(db)
         await db.commit()
-        payload = {"body_id": body.id, "title": "Session", "starts_at": "2026-12-10T09:00:00+01:00",
-                   "ends_at": "2026-12-10T12:00:00+01:00"}
+        payload = {"body_id": body.id, "title": "Session", "starts_at": f"{f.NEXT_YEAR}-12-10T09:00:00+01:00",
+                   "ends_at": f"{f.NEXT_YEAR}-12-10T12:00:00+01:00"}
     headers = {"Idempotency-Key": "retry-0123456789abcdef"}
     first = await client.post(url, json=payload, headers=headers)
     assert first.status_code == 201, first.text

@@ -36,7 +36,7 @@ from dialogue.db import Base
 from dialogue.people.models import Side
 from dialogue.settings import Settings
 from tests import factories
-from tests.conftest import sign_in
+from tests.conftest import open_session
 
 PUBLIC = Permission.PUBLIC
 SIGNED_IN = Permission.SIGNED_IN
@@ -415,7 +415,7 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
 async def browser(
     first: AsyncTestClient[Any], db: AsyncSession, who: Who, world: dict[str, Any]
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    """Another browser on the app of `first` for `who`: signed in through /login, with a
+    """Another browser on the app of `first` for `who`: signed in, with a
     personal API token for /api. It runs in `first`'s event loop (its blocking portal): the
     app's asyncpg connections belong to one loop."""
     client = AsyncTestClient(app=first.app, base_url="http://testserver.local")
@@ -431,8 +431,7 @@ async def browser(
             )
             token = await factories.api_token(db, account)
             await db.commit()
-            response = await sign_in(client, account.email)
-            assert response.status_code == 303, response.text
+            open_session(client, account.email)
             client.headers["authorization"] = f"Bearer {token}"
         yield client
     finally:

@@ -28,7 +28,7 @@ from dialogue.commitments.status import ACTIVE
 from dialogue.errors import NotFound
 from dialogue.i18n import _, format_date, ngettext
 from dialogue.meetings.models import Meeting
-from dialogue.minutes import formats
+from dialogue.minutes import docx_writer, formats
 from dialogue.minutes.document import CommitmentLine
 from dialogue.text_input import printable
 from dialogue.minutes.formats import Fields, Heading, Layout, Paragraph, Table
@@ -290,5 +290,5 @@ def render_followup(sheet: FollowUpSheet, fmt: str, language: str) -> bytes:
     if fmt == "pdf":
         return formats.write_pdf(followup_layout(sheet, language))
     if fmt == "docx":
-        return formats.write_docx(followup_layout(sheet, language))
+        return docx_writer.write_docx(followup_layout(sheet, language))
     raise ValueError(f"unknown follow-up sheet format: {fmt!r}")

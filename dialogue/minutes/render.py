@@ -17,7 +17,7 @@ from dialogue.choices import Choice
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.i18n import _, format_date, format_datetime, format_time
 from dialogue.meetings.models import Attendance, InvitationRole
-from dialogue.minutes import formats
+from dialogue.minutes import docx_writer, formats
 from dialogue.minutes.document import AttendeeLine, CommitmentLine, ItemLine, MinutesDocument
 from dialogue.minutes.models import Decision, MinutesStatus
 from dialogue.minutes.formats import Block, Fields, Heading, Items, Layout, Paragraph, Table
@@ -51,9 +51,6 @@ def commitment_owner(line: CommitmentLine) -> str:
     return formats.joined(parts, " – ", i18n.text_direction())
 
 
-listed = i18n.listed  # generated lists in the language's punctuation (، in Arabic)
-
-
 # The blocks of the minutes ------------------------------------------------------------------
 
 
@@ -78,7 +75,7 @@ def _attendee_remarks(line: AttendeeLine) -> str:
         remarks.append(_("on behalf of {name}").format(name=line.on_behalf_of))
     if line.arrived_late:
         remarks.append(_("arrived late"))
-    return listed(remarks, semicolons=True)
+    return i18n.listed(remarks, semicolons=True)
 
 
 def _attendance(document: MinutesDocument) -> Iterable[Block]:
@@ -174,7 +171,7 @@ def _item(item: ItemLine) -> Iterable[Block]:
     if item.outcome_kind:
         outcome = label(OutcomeKind, item.outcome_kind)
         if item.outcome_sides:
-            outcome += " (" + listed(label(Side, side) for side in item.outcome_sides) + ")"
+            outcome += " (" + i18n.listed(label(Side, side) for side in item.outcome_sides) + ")"
         yield Paragraph(outcome, label=_("Outcome:"))
         if item.outcome_text.strip():
             yield Paragraph(item.outcome_text, user=True)
@@ -312,7 +309,7 @@ def render_minutes(document: MinutesDocument, fmt: str, language: str) -> bytes:
     if fmt == "pdf":
         return formats.write_pdf(layout)
     if fmt == "docx":
-        return formats.write_docx(layout)
+        return docx_writer.write_docx(layout)
     if fmt == "md":
         return formats.write_markdown(layout).encode("utf-8")
     return formats.write_html(layout).encode("utf-8")

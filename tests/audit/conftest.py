@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.audit.models import AuditEvent
-from tests.conftest import sign_in
+from tests.conftest import open_session
 
 
 @pytest.fixture
@@ -25,8 +25,7 @@ SECRETARIAT = "secretariat@example.tn"  # who the `client` fixture signs in
 async def act_as(client: AsyncTestClient[Any], email: str) -> AsyncTestClient[Any]:
     """The same browser, signed in again as `email` (a second test client would run the
     app on another event loop, which PostgreSQL's pooled connections do not survive)."""
-    response = await sign_in(client, email)
-    assert response.status_code == 303, response.text
+    open_session(client, email)
     return client
 
 

@@ -5,6 +5,7 @@ current values."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from typing import Any
@@ -31,8 +32,9 @@ def test_a_double_click_on_schedule_creates_one_meeting(browser_context: Any) ->
     page.goto("/meetings/new")
     page.locator("#f-body_id").select_option(index=1)
     page.locator("#f-title").fill(title)
-    page.locator("#f-starts_at").fill("2026-12-15T09:00")
-    page.locator("#f-ends_at").fill("2026-12-15T12:00")
+    year = dt.date.today().year + 1  # still to come on any day the test runs (see factories.NEXT_YEAR)
+    page.locator("#f-starts_at").fill(f"{year}-12-15T09:00")
+    page.locator("#f-ends_at").fill(f"{year}-12-15T12:00")
     page.locator("#meeting-form button[type=submit]").dblclick()
     page.wait_for_url(re.compile(r".*/meetings/\d+$"))
     page.goto("/meetings?q=" + title.replace(" ", "+"))

@@ -93,7 +93,8 @@ def test_answer_tokens_are_per_invitation_and_per_secret() -> None:
 
 
 async def test_meeting_changes_raise_and_store_the_sequence(db: AsyncSession) -> None:
-    meeting = await factories.meeting(db)
+    # Still to come (moved a day later below): the rules warn when a scheduled meeting's start has passed.
+    meeting = await factories.meeting(db, starts_at=factories.tunis(factories.NEXT_YEAR, 12, 10, 9))
     await db.commit()
     assert meeting.calendar_sequence == 0
     draft = service.MeetingDraft.of(meeting)

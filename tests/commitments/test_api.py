@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment, CommitmentStatus
+from tests import factories as f
 
 API = "/api/v1/commitments"
 
@@ -87,7 +88,7 @@ async def test_api_creates_a_commitment(client: Any, db: AsyncSession, record: d
         "side": "employers",
         "organisation_id": record["utica"].id,
         "responsible_id": record["utica2"].id,
-        "due_on": "2027-03-31",
+        "due_on": f"{f.NEXT_YEAR}-03-31",  # still to come: not overdue
         "meeting_id": record["march"].id,
         "agenda_item_id": record["item"].id,
         "from_outcome": True,

@@ -17,7 +17,7 @@ import pytest
 from dialogue.accounts.models import Role
 from dialogue.people.models import Side
 from tests import factories as f
-from tests.conftest import sign_in
+from tests.conftest import open_session
 from tests.meetings.helpers import text
 
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -143,7 +143,7 @@ async def test_a_delegate_download_has_what_their_page_shows(anonymous: Any, db:
     await f.commitment(db, Side.EMPLOYERS, title="Engagement UTICA")
     await f.account(db, Role.DELEGATE, world["utica"], email="utica@example.tn")
     await db.commit()
-    assert (await sign_in(anonymous, "utica@example.tn")).status_code == 303
+    open_session(anonymous, "utica@example.tn")
     anonymous.headers["accept-language"] = "en"
     rows = read_csv(await anonymous.get("/commitments.csv?scope=all"))
     by_title = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}

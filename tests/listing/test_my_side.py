@@ -15,7 +15,7 @@ from dialogue import i18n
 from dialogue.accounts.models import Role
 from dialogue.people.models import Side
 from tests import factories as f
-from tests.conftest import sign_in
+from tests.conftest import open_session
 
 SIDES = {Side.GOVERNMENT: "mas", Side.WORKERS: "ugtt", Side.EMPLOYERS: "utica"}
 
@@ -42,7 +42,7 @@ def titles(page: str) -> set[str]:
 async def test_a_delegate_lands_on_their_side_and_can_see_all(anonymous: Any, db: Any, side: Side) -> None:
     await council(db)
     key = SIDES[side]
-    assert (await sign_in(anonymous, f"{key}@example.tn")).status_code == 303
+    open_session(anonymous, f"{key}@example.tn")
     anonymous.headers["accept-language"] = "en"
 
     page = html.unescape((await anonymous.get("/commitments")).text)
@@ -83,7 +83,7 @@ async def test_secretariat_coordinator_and_observer_keep_the_whole_view(anonymou
     if email == "secretariat@example.tn":
         await f.account(db, Role.SECRETARIAT, email=email)
         await db.commit()
-    assert (await sign_in(anonymous, email)).status_code == 303
+    open_session(anonymous, email)
     anonymous.headers["accept-language"] = "en"
     page = html.unescape((await anonymous.get("/commitments")).text)
     assert titles(page) == {f"{kind} {k}" for kind in ("En retard", "Bientôt") for k in SIDES.values()}

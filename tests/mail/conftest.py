@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from dialogue.app import create_app
 from dialogue.mail.worker import start_mail_worker
 from dialogue.settings import Settings
-from tests.conftest import sign_in
+from tests.conftest import open_session
 
 
 def free_port() -> int:
@@ -120,7 +120,6 @@ async def smtp_client(
     if start_mail_worker in app.on_startup:
         app.on_startup.remove(start_mail_worker)
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as browser:
-        response = await sign_in(browser, "secretariat@example.tn")
-        assert response.status_code == 303, response.text
+        open_session(browser, "secretariat@example.tn")
         browser.headers["accept-language"] = "en"
         yield browser

@@ -14,7 +14,7 @@ from dialogue.accounts.models import Role
 from dialogue.mail.models import OutboxMessage, OutboxStatus
 from dialogue.mail.outbox import enqueue
 from tests import factories
-from tests.conftest import count_queries, sign_in
+from tests.conftest import count_queries, open_session
 
 CALENDAR = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:m-1@x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
@@ -153,7 +153,7 @@ async def test_delegate_cannot_see_or_use_the_outbox(anonymous: AsyncTestClient[
     org = await factories.organisation(db)
     delegate = await factories.account(db, Role.DELEGATE, org)
     await db.commit()
-    assert (await sign_in(anonymous, delegate.email)).status_code == 303
+    open_session(anonymous, delegate.email)
     for method, url in (
         ("GET", "/outbox"),
         ("GET", f"/outbox/{message_id}"),
@@ -186,7 +186,7 @@ async def test_malformed_mail_settings_are_refused_not_crashed(
     if start_mail_worker in app.on_startup:  # that hook would (rightly) refuse to start
         app.on_startup.remove(start_mail_worker)
     async with AsyncTestClient(app=app, base_url="http://testserver.local") as browser:
-        assert (await sign_in(browser, "secretariat@example.tn")).status_code == 303
+        open_session(browser, "secretariat@example.tn")
         browser.headers["accept-language"] = "en"
         response = await browser.post("/outbox/send")
         assert response.status_code == 409 and "DIALOGUE_SMTP_URL" in response.text

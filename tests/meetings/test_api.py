@@ -18,8 +18,8 @@ def new_meeting(body_id: Any, **overrides: Any) -> dict[str, Any]:
         "body_id": body_id,
         "title": "Session ordinaire",
         "kind": "plenary",
-        "starts_at": "2026-12-10T09:00",
-        "ends_at": "2026-12-10T12:00",
+        "starts_at": f"{f.NEXT_YEAR}-12-10T09:00",
+        "ends_at": f"{f.NEXT_YEAR}-12-10T12:00",
         "venue": "Tunis",
         "status": "scheduled",
         **overrides,
@@ -62,7 +62,7 @@ async def test_api_schedules_a_meeting_with_naive_time_in_tunis(client: Any, db:
     response = await client.post(API, json=new_meeting(body.id, online_url="https://meet.example.tn/a"))
     assert response.status_code == 201
     created = response.json()
-    assert created["starts_at"] == "2026-12-10T09:00:00+01:00"
+    assert created["starts_at"] == f"{f.NEXT_YEAR}-12-10T09:00:00+01:00"
     assert created["version"] == 1 and created["invitations"] == []
     assert created["quorum"]["met"] is False
     meeting = await db.get(Meeting, created["id"])
@@ -73,18 +73,19 @@ async def test_api_accepts_an_offset_and_answers_in_tunis_time(client: Any, db: 
     body = await f.body(db)
     await db.commit()
     response = await client.post(
-        API, json=new_meeting(body.id, starts_at="2026-12-10T08:00:00Z", ends_at="2026-12-10T10:00:00+00:00")
+        API,
+        json=new_meeting(body.id, starts_at=f"{f.NEXT_YEAR}-12-10T08:00:00Z", ends_at=f"{f.NEXT_YEAR}-12-10T10:00:00+00:00"),
     )
     assert response.status_code == 201
-    assert response.json()["starts_at"] == "2026-12-10T09:00:00+01:00"
-    assert response.json()["ends_at"] == "2026-12-10T11:00:00+01:00"
+    assert response.json()["starts_at"] == f"{f.NEXT_YEAR}-12-10T09:00:00+01:00"
+    assert response.json()["ends_at"] == f"{f.NEXT_YEAR}-12-10T11:00:00+01:00"
 
 
 async def test_api_refuses_bad_meetings_with_field_errors(client: Any, db: Any) -> None:
     body = await f.body(db)
     await db.commit()
     cases = [
-        (new_meeting(body.id, ends_at="2026-12-10T08:00"), "ends_at"),
+        (new_meeting(body.id, ends_at=f"{f.NEXT_YEAR}-12-10T08:00"), "ends_at"),
         (new_meeting(body.id, starts_at="tomorrow"), "starts_at"),
         (new_meeting(424242), "body_id"),
         (new_meeting(body.id, title=""), "title"),
@@ -156,9 +157,9 @@ async def test_api_patch_with_version_and_stale_patch_is_409(client: Any, db: An
 
 
 async def test_api_patch_keeps_end_after_start(client: Any, db: Any) -> None:
-    meeting = await f.meeting(db, starts_at=f.tunis(2026, 12, 10, 9), ends_at=f.tunis(2026, 12, 10, 12))
+    meeting = await f.meeting(db, starts_at=f.tunis(f.NEXT_YEAR, 12, 10, 9), ends_at=f.tunis(f.NEXT_YEAR, 12, 10, 12))
     await db.commit()
-    response = await client.patch(f"{API}/{meeting.id}", json={"version": 1, "starts_at": "2026-12-10T13:00"})
+    response = await client.patch(f"{API}/{meeting.id}", json={"version": 1, "starts_at": f"{f.NEXT_YEAR}-12-10T13:00"})
     assert response.status_code == 422
     assert "ends_at" in response.json()["errors"]
     await db.refresh(meeting)
@@ -166,7 +167,7 @@ async def test_api_patch_keeps_end_after_start(client: Any, db: Any) -> None:
 
 
 async def test_api_cancels_a_meeting(client: Any, db: Any) -> None:
-    meeting = await f.meeting(db)
+    meeting = await f.meeting(db, starts_at=f.tunis(f.NEXT_YEAR, 12, 10, 9))  # still to come: cannot be held
     await db.commit()
     response = await client.post(f"{API}/{meeting.id}/cancel")
     assert response.status_code == 200

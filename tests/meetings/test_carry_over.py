@@ -17,7 +17,7 @@ from dialogue.people.models import Side
 from tests import factories as f
 from tests.meetings.helpers import HTMX, form, text
 
-STARTS = "2026-12-10T09:00"
+STARTS = f"{f.NEXT_YEAR}-12-10T09:00"
 
 
 def meeting_form(body_id: Any, **overrides: Any) -> dict[str, str]:
@@ -26,7 +26,7 @@ def meeting_form(body_id: Any, **overrides: Any) -> dict[str, str]:
         "title": "Session ordinaire",
         "kind": "plenary",
         "starts_at": STARTS,
-        "ends_at": "2026-12-10T12:30",
+        "ends_at": f"{f.NEXT_YEAR}-12-10T12:30",
         "status": "scheduled",
     }
     values.update(overrides)
@@ -259,7 +259,8 @@ async def test_the_edit_form_has_no_follow_up_panel(english: Any, db: Any) -> No
 
 async def test_the_api_follows_up_unless_told_not_to(english: Any, db: Any) -> None:
     w = await world(db)
-    body = {"body_id": w["plenary"].id, "title": "Session API", "starts_at": STARTS, "ends_at": "2026-12-10T12:00"}
+    ends = f"{f.NEXT_YEAR}-12-10T12:00"
+    body = {"body_id": w["plenary"].id, "title": "Session API", "starts_at": STARTS, "ends_at": ends}
     created = await english.post("/api/v1/meetings", json=body)
     assert created.status_code == 201, created.text
     agenda = (await english.get(f"/api/v1/meetings/{created.json()['id']}/agenda")).json()
@@ -277,7 +278,7 @@ async def test_the_api_follows_up_unless_told_not_to(english: Any, db: Any) -> N
 
 async def test_the_follow_up_goes_first_and_is_added_once(db: Any) -> None:
     w = await world(db)
-    meeting = await f.meeting(db, w["plenary"], starts_at=f.tunis(2026, 12, 10))
+    meeting = await f.meeting(db, w["plenary"], starts_at=f.tunis(f.NEXT_YEAR, 12, 10))
     existing = await f.item(db, meeting, rank=1, title="Budget")
     await db.commit()
     item = await carry_over.add_follow_up_item(db, meeting)

@@ -13,7 +13,7 @@ from tests import factories as f
 from tests.meetings.helpers import HTMX, form, input_value, text
 
 # A date ahead, never "in the past" nor "more than two years ahead" (those ask for confirmation).
-YEAR = dt.date.today().year + 1
+YEAR = f.NEXT_YEAR
 
 
 def meeting_form(body_id: Any, **overrides: Any) -> dict[str, str]:

@@ -6,6 +6,7 @@ import io
 import re
 import shutil
 import subprocess
+import zlib
 from typing import Any
 
 import docx
@@ -36,6 +37,31 @@ def pdf_text(content: bytes, *, raw: bool = False) -> str:
     options = ["-raw"] if raw else []
     result = subprocess.run(["pdftotext", *options, "-", "-"], input=content, capture_output=True, check=True)
     return BIDI_CONTROLS.sub("", result.stdout.decode("utf-8"))
+
+
+_PDF_STREAM = re.compile(rb"<<((?:(?!>>\s*stream).)*?/Length (\d+)[^>]*)>>\s*stream\r?\n", re.S)
+
+
+def pdf_streams(content: bytes) -> list[tuple[bytes, bytes]]:
+    """Each stream of a PDF as (its dictionary, its bytes inflated when compressed)."""
+    streams = []
+    for match in _PDF_STREAM.finditer(content):
+        data = content[match.end() : match.end() + int(match.group(2))]
+        streams.append((match.group(1), zlib.decompress(data) if b"/FlateDecode" in match.group(1) else data))
+    return streams
+
+
+def pdf_difference(first: bytes, second: bytes) -> str:
+    """Where two PDFs differ, said in the terms of the PDF (which stream, at which offset of
+    its inflated content): a flaky byte in a compressed file otherwise tells nothing."""
+    offsets = [n for n, (a, b) in enumerate(zip(first, second)) if a != b]
+    found = [f"lengths {len(first)}, {len(second)}; {len(offsets)} bytes differ, at {offsets[:8]}"]
+    for number, ((head, one), (_, other)) in enumerate(zip(pdf_streams(first), pdf_streams(second))):
+        if one != other:
+            at = next((n for n, (a, b) in enumerate(zip(one, other)) if a != b), min(len(one), len(other)))
+            near = slice(max(at - 24, 0), at + 24)
+            found.append(f"stream {number} <<{head[:80]!r}>> at {at}: {one[near]!r} != {other[near]!r}")
+    return "; ".join(found)
 
 
 def flat(text: str) -> str:

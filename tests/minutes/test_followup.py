@@ -18,7 +18,7 @@ from dialogue.i18n import _, using_language
 from dialogue.meetings.models import MeetingStatus
 from dialogue.people.models import Side
 from tests import factories
-from tests.conftest import sign_in
+from tests.conftest import open_session
 from tests.minutes.exports import docx_text, flat, needs_pdf_tools, pdf_text, read_docx
 
 INTERNAL = "Note interne : ne pas diffuser"
@@ -221,7 +221,7 @@ async def _as(client: AsyncTestClient[Any], db: AsyncSession, role: Role, world:
     account = await factories.account(db, role, org)
     await db.commit()
     assert (await client.post("/logout", follow_redirects=False)).status_code == 303
-    assert (await sign_in(client, account.email)).status_code == 303
+    open_session(client, account.email)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from tests.minutes.exports import (
     has_rtl_run,
     is_bidi,
     needs_pdf_tools,
+    pdf_difference,
     pdf_pages,
     pdf_text,
     read_docx,
@@ -99,7 +100,9 @@ def test_pdf_is_the_same_bytes_each_time() -> None:
     document = samples.document()
     first = render_minutes(document, "pdf", "fr")
     assert first.startswith(b"%PDF-")
-    assert render_minutes(document, "pdf", "fr") == first
+    second = render_minutes(document, "pdf", "fr")
+    # Once seen failing by two bytes and not reproduced since: the message says where.
+    assert second == first, pdf_difference(first, second)
 
 
 # DOCX -------------------------------------------------------------------------------------

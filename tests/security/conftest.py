@@ -23,7 +23,7 @@ from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.bodies.models import Body, Membership
 from dialogue.people.models import Organisation
 from tests import factories
-from tests.conftest import sign_in
+from tests.conftest import open_session
 
 PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
@@ -48,11 +48,10 @@ async def stranger(client: AsyncTestClient[Any], language: str = "en") -> AsyncI
 async def signed_in(
     client: AsyncTestClient[Any], email: str, *, token: str | None = None, language: str = "en"
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    """Another browser on the app of `client`, signed in as `email` through the login form
-    (with its personal API token for /api when given)."""
+    """Another browser on the app of `client`, signed in as `email` (with its personal API
+    token for /api when given)."""
     async with stranger(client, language) as browser:
-        response = await sign_in(browser, email)
-        assert response.status_code == 303, response.text
+        open_session(browser, email)
         if token:
             browser.headers["authorization"] = f"Bearer {token}"
         yield browser
