@@ -16,7 +16,6 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue import csrf, i18n
 from dialogue.accounts import browser as accounts_browser
@@ -48,6 +47,7 @@ from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
+from dialogue.session_factory import session_factory
 from dialogue.settings import ROOT, Settings
 from dialogue.templating import jinja_environment
 from dialogue.text_input import refuse_unreadable_bytes
@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     i18n.check_catalogs()  # fail at startup, not on the first page, without compiled catalogs
     settings.check()  # production without a public URL, a secret key or the proxies: no start
     engine = create_engine(settings)
+    sessions = session_factory(engine)
     pages = [
         sign_in_routes,
         profile_routes,
@@ -185,7 +186,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=route_handlers,
-        plugins=[sqlalchemy_plugin(engine), HTMXPlugin(), ClosedStructs()],
+        plugins=[sqlalchemy_plugin(engine, sessions), HTMXPlugin(), ClosedStructs()],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment())),
         csrf_config=csrf.csrf_config(settings),
         # NUL and non-UTF-8 bytes are refused in the user's language, before anything reads them.
@@ -201,9 +202,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         before_send=[security_headers(settings), allow_methods],
         openapi_config=openapi_config(),
-        state=State(
-            {"settings": settings, "engine": engine, "sessions": async_sessionmaker(engine, expire_on_commit=False)}
-        ),
+        state=State({"settings": settings, "engine": engine, "sessions": sessions}),
         # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.
         on_startup=[start_mail_worker],
         on_shutdown=[stop_mail_worker, dispose_engine],

@@ -15,13 +15,14 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, make_url, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 import dialogue.models
 from dialogue.accounts.models import Role
 from dialogue.app import create_app
 from dialogue.db import Base, create_engine
 from dialogue.i18n import set_language
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from tests import factories
 
@@ -139,7 +140,7 @@ async def engine(settings: Settings, sqlite_files: tuple[Path, Path]) -> AsyncIt
 async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session on the test database, to arrange records and check what a request changed."""
     set_language("en")
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+    async with session_factory(engine)() as session:
         yield session
 
 
@@ -176,7 +177,7 @@ async def anonymous(settings: Settings, engine: AsyncEngine) -> AsyncIterator[As
 async def client(anonymous: AsyncTestClient[Any], engine: AsyncEngine) -> AsyncTestClient[Any]:
     """A browser signed in as the secretariat (who may do everything), with a personal API
     token for the JSON API."""
-    async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+    async with session_factory(engine)() as db:
         secretariat = await factories.account(db, Role.SECRETARIAT, email="secretariat@example.tn")
         token = await factories.api_token(db, secretariat)
         await db.commit()
