@@ -74,9 +74,11 @@ def language_middleware(settings: Settings) -> Any:
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] == "http":
-                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+                connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
                 i18n.set_language(
-                    i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language)
+                    i18n.browser_language(
+                        connection.cookies, connection.headers.get("accept-language"), settings.default_language
+                    )
                 )
                 i18n.set_timezone(settings.tz)
             await app(scope, receive, send)

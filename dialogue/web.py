@@ -249,8 +249,9 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
         # Refused by the router (no such address, or not with this method): the
         # middlewares that choose the language did not run.
         settings = request.app.state.settings
-        headers = request.headers
-        i18n.set_language(i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language))
+        i18n.set_language(
+            i18n.browser_language(request.cookies, request.headers.get("accept-language"), settings.default_language)
+        )
     if isinstance(exc, ValidationException):
         if is_api(request):
             return api_error(exc.status_code, _("The request is not valid."), {"errors": field_errors(exc.extra)})
