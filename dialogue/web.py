@@ -17,8 +17,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect
-from litestar_htmx import HXLocation
-from litestar_htmx import HTMXTemplate
+from litestar_htmx import ClientRedirect, HTMXTemplate, HXLocation
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
@@ -347,7 +346,9 @@ def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
         )
     login = "/login?" + urlencode({"next": _page_to_come_back_to(request)})
     if getattr(request, "htmx", None):
-        return Response(content=b"", status_code=401, headers={"HX-Redirect": login})
+        redirect = ClientRedirect(login)
+        redirect.status_code = 401  # still "sign in first"; htmx follows HX-Redirect whatever the status
+        return redirect
     return Redirect(path=login, status_code=HTTP_303_SEE_OTHER)
 
 
