@@ -246,7 +246,8 @@ def _error(
 def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
     if "user" not in request.scope:
         # Refused by the router (no such address, or not with this method): the
-        # middlewares that choose the language did not run.
+        # middlewares that choose the language did not run. (Static files and the health
+        # check are not authenticated either: the same choice again.)
         settings = request.app.state.settings
         i18n.set_language(
             i18n.browser_language(request.cookies, request.headers.get("accept-language"), settings.default_language)
