@@ -38,6 +38,7 @@ def template_can_write_side(context: Context, side: Any) -> bool:
 
 
 def jinja_environment() -> Environment:
+    """A new environment for the templates: the app's pages, the minutes' exports, letters."""
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
