@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
 from litestar import Litestar, Request, Response, Router, get, post
 from litestar.datastructures import MutableScopeHeaders, State
 from litestar.connection import ASGIConnection
@@ -19,22 +17,15 @@ from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar_htmx import HTMXPlugin
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from dialogue import csrf, i18n, idempotency, labels, probes
+from dialogue import csrf, i18n, probes
 from dialogue.accounts import browser as accounts_browser
 from dialogue.accounts import profile_routes, sign_in_routes
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts import service as accounts_service
 from dialogue.accounts import profile as accounts_profile
 from dialogue.accounts.middleware import authentication_middleware
-from dialogue.accounts.models import Account
-from dialogue.accounts.permissions import (
-    Permission,
-    allows,
-    authorize,
-)
-from dialogue.accounts.permissions import can_write_side as _can_write_side
+from dialogue.accounts.permissions import Permission, authorize
 from dialogue.agenda import api as agenda_api
 from dialogue.agenda import routes as agenda_routes
 from dialogue.audit import routes as audit_routes
@@ -45,7 +36,6 @@ from dialogue.commitments import api as commitments_api
 from dialogue.commitments import routes as commitments_routes
 from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
-from dialogue.forms import datetime_input_value
 from dialogue.logs import request_log
 from dialogue.mail import routes as mail_routes
 from dialogue.mail.worker import start_mail_worker, stop_mail_worker
@@ -58,8 +48,10 @@ from dialogue.minutes import routes as minutes_routes
 from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi_config, strict_body
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
-from dialogue.people.models import Language, Side
+from dialogue.people.models import Language
+from dialogue.session_factory import session_factory
 from dialogue.settings import ROOT, Settings
+from dialogue.templating import jinja_environment
 from dialogue.text_input import refuse_unreadable_bytes
 from dialogue.web import DB, Config, exception_handlers
 
@@ -84,9 +76,11 @@ def language_middleware(settings: Settings) -> Any:
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] == ScopeType.HTTP:
-                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+                connection: ASGIConnection[Any, Any, Any, Any] = ASGIConnection(scope)
                 i18n.set_language(
-                    i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language)
+                    i18n.browser_language(
+                        connection.cookies, connection.headers.get("accept-language"), settings.default_language
+                    )
                 )
                 i18n.set_timezone(settings.tz)
             await app(scope, receive, send)
@@ -94,61 +88,6 @@ def language_middleware(settings: Settings) -> Any:
         return middleware
 
     return factory
-
-
-@pass_context
-def template_account(context: Context) -> Account | None:
-    """`current_account()` in templates: who is signed in (None on public pages)."""
-    request = context.get("request")
-    return request.scope.get("user") if request is not None else None
-
-
-@pass_context
-def template_can(context: Context, permission: str) -> bool:
-    """`can("secretariat")` in templates: show a control only to whom the route allows."""
-    return allows(template_account(context), Permission(permission))
-
-
-@pass_context
-def template_can_write_side(context: Context, side: Any) -> bool:
-    """`can_write_side(side)` in templates: the secretariat, or that side's delegate."""
-    account = template_account(context)
-    return account is not None and side is not None and _can_write_side(account, Side(side))
-
-
-def jinja_environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(ROOT / "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(
-        lang=i18n.current_language,
-        text_dir=i18n.text_direction,
-        field_label=labels.field_label,
-        languages=i18n.LANGUAGE_NAMES,
-        today=i18n.today,
-        current_account=template_account,
-        can=template_can,
-        can_write_side=template_can_write_side,
-        form_key=idempotency.form_key_input,
-        list_separator=i18n.list_separator,
-    )
-    env.filters.update(
-        datetime=i18n.format_datetime,
-        date=i18n.format_date,
-        time=i18n.format_time,
-        number=i18n.format_number,
-        relative_date=i18n.relative_date,
-        isolate=i18n.isolate,
-        bdi=i18n.bdi,
-        dtinput=datetime_input_value,
-        listed=i18n.listed,
-    )
-    return env
 
 
 PUBLIC = {"permission": Permission.PUBLIC}
@@ -211,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     i18n.check_catalogs()  # fail at startup, not on the first page, without compiled catalogs
     settings.check()  # production without a public URL, a secret key or the proxies: no start
     engine = create_engine(settings)
+    sessions = session_factory(engine)
     pages = [
         sign_in_routes,
         profile_routes,
@@ -251,7 +191,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=route_handlers,
-        plugins=[sqlalchemy_plugin(engine), HTMXPlugin(), ClosedStructs()],
+        plugins=[sqlalchemy_plugin(engine, sessions), HTMXPlugin(), ClosedStructs()],
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment())),
         csrf_config=csrf.csrf_config(settings),
         # NUL and non-UTF-8 bytes are refused in the user's language, before anything reads them.
@@ -267,9 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         before_send=[security_headers(settings), allow_methods],
         openapi_config=openapi_config(),
-        state=State(
-            {"settings": settings, "engine": engine, "sessions": async_sessionmaker(engine, expire_on_commit=False)}
-        ),
+        state=State({"settings": settings, "engine": engine, "sessions": sessions}),
         # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.
         on_startup=[start_mail_worker],
         on_shutdown=[stop_mail_worker, dispose_engine],

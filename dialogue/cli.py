@@ -166,17 +166,16 @@ def users() -> None:
 
 async def _users(action: Any) -> Any:
     """Run `action(db, settings)` in one transaction, the trail naming the command line."""
-    from sqlalchemy.ext.asyncio import async_sessionmaker
-
     import dialogue.models  # noqa: F401  (every table, so that relationships resolve)
     from dialogue.audit.trail import Actor, set_actor
     from dialogue.db import create_engine
+    from dialogue.session_factory import session_factory
 
     settings = Settings.from_env()
     engine = create_engine(settings)
     set_actor(Actor(None, "cli", ""))
     try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+        async with session_factory(engine)() as db:
             result = await action(db, settings)
             await db.commit()
             return result

@@ -8,18 +8,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from advanced_alchemy.base import IdentityAuditBase
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
 from advanced_alchemy.types import DateTimeUTC
-from advanced_alchemy.extensions.litestar import (
-    AsyncSessionConfig,
-    SQLAlchemyAsyncConfig,
-    SQLAlchemyPlugin,
-)
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Integer, Text, event
 from sqlalchemy import String, Table
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from dialogue.settings import ROOT, Settings
@@ -95,14 +91,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
 _apps = itertools.count(1)
 
 
-def sqlalchemy_plugin(engine: AsyncEngine) -> SQLAlchemyPlugin:
+def sqlalchemy_plugin(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> SQLAlchemyPlugin:
+    """The request's session (`db`), from the app's own factory (dialogue/session_factory.py)."""
     # Handlers commit explicitly: advanced-alchemy's "autocommit" rolls back a form answered
     # with a 303 redirect, and logs an exception raised by its commit at debug level only.
     number = next(_apps)
     config = SQLAlchemyAsyncConfig(
         engine_instance=engine,
+        session_maker=sessions,
         session_dependency_key="db",
-        session_config=AsyncSessionConfig(expire_on_commit=False),
         create_all=False,
         session_scope_key=f"_dialogue_db_session_{number}",
         engine_app_state_key=f"dialogue_engine_{number}",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from dialogue.accounts.models import Account, Role
@@ -47,6 +47,7 @@ from dialogue.meetings.models import (
     MeetingStatus,
 )
 from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 
 
@@ -1107,7 +1108,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
     today = dt.datetime.now(tz).date()
     engine = create_engine(settings)
     try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        async with session_factory(engine)() as session:
             if not force and (await session.scalar(select(func.count(Organisation.id)))):
                 raise DatabaseNotEmpty
             table = await _table(session)

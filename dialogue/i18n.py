@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
-from http.cookies import SimpleCookie
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -163,15 +162,11 @@ def N_(message: str) -> str:
     return message
 
 
-def browser_language(cookie_header: str, accept_language: str | None, default: str) -> str:
-    """The language a browser asks for: the language buttons' cookie, else its
-    Accept-Language, else `default` (an account's own preference outranks all three)."""
-    cookie: SimpleCookie = SimpleCookie()
-    try:
-        cookie.load(cookie_header)
-    except Exception:  # noqa: BLE001  (a malformed cookie is no reason to fail)
-        cookie = SimpleCookie()
-    chosen = cookie[LANGUAGE_COOKIE].value if LANGUAGE_COOKIE in cookie else ""
+def browser_language(cookies: Mapping[str, str], accept_language: str | None, default: str) -> str:
+    """The language a browser asks for: the language buttons' cookie (in `cookies`, as
+    Litestar parsed them), else its Accept-Language, else `default` (an account's own
+    preference outranks all three)."""
+    chosen = cookies.get(LANGUAGE_COOKIE, "")
     return chosen if chosen in LANGUAGES else negotiate(accept_language, default)
 
 

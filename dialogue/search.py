@@ -293,5 +293,7 @@ def _after_flush(session: Session, _context: Any) -> None:
         refresh(session.connection(), stale)
 
 
-event.listen(Session, "before_flush", _before_flush)
-event.listen(Session, "after_flush", _after_flush)
+def listen(sessions: type[Session]) -> None:
+    """Keep the search index up to date on every flush of `sessions` (see session_factory.py)."""
+    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "after_flush", _after_flush)

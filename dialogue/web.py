@@ -17,8 +17,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
-from litestar_htmx import HXLocation
-from litestar_htmx import HTMXTemplate
+from litestar_htmx import ClientRedirect, HTMXTemplate, HXLocation
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
@@ -250,10 +249,12 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
     # Litestar's Scope type says "user" is always there: not before the authentication middleware.
     if "user" not in cast("dict[str, Any]", request.scope):
         # Refused by the router (no such address, or not with this method): the
-        # middlewares that choose the language did not run.
+        # middlewares that choose the language did not run. (Static files and the health
+        # check are not authenticated either: the same choice again.)
         settings = request.app.state.settings
-        headers = request.headers
-        i18n.set_language(i18n.browser_language(headers.get("cookie", ""), headers.get("accept-language"), settings.default_language))
+        i18n.set_language(
+            i18n.browser_language(request.cookies, request.headers.get("accept-language"), settings.default_language)
+        )
     if isinstance(exc, ValidationException):
         if is_api(request):
             return api_error(exc.status_code, _("The request is not valid."), {"errors": field_errors(exc.extra)})
@@ -349,7 +350,9 @@ def _sign_in_required(request: Request, _exc: SignInRequired) -> Response[Any]:
         )
     login = "/login?" + urlencode({"next": _page_to_come_back_to(request)})
     if getattr(request, "htmx", None):
-        return Response(content=b"", status_code=401, headers={"HX-Redirect": login})
+        redirect = ClientRedirect(login)
+        redirect.status_code = 401  # still "sign in first"; htmx follows HX-Redirect whatever the status
+        return redirect
     return Redirect(path=login, status_code=HTTP_303_SEE_OTHER)
 
 

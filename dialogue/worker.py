@@ -12,9 +12,9 @@ import asyncio
 import logging
 import signal
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 import dialogue.models  # noqa: F401  (every table, so that relationships resolve)
+from dialogue.session_factory import session_factory
 from dialogue.audit.trail import Actor, set_actor
 from dialogue.db import create_engine
 from dialogue.mail.delivery import smtp_server
@@ -33,7 +33,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     engine = create_engine(settings)
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    sessions = session_factory(engine)
     worker_id = new_worker_id()
     set_actor(Actor(None, "worker", ""))
     tasks = [run_scheduler(sessions, settings, jobs_of(settings), stop, worker_id)]

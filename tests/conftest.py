@@ -16,7 +16,7 @@ from litestar import Litestar
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, make_url, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 import dialogue.models
 from dialogue.accounts.middleware import session_cookie_name
@@ -26,6 +26,8 @@ from dialogue.app import create_app
 from dialogue.csrf import csrf_cookie_name
 from dialogue.db import Base, create_engine
 from dialogue.i18n import LANGUAGE_COOKIE, set_language
+from dialogue.session_factory import session_factory
+from dialogue.probes import migration_heads
 from dialogue.settings import Settings
 from tests import factories
 
@@ -105,6 +107,15 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32)
 
 
+async def _stamp_head(connection: Any) -> None:
+    """Mark the schema made from the models as the migrations' head, as `dialogue database
+    upgrade` would (tests/migrations proves the two agree), so /ready sees a current database."""
+    await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    await connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+    for head in migration_heads():
+        await connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+
+
 async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) -> None:
     """An empty database for each test: PostgreSQL's tables are emptied (made once per run);
     SQLite's file is replaced by a copy of a template made once per run."""
@@ -114,6 +125,7 @@ async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) ->
             if not _pg_schema_ready:
                 await connection.run_sync(Base.metadata.drop_all)
                 await connection.run_sync(Base.metadata.create_all)
+                await _stamp_head(connection)
                 _pg_schema_ready = True
             else:
                 names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -124,6 +136,7 @@ async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) ->
         maker = create_engine(Settings(database_url=f"sqlite+aiosqlite:///{template}"))
         async with maker.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
+            await _stamp_head(connection)
         await maker.dispose()
     for leftover in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
         leftover.unlink(missing_ok=True)
@@ -143,7 +156,7 @@ async def engine(settings: Settings, sqlite_files: tuple[Path, Path]) -> AsyncIt
 async def db(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session on the test database, to arrange records and check what a request changed."""
     set_language("en")
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+    async with session_factory(engine)() as session:
         yield session
 
 
@@ -210,7 +223,7 @@ async def anonymous(settings: Settings, engine: AsyncEngine) -> AsyncIterator[As
 async def client(anonymous: AsyncTestClient[Any], engine: AsyncEngine) -> AsyncTestClient[Any]:
     """A browser signed in as the secretariat (who may do everything), with a personal API
     token for the JSON API."""
-    async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+    async with session_factory(engine)() as db:
         secretariat = await factories.account(db, Role.SECRETARIAT, email="secretariat@example.tn")
         token = await factories.api_token(db, secretariat)
         await db.commit()

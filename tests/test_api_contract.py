@@ -21,13 +21,13 @@ from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
 from schemathesis.core import NOT_SET
 from schemathesis.engine import events
 from schemathesis.python import asgi
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue.accounts.models import Role
 from dialogue.app import create_app
 import dialogue.models  # noqa: F401 (every table in Base.metadata)
 from dialogue.db import Base, create_engine
 from dialogue.people.models import Side
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from tests import factories
 from tests.conftest import PG_URL
@@ -43,7 +43,7 @@ async def _record(settings_: Settings) -> dict[str, str]:
         async with engine.begin() as connection:
             await connection.run_sync(Base.metadata.drop_all)
             await connection.run_sync(Base.metadata.create_all)
-        async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+        async with session_factory(engine)() as db:
             world = await factories.table(db)
             meeting = await factories.meeting(db, world["plenary"])
             await factories.invite(db, meeting, world["ugtt1"])

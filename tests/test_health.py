@@ -2,11 +2,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.conftest import count_queries
+
 
 async def test_health_answers_ok_after_asking_the_database(client: Any) -> None:
     response = await client.get("/health")
     assert response.status_code == 200
     assert response.text == "ok"
+
+
+async def test_a_static_file_runs_no_sql_even_for_a_signed_in_browser(client: Any, app_engine: AsyncEngine) -> None:
+    """Authentication skips static files: no session lookup for each script and stylesheet."""
+    with count_queries(app_engine) as queries:
+        response = await client.get("/static/dialogue.css")
+    assert response.status_code == 200
+    assert queries.statements == []
+
+
+async def test_health_runs_only_its_own_query(client: Any, app_engine: AsyncEngine) -> None:
+    with count_queries(app_engine) as queries:
+        assert (await client.get("/health")).status_code == 200
+    assert [statement.strip() for statement in queries.statements] == ["SELECT 1"]
+
+
+async def test_a_page_still_knows_who_is_signed_in(client: Any, app_engine: AsyncEngine) -> None:
+    with count_queries(app_engine) as queries:
+        response = await client.get("/", headers={"accept-language": "en"})
+    assert response.status_code == 200
+    assert any("sign_in_session" in statement for statement in queries.statements)
 
 
 async def test_unknown_page_is_a_404_page_in_french(client: Any) -> None:

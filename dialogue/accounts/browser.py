@@ -8,7 +8,7 @@ from litestar import Request, Response
 
 from dialogue import i18n
 from dialogue.accounts import throttle
-from dialogue.accounts.middleware import client_ip, read_cookie, session_cookie_name
+from dialogue.accounts.middleware import client_ip, session_cookie_name
 from dialogue.accounts.models import Account
 from dialogue.accounts.sessions import start_session
 from dialogue.web import DB, Config
@@ -55,7 +55,7 @@ def device_cookie_name(settings: Any) -> str:
 
 def this_device(request: Request, settings: Any) -> throttle.Device | None:
     """The known device this browser is, if it carries a valid cookie (see accounts/throttle.py)."""
-    return throttle.read_device(settings.secret_key, read_cookie(dict(request.headers), device_cookie_name(settings)))
+    return throttle.read_device(settings.secret_key, request.cookies.get(device_cookie_name(settings)))
 
 
 def remember_device(response: Response[Any], request: Request, settings: Any, account: Account) -> None:
@@ -86,7 +86,7 @@ def no_store(response: Response[Any], *, referrer: bool = True) -> Response[Any]
 
 async def new_browser_session(request: Request, db: DB, settings: Config, account: Account) -> str:
     """A fresh session for this browser (the cookie it brought, if any, ends)."""
-    previous = read_cookie(dict(request.headers), session_cookie_name(settings))
+    previous = request.cookies.get(session_cookie_name(settings))
     return await start_session(
         db,
         account,

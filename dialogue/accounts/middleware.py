@@ -3,18 +3,20 @@
 Sets `scope["user"]` (the `Account`, or None) for the guard and the handlers, the actor
 of the audit trail for everything the request changes, and the interface language when
 the account has chosen one (it outranks the cookie and Accept-Language that the language
-middleware, which runs first, went by).
+middleware, which runs first, went by). Static files and the health check are not
+authenticated: no query, and no `scope["user"]`.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
-from http.cookies import SimpleCookie
 from typing import Any
 
+from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
+from litestar.types import ASGIApp, Scope
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from dialogue.accounts.sessions import session_account
@@ -75,58 +77,45 @@ def client_ip(scope: Scope) -> str:
     return client[0] if client else ""
 
 
-def read_cookie(headers: dict[str, str], name: str) -> str | None:
-    cookie = SimpleCookie()
-    try:
-        cookie.load(headers.get("cookie", ""))
-    except Exception:  # noqa: BLE001  (a malformed cookie header means no cookie)
-        return None
-    return cookie[name].value if name in cookie else None
+# Static files and the health and readiness probes need nobody: they run no query to find
+# out who asks, and a probe never touches the sessions.
+NOT_AUTHENTICATED = ["^/static/", "^/health$", "^/ready$"]
 
 
-# Health and readiness probes (load balancers, orchestrators) are answered for nobody:
-# whatever cookie or token comes along is not read, so a probe never touches the sessions.
-PROBES = frozenset({"/health", "/ready"})
+class Authentication(AbstractAuthenticationMiddleware):
+    """Litestar's authentication middleware: `authenticate_request` sets `scope["user"]`."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        # Every method (OPTIONS included: Litestar skips it by default), HTTP only.
+        super().__init__(app, exclude=NOT_AUTHENTICATED, exclude_http_methods=[], scopes={ScopeType.HTTP})
+        self.settings = settings
+        self.cookie_name = session_cookie_name(settings)
+
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        scope = connection.scope
+        peer = connection.client.host if connection.client else ""
+        forwarded = connection.headers.getall("x-forwarded-for", [])
+        scope.setdefault("state", {})["client_address"] = forwarded_client(peer, forwarded, self.settings.proxy_networks)
+        sessions: async_sessionmaker[Any] = connection.app.state.sessions
+        account = None
+        async with sessions() as db:
+            # The API takes personal tokens only, pages the session cookie only: no ambient
+            # credential reaches the API, so it needs no CSRF token.
+            if scope["path"].startswith("/api/"):
+                authorization = connection.headers.get("authorization", "")
+                if authorization.lower().startswith("bearer "):
+                    account = await token_account(db, authorization[7:].strip())
+            else:
+                token = connection.cookies.get(self.cookie_name)
+                if token:
+                    check = await session_account(db, token, self.settings)
+                    account = check.account if check else None
+        if account is not None and account.language is not None:
+            set_language(account.language.value)
+        ip = client_ip(scope)
+        set_actor(Actor(account.id, account.email, ip) if account else Actor(None, "anonymous", ip))
+        return AuthenticationResult(user=account, auth=None)
 
 
-def authentication_middleware(settings: Settings) -> Any:
-    cookie_name = session_cookie_name(settings)
-    proxies = settings.proxy_networks
-
-    def factory(app: ASGIApp) -> ASGIApp:
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP:
-                await app(scope, receive, send)
-                return
-            if scope["path"] in PROBES:
-                scope["user"] = None
-                await app(scope, receive, send)
-                return
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            peer = scope.get("client")
-            forwarded = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"x-forwarded-for"]
-            scope.setdefault("state", {})["client_address"] = forwarded_client(peer[0] if peer else "", forwarded, proxies)
-            sessions: async_sessionmaker[Any] = scope["app"].state.sessions
-            account = None
-            async with sessions() as db:
-                # The API takes personal tokens only, pages the session cookie only: no
-                # ambient credential reaches the API, so it needs no CSRF token.
-                if scope["path"].startswith("/api/"):
-                    authorization = headers.get("authorization", "")
-                    if authorization.lower().startswith("bearer "):
-                        account = await token_account(db, authorization[7:].strip())
-                else:
-                    token = read_cookie(headers, cookie_name)
-                    if token:
-                        check = await session_account(db, token, settings)
-                        account = check.account if check else None
-            scope["user"] = account
-            if account is not None and account.language is not None:
-                set_language(account.language.value)
-            ip = client_ip(scope)
-            set_actor(Actor(account.id, account.email, ip) if account else Actor(None, "anonymous", ip))
-            await app(scope, receive, send)
-
-        return middleware
-
-    return factory
+def authentication_middleware(settings: Settings) -> DefineMiddleware:
+    return DefineMiddleware(Authentication, settings=settings)

@@ -8,6 +8,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar_htmx import ClientRedirect
 
 from dialogue import idempotency
 from dialogue.accounts import profile, service, tokens
@@ -105,7 +106,8 @@ async def choose_own_language(request: Request, db: DB, settings: Config) -> Res
     await db.commit()
     response: Response[Any]
     if getattr(request, "htmx", None):
-        response = Response(content=b"", status_code=204, headers={"HX-Redirect": "/account?done=language"})
+        response = ClientRedirect("/account?done=language")
+        response.status_code = 204  # nothing to swap: htmx loads the page again, in the new language
     else:
         response = Redirect(path="/account?done=language", status_code=303)
     set_language_cookie(response, account, secure=settings.https, chosen_now=True)

@@ -16,7 +16,7 @@ from litestar.status_codes import (
 )
 
 from dialogue.accounts import links, sessions
-from dialogue.accounts.middleware import client_ip, read_cookie, session_cookie_name
+from dialogue.accounts.middleware import client_ip, session_cookie_name
 from dialogue.accounts.permissions import Permission
 from dialogue.accounts.sessions import SignInRefused, end_session, sign_in, start_session
 from dialogue.audit.models import AuditAction
@@ -58,7 +58,7 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
         status = HTTP_429_TOO_MANY_REQUESTS if refused.throttled else HTTP_401_UNAUTHORIZED
         context = {"next": next_path, "values": {"email": email}, "error": refused.message}
         return render(request, "accounts/login.html", context, status_code=status)
-    previous = read_cookie(dict(request.headers), session_cookie_name(settings))
+    previous = request.cookies.get(session_cookie_name(settings))
     token = await start_session(
         db, account, previous_token=previous, ip=client_ip(request.scope), user_agent=request.headers.get("user-agent", "")
     )
@@ -73,7 +73,7 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
 @post("/logout", opt={"permission": Permission.SIGNED_IN})
 async def logout(request: Request, db: DB, settings: Config) -> Response[Any]:
     name = session_cookie_name(settings)
-    await end_session(db, read_cookie(dict(request.headers), name))
+    await end_session(db, request.cookies.get(name))
     await record(db, AuditAction.SIGN_OUT, summary=request.user.email)
     await db.commit()
     response: Response[Any] = Redirect(path="/login", status_code=303)
@@ -84,7 +84,7 @@ async def logout(request: Request, db: DB, settings: Config) -> Response[Any]:
 @post("/session/extend", opt=SIGNED_IN)
 async def extend_session(request: Request, db: DB, settings: Config) -> Response[Any]:
     """"Stay signed in", in the warning shown before the idle timeout (static/drafts.js)."""
-    await sessions.extend_session(db, read_cookie(dict(request.headers), session_cookie_name(settings)))
+    await sessions.extend_session(db, request.cookies.get(session_cookie_name(settings)))
     await db.commit()
     return Response(content=b"", status_code=204)
 

@@ -1,6 +1,6 @@
 """Writing the audit trail, in the same transaction as the change it describes.
 
-Every flush of an ORM session is watched: rows created, changed or deleted in the audited
+Every flush of a session opened by `dialogue.session_factory` is watched: rows created, changed or deleted in the audited
 tables become `AuditEvent` rows inserted by the same flush, with who (the actor of the
 current request or command), from where, and the before/after values of changed fields.
 Events that are not row changes (sign-in, refusals, approvals) go through `record`.
@@ -212,8 +212,10 @@ def _summary(obj: Any) -> str:
     return f"{obj.__tablename__} {obj.id}"
 
 
-event.listen(Session, "before_flush", _before_flush)
-event.listen(Session, "after_flush", _after_flush)
+def listen(sessions: type[Session]) -> None:
+    """Write the trail of every flush of `sessions` (see session_factory.py)."""
+    event.listen(sessions, "before_flush", _before_flush)
+    event.listen(sessions, "after_flush", _after_flush)
 
 
 async def record(

@@ -15,6 +15,7 @@ from dialogue.i18n import _
 from dialogue.meetings.models import Invitation, MeetingStatus
 from dialogue.people.models import Person
 from dialogue.settings import Settings
+from dialogue.templating import jinja_environment
 
 
 def language_of(person: Person, settings: Settings) -> str:
@@ -25,8 +26,6 @@ def language_of(person: Person, settings: Settings) -> str:
 @cache
 def _environments() -> tuple[Environment, Environment]:
     """(HTML, text) template environments: the app's, and the same without HTML escaping."""
-    from dialogue.app import jinja_environment  # the app imports this module's users
-
     html = jinja_environment()
     return html, html.overlay(autoescape=False)
 

@@ -5,7 +5,8 @@
   (items added, removed, reordered, retitled, durations). A `before_flush` hook applies the
   rule wherever the change comes from (pages, API, agenda); `meeting_changes_calendar` and
   `agenda_item_changes_calendar` (rules.py) are the rule itself.
-- Importing this module registers the listeners (dialogue/meetings/service.py does).
+- `listen` registers the listeners on a session class: `dialogue.session_factory` does, for
+  every session the application opens.
 """
 
 from __future__ import annotations
@@ -130,7 +131,10 @@ def _transaction_over(session: Session, *_args: Any) -> None:
     session.info.pop(_BUMPED, None)
 
 
-event.listen(Session, "do_orm_execute", _on_execute)
-event.listen(Session, "after_commit", _transaction_over)
-event.listen(Session, "after_rollback", _transaction_over)
-event.listen(Session, "before_flush", _before_flush)
+def listen(sessions: type[Session]) -> None:
+    """Apply the SEQUENCE rule to every flush and statement of `sessions` (see
+    session_factory.py)."""
+    event.listen(sessions, "do_orm_execute", _on_execute)
+    event.listen(sessions, "after_commit", _transaction_over)
+    event.listen(sessions, "after_rollback", _transaction_over)
+    event.listen(sessions, "before_flush", _before_flush)

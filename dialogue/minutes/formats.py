@@ -23,6 +23,7 @@ from jinja2 import Environment
 from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.settings import ROOT
+from dialogue.templating import jinja_environment
 from dialogue.text_input import printable
 
 
@@ -165,10 +166,7 @@ def lines(text: str) -> list[str]:
 
 @cache
 def _environment() -> Environment:
-    # The app's environment (same filters and translations), imported here because the
-    # app imports the minutes' routes.
-    from dialogue.app import jinja_environment
-
+    # The app's environment: same filters and translations.
     env = jinja_environment()
     env.globals.update(lines=lines, direction_of=direction_of, title_text=title_text)
     return env

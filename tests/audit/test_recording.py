@@ -331,21 +331,20 @@ def test_the_served_app_records_changes_without_anyone_importing_dialogue_models
     script = f"""
 import asyncio, sys
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from dialogue.app import create_app
 from dialogue.audit.models import AuditEvent
 from dialogue.bodies.models import Body
-from dialogue.db import Base, create_engine
+from dialogue.db import Base
 from dialogue.settings import Settings
 
 async def main():
     settings = Settings(database_url="sqlite+aiosqlite:///{tmp_path}/served.db", secret_key="k" * 40)
-    create_app(settings)
+    app = create_app(settings)
     assert "dialogue.models" not in sys.modules
-    engine = create_engine(settings)
+    engine = app.state.engine
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
-    async with async_sessionmaker(engine)() as db:
+    async with app.state.sessions() as db:
         db.add(Body(name="Commission"))
         await db.commit()
         print(await db.scalar(select(func.count()).select_from(AuditEvent)))

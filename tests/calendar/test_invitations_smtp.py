@@ -6,10 +6,11 @@ import dataclasses
 from typing import Any
 
 from litestar.testing import AsyncTestClient
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from dialogue.mail.models import OutboxStatus
 from dialogue.mail.delivery import deliver_due
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from tests.calendar.invites_helpers import arrange, event_of, outbox
 from tests.mail.conftest import smtp_server, smtp_servers  # noqa: F401  (fixtures)
@@ -32,7 +33,7 @@ async def test_invitations_update_and_cancellation_arrive_by_smtp(
 ) -> None:
     world = await arrange(db)
     meeting = world["meeting"]
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    sessions = session_factory(engine)
     sending = dataclasses.replace(settings, smtp_url=smtp_server.url)
 
     assert (

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, Role
-from dialogue.app import jinja_environment
+from dialogue.templating import jinja_environment
 from dialogue.commitments import at_meetings
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.i18n import set_language

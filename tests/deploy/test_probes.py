@@ -15,43 +15,43 @@ from dialogue.settings import Settings
 from tests.conftest import count_queries
 
 
-async def _stamp(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
-        await connection.execute(text("INSERT INTO alembic_version VALUES (:revision)"), {"revision": revision})
-
-
-async def _unstamp(engine: AsyncEngine) -> None:
+async def _stamp(engine: AsyncEngine, revision: str | None) -> None:
+    """Mark the test database as migrated to `revision` (None: never migrated)."""
     async with engine.begin() as connection:
         await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if revision is not None:
+            await connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
+            await connection.execute(text("INSERT INTO alembic_version VALUES (:revision)"), {"revision": revision})
+
+
+async def _ready_at(anonymous: Any, engine: AsyncEngine, revision: str | None) -> Any:
+    """/ready's answer with the database at `revision`; the test database is left at the head
+    (as tests/conftest.py makes it) for the tests after."""
+    (head,) = migration_heads()
+    await _stamp(engine, revision)
+    try:
+        return await anonymous.get("/ready")
+    finally:
+        await _stamp(engine, head)
 
 
 async def test_ready_once_the_schema_is_at_the_migrations_head(anonymous: Any, engine: AsyncEngine) -> None:
     (head,) = migration_heads()
-    await _stamp(engine, head)
-    try:
-        response = await anonymous.get("/ready")
-    finally:
-        await _unstamp(engine)
+    response = await _ready_at(anonymous, engine, head)
     assert response.status_code == 200
     assert response.text == "ready"
     assert "set-cookie" not in response.headers
 
 
-async def test_not_ready_before_the_migrations_ran(anonymous: Any) -> None:
-    # The test database is built from the models, not migrated: no alembic_version.
-    response = await anonymous.get("/ready")
+async def test_not_ready_before_the_migrations_ran(anonymous: Any, engine: AsyncEngine) -> None:
+    response = await _ready_at(anonymous, engine, None)
     assert response.status_code == 503
     assert "no migration applied" in response.text
     assert "dialogue database upgrade" in response.text
 
 
 async def test_not_ready_on_a_database_of_another_version(anonymous: Any, engine: AsyncEngine) -> None:
-    await _stamp(engine, "0123456789ab")
-    try:
-        response = await anonymous.get("/ready")
-    finally:
-        await _unstamp(engine)
+    response = await _ready_at(anonymous, engine, "0123456789ab")
     assert response.status_code == 503
     assert "database schema at 0123456789ab" in response.text
 

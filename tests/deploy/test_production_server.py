@@ -22,8 +22,9 @@ import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from dialogue.session_factory import session_factory
 from dialogue.accounts.models import Role
 from dialogue.settings import ROOT
 from tests import factories
@@ -53,7 +54,7 @@ async def _create_account(url: str) -> None:
     import dialogue.models  # noqa: F401
 
     engine = create_async_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+    async with session_factory(engine)() as db:
         await factories.account(db, Role.SECRETARIAT, email="secretariat@prod.tn")
         await db.commit()
     await engine.dispose()

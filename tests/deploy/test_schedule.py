@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from dialogue.session_factory import session_factory
 from dialogue.accounts.models import Role
 from dialogue.commitments.models import Commitment
 from dialogue.mail.models import OutboxMessage
@@ -75,7 +76,7 @@ async def _something_due(db: AsyncSession) -> None:
 
 async def test_two_workers_send_the_weekly_digest_once(engine: AsyncEngine, db: AsyncSession, settings: Settings) -> None:
     await _something_due(db)
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    sessions = session_factory(engine)
     jobs = jobs_of(settings)
     now = MONDAY_7.latest(dt.datetime.now(dt.UTC)) + dt.timedelta(minutes=1)
     first, second = await asyncio.gather(
@@ -93,7 +94,7 @@ async def test_two_workers_send_the_weekly_digest_once(engine: AsyncEngine, db: 
 
 async def test_a_slot_missed_by_more_than_a_day_is_skipped(engine: AsyncEngine, db: AsyncSession, settings: Settings) -> None:
     await _something_due(db)
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    sessions = session_factory(engine)
     slot = MONDAY_7.latest(dt.datetime.now(dt.UTC))
     late = [job for job in jobs_of(settings)]
     assert await run_due(sessions, settings, late, "worker", now=slot + dt.timedelta(days=2)) == []
@@ -113,7 +114,7 @@ async def test_a_failing_job_claims_nothing_and_runs_again(engine: AsyncEngine, 
             raise RuntimeError("SMTP of the moon")
         return 1
 
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    sessions = session_factory(engine)
     jobs = [Job("flaky", MONDAY_7, flaky)]
     now = MONDAY_7.latest(dt.datetime.now(dt.UTC)) + dt.timedelta(minutes=1)
     with pytest.raises(RuntimeError):
@@ -125,7 +126,7 @@ async def test_a_failing_job_claims_nothing_and_runs_again(engine: AsyncEngine, 
 
 
 async def test_the_scheduler_stops_when_asked(engine: AsyncEngine, settings: Settings) -> None:
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    sessions = session_factory(engine)
     stop = asyncio.Event()
     ran: list[Any] = []
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from dialogue.app import create_app
 from dialogue.mail.worker import start_mail_worker
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from tests.conftest import open_session
 
@@ -107,7 +108,7 @@ def smtp_server(smtp_servers: Any) -> SmtpServer:
 
 @pytest.fixture
 def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return session_factory(engine)
 
 
 @pytest.fixture

@@ -1,0 +1,73 @@
+"""The Jinja environment: the templates, their translations, filters and globals. Pages, the
+minutes' exports and the invitation letters all render with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from dialogue import i18n, idempotency, labels
+from dialogue.accounts.models import Account
+from dialogue.accounts.permissions import Permission, allows
+from dialogue.accounts.permissions import can_write_side as _can_write_side
+from dialogue.forms import datetime_input_value
+from dialogue.people.models import Side
+from dialogue.settings import ROOT
+
+
+@pass_context
+def template_account(context: Context) -> Account | None:
+    """`current_account()` in templates: who is signed in (None on public pages)."""
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
+
+
+@pass_context
+def template_can(context: Context, permission: str) -> bool:
+    """`can("secretariat")` in templates: show a control only to whom the route allows."""
+    return allows(template_account(context), Permission(permission))
+
+
+@pass_context
+def template_can_write_side(context: Context, side: Any) -> bool:
+    """`can_write_side(side)` in templates: the secretariat, or that side's delegate."""
+    account = template_account(context)
+    return account is not None and side is not None and _can_write_side(account, Side(side))
+
+
+def jinja_environment() -> Environment:
+    """A new environment for the templates: the app's pages, the minutes' exports, letters."""
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        lang=i18n.current_language,
+        text_dir=i18n.text_direction,
+        field_label=labels.field_label,
+        languages=i18n.LANGUAGE_NAMES,
+        today=i18n.today,
+        current_account=template_account,
+        can=template_can,
+        can_write_side=template_can_write_side,
+        form_key=idempotency.form_key_input,
+        list_separator=i18n.list_separator,
+    )
+    env.filters.update(
+        datetime=i18n.format_datetime,
+        date=i18n.format_date,
+        time=i18n.format_time,
+        number=i18n.format_number,
+        relative_date=i18n.relative_date,
+        isolate=i18n.isolate,
+        bdi=i18n.bdi,
+        dtinput=datetime_input_value,
+        listed=i18n.listed,
+    )
+    return env
