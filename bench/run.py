@@ -24,10 +24,10 @@ from sqlalchemy import event, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dialogue.app import create_app
-from dialogue.db import create_engine, run_alembic
 from dialogue.accounts.models import Account, ApiToken
 from dialogue.accounts.tokens import new_token, token_hash
+from dialogue.app import create_app
+from dialogue.db import create_engine, run_alembic
 from dialogue.demo import DEMO_PASSWORD, load_demo
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.render import render_minutes

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Litestar, Request, Response, Router, get, post
-from litestar.datastructures import MutableScopeHeaders, State
 from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
@@ -20,10 +20,10 @@ from sqlalchemy import text
 
 from dialogue import csrf, i18n, probes
 from dialogue.accounts import browser as accounts_browser
+from dialogue.accounts import profile as accounts_profile
 from dialogue.accounts import profile_routes, sign_in_routes
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts import service as accounts_service
-from dialogue.accounts import profile as accounts_profile
 from dialogue.accounts.middleware import authentication_middleware
 from dialogue.accounts.permissions import Permission, authorize
 from dialogue.agenda import api as agenda_api
@@ -112,7 +112,9 @@ async def choose_language(request: Request, db: DB, settings: Config) -> Redirec
         accounts_browser.set_language_cookie_value(response, language, secure=settings.https)
         account = request.scope.get("user")
         if account is not None:
-            await accounts_profile.switch_language(db, await accounts_service.get_account(db, account.id), Language(language))
+            await accounts_profile.switch_language(
+                db, await accounts_service.get_account(db, account.id), Language(language)
+            )
             await db.commit()
     return response
 

@@ -33,9 +33,7 @@ def fill_english(catalog: Catalog) -> int:
         if not message.id:
             continue
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if message.fuzzy or not all(strings) or (
-            isinstance(message.id, tuple) and len(strings) != catalog.num_plurals
-        ):
+        if message.fuzzy or not all(strings) or (isinstance(message.id, tuple) and len(strings) != catalog.num_plurals):
             message.string = english_strings(message.id, catalog.num_plurals)
             message.flags.discard("fuzzy")
             message.previous_id = []

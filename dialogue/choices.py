@@ -20,6 +20,7 @@ class Choice(str, Enum):
         # Once the class is made, Enum's own lookup answers `Side("value")`: the checker sees that.
         def __new__(cls, value: str) -> Self: ...
     else:
+
         def __new__(cls, value: str, label: str) -> Choice:
             member = str.__new__(cls, value)
             member._value_ = value

@@ -35,8 +35,12 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (DIALOGUE_HOST, default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (DIALOGUE_PORT, default 8000).")
-@click.option("--workers", default=None, type=click.IntRange(min=1),
-              help="Server processes (DIALOGUE_WORKERS; default: one per CPU in production, one in development).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Server processes (DIALOGUE_WORKERS; default: one per CPU in production, one in development).",
+)
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
 def run(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
     """Serve Dialogue over HTTP."""
@@ -144,7 +148,9 @@ def revision(message: str, autogenerate: bool) -> None:
 
 @main.command()
 @click.option("--force", is_flag=True, help="Load even if the database already holds records.")
-@click.option("--serving", is_flag=True, help="Dialogue is started right after (`make run`): do not say how to start it.")
+@click.option(
+    "--serving", is_flag=True, help="Dialogue is started right after (`make run`): do not say how to start it."
+)
 def demo(force: bool, serving: bool) -> None:
     """Load the demo data (a Tunisian National Council) into an empty database."""
     from dialogue.demo import DatabaseNotEmpty, demo_accounts_text, load_demo
@@ -190,16 +196,31 @@ def _account_or_fail(account: Any, email: str) -> Any:
 
 
 def _explain(errors: dict[str, str]) -> str:
-    names = {"email": _("email"), "role": "--role", "organisation": "--organisation", "person": _("person"), "is_approver": "--approver"}
+    names = {
+        "email": _("email"),
+        "role": "--role",
+        "organisation": "--organisation",
+        "person": _("person"),
+        "is_approver": "--approver",
+    }
     return "\n".join(f"{names.get(field, field)}: {message}" if field else message for field, message in errors.items())
 
 
 @users.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(Role.values(), case_sensitive=False),
-              help="secretariat, delegate, coordinator or observer.")
-@click.option("--organisation", "organisation_slug", default=None, metavar="SLUG",
-              help="The organisation's short identifier (required for a delegate).")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(Role.values(), case_sensitive=False),
+    help="secretariat, delegate, coordinator or observer.",
+)
+@click.option(
+    "--organisation",
+    "organisation_slug",
+    default=None,
+    metavar="SLUG",
+    help="The organisation's short identifier (required for a delegate).",
+)
 @click.option("--approver", is_flag=True, help="The delegate approves minutes for their side.")
 def create_user(email: str, role: str, organisation_slug: str | None, approver: bool) -> None:
     """Create an account without a password and print its invitation link (7 days)."""
@@ -212,7 +233,9 @@ def create_user(email: str, role: str, organisation_slug: str | None, approver: 
         if organisation_slug:
             organisation = await service.organisation_by_slug(db, organisation_slug)
             if organisation is None:
-                errors["organisation"] = _("no organisation has the short identifier {slug}.").format(slug=repr(organisation_slug))
+                errors["organisation"] = _("no organisation has the short identifier {slug}.").format(
+                    slug=repr(organisation_slug)
+                )
             else:
                 organisation_id = organisation.id
         draft = service.AccountDraft(
@@ -268,7 +291,9 @@ def reset_password(email: str) -> None:
     except Refused as refused:
         raise Failed(refused.message) from None
     if purpose is LinkPurpose.INVITE:
-        click.echo(_("No password chosen yet: new invitation link (works once, for 7 days; earlier links no longer work):"))
+        click.echo(
+            _("No password chosen yet: new invitation link (works once, for 7 days; earlier links no longer work):")
+        )
     else:
         click.echo(_("Password link (works once, for 24 hours; earlier links no longer work):"))
     click.echo(link)
@@ -288,7 +313,10 @@ def send_reminders() -> None:
         return await queue_digests(db, settings)
 
     queued = _run(_users(action))
-    click.echo(ngettext("%(num)d digest queued in the outbox.", "%(num)d digests queued in the outbox.", queued) % {"num": queued})
+    click.echo(
+        ngettext("%(num)d digest queued in the outbox.", "%(num)d digests queued in the outbox.", queued)
+        % {"num": queued}
+    )
 
 
 if __name__ == "__main__":

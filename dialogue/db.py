@@ -12,8 +12,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlche
 from advanced_alchemy.types import DateTimeUTC
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Integer, Text, event
-from sqlalchemy import String, Table
+from sqlalchemy import Integer, String, Table, Text, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column

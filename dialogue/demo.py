@@ -50,7 +50,6 @@ from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 
-
 DEMO_PASSWORD = "dialogue-demo"
 # (email, role, organisation slug, approves minutes for its side)
 DEMO_ACCOUNTS = [
@@ -73,7 +72,10 @@ async def _accounts(session: AsyncSession, orgs: dict[str, Organisation]) -> Non
             organisation_id = orgs[slug].id if slug else None
             session.add(
                 Account(
-                    email=email, role=role, organisation_id=organisation_id, is_approver=approver,
+                    email=email,
+                    role=role,
+                    organisation_id=organisation_id,
+                    is_approver=approver,
                     password_hash=password_hash,
                 )
             )
@@ -130,8 +132,13 @@ TRIPARTITE, BILATERAL, NO_AGREEMENT, DEFERRED, FOR_INFORMATION = (
 
 # slug, acronym, name, side, description
 ORGANISATIONS: list[tuple[str, str, str, Side, str]] = [
-    ("mas", "MAS", "Ministère des Affaires Sociales", G,
-     "Préside le Conseil national du dialogue social et en assure le secrétariat permanent."),
+    (
+        "mas",
+        "MAS",
+        "Ministère des Affaires Sociales",
+        G,
+        "Préside le Conseil national du dialogue social et en assure le secrétariat permanent.",
+    ),
     ("mefp", "MEFP", "Ministère de l'Emploi et de la Formation professionnelle", G, ""),
     ("sem", "SEM", "Secrétariat d'État à la Migration et aux Tunisiens à l'étranger", G, ""),
     ("ote", "OTE", "Office des Tunisiens à l'Étranger", G, "Académie des attachés sociaux."),
@@ -140,74 +147,289 @@ ORGANISATIONS: list[tuple[str, str, str, Side, str]] = [
     ("ugtt", "UGTT", "Union Générale Tunisienne du Travail", W, "Centrale syndicale des travailleurs."),
     ("utica", "UTICA", "Union Tunisienne de l'Industrie, du Commerce et de l'Artisanat", E, ""),
     ("utap", "UTAP", "Union Tunisienne de l'Agriculture et de la Pêche", E, "Exploitants agricoles et pêcheurs."),
-    ("oit", "OIT", "Organisation Internationale du Travail – Bureau pour les pays du Maghreb", O,
-     "Appui technique (projet AMEM, migration équitable)."),
+    (
+        "oit",
+        "OIT",
+        "Organisation Internationale du Travail – Bureau pour les pays du Maghreb",
+        O,
+        "Appui technique (projet AMEM, migration équitable).",
+    ),
     ("aics", "AICS", "Agence Italienne pour la Coopération au Développement", O, "Bailleur du projet AMEM."),
     ("hcdh", "HCDH", "Haut-Commissariat des Nations Unies aux Droits de l'Homme", O, ""),
 ]
 
 # key, full name, organisation slug, title, email, phone, language
 PEOPLE: list[tuple[str, str, str, str, str, str, Language]] = [
-    ("bensalah", "Mohamed Ben Salah", "mas", "Directeur général des relations professionnelles",
-     "mohamed.bensalah@social.gov.tn", "+216 71 567 012", Language.FR),
-    ("jaziri", "Hédi Jaziri", "mas", "Inspecteur général du travail",
-     "hedi.jaziri@social.gov.tn", "+216 71 567 140", Language.FR),
-    ("bouazizi", "Amel Bouazizi", "mas", "Directrice de la coopération internationale et des normes",
-     "amel.bouazizi@social.gov.tn", "+216 71 567 233", Language.FR),
-    ("chebbi", "منية الشابي", "mas", "Secrétaire permanente du Conseil national du dialogue social",
-     "monia.chebbi@social.gov.tn", "+216 71 567 300", Language.AR),
-    ("mansouri", "Khaled Mansouri", "mas", "Chargé du secrétariat des commissions",
-     "khaled.mansouri@social.gov.tn", "+216 71 567 301", Language.FR),
-    ("ayari", "Slim Ayari", "mas", "Directeur général de la sécurité sociale",
-     "slim.ayari@social.gov.tn", "+216 71 567 410", Language.FR),
-    ("chaabane", "Nadia Chaabane", "mefp", "Directrice de l'emploi à l'international",
-     "nadia.chaabane@emploi.gov.tn", "+216 71 792 727", Language.FR),
-    ("sassi", "Bilel Sassi", "mefp", "Chef du service des agences privées de placement",
-     "bilel.sassi@emploi.gov.tn", "+216 71 792 735", Language.FR),
-    ("mejri", "Karim Mejri", "sem", "Conseiller juridique du Secrétaire d'État",
-     "karim.mejri@migration.gov.tn", "+216 71 335 118", Language.FR),
-    ("ferchichi", "Sonia Ferchichi", "ote", "Directrice de l'académie des attachés sociaux",
-     "sonia.ferchichi@ote.nat.tn", "+216 71 784 550", Language.FR),
-    ("hamdi", "Walid Hamdi", "onm", "Chargé d'études principal, statistiques migratoires",
-     "walid.hamdi@onm.nat.tn", "+216 71 904 402", Language.FR),
-    ("benammar", "Rim Ben Ammar", "ins", "Cheffe du service des statistiques démographiques",
-     "rim.benammar@ins.tn", "+216 71 891 002", Language.FR),
-    ("gharbi", "Sami Gharbi", "ugtt", "Secrétaire général adjoint, relations internationales et migration",
-     "sami.gharbi@ugtt.org.tn", "+216 98 412 307", Language.FR),
-    ("mzoughi", "Houda Mzoughi", "ugtt", "Secrétaire générale adjointe, protection sociale",
-     "houda.mzoughi@ugtt.org.tn", "+216 22 615 480", Language.FR),
-    ("kefi", "Anis Kefi", "ugtt", "Directeur du département juridique",
-     "anis.kefi@ugtt.org.tn", "+216 71 332 400", Language.FR),
-    ("zouari", "Rania Zouari", "ugtt", "Chargée de la jeunesse et de la migration",
-     "rania.zouari@ugtt.org.tn", "+216 55 730 912", Language.FR),
-    ("belhaj", "Ahmed Belhaj", "ugtt", "Secrétaire général de la Fédération générale de l'agriculture",
-     "ahmed.belhaj@ugtt.org.tn", "+216 97 204 615", Language.AR),
-    ("ouerghi", "فتحي الورغي", "ugtt", "Membre du bureau exécutif national",
-     "fethi.ouerghi@ugtt.org.tn", "+216 98 550 173", Language.AR),
-    ("benyoussef", "سلوى بن يوسف", "ugtt", "Conseillère au département des études",
-     "salwa.benyoussef@ugtt.org.tn", "+216 24 318 066", Language.AR),
-    ("dridi", "Faouzi Dridi", "utica", "Membre du bureau exécutif, affaires sociales",
-     "faouzi.dridi@utica.org.tn", "+216 71 142 000", Language.FR),
-    ("khelifi", "Inès Khelifi", "utica", "Directrice des relations sociales",
-     "ines.khelifi@utica.org.tn", "+216 71 142 215", Language.FR),
-    ("bouzid", "Tarek Bouzid", "utica", "Conseiller juridique",
-     "tarek.bouzid@utica.org.tn", "+216 71 142 230", Language.FR),
-    ("chaouch", "Mehdi Chaouch", "utica", "Président de la commission emploi et compétences",
-     "mehdi.chaouch@utica.org.tn", "+216 50 866 219", Language.FR),
-    ("mestiri", "رجاء المستيري", "utica", "Chargée de la protection sociale",
-     "raja.mestiri@utica.org.tn", "+216 71 142 248", Language.AR),
-    ("benromdhane", "Lotfi Ben Romdhane", "utap", "Vice-président chargé des affaires sociales",
-     "lotfi.benromdhane@utap.org.tn", "+216 71 806 800", Language.AR),
-    ("jlassi", "Samia Jlassi", "utap", "Chargée des travailleurs agricoles et de la femme rurale",
-     "samia.jlassi@utap.org.tn", "+216 29 441 753", Language.FR),
-    ("collins", "Sarah Collins", "oit", "Spécialiste du dialogue social et de l'administration du travail",
-     "collins@ilo.org", "+216 71 108 940", Language.EN),
-    ("alami", "Youssef Alami", "oit", "Coordinateur national, migration équitable (AMEM)",
-     "alami@ilo.org", "+216 52 683 710", Language.EN),
-    ("rossi", "Giulia Rossi", "aics", "Chargée de programme, migration et développement",
-     "giulia.rossi@aics.gov.it", "+216 71 893 321", Language.EN),
-    ("benhamida", "Ons Ben Hamida", "hcdh", "Chargée des droits humains et de la migration",
-     "ons.benhamida@ohchr.org", "+216 71 286 330", Language.FR),
+    (
+        "bensalah",
+        "Mohamed Ben Salah",
+        "mas",
+        "Directeur général des relations professionnelles",
+        "mohamed.bensalah@social.gov.tn",
+        "+216 71 567 012",
+        Language.FR,
+    ),
+    (
+        "jaziri",
+        "Hédi Jaziri",
+        "mas",
+        "Inspecteur général du travail",
+        "hedi.jaziri@social.gov.tn",
+        "+216 71 567 140",
+        Language.FR,
+    ),
+    (
+        "bouazizi",
+        "Amel Bouazizi",
+        "mas",
+        "Directrice de la coopération internationale et des normes",
+        "amel.bouazizi@social.gov.tn",
+        "+216 71 567 233",
+        Language.FR,
+    ),
+    (
+        "chebbi",
+        "منية الشابي",
+        "mas",
+        "Secrétaire permanente du Conseil national du dialogue social",
+        "monia.chebbi@social.gov.tn",
+        "+216 71 567 300",
+        Language.AR,
+    ),
+    (
+        "mansouri",
+        "Khaled Mansouri",
+        "mas",
+        "Chargé du secrétariat des commissions",
+        "khaled.mansouri@social.gov.tn",
+        "+216 71 567 301",
+        Language.FR,
+    ),
+    (
+        "ayari",
+        "Slim Ayari",
+        "mas",
+        "Directeur général de la sécurité sociale",
+        "slim.ayari@social.gov.tn",
+        "+216 71 567 410",
+        Language.FR,
+    ),
+    (
+        "chaabane",
+        "Nadia Chaabane",
+        "mefp",
+        "Directrice de l'emploi à l'international",
+        "nadia.chaabane@emploi.gov.tn",
+        "+216 71 792 727",
+        Language.FR,
+    ),
+    (
+        "sassi",
+        "Bilel Sassi",
+        "mefp",
+        "Chef du service des agences privées de placement",
+        "bilel.sassi@emploi.gov.tn",
+        "+216 71 792 735",
+        Language.FR,
+    ),
+    (
+        "mejri",
+        "Karim Mejri",
+        "sem",
+        "Conseiller juridique du Secrétaire d'État",
+        "karim.mejri@migration.gov.tn",
+        "+216 71 335 118",
+        Language.FR,
+    ),
+    (
+        "ferchichi",
+        "Sonia Ferchichi",
+        "ote",
+        "Directrice de l'académie des attachés sociaux",
+        "sonia.ferchichi@ote.nat.tn",
+        "+216 71 784 550",
+        Language.FR,
+    ),
+    (
+        "hamdi",
+        "Walid Hamdi",
+        "onm",
+        "Chargé d'études principal, statistiques migratoires",
+        "walid.hamdi@onm.nat.tn",
+        "+216 71 904 402",
+        Language.FR,
+    ),
+    (
+        "benammar",
+        "Rim Ben Ammar",
+        "ins",
+        "Cheffe du service des statistiques démographiques",
+        "rim.benammar@ins.tn",
+        "+216 71 891 002",
+        Language.FR,
+    ),
+    (
+        "gharbi",
+        "Sami Gharbi",
+        "ugtt",
+        "Secrétaire général adjoint, relations internationales et migration",
+        "sami.gharbi@ugtt.org.tn",
+        "+216 98 412 307",
+        Language.FR,
+    ),
+    (
+        "mzoughi",
+        "Houda Mzoughi",
+        "ugtt",
+        "Secrétaire générale adjointe, protection sociale",
+        "houda.mzoughi@ugtt.org.tn",
+        "+216 22 615 480",
+        Language.FR,
+    ),
+    (
+        "kefi",
+        "Anis Kefi",
+        "ugtt",
+        "Directeur du département juridique",
+        "anis.kefi@ugtt.org.tn",
+        "+216 71 332 400",
+        Language.FR,
+    ),
+    (
+        "zouari",
+        "Rania Zouari",
+        "ugtt",
+        "Chargée de la jeunesse et de la migration",
+        "rania.zouari@ugtt.org.tn",
+        "+216 55 730 912",
+        Language.FR,
+    ),
+    (
+        "belhaj",
+        "Ahmed Belhaj",
+        "ugtt",
+        "Secrétaire général de la Fédération générale de l'agriculture",
+        "ahmed.belhaj@ugtt.org.tn",
+        "+216 97 204 615",
+        Language.AR,
+    ),
+    (
+        "ouerghi",
+        "فتحي الورغي",
+        "ugtt",
+        "Membre du bureau exécutif national",
+        "fethi.ouerghi@ugtt.org.tn",
+        "+216 98 550 173",
+        Language.AR,
+    ),
+    (
+        "benyoussef",
+        "سلوى بن يوسف",
+        "ugtt",
+        "Conseillère au département des études",
+        "salwa.benyoussef@ugtt.org.tn",
+        "+216 24 318 066",
+        Language.AR,
+    ),
+    (
+        "dridi",
+        "Faouzi Dridi",
+        "utica",
+        "Membre du bureau exécutif, affaires sociales",
+        "faouzi.dridi@utica.org.tn",
+        "+216 71 142 000",
+        Language.FR,
+    ),
+    (
+        "khelifi",
+        "Inès Khelifi",
+        "utica",
+        "Directrice des relations sociales",
+        "ines.khelifi@utica.org.tn",
+        "+216 71 142 215",
+        Language.FR,
+    ),
+    (
+        "bouzid",
+        "Tarek Bouzid",
+        "utica",
+        "Conseiller juridique",
+        "tarek.bouzid@utica.org.tn",
+        "+216 71 142 230",
+        Language.FR,
+    ),
+    (
+        "chaouch",
+        "Mehdi Chaouch",
+        "utica",
+        "Président de la commission emploi et compétences",
+        "mehdi.chaouch@utica.org.tn",
+        "+216 50 866 219",
+        Language.FR,
+    ),
+    (
+        "mestiri",
+        "رجاء المستيري",
+        "utica",
+        "Chargée de la protection sociale",
+        "raja.mestiri@utica.org.tn",
+        "+216 71 142 248",
+        Language.AR,
+    ),
+    (
+        "benromdhane",
+        "Lotfi Ben Romdhane",
+        "utap",
+        "Vice-président chargé des affaires sociales",
+        "lotfi.benromdhane@utap.org.tn",
+        "+216 71 806 800",
+        Language.AR,
+    ),
+    (
+        "jlassi",
+        "Samia Jlassi",
+        "utap",
+        "Chargée des travailleurs agricoles et de la femme rurale",
+        "samia.jlassi@utap.org.tn",
+        "+216 29 441 753",
+        Language.FR,
+    ),
+    (
+        "collins",
+        "Sarah Collins",
+        "oit",
+        "Spécialiste du dialogue social et de l'administration du travail",
+        "collins@ilo.org",
+        "+216 71 108 940",
+        Language.EN,
+    ),
+    (
+        "alami",
+        "Youssef Alami",
+        "oit",
+        "Coordinateur national, migration équitable (AMEM)",
+        "alami@ilo.org",
+        "+216 52 683 710",
+        Language.EN,
+    ),
+    (
+        "rossi",
+        "Giulia Rossi",
+        "aics",
+        "Chargée de programme, migration et développement",
+        "giulia.rossi@aics.gov.it",
+        "+216 71 893 321",
+        Language.EN,
+    ),
+    (
+        "benhamida",
+        "Ons Ben Hamida",
+        "hcdh",
+        "Chargée des droits humains et de la migration",
+        "ons.benhamida@ohchr.org",
+        "+216 71 286 330",
+        Language.FR,
+    ),
 ]
 
 # --- Bodies -------------------------------------------------------------------------------
@@ -236,35 +458,65 @@ class BodySpec:
 
 BODIES: list[BodySpec] = [
     BodySpec(
-        PLENARY, "CNDS – plénière", BodyKind.PLENARY,
+        PLENARY,
+        "CNDS – plénière",
+        BodyKind.PLENARY,
         "Plénière du Conseil national du dialogue social (loi n° 2017-54), présidée par le ministre "
         "des Affaires sociales; l'UGTT et l'UTICA en assurent la vice-présidence.",
-        QuorumRule.EACH_SIDE, 1,
-        titular=["bensalah", "jaziri", "bouazizi", "chaabane", "gharbi", "mzoughi", "kefi", "ouerghi",
-                 "dridi", "khelifi", "benromdhane", "chaouch"],
+        QuorumRule.EACH_SIDE,
+        1,
+        titular=[
+            "bensalah",
+            "jaziri",
+            "bouazizi",
+            "chaabane",
+            "gharbi",
+            "mzoughi",
+            "kefi",
+            "ouerghi",
+            "dridi",
+            "khelifi",
+            "benromdhane",
+            "chaouch",
+        ],
         alternate=["ayari", "mejri", "zouari", "benyoussef", "bouzid", "jlassi"],
-        chair="bensalah", secretariat="chebbi", observers=["collins"],
-        venue="Ministère des Affaires Sociales – salle du Conseil, boulevard Bab Bnet, Tunis", hour=(9, 30),
+        chair="bensalah",
+        secretariat="chebbi",
+        observers=["collins"],
+        venue="Ministère des Affaires Sociales – salle du Conseil, boulevard Bab Bnet, Tunis",
+        hour=(9, 30),
     ),
     BodySpec(
-        MIGRATION, "Commission migration", BodyKind.COMMITTEE,
+        MIGRATION,
+        "Commission migration",
+        BodyKind.COMMITTEE,
         "Gouvernance de la migration de main-d'œuvre: statistiques, recrutement équitable, accords "
         "bilatéraux, services aux travailleurs migrants. Issue de la dynamique tripartite du projet AMEM.",
-        QuorumRule.MIN_PER_SIDE, 2,
+        QuorumRule.MIN_PER_SIDE,
+        2,
         titular=["mejri", "chaabane", "ferchichi", "hamdi", "benammar", "gharbi", "zouari", "khelifi", "chaouch"],
         alternate=["sassi", "benyoussef", "bouzid"],
-        chair="mejri", secretariat="mansouri", observers=["alami", "rossi"],
-        venue="Office des Tunisiens à l'Étranger – salle de conférences, Tunis", hour=(10, 0),
+        chair="mejri",
+        secretariat="mansouri",
+        observers=["alami", "rossi"],
+        venue="Office des Tunisiens à l'Étranger – salle de conférences, Tunis",
+        hour=(10, 0),
     ),
     BodySpec(
-        PROTECTION, "Commission protection sociale", BodyKind.COMMITTEE,
+        PROTECTION,
+        "Commission protection sociale",
+        BodyKind.COMMITTEE,
         "Extension de la protection sociale, notamment aux travailleurs et travailleuses agricoles, "
         "et portabilité des droits des travailleurs migrants.",
-        QuorumRule.EACH_SIDE, 1,
+        QuorumRule.EACH_SIDE,
+        1,
         titular=["ayari", "jaziri", "mzoughi", "belhaj", "jlassi", "mestiri"],
         alternate=["bouazizi", "ouerghi", "benromdhane"],
-        chair="ayari", secretariat="chebbi", observers=[],
-        venue="Centre de recherches et d'études de sécurité sociale (CRESS), Tunis", hour=(14, 30),
+        chair="ayari",
+        secretariat="chebbi",
+        observers=[],
+        venue="Centre de recherches et d'études de sécurité sociale (CRESS), Tunis",
+        hour=(14, 30),
     ),
 ]
 
@@ -320,512 +572,1467 @@ ILO = "https://www.ilo.org/fr"
 
 MEETINGS: list[M] = [
     # ---------------------------------------------------------------- plénière
-    M(PLENARY, -715, "Session plénière ordinaire – programme de travail et consultations C144", [
-        I("Programme de travail du Conseil et calendrier des consultations", 40, "bensalah",
-          "Proposition du secrétariat: quatre sessions plénières par an et des commissions spécialisées.",
-          positions={
-              G: (SUPPORT, "Le gouvernement propose quatre plénières par an et des commissions actives entre les sessions."),
-              W: (SUPPORT, "L'UGTT soutient le programme et demande que la migration de main-d'œuvre y soit prioritaire."),
-              E: (CONDITIONAL, "L'UTICA soutient le programme si le calendrier est communiqué un mois à l'avance."),
-          },
-          outcome=(TRIPARTITE, "", "Programme de travail adopté; les convocations seront envoyées au moins quinze jours avant chaque séance."),
-          commitments=[C("Diffuser le calendrier annuel des réunions du Conseil", G, "mas", "chebbi", 30, DONE,
-                         [(12, "Calendrier diffusé aux trois parties par courrier officiel.", None, DONE)], from_outcome=True)]),
-        I("Réponses au questionnaire du BIT sur le travail décent dans l'économie des plateformes", 45, "bouazizi",
-          "Questionnaire du rapport V(1) en vue de la Conférence internationale du Travail.", C144Matter.A,
-          docs=[("Rapport V(1) – questionnaire", f"{ILO}/resource/conference-paper/ilc/rapport-v1-economie-plateformes"),
-                ("Projet de réponse du MAS", "https://www.social.gov.tn/cnds/documents/projet-reponse-questionnaire-bit.pdf")],
-          positions={
-              G: (SUPPORT, "Projet de réponse préparé par le MAS, ouvert aux commentaires écrits des partenaires."),
-              W: (RESERVATION, "L'UGTT demande que la réponse mentionne la présomption de relation de travail."),
-              E: (RESERVATION, "L'UTICA souhaite préserver la souplesse des modèles d'affaires des plateformes."),
-          },
-          outcome=(DEFERRED, "", "Les partenaires transmettent leurs observations sous dix jours; le MAS consolide la réponse."),
-          commitments=[
-              C("Transmettre les observations écrites de l'UGTT sur le questionnaire du BIT", W, "ugtt", "gharbi", 10, DONE,
-                [(9, "Observations transmises au MAS.", None, DONE)]),
-              C("Transmettre les observations écrites de l'UTICA sur le questionnaire du BIT", E, "utica", "khelifi", 10, DONE,
-                [(11, "Observations transmises avec un jour de retard.", None, DONE)]),
-              C("Envoyer au BIT la réponse consolidée, avec les avis des partenaires en annexe", G, "mas", "bouazizi", 25, DONE,
-                [(24, "Réponse envoyée au BIT; avis de l'UGTT et de l'UTICA annexés.", f"{ILO}/international-labour-conference", DONE)]),
-          ]),
-        I("Salaire minimum: méthode de révision", 40, "jaziri",
-          positions={
-              W: (SUPPORT, "L'UGTT demande une indexation annuelle du SMIG sur l'inflation."),
-              E: (OPPOSE, "L'UTICA s'oppose à une indexation automatique qui pèserait sur la compétitivité des PME."),
-              G: (CONDITIONAL, "Le gouvernement est favorable à une révision négociée, fondée sur des indicateurs communs."),
-          },
-          outcome=(NO_AGREEMENT, "", "Pas d'accord sur la méthode; la question reviendra en plénière après une étude de l'INS."),
-          commitments=[C("Produire une note sur l'évolution des prix et des salaires sur cinq ans", G, "ins", "benammar", 60, DONE,
-                         [(30, "Premières séries transmises au secrétariat.", None, IN_PROGRESS),
-                          (55, "Note publiée et diffusée aux membres.", "http://www.ins.tn/publication/prix-et-salaires", DONE)])]),
-    ], observers=["collins", "alami"], late="kefi"),
-    M(PLENARY, -625, "Session plénière – normes internationales du travail", [
-        I("Soumission aux autorités compétentes de la Recommandation n° 208 sur les apprentissages de qualité", 30, "bouazizi",
-          c144=C144Matter.B,
-          docs=[("Recommandation n° 208 (2023)", "https://normlex.ilo.org/dyn/nrmlx_fr/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:R208")],
-          positions={
-              G: (SUPPORT, "Le MAS propose une soumission à l'Assemblée des représentants du peuple avec un avis favorable."),
-              W: (SUPPORT, "L'UGTT soutient et demande un plan d'action national sur l'apprentissage."),
-              E: (SUPPORT, "L'UTICA soutient; les entreprises sont prêtes à accueillir davantage d'apprentis."),
-          },
-          outcome=(TRIPARTITE, "", "Avis tripartite favorable; le MAS saisit les autorités compétentes et en informe le BIT."),
-          commitments=[C("Saisir les autorités compétentes de la Recommandation n° 208 et en informer le BIT", G, "mas", "bouazizi", 90, DONE,
-                         [(40, "Dossier transmis à la Présidence du gouvernement.", None, IN_PROGRESS),
-                          (85, "Soumission effectuée; lettre d'information envoyée au BIT.", None, DONE)], from_outcome=True)]),
-        I("Rapports au titre de l'article 22: conventions n° 81 et n° 144", 45, "jaziri",
-          c144=C144Matter.D,
-          docs=[("Convention n° 81 – inspection du travail", f"{NORMLEX}C081"),
-                ("Convention n° 144 – consultations tripartites", f"{NORMLEX}C144")],
-          positions={
-              G: (SUPPORT, "Les projets de rapports sont partagés avec les partenaires avant leur envoi au BIT."),
-              W: (RESERVATION, "L'UGTT signale le manque d'inspecteurs dans les régions intérieures et veut que ses observations soient jointes."),
-              E: (SUPPORT, "L'UTICA n'a pas d'observation sur le rapport relatif à la convention n° 144."),
-          },
-          outcome=(FOR_INFORMATION, "", "Les observations des partenaires seront jointes aux rapports envoyés au BIT."),
-          commitments=[
-              C("Transmettre les observations de l'UGTT sur l'application de la convention n° 81", W, "ugtt", "kefi", 20, DONE,
-                [(18, "Observations transmises au secrétariat.", None, DONE)]),
-              C("Envoyer au BIT les rapports art. 22 avec les observations des partenaires", G, "mas", "jaziri", 45, DONE,
-                [(44, "Rapports envoyés dans les délais.", None, DONE)]),
-          ]),
-    ], on_behalf=("zouari", "ouerghi")),
-    M(PLENARY, -540, "Session plénière extraordinaire – salaire minimum", [
-        I("Révision du salaire minimum interprofessionnel garanti", 60, "bensalah"),
-    ], status=MeetingStatus.CANCELLED,
-       description="Annulée à la demande des partenaires sociaux: le point est inscrit à la session ordinaire suivante."),
-    M(PLENARY, -520, "Session plénière ordinaire – salaire minimum et inspection du travail", [
-        I("Révision du SMIG et du SMAG", 60, "bensalah",
-          docs=[("Note INS – prix et salaires", "http://www.ins.tn/publication/prix-et-salaires")],
-          positions={
-              G: (SUPPORT, "Le gouvernement propose une hausse de 7 % du SMIG et du SMAG."),
-              W: (CONDITIONAL, "L'UGTT accepte à condition qu'une révision annuelle soit garantie."),
-              E: (OPPOSE, "L'UTICA juge la hausse excessive pour les entreprises exportatrices et demande des mesures d'accompagnement."),
-          },
-          outcome=(BILATERAL, "government,workers",
-                   "Accord entre le gouvernement et l'UGTT sur une hausse de 7 %; l'UTICA maintient son opposition."),
-          commitments=[
-              C("Préparer le décret de révision du SMIG et du SMAG", G, "mas", "bensalah", 45, DONE,
-                [(20, "Projet de décret transmis au Secrétariat général du gouvernement.", None, IN_PROGRESS),
-                 (41, "Décret publié au Journal officiel.", "http://www.iort.gov.tn", DONE)], from_outcome=True),
-              C("Présenter une étude d'impact de la hausse sur les PME", E, "utica", "dridi", 60, DROPPED,
-                [(70, "Étude abandonnée faute de financement; remplacée par une enquête auprès des fédérations.", None, DROPPED)]),
-          ]),
-        I("Inspection du travail: renforcement des capacités (projet AMEM)", 30, "jaziri",
-          positions={
-              G: (SUPPORT, "Le MAS présente le programme de formation des inspecteurs au contrôle du recrutement."),
-              W: (SUPPORT, "L'UGTT demande en plus des recrutements d'inspecteurs."),
-              E: (NONE, ""),
-          },
-          outcome=(FOR_INFORMATION, "", "Le Conseil prend acte du programme de formation."),
-          commitments=[C("Former 60 inspecteurs du travail au contrôle du recrutement des travailleurs migrants", G, "mas", "jaziri", 180, DONE,
-                         [(60, "Première session: 20 inspecteurs formés avec l'appui du BIT.", None, IN_PROGRESS),
-                          (170, "60 inspecteurs formés; rapport de formation disponible.", f"{ILO}/projects/amem", DONE)])]),
-    ], observers=["collins"]),
-    M(PLENARY, -435, "Session plénière – migration de main-d'œuvre et normes", [
-        I("Réexamen des conventions non ratifiées n° 97 et n° 143 sur les travailleurs migrants", 50, "mejri",
-          c144=C144Matter.C,
-          docs=[("Convention n° 97", f"{NORMLEX}C097"), ("Convention n° 143", f"{NORMLEX}C143")],
-          positions={
-              G: (CONDITIONAL, "Le gouvernement est favorable à une étude préalable de l'impact d'une ratification."),
-              W: (SUPPORT, "L'UGTT demande la ratification rapide des deux conventions."),
-              E: (RESERVATION, "L'UTICA souhaite une analyse des obligations nouvelles pour les employeurs."),
-          },
-          outcome=(DEFERRED, "", "Décision reportée: une étude de faisabilité sera présentée au Conseil."),
-          commitments=[C("Réaliser une étude de faisabilité de la ratification des conventions n° 97 et n° 143", G, "mas", "bouazizi", 240, IN_PROGRESS,
-                         [(60, "Termes de référence validés avec l'appui du BIT.", None, IN_PROGRESS),
-                          (200, "Première version de l'étude reçue; consultation des partenaires à organiser.", None, None)]),
-                       C("Mobiliser l'appui technique du BIT pour l'étude de faisabilité", O, "oit", "collins", 60, DONE,
-                         [(45, "Expert recruté par le Bureau de l'OIT pour les pays du Maghreb.", None, DONE)])]),
-        I("Harmonisation du cadre législatif: état des lieux de la législation sur la migration de main-d'œuvre", 40, "collins",
-          docs=[("État des lieux juridique (AMEM)", f"{ILO}/projects/amem/etat-des-lieux-legislation")],
-          positions={
-              G: (SUPPORT, "Le gouvernement remercie le BIT et retient les recommandations prioritaires."),
-              W: (SUPPORT, "L'UGTT insiste sur l'égalité de traitement des travailleurs migrants en Tunisie."),
-              E: (SUPPORT, "L'UTICA soutient une simplification des procédures de recrutement à l'étranger."),
-          },
-          outcome=(FOR_INFORMATION, "", "Le Conseil prend acte de l'état des lieux présenté par le BIT."),
-          commitments=[C("Proposer une feuille de route d'harmonisation du cadre législatif", G, "sem", "mejri", 300, OPEN,
-                         [(120, "Réunion interministérielle tenue; rédaction en cours.", None, None)])]),
-    ], venue="Hôtel Sheraton, avenue de la Ligue arabe, Tunis", observers=["collins", "alami", "rossi", "benhamida"],
-       late="dridi"),
-    M(PLENARY, -340, "Session plénière – consultations C144 et campagne nationale", [
-        I("Réponses aux questionnaires du BIT pour la Conférence internationale du Travail", 40, "bouazizi",
-          c144=C144Matter.A,
-          positions={
-              G: (SUPPORT, "Le MAS propose une réponse commune intégrant les avis des partenaires."),
-              W: (SUPPORT, "L'UGTT approuve la réponse commune."),
-              E: (SUPPORT, "L'UTICA approuve la réponse commune."),
-          },
-          outcome=(TRIPARTITE, "", "Réponse commune approuvée; envoi au BIT par le MAS."),
-          commitments=[C("Envoyer la réponse commune au BIT", G, "mas", "bouazizi", 15, DONE,
-                         [(12, "Réponse envoyée.", None, DONE)], from_outcome=True)]),
-        I("Campagne « Une autre voix possible »: bilan et suites", 30, "alami",
-          docs=[("Bilan de la campagne", f"{ILO}/projects/amem/une-autre-voix-possible")],
-          positions={
-              G: (SUPPORT, "Le gouvernement souhaite pérenniser la campagne au-delà du projet."),
-              W: (SUPPORT, "L'UGTT propose de relayer la campagne dans ses unions régionales."),
-              E: (CONDITIONAL, "L'UTICA soutient si les offres d'emploi légales à l'étranger sont mises en avant."),
-          },
-          outcome=(FOR_INFORMATION, "", "Le Conseil salue les résultats de la campagne."),
-          commitments=[C("Relayer la campagne dans les 24 unions régionales", W, "ugtt", "zouari", 120, DONE,
-                         [(45, "Relais assuré dans 10 unions régionales.", None, IN_PROGRESS),
-                          (115, "Campagne relayée dans les 24 unions régionales.", None, DONE)])]),
-        I("Rapport annuel sur les consultations tripartites (C144)", 20, "chebbi", c144=C144Matter.D,
-          positions={
-              G: (SUPPORT, "Le secrétariat présente le nombre, le contenu et les résultats des consultations de l'année."),
-              W: (SUPPORT, "L'UGTT approuve le rapport."),
-              E: (SUPPORT, "L'UTICA approuve le rapport."),
-          },
-          outcome=(TRIPARTITE, "", "Rapport annuel adopté."),
-          commitments=[C("Publier le rapport annuel des consultations tripartites", G, "mas", "chebbi", 30, DONE,
-                         [(21, "Rapport publié sur le site du ministère.", "https://www.social.gov.tn/cnds/rapport-annuel", DONE)])]),
-    ], observers=["alami"]),
-    M(PLENARY, -250, "Session plénière ordinaire – inspection du travail et protection sociale", [
-        I("Plan national de renforcement de l'inspection du travail", 50, "jaziri",
-          positions={
-              G: (SUPPORT, "Le MAS propose un plan axé sur la prévention et un recrutement progressif."),
-              W: (CONDITIONAL, "L'UGTT soutient à condition de recruter 150 inspecteurs sur trois ans."),
-              E: (RESERVATION, "L'UTICA demande que l'accompagnement des entreprises précède la sanction."),
-          },
-          outcome=(TRIPARTITE, "", "Plan adopté: priorité à la prévention, recrutement progressif d'inspecteurs."),
-          commitments=[
-              C("Publier le plan national de l'inspection du travail", G, "mas", "jaziri", 90, IN_PROGRESS,
-                [(60, "Projet de plan soumis au cabinet du ministre.", None, IN_PROGRESS)], from_outcome=True),
-              C("Organiser des sessions d'information des entreprises sur le plan d'inspection", E, "utica", "khelifi", 120, DONE,
-                [(100, "Quatre sessions tenues (Tunis, Sfax, Sousse, Gabès).", None, DONE)]),
-          ]),
-        I("Conclusions de la commission de la protection sociale: travailleuses agricoles", 30, "mzoughi",
-          positions={
-              G: (RESERVATION, "Le gouvernement réserve sa position en attendant l'avis du ministère des Finances."),
-              W: (SUPPORT, "L'UGTT soutient le régime de cotisation forfaitaire proposé avec l'UTAP."),
-              E: (SUPPORT, "L'UTAP soutient le régime forfaitaire pour les petits exploitants."),
-          },
-          outcome=(BILATERAL, "workers,employers",
-                   "L'UGTT et l'UTAP confirment leur accord; le gouvernement se prononcera après l'avis des Finances."),
-          commitments=[C("Proposer un dispositif de cotisation simplifiée pour les exploitants agricoles", E, "utap", "benromdhane", 150, OPEN)]),
-    ], online_url="https://visio.social.gov.tn/cnds-pleniere"),
-    M(PLENARY, -70, "Session plénière ordinaire – salaire minimum et normes", [
-        I("Révision annuelle du salaire minimum", 60, "bensalah",
-          positions={
-              G: (CONDITIONAL, "Le gouvernement propose une hausse modérée liée à la productivité."),
-              W: (OPPOSE, "L'UGTT rejette une hausse inférieure à l'inflation."),
-              E: (RESERVATION, "L'UTICA demande un calendrier étalé sur deux ans."),
-          },
-          outcome=(NO_AGREEMENT, "", "Pas d'accord; un nouveau scénario chiffré sera présenté à la prochaine plénière."),
-          commitments=[
-              C("Présenter un nouveau scénario chiffré de révision du salaire minimum", G, "mas", "bensalah", 75, IN_PROGRESS,
-                [(30, "Hypothèses macroéconomiques demandées à l'INS.", None, IN_PROGRESS)]),
-              C("Transmettre la proposition chiffrée de l'UGTT", W, "ugtt", "gharbi", 30, DONE,
-                [(25, "Proposition transmise au secrétariat.", None, DONE)]),
-          ]),
-        I("Soumission aux autorités compétentes des instruments adoptés par la dernière session de la CIT", 30, "bouazizi",
-          c144=C144Matter.B,
-          positions={
-              G: (SUPPORT, "Le MAS propose de soumettre les nouveaux instruments dans le délai de douze mois."),
-              W: (SUPPORT, "L'UGTT soutient."),
-              E: (SUPPORT, "L'UTICA soutient."),
-          },
-          outcome=(TRIPARTITE, "", "Soumission approuvée."),
-          commitments=[C("Saisir les autorités compétentes des instruments adoptés par la CIT", G, "mas", "bouazizi", 300, OPEN,
-                         from_outcome=True)]),
-        I("Rapport art. 22 sur la convention n° 122 (politique de l'emploi)", 30, "chaabane",
-          c144=C144Matter.D, docs=[("Convention n° 122", f"{NORMLEX}C122")],
-          positions={
-              G: (SUPPORT, "Le MEFP présente le projet de rapport."),
-              W: (RESERVATION, "L'UGTT souhaite des données sur le chômage des diplômés par région."),
-              E: (SUPPORT, "L'UTICA n'a pas d'observation."),
-          },
-          outcome=(FOR_INFORMATION, "", "Le rapport sera complété avec les données régionales."),
-          commitments=[C("Fournir les données régionales sur l'emploi pour le rapport C122", G, "mefp", "chaabane", 60, OPEN)]),
-    ], observers=["collins"], late="khelifi"),
-    M(PLENARY, 24, "Session plénière ordinaire", [
-        I("Salaire minimum: nouveau scénario de révision", 60, "bensalah"),
-        I("Étude de faisabilité de la ratification des conventions n° 97 et n° 143", 40, "bouazizi", c144=C144Matter.C,
-          docs=[("Convention n° 97", f"{NORMLEX}C097"), ("Convention n° 143", f"{NORMLEX}C143")]),
-        I("Calendrier des consultations de l'année prochaine", 20, "chebbi"),
-    ], status=MeetingStatus.SCHEDULED, observers=["collins"]),
+    M(
+        PLENARY,
+        -715,
+        "Session plénière ordinaire – programme de travail et consultations C144",
+        [
+            I(
+                "Programme de travail du Conseil et calendrier des consultations",
+                40,
+                "bensalah",
+                "Proposition du secrétariat: quatre sessions plénières par an et des commissions spécialisées.",
+                positions={
+                    G: (
+                        SUPPORT,
+                        "Le gouvernement propose quatre plénières par an et des commissions actives entre les sessions.",
+                    ),
+                    W: (
+                        SUPPORT,
+                        "L'UGTT soutient le programme et demande que la migration de main-d'œuvre y soit prioritaire.",
+                    ),
+                    E: (
+                        CONDITIONAL,
+                        "L'UTICA soutient le programme si le calendrier est communiqué un mois à l'avance.",
+                    ),
+                },
+                outcome=(
+                    TRIPARTITE,
+                    "",
+                    "Programme de travail adopté; les convocations seront envoyées au moins quinze jours avant chaque séance.",
+                ),
+                commitments=[
+                    C(
+                        "Diffuser le calendrier annuel des réunions du Conseil",
+                        G,
+                        "mas",
+                        "chebbi",
+                        30,
+                        DONE,
+                        [(12, "Calendrier diffusé aux trois parties par courrier officiel.", None, DONE)],
+                        from_outcome=True,
+                    )
+                ],
+            ),
+            I(
+                "Réponses au questionnaire du BIT sur le travail décent dans l'économie des plateformes",
+                45,
+                "bouazizi",
+                "Questionnaire du rapport V(1) en vue de la Conférence internationale du Travail.",
+                C144Matter.A,
+                docs=[
+                    (
+                        "Rapport V(1) – questionnaire",
+                        f"{ILO}/resource/conference-paper/ilc/rapport-v1-economie-plateformes",
+                    ),
+                    (
+                        "Projet de réponse du MAS",
+                        "https://www.social.gov.tn/cnds/documents/projet-reponse-questionnaire-bit.pdf",
+                    ),
+                ],
+                positions={
+                    G: (
+                        SUPPORT,
+                        "Projet de réponse préparé par le MAS, ouvert aux commentaires écrits des partenaires.",
+                    ),
+                    W: (RESERVATION, "L'UGTT demande que la réponse mentionne la présomption de relation de travail."),
+                    E: (RESERVATION, "L'UTICA souhaite préserver la souplesse des modèles d'affaires des plateformes."),
+                },
+                outcome=(
+                    DEFERRED,
+                    "",
+                    "Les partenaires transmettent leurs observations sous dix jours; le MAS consolide la réponse.",
+                ),
+                commitments=[
+                    C(
+                        "Transmettre les observations écrites de l'UGTT sur le questionnaire du BIT",
+                        W,
+                        "ugtt",
+                        "gharbi",
+                        10,
+                        DONE,
+                        [(9, "Observations transmises au MAS.", None, DONE)],
+                    ),
+                    C(
+                        "Transmettre les observations écrites de l'UTICA sur le questionnaire du BIT",
+                        E,
+                        "utica",
+                        "khelifi",
+                        10,
+                        DONE,
+                        [(11, "Observations transmises avec un jour de retard.", None, DONE)],
+                    ),
+                    C(
+                        "Envoyer au BIT la réponse consolidée, avec les avis des partenaires en annexe",
+                        G,
+                        "mas",
+                        "bouazizi",
+                        25,
+                        DONE,
+                        [
+                            (
+                                24,
+                                "Réponse envoyée au BIT; avis de l'UGTT et de l'UTICA annexés.",
+                                f"{ILO}/international-labour-conference",
+                                DONE,
+                            )
+                        ],
+                    ),
+                ],
+            ),
+            I(
+                "Salaire minimum: méthode de révision",
+                40,
+                "jaziri",
+                positions={
+                    W: (SUPPORT, "L'UGTT demande une indexation annuelle du SMIG sur l'inflation."),
+                    E: (
+                        OPPOSE,
+                        "L'UTICA s'oppose à une indexation automatique qui pèserait sur la compétitivité des PME.",
+                    ),
+                    G: (
+                        CONDITIONAL,
+                        "Le gouvernement est favorable à une révision négociée, fondée sur des indicateurs communs.",
+                    ),
+                },
+                outcome=(
+                    NO_AGREEMENT,
+                    "",
+                    "Pas d'accord sur la méthode; la question reviendra en plénière après une étude de l'INS.",
+                ),
+                commitments=[
+                    C(
+                        "Produire une note sur l'évolution des prix et des salaires sur cinq ans",
+                        G,
+                        "ins",
+                        "benammar",
+                        60,
+                        DONE,
+                        [
+                            (30, "Premières séries transmises au secrétariat.", None, IN_PROGRESS),
+                            (
+                                55,
+                                "Note publiée et diffusée aux membres.",
+                                "http://www.ins.tn/publication/prix-et-salaires",
+                                DONE,
+                            ),
+                        ],
+                    )
+                ],
+            ),
+        ],
+        observers=["collins", "alami"],
+        late="kefi",
+    ),
+    M(
+        PLENARY,
+        -625,
+        "Session plénière – normes internationales du travail",
+        [
+            I(
+                "Soumission aux autorités compétentes de la Recommandation n° 208 sur les apprentissages de qualité",
+                30,
+                "bouazizi",
+                c144=C144Matter.B,
+                docs=[
+                    (
+                        "Recommandation n° 208 (2023)",
+                        "https://normlex.ilo.org/dyn/nrmlx_fr/f?p=NORMLEXPUB:12100:0::NO::P12100_ILO_CODE:R208",
+                    )
+                ],
+                positions={
+                    G: (
+                        SUPPORT,
+                        "Le MAS propose une soumission à l'Assemblée des représentants du peuple avec un avis favorable.",
+                    ),
+                    W: (SUPPORT, "L'UGTT soutient et demande un plan d'action national sur l'apprentissage."),
+                    E: (SUPPORT, "L'UTICA soutient; les entreprises sont prêtes à accueillir davantage d'apprentis."),
+                },
+                outcome=(
+                    TRIPARTITE,
+                    "",
+                    "Avis tripartite favorable; le MAS saisit les autorités compétentes et en informe le BIT.",
+                ),
+                commitments=[
+                    C(
+                        "Saisir les autorités compétentes de la Recommandation n° 208 et en informer le BIT",
+                        G,
+                        "mas",
+                        "bouazizi",
+                        90,
+                        DONE,
+                        [
+                            (40, "Dossier transmis à la Présidence du gouvernement.", None, IN_PROGRESS),
+                            (85, "Soumission effectuée; lettre d'information envoyée au BIT.", None, DONE),
+                        ],
+                        from_outcome=True,
+                    )
+                ],
+            ),
+            I(
+                "Rapports au titre de l'article 22: conventions n° 81 et n° 144",
+                45,
+                "jaziri",
+                c144=C144Matter.D,
+                docs=[
+                    ("Convention n° 81 – inspection du travail", f"{NORMLEX}C081"),
+                    ("Convention n° 144 – consultations tripartites", f"{NORMLEX}C144"),
+                ],
+                positions={
+                    G: (SUPPORT, "Les projets de rapports sont partagés avec les partenaires avant leur envoi au BIT."),
+                    W: (
+                        RESERVATION,
+                        "L'UGTT signale le manque d'inspecteurs dans les régions intérieures et veut que ses observations soient jointes.",
+                    ),
+                    E: (SUPPORT, "L'UTICA n'a pas d'observation sur le rapport relatif à la convention n° 144."),
+                },
+                outcome=(
+                    FOR_INFORMATION,
+                    "",
+                    "Les observations des partenaires seront jointes aux rapports envoyés au BIT.",
+                ),
+                commitments=[
+                    C(
+                        "Transmettre les observations de l'UGTT sur l'application de la convention n° 81",
+                        W,
+                        "ugtt",
+                        "kefi",
+                        20,
+                        DONE,
+                        [(18, "Observations transmises au secrétariat.", None, DONE)],
+                    ),
+                    C(
+                        "Envoyer au BIT les rapports art. 22 avec les observations des partenaires",
+                        G,
+                        "mas",
+                        "jaziri",
+                        45,
+                        DONE,
+                        [(44, "Rapports envoyés dans les délais.", None, DONE)],
+                    ),
+                ],
+            ),
+        ],
+        on_behalf=("zouari", "ouerghi"),
+    ),
+    M(
+        PLENARY,
+        -540,
+        "Session plénière extraordinaire – salaire minimum",
+        [
+            I("Révision du salaire minimum interprofessionnel garanti", 60, "bensalah"),
+        ],
+        status=MeetingStatus.CANCELLED,
+        description="Annulée à la demande des partenaires sociaux: le point est inscrit à la session ordinaire suivante.",
+    ),
+    M(
+        PLENARY,
+        -520,
+        "Session plénière ordinaire – salaire minimum et inspection du travail",
+        [
+            I(
+                "Révision du SMIG et du SMAG",
+                60,
+                "bensalah",
+                docs=[("Note INS – prix et salaires", "http://www.ins.tn/publication/prix-et-salaires")],
+                positions={
+                    G: (SUPPORT, "Le gouvernement propose une hausse de 7 % du SMIG et du SMAG."),
+                    W: (CONDITIONAL, "L'UGTT accepte à condition qu'une révision annuelle soit garantie."),
+                    E: (
+                        OPPOSE,
+                        "L'UTICA juge la hausse excessive pour les entreprises exportatrices et demande des mesures d'accompagnement.",
+                    ),
+                },
+                outcome=(
+                    BILATERAL,
+                    "government,workers",
+                    "Accord entre le gouvernement et l'UGTT sur une hausse de 7 %; l'UTICA maintient son opposition.",
+                ),
+                commitments=[
+                    C(
+                        "Préparer le décret de révision du SMIG et du SMAG",
+                        G,
+                        "mas",
+                        "bensalah",
+                        45,
+                        DONE,
+                        [
+                            (
+                                20,
+                                "Projet de décret transmis au Secrétariat général du gouvernement.",
+                                None,
+                                IN_PROGRESS,
+                            ),
+                            (41, "Décret publié au Journal officiel.", "http://www.iort.gov.tn", DONE),
+                        ],
+                        from_outcome=True,
+                    ),
+                    C(
+                        "Présenter une étude d'impact de la hausse sur les PME",
+                        E,
+                        "utica",
+                        "dridi",
+                        60,
+                        DROPPED,
+                        [
+                            (
+                                70,
+                                "Étude abandonnée faute de financement; remplacée par une enquête auprès des fédérations.",
+                                None,
+                                DROPPED,
+                            )
+                        ],
+                    ),
+                ],
+            ),
+            I(
+                "Inspection du travail: renforcement des capacités (projet AMEM)",
+                30,
+                "jaziri",
+                positions={
+                    G: (
+                        SUPPORT,
+                        "Le MAS présente le programme de formation des inspecteurs au contrôle du recrutement.",
+                    ),
+                    W: (SUPPORT, "L'UGTT demande en plus des recrutements d'inspecteurs."),
+                    E: (NONE, ""),
+                },
+                outcome=(FOR_INFORMATION, "", "Le Conseil prend acte du programme de formation."),
+                commitments=[
+                    C(
+                        "Former 60 inspecteurs du travail au contrôle du recrutement des travailleurs migrants",
+                        G,
+                        "mas",
+                        "jaziri",
+                        180,
+                        DONE,
+                        [
+                            (60, "Première session: 20 inspecteurs formés avec l'appui du BIT.", None, IN_PROGRESS),
+                            (
+                                170,
+                                "60 inspecteurs formés; rapport de formation disponible.",
+                                f"{ILO}/projects/amem",
+                                DONE,
+                            ),
+                        ],
+                    )
+                ],
+            ),
+        ],
+        observers=["collins"],
+    ),
+    M(
+        PLENARY,
+        -435,
+        "Session plénière – migration de main-d'œuvre et normes",
+        [
+            I(
+                "Réexamen des conventions non ratifiées n° 97 et n° 143 sur les travailleurs migrants",
+                50,
+                "mejri",
+                c144=C144Matter.C,
+                docs=[("Convention n° 97", f"{NORMLEX}C097"), ("Convention n° 143", f"{NORMLEX}C143")],
+                positions={
+                    G: (
+                        CONDITIONAL,
+                        "Le gouvernement est favorable à une étude préalable de l'impact d'une ratification.",
+                    ),
+                    W: (SUPPORT, "L'UGTT demande la ratification rapide des deux conventions."),
+                    E: (RESERVATION, "L'UTICA souhaite une analyse des obligations nouvelles pour les employeurs."),
+                },
+                outcome=(DEFERRED, "", "Décision reportée: une étude de faisabilité sera présentée au Conseil."),
+                commitments=[
+                    C(
+                        "Réaliser une étude de faisabilité de la ratification des conventions n° 97 et n° 143",
+                        G,
+                        "mas",
+                        "bouazizi",
+                        240,
+                        IN_PROGRESS,
+                        [
+                            (60, "Termes de référence validés avec l'appui du BIT.", None, IN_PROGRESS),
+                            (
+                                200,
+                                "Première version de l'étude reçue; consultation des partenaires à organiser.",
+                                None,
+                                None,
+                            ),
+                        ],
+                    ),
+                    C(
+                        "Mobiliser l'appui technique du BIT pour l'étude de faisabilité",
+                        O,
+                        "oit",
+                        "collins",
+                        60,
+                        DONE,
+                        [(45, "Expert recruté par le Bureau de l'OIT pour les pays du Maghreb.", None, DONE)],
+                    ),
+                ],
+            ),
+            I(
+                "Harmonisation du cadre législatif: état des lieux de la législation sur la migration de main-d'œuvre",
+                40,
+                "collins",
+                docs=[("État des lieux juridique (AMEM)", f"{ILO}/projects/amem/etat-des-lieux-legislation")],
+                positions={
+                    G: (SUPPORT, "Le gouvernement remercie le BIT et retient les recommandations prioritaires."),
+                    W: (SUPPORT, "L'UGTT insiste sur l'égalité de traitement des travailleurs migrants en Tunisie."),
+                    E: (SUPPORT, "L'UTICA soutient une simplification des procédures de recrutement à l'étranger."),
+                },
+                outcome=(FOR_INFORMATION, "", "Le Conseil prend acte de l'état des lieux présenté par le BIT."),
+                commitments=[
+                    C(
+                        "Proposer une feuille de route d'harmonisation du cadre législatif",
+                        G,
+                        "sem",
+                        "mejri",
+                        300,
+                        OPEN,
+                        [(120, "Réunion interministérielle tenue; rédaction en cours.", None, None)],
+                    )
+                ],
+            ),
+        ],
+        venue="Hôtel Sheraton, avenue de la Ligue arabe, Tunis",
+        observers=["collins", "alami", "rossi", "benhamida"],
+        late="dridi",
+    ),
+    M(
+        PLENARY,
+        -340,
+        "Session plénière – consultations C144 et campagne nationale",
+        [
+            I(
+                "Réponses aux questionnaires du BIT pour la Conférence internationale du Travail",
+                40,
+                "bouazizi",
+                c144=C144Matter.A,
+                positions={
+                    G: (SUPPORT, "Le MAS propose une réponse commune intégrant les avis des partenaires."),
+                    W: (SUPPORT, "L'UGTT approuve la réponse commune."),
+                    E: (SUPPORT, "L'UTICA approuve la réponse commune."),
+                },
+                outcome=(TRIPARTITE, "", "Réponse commune approuvée; envoi au BIT par le MAS."),
+                commitments=[
+                    C(
+                        "Envoyer la réponse commune au BIT",
+                        G,
+                        "mas",
+                        "bouazizi",
+                        15,
+                        DONE,
+                        [(12, "Réponse envoyée.", None, DONE)],
+                        from_outcome=True,
+                    )
+                ],
+            ),
+            I(
+                "Campagne « Une autre voix possible »: bilan et suites",
+                30,
+                "alami",
+                docs=[("Bilan de la campagne", f"{ILO}/projects/amem/une-autre-voix-possible")],
+                positions={
+                    G: (SUPPORT, "Le gouvernement souhaite pérenniser la campagne au-delà du projet."),
+                    W: (SUPPORT, "L'UGTT propose de relayer la campagne dans ses unions régionales."),
+                    E: (
+                        CONDITIONAL,
+                        "L'UTICA soutient si les offres d'emploi légales à l'étranger sont mises en avant.",
+                    ),
+                },
+                outcome=(FOR_INFORMATION, "", "Le Conseil salue les résultats de la campagne."),
+                commitments=[
+                    C(
+                        "Relayer la campagne dans les 24 unions régionales",
+                        W,
+                        "ugtt",
+                        "zouari",
+                        120,
+                        DONE,
+                        [
+                            (45, "Relais assuré dans 10 unions régionales.", None, IN_PROGRESS),
+                            (115, "Campagne relayée dans les 24 unions régionales.", None, DONE),
+                        ],
+                    )
+                ],
+            ),
+            I(
+                "Rapport annuel sur les consultations tripartites (C144)",
+                20,
+                "chebbi",
+                c144=C144Matter.D,
+                positions={
+                    G: (
+                        SUPPORT,
+                        "Le secrétariat présente le nombre, le contenu et les résultats des consultations de l'année.",
+                    ),
+                    W: (SUPPORT, "L'UGTT approuve le rapport."),
+                    E: (SUPPORT, "L'UTICA approuve le rapport."),
+                },
+                outcome=(TRIPARTITE, "", "Rapport annuel adopté."),
+                commitments=[
+                    C(
+                        "Publier le rapport annuel des consultations tripartites",
+                        G,
+                        "mas",
+                        "chebbi",
+                        30,
+                        DONE,
+                        [
+                            (
+                                21,
+                                "Rapport publié sur le site du ministère.",
+                                "https://www.social.gov.tn/cnds/rapport-annuel",
+                                DONE,
+                            )
+                        ],
+                    )
+                ],
+            ),
+        ],
+        observers=["alami"],
+    ),
+    M(
+        PLENARY,
+        -250,
+        "Session plénière ordinaire – inspection du travail et protection sociale",
+        [
+            I(
+                "Plan national de renforcement de l'inspection du travail",
+                50,
+                "jaziri",
+                positions={
+                    G: (SUPPORT, "Le MAS propose un plan axé sur la prévention et un recrutement progressif."),
+                    W: (CONDITIONAL, "L'UGTT soutient à condition de recruter 150 inspecteurs sur trois ans."),
+                    E: (RESERVATION, "L'UTICA demande que l'accompagnement des entreprises précède la sanction."),
+                },
+                outcome=(
+                    TRIPARTITE,
+                    "",
+                    "Plan adopté: priorité à la prévention, recrutement progressif d'inspecteurs.",
+                ),
+                commitments=[
+                    C(
+                        "Publier le plan national de l'inspection du travail",
+                        G,
+                        "mas",
+                        "jaziri",
+                        90,
+                        IN_PROGRESS,
+                        [(60, "Projet de plan soumis au cabinet du ministre.", None, IN_PROGRESS)],
+                        from_outcome=True,
+                    ),
+                    C(
+                        "Organiser des sessions d'information des entreprises sur le plan d'inspection",
+                        E,
+                        "utica",
+                        "khelifi",
+                        120,
+                        DONE,
+                        [(100, "Quatre sessions tenues (Tunis, Sfax, Sousse, Gabès).", None, DONE)],
+                    ),
+                ],
+            ),
+            I(
+                "Conclusions de la commission de la protection sociale: travailleuses agricoles",
+                30,
+                "mzoughi",
+                positions={
+                    G: (
+                        RESERVATION,
+                        "Le gouvernement réserve sa position en attendant l'avis du ministère des Finances.",
+                    ),
+                    W: (SUPPORT, "L'UGTT soutient le régime de cotisation forfaitaire proposé avec l'UTAP."),
+                    E: (SUPPORT, "L'UTAP soutient le régime forfaitaire pour les petits exploitants."),
+                },
+                outcome=(
+                    BILATERAL,
+                    "workers,employers",
+                    "L'UGTT et l'UTAP confirment leur accord; le gouvernement se prononcera après l'avis des Finances.",
+                ),
+                commitments=[
+                    C(
+                        "Proposer un dispositif de cotisation simplifiée pour les exploitants agricoles",
+                        E,
+                        "utap",
+                        "benromdhane",
+                        150,
+                        OPEN,
+                    )
+                ],
+            ),
+        ],
+        online_url="https://visio.social.gov.tn/cnds-pleniere",
+    ),
+    M(
+        PLENARY,
+        -70,
+        "Session plénière ordinaire – salaire minimum et normes",
+        [
+            I(
+                "Révision annuelle du salaire minimum",
+                60,
+                "bensalah",
+                positions={
+                    G: (CONDITIONAL, "Le gouvernement propose une hausse modérée liée à la productivité."),
+                    W: (OPPOSE, "L'UGTT rejette une hausse inférieure à l'inflation."),
+                    E: (RESERVATION, "L'UTICA demande un calendrier étalé sur deux ans."),
+                },
+                outcome=(
+                    NO_AGREEMENT,
+                    "",
+                    "Pas d'accord; un nouveau scénario chiffré sera présenté à la prochaine plénière.",
+                ),
+                commitments=[
+                    C(
+                        "Présenter un nouveau scénario chiffré de révision du salaire minimum",
+                        G,
+                        "mas",
+                        "bensalah",
+                        75,
+                        IN_PROGRESS,
+                        [(30, "Hypothèses macroéconomiques demandées à l'INS.", None, IN_PROGRESS)],
+                    ),
+                    C(
+                        "Transmettre la proposition chiffrée de l'UGTT",
+                        W,
+                        "ugtt",
+                        "gharbi",
+                        30,
+                        DONE,
+                        [(25, "Proposition transmise au secrétariat.", None, DONE)],
+                    ),
+                ],
+            ),
+            I(
+                "Soumission aux autorités compétentes des instruments adoptés par la dernière session de la CIT",
+                30,
+                "bouazizi",
+                c144=C144Matter.B,
+                positions={
+                    G: (SUPPORT, "Le MAS propose de soumettre les nouveaux instruments dans le délai de douze mois."),
+                    W: (SUPPORT, "L'UGTT soutient."),
+                    E: (SUPPORT, "L'UTICA soutient."),
+                },
+                outcome=(TRIPARTITE, "", "Soumission approuvée."),
+                commitments=[
+                    C(
+                        "Saisir les autorités compétentes des instruments adoptés par la CIT",
+                        G,
+                        "mas",
+                        "bouazizi",
+                        300,
+                        OPEN,
+                        from_outcome=True,
+                    )
+                ],
+            ),
+            I(
+                "Rapport art. 22 sur la convention n° 122 (politique de l'emploi)",
+                30,
+                "chaabane",
+                c144=C144Matter.D,
+                docs=[("Convention n° 122", f"{NORMLEX}C122")],
+                positions={
+                    G: (SUPPORT, "Le MEFP présente le projet de rapport."),
+                    W: (RESERVATION, "L'UGTT souhaite des données sur le chômage des diplômés par région."),
+                    E: (SUPPORT, "L'UTICA n'a pas d'observation."),
+                },
+                outcome=(FOR_INFORMATION, "", "Le rapport sera complété avec les données régionales."),
+                commitments=[
+                    C(
+                        "Fournir les données régionales sur l'emploi pour le rapport C122",
+                        G,
+                        "mefp",
+                        "chaabane",
+                        60,
+                        OPEN,
+                    )
+                ],
+            ),
+        ],
+        observers=["collins"],
+        late="khelifi",
+    ),
+    M(
+        PLENARY,
+        24,
+        "Session plénière ordinaire",
+        [
+            I("Salaire minimum: nouveau scénario de révision", 60, "bensalah"),
+            I(
+                "Étude de faisabilité de la ratification des conventions n° 97 et n° 143",
+                40,
+                "bouazizi",
+                c144=C144Matter.C,
+                docs=[("Convention n° 97", f"{NORMLEX}C097"), ("Convention n° 143", f"{NORMLEX}C143")],
+            ),
+            I("Calendrier des consultations de l'année prochaine", 20, "chebbi"),
+        ],
+        status=MeetingStatus.SCHEDULED,
+        observers=["collins"],
+    ),
     # ---------------------------------------------------------------- migration
-    M(MIGRATION, -690, "Commission migration – coordination des statistiques", [
-        I("Coordination interinstitutionnelle du système d'information statistique sur la migration de main-d'œuvre", 50, "hamdi",
-          docs=[("Lignes directrices de la CIST sur les statistiques des migrations de main-d'œuvre",
-                 f"{ILO}/resource/statistiques-migrations-internationales-main-oeuvre")],
-          positions={
-              G: (SUPPORT, "L'ONM et l'INS proposent un comité technique permanent."),
-              W: (SUPPORT, "L'UGTT demande des données ventilées par sexe et par secteur."),
-              E: (SUPPORT, "L'UTICA demande l'accès aux données sur les besoins de main-d'œuvre à l'étranger."),
-          },
-          outcome=(TRIPARTITE, "", "Création d'un comité technique ONM–INS–OTE, ouvert aux partenaires sociaux."),
-          commitments=[
-              C("Installer le comité technique statistique ONM–INS–OTE", G, "onm", "hamdi", 30, DONE,
-                [(28, "Comité installé; première réunion tenue.", None, DONE)], from_outcome=True),
-              C("Publier une note méthodologique commune ONM–INS", G, "ins", "benammar", 90, DONE,
-                [(88, "Note publiée.", "http://www.ins.tn/publication/note-methodologique-migration", DONE)]),
-          ]),
-        I("Présentation du projet AMEM et de son appui au Conseil", 20, "alami",
-          positions={G: (SUPPORT, "Le gouvernement salue l'appui du projet."),
-                     W: (SUPPORT, "L'UGTT salue l'approche tripartite du projet."),
-                     E: (SUPPORT, "L'UTICA salue l'approche tripartite du projet.")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte.")),
-    ]),
-    M(MIGRATION, -600, "Commission migration – académie des attachés sociaux", [
-        I("Académie des attachés sociaux de l'OTE: programme de la première édition", 45, "ferchichi",
-          positions={
-              G: (SUPPORT, "L'OTE présente un programme de six modules pour 25 attachés sociaux."),
-              W: (SUPPORT, "L'UGTT demande un module sur les droits syndicaux dans les pays d'accueil."),
-              E: (SUPPORT, "L'UTICA propose un module sur les entreprises tunisiennes à l'étranger."),
-          },
-          outcome=(TRIPARTITE, "", "Programme adopté avec deux modules supplémentaires proposés par les partenaires."),
-          commitments=[
-              C("Lancer la première édition de l'académie des attachés sociaux", G, "ote", "ferchichi", 60, DONE,
-                [(58, "Première promotion accueillie: 25 attachés sociaux.", None, DONE)], from_outcome=True),
-              C("Proposer des intervenants syndicaux pour le module droits des travailleurs", W, "ugtt", "gharbi", 30, DONE,
-                [(20, "Trois intervenants proposés.", None, DONE)]),
-          ]),
-        I("Accompagnement des travailleurs migrants de retour", 30, "ferchichi",
-          positions={G: (SUPPORT, "L'OTE présente les guichets de réinsertion."),
-                     W: (CONDITIONAL, "L'UGTT soutient si les guichets existent dans toutes les régions."),
-                     E: (SUPPORT, "L'UTICA soutient.")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte.")),
-    ], observers=["alami", "rossi"]),
-    M(MIGRATION, -480, "Commission migration – sources statistiques et recrutement équitable", [
-        I("Évaluation des sources statistiques nationales au regard des normes internationales", 40, "benammar",
-          positions={G: (SUPPORT, "L'INS présente l'évaluation et les lacunes relevées."),
-                     W: (SUPPORT, "L'UGTT soutient l'ajout d'un module migration."),
-                     E: (NONE, "")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte de l'évaluation."),
-          commitments=[C("Intégrer un module migration dans l'enquête nationale sur la population et l'emploi", G, "ins", "benammar", 200, DONE,
-                         [(90, "Questionnaire du module testé.", None, IN_PROGRESS),
-                          (190, "Module intégré à l'enquête trimestrielle.", None, DONE)])]),
-        I("Recrutement équitable: principes généraux et directives opérationnelles du BIT", 45, "collins",
-          docs=[("Principes généraux et directives opérationnelles", f"{ILO}/resource/recrutement-equitable-principes")],
-          positions={
-              G: (SUPPORT, "Le gouvernement soutient l'application des principes aux agences de placement."),
-              W: (SUPPORT, "L'UGTT demande l'interdiction de tout frais de recrutement à la charge des travailleurs."),
-              E: (CONDITIONAL, "L'UTICA soutient si les agences privées agréées sont associées."),
-          },
-          outcome=(TRIPARTITE, "", "La commission adopte les principes comme référence pour ses travaux.")),
-    ], observers=["collins", "alami"]),
-    M(MIGRATION, -390, "Commission migration – cadre législatif", [
-        I("État des lieux de la législation sur la migration et la mobilité de main-d'œuvre", 60, "mejri",
-          positions={
-              G: (SUPPORT, "Le SEM propose d'examiner l'état des lieux article par article."),
-              W: (RESERVATION, "L'UGTT demande du temps pour consulter ses fédérations."),
-              E: (RESERVATION, "L'UTICA demande une version arabe du document."),
-          },
-          outcome=(DEFERRED, "", "Examen reporté à la prochaine réunion; commentaires écrits attendus."),
-          commitments=[
-              C("Diffuser l'état des lieux juridique traduit en arabe", G, "sem", "mejri", 45, DONE,
-                [(40, "Version arabe diffusée.", None, DONE)]),
-              C("Transmettre les commentaires de l'UTICA sur l'état des lieux", E, "utica", "chaouch", 45, DROPPED,
-                [(60, "Commentaires intégrés à la contribution commune UTICA–UGTT; engagement clos.", None, DROPPED)]),
-          ]),
-        I("Point d'information sur la campagne « Une autre voix possible »", 20, "alami",
-          positions={G: (SUPPORT, "Le gouvernement soutient la campagne."),
-                     W: (SUPPORT, "L'UGTT soutient la campagne."),
-                     E: (SUPPORT, "L'UTICA soutient la campagne.")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte.")),
-    ], observers=["alami"]),
-    M(MIGRATION, -300, "Commission migration – accords bilatéraux de main-d'œuvre", [
-        I("Accords bilatéraux de main-d'œuvre: bilan et négociations en cours", 60, "mejri"),
-    ], status=MeetingStatus.POSTPONED,
-       description="Reportée: délégation gouvernementale en mission à l'étranger. Nouvelle date fixée deux semaines plus tard."),
-    M(MIGRATION, -285, "Commission migration – accords bilatéraux de main-d'œuvre", [
-        I("Accords bilatéraux de main-d'œuvre: bilan et négociations en cours", 60, "mejri",
-          positions={
-              G: (SUPPORT, "Le SEM présente trois accords en négociation, centrés sur les secteurs en pénurie."),
-              W: (RESERVATION, "L'UGTT demande à être associée à la négociation et au suivi des accords."),
-              E: (SUPPORT, "L'UTICA soutient les accords de placement avec les pays partenaires."),
-          },
-          outcome=(BILATERAL, "government,employers",
-                   "Accord du gouvernement et de l'UTICA sur la priorité aux secteurs en pénurie; l'UGTT maintient sa demande."),
-          commitments=[C("Associer les partenaires sociaux au comité de suivi des accords bilatéraux", G, "sem", "mejri", 120, IN_PROGRESS,
-                         [(60, "Projet d'arrêté préparé.", None, IN_PROGRESS)])]),
-        I("Académie des attachés sociaux: évaluation de la première édition", 30, "ferchichi",
-          positions={G: (SUPPORT, "L'OTE présente l'évaluation: 92 % de satisfaction."),
-                     W: (SUPPORT, "L'UGTT demande un suivi des attachés après leur prise de poste."),
-                     E: (SUPPORT, "L'UTICA soutient une deuxième édition.")},
-          outcome=(TRIPARTITE, "", "Une deuxième édition sera préparée."),
-          commitments=[C("Préparer le dossier de la deuxième édition de l'académie", G, "ote", "ferchichi", 90, DONE,
-                         [(80, "Dossier validé par la direction générale de l'OTE.", None, DONE)])]),
-    ], observers=["alami", "rossi"], on_behalf=("bouzid", "chaouch")),
-    M(MIGRATION, -200, "Commission migration – campagne nationale d'information", [
-        I("Campagne « Une autre voix possible » – deuxième phase", 45, "alami",
-          docs=[("Note conceptuelle de la deuxième phase", f"{ILO}/projects/amem/une-autre-voix-possible")],
-          positions={
-              G: (SUPPORT, "Le gouvernement soutient une deuxième phase ciblant les régions intérieures."),
-              W: (SUPPORT, "L'UGTT organisera des rencontres avec les jeunes dans les régions."),
-              E: (SUPPORT, "L'UTICA mobilisera ses chambres régionales."),
-          },
-          outcome=(TRIPARTITE, "", "Deuxième phase adoptée, avec un volet régional porté par les partenaires sociaux."),
-          commitments=[
-              C("Organiser des rencontres avec les jeunes à Kasserine, Sidi Bouzid et Médenine", W, "ugtt", "zouari", 180, IN_PROGRESS,
-                [(90, "Rencontre tenue à Kasserine (120 participants).", None, IN_PROGRESS),
-                 (150, "Rencontre tenue à Sidi Bouzid.", None, None)], from_outcome=True),
-              C("Mettre en ligne les offres d'emploi légales à l'étranger sur le portail de l'OTE", G, "ote", "ferchichi", 150, DONE,
-                [(140, "Rubrique en ligne.", "https://www.ote.nat.tn/offres-emploi-etranger", DONE)]),
-          ]),
-        I("Statistiques: premier tableau de bord ONM–INS", 30, "hamdi",
-          positions={G: (SUPPORT, "L'ONM présente la maquette du tableau de bord."),
-                     W: (SUPPORT, "L'UGTT demande des indicateurs sur les conditions de travail."),
-                     E: (SUPPORT, "L'UTICA demande des indicateurs par secteur.")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte de la maquette.")),
-    ], observers=["alami"], late="hamdi"),
-    M(MIGRATION, -110, "Commission migration – statistiques et agences de placement", [
-        I("Tableau de bord statistique de la migration de main-d'œuvre: version publique", 40, "hamdi",
-          positions={
-              G: (SUPPORT, "L'ONM et l'INS proposent une publication semestrielle."),
-              W: (SUPPORT, "L'UGTT approuve."),
-              E: (SUPPORT, "L'UTICA approuve."),
-          },
-          outcome=(TRIPARTITE, "", "Publication du tableau de bord approuvée."),
-          commitments=[
-              C("Publier le tableau de bord statistique en ligne", G, "ins", "benammar", 118, IN_PROGRESS,
-                [(60, "Données validées par le comité technique.", None, IN_PROGRESS)], from_outcome=True),
-              C("Former les points focaux régionaux à la collecte des données", G, "onm", "hamdi", 200, OPEN),
-          ]),
-        I("Recrutement équitable: agrément des agences privées de placement", 45, "chaabane",
-          positions={
-              G: (CONDITIONAL, "Le MEFP propose d'élargir les agréments sous réserve d'un contrôle annuel."),
-              W: (OPPOSE, "L'UGTT s'oppose à tout nouvel agrément sans contrôle renforcé des frais."),
-              E: (SUPPORT, "L'UTICA soutient l'élargissement des agréments."),
-          },
-          outcome=(NO_AGREEMENT, "", "Pas d'accord; le MEFP présentera un cahier des charges révisé."),
-          commitments=[C("Proposer un cahier des charges révisé des agences privées de placement", G, "mefp", "sassi", 100, OPEN)]),
-    ], online_url="https://visio.social.gov.tn/commission-migration", observers=["alami", "rossi"]),
-    M(MIGRATION, -35, "Commission migration – académie des attachés sociaux (deuxième édition)", [
-        I("Deuxième édition de l'académie des attachés sociaux", 40, "ferchichi",
-          positions={
-              G: (SUPPORT, "L'OTE propose d'ouvrir la deuxième édition à 30 attachés."),
-              W: (SUPPORT, "L'UGTT approuve et maintient ses intervenants."),
-              E: (SUPPORT, "L'UTICA propose un module sur les besoins des entreprises."),
-          },
-          outcome=(TRIPARTITE, "", "Deuxième édition approuvée."),
-          commitments=[
-              C("Publier l'appel à candidatures de la deuxième édition", G, "ote", "ferchichi", 45, OPEN),
-              C("Proposer un module sur les besoins des entreprises tunisiennes à l'étranger", E, "utica", "chaouch", 40, OPEN),
-          ]),
-        I("Harmonisation du cadre législatif: feuille de route", 40, "mejri",
-          positions={
-              G: (CONDITIONAL, "Le SEM présente un projet de feuille de route, à compléter par les ministères."),
-              W: (RESERVATION, "L'UGTT demande que la ratification des conventions n° 97 et n° 143 y figure."),
-              E: (RESERVATION, "L'UTICA demande une évaluation des coûts."),
-          },
-          outcome=(DEFERRED, "", "Examen reporté à la prochaine réunion.")),
-    ], observers=["alami"]),
-    M(MIGRATION, 9, "Commission migration – recrutement équitable", [
-        I("Cahier des charges révisé des agences privées de placement", 50, "sassi"),
-        I("Tableau de bord statistique: publication", 30, "benammar"),
-    ], status=MeetingStatus.SCHEDULED, observers=["alami", "rossi"],
-       online_url="https://visio.social.gov.tn/commission-migration"),
+    M(
+        MIGRATION,
+        -690,
+        "Commission migration – coordination des statistiques",
+        [
+            I(
+                "Coordination interinstitutionnelle du système d'information statistique sur la migration de main-d'œuvre",
+                50,
+                "hamdi",
+                docs=[
+                    (
+                        "Lignes directrices de la CIST sur les statistiques des migrations de main-d'œuvre",
+                        f"{ILO}/resource/statistiques-migrations-internationales-main-oeuvre",
+                    )
+                ],
+                positions={
+                    G: (SUPPORT, "L'ONM et l'INS proposent un comité technique permanent."),
+                    W: (SUPPORT, "L'UGTT demande des données ventilées par sexe et par secteur."),
+                    E: (SUPPORT, "L'UTICA demande l'accès aux données sur les besoins de main-d'œuvre à l'étranger."),
+                },
+                outcome=(TRIPARTITE, "", "Création d'un comité technique ONM–INS–OTE, ouvert aux partenaires sociaux."),
+                commitments=[
+                    C(
+                        "Installer le comité technique statistique ONM–INS–OTE",
+                        G,
+                        "onm",
+                        "hamdi",
+                        30,
+                        DONE,
+                        [(28, "Comité installé; première réunion tenue.", None, DONE)],
+                        from_outcome=True,
+                    ),
+                    C(
+                        "Publier une note méthodologique commune ONM–INS",
+                        G,
+                        "ins",
+                        "benammar",
+                        90,
+                        DONE,
+                        [(88, "Note publiée.", "http://www.ins.tn/publication/note-methodologique-migration", DONE)],
+                    ),
+                ],
+            ),
+            I(
+                "Présentation du projet AMEM et de son appui au Conseil",
+                20,
+                "alami",
+                positions={
+                    G: (SUPPORT, "Le gouvernement salue l'appui du projet."),
+                    W: (SUPPORT, "L'UGTT salue l'approche tripartite du projet."),
+                    E: (SUPPORT, "L'UTICA salue l'approche tripartite du projet."),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte."),
+            ),
+        ],
+    ),
+    M(
+        MIGRATION,
+        -600,
+        "Commission migration – académie des attachés sociaux",
+        [
+            I(
+                "Académie des attachés sociaux de l'OTE: programme de la première édition",
+                45,
+                "ferchichi",
+                positions={
+                    G: (SUPPORT, "L'OTE présente un programme de six modules pour 25 attachés sociaux."),
+                    W: (SUPPORT, "L'UGTT demande un module sur les droits syndicaux dans les pays d'accueil."),
+                    E: (SUPPORT, "L'UTICA propose un module sur les entreprises tunisiennes à l'étranger."),
+                },
+                outcome=(
+                    TRIPARTITE,
+                    "",
+                    "Programme adopté avec deux modules supplémentaires proposés par les partenaires.",
+                ),
+                commitments=[
+                    C(
+                        "Lancer la première édition de l'académie des attachés sociaux",
+                        G,
+                        "ote",
+                        "ferchichi",
+                        60,
+                        DONE,
+                        [(58, "Première promotion accueillie: 25 attachés sociaux.", None, DONE)],
+                        from_outcome=True,
+                    ),
+                    C(
+                        "Proposer des intervenants syndicaux pour le module droits des travailleurs",
+                        W,
+                        "ugtt",
+                        "gharbi",
+                        30,
+                        DONE,
+                        [(20, "Trois intervenants proposés.", None, DONE)],
+                    ),
+                ],
+            ),
+            I(
+                "Accompagnement des travailleurs migrants de retour",
+                30,
+                "ferchichi",
+                positions={
+                    G: (SUPPORT, "L'OTE présente les guichets de réinsertion."),
+                    W: (CONDITIONAL, "L'UGTT soutient si les guichets existent dans toutes les régions."),
+                    E: (SUPPORT, "L'UTICA soutient."),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte."),
+            ),
+        ],
+        observers=["alami", "rossi"],
+    ),
+    M(
+        MIGRATION,
+        -480,
+        "Commission migration – sources statistiques et recrutement équitable",
+        [
+            I(
+                "Évaluation des sources statistiques nationales au regard des normes internationales",
+                40,
+                "benammar",
+                positions={
+                    G: (SUPPORT, "L'INS présente l'évaluation et les lacunes relevées."),
+                    W: (SUPPORT, "L'UGTT soutient l'ajout d'un module migration."),
+                    E: (NONE, ""),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte de l'évaluation."),
+                commitments=[
+                    C(
+                        "Intégrer un module migration dans l'enquête nationale sur la population et l'emploi",
+                        G,
+                        "ins",
+                        "benammar",
+                        200,
+                        DONE,
+                        [
+                            (90, "Questionnaire du module testé.", None, IN_PROGRESS),
+                            (190, "Module intégré à l'enquête trimestrielle.", None, DONE),
+                        ],
+                    )
+                ],
+            ),
+            I(
+                "Recrutement équitable: principes généraux et directives opérationnelles du BIT",
+                45,
+                "collins",
+                docs=[
+                    (
+                        "Principes généraux et directives opérationnelles",
+                        f"{ILO}/resource/recrutement-equitable-principes",
+                    )
+                ],
+                positions={
+                    G: (SUPPORT, "Le gouvernement soutient l'application des principes aux agences de placement."),
+                    W: (
+                        SUPPORT,
+                        "L'UGTT demande l'interdiction de tout frais de recrutement à la charge des travailleurs.",
+                    ),
+                    E: (CONDITIONAL, "L'UTICA soutient si les agences privées agréées sont associées."),
+                },
+                outcome=(TRIPARTITE, "", "La commission adopte les principes comme référence pour ses travaux."),
+            ),
+        ],
+        observers=["collins", "alami"],
+    ),
+    M(
+        MIGRATION,
+        -390,
+        "Commission migration – cadre législatif",
+        [
+            I(
+                "État des lieux de la législation sur la migration et la mobilité de main-d'œuvre",
+                60,
+                "mejri",
+                positions={
+                    G: (SUPPORT, "Le SEM propose d'examiner l'état des lieux article par article."),
+                    W: (RESERVATION, "L'UGTT demande du temps pour consulter ses fédérations."),
+                    E: (RESERVATION, "L'UTICA demande une version arabe du document."),
+                },
+                outcome=(DEFERRED, "", "Examen reporté à la prochaine réunion; commentaires écrits attendus."),
+                commitments=[
+                    C(
+                        "Diffuser l'état des lieux juridique traduit en arabe",
+                        G,
+                        "sem",
+                        "mejri",
+                        45,
+                        DONE,
+                        [(40, "Version arabe diffusée.", None, DONE)],
+                    ),
+                    C(
+                        "Transmettre les commentaires de l'UTICA sur l'état des lieux",
+                        E,
+                        "utica",
+                        "chaouch",
+                        45,
+                        DROPPED,
+                        [
+                            (
+                                60,
+                                "Commentaires intégrés à la contribution commune UTICA–UGTT; engagement clos.",
+                                None,
+                                DROPPED,
+                            )
+                        ],
+                    ),
+                ],
+            ),
+            I(
+                "Point d'information sur la campagne « Une autre voix possible »",
+                20,
+                "alami",
+                positions={
+                    G: (SUPPORT, "Le gouvernement soutient la campagne."),
+                    W: (SUPPORT, "L'UGTT soutient la campagne."),
+                    E: (SUPPORT, "L'UTICA soutient la campagne."),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte."),
+            ),
+        ],
+        observers=["alami"],
+    ),
+    M(
+        MIGRATION,
+        -300,
+        "Commission migration – accords bilatéraux de main-d'œuvre",
+        [
+            I("Accords bilatéraux de main-d'œuvre: bilan et négociations en cours", 60, "mejri"),
+        ],
+        status=MeetingStatus.POSTPONED,
+        description="Reportée: délégation gouvernementale en mission à l'étranger. Nouvelle date fixée deux semaines plus tard.",
+    ),
+    M(
+        MIGRATION,
+        -285,
+        "Commission migration – accords bilatéraux de main-d'œuvre",
+        [
+            I(
+                "Accords bilatéraux de main-d'œuvre: bilan et négociations en cours",
+                60,
+                "mejri",
+                positions={
+                    G: (SUPPORT, "Le SEM présente trois accords en négociation, centrés sur les secteurs en pénurie."),
+                    W: (RESERVATION, "L'UGTT demande à être associée à la négociation et au suivi des accords."),
+                    E: (SUPPORT, "L'UTICA soutient les accords de placement avec les pays partenaires."),
+                },
+                outcome=(
+                    BILATERAL,
+                    "government,employers",
+                    "Accord du gouvernement et de l'UTICA sur la priorité aux secteurs en pénurie; l'UGTT maintient sa demande.",
+                ),
+                commitments=[
+                    C(
+                        "Associer les partenaires sociaux au comité de suivi des accords bilatéraux",
+                        G,
+                        "sem",
+                        "mejri",
+                        120,
+                        IN_PROGRESS,
+                        [(60, "Projet d'arrêté préparé.", None, IN_PROGRESS)],
+                    )
+                ],
+            ),
+            I(
+                "Académie des attachés sociaux: évaluation de la première édition",
+                30,
+                "ferchichi",
+                positions={
+                    G: (SUPPORT, "L'OTE présente l'évaluation: 92 % de satisfaction."),
+                    W: (SUPPORT, "L'UGTT demande un suivi des attachés après leur prise de poste."),
+                    E: (SUPPORT, "L'UTICA soutient une deuxième édition."),
+                },
+                outcome=(TRIPARTITE, "", "Une deuxième édition sera préparée."),
+                commitments=[
+                    C(
+                        "Préparer le dossier de la deuxième édition de l'académie",
+                        G,
+                        "ote",
+                        "ferchichi",
+                        90,
+                        DONE,
+                        [(80, "Dossier validé par la direction générale de l'OTE.", None, DONE)],
+                    )
+                ],
+            ),
+        ],
+        observers=["alami", "rossi"],
+        on_behalf=("bouzid", "chaouch"),
+    ),
+    M(
+        MIGRATION,
+        -200,
+        "Commission migration – campagne nationale d'information",
+        [
+            I(
+                "Campagne « Une autre voix possible » – deuxième phase",
+                45,
+                "alami",
+                docs=[("Note conceptuelle de la deuxième phase", f"{ILO}/projects/amem/une-autre-voix-possible")],
+                positions={
+                    G: (SUPPORT, "Le gouvernement soutient une deuxième phase ciblant les régions intérieures."),
+                    W: (SUPPORT, "L'UGTT organisera des rencontres avec les jeunes dans les régions."),
+                    E: (SUPPORT, "L'UTICA mobilisera ses chambres régionales."),
+                },
+                outcome=(
+                    TRIPARTITE,
+                    "",
+                    "Deuxième phase adoptée, avec un volet régional porté par les partenaires sociaux.",
+                ),
+                commitments=[
+                    C(
+                        "Organiser des rencontres avec les jeunes à Kasserine, Sidi Bouzid et Médenine",
+                        W,
+                        "ugtt",
+                        "zouari",
+                        180,
+                        IN_PROGRESS,
+                        [
+                            (90, "Rencontre tenue à Kasserine (120 participants).", None, IN_PROGRESS),
+                            (150, "Rencontre tenue à Sidi Bouzid.", None, None),
+                        ],
+                        from_outcome=True,
+                    ),
+                    C(
+                        "Mettre en ligne les offres d'emploi légales à l'étranger sur le portail de l'OTE",
+                        G,
+                        "ote",
+                        "ferchichi",
+                        150,
+                        DONE,
+                        [(140, "Rubrique en ligne.", "https://www.ote.nat.tn/offres-emploi-etranger", DONE)],
+                    ),
+                ],
+            ),
+            I(
+                "Statistiques: premier tableau de bord ONM–INS",
+                30,
+                "hamdi",
+                positions={
+                    G: (SUPPORT, "L'ONM présente la maquette du tableau de bord."),
+                    W: (SUPPORT, "L'UGTT demande des indicateurs sur les conditions de travail."),
+                    E: (SUPPORT, "L'UTICA demande des indicateurs par secteur."),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte de la maquette."),
+            ),
+        ],
+        observers=["alami"],
+        late="hamdi",
+    ),
+    M(
+        MIGRATION,
+        -110,
+        "Commission migration – statistiques et agences de placement",
+        [
+            I(
+                "Tableau de bord statistique de la migration de main-d'œuvre: version publique",
+                40,
+                "hamdi",
+                positions={
+                    G: (SUPPORT, "L'ONM et l'INS proposent une publication semestrielle."),
+                    W: (SUPPORT, "L'UGTT approuve."),
+                    E: (SUPPORT, "L'UTICA approuve."),
+                },
+                outcome=(TRIPARTITE, "", "Publication du tableau de bord approuvée."),
+                commitments=[
+                    C(
+                        "Publier le tableau de bord statistique en ligne",
+                        G,
+                        "ins",
+                        "benammar",
+                        118,
+                        IN_PROGRESS,
+                        [(60, "Données validées par le comité technique.", None, IN_PROGRESS)],
+                        from_outcome=True,
+                    ),
+                    C("Former les points focaux régionaux à la collecte des données", G, "onm", "hamdi", 200, OPEN),
+                ],
+            ),
+            I(
+                "Recrutement équitable: agrément des agences privées de placement",
+                45,
+                "chaabane",
+                positions={
+                    G: (CONDITIONAL, "Le MEFP propose d'élargir les agréments sous réserve d'un contrôle annuel."),
+                    W: (OPPOSE, "L'UGTT s'oppose à tout nouvel agrément sans contrôle renforcé des frais."),
+                    E: (SUPPORT, "L'UTICA soutient l'élargissement des agréments."),
+                },
+                outcome=(NO_AGREEMENT, "", "Pas d'accord; le MEFP présentera un cahier des charges révisé."),
+                commitments=[
+                    C(
+                        "Proposer un cahier des charges révisé des agences privées de placement",
+                        G,
+                        "mefp",
+                        "sassi",
+                        100,
+                        OPEN,
+                    )
+                ],
+            ),
+        ],
+        online_url="https://visio.social.gov.tn/commission-migration",
+        observers=["alami", "rossi"],
+    ),
+    M(
+        MIGRATION,
+        -35,
+        "Commission migration – académie des attachés sociaux (deuxième édition)",
+        [
+            I(
+                "Deuxième édition de l'académie des attachés sociaux",
+                40,
+                "ferchichi",
+                positions={
+                    G: (SUPPORT, "L'OTE propose d'ouvrir la deuxième édition à 30 attachés."),
+                    W: (SUPPORT, "L'UGTT approuve et maintient ses intervenants."),
+                    E: (SUPPORT, "L'UTICA propose un module sur les besoins des entreprises."),
+                },
+                outcome=(TRIPARTITE, "", "Deuxième édition approuvée."),
+                commitments=[
+                    C("Publier l'appel à candidatures de la deuxième édition", G, "ote", "ferchichi", 45, OPEN),
+                    C(
+                        "Proposer un module sur les besoins des entreprises tunisiennes à l'étranger",
+                        E,
+                        "utica",
+                        "chaouch",
+                        40,
+                        OPEN,
+                    ),
+                ],
+            ),
+            I(
+                "Harmonisation du cadre législatif: feuille de route",
+                40,
+                "mejri",
+                positions={
+                    G: (CONDITIONAL, "Le SEM présente un projet de feuille de route, à compléter par les ministères."),
+                    W: (RESERVATION, "L'UGTT demande que la ratification des conventions n° 97 et n° 143 y figure."),
+                    E: (RESERVATION, "L'UTICA demande une évaluation des coûts."),
+                },
+                outcome=(DEFERRED, "", "Examen reporté à la prochaine réunion."),
+            ),
+        ],
+        observers=["alami"],
+    ),
+    M(
+        MIGRATION,
+        9,
+        "Commission migration – recrutement équitable",
+        [
+            I("Cahier des charges révisé des agences privées de placement", 50, "sassi"),
+            I("Tableau de bord statistique: publication", 30, "benammar"),
+        ],
+        status=MeetingStatus.SCHEDULED,
+        observers=["alami", "rossi"],
+        online_url="https://visio.social.gov.tn/commission-migration",
+    ),
     # ---------------------------------------------------------------- protection sociale
-    M(PROTECTION, -650, "Commission protection sociale – travailleurs agricoles", [
-        I("Couverture sociale des travailleurs agricoles: diagnostic", 50, "ayari",
-          positions={
-              G: (SUPPORT, "Le MAS présente le taux de couverture des salariés agricoles."),
-              W: (SUPPORT, "L'UGTT rappelle que la majorité des ouvrières agricoles ne sont pas déclarées."),
-              E: (CONDITIONAL, "L'UTAP soutient une meilleure couverture si les cotisations restent supportables pour les petits exploitants."),
-          },
-          outcome=(DEFERRED, "", "Diagnostic chiffré à compléter avant toute proposition."),
-          commitments=[C("Réaliser un diagnostic chiffré avec la CNSS", G, "mas", "ayari", 120, DONE,
-                         [(110, "Diagnostic remis aux membres.", None, DONE)])]),
-        I("Programme de travail de la commission", 20, "ayari",
-          positions={G: (SUPPORT, "Trois réunions par an sont proposées."),
-                     W: (SUPPORT, "L'UGTT approuve."), E: (SUPPORT, "L'UTAP approuve.")},
-          outcome=(TRIPARTITE, "", "Programme adopté.")),
-    ]),
-    M(PROTECTION, -560, "Commission protection sociale – propositions UGTT–UTAP", [
-        I("Protection sociale des travailleurs agricoles: propositions conjointes UGTT–UTAP", 60, "jlassi",
-          positions={
-              G: (RESERVATION, "Le gouvernement réserve sa position jusqu'à l'étude actuarielle."),
-              W: (SUPPORT, "L'UGTT propose avec l'UTAP un régime de cotisation forfaitaire saisonnier."),
-              E: (SUPPORT, "L'UTAP soutient le régime forfaitaire."),
-          },
-          outcome=(BILATERAL, "workers,employers", "Accord UGTT–UTAP sur un régime forfaitaire saisonnier; le gouvernement attend l'étude actuarielle."),
-          commitments=[
-              C("Recenser les exploitations volontaires pour une phase pilote", E, "utap", "jlassi", 90, DONE,
-                [(85, "140 exploitations volontaires recensées.", None, DONE)]),
-              C("Commander une étude actuarielle à la CNSS", G, "mas", "ayari", 120, DONE,
-                [(100, "Étude commandée.", None, DONE)]),
-          ]),
-        I("Accidents du travail dans l'agriculture: statistiques", 30, "jaziri",
-          positions={G: (SUPPORT, "Le MAS présente les données de la CNAM."),
-                     W: (SUPPORT, "L'UGTT alerte sur le transport des ouvrières."),
-                     E: (SUPPORT, "L'UTAP partage le constat.")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte.")),
-    ]),
-    M(PROTECTION, -410, "Commission protection sociale – portabilité des droits", [
-        I("Portabilité des droits sociaux des travailleurs migrants", 50, "ayari",
-          docs=[("Conventions bilatérales de sécurité sociale", "https://www.social.gov.tn/securite-sociale/conventions-bilaterales")],
-          positions={
-              G: (SUPPORT, "Le MAS propose d'actualiser les conventions bilatérales de sécurité sociale."),
-              W: (SUPPORT, "L'UGTT demande la portabilité des droits à la retraite."),
-              E: (SUPPORT, "L'UTICA soutient."),
-          },
-          outcome=(TRIPARTITE, "", "Actualisation des conventions bilatérales prioritaires."),
-          commitments=[C("Recenser les conventions bilatérales de sécurité sociale à actualiser", G, "mas", "ayari", 150, DONE,
-                         [(140, "Liste de six conventions prioritaires transmise.", None, DONE)], from_outcome=True)]),
-        I("Droits des travailleurs migrants en Tunisie", 30, "benhamida",
-          positions={G: (SUPPORT, "Le gouvernement prend note des recommandations du HCDH."),
-                     W: (SUPPORT, "L'UGTT soutient l'accès des migrants aux services sociaux."),
-                     E: (NONE, "")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte.")),
-    ], observers=["benhamida"]),
-    M(PROTECTION, -230, "Commission protection sociale – transport des travailleuses agricoles", [
-        I("Transport des travailleuses agricoles et accidents du travail", 50, "mzoughi",
-          positions={
-              G: (SUPPORT, "Le MAS propose des contrôles renforcés pendant les récoltes."),
-              W: (SUPPORT, "L'UGTT demande des sanctions contre les transporteurs non autorisés."),
-              E: (CONDITIONAL, "L'UTAP soutient si une offre de transport autorisé existe dans les zones rurales."),
-          },
-          outcome=(TRIPARTITE, "", "Campagne conjointe de prévention et contrôles renforcés pendant les récoltes."),
-          commitments=[
-              C("Renforcer les contrôles du transport des ouvrières agricoles pendant les récoltes", G, "mas", "jaziri", 120, DONE,
-                [(110, "Contrôles renforcés dans cinq gouvernorats.", None, DONE)], from_outcome=True),
-              C("Sensibiliser les exploitants au transport sécurisé", E, "utap", "benromdhane", 90, DROPPED,
-                [(95, "Intégré à la campagne conjointe; engagement clos.", None, DROPPED)]),
-          ]),
-        I("Suivi de l'étude actuarielle", 20, "ayari",
-          positions={G: (SUPPORT, "Résultats attendus au prochain trimestre."),
-                     W: (SUPPORT, "L'UGTT demande à être associée."), E: (SUPPORT, "L'UTAP demande à être associée.")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte.")),
-    ], late="jlassi"),
-    M(PROTECTION, -130, "Commission protection sociale – travailleurs saisonniers", [
-        I("Travailleurs agricoles saisonniers: régime pilote", 60, "jlassi",
-          positions={
-              G: (CONDITIONAL, "Le gouvernement accepte une phase pilote limitée à deux gouvernorats."),
-              W: (SUPPORT, "L'UGTT soutient et demande une évaluation à un an."),
-              E: (SUPPORT, "L'UTAP soutient la phase pilote."),
-          },
-          outcome=(TRIPARTITE, "", "Phase pilote à Jendouba et Sidi Bouzid, évaluée au bout d'un an."),
-          commitments=[
-              C("Préparer le texte du régime pilote (Jendouba et Sidi Bouzid)", G, "mas", "ayari", 140, IN_PROGRESS,
-                [(50, "Projet de texte rédigé avec la CNSS.", None, IN_PROGRESS),
-                 (100, "Projet soumis aux partenaires.", None, None)], from_outcome=True),
-              C("Informer les travailleurs saisonniers du régime pilote", W, "ugtt", "mzoughi", 200, OPEN),
-              C("Identifier les exploitations pilotes à Jendouba et Sidi Bouzid", E, "utap", "jlassi", 160, IN_PROGRESS,
-                [(70, "Liste de 60 exploitations établie à Jendouba.", None, IN_PROGRESS)]),
-          ]),
-    ]),
-    M(PROTECTION, -50, "Commission protection sociale – conventions de sécurité sociale", [
-        I("Conventions bilatérales de sécurité sociale: état d'avancement", 40, "ayari",
-          positions={G: (SUPPORT, "Deux conventions actualisées, quatre en négociation."),
-                     W: (SUPPORT, "L'UGTT signale des cas de travailleurs sans couverture à l'étranger."),
-                     E: (NONE, "")},
-          outcome=(FOR_INFORMATION, "", "La commission prend acte."),
-          commitments=[C("Transmettre les cas signalés de travailleurs migrants sans couverture", W, "ugtt", "belhaj", 30, OPEN)]),
-        I("Calendrier de la phase pilote", 20, "ayari",
-          positions={G: (SUPPORT, "Lancement prévu au début de la saison."),
-                     W: (SUPPORT, "L'UGTT approuve."), E: (SUPPORT, "L'UTAP approuve.")},
-          outcome=(TRIPARTITE, "", "Calendrier approuvé.")),
-    ]),
-    M(PROTECTION, 16, "Réunion bilatérale gouvernement–UGTT: portabilité des droits", [
-        I("Portabilité des droits à la retraite des travailleurs migrants", 60, "ayari"),
-    ], status=MeetingStatus.SCHEDULED, kind=MeetingKind.BILATERAL),
-    M(PROTECTION, 45, "Commission protection sociale – bilan du régime pilote", [
-        I("Régime pilote des travailleurs saisonniers: premier bilan", 50, "ayari"),
-        I("Étude actuarielle: résultats", 40, "ayari"),
-    ], status=MeetingStatus.DRAFT),
+    M(
+        PROTECTION,
+        -650,
+        "Commission protection sociale – travailleurs agricoles",
+        [
+            I(
+                "Couverture sociale des travailleurs agricoles: diagnostic",
+                50,
+                "ayari",
+                positions={
+                    G: (SUPPORT, "Le MAS présente le taux de couverture des salariés agricoles."),
+                    W: (SUPPORT, "L'UGTT rappelle que la majorité des ouvrières agricoles ne sont pas déclarées."),
+                    E: (
+                        CONDITIONAL,
+                        "L'UTAP soutient une meilleure couverture si les cotisations restent supportables pour les petits exploitants.",
+                    ),
+                },
+                outcome=(DEFERRED, "", "Diagnostic chiffré à compléter avant toute proposition."),
+                commitments=[
+                    C(
+                        "Réaliser un diagnostic chiffré avec la CNSS",
+                        G,
+                        "mas",
+                        "ayari",
+                        120,
+                        DONE,
+                        [(110, "Diagnostic remis aux membres.", None, DONE)],
+                    )
+                ],
+            ),
+            I(
+                "Programme de travail de la commission",
+                20,
+                "ayari",
+                positions={
+                    G: (SUPPORT, "Trois réunions par an sont proposées."),
+                    W: (SUPPORT, "L'UGTT approuve."),
+                    E: (SUPPORT, "L'UTAP approuve."),
+                },
+                outcome=(TRIPARTITE, "", "Programme adopté."),
+            ),
+        ],
+    ),
+    M(
+        PROTECTION,
+        -560,
+        "Commission protection sociale – propositions UGTT–UTAP",
+        [
+            I(
+                "Protection sociale des travailleurs agricoles: propositions conjointes UGTT–UTAP",
+                60,
+                "jlassi",
+                positions={
+                    G: (RESERVATION, "Le gouvernement réserve sa position jusqu'à l'étude actuarielle."),
+                    W: (SUPPORT, "L'UGTT propose avec l'UTAP un régime de cotisation forfaitaire saisonnier."),
+                    E: (SUPPORT, "L'UTAP soutient le régime forfaitaire."),
+                },
+                outcome=(
+                    BILATERAL,
+                    "workers,employers",
+                    "Accord UGTT–UTAP sur un régime forfaitaire saisonnier; le gouvernement attend l'étude actuarielle.",
+                ),
+                commitments=[
+                    C(
+                        "Recenser les exploitations volontaires pour une phase pilote",
+                        E,
+                        "utap",
+                        "jlassi",
+                        90,
+                        DONE,
+                        [(85, "140 exploitations volontaires recensées.", None, DONE)],
+                    ),
+                    C(
+                        "Commander une étude actuarielle à la CNSS",
+                        G,
+                        "mas",
+                        "ayari",
+                        120,
+                        DONE,
+                        [(100, "Étude commandée.", None, DONE)],
+                    ),
+                ],
+            ),
+            I(
+                "Accidents du travail dans l'agriculture: statistiques",
+                30,
+                "jaziri",
+                positions={
+                    G: (SUPPORT, "Le MAS présente les données de la CNAM."),
+                    W: (SUPPORT, "L'UGTT alerte sur le transport des ouvrières."),
+                    E: (SUPPORT, "L'UTAP partage le constat."),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte."),
+            ),
+        ],
+    ),
+    M(
+        PROTECTION,
+        -410,
+        "Commission protection sociale – portabilité des droits",
+        [
+            I(
+                "Portabilité des droits sociaux des travailleurs migrants",
+                50,
+                "ayari",
+                docs=[
+                    (
+                        "Conventions bilatérales de sécurité sociale",
+                        "https://www.social.gov.tn/securite-sociale/conventions-bilaterales",
+                    )
+                ],
+                positions={
+                    G: (SUPPORT, "Le MAS propose d'actualiser les conventions bilatérales de sécurité sociale."),
+                    W: (SUPPORT, "L'UGTT demande la portabilité des droits à la retraite."),
+                    E: (SUPPORT, "L'UTICA soutient."),
+                },
+                outcome=(TRIPARTITE, "", "Actualisation des conventions bilatérales prioritaires."),
+                commitments=[
+                    C(
+                        "Recenser les conventions bilatérales de sécurité sociale à actualiser",
+                        G,
+                        "mas",
+                        "ayari",
+                        150,
+                        DONE,
+                        [(140, "Liste de six conventions prioritaires transmise.", None, DONE)],
+                        from_outcome=True,
+                    )
+                ],
+            ),
+            I(
+                "Droits des travailleurs migrants en Tunisie",
+                30,
+                "benhamida",
+                positions={
+                    G: (SUPPORT, "Le gouvernement prend note des recommandations du HCDH."),
+                    W: (SUPPORT, "L'UGTT soutient l'accès des migrants aux services sociaux."),
+                    E: (NONE, ""),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte."),
+            ),
+        ],
+        observers=["benhamida"],
+    ),
+    M(
+        PROTECTION,
+        -230,
+        "Commission protection sociale – transport des travailleuses agricoles",
+        [
+            I(
+                "Transport des travailleuses agricoles et accidents du travail",
+                50,
+                "mzoughi",
+                positions={
+                    G: (SUPPORT, "Le MAS propose des contrôles renforcés pendant les récoltes."),
+                    W: (SUPPORT, "L'UGTT demande des sanctions contre les transporteurs non autorisés."),
+                    E: (
+                        CONDITIONAL,
+                        "L'UTAP soutient si une offre de transport autorisé existe dans les zones rurales.",
+                    ),
+                },
+                outcome=(
+                    TRIPARTITE,
+                    "",
+                    "Campagne conjointe de prévention et contrôles renforcés pendant les récoltes.",
+                ),
+                commitments=[
+                    C(
+                        "Renforcer les contrôles du transport des ouvrières agricoles pendant les récoltes",
+                        G,
+                        "mas",
+                        "jaziri",
+                        120,
+                        DONE,
+                        [(110, "Contrôles renforcés dans cinq gouvernorats.", None, DONE)],
+                        from_outcome=True,
+                    ),
+                    C(
+                        "Sensibiliser les exploitants au transport sécurisé",
+                        E,
+                        "utap",
+                        "benromdhane",
+                        90,
+                        DROPPED,
+                        [(95, "Intégré à la campagne conjointe; engagement clos.", None, DROPPED)],
+                    ),
+                ],
+            ),
+            I(
+                "Suivi de l'étude actuarielle",
+                20,
+                "ayari",
+                positions={
+                    G: (SUPPORT, "Résultats attendus au prochain trimestre."),
+                    W: (SUPPORT, "L'UGTT demande à être associée."),
+                    E: (SUPPORT, "L'UTAP demande à être associée."),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte."),
+            ),
+        ],
+        late="jlassi",
+    ),
+    M(
+        PROTECTION,
+        -130,
+        "Commission protection sociale – travailleurs saisonniers",
+        [
+            I(
+                "Travailleurs agricoles saisonniers: régime pilote",
+                60,
+                "jlassi",
+                positions={
+                    G: (CONDITIONAL, "Le gouvernement accepte une phase pilote limitée à deux gouvernorats."),
+                    W: (SUPPORT, "L'UGTT soutient et demande une évaluation à un an."),
+                    E: (SUPPORT, "L'UTAP soutient la phase pilote."),
+                },
+                outcome=(TRIPARTITE, "", "Phase pilote à Jendouba et Sidi Bouzid, évaluée au bout d'un an."),
+                commitments=[
+                    C(
+                        "Préparer le texte du régime pilote (Jendouba et Sidi Bouzid)",
+                        G,
+                        "mas",
+                        "ayari",
+                        140,
+                        IN_PROGRESS,
+                        [
+                            (50, "Projet de texte rédigé avec la CNSS.", None, IN_PROGRESS),
+                            (100, "Projet soumis aux partenaires.", None, None),
+                        ],
+                        from_outcome=True,
+                    ),
+                    C("Informer les travailleurs saisonniers du régime pilote", W, "ugtt", "mzoughi", 200, OPEN),
+                    C(
+                        "Identifier les exploitations pilotes à Jendouba et Sidi Bouzid",
+                        E,
+                        "utap",
+                        "jlassi",
+                        160,
+                        IN_PROGRESS,
+                        [(70, "Liste de 60 exploitations établie à Jendouba.", None, IN_PROGRESS)],
+                    ),
+                ],
+            ),
+        ],
+    ),
+    M(
+        PROTECTION,
+        -50,
+        "Commission protection sociale – conventions de sécurité sociale",
+        [
+            I(
+                "Conventions bilatérales de sécurité sociale: état d'avancement",
+                40,
+                "ayari",
+                positions={
+                    G: (SUPPORT, "Deux conventions actualisées, quatre en négociation."),
+                    W: (SUPPORT, "L'UGTT signale des cas de travailleurs sans couverture à l'étranger."),
+                    E: (NONE, ""),
+                },
+                outcome=(FOR_INFORMATION, "", "La commission prend acte."),
+                commitments=[
+                    C(
+                        "Transmettre les cas signalés de travailleurs migrants sans couverture",
+                        W,
+                        "ugtt",
+                        "belhaj",
+                        30,
+                        OPEN,
+                    )
+                ],
+            ),
+            I(
+                "Calendrier de la phase pilote",
+                20,
+                "ayari",
+                positions={
+                    G: (SUPPORT, "Lancement prévu au début de la saison."),
+                    W: (SUPPORT, "L'UGTT approuve."),
+                    E: (SUPPORT, "L'UTAP approuve."),
+                },
+                outcome=(TRIPARTITE, "", "Calendrier approuvé."),
+            ),
+        ],
+    ),
+    M(
+        PROTECTION,
+        16,
+        "Réunion bilatérale gouvernement–UGTT: portabilité des droits",
+        [
+            I("Portabilité des droits à la retraite des travailleurs migrants", 60, "ayari"),
+        ],
+        status=MeetingStatus.SCHEDULED,
+        kind=MeetingKind.BILATERAL,
+    ),
+    M(
+        PROTECTION,
+        45,
+        "Commission protection sociale – bilan du régime pilote",
+        [
+            I("Régime pilote des travailleurs saisonniers: premier bilan", 50, "ayari"),
+            I("Étude actuarielle: résultats", 40, "ayari"),
+        ],
+        status=MeetingStatus.DRAFT,
+    ),
 ]
 
 # --- Building the records ------------------------------------------------------------------
@@ -857,7 +2064,9 @@ def _invitations(
     roles += [(key, InvitationRole.ALTERNATE) for key in body.alternate if key != body.chair]
     if spec.kind == MeetingKind.BILATERAL:  # government and workers only
         roles = [(k, r) for k, r in roles if sides[k] in (G, W)]
-    roles += [(key, InvitationRole.OBSERVER) for key in (spec.observers if spec.observers is not None else body.observers)]
+    roles += [
+        (key, InvitationRole.OBSERVER) for key in (spec.observers if spec.observers is not None else body.observers)
+    ]
     roles.append((body.secretariat, InvitationRole.SECRETARIAT))
 
     invitations: list[Invitation] = []
@@ -880,8 +2089,11 @@ def _invitations(
     # A held meeting met its quorum: top up each side with its titular members if needed.
     needed = body.quorum_min_per_side if body.quorum_rule == QuorumRule.MIN_PER_SIDE else 1
     for side in Side.parties():
-        on_side = [(k, inv) for (k, r), inv in zip(roles, invitations, strict=True)
-                   if sides[k] == side and r != InvitationRole.SECRETARIAT]
+        on_side = [
+            (k, inv)
+            for (k, r), inv in zip(roles, invitations, strict=True)
+            if sides[k] == side and r != InvitationRole.SECRETARIAT
+        ]
         present = sum(1 for _k, inv in on_side if inv.attendance == Attendance.PRESENT)
         for key, inv in on_side:
             if present >= needed:
@@ -921,8 +2133,14 @@ def build_meetings(
 
         items = [I("Adoption de l'ordre du jour", 10, body_spec.chair)]
         if not first_of_body:
-            items.append(I("Suivi des engagements des réunions précédentes", 20, body_spec.secretariat,
-                           "Point des engagements ouverts (suivi des engagements)."))
+            items.append(
+                I(
+                    "Suivi des engagements des réunions précédentes",
+                    20,
+                    body_spec.secretariat,
+                    "Point des engagements ouverts (suivi des engagements).",
+                )
+            )
         items += spec.items
         items.append(I("Questions diverses", 15, body_spec.chair))
         total = sum(item.minutes for item in items)
@@ -933,12 +2151,16 @@ def build_meetings(
             kind=spec.kind or (MeetingKind.PLENARY if body_spec.kind == BodyKind.PLENARY else MeetingKind.COMMITTEE),
             starts_at=starts.astimezone(dt.UTC),
             ends_at=(starts + dt.timedelta(minutes=total + 30)).astimezone(dt.UTC),  # with a coffee break
-            venue=spec.venue if spec.venue is not None else ("" if spec.online_url and spec.days > 0 else body_spec.venue),
+            venue=spec.venue
+            if spec.venue is not None
+            else ("" if spec.online_url and spec.days > 0 else body_spec.venue),
             online_url=spec.online_url,
             status=spec.status,
             description=spec.description,
         )
-        meeting.invitations = _invitations(spec, body_spec, people, sides, random.Random(f"dialogue-demo-{index}"), held)
+        meeting.invitations = _invitations(
+            spec, body_spec, people, sides, random.Random(f"dialogue-demo-{index}"), held
+        )
         built.meetings.append(meeting)
 
         for rank, item_spec in enumerate(items, start=1):
@@ -962,7 +2184,10 @@ def build_meetings(
                     kind, agreeing, text = item_spec.outcome
                     item.outcome = Outcome(kind=kind, sides=agreeing, text=text)
                 elif item_spec.title == "Suivi des engagements des réunions précédentes":
-                    item.outcome = Outcome(kind=FOR_INFORMATION, text="Le secrétariat a présenté l'état des engagements; les parties ont fait le point sur les retards.")
+                    item.outcome = Outcome(
+                        kind=FOR_INFORMATION,
+                        text="Le secrétariat a présenté l'état des engagements; les parties ont fait le point sur les retards.",
+                    )
                 for c in item_spec.commitments:
                     built.commitments.append(_commitment(c, day, today, meeting, item, people, orgs))
         if held:
@@ -971,8 +2196,13 @@ def build_meetings(
 
 
 def _commitment(
-    spec: C, day: dt.date, today: dt.date, meeting: Meeting, item: AgendaItem,
-    people: dict[str, Person], orgs: dict[str, Organisation],
+    spec: C,
+    day: dt.date,
+    today: dt.date,
+    meeting: Meeting,
+    item: AgendaItem,
+    people: dict[str, Person],
+    orgs: dict[str, Organisation],
 ) -> Commitment:
     commitment = Commitment(
         meeting=meeting,
@@ -1040,8 +2270,12 @@ async def _table(session: AsyncSession) -> Table:
         if spec.name in bodies:
             continue
         body = Body(
-            name=spec.name, short_name=spec.short_name, kind=spec.kind, description=spec.description,
-            quorum_rule=spec.quorum_rule, quorum_min_per_side=spec.quorum_min_per_side,
+            name=spec.name,
+            short_name=spec.short_name,
+            kind=spec.kind,
+            description=spec.description,
+            quorum_rule=spec.quorum_rule,
+            quorum_min_per_side=spec.quorum_min_per_side,
         )
         body.memberships = [Membership(person_id=people[k].id, kind=MembershipKind.TITULAR) for k in spec.titular] + [
             Membership(person_id=people[k].id, kind=MembershipKind.ALTERNATE) for k in spec.alternate
@@ -1080,7 +2314,11 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
         if len(picks) == 2:
             break
     plans = [
-        (Side.GOVERNMENT, Decision.RESERVATIONS, "Le gouvernement réserve sa position sur le calendrier de mise en œuvre."),
+        (
+            Side.GOVERNMENT,
+            Decision.RESERVATIONS,
+            "Le gouvernement réserve sa position sur le calendrier de mise en œuvre.",
+        ),
         (Side.WORKERS, Decision.APPROVED, ""),
         (Side.EMPLOYERS, Decision.APPROVED, ""),
     ]
@@ -1137,6 +2375,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
         _("  {n} commitments ({overdue} overdue)").format(n=len(built.commitments), overdue=overdue),
     ]
     if start_hint:  # not when Dialogue starts right after (`make run`)
-        lines.append(_("Start Dialogue with `dialogue run` and open http://{host}:{port}").format(host=host, port=settings.port))
+        lines.append(
+            _("Start Dialogue with `dialogue run` and open http://{host}:{port}").format(host=host, port=settings.port)
+        )
     return "\n".join(lines)
-

@@ -52,7 +52,8 @@ def check_catalogs(directory: Path | None = None) -> None:
     missing = [str(path) for path in paths if not path.is_file()]
     if missing:
         raise CatalogsMissing(
-            "Compiled translation catalogs are missing: " + ", ".join(missing)
+            "Compiled translation catalogs are missing: "
+            + ", ".join(missing)
             + ". Run `make install` (or `pybabel compile -d dialogue/locale`) to build them."
         )
 
@@ -238,9 +239,7 @@ def format_datetime(value: dt.datetime | None) -> str:
     """Day, date and time on a 24-hour clock, in Africa/Tunis, in the current language."""
     if value is None:
         return ""
-    return _babel_format_datetime(
-        local(value), _DATETIME_PATTERNS[current_language()], locale=_locale()
-    )
+    return _babel_format_datetime(local(value), _DATETIME_PATTERNS[current_language()], locale=_locale())
 
 
 def format_time(value: dt.datetime | None) -> str:

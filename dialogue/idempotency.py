@@ -110,4 +110,3 @@ async def remember(db: AsyncSession, request: Request, form: Form | None, url: s
         await db.rollback()
         await _earlier(db, request, key)
         raise
-

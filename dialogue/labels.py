@@ -45,7 +45,12 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "quorum_min_per_side": N_("Minimum present per side"),
     },
     "membership": {},
-    "meeting": {"starts_at": N_("Starts"), "ends_at": N_("Ends"), "venue": N_("Venue"), "online_url": N_("Online link")},
+    "meeting": {
+        "starts_at": N_("Starts"),
+        "ends_at": N_("Ends"),
+        "venue": N_("Venue"),
+        "online_url": N_("Online link"),
+    },
     "invitation": {
         "role": N_("Role"),
         "on_behalf_of_id": N_("On behalf of"),

@@ -45,7 +45,9 @@ def read_sort(
     return key, str(params.get("order") or "").lower() == DESCENDING
 
 
-def list_sort(params: Mapping[str, Any], allowed: Sequence[str], default: str, query: dict[str, Any], *, descending: bool = False) -> Sort:
+def list_sort(
+    params: Mapping[str, Any], allowed: Sequence[str], default: str, query: dict[str, Any], *, descending: bool = False
+) -> Sort:
     """The list's `Sort` from the query string; `query` (the page's filters) gains `sort` and
     `order` when the user chose them, so that pagination and downloads keep the order."""
     key, desc = read_sort(params, allowed, default, descending=descending)

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 from litestar import Litestar, Request
+
 # Litestar keeps its schema plugin for msgspec structs private; ClosedStructs extends it.
 from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig, ResponseSpec
-from litestar.params import KwargDefinition
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.openapi.spec import Components, OpenAPIType, Operation, RequestBody, Schema, SecurityScheme
+from litestar.params import KwargDefinition
 from litestar.routes import HTTPRoute
 from litestar.types import Message, Scope
 from litestar.typing import FieldDefinition

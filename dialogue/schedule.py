@@ -54,7 +54,7 @@ class Weekly:
 
     @classmethod
     def parse(cls, text: str, tz: ZoneInfo) -> Weekly | None:
-        """"monday 07:00" -> Weekly; "off" -> None; anything else raises ValueError."""
+        """ "monday 07:00" -> Weekly; "off" -> None; anything else raises ValueError."""
         text = text.strip().lower()
         if text == "off":
             return None

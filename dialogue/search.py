@@ -220,8 +220,7 @@ def refresh(connection: Connection, stale: dict[str, set[int]]) -> None:
 def refresh_all(connection: Connection) -> None:
     """Every record's `search_text` (the migration that added the columns fills them so)."""
     stale = {
-        table: set(connection.execute(select(model.__table__.c.id)).scalars())
-        for table, model in _tables().items()
+        table: set(connection.execute(select(model.__table__.c.id)).scalars()) for table, model in _tables().items()
     }
     refresh(connection, stale)
 

@@ -131,13 +131,19 @@ class Settings:
         if self.production:
             if not self.public_url.startswith("https://"):
                 found.append(
-                    _("Set DIALOGUE_PUBLIC_URL to the https:// address people use (such as https://dialogue.example.tn).")
+                    _(
+                        "Set DIALOGUE_PUBLIC_URL to the https:// address people use (such as https://dialogue.example.tn)."
+                    )
                 )
             if not self.secret_key_configured or len(self.secret_key) < 32:
-                found.append(_("Set DIALOGUE_SECRET_KEY to a secret of at least 32 characters (openssl rand -base64 48)."))
+                found.append(
+                    _("Set DIALOGUE_SECRET_KEY to a secret of at least 32 characters (openssl rand -base64 48).")
+                )
             if not self.trusted_proxies:
                 found.append(
-                    _("Set DIALOGUE_TRUSTED_PROXIES to the addresses or networks of the reverse proxies in front of Dialogue.")
+                    _(
+                        "Set DIALOGUE_TRUSTED_PROXIES to the addresses or networks of the reverse proxies in front of Dialogue."
+                    )
                 )
         return found
 
@@ -191,10 +197,15 @@ class Settings:
             mail_from=env.get("DIALOGUE_MAIL_FROM") or cls.mail_from,
             calendar_domain=env.get("DIALOGUE_CALENDAR_DOMAIN", "").strip(),
             mode=mode,
-            trusted_proxies=tuple(re.split(r"[\s,;]+", env.get("DIALOGUE_TRUSTED_PROXIES", "").strip()) if env.get("DIALOGUE_TRUSTED_PROXIES", "").strip() else ()),
+            trusted_proxies=tuple(
+                re.split(r"[\s,;]+", env.get("DIALOGUE_TRUSTED_PROXIES", "").strip())
+                if env.get("DIALOGUE_TRUSTED_PROXIES", "").strip()
+                else ()
+            ),
             secret_key_configured=configured,
             workers=int(env["DIALOGUE_WORKERS"]) if env.get("DIALOGUE_WORKERS", "").strip() else None,
-            log_format=env.get("DIALOGUE_LOG_FORMAT", "").strip().lower() or ("json" if mode == "production" else "text"),
+            log_format=env.get("DIALOGUE_LOG_FORMAT", "").strip().lower()
+            or ("json" if mode == "production" else "text"),
             log_level=env.get("DIALOGUE_LOG_LEVEL", "").strip().lower() or cls.log_level,
             outbox_in_app=env.get("DIALOGUE_OUTBOX_IN_APP", "true").strip().lower() not in {"0", "false", "no"},
             digest_at=env.get("DIALOGUE_DIGEST_AT", "").strip().lower() or cls.digest_at,

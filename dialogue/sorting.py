@@ -32,7 +32,9 @@ class Sort:
     def url(self, key: str) -> str:
         """The header link of column `key`: sorted by it, reversed if it already is."""
         descending = not self.descending if key == self.key else False
-        query = {k: v for k, v in self.query.items() if v not in (None, "", False) and k not in ("offset", "sort", "order")}
+        query = {
+            k: v for k, v in self.query.items() if v not in (None, "", False) and k not in ("offset", "sort", "order")
+        }
         query.update(sort=key, order=DESCENDING if descending else ASCENDING)
         return "?" + urlencode(query, doseq=True)
 

@@ -6,8 +6,8 @@ import logging
 import math
 import re
 import unicodedata
-from http import HTTPStatus
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -17,7 +17,6 @@ from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect
-from litestar_htmx import ClientRedirect, HTMXTemplate, HXLocation
 from litestar.status_codes import (
     HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
@@ -28,16 +27,17 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
+from litestar_htmx import ClientRedirect, HTMXTemplate, HXLocation
 from markupsafe import Markup
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from dialogue import i18n
 from dialogue.accounts.permissions import SignInRequired
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, current_actor, record
 from dialogue.errors import Forbidden, Invalid, NotFound, Refused, Stale, Unconfirmed, check_version  # noqa: F401 (re-exported)
-from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.idempotency import AlreadyDone
 from dialogue.settings import Settings
@@ -195,7 +195,9 @@ def api_error(
 ) -> Response[Any]:
     """An error answer of the JSON API, in its one shape (`dialogue.openapi.ApiError`):
     `status`, `message`, and `errors`, `warnings`, `detail` or `current` when they apply."""
-    return Response(content={"status": status_code, "message": message, **(extra or {})}, status_code=status_code, headers=headers)
+    return Response(
+        content={"status": status_code, "message": message, **(extra or {})}, status_code=status_code, headers=headers
+    )
 
 
 def field_errors(problems: Any) -> dict[str, str]:
@@ -263,14 +265,21 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
         # A "not found" raised with its own (translated) reason says it; the router's says
         # only "Not Found".
         generic = exc.detail == HTTPStatus.NOT_FOUND.phrase or not exc.detail
-        return _error(request, exc.status_code, _("This page does not exist, or no longer exists.") if generic else exc.detail)
+        return _error(
+            request, exc.status_code, _("This page does not exist, or no longer exists.") if generic else exc.detail
+        )
     if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED:
         # An address that only takes forms, opened directly (a bookmark, a copied link). The
         # router's exception says which methods the address takes (Allow, RFC 9110).
         allow = {"Allow": exc.headers["allow"]} if exc.headers and "allow" in exc.headers else None
         if is_api(request):
             return api_error(exc.status_code, _("This address does not take this method."), headers=allow)
-        return _error(request, exc.status_code, _("This address only receives forms. Go back to the page you came from."), headers=allow)
+        return _error(
+            request,
+            exc.status_code,
+            _("This address only receives forms. Go back to the page you came from."),
+            headers=allow,
+        )
     if exc.status_code >= 500:
         log.error("HTTP %s on %s", exc.status_code, request.url.path, exc_info=exc)
         return _error(request, exc.status_code, _("Something went wrong on our side."))
@@ -286,9 +295,7 @@ def _not_found(request: Request, exc: Exception) -> Response[Any]:
 
 
 def _invalid(request: Request, exc: Invalid) -> Response[Any]:
-    return _error(
-        request, HTTP_422_UNPROCESSABLE_ENTITY, _("Some values are not valid."), {"errors": exc.errors}
-    )
+    return _error(request, HTTP_422_UNPROCESSABLE_ENTITY, _("Some values are not valid."), {"errors": exc.errors})
 
 
 def _unconfirmed(request: Request, exc: Unconfirmed) -> Response[Any]:

@@ -12,15 +12,14 @@ import asyncio
 import logging
 import signal
 
-
 import dialogue.models  # noqa: F401  (every table, so that relationships resolve)
-from dialogue.session_factory import session_factory
 from dialogue.audit.trail import Actor, set_actor
 from dialogue.db import create_engine
 from dialogue.mail.delivery import smtp_server
 from dialogue.mail.smtp import sender_address
 from dialogue.mail.worker import new_worker_id, run_worker
 from dialogue.schedule import jobs_of, run_scheduler
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 
 log = logging.getLogger("dialogue.worker")

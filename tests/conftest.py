@@ -26,11 +26,10 @@ from dialogue.app import create_app
 from dialogue.csrf import csrf_cookie_name
 from dialogue.db import Base, create_engine
 from dialogue.i18n import LANGUAGE_COOKIE, set_language
-from dialogue.session_factory import session_factory
 from dialogue.probes import migration_heads
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from tests import factories
-
 
 
 def _database_of_this_worker(url: str) -> str:

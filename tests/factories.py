@@ -62,7 +62,9 @@ async def body(db: AsyncSession, **fields: Any) -> Body:
     return await _add(db, Body(**fields))
 
 
-async def member(db: AsyncSession, body_: Body, person_: Person, kind: MembershipKind = MembershipKind.TITULAR) -> Membership:
+async def member(
+    db: AsyncSession, body_: Body, person_: Person, kind: MembershipKind = MembershipKind.TITULAR
+) -> Membership:
     return await _add(db, Membership(body_id=body_.id, person_id=person_.id, kind=kind))
 
 
@@ -95,11 +97,15 @@ async def item(db: AsyncSession, meeting_: Meeting, rank: int = 1, **fields: Any
     return await _add(db, AgendaItem(meeting_id=meeting_.id, rank=rank, **fields))
 
 
-async def position(db: AsyncSession, item_: AgendaItem, side: Side, stance: Stance = Stance.SUPPORT, **fields: Any) -> Position:
+async def position(
+    db: AsyncSession, item_: AgendaItem, side: Side, stance: Stance = Stance.SUPPORT, **fields: Any
+) -> Position:
     return await _add(db, Position(item_id=item_.id, side=side, stance=stance, **fields))
 
 
-async def outcome(db: AsyncSession, item_: AgendaItem, kind: OutcomeKind = OutcomeKind.TRIPARTITE_AGREEMENT, **fields: Any) -> Outcome:
+async def outcome(
+    db: AsyncSession, item_: AgendaItem, kind: OutcomeKind = OutcomeKind.TRIPARTITE_AGREEMENT, **fields: Any
+) -> Outcome:
     return await _add(db, Outcome(item_id=item_.id, kind=kind, **fields))
 
 
@@ -114,7 +120,9 @@ async def commitment(
     return await _add(db, Commitment(side=side, status=status, **fields))
 
 
-async def progress(db: AsyncSession, commitment_: Commitment, note: str = "Avancement", **fields: Any) -> CommitmentUpdate:
+async def progress(
+    db: AsyncSession, commitment_: Commitment, note: str = "Avancement", **fields: Any
+) -> CommitmentUpdate:
     fields.setdefault("written_on", dt.date(2026, 11, 1))
     return await _add(db, CommitmentUpdate(commitment_id=commitment_.id, note=note, **fields))
 
@@ -122,10 +130,22 @@ async def progress(db: AsyncSession, commitment_: Commitment, note: str = "Avanc
 async def table(db: AsyncSession) -> dict[str, Any]:
     """A small National Council: one organisation and two people per side, a plenary."""
     world: dict[str, Any] = {}
-    world["mas"] = await organisation(db, Side.GOVERNMENT, slug="mas", name="Ministère des Affaires Sociales", acronym="MAS")
-    world["ugtt"] = await organisation(db, Side.WORKERS, slug="ugtt", name="Union Générale Tunisienne du Travail", acronym="UGTT")
-    world["utica"] = await organisation(db, Side.EMPLOYERS, slug="utica", name="Union Tunisienne de l'Industrie, du Commerce et de l'Artisanat", acronym="UTICA")
-    world["ilo"] = await organisation(db, Side.OBSERVERS, slug="oit", name="Organisation Internationale du Travail", acronym="OIT")
+    world["mas"] = await organisation(
+        db, Side.GOVERNMENT, slug="mas", name="Ministère des Affaires Sociales", acronym="MAS"
+    )
+    world["ugtt"] = await organisation(
+        db, Side.WORKERS, slug="ugtt", name="Union Générale Tunisienne du Travail", acronym="UGTT"
+    )
+    world["utica"] = await organisation(
+        db,
+        Side.EMPLOYERS,
+        slug="utica",
+        name="Union Tunisienne de l'Industrie, du Commerce et de l'Artisanat",
+        acronym="UTICA",
+    )
+    world["ilo"] = await organisation(
+        db, Side.OBSERVERS, slug="oit", name="Organisation Internationale du Travail", acronym="OIT"
+    )
     world["plenary"] = await body(db, name="Conseil national du dialogue social - plénière")
     for key in ("mas", "ugtt", "utica", "ilo"):
         for i in (1, 2):

@@ -22,9 +22,9 @@ from schemathesis.core import NOT_SET
 from schemathesis.engine import events
 from schemathesis.python import asgi
 
+import dialogue.models  # noqa: F401 (every table in Base.metadata)
 from dialogue.accounts.models import Role
 from dialogue.app import create_app
-import dialogue.models  # noqa: F401 (every table in Base.metadata)
 from dialogue.db import Base, create_engine
 from dialogue.people.models import Side
 from dialogue.session_factory import session_factory
@@ -65,7 +65,9 @@ async def _record(settings_: Settings) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def contract(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[str, str]]]:
+def contract(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Any, dict[str, str]]]:
     """One app on one database for every operation of the run (building one per operation
     would cost more than the run itself)."""
     if request.param == "sqlite":

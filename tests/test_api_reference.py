@@ -34,12 +34,19 @@ async def test_every_api_error_has_the_one_shape(english: Any, db: Any) -> None:
     check_error(await english.get("/api/v1/meetings/999999"), 404)
     check_error(await english.get("/api/v1/meetings?limit=many"), 422)
     check_error(await english.get("/api/v1/people?limit=many"), 400)
-    check_error(await english.post("/api/v1/organisations", content=b"{not json", headers={"content-type": "application/json"}), 400)
+    check_error(
+        await english.post("/api/v1/organisations", content=b"{not json", headers={"content-type": "application/json"}),
+        400,
+    )
     # Litestar's own list of problems was sent as it was: a list, not a message per field.
-    body = check_error(await english.post("/api/v1/people", json={"full_name": 5, "organisation_id": world["ugtt"].id}), 400)
+    body = check_error(
+        await english.post("/api/v1/people", json={"full_name": 5, "organisation_id": world["ugtt"].id}), 400
+    )
     assert body["errors"] == {"full_name": "Expected `str`, got `int`"}
     check_error(await english.post("/api/v1/meetings", json={"title": "Réunion"}), 422)
-    stale = check_error(await english.patch(f"/api/v1/people/{world['ugtt1'].id}", json={"version": 99, "title": "x"}), 409)
+    stale = check_error(
+        await english.patch(f"/api/v1/people/{world['ugtt1'].id}", json={"version": 99, "title": "x"}), 409
+    )
     assert stale["current"]["id"] == world["ugtt1"].id
 
 
@@ -98,7 +105,9 @@ async def test_a_value_of_the_wrong_type_is_refused_not_read_leniently(english: 
     response = await english.post(f"/api/v1/meetings/{meeting.id}/invitations/send", json={"dry_run": 0})
     assert check_error(response, 422)["errors"] == {"dry_run": "Expected `bool`, got `int`"}
     assert await db.scalar(select(func.count(OutboxMessage.id))) == 0
-    response = await english.post(f"/api/v1/meetings/{meeting.id}/agenda", json={"title": "Point", "duration_minutes": "30"})
+    response = await english.post(
+        f"/api/v1/meetings/{meeting.id}/agenda", json={"title": "Point", "duration_minutes": "30"}
+    )
     assert check_error(response, 422)["errors"] == {"duration_minutes": "Expected `int`, got `str`"}
 
 

@@ -67,7 +67,7 @@ async def test_make_run_does_not_say_to_run_dialogue(dialogue: Any) -> None:
     assert "Comptes de démonstration" in result.output
     makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()  # noqa: ASYNC240  (small, once)
     recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "dialogue demo --serving" in recipe and "echo \"Dialogue" not in recipe
+    assert "dialogue demo --serving" in recipe and 'echo "Dialogue' not in recipe
 
 
 async def test_users_commands_speak_french(dialogue: Any, db: Any) -> None:

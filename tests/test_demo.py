@@ -25,10 +25,20 @@ TUNIS = ZoneInfo("Africa/Tunis")
 READY = [
     "/",
     "/sides",
-    "/meetings", "/meetings/1", "/meetings?status=held",
-    "/commitments", "/commitments/1", "/commitments?overdue=true", "/commitments?due_soon=true",
+    "/meetings",
+    "/meetings/1",
+    "/meetings?status=held",
+    "/commitments",
+    "/commitments/1",
+    "/commitments?overdue=true",
+    "/commitments?due_soon=true",
     "/commitments?side=workers&status=open",
-    "/bodies", "/bodies/1", "/organisations", "/organisations/1", "/people", "/people/1",
+    "/bodies",
+    "/bodies/1",
+    "/organisations",
+    "/organisations/1",
+    "/people",
+    "/people/1",
 ]
 
 
@@ -70,10 +80,14 @@ async def test_demo_loads_a_realistic_council(settings: Settings, engine: Any, d
     # Every past held meeting has its attendance and the sides' positions.
     held = {m.id for m in past if m.status == MeetingStatus.HELD}
     with_attendance = set(
-        (await db.scalars(select(distinct(Invitation.meeting_id)).where(Invitation.attendance == Attendance.PRESENT))).all()
+        (
+            await db.scalars(select(distinct(Invitation.meeting_id)).where(Invitation.attendance == Attendance.PRESENT))
+        ).all()
     )
     with_positions = set(
-        (await db.scalars(select(distinct(AgendaItem.meeting_id)).join(Position, Position.item_id == AgendaItem.id))).all()
+        (
+            await db.scalars(select(distinct(AgendaItem.meeting_id)).join(Position, Position.item_id == AgendaItem.id))
+        ).all()
     )
     assert held <= with_attendance
     assert held <= with_positions
@@ -103,8 +117,11 @@ async def test_demo_loads_a_realistic_council(settings: Settings, engine: Any, d
     assert len(commitments) >= 30
     assert {c.status for c in commitments} == set(CommitmentStatus)
     assert sum(c.is_overdue(today) for c in commitments) >= 3
-    soon = [c for c in commitments
-            if c.status in CommitmentStatus.active() and c.due_on and today <= c.due_on <= today + dt.timedelta(days=14)]
+    soon = [
+        c
+        for c in commitments
+        if c.status in CommitmentStatus.active() and c.due_on and today <= c.due_on <= today + dt.timedelta(days=14)
+    ]
     assert len(soon) >= 2
     assert all(c.closed_on for c in commitments if c.status in (CommitmentStatus.DONE, CommitmentStatus.DROPPED))
     assert all(c.meeting_id and c.organisation_id and c.responsible_id for c in commitments)
@@ -115,16 +132,28 @@ async def test_demo_loads_a_realistic_council(settings: Settings, engine: Any, d
 
 async def test_demo_refuses_a_database_that_holds_records(settings: Settings, engine: Any, db: AsyncSession) -> None:
     await load_demo(settings)
-    before = (await count(db, Organisation), await count(db, Person), await count(db, Meeting), await count(db, Commitment))
+    before = (
+        await count(db, Organisation),
+        await count(db, Person),
+        await count(db, Meeting),
+        await count(db, Commitment),
+    )
 
     with pytest.raises(DatabaseNotEmpty):
         await load_demo(settings)
 
-    after = (await count(db, Organisation), await count(db, Person), await count(db, Meeting), await count(db, Commitment))
+    after = (
+        await count(db, Organisation),
+        await count(db, Person),
+        await count(db, Meeting),
+        await count(db, Commitment),
+    )
     assert after == before
 
 
-async def test_demo_with_force_reuses_the_table_and_adds_meetings(settings: Settings, engine: Any, db: AsyncSession) -> None:
+async def test_demo_with_force_reuses_the_table_and_adds_meetings(
+    settings: Settings, engine: Any, db: AsyncSession
+) -> None:
     await load_demo(settings)
     meetings = await count(db, Meeting)
     await load_demo(settings, force=True)
@@ -157,4 +186,3 @@ async def test_pages_show_the_demo(settings: Settings, english: Any) -> None:
     assert "Commission de la migration de main-d&#39;œuvre" in dashboard
     assert "consultation held in the last 12 months" in dashboard
     assert " days ago</time>" in dashboard and "Next meetings" in dashboard  # overdue commitments
-

@@ -21,16 +21,22 @@ def test_a_plain_name_is_sent_as_is() -> None:
 
 def test_a_name_in_french_or_arabic_has_an_ascii_fallback_and_its_utf8_form() -> None:
     value = attachment("procès-verbal 2026.pdf")["Content-Disposition"]
-    assert value.startswith('attachment; filename="proces-verbal 2026.pdf"; filename*=UTF-8\'\'')
+    assert value.startswith("attachment; filename=\"proces-verbal 2026.pdf\"; filename*=UTF-8''")
     assert unquote(value.split("UTF-8''", 1)[1]) == "procès-verbal 2026.pdf"
     arabic = attachment("محضر.docx")["Content-Disposition"]
     assert 'filename="download.docx"' in arabic and unquote(arabic.split("UTF-8''", 1)[1]) == "محضر.docx"
     # Quotes, semicolons and line breaks never reach the header's syntax.
     tricky = attachment('a";b\r\nc.csv')["Content-Disposition"]
-    assert tricky.startswith('attachment; filename="abc.csv"; filename*=') and "\n" not in tricky and tricky.count('"') == 2
+    assert (
+        tricky.startswith('attachment; filename="abc.csv"; filename*=')
+        and "\n" not in tricky
+        and tricky.count('"') == 2
+    )
 
 
-async def test_every_file_is_an_attachment_but_the_calendar_feeds(client: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_every_file_is_an_attachment_but_the_calendar_feeds(
+    client: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await circulated(client, db)
     meeting_id = world["meeting"].id
     names = ("invite.ics", "minutes.json?version=1", "minutes.html?version=1", "minutes.md?version=1", "follow-up.csv")

@@ -18,9 +18,21 @@ HTMX = {"HX-Request": "true"}
 # and what it says when that filter finds nothing.
 LISTS = [
     ("/meetings", "No meeting has been scheduled yet.", "/meetings/new", "q=zzz", "No meeting matches these filters."),
-    ("/commitments", "No commitment has been recorded yet.", "/commitments/new", "q=zzz", "No commitment matches these filters."),
+    (
+        "/commitments",
+        "No commitment has been recorded yet.",
+        "/commitments/new",
+        "q=zzz",
+        "No commitment matches these filters.",
+    ),
     ("/people", "No person has been recorded yet.", "/people/new", "q=zzz", "Nobody matches these filters."),
-    ("/organisations", "No organisation has been recorded yet.", "/organisations/new", "q=zzz", "No organisation matches these filters."),
+    (
+        "/organisations",
+        "No organisation has been recorded yet.",
+        "/organisations/new",
+        "q=zzz",
+        "No organisation matches these filters.",
+    ),
     ("/bodies", "No body has been created yet.", "/bodies/new", "q=zzz", "No body matches these filters."),
     ("/outbox", "No message has been sent or queued yet.", None, "q=zzz", "No message matches these filters."),
 ]

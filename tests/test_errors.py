@@ -10,7 +10,11 @@ HUGE = "99999999999999999999"
 
 
 async def test_a_number_too_large_for_the_database_is_a_clear_client_error(english: Any) -> None:
-    for path in (f"/api/v1/meetings?body={HUGE}", f"/api/v1/meetings/{HUGE}", f"/api/v1/commitments?organisation={HUGE}"):
+    for path in (
+        f"/api/v1/meetings?body={HUGE}",
+        f"/api/v1/meetings/{HUGE}",
+        f"/api/v1/commitments?organisation={HUGE}",
+    ):
         response = await english.get(path)
         assert 400 <= response.status_code < 500, path
         assert response.json()["message"]
@@ -41,7 +45,9 @@ async def test_openapi_documents_the_json_api_and_not_the_pages(english: Any) ->
     assert all(path.startswith("/api/v1/") for path in paths), [p for p in paths if not p.startswith("/api/")]
 
 
-@pytest.mark.parametrize("path", ["/meetings?from=0001-01-01", "/audit?from=0001-01-01", "/commitments?due_from=9999-12-31"])
+@pytest.mark.parametrize(
+    "path", ["/meetings?from=0001-01-01", "/audit?from=0001-01-01", "/commitments?due_from=9999-12-31"]
+)
 async def test_a_date_filter_far_from_ours_is_a_field_error(english: Any, path: str) -> None:
     # Midnight in Tunis on 1 January of year 1 cannot be written in UTC: refused, not a 500.
     response = await english.get(path)

@@ -28,9 +28,7 @@ async def observer_sends_invitations(client: AsyncTestClient[Any], db: AsyncSess
         return await reader.post(f"/meetings/{meeting.id}/invitations/send", headers={**headers, "X-CSRFToken": token})
 
 
-async def test_a_refused_form_says_why_where_the_page_shows_it(
-    client: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_a_refused_form_says_why_where_the_page_shows_it(client: AsyncTestClient[Any], db: AsyncSession) -> None:
     response = await observer_sends_invitations(client, db, HTMX)
     assert response.status_code == 403
     assert response.headers["hx-retarget"] == "#messages"
@@ -70,6 +68,6 @@ async def test_every_page_has_the_message_area_and_its_translated_texts(client: 
     page = await client.get("/meetings")
     assert 'id="messages"' in page.text
     assert 'src="/static/errors.js" defer' in page.text
-    assert "data-network-error=\"Le serveur" in page.text  # French, written by the server
+    assert 'data-network-error="Le serveur' in page.text  # French, written by the server
     script = await client.get("/static/errors.js")
     assert script.status_code == 200 and "htmx:sendError" in script.text

@@ -3,10 +3,9 @@ with the plural forms of CLDR, and the compiled catalogs the app loads match the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import gettext
 import shutil
+from pathlib import Path
 
 import pytest
 from babel import Locale

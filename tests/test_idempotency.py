@@ -75,9 +75,7 @@ async def test_a_double_click_racing_two_requests_creates_one_meeting(english: A
     await db.commit()
     page = await english.get("/meetings/new")
     data = {**MEETING, "body_id": str(body.id), "_form_key": form_key(page.text, "/meetings")}
-    answers = await asyncio.gather(
-        *(english.post("/meetings", data=data, follow_redirects=False) for _ in range(2))
-    )
+    answers = await asyncio.gather(*(english.post("/meetings", data=data, follow_redirects=False) for _ in range(2)))
     assert [a.status_code for a in answers] == [303, 303], [a.text[:300] for a in answers]
     assert await count(db, Meeting) == 1
     meeting = await db.scalar(select(Meeting))
@@ -122,15 +120,28 @@ async def test_every_create_form_of_the_secretariat_creates_once(english: Any, d
     person = await f.person(db, org, full_name="Nour Ben Ali")
     await db.commit()
     cases: list[tuple[str, str, dict[str, str], Any]] = [
-        (f"/meetings/{meeting.id}", f"/meetings/{meeting.id}/agenda",
-         {"title": "Migration de main-d'oeuvre", "duration_minutes": "30", "next": f"/meetings/{meeting.id}"}, AgendaItem),
-        (f"/meetings/{meeting.id}", f"/agenda/{item.id}/documents",
-         {"title": "Note", "url": "https://example.tn/note.pdf", "next": f"/meetings/{meeting.id}"}, AgendaDocument),
+        (
+            f"/meetings/{meeting.id}",
+            f"/meetings/{meeting.id}/agenda",
+            {"title": "Migration de main-d'oeuvre", "duration_minutes": "30", "next": f"/meetings/{meeting.id}"},
+            AgendaItem,
+        ),
+        (
+            f"/meetings/{meeting.id}",
+            f"/agenda/{item.id}/documents",
+            {"title": "Note", "url": "https://example.tn/note.pdf", "next": f"/meetings/{meeting.id}"},
+            AgendaDocument,
+        ),
         ("/commitments/new", "/commitments", {"title": "Étude", "side": "workers"}, Commitment),
         ("/organisations/new", "/organisations", {"slug": "onm", "name": "ONM", "side": "government"}, Organisation),
         ("/people/new", "/people", {"full_name": "Salma Trabelsi", "organisation_id": str(org.id)}, Person),
         ("/bodies/new", "/bodies", {"name": "Groupe de travail", "kind": "working_group"}, Body),
-        (f"/bodies/{body.id}", f"/bodies/{body.id}/members", {"person_id": str(person.id), "kind": "titular"}, Membership),
+        (
+            f"/bodies/{body.id}",
+            f"/bodies/{body.id}/members",
+            {"person_id": str(person.id), "kind": "titular"},
+            Membership,
+        ),
         ("/accounts/new", "/accounts", {"email": "nour@example.tn", "role": "coordinator"}, Account),
         ("/account", "/account/tokens", {"name": "rapport mensuel"}, ApiToken),
     ]
@@ -180,12 +191,18 @@ async def test_a_regenerated_feed_address_is_not_regenerated_again_by_a_second_c
         ("/api/v1/organisations", {"slug": "ote", "name": "OTE", "side": "government"}, Organisation),
     ],
 )
-async def test_api_creates_once_with_an_idempotency_key(client: Any, db: Any, url: str, payload: Any, model: Any) -> None:
+async def test_api_creates_once_with_an_idempotency_key(
+    client: Any, db: Any, url: str, payload: Any, model: Any
+) -> None:
     if payload == "meeting":
         body = await f.body(db)
         await db.commit()
-        payload = {"body_id": body.id, "title": "Session", "starts_at": f"{f.NEXT_YEAR}-12-10T09:00:00+01:00",
-                   "ends_at": f"{f.NEXT_YEAR}-12-10T12:00:00+01:00"}
+        payload = {
+            "body_id": body.id,
+            "title": "Session",
+            "starts_at": f"{f.NEXT_YEAR}-12-10T09:00:00+01:00",
+            "ends_at": f"{f.NEXT_YEAR}-12-10T12:00:00+01:00",
+        }
     headers = {"Idempotency-Key": "retry-0123456789abcdef"}
     first = await client.post(url, json=payload, headers=headers)
     assert first.status_code == 201, first.text

@@ -277,9 +277,7 @@ def app_routes(app: Litestar) -> dict[str, Permission]:
         for handler in getattr(route, "route_handlers", []):
             for method in sorted(getattr(handler, "http_methods", ())):
                 if method not in SKIPPED_METHODS:
-                    found[route_key(method, route.path)] = route_permission(
-                        handler, method
-                    )
+                    found[route_key(method, route.path)] = route_permission(handler, method)
     return found
 
 
@@ -293,15 +291,9 @@ def test_every_route_has_a_decided_permission(tmp_path: Any) -> None:
     declared = app_routes(app)
     missing = sorted(set(declared) - set(ROUTES))
     gone = sorted(set(ROUTES) - set(declared))
-    assert not missing, (
-        f"routes without an entry in ROUTES (decide who may use them): {missing}"
-    )
+    assert not missing, f"routes without an entry in ROUTES (decide who may use them): {missing}"
     assert not gone, f"ROUTES names routes that no longer exist: {gone}"
-    differ = {
-        key: (declared[key].value, ROUTES[key].value)
-        for key in ROUTES
-        if declared[key] is not ROUTES[key]
-    }
+    differ = {key: (declared[key].value, ROUTES[key].value) for key in ROUTES if declared[key] is not ROUTES[key]}
     assert not differ, f"declared permission != table (declared, expected): {differ}"
 
 
@@ -361,30 +353,20 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
     world = await factories.table(db)
     meeting = await factories.meeting(db, world["plenary"], title="Plénière")
     item = await factories.item(db, meeting, title="Salaire minimum")
-    document = AgendaDocument(
-        item_id=item.id, title="Note", url="https://example.tn/note.pdf"
-    )
+    document = AgendaDocument(item_id=item.id, title="Note", url="https://example.tn/note.pdf")
     db.add(document)
-    await factories.position(
-        db, item, Side.WORKERS, statement="Position des travailleurs"
-    )
-    await factories.position(
-        db, item, Side.EMPLOYERS, statement="Position des employeurs"
-    )
+    await factories.position(db, item, Side.WORKERS, statement="Position des travailleurs")
+    await factories.position(db, item, Side.EMPLOYERS, statement="Position des employeurs")
     invitation = await factories.invite(db, meeting, world["ugtt1"])
     commitments = {
-        side: await factories.commitment(
-            db, side, CommitmentStatus.OPEN, title=f"Engagement {side.value}"
-        )
+        side: await factories.commitment(db, side, CommitmentStatus.OPEN, title=f"Engagement {side.value}")
         for side in Side.parties()
     }
     await factories.progress(db, commitments[Side.WORKERS])
     spare = await factories.account(db, Role.OBSERVER, email="spare@example.tn")
     await factories.api_token(db, spare, name="spare")
     await db.flush()
-    membership = await db.scalar(
-        select(Membership).where(Membership.body_id == world["plenary"].id).limit(1)
-    )
+    membership = await db.scalar(select(Membership).where(Membership.body_id == world["plenary"].id).limit(1))
     assert membership is not None
     world.update(
         meeting=meeting,
@@ -426,9 +408,7 @@ async def browser(
             client.headers["x-csrftoken"] = client.cookies.get("csrftoken") or ""
         else:
             org = world[ORGANISATION_OF_SIDE[who.side]] if who.side else None
-            account = await factories.account(
-                db, who.role, org, email=f"{who.name}-matrix@example.tn"
-            )
+            account = await factories.account(db, who.role, org, email=f"{who.name}-matrix@example.tn")
             token = await factories.api_token(db, account)
             await db.commit()
             open_session(client, account.email)
@@ -445,9 +425,7 @@ def fill(key: str, ids: dict[str, Any], side: Side, commitment_id: int) -> str:
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
-        assert name in values, (
-            f"no id for path parameter {{{name}}} in {key}: add one to seed()"
-        )
+        assert name in values, f"no id for path parameter {{{name}}} in {key}: add one to seed()"
         return str(values[name])
 
     return re.sub(r"\{(\w+)\}", value, path)
@@ -485,9 +463,7 @@ async def call(client: AsyncTestClient[Any], key: str, url: str) -> Any:
 
 
 def goes_to_login(response: Any) -> bool:
-    location = response.headers.get("location", "") or response.headers.get(
-        "hx-redirect", ""
-    )
+    location = response.headers.get("location", "") or response.headers.get("hx-redirect", "")
     return response.status_code in (302, 303, 401) and location.startswith("/login")
 
 
@@ -501,13 +477,9 @@ async def snapshot(db: AsyncSession) -> dict[str, list[tuple[Any, ...]]]:
     rows = {}
     for table in Base.metadata.sorted_tables:
         if table.name not in SNAPSHOT_SKIPPED:
-            result = await db.execute(
-                select(table).order_by(*table.primary_key.columns)
-            )
+            result = await db.execute(select(table).order_by(*table.primary_key.columns))
             rows[table.name] = [tuple(row) for row in result]
-    await (
-        db.commit()
-    )  # end the read transaction (the app writes next); keeps loaded objects
+    await db.commit()  # end the read transaction (the app writes next); keeps loaded objects
     return rows
 
 
@@ -522,9 +494,7 @@ def order(key: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("who", PEOPLE, ids=[who.name for who in PEOPLE])
-async def test_route_matrix(
-    client: AsyncTestClient[Any], db: AsyncSession, who: Who
-) -> None:
+async def test_route_matrix(client: AsyncTestClient[Any], db: AsyncSession, who: Who) -> None:
     world = await seed(db)
     await db.commit()
     own_side = who.side or Side.WORKERS
@@ -553,12 +523,8 @@ async def test_route_matrix(
                 problems.append(f"{method} {url}: {response.status_code}, expected 403")
             elif expected == "sign-in":
                 wanted = 401 if url.startswith("/api/") else 303
-                if response.status_code != wanted or (
-                    wanted == 303 and not goes_to_login(response)
-                ):
-                    problems.append(
-                        f"{method} {url}: {response.status_code}, expected {wanted} to sign in"
-                    )
+                if response.status_code != wanted or (wanted == 303 and not goes_to_login(response)):
+                    problems.append(f"{method} {url}: {response.status_code}, expected {wanted} to sign in")
         after = await snapshot(db)
         changed = [name for name in before if before[name] != after[name]]
         assert not changed, f"{who.name}: refused requests changed {changed}"
@@ -571,16 +537,8 @@ async def test_route_matrix(
                 continue  # the tests' schema is made from the models, not migrated: not ready, for anyone
             if key == "POST /logout":
                 if response.status_code != 303:  # signed out, back to the sign-in page
-                    problems.append(
-                        f"{method} {url}: {response.status_code}, expected 303"
-                    )
+                    problems.append(f"{method} {url}: {response.status_code}, expected 303")
                 continue
-            if (
-                response.status_code in (401, 403)
-                or goes_to_login(response)
-                or response.status_code >= 500
-            ):
-                problems.append(
-                    f"{method} {url}: {response.status_code}, expected to be let through"
-                )
+            if response.status_code in (401, 403) or goes_to_login(response) or response.status_code >= 500:
+                problems.append(f"{method} {url}: {response.status_code}, expected to be let through")
     assert not problems, f"{who.name}:\n" + "\n".join(problems)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-import dialogue.app  # noqa: F401
-import dialogue.cli  # noqa: F401
-import dialogue.demo  # noqa: F401
+import dialogue.app
+import dialogue.cli
+import dialogue.demo
 import dialogue.models  # noqa: F401
 from dialogue.db import create_engine
 from dialogue.session_factory import session_factory

@@ -125,7 +125,9 @@ async def test_commitment_edited_in_two_tabs_shows_my_title(english: Any, db: An
 
 
 @pytest.mark.parametrize("kind", ["person", "organisation", "body"])
-async def test_people_organisations_and_bodies_edited_in_two_tabs_show_my_text(english: Any, db: Any, kind: str) -> None:
+async def test_people_organisations_and_bodies_edited_in_two_tabs_show_my_text(
+    english: Any, db: Any, kind: str
+) -> None:
     org = await f.organisation(db, Side.WORKERS, name="UGTT", slug="ugtt")
     person = await f.person(db, org, full_name="Sami Ben Salah")
     body = await f.body(db, name="Plénière")
@@ -144,5 +146,7 @@ async def test_minutes_texts_edited_in_two_tabs_show_my_introduction(english: An
     await db.commit()
     url = f"/meetings/{meeting.id}/minutes"
     assert (await english.post(url, follow_redirects=False)).status_code in (200, 303)
-    response = await two_tabs(english, url, f"{url}/narratives", "introduction", "Leur introduction", "Mon introduction")
+    response = await two_tabs(
+        english, url, f"{url}/narratives", "introduction", "Leur introduction", "Mon introduction"
+    )
     assert_mine_beside(response, "f-introduction", "Leur introduction", "Mon introduction")

@@ -14,7 +14,6 @@ from dialogue.accounts.sessions import start_session
 from dialogue.web import DB, Config
 
 
-
 def safe_next(value: str | None) -> str:
     r"""Only a local path is followed after sign-in (no open redirect). Browsers drop tabs
     and newlines from addresses and read a backslash as a slash, so "/\t/evil" and
@@ -30,9 +29,7 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def set_language_cookie(
-    response: Response[Any], account: Account, *, secure: bool, chosen_now: bool = False
-) -> None:
+def set_language_cookie(response: Response[Any], account: Account, *, secure: bool, chosen_now: bool = False) -> None:
     """The account's language in this browser too: after the session ends, the sign-in page
     (which cannot know the account any more) still speaks it. `chosen_now`: the person has
     just chosen on their account page, and "follow the browser" forgets the cookie."""
@@ -71,9 +68,7 @@ def set_session_cookie(response: Response[Any], settings: Any, token: str) -> No
 
 def _set_host_cookie(response: Response[Any], settings: Any, name: str, value: str, max_age: int) -> None:
     """A cookie for this host only, never read by scripts, Secure over https."""
-    response.set_cookie(
-        name, value, path="/", httponly=True, secure=settings.https, samesite="lax", max_age=max_age
-    )
+    response.set_cookie(name, value, path="/", httponly=True, secure=settings.https, samesite="lax", max_age=max_age)
 
 
 def no_store(response: Response[Any], *, referrer: bool = True) -> Response[Any]:

@@ -8,18 +8,17 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, LinkPurpose, OneTimeLink
-from dialogue.accounts.revocation import end_tokens
 from dialogue.accounts.passwords import password_problem
+from dialogue.accounts.profile import set_password
+from dialogue.accounts.revocation import end_tokens
+from dialogue.accounts.sessions import end_all_sessions
+from dialogue.accounts.tokens import new_token, token_hash
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, record, set_actor
+from dialogue.db import utcnow as _now
 from dialogue.errors import Invalid, Refused
 from dialogue.i18n import _
 from dialogue.settings import Settings
-from dialogue.accounts.profile import set_password
-from dialogue.accounts.sessions import end_all_sessions
-from dialogue.accounts.tokens import new_token, token_hash
-from dialogue.db import utcnow as _now
-
 
 # One-time links (invitations, password resets) -----------------------------------------
 

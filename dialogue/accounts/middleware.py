@@ -95,7 +95,9 @@ class Authentication(AbstractAuthenticationMiddleware):
         scope = connection.scope
         peer = connection.client.host if connection.client else ""
         forwarded = connection.headers.getall("x-forwarded-for", [])
-        scope.setdefault("state", {})["client_address"] = forwarded_client(peer, forwarded, self.settings.proxy_networks)
+        scope.setdefault("state", {})["client_address"] = forwarded_client(
+            peer, forwarded, self.settings.proxy_networks
+        )
         sessions: async_sessionmaker[Any] = connection.app.state.sessions
         account = None
         async with sessions() as db:

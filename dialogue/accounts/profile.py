@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account
-from dialogue.accounts.revocation import end_tokens
 from dialogue.accounts.passwords import hash_password, password_problem, verify_password
+from dialogue.accounts.revocation import end_tokens
+from dialogue.accounts.sessions import end_all_sessions
+from dialogue.db import utcnow as _now
 from dialogue.errors import Invalid, check_version
 from dialogue.i18n import LANGUAGE_NAMES, _
 from dialogue.people.models import Language
-from dialogue.accounts.sessions import end_all_sessions
-from dialogue.db import utcnow as _now
-
 
 # Passwords -----------------------------------------------------------------------------
 

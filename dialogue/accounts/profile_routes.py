@@ -12,6 +12,7 @@ from litestar_htmx import ClientRedirect
 
 from dialogue import idempotency
 from dialogue.accounts import profile, service, tokens
+from dialogue.accounts.browser import new_browser_session, no_store, set_language_cookie, set_session_cookie
 from dialogue.accounts.models import ApiToken
 from dialogue.accounts.permissions import Permission
 from dialogue.accounts.revocation import ended_notice
@@ -23,8 +24,6 @@ from dialogue.web import (
     render,
     see_other,
 )
-from dialogue.accounts.browser import new_browser_session, no_store, set_language_cookie, set_session_cookie
-
 
 # One's own account ---------------------------------------------------------------------
 
@@ -97,11 +96,17 @@ async def choose_own_language(request: Request, db: DB, settings: Config) -> Res
     except Stale as stale:
         current = {"language": account.language.value if account.language else "", "version": account.version}
         context = await _own_page(db, request, language_stale=stale.message, language_values=current)
-        return render(request, "accounts/account.html", context, fragment="accounts/_language.html", status_code=HTTP_409_CONFLICT)
+        return render(
+            request, "accounts/account.html", context, fragment="accounts/_language.html", status_code=HTTP_409_CONFLICT
+        )
     except Invalid as error:
         context = await _own_page(db, request, language_errors=error.errors, language_values=submitted)
         return render(
-            request, "accounts/account.html", context, fragment="accounts/_language.html", status_code=HTTP_422_UNPROCESSABLE_ENTITY
+            request,
+            "accounts/account.html",
+            context,
+            fragment="accounts/_language.html",
+            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
         )
     await db.commit()
     response: Response[Any]

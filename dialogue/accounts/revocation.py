@@ -30,7 +30,9 @@ async def end_tokens(db: AsyncSession, account: Account, reason: str) -> int:
             await db.scalars(select(ApiToken).where(ApiToken.account_id == account.id, ApiToken.revoked_at.is_(None)))
         )
         feeds = list(
-            await db.scalars(select(FeedToken.id).where(FeedToken.account_id == account.id, FeedToken.revoked_at.is_(None)))
+            await db.scalars(
+                select(FeedToken.id).where(FeedToken.account_id == account.id, FeedToken.revoked_at.is_(None))
+            )
         )
     for token in tokens:
         token.revoked_at = now  # through the ORM: the trail records each token
@@ -39,7 +41,10 @@ async def end_tokens(db: AsyncSession, account: Account, reason: str) -> int:
     await db.flush()
     if feeds:
         await db.execute(
-            update(FeedToken).where(FeedToken.id.in_(feeds)).values(revoked_at=now).execution_options(synchronize_session=False)
+            update(FeedToken)
+            .where(FeedToken.id.in_(feeds))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
         )
     for feed_id in feeds:
         await record(
@@ -54,7 +59,9 @@ async def end_tokens(db: AsyncSession, account: Account, reason: str) -> int:
     return len(tokens) + len(feeds)
 
 
-async def ended_notice(db: AsyncSession, account: Account, kind: type[ApiToken] | type[FeedToken]) -> dt.datetime | None:
+async def ended_notice(
+    db: AsyncSession, account: Account, kind: type[ApiToken] | type[FeedToken]
+) -> dt.datetime | None:
     """When `account`'s API tokens (or feeds: `kind`) were ended, if some were and the
     person has made none since: the date their page gives, saying the old ones ended."""
     ended = account.tokens_ended_at

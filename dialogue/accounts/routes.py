@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT, HTTP_422_
 
 from dialogue import idempotency
 from dialogue.accounts import links, service, sessions
+from dialogue.accounts.browser import no_store
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.permissions import Permission
 from dialogue.accounts.service import AccountDraft
@@ -25,8 +26,6 @@ from dialogue.web import (
     render,
     see_other,
 )
-from dialogue.accounts.browser import no_store
-
 
 SECRETARIAT = {"permission": Permission.SECRETARIAT}
 
@@ -178,12 +177,20 @@ async def invite_account(request: Request, db: DB, settings: Config) -> Response
     await db.commit()
     link = links.link_url(settings, token)
     return no_store(
-        await _detail(request, db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True, status_code=HTTP_201_CREATED)
+        await _detail(
+            request, db, account, link=link, link_purpose=LinkPurpose.INVITE, created=True, status_code=HTTP_201_CREATED
+        )
     )
 
 
 async def _detail(
-    request: Request, db: DB, account: Account, values: dict[str, Any] | None = None, *, status_code: int = 200, **extra: Any
+    request: Request,
+    db: DB,
+    account: Account,
+    values: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response[Any]:
     """The account's page, with what the last action left to show (`extra`)."""
     context = {
@@ -201,7 +208,9 @@ async def _detail(
 
 
 @get("/accounts/{account_id:int}", opt=SECRETARIAT)
-async def account_page(request: Request, db: DB, account_id: FromPath[int], saved: FromQuery[str | None] = None) -> Response[Any]:
+async def account_page(
+    request: Request, db: DB, account_id: FromPath[int], saved: FromQuery[str | None] = None
+) -> Response[Any]:
     account = await service.get_account(db, account_id)
     return await _detail(request, db, account, saved=bool(saved))
 
@@ -217,7 +226,9 @@ async def update_account(request: Request, db: DB, account_id: FromPath[int]) ->
     except Stale as stale:
         return await _detail(request, db, account, stale=stale.message, mine=form.values, status_code=HTTP_409_CONFLICT)
     except Invalid as error:
-        return await _detail(request, db, account, form.values, errors=error.errors, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
+        return await _detail(
+            request, db, account, form.values, errors=error.errors, status_code=HTTP_422_UNPROCESSABLE_ENTITY
+        )
     await db.commit()
     return see_other(request, f"/accounts/{account.id}?saved=1")
 

@@ -9,19 +9,18 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.accounts.links import new_link
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.revocation import end_tokens
+from dialogue.accounts.sessions import end_all_sessions
 from dialogue.choices import Choice
+from dialogue.db import utcnow as _now
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.forms import EMAIL
 from dialogue.i18n import N_, _
-from dialogue.sorting import Sort
 from dialogue.people.models import Organisation, Person
 from dialogue.search import matches
-from dialogue.accounts.links import new_link
-from dialogue.accounts.sessions import end_all_sessions
-from dialogue.db import utcnow as _now
-
+from dialogue.sorting import Sort
 
 # Accounts, as the secretariat manages them ---------------------------------------------
 
@@ -207,9 +206,7 @@ async def _email_taken(db: AsyncSession, email: str) -> bool:
     return await db.scalar(select(Account.id).where(func.lower(Account.email) == email.lower())) is not None
 
 
-async def invite(
-    db: AsyncSession, draft: AccountDraft, *, errors: dict[str, str] | None = None
-) -> tuple[Account, str]:
+async def invite(db: AsyncSession, draft: AccountDraft, *, errors: dict[str, str] | None = None) -> tuple[Account, str]:
     """A new account without a password, and the token of its invitation link (7 days):
     the person chooses their password through it (`errors`: found while reading the input)."""
     errors = dict(errors or {})
@@ -303,7 +300,7 @@ async def enable_account(db: AsyncSession, account: Account) -> Account:
 
 
 def account_status(account: Account) -> str:
-    """"disabled", "invited" (no password chosen yet) or "active"."""
+    """ "disabled", "invited" (no password chosen yet) or "active"."""
     if not account.is_active:
         return "disabled"
     return "invited" if account.password_hash is None else "active"

@@ -12,12 +12,12 @@ from dialogue.accounts import throttle
 from dialogue.accounts.models import Account, SignInSession
 from dialogue.accounts.passwords import hash_password, needs_rehash, verify_password
 from dialogue.accounts.throttle import Device
+from dialogue.accounts.tokens import new_token, token_hash
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, record
+from dialogue.db import utcnow as _now
 from dialogue.i18n import _
 from dialogue.settings import Settings
-from dialogue.accounts.tokens import new_token, token_hash
-from dialogue.db import utcnow as _now
 
 
 async def account_by_email(db: AsyncSession, email: str) -> Account | None:
@@ -40,10 +40,9 @@ async def session_account(db: AsyncSession, token: str, settings: Settings) -> S
         return None
     now = _now()
     account = await db.get(Account, row.account_id)
-    expired = (
-        now - row.last_seen_at > dt.timedelta(minutes=settings.session_idle_minutes)
-        or now - row.created_at > dt.timedelta(hours=settings.session_max_hours)
-    )
+    expired = now - row.last_seen_at > dt.timedelta(
+        minutes=settings.session_idle_minutes
+    ) or now - row.created_at > dt.timedelta(hours=settings.session_max_hours)
     if expired or account is None or not account.is_active:
         await db.delete(row)
         await db.commit()
@@ -75,7 +74,7 @@ async def start_session(
 
 
 async def extend_session(db: AsyncSession, token: str | None) -> None:
-    """"Stay signed in": the session's idle time starts again now (its 12-hour limit stays)."""
+    """ "Stay signed in": the session's idle time starts again now (its 12-hour limit stays)."""
     if token:
         await db.execute(
             update(SignInSession).where(SignInSession.token_hash == token_hash(token)).values(last_seen_at=_now())

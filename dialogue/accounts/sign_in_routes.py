@@ -16,13 +16,6 @@ from litestar.status_codes import (
 )
 
 from dialogue.accounts import links, sessions
-from dialogue.accounts.middleware import client_ip, session_cookie_name
-from dialogue.accounts.permissions import Permission
-from dialogue.accounts.sessions import SignInRefused, end_session, sign_in, start_session
-from dialogue.audit.models import AuditAction
-from dialogue.audit.trail import record
-from dialogue.forms import Form, Invalid
-from dialogue.web import DB, Config, render
 from dialogue.accounts.browser import (
     new_browser_session,
     no_store,
@@ -32,7 +25,14 @@ from dialogue.accounts.browser import (
     set_session_cookie,
     this_device,
 )
+from dialogue.accounts.middleware import client_ip, session_cookie_name
+from dialogue.accounts.permissions import Permission
 from dialogue.accounts.profile_routes import SIGNED_IN
+from dialogue.accounts.sessions import SignInRefused, end_session, sign_in, start_session
+from dialogue.audit.models import AuditAction
+from dialogue.audit.trail import record
+from dialogue.forms import Form, Invalid
+from dialogue.web import DB, Config, render
 
 
 @get("/login", opt={"permission": Permission.PUBLIC})
@@ -60,7 +60,11 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
         return render(request, "accounts/login.html", context, status_code=status)
     previous = request.cookies.get(session_cookie_name(settings))
     token = await start_session(
-        db, account, previous_token=previous, ip=client_ip(request.scope), user_agent=request.headers.get("user-agent", "")
+        db,
+        account,
+        previous_token=previous,
+        ip=client_ip(request.scope),
+        user_agent=request.headers.get("user-agent", ""),
     )
     await db.commit()
     response: Response[Any] = Redirect(path=next_path, status_code=303)
@@ -83,7 +87,7 @@ async def logout(request: Request, db: DB, settings: Config) -> Response[Any]:
 
 @post("/session/extend", opt=SIGNED_IN)
 async def extend_session(request: Request, db: DB, settings: Config) -> Response[Any]:
-    """"Stay signed in", in the warning shown before the idle timeout (static/drafts.js)."""
+    """ "Stay signed in", in the warning shown before the idle timeout (static/drafts.js)."""
     await sessions.extend_session(db, request.cookies.get(session_cookie_name(settings)))
     await db.commit()
     return Response(content=b"", status_code=204)

@@ -15,7 +15,6 @@ from dialogue.errors import Invalid, NotFound
 from dialogue.i18n import _
 
 
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

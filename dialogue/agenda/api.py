@@ -266,7 +266,9 @@ async def update_item(request: Request, db: DB, item_id: FromPath[int], data: JS
     item = await reading.get_item(db, item_id)
     errors: dict[str, str] = {}
     current_matter = item.c144_matter.value if item.c144_matter else None
-    matter = _choice(C144Matter, current_matter if data.c144_matter is UNSET else data.c144_matter, "c144_matter", errors)
+    matter = _choice(
+        C144Matter, current_matter if data.c144_matter is UNSET else data.c144_matter, "c144_matter", errors
+    )
     fields = ItemFields(
         title=item.title if data.title is UNSET else data.title,
         description=item.description if data.description is UNSET else data.description,
@@ -367,7 +369,10 @@ def body_errors(request: Request, exc: ValidationException) -> Response[Any]:
             return api_error(HTTP_400_BAD_REQUEST, _("A JSON body is required."))
         missing = _MISSING.search(message)
         if missing:
-            key, message = (f"{key}.{missing.group(1)}" if key != "data" else missing.group(1)), _("This field is required.")
+            key, message = (
+                (f"{key}.{missing.group(1)}" if key != "data" else missing.group(1)),
+                _("This field is required."),
+            )
         errors["" if key == "data" else key.removeprefix("data.")] = message
     if not errors:
         return api_error(HTTP_400_BAD_REQUEST, _("The request is not valid."), {"errors": field_errors(exc.extra)})

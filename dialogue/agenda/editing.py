@@ -9,11 +9,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from dialogue.db import table_of
 from dialogue.agenda.checks import DocumentFields, ItemFields, check_item, document_errors
 from dialogue.agenda.models import AgendaDocument, AgendaItem
 from dialogue.audit.trail import record_row_change
 from dialogue.commitments.models import Commitment
+from dialogue.db import table_of
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
@@ -148,9 +148,7 @@ async def reorder_items(db: AsyncSession, meeting: Meeting, item_ids: Sequence[i
     return ordered
 
 
-async def add_document(
-    db: AsyncSession, item: AgendaItem, fields: DocumentFields
-) -> AgendaDocument:
+async def add_document(db: AsyncSession, item: AgendaItem, fields: DocumentFields) -> AgendaDocument:
     """Link a document (title and web address) to an item."""
     errors = document_errors(fields)
     if errors:

@@ -71,12 +71,8 @@ class AgendaItem(Versioned, Base):
     documents: Mapped[list[AgendaDocument]] = relationship(
         back_populates="item", lazy="raise", cascade="all, delete-orphan", order_by="AgendaDocument.id"
     )
-    positions: Mapped[list[Position]] = relationship(
-        back_populates="item", lazy="raise", cascade="all, delete-orphan"
-    )
-    outcome: Mapped[Outcome | None] = relationship(
-        back_populates="item", lazy="raise", cascade="all, delete-orphan"
-    )
+    positions: Mapped[list[Position]] = relationship(back_populates="item", lazy="raise", cascade="all, delete-orphan")
+    outcome: Mapped[Outcome | None] = relationship(back_populates="item", lazy="raise", cascade="all, delete-orphan")
 
 
 class AgendaDocument(Base):

@@ -19,7 +19,6 @@ from dialogue.meetings.models import Meeting
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Organisation, Person, Side
 
-
 # A side may keep its position internal (a draft) until it shares it: only that side's
 # delegates and the secretariat see it. Every query that reads positions takes `visible`,
 # the sides whose internal positions the reader may see (`internal_visible_sides(account)`),
@@ -101,6 +100,7 @@ class FormState:
     values: dict[str, Any] = field(default_factory=dict)
     # A stale copy: what the person had typed, shown beside the current values.
     mine: dict[str, Any] = field(default_factory=dict)
+
 
 NO_FORM = FormState()
 

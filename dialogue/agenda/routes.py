@@ -24,13 +24,13 @@ from litestar.status_codes import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from dialogue import idempotency
 from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import checks, editing, positions, reading
 from dialogue.agenda.checks import DocumentFields, ItemFields, OutcomeDraft, PositionDraft
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
 from dialogue.agenda.reading import AgendaView, FormState
 from dialogue.calendar.invitations import CALENDAR_CHANGED
-from dialogue import idempotency
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
@@ -113,8 +113,11 @@ async def respond(
             party, position = next((s, p) for s, p in row.positions if s.value == side)
             context.update(side=party, position=position)
         return Template(
-            template_name=part, context=context, status_code=status_code,
-            trigger_event=trigger_event, after="receive" if trigger_event else None,
+            template_name=part,
+            context=context,
+            status_code=status_code,
+            trigger_event=trigger_event,
+            after="receive" if trigger_event else None,
         )
     return render(request, PAGE, context, fragment=AGENDA, status_code=status_code, trigger_event=trigger_event)
 
@@ -149,8 +152,15 @@ async def write(
         # What was typed goes back in the form, as typed (the draft holds it parsed).
         state = FormState(key, error.errors, form.values)
         return await respond(
-            request, db, meeting, part=part, item_id=item_id, side=side, state=state,
-            status_code=HTTP_422_UNPROCESSABLE_ENTITY, back=back,
+            request,
+            db,
+            meeting,
+            part=part,
+            item_id=item_id,
+            side=side,
+            state=state,
+            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
+            back=back,
         )
     except (Stale, Refused, StaleDataError, IntegrityError) as error:
         # StaleDataError / IntegrityError: another request wrote the same record between our
@@ -160,13 +170,27 @@ async def write(
         # The current values, and beside them what was typed: nothing is typed twice.
         state = FormState(key, {"": message}, {}, mine=form.values)
         return await respond(
-            request, db, meeting, part=part, item_id=item_id, side=side, state=state,
-            status_code=HTTP_409_CONFLICT, back=back,
+            request,
+            db,
+            meeting,
+            part=part,
+            item_id=item_id,
+            side=side,
+            state=state,
+            status_code=HTTP_409_CONFLICT,
+            back=back,
         )
     if wants_fragment(request):
         # The agenda is in the invitation: the meeting page's calendar card reloads itself.
         return await respond(
-            request, db, meeting, part=part, item_id=item_id, side=side, back=back, notice=notice,
+            request,
+            db,
+            meeting,
+            part=part,
+            item_id=item_id,
+            side=side,
+            back=back,
+            notice=notice,
             trigger_event=CALENDAR_CHANGED,
         )
     return Redirect(path=back + anchor, status_code=HTTP_303_SEE_OTHER)
@@ -208,8 +232,15 @@ async def edit_item(request: Request, db: DB, item_id: FromPath[int]) -> Respons
         await editing.update_item(db, item, fields, submitted_version(form), known=form.errors)
 
     return await write(
-        request, db, meeting, change, form=form, key=f"edit-{item.id}", item_id=item.id,
-        anchor=f"#item-{item.id}", notice=_("The item was saved."),
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key=f"edit-{item.id}",
+        item_id=item.id,
+        anchor=f"#item-{item.id}",
+        notice=_("The item was saved."),
     )
 
 
@@ -222,7 +253,13 @@ async def delete_item(request: Request, db: DB, item_id: FromPath[int]) -> Respo
         await editing.remove_item(db, item)
 
     return await write(
-        request, db, meeting, change, form=form, key=f"item-{item.id}", item_id=item.id,
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key=f"item-{item.id}",
+        item_id=item.id,
         notice=_("The item was removed."),
     )
 
@@ -239,7 +276,14 @@ async def move_item(request: Request, db: DB, item_id: FromPath[int]) -> Respons
         await editing.move_item(db, item, -1 if direction == "up" else 1)
 
     return await write(
-        request, db, meeting, change, form=form, key="agenda", item_id=item.id, anchor=f"#item-{item.id}",
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key="agenda",
+        item_id=item.id,
+        anchor=f"#item-{item.id}",
         notice=_("The agenda was reordered."),
     )
 
@@ -256,7 +300,14 @@ async def add_document(request: Request, db: DB, item_id: FromPath[int]) -> Resp
         await idempotency.remember(db, request, form, f"{back_to(form.raw('next'), meeting.id)}#item-{item.id}")
 
     return await write(
-        request, db, meeting, change, form=form, key=f"doc-{item.id}", part=ITEM, item_id=item.id,
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key=f"doc-{item.id}",
+        part=ITEM,
+        item_id=item.id,
         anchor=f"#item-{item.id}",
     )
 
@@ -273,7 +324,14 @@ async def delete_document(
         await editing.remove_document(db, document)
 
     return await write(
-        request, db, meeting, change, form=form, key=f"doc-{item.id}", part=ITEM, item_id=item.id,
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key=f"doc-{item.id}",
+        part=ITEM,
+        item_id=item.id,
         anchor=f"#item-{item.id}",
     )
 
@@ -302,8 +360,16 @@ async def record_position(
         await positions.record_position(db, item, party, draft, submitted_version(form), known=form.errors)
 
     return await write(
-        request, db, meeting, change, form=form, key=f"pos-{item.id}-{party.value}", part=POSITION,
-        item_id=item.id, side=party.value, anchor=f"#pos-{item.id}-{party.value}",
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key=f"pos-{item.id}-{party.value}",
+        part=POSITION,
+        item_id=item.id,
+        side=party.value,
+        anchor=f"#pos-{item.id}-{party.value}",
     )
 
 
@@ -321,7 +387,14 @@ async def record_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Re
         await positions.record_outcome(db, item, draft, submitted_version(form), known=form.errors)
 
     return await write(
-        request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=ITEM, item_id=item.id,
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key=f"outcome-{item.id}",
+        part=ITEM,
+        item_id=item.id,
         anchor=f"#item-{item.id}",
     )
 
@@ -335,7 +408,14 @@ async def delete_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Re
         await positions.clear_outcome(db, item)
 
     return await write(
-        request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=ITEM, item_id=item.id,
+        request,
+        db,
+        meeting,
+        change,
+        form=form,
+        key=f"outcome-{item.id}",
+        part=ITEM,
+        item_id=item.id,
         anchor=f"#item-{item.id}",
     )
 

@@ -59,9 +59,7 @@ class Schedule:
         return self.meeting_ends_at is not None and self.slots[index].ends_at > self.meeting_ends_at
 
 
-def running_schedule(
-    starts_at: dt.datetime, durations: Sequence[int], ends_at: dt.datetime | None = None
-) -> Schedule:
+def running_schedule(starts_at: dt.datetime, durations: Sequence[int], ends_at: dt.datetime | None = None) -> Schedule:
     """Each item starts when the previous one ends, the first at the meeting's start.
 
     `durations` are minutes, in agenda order; negative durations count as zero. Times must

@@ -36,7 +36,9 @@ class AuditEvent(Searchable, Base):
     )
 
     # Who: the account (kept as a plain number: the trail outlives any account) and its email.
-    account_id: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=None, index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), default=None, index=True
+    )
     actor: Mapped[str] = mapped_column(String(254), default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[AuditAction] = mapped_column(ChoiceType(AuditAction, 20), index=True)

@@ -20,19 +20,13 @@ from dialogue.web import DB, Config, Page, Template, page_window, render
 # Histories ------------------------------------------------------------------------------
 
 
-async def history_page(
-    request: Request, db: DB, settings: Config, entity: str, record_id: int
-) -> Template:
+async def history_page(request: Request, db: DB, settings: Config, entity: str, record_id: int) -> Template:
     """The events filed under one record, newest first, as far as the reader may see them."""
     kind = service.RECORDS[entity]
     record = await service.get_record(db, entity, record_id)
     form = Form(request.query_params)
-    limit, offset = page_window(
-        settings.page_size, form.integer("offset", minimum=0), settings.page_size
-    )
-    events, total = await service.record_history(
-        db, entity, record_id, request.scope.get("user"), limit, offset
-    )
+    limit, offset = page_window(settings.page_size, form.integer("offset", minimum=0), settings.page_size)
+    events, total = await service.record_history(db, entity, record_id, request.scope.get("user"), limit, offset)
     context = {
         "kind": kind,
         "record_url": f"{kind.path}/{record_id}",
@@ -40,9 +34,7 @@ async def history_page(
         "events": events,
         "page": Page(total=total, limit=limit, offset=offset, query={}),
     }
-    return render(
-        request, "audit/history.html", context, fragment="audit/_history.html"
-    )
+    return render(request, "audit/history.html", context, fragment="audit/_history.html")
 
 
 def history_route(entity: str, collection: str) -> HTTPRouteHandler:

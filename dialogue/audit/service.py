@@ -26,11 +26,11 @@ from dialogue.db import Base
 from dialogue.errors import NotFound
 from dialogue.i18n import N_, current_timezone, format_date, format_datetime, gettext, listed
 from dialogue.labels import field_label
-from dialogue.sorting import Sort
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.reading import reads_drafts
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.search import matches
+from dialogue.sorting import Sort
 
 SHORT_TEXT = 120  # longer values are cut in the before/after table
 SEARCH_MAX = 200
@@ -94,13 +94,10 @@ ENTITY_LABELS: dict[str, str] = {
     "csrf": N_("Form check (CSRF)"),
 }
 
+
 def entity_label(entity: str, side: str | None = None) -> str:
     """The kind of row in words: "Agenda item", "Position (Workers)"."""
-    label = (
-        gettext(ENTITY_LABELS[entity])
-        if entity in ENTITY_LABELS
-        else entity.replace("_", " ").capitalize()
-    )
+    label = gettext(ENTITY_LABELS[entity]) if entity in ENTITY_LABELS else entity.replace("_", " ").capitalize()
     if entity == "position" and side in Side.values():
         return f"{label} ({Side(side).label})"
     return label
@@ -194,9 +191,7 @@ def value_text(entity: str, name: str, value: Any, names: Names | None = None) -
         if isinstance(column_type, Date):
             return _moment(value, with_time=False)
     if name == "sides" and isinstance(value, str):
-        labels = [
-            Side(part).label for part in value.split(",") if part in Side.values()
-        ]
+        labels = [Side(part).label for part in value.split(",") if part in Side.values()]
         return listed(labels) if labels else shorten(value)
     return shorten(str(value))
 
@@ -371,9 +366,7 @@ async def record_history(
     query = _history_query(entity, record_id, account)
     total = await db.scalar(select(func.count()).select_from(query.subquery())) or 0
     events = await db.scalars(
-        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-        .offset(offset)
+        query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
     )
     return await describe_all(db, events, hidden=hidden_fields(account)), total
 
@@ -385,9 +378,7 @@ async def record_history(
 class TrailFilters:
     actor: str = ""
     action: AuditAction | None = None
-    entity: str = (
-        ""  # a kind of row ("position") or of record ("meeting": all under meetings)
-    )
+    entity: str = ""  # a kind of row ("position") or of record ("meeting": all under meetings)
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
@@ -418,10 +409,7 @@ def _trail_query(filters: TrailFilters) -> Select[Any]:
     if filters.date_from is not None:
         query = query.where(AuditEvent.created_at >= local_midnight(filters.date_from))
     if filters.date_to is not None:
-        query = query.where(
-            AuditEvent.created_at
-            < local_midnight(filters.date_to + dt.timedelta(days=1))
-        )
+        query = query.where(AuditEvent.created_at < local_midnight(filters.date_to + dt.timedelta(days=1)))
     if filters.q:
         query = query.where(matches(AuditEvent.search_text, filters.q))
     return query
@@ -447,8 +435,6 @@ async def search_trail(
         "summary": (func.lower(AuditEvent.summary),),
     }
     events = await db.scalars(
-        query.order_by(*(sort.clauses(columns, newest) if sort else newest))
-        .limit(limit)
-        .offset(offset)
+        query.order_by(*(sort.clauses(columns, newest) if sort else newest)).limit(limit).offset(offset)
     )
     return await describe_all(db, events), total

@@ -20,8 +20,8 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from dialogue.db import table_of
 from dialogue.audit.models import AuditAction, AuditEvent
+from dialogue.db import table_of
 from dialogue.search import fold
 
 

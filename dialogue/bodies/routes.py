@@ -18,8 +18,8 @@ from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
-from dialogue.people.models import Side
 from dialogue.meetings.visibility import sees_drafts
+from dialogue.people.models import Side
 from dialogue.web import DB, Config, page_window, render, see_other, wants_fragment
 
 

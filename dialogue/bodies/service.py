@@ -25,7 +25,6 @@ from dialogue.bodies.models import (
 from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, ngettext
-from dialogue.sorting import Sort
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import (
@@ -39,6 +38,7 @@ from dialogue.people.service import (
     text_errors,
 )
 from dialogue.search import matches
+from dialogue.sorting import Sort
 
 QUORUM_MAX = 99
 DESCRIPTION_MAX = 5000
@@ -335,16 +335,21 @@ async def member_errors(db: AsyncSession, body: Body, draft: MemberDraft) -> dic
     if draft.person_id is None:
         errors["person_id"] = _("This field is required.")
     else:
-        person = await db.scalar(
-            select(Person).options(joinedload(Person.organisation)).where(Person.id == draft.person_id)
-        ) if 0 < draft.person_id <= MAX_ID else None
+        person = (
+            await db.scalar(select(Person).options(joinedload(Person.organisation)).where(Person.id == draft.person_id))
+            if 0 < draft.person_id <= MAX_ID
+            else None
+        )
         if person is None:
             errors["person_id"] = _("This person does not exist.")
         elif person.archived_at is not None or person.organisation.archived_at is not None:
             errors["person_id"] = _("This person is archived: bring them back before adding them.")
-        elif await db.scalar(
-            select(Membership.id).where(Membership.body_id == body.id, Membership.person_id == person.id)
-        ) is not None:
+        elif (
+            await db.scalar(
+                select(Membership.id).where(Membership.body_id == body.id, Membership.person_id == person.id)
+            )
+            is not None
+        ):
             errors["person_id"] = _already_member()
     if problem := choice_problem(draft.kind):
         errors["kind"] = problem

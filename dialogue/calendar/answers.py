@@ -21,9 +21,7 @@ from dialogue.settings import Settings
 
 def answer_token(secret_key: str, invitation_id: int) -> str:
     """HMAC-SHA256 of `invitation:<id>` under the app's secret, URL-safe base64."""
-    digest = hmac.new(
-        secret_key.encode(), f"invitation:{invitation_id}".encode(), hashlib.sha256
-    ).digest()
+    digest = hmac.new(secret_key.encode(), f"invitation:{invitation_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
@@ -39,9 +37,7 @@ def answer_url(invitation_id: int, settings: Settings) -> str:
     return f"{settings.public_url}/invitations/{invitation_id}/{answer_token(settings.secret_key, invitation_id)}"
 
 
-async def invitation_by_token(
-    db: AsyncSession, invitation_id: int, token: str, settings: Settings
-) -> Invitation:
+async def invitation_by_token(db: AsyncSession, invitation_id: int, token: str, settings: Settings) -> Invitation:
     """The invitation a personal link names, with meeting, person and alternate; 404 when
     the token is wrong or the invitation gone (no difference shown)."""
     if not token_matches(settings.secret_key, invitation_id, token):
@@ -93,9 +89,7 @@ async def record_answer(
     elif response is InvitationResponse.DELEGATED:
         if alternate_id is None:
             errors["alternate_id"] = _("Choose who attends instead of you.")
-        elif alternate_id not in {
-            p.id for p in await alternate_choices(db, invitation)
-        }:
+        elif alternate_id not in {p.id for p in await alternate_choices(db, invitation)}:
             errors["alternate_id"] = _("Choose someone of your side.")
     if errors:
         raise Invalid(
@@ -107,9 +101,7 @@ async def record_answer(
         )
     assert response is not None
     invitation.response = response
-    invitation.alternate_id = (
-        alternate_id if response is InvitationResponse.DELEGATED else None
-    )
+    invitation.alternate_id = alternate_id if response is InvitationResponse.DELEGATED else None
     invitation.responded_at = now or utcnow()
     await db.flush()
     return invitation

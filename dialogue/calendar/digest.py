@@ -59,12 +59,8 @@ def compose(side: Side, items: list[Due], base_url: str) -> tuple[str, str, str]
     """(subject, text, html) in the current language."""
     overdue = [d for d in items if d.overdue]
     soon = [d for d in items if not d.overdue]
-    subject = _("Dialogue: commitments of the {side} side this week").format(
-        side=side.label
-    )
-    text_parts = [
-        _("Commitments of the {side} side that need attention:").format(side=side.label)
-    ]
+    subject = _("Dialogue: commitments of the {side} side this week").format(side=side.label)
+    text_parts = [_("Commitments of the {side} side that need attention:").format(side=side.label)]
     html_parts = [f"<p>{escape(text_parts[0])}</p>"]
     for heading, group in (
         (_("Overdue"), overdue),
@@ -78,22 +74,16 @@ def compose(side: Side, items: list[Due], base_url: str) -> tuple[str, str, str]
             url = f"{base_url}/commitments/{due.id}"
             when = _("due {date}").format(date=i18n.format_date(due.due_on))
             lines.append(f"- {i18n.isolate(due.title)} ({when})\n  {url}")
-            html_items.append(
-                f'<li><a href="{escape(url)}"><bdi>{escape(due.title)}</bdi></a> ({escape(when)})</li>'
-            )
+            html_items.append(f'<li><a href="{escape(url)}"><bdi>{escape(due.title)}</bdi></a> ({escape(when)})</li>')
         text_parts.append(f"{heading}\n" + "\n".join(lines))
         html_parts.append(f"<h2>{escape(heading)}</h2><ul>{''.join(html_items)}</ul>")
-    footer = _(
-        "You receive this weekly summary as a delegate of your side in Dialogue."
-    )
+    footer = _("You receive this weekly summary as a delegate of your side in Dialogue.")
     text_parts.append(footer)
     html_parts.append(f"<p>{escape(footer)}</p>")
     return subject, "\n\n".join(text_parts) + "\n", "\n".join(html_parts)
 
 
-async def queue_digests(
-    db: AsyncSession, settings: Settings, today: dt.date | None = None
-) -> int:
+async def queue_digests(db: AsyncSession, settings: Settings, today: dt.date | None = None) -> int:
     """Queue one digest per active delegate account whose side has something due; the number
     queued. The caller commits."""
     today = today or i18n.today()

@@ -27,8 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
@@ -96,17 +95,9 @@ def available_feeds(account: Account, bodies: Sequence[Body] = ()) -> list[FeedC
             )
         )
     for side in feed_sides(account):
-        choices.append(
-            FeedChoice(
-                FeedScope.SIDE, side.value, _("Side: {side}").format(side=side.label)
-            )
-        )
+        choices.append(FeedChoice(FeedScope.SIDE, side.value, _("Side: {side}").format(side=side.label)))
     for body in bodies:
-        choices.append(
-            FeedChoice(
-                FeedScope.BODY, str(body.id), _("Body: {name}").format(name=i18n.isolate(body.name))
-            )
-        )
+        choices.append(FeedChoice(FeedScope.BODY, str(body.id), _("Body: {name}").format(name=i18n.isolate(body.name))))
     return choices
 
 
@@ -120,9 +111,7 @@ def feed_sides(account: Account) -> list[Side]:
     return []
 
 
-async def check_scope(
-    db: AsyncSession, account: Account, scope: FeedScope, key: str
-) -> None:
+async def check_scope(db: AsyncSession, account: Account, scope: FeedScope, key: str) -> None:
     """Refuse (403, or 404 for an unknown body) a feed `account` may not have."""
     if not account.is_active:
         raise Forbidden
@@ -135,35 +124,25 @@ async def check_scope(
         except ValueError:
             raise NotFound() from None
         if not can_write_side(account, side):
-            raise Forbidden(
-                _(
-                    "Only the secretariat and the delegates of this side can subscribe to its calendar."
-                )
-            )
+            raise Forbidden(_("Only the secretariat and the delegates of this side can subscribe to its calendar."))
     else:
         if not key.isdigit() or len(key) > 10 or await db.get(Body, int(key)) is None:
             raise NotFound()
 
 
-async def issue_token(
-    db: AsyncSession, account: Account, scope: FeedScope, key: str
-) -> tuple[FeedToken, str]:
+async def issue_token(db: AsyncSession, account: Account, scope: FeedScope, key: str) -> tuple[FeedToken, str]:
     """A new token for the feed (create or regenerate): any live one is revoked first.
     Returns the row and the token itself, which is shown once and never stored."""
     await check_scope(db, account, scope, key)
     await revoke_feed(db, account, scope, key)
     token = secrets.token_urlsafe(32)
-    row = FeedToken(
-        account_id=account.id, scope=scope, scope_key=key, token_hash=hash_token(token)
-    )
+    row = FeedToken(account_id=account.id, scope=scope, scope_key=key, token_hash=hash_token(token))
     db.add(row)
     await db.flush()
     return row, token
 
 
-async def revoke_feed(
-    db: AsyncSession, account: Account, scope: FeedScope, key: str
-) -> int:
+async def revoke_feed(db: AsyncSession, account: Account, scope: FeedScope, key: str) -> int:
     """Revoke the account's live token of that feed (if any); the number revoked. Row by
     row through the session, so that the audit trail records each revocation."""
     rows = list(
@@ -202,16 +181,10 @@ async def live_tokens(db: AsyncSession, account_id: int) -> list[FeedToken]:
 
 
 async def bodies_of(db: AsyncSession, tokens: Sequence[FeedToken]) -> dict[str, Body]:
-    ids = [
-        int(t.scope_key)
-        for t in tokens
-        if t.scope is FeedScope.BODY and t.scope_key.isdigit()
-    ]
+    ids = [int(t.scope_key) for t in tokens if t.scope is FeedScope.BODY and t.scope_key.isdigit()]
     if not ids:
         return {}
-    return {
-        str(b.id): b for b in await db.scalars(select(Body).where(Body.id.in_(ids)))
-    }
+    return {str(b.id): b for b in await db.scalars(select(Body).where(Body.id.in_(ids)))}
 
 
 async def token_owner(db: AsyncSession, token: str) -> tuple[FeedToken, Account]:
@@ -233,13 +206,10 @@ async def token_owner(db: AsyncSession, token: str) -> tuple[FeedToken, Account]
     # The lookup is by hash; compare again in constant time all the same.
     if not hmac.compare_digest(row.token_hash, digest) or not account.is_active:
         raise NotFound()
-    if row.scope is FeedScope.PERSON and (
-        account.person_id is None or row.scope_key != str(account.person_id)
-    ):
+    if row.scope is FeedScope.PERSON and (account.person_id is None or row.scope_key != str(account.person_id)):
         raise NotFound()
     if row.scope is FeedScope.SIDE and (
-        row.scope_key not in Side.values()
-        or not can_write_side(account, Side(row.scope_key))
+        row.scope_key not in Side.values() or not can_write_side(account, Side(row.scope_key))
     ):
         raise NotFound()
     return row, account
@@ -250,16 +220,12 @@ async def token_owner(db: AsyncSession, token: str) -> tuple[FeedToken, Account]
 
 async def _meetings(db: AsyncSession, condition: ColumnElement[bool]) -> list[Meeting]:
     rows = await db.scalars(
-        select(Meeting)
-        .where(condition, Meeting.status.in_(FEED_STATUSES))
-        .order_by(Meeting.starts_at, Meeting.id)
+        select(Meeting).where(condition, Meeting.status.in_(FEED_STATUSES)).order_by(Meeting.starts_at, Meeting.id)
     )
     return list(rows)
 
 
-async def _agendas(
-    db: AsyncSession, meetings: Sequence[Meeting]
-) -> dict[int, list[str]]:
+async def _agendas(db: AsyncSession, meetings: Sequence[Meeting]) -> dict[int, list[str]]:
     if not meetings:
         return {}
     items = await db.execute(
@@ -288,22 +254,14 @@ async def _deadlines(db: AsyncSession, side: Side | None) -> list[Commitment]:
     return list(rows)
 
 
-def calendar_meeting(
-    meeting: Meeting, agenda: Sequence[str], settings: Settings
-) -> CalendarMeeting:
+def calendar_meeting(meeting: Meeting, agenda: Sequence[str], settings: Settings) -> CalendarMeeting:
     base = settings.public_url.rstrip("/")
     lines = [meeting.description.strip()] if meeting.description.strip() else []
     if agenda:
         lines.append(
-            _("Agenda:")
-            + "\n"
-            + "\n".join(f"{n}. {i18n.isolate(title)}" for n, title in enumerate(agenda, 1))
+            _("Agenda:") + "\n" + "\n".join(f"{n}. {i18n.isolate(title)}" for n, title in enumerate(agenda, 1))
         )
-    ends_at = (
-        meeting.ends_at
-        if meeting.ends_at > meeting.starts_at
-        else meeting.starts_at + dt.timedelta(hours=1)
-    )
+    ends_at = meeting.ends_at if meeting.ends_at > meeting.starts_at else meeting.starts_at + dt.timedelta(hours=1)
     return CalendarMeeting(
         uid=f"meeting-{meeting.id}@{calendar_domain(settings)}",
         sequence=int(getattr(meeting, "calendar_sequence", 0) or 0),
@@ -331,9 +289,7 @@ def calendar_deadline(commitment: Commitment, settings: Settings) -> CalendarDea
     )
 
 
-async def build_feed(
-    db: AsyncSession, row: FeedToken, account: Account, settings: Settings
-) -> bytes:
+async def build_feed(db: AsyncSession, row: FeedToken, account: Account, settings: Settings) -> bytes:
     """The feed of `row`, named in the owner's language (the current language is restored)."""
     previous = i18n.current_language()
     i18n.set_language(account_language(account, settings))
@@ -343,9 +299,7 @@ async def build_feed(
         i18n.set_language(previous)
 
 
-async def _build_feed(
-    db: AsyncSession, row: FeedToken, account: Account, settings: Settings
-) -> bytes:
+async def _build_feed(db: AsyncSession, row: FeedToken, account: Account, settings: Settings) -> bytes:
     if row.scope is FeedScope.PERSON:
         person_id = int(row.scope_key)
         invited = select(Invitation.meeting_id).where(Invitation.person_id == person_id)

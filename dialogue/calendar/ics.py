@@ -218,6 +218,7 @@ def feed(
         calendar.append(_deadline_event(deadline, stamp, organizer))
     return _write(calendar)
 
+
 # --- Components ----------------------------------------------------------------------
 
 
@@ -385,4 +386,3 @@ def _join_links(text: str, links: list[tuple[str, str]]) -> str:
     lines = [label.format(url=url.strip()) for label, url in links if url.strip()]
     parts = [part for part in (text.strip(), "\n".join(lines)) if part]
     return "\n\n".join(parts)
-

@@ -55,6 +55,7 @@ def _stamp(dtstamp: dt.datetime | None) -> dt.datetime:
 def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
+
 def _local(moment: dt.datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).strftime("%Y%m%dT%H%M%S")
 

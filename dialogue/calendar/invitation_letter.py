@@ -69,8 +69,7 @@ def _letter(
             "answer_url": answer_url(invitation.id, settings)
             if invitation is not None and kind != "cancellation"
             else "",
-            "removed": kind == "cancellation"
-            and meeting.status is not MeetingStatus.CANCELLED,
+            "removed": kind == "cancellation" and meeting.status is not MeetingStatus.CANCELLED,
             "language": i18n.current_language(),
             "direction": i18n.text_direction(),
         }

@@ -27,7 +27,7 @@ from dialogue.calendar.meeting_event import (
     load_for_calendar,
 )
 from dialogue.calendar.sending_plan import _deliveries, sending_plan
-from dialogue.db import utcnow, table_of
+from dialogue.db import table_of, utcnow
 from dialogue.errors import Refused
 from dialogue.i18n import _
 from dialogue.mail.models import OutboxMessage
@@ -96,9 +96,7 @@ async def _sequence_for_sending(
     wanted = rules.sequence_to_send(current, held)
     if wanted == current:
         return
-    await db.execute(
-        update(table_of(Meeting)).where(Meeting.id == meeting.id).values(calendar_sequence=wanted)
-    )
+    await db.execute(update(table_of(Meeting)).where(Meeting.id == meeting.id).values(calendar_sequence=wanted))
     attributes.set_committed_value(meeting, "calendar_sequence", wanted)
     for pid in in_line:
         row = deliveries.get(pid)
@@ -176,7 +174,9 @@ async def _cancel_for(
         if person is None:
             continue
         alone = ics.CalendarAttendee(
-            name=person.full_name, email=row.email, role=(row.role or "observer")  # type: ignore[arg-type]
+            name=person.full_name,
+            email=row.email,
+            role=(row.role or "observer"),  # type: ignore[arg-type]
         )
         calendar = invitation_file(
             data, settings, "CANCEL", language=language_of(person, settings), attendees=[alone], now=now
@@ -226,11 +226,7 @@ async def send_invitations(
     data, plan = await sending_plan(db, meeting_id)
     meeting = data.meeting
     if meeting.status is MeetingStatus.CANCELLED:
-        raise Refused(
-            _(
-                "This meeting is cancelled: its cancellation was sent when it was called off."
-            )
-        )
+        raise Refused(_("This meeting is cancelled: its cancellation was sent when it was called off."))
     if not data.recipients and not plan.cancellations:
         raise Refused(
             _(
@@ -308,12 +304,7 @@ async def send_cancellations(
         return sending
     await _sequence_for_sending(db, data.meeting, deliveries, [row.person_id for row in holders])
     calendars: dict[str, bytes] = {}  # one file per language
-    people = {
-        p.id: p
-        for p in await db.scalars(
-            select(Person).where(Person.id.in_([r.person_id for r in holders]))
-        )
-    }
+    people = {p.id: p for p in await db.scalars(select(Person).where(Person.id.in_([r.person_id for r in holders])))}
     invitations = {inv.person_id: inv for inv in data.invitations}
     for row in sorted(holders, key=lambda r: r.person_id):
         person = people.get(row.person_id)
@@ -331,9 +322,7 @@ async def send_cancellations(
 # --- The meeting page ----------------------------------------------------------------------
 
 
-async def page_section(
-    db: AsyncSession, meeting: Meeting, settings: Settings
-) -> dict[str, Any]:
+async def page_section(db: AsyncSession, meeting: Meeting, settings: Settings) -> dict[str, Any]:
     """The calendar section of the meeting page: download and add-to links, and (for the
     page to show to the secretariat) what sending would send now, who was sent what and
     when."""

@@ -24,7 +24,6 @@ from dialogue.meetings.models import Invitation, InvitationResponse, Meeting
 from dialogue.people.models import Person
 from dialogue.settings import Settings
 
-
 # --- Identity of the event and of the organizer ----------------------------------------------
 
 
@@ -99,9 +98,7 @@ async def load_for_calendar(db: AsyncSession, meeting_id: int) -> MeetingForCale
         raise NotFound()
     items = list(
         await db.scalars(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting_id)
-            .order_by(AgendaItem.rank, AgendaItem.id)
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.rank, AgendaItem.id)
         )
     )
     invitations = sorted(
@@ -152,9 +149,7 @@ def calendar_meeting(
         url=meeting_url(meeting.id, settings),
         description=agenda_text(data),
         status=status,  # type: ignore[arg-type]
-        attendees=tuple(
-            attendee(inv) for inv in chosen if (inv.person.email or "").strip()
-        ),
+        attendees=tuple(attendee(inv) for inv in chosen if (inv.person.email or "").strip()),
     )
 
 
@@ -181,9 +176,7 @@ def invitation_file(
         return ics.invitation(event, method, tz=settings.timezone, dtstamp=now)  # type: ignore[arg-type]
 
 
-async def invite_file(
-    db: AsyncSession, meeting_id: int, settings: Settings
-) -> tuple[bytes, str]:
+async def invite_file(db: AsyncSession, meeting_id: int, settings: Settings) -> tuple[bytes, str]:
     """The current invitation file (REQUEST, or CANCEL once cancelled) and its METHOD, in
     the reader's language, at the SEQUENCE anyone was last sent."""
     data = await load_for_calendar(db, meeting_id)

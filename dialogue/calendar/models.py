@@ -35,9 +35,7 @@ class FeedToken(Base):
         ),
     )
 
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     scope: Mapped[FeedScope] = mapped_column(ChoiceType(FeedScope, 10))
     scope_key: Mapped[str] = mapped_column(String(40))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

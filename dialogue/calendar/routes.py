@@ -25,9 +25,7 @@ SECRETARIAT = {"permission": Permission.SECRETARIAT}
 
 
 @get("/calendars/{token:str}", opt=PUBLIC, cache=False)
-async def calendar_feed(
-    db: DB, settings: Config, token: FromPath[str]
-) -> Response[bytes]:
+async def calendar_feed(db: DB, settings: Config, token: FromPath[str]) -> Response[bytes]:
     """`/calendars/<token>.ics`: the feed, for calendar apps (no cookie, no session)."""
     if not token.endswith(".ics"):
         raise NotFoundException()
@@ -43,9 +41,7 @@ async def calendar_feed(
     )
 
 
-async def _context(
-    db: DB, account: Account, settings: Config, **extra: Any
-) -> dict[str, Any]:
+async def _context(db: DB, account: Account, settings: Config, **extra: Any) -> dict[str, Any]:
     tokens = await feeds.live_tokens(db, account.id)
     bodies = await feeds.bodies_of(db, tokens)
     choices = feeds.available_feeds(account, list(bodies.values()))
@@ -60,15 +56,9 @@ async def _context(
 
 
 @get("/account/calendars", opt=SIGNED_IN)
-async def my_feeds(
-    request: Request, db: DB, settings: Config, revoked: FromQuery[str | None] = None
-) -> Response[Any]:
-    context = await _context(
-        db, request.user, settings, done="revoked" if revoked else ""
-    )
-    return render(
-        request, "calendar/feeds.html", context, fragment="calendar/_feeds.html"
-    )
+async def my_feeds(request: Request, db: DB, settings: Config, revoked: FromQuery[str | None] = None) -> Response[Any]:
+    context = await _context(db, request.user, settings, done="revoked" if revoked else "")
+    return render(request, "calendar/feeds.html", context, fragment="calendar/_feeds.html")
 
 
 @post("/account/calendars", opt=SIGNED_IN)
@@ -106,9 +96,7 @@ async def create_feed(request: Request, db: DB, settings: Config) -> Response[An
 
 
 @post("/account/calendars/{feed_id:int}/revoke", opt=SIGNED_IN)
-async def revoke_feed(
-    request: Request, db: DB, feed_id: FromPath[int]
-) -> Response[Any]:
+async def revoke_feed(request: Request, db: DB, feed_id: FromPath[int]) -> Response[Any]:
     await feeds.revoke_token(db, request.user, feed_id)
     await db.commit()
     return see_other(request, "/account/calendars?revoked=1")

@@ -15,9 +15,7 @@ from dialogue.people.models import Person
 
 
 async def _deliveries(db: AsyncSession, meeting_id: int) -> dict[int, CalendarDelivery]:
-    rows = await db.scalars(
-        select(CalendarDelivery).where(CalendarDelivery.meeting_id == meeting_id)
-    )
+    rows = await db.scalars(select(CalendarDelivery).where(CalendarDelivery.meeting_id == meeting_id))
     return {row.person_id: row for row in rows}
 
 
@@ -84,11 +82,7 @@ def plan_sending(
             continue
         addresses[invitation.person_id] = address.lower()
         previous = deliveries.get(invitation.person_id)
-        if (
-            previous is None
-            or previous.method != "REQUEST"
-            or previous.email.lower() != address.lower()
-        ):
+        if previous is None or previous.method != "REQUEST" or previous.email.lower() != address.lower():
             plan.invitations.append(Planned("invitation", invitation.person, address, invitation))
         elif previous.sequence < sequence:
             plan.updates.append(Planned("update", invitation.person, address, invitation))
@@ -108,9 +102,7 @@ async def _people_gone(
     invited = {inv.person_id: inv.person for inv in data.invitations}
     missing = [pid for pid in deliveries if pid not in invited]
     if missing:
-        invited.update(
-            {p.id: p for p in await db.scalars(select(Person).where(Person.id.in_(missing)))}
-        )
+        invited.update({p.id: p for p in await db.scalars(select(Person).where(Person.id.in_(missing)))})
     return invited
 
 

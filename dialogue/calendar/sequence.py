@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, attributes
 
-from dialogue.db import table_of
 from dialogue.agenda.models import AgendaItem
 from dialogue.calendar.rules import (
     AGENDA_CALENDAR_FIELDS,
@@ -26,6 +25,7 @@ from dialogue.calendar.rules import (
     meeting_changes_calendar,
     next_sequence,
 )
+from dialogue.db import table_of
 from dialogue.meetings.models import Meeting
 
 
@@ -56,16 +56,10 @@ def _raise_in_database(session: Session, meeting_ids: Iterable[int]) -> None:
     table = table_of(Meeting)
     connection = session.connection()
     for meeting_id in sorted(set(meeting_ids) - raised):
-        current = connection.execute(
-            select(table.c.calendar_sequence).where(table.c.id == meeting_id)
-        ).scalar()
+        current = connection.execute(select(table.c.calendar_sequence).where(table.c.id == meeting_id)).scalar()
         if current is None:
             continue  # a meeting being deleted
-        connection.execute(
-            update(table)
-            .where(table.c.id == meeting_id)
-            .values(calendar_sequence=current + 1)
-        )
+        connection.execute(update(table).where(table.c.id == meeting_id).values(calendar_sequence=current + 1))
         raised.add(meeting_id)
         loaded = session.identity_map.get(session.identity_key(Meeting, meeting_id))
         if loaded is not None:
@@ -76,11 +70,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     """Apply the SEQUENCE rule to the meetings this flush changes (see the module's doc)."""
     raised = _raised(session)
     for obj in list(session.dirty):
-        if (
-            isinstance(obj, Meeting)
-            and obj not in session.deleted
-            and obj.id not in raised
-        ):
+        if isinstance(obj, Meeting) and obj not in session.deleted and obj.id not in raised:
             changes = _history(obj, (*MEETING_CALENDAR_FIELDS, "calendar_sequence"))
             if "calendar_sequence" in changes:
                 continue  # set explicitly by the caller
@@ -98,9 +88,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         if isinstance(obj, AgendaItem):
             changes = _history(obj, AGENDA_CALENDAR_FIELDS)
             if agenda_item_changes_calendar(changes):
-                touched.update(
-                    v for v in changes.get("meeting_id", (None, None)) if v is not None
-                )
+                touched.update(v for v in changes.get("meeting_id", (None, None)) if v is not None)
                 if obj.meeting_id is not None:
                     touched.add(obj.meeting_id)
     if touched - raised:
@@ -114,16 +102,12 @@ def _on_execute(state: ORMExecuteState) -> None:
     statement: Any = state.statement
     if getattr(statement, "table", None) is not AgendaItem.__table__:
         return
-    names = {
-        getattr(key, "key", key) for key in (getattr(statement, "_values", None) or {})
-    }
+    names = {getattr(key, "key", key) for key in (getattr(statement, "_values", None) or {})}
     if not names & set(AGENDA_CALENDAR_FIELDS) or statement.whereclause is None:
         return
     table = table_of(AgendaItem)
     connection = state.session.connection()
-    meeting_ids = connection.execute(
-        select(table.c.meeting_id).where(statement.whereclause).distinct()
-    ).scalars()
+    meeting_ids = connection.execute(select(table.c.meeting_id).where(statement.whereclause).distinct()).scalars()
     _raise_in_database(state.session, [m for m in meeting_ids if m is not None])
 
 

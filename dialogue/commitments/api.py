@@ -283,9 +283,7 @@ class CommitmentController(Controller):
         for name, value in changes.items():
             setattr(draft, name, value)
         today = i18n.today()
-        await editing.update_commitment(
-            db, commitment, draft, version=data.version, today=today, known_errors=errors
-        )
+        await editing.update_commitment(db, commitment, draft, version=data.version, today=today, known_errors=errors)
         await db.commit()
         commitment = await editing.get_commitment(db, commitment_id, refresh=True, visible=visible_sides(request))
         return commitment_out(commitment, today, with_updates=True)

@@ -63,9 +63,7 @@ def count_meetings_open(since: dt.datetime, held_starts: Sequence[dt.datetime], 
     return max(0, bisect_right(held_starts, reference) - bisect_right(held_starts, since))
 
 
-async def meetings_open(
-    db: AsyncSession, commitment_ids: Collection[int], reference: dt.datetime
-) -> dict[int, int]:
+async def meetings_open(db: AsyncSession, commitment_ids: Collection[int], reference: dt.datetime) -> dict[int, int]:
     """For how many meetings each of `commitment_ids` has stayed open, on `reference`.
 
     The one definition, used by the schedule form's panel, the agenda's matters arising,
@@ -139,7 +137,11 @@ async def made_at(db: AsyncSession, meeting: Meeting) -> list[ItemCommitments]:
         groups.setdefault(key, ItemCommitments(commitment.agenda_item)).commitments.append(commitment)
     return sorted(
         groups.values(),
-        key=lambda group: (group.item is None, group.item.rank if group.item else 0, group.item.id if group.item else 0),
+        key=lambda group: (
+            group.item is None,
+            group.item.rank if group.item else 0,
+            group.item.id if group.item else 0,
+        ),
     )
 
 

@@ -20,13 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from dialogue.db import table_of
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.audit.trail import record_row_change
 from dialogue.commitments.at_meetings import MatterArising, meetings_open
 from dialogue.commitments.models import Commitment
 from dialogue.commitments.status import ACTIVE
+from dialogue.db import table_of
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.lock import ensure_record_open
@@ -60,7 +60,7 @@ async def propose_follow_up(
 
 
 def open_for_text(meetings_open: int) -> str:
-    """"open for 2 meetings", in the current language."""
+    """ "open for 2 meetings", in the current language."""
     return ngettext("open for %(num)d meeting", "open for %(num)d meetings", meetings_open) % {"num": meetings_open}
 
 
@@ -84,9 +84,7 @@ def follow_up_text(rows: list[MatterArising]) -> str:
     return "\n".join(follow_up_line(row) for row in rows)
 
 
-async def add_follow_up_item(
-    db: AsyncSession, meeting: Meeting, *, today: dt.date | None = None
-) -> AgendaItem | None:
+async def add_follow_up_item(db: AsyncSession, meeting: Meeting, *, today: dt.date | None = None) -> AgendaItem | None:
     """Put "Follow-up of commitments" first on the agenda of `meeting`, listing the open
     commitments of its body (`propose_follow_up`), titled in the current language.
 

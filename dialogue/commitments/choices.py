@@ -22,7 +22,9 @@ async def filter_choices(db: AsyncSession) -> dict[str, Any]:
     organisations = (await db.execute(select(Organisation).order_by(Organisation.acronym, Organisation.name))).scalars()
     bodies = (await db.execute(select(Body).order_by(Body.name))).scalars().all()
     return {
-        "organisation_groups": _grouped(sorted(organisations, key=lambda o: SIDE_ORDER[o.side]), lambda o: o.side.label),
+        "organisation_groups": _grouped(
+            sorted(organisations, key=lambda o: SIDE_ORDER[o.side]), lambda o: o.side.label
+        ),
         "bodies": bodies,
     }
 
@@ -32,26 +34,36 @@ async def form_choices(db: AsyncSession, draft: CommitmentDraft) -> dict[str, An
     chosen meeting's agenda items, for the commitment form. Archived organisations and
     people are left out unless the commitment already names them. Four statements."""
     organisations = (
-        await db.execute(
-            select(Organisation)
-            .where(or_(Organisation.archived_at.is_(None), Organisation.id == (draft.organisation_id or 0)))
-            .order_by(Organisation.acronym, Organisation.name)
+        (
+            await db.execute(
+                select(Organisation)
+                .where(or_(Organisation.archived_at.is_(None), Organisation.id == (draft.organisation_id or 0)))
+                .order_by(Organisation.acronym, Organisation.name)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     organisations = sorted(organisations, key=lambda o: SIDE_ORDER[o.side])
     people = (
-        await db.execute(
-            select(Person)
-            .join(Person.organisation)
-            .where(or_(Person.archived_at.is_(None), Person.id == (draft.responsible_id or 0)))
-            .options(contains_eager(Person.organisation))
-            .order_by(Organisation.acronym, Organisation.name, Person.full_name)
+        (
+            await db.execute(
+                select(Person)
+                .join(Person.organisation)
+                .where(or_(Person.archived_at.is_(None), Person.id == (draft.responsible_id or 0)))
+                .options(contains_eager(Person.organisation))
+                .order_by(Organisation.acronym, Organisation.name, Person.full_name)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     people = sorted(people, key=lambda p: SIDE_ORDER[p.organisation.side])
     meetings = (
-        await db.execute(select(Meeting).options(joinedload(Meeting.body)).order_by(Meeting.starts_at.desc()))
-    ).scalars().all()
+        (await db.execute(select(Meeting).options(joinedload(Meeting.body)).order_by(Meeting.starts_at.desc())))
+        .scalars()
+        .all()
+    )
     return {
         "organisation_groups": _grouped(organisations, lambda o: o.side.label),
         "people_groups": _grouped(people, lambda p: p.organisation.display_name),

@@ -15,10 +15,10 @@ from dialogue.commitments.models import Commitment, CommitmentStatus, Commitment
 from dialogue.commitments.status import ACTIVE, due_soon_clause, overdue_clause
 from dialogue.commitments.visibility import note_visible
 from dialogue.i18n import _
-from dialogue.sorting import Sort
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.search import matches
+from dialogue.sorting import Sort
 
 SIDE_ORDER = {side: rank for rank, side in enumerate(Side)}
 # The status filter also accepts "active": open or in progress.
@@ -119,9 +119,14 @@ def _sort_columns(visible: Collection[Side]) -> dict[str, tuple[Any, ...]]:
         .scalar_subquery()
     )
     responsible = (
-        select(func.lower(Person.full_name)).where(Person.id == Commitment.responsible_id).correlate(Commitment).scalar_subquery()
+        select(func.lower(Person.full_name))
+        .where(Person.id == Commitment.responsible_id)
+        .correlate(Commitment)
+        .scalar_subquery()
     )
-    meeting = select(Meeting.starts_at).where(Meeting.id == Commitment.meeting_id).correlate(Commitment).scalar_subquery()
+    meeting = (
+        select(Meeting.starts_at).where(Meeting.id == Commitment.meeting_id).correlate(Commitment).scalar_subquery()
+    )
     return {
         "title": (func.lower(Commitment.title),),
         "side": (case(*[(Commitment.side == side, rank) for side, rank in SIDE_ORDER.items()], else_=len(SIDE_ORDER)),),

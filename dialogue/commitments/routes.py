@@ -70,7 +70,9 @@ def read_filters(
         form.error("status", _("Choose one of the options."))
         statuses = ()
     overdue_raw = form.raw("overdue").lower()
-    overdue = True if overdue_raw in {"1", "on", "true", "yes"} else False if overdue_raw in {"0", "false", "no"} else None
+    overdue = (
+        True if overdue_raw in {"1", "on", "true", "yes"} else False if overdue_raw in {"0", "false", "no"} else None
+    )
     due_from = form.date("due_from")
     due_to = form.date("due_to")
     if due_from and due_to and due_to < due_from:
@@ -130,7 +132,9 @@ async def commitment_list(request: Request, db: DB, settings: Config) -> Templat
     context.update(
         page=Page(total=context.pop("total"), limit=limit, offset=offset, query=values),
         downloads=download_query(values),
-        scope_urls={scope: download_query({**values, "scope": scope, "side": ""}) or "?" for scope in (MY_SIDE, ALL_SIDES)},
+        scope_urls={
+            scope: download_query({**values, "scope": scope, "side": ""}) or "?" for scope in (MY_SIDE, ALL_SIDES)
+        },
         status_options=listing.status_filter_options(),
         side_options=Side.options(),
     )
@@ -145,8 +149,13 @@ def export_columns() -> list[Column]:
         Column(_("Commitment"), lambda row: row.commitment.title),
         Column(_("Description"), lambda row: row.commitment.description),
         Column(_("Side"), lambda row: row.commitment.side.label),
-        Column(_("Organisation"), lambda row: row.commitment.organisation.display_name if row.commitment.organisation else None),
-        Column(_("Responsible"), lambda row: row.commitment.responsible.full_name if row.commitment.responsible else None),
+        Column(
+            _("Organisation"),
+            lambda row: row.commitment.organisation.display_name if row.commitment.organisation else None,
+        ),
+        Column(
+            _("Responsible"), lambda row: row.commitment.responsible.full_name if row.commitment.responsible else None
+        ),
         Column(_("Due"), lambda row: row.commitment.due_on),
         Column(_("Status"), lambda row: row.commitment.status.label),
         Column(_("Overdue"), lambda row: row.overdue),
@@ -205,7 +214,9 @@ def safe_next(url: str) -> str:
 async def form_context(db: DB, draft: CommitmentDraft, **extra: Any) -> dict[str, Any]:
     origin = None
     if draft.agenda_item_id:
-        statement = select(AgendaItem).where(AgendaItem.id == draft.agenda_item_id).options(joinedload(AgendaItem.outcome))
+        statement = (
+            select(AgendaItem).where(AgendaItem.id == draft.agenda_item_id).options(joinedload(AgendaItem.outcome))
+        )
         origin = (await db.execute(statement)).scalar_one_or_none()
     return {
         **await choices.form_choices(db, draft),
@@ -295,7 +306,12 @@ async def commitment_update(request: Request, db: DB, commitment_id: FromPath[in
     except Stale as stale:
         current = CommitmentDraft.of(commitment)
         context = await form_context(
-            db, current, values=draft_values(current), action=action, commitment=commitment, stale=stale.message,
+            db,
+            current,
+            values=draft_values(current),
+            action=action,
+            commitment=commitment,
+            stale=stale.message,
             mine=form.values,
         )
         return render(request, "commitments/form.html", context, status_code=HTTP_409_CONFLICT)

@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, or_
 from dialogue.commitments.models import CommitmentUpdate
 from dialogue.people.models import Side
 
-
 # A progress note marked internal stays inside the side that wrote it (`CommitmentUpdate.side`,
 # the commitment's side at the time, kept if the commitment later moves): only that side's
 # delegates and the secretariat see it. Every query that reads notes (or a date computed

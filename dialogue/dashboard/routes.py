@@ -10,8 +10,8 @@ from dialogue.accounts.permissions import own_side
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.dashboard.service import build_dashboard
 from dialogue.meetings.models import MeetingStatus
-from dialogue.people.models import Side
 from dialogue.meetings.visibility import sees_drafts
+from dialogue.people.models import Side
 from dialogue.web import DB, Template, render
 
 

@@ -220,7 +220,9 @@ async def build_dashboard(
             overdue=list((await db.scalars(commitment_list(overdue_clause(today), Commitment.side == side))).all()),
             overdue_total=overdue_by_side[side],
             due_soon=list(
-                (await db.scalars(commitment_list(due_soon_clause(today, DUE_SOON_DAYS), Commitment.side == side))).all()
+                (
+                    await db.scalars(commitment_list(due_soon_clause(today, DUE_SOON_DAYS), Commitment.side == side))
+                ).all()
             ),
             due_soon_total=due_soon_by_side[side],
         )
@@ -286,4 +288,3 @@ async def build_dashboard(
         ),
         mine=mine,
     )
-

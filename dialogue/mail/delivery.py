@@ -226,7 +226,9 @@ async def deliver_due(
                 except ServerUnavailable as error:
                     unavailable = str(error)
                     log.warning("SMTP server unavailable: %s", unavailable)
-                    await _record_failure(db, letter.id, letter.attempts, worker_id, unavailable, moment, permanent=False)
+                    await _record_failure(
+                        db, letter.id, letter.attempts, worker_id, unavailable, moment, permanent=False
+                    )
                 except PermanentFailure as error:
                     log.warning("outbox message %s refused: %s", letter.id, error)
                     await _record_failure(db, letter.id, letter.attempts, worker_id, str(error), moment, permanent=True)

@@ -114,7 +114,7 @@ def enqueue(
 
 
 async def make_due(db: AsyncSession, message: OutboxMessage, now: dt.datetime | None = None) -> None:
-    """"Retry now": a waiting or failed message is tried at the next delivery (one more try
+    """ "Retry now": a waiting or failed message is tried at the next delivery (one more try
     for a failed one). The caller commits."""
     now = now or utcnow()
     if message.status is OutboxStatus.SENT:

@@ -9,11 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.errors import NotFound
 from dialogue.i18n import N_, gettext
-from dialogue.sorting import Sort
 from dialogue.mail.models import OutboxMessage, OutboxStatus
 from dialogue.meetings.models import Meeting
 from dialogue.search import matches
-
+from dialogue.sorting import Sort
 
 SORT_KEYS = ("written", "recipient", "subject", "about", "status", "tries", "sent")
 

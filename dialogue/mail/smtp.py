@@ -42,9 +42,7 @@ class SmtpServer:
         parts = urlsplit(url.strip())
         scheme = parts.scheme.lower()
         if scheme not in SCHEMES:
-            raise ValueError(
-                f"DIALOGUE_SMTP_URL: unknown scheme {scheme!r}; use smtp://, smtp+starttls:// or smtps://"
-            )
+            raise ValueError(f"DIALOGUE_SMTP_URL: unknown scheme {scheme!r}; use smtp://, smtp+starttls:// or smtps://")
         if not parts.hostname:
             raise ValueError("DIALOGUE_SMTP_URL: no host")
         security, default_port = SCHEMES[scheme]

@@ -34,8 +34,8 @@ from dialogue.meetings.models import (
     MeetingStatus,
 )
 from dialogue.meetings.quorum import QuorumReport
-from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.search import MeetingFilters, Order
+from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.openapi import OptionalBody, Page, named
 from dialogue.text_input import Input
@@ -335,7 +335,9 @@ class MeetingsAPI(Controller):
         q: Annotated[str, QueryParameter(description="Words in the title, venue or description")] = "",
         body_id: Annotated[int | None, QueryParameter(name="body", description="Id of the body")] = None,
         status: FromQuery[MeetingStatus | None] = None,
-        date_from: Annotated[dt.date | None, QueryParameter(name="from", description="First day (Africa/Tunis)")] = None,
+        date_from: Annotated[
+            dt.date | None, QueryParameter(name="from", description="First day (Africa/Tunis)")
+        ] = None,
         date_to: Annotated[dt.date | None, QueryParameter(name="to", description="Last day (Africa/Tunis)")] = None,
         order: Annotated[str, QueryParameter(description="recent (default) or upcoming")] = Order.RECENT,
         limit: FromQuery[int | None] = None,
@@ -440,7 +442,10 @@ class MeetingsAPI(Controller):
 
     @get("/{meeting_id:int}/invitations", summary="Invitations and attendance, by side")
     async def list_invitations(
-        self, db: DB, settings: Config, meeting_id: FromPath[int],
+        self,
+        db: DB,
+        settings: Config,
+        meeting_id: FromPath[int],
         limit: FromQuery[int | None] = None,
         offset: FromQuery[int | None] = None,
     ) -> InvitationListOut:

@@ -12,8 +12,6 @@ from dialogue.i18n import _, format_datetime
 from dialogue.meetings.models import Attendance, Invitation, Meeting
 from dialogue.minutes.lock import ensure_record_open
 
-
-
 # Recorded on the day: who came and who did not. "Excused" may be known beforehand.
 ON_THE_DAY = (Attendance.PRESENT, Attendance.ABSENT)
 
@@ -22,14 +20,14 @@ def attendance_problem(meeting: Meeting, attendance: Attendance | None, *, now: 
     """Why `attendance` cannot be recorded for `meeting` now: present or absent only once
     the meeting has started (None when it can)."""
     if attendance in ON_THE_DAY and meeting.starts_at > now:
-        return _("The meeting has not started yet (it starts {start}): present or absent can be recorded from then on.").format(
-            start=format_datetime(meeting.starts_at)
-        )
+        return _(
+            "The meeting has not started yet (it starts {start}): present or absent can be recorded from then on."
+        ).format(start=format_datetime(meeting.starts_at))
     return None
 
 
 async def mark_everyone_present(db: AsyncSession, meeting: Meeting) -> int:
-    """"Everyone present": each invitee whose attendance is not recorded yet is recorded
+    """ "Everyone present": each invitee whose attendance is not recorded yet is recorded
     present (the secretariat then corrects the exceptions); recorded ones keep their record.
     Returns how many were marked; `Refused` before the meeting has started."""
     await ensure_record_open(db, meeting.id)

@@ -8,15 +8,16 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import FromPath
 
+from dialogue import i18n
 from dialogue.accounts.permissions import internal_visible_sides
 from dialogue.agenda.reading import agenda_section
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments.at_meetings import commitments_section
 from dialogue.forms import Form, Invalid
-from dialogue import i18n
 from dialogue.i18n import _
 from dialogue.meetings import attendance, invitations, service
 from dialogue.meetings.models import Attendance, InvitationRole
+from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Side
 from dialogue.web import (
@@ -28,8 +29,6 @@ from dialogue.web import (
     see_other,
     wants_fragment,
 )
-from dialogue.meetings.sending_routes import sent_counts
-
 
 # The meeting page -----------------------------------------------------------------------
 
@@ -86,7 +85,9 @@ async def _invitations_answer(
         )
     if status_code >= 400:
         context = {**await attendance_context(db, meeting_id), **extra}
-        return render(request, "meetings/page.html", await _with_sections(request, db, context), status_code=status_code)
+        return render(
+            request, "meetings/page.html", await _with_sections(request, db, context), status_code=status_code
+        )
     return see_other(request, f"/meetings/{meeting_id}#invitations")
 
 
@@ -256,7 +257,13 @@ async def _row_answer(
 
 
 async def _row_problem(
-    request: Request, db: DB, meeting_id: int, invitation_id: int, error: Invalid | Stale, *, whole_section: bool = False
+    request: Request,
+    db: DB,
+    meeting_id: int,
+    invitation_id: int,
+    error: Invalid | Stale,
+    *,
+    whole_section: bool = False,
 ) -> Any:
     """A refused row change: the row as it is now with the message (409 stale, 422 invalid),
     alone or within the whole section (what the form's hx-target expects)."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from dialogue.bodies.models import Membership, MembershipKind
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _
+from dialogue.meetings.attendance import attendance_problem
 from dialogue.meetings.models import (
     Attendance,
     Invitation,
@@ -20,12 +21,10 @@ from dialogue.meetings.models import (
     Meeting,
 )
 from dialogue.meetings.quorum import Attendee, QuorumReport, quorum
+from dialogue.meetings.service import body_members
+from dialogue.minutes.lock import ensure_record_open
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import active_people
-from dialogue.minutes.lock import ensure_record_open
-from dialogue.meetings.attendance import attendance_problem
-from dialogue.meetings.service import body_members
-
 
 # Invitations ----------------------------------------------------------------------------
 
@@ -71,7 +70,10 @@ def meeting_quorum(meeting: Meeting) -> QuorumReport:
     )
 
 
-ROLE_FOR_MEMBERSHIP = {MembershipKind.TITULAR: InvitationRole.TITULAR, MembershipKind.ALTERNATE: InvitationRole.ALTERNATE}
+ROLE_FOR_MEMBERSHIP = {
+    MembershipKind.TITULAR: InvitationRole.TITULAR,
+    MembershipKind.ALTERNATE: InvitationRole.ALTERNATE,
+}
 
 
 async def invitation_choices(db: AsyncSession, meeting: Meeting) -> dict[str, Any]:
@@ -81,9 +83,7 @@ async def invitation_choices(db: AsyncSession, meeting: Meeting) -> dict[str, An
     members = await body_members(db, meeting.body_id)
     people = await active_people(db)
     uninvited = [p for p in people if p.id not in invited_ids]
-    by_side = [
-        (side, [p for p in uninvited if p.organisation.side == side]) for side in Side
-    ]
+    by_side = [(side, [p for p in uninvited if p.organisation.side == side]) for side in Side]
     behalf: dict[int, Person] = {m.person_id: m.person for m in members}
     for inv in meeting.invitations:
         behalf.setdefault(inv.person_id, inv.person)
@@ -252,8 +252,7 @@ async def remove_invitation(db: AsyncSession, invitation: Invitation) -> None:
     if invitation.attendance != Attendance.UNRECORDED:
         raise Refused(
             _(
-                "The attendance of {name} is recorded: set it back to “Not recorded” "
-                "before removing the invitation."
+                "The attendance of {name} is recorded: set it back to “Not recorded” before removing the invitation."
             ).format(name=invitation.person.full_name)
         )
     await db.delete(invitation)

@@ -72,7 +72,9 @@ class Meeting(Searchable, Versioned, Base):
     ends_at: Mapped[Moment]
     venue: Mapped[str] = mapped_column(String(300), default="")
     online_url: Mapped[str | None] = mapped_column(String(500), default=None)
-    status: Mapped[MeetingStatus] = mapped_column(ChoiceType(MeetingStatus, 20), default=MeetingStatus.DRAFT, index=True)
+    status: Mapped[MeetingStatus] = mapped_column(
+        ChoiceType(MeetingStatus, 20), default=MeetingStatus.DRAFT, index=True
+    )
     description: Mapped[FreeText]
     # SEQUENCE of its calendar invitations (RFC 5545): raised whenever time, place, title,
     # status or agenda change (dialogue/calendar/sequence.py).

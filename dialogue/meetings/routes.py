@@ -7,20 +7,20 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
+from dialogue import i18n, idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over
 from dialogue.forms import Form, Invalid
-from dialogue import i18n, idempotency
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
 from dialogue.meetings import search, service
 from dialogue.meetings.models import Meeting, MeetingKind, MeetingStatus
-from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.search import MeetingFilters, Order
-from dialogue.minutes.lock import record_closed
+from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.visibility import sees_drafts
+from dialogue.minutes.lock import record_closed
 from dialogue.web import (
     DB,
     Config,
@@ -31,7 +31,6 @@ from dialogue.web import (
     render_invalid,
     see_other,
 )
-
 
 KIND_FOR_BODY = {
     BodyKind.PLENARY: MeetingKind.PLENARY,
@@ -256,7 +255,12 @@ async def update_meeting(request: Request, db: DB, settings: Config, meeting_id:
 # Cancel and delete ----------------------------------------------------------------------
 
 
-@get("/meetings/{meeting_id:int}/cancel", name="meeting_cancel_confirm", cache=False, opt={"permission": Permission.SECRETARIAT})
+@get(
+    "/meetings/{meeting_id:int}/cancel",
+    name="meeting_cancel_confirm",
+    cache=False,
+    opt={"permission": Permission.SECRETARIAT},
+)
 async def confirm_cancel(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     return render(request, "meetings/confirm.html", {"meeting": meeting, "action": "cancel"})
@@ -278,13 +282,16 @@ async def _saved(request: Request, db: DB, settings: Config, meeting: Meeting) -
     return see_other(request, f"/meetings/{meeting.id}")
 
 
-@get("/meetings/{meeting_id:int}/delete", name="meeting_delete_confirm", cache=False, opt={"permission": Permission.SECRETARIAT})
+@get(
+    "/meetings/{meeting_id:int}/delete",
+    name="meeting_delete_confirm",
+    cache=False,
+    opt={"permission": Permission.SECRETARIAT},
+)
 async def confirm_delete(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     dependents = await service.meeting_dependents(db, meeting.id)
-    return render(
-        request, "meetings/confirm.html", {"meeting": meeting, "action": "delete", "dependents": dependents}
-    )
+    return render(request, "meetings/confirm.html", {"meeting": meeting, "action": "delete", "dependents": dependents})
 
 
 @post("/meetings/{meeting_id:int}/delete", name="meeting_delete")

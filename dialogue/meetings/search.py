@@ -12,11 +12,9 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.bodies.models import Body
 from dialogue.i18n import _, current_timezone, now
-from dialogue.sorting import Sort
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.search import matches
-
-
+from dialogue.sorting import Sort
 
 # Search ---------------------------------------------------------------------------------
 
@@ -85,13 +83,18 @@ async def search_meetings(
     """
     total = await db.scalar(_filtered(select(func.count(Meeting.id)), filters)) or 0
     invited = (
-        select(func.count(Invitation.id)).where(Invitation.meeting_id == Meeting.id).correlate(Meeting).scalar_subquery()
+        select(func.count(Invitation.id))
+        .where(Invitation.meeting_id == Meeting.id)
+        .correlate(Meeting)
+        .scalar_subquery()
     )
     query = _filtered(select(Meeting, invited).options(joinedload(Meeting.body)), filters)
     if sort is not None:
-        body = select(func.lower(func.coalesce(func.nullif(Body.short_name, ""), Body.name))).where(
-            Body.id == Meeting.body_id
-        ).scalar_subquery()
+        body = (
+            select(func.lower(func.coalesce(func.nullif(Body.short_name, ""), Body.name)))
+            .where(Body.id == Meeting.body_id)
+            .scalar_subquery()
+        )
         columns = {
             "date": (Meeting.starts_at,),
             "title": (func.lower(Meeting.title),),

@@ -27,8 +27,6 @@ from dialogue.web import (
     wants_fragment,
 )
 
-
-
 # Calendar invitations ---------------------------------------------------------------------
 
 
@@ -162,7 +160,9 @@ async def answer_save(
         invitation = await calendar_answers.invitation_by_token(db, invitation_id, token, settings)
         choices = await calendar_answers.alternate_choices(db, invitation)
         context = _answer_context(invitation, choices, token=token)
-        return render_invalid(request, "meetings/answer.html", context, Invalid({**error.errors, **form.errors}, form.values))
+        return render_invalid(
+            request, "meetings/answer.html", context, Invalid({**error.errors, **form.errors}, form.values)
+        )
     await db.commit()
     return see_other(request, f"/invitations/{invitation_id}/{token}?saved=1")
 

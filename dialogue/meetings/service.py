@@ -26,11 +26,9 @@ from dialogue.meetings.models import (
     MeetingKind,
     MeetingStatus,
 )
+from dialogue.minutes.lock import ensure_record_open
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
-from dialogue.minutes.lock import ensure_record_open
-
-
 
 TITLE_MAX = 300
 
@@ -183,7 +181,11 @@ def meeting_warnings(draft: MeetingDraft, current: Meeting | None = None, *, now
     starts, ends = as_local(draft.starts_at), as_local(draft.ends_at)
     moved = current is None or starts != current.starts_at
     warnings: dict[str, str] = {}
-    if draft.status == MeetingStatus.SCHEDULED and starts < now and (current is None or moved or current.status != draft.status):
+    if (
+        draft.status == MeetingStatus.SCHEDULED
+        and starts < now
+        and (current is None or moved or current.status != draft.status)
+    ):
         warnings["status"] = _(
             "This meeting is marked scheduled but its start has passed: mark it held or cancelled, or confirm."
         )
@@ -191,7 +193,9 @@ def meeting_warnings(draft: MeetingDraft, current: Meeting | None = None, *, now
     if (current is None or moved or ends != current.ends_at) and (
         ends - starts > LONGEST_MEETING or starts.astimezone(zone).date() != ends.astimezone(zone).date()
     ):
-        warnings["ends_at"] = _("This meeting lasts more than 12 hours or runs over several days: check the end, or confirm.")
+        warnings["ends_at"] = _(
+            "This meeting lasts more than 12 hours or runs over several days: check the end, or confirm."
+        )
     if moved and starts > now + FAR_AHEAD:
         warnings["starts_at"] = _("This meeting starts more than two years from now: check the year, or confirm.")
     return warnings
@@ -225,11 +229,7 @@ async def meeting_errors(
         errors["kind"] = _("Choose one of the options.")
     if draft.status is None:
         errors["status"] = _("Choose one of the options.")
-    elif (
-        current is not None
-        and current.status == MeetingStatus.CANCELLED
-        and draft.status == MeetingStatus.DRAFT
-    ):
+    elif current is not None and current.status == MeetingStatus.CANCELLED and draft.status == MeetingStatus.DRAFT:
         errors["status"] = _("A cancelled meeting can be set back to scheduled, postponed or held, not to a draft.")
     for name in ("starts_at", "ends_at"):
         value = getattr(draft, name)

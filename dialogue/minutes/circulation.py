@@ -55,11 +55,13 @@ def _letter(meeting: Meeting, number: int, url: str) -> tuple[str, str, str]:
     if number == 1:
         subject = _("Minutes to approve: {title}").format(title=i18n.isolate(meeting.title))
     else:
-        subject = _("Revised minutes (version {number}) to approve: {title}").format(number=number, title=i18n.isolate(meeting.title))
+        subject = _("Revised minutes (version {number}) to approve: {title}").format(
+            number=number, title=i18n.isolate(meeting.title)
+        )
     lines = [
-        _("The minutes of the meeting “{title}” of {date} are circulated for your side's approval (version {number}).").format(
-            title=i18n.isolate(meeting.title), date=i18n.format_datetime(meeting.starts_at), number=number
-        ),
+        _(
+            "The minutes of the meeting “{title}” of {date} are circulated for your side's approval (version {number})."
+        ).format(title=i18n.isolate(meeting.title), date=i18n.format_datetime(meeting.starts_at), number=number),
         _("Read them, then approve them, approve them with reservations, or ask for changes:"),
     ]
     text = "\n\n".join([*lines, url, _("The Secretariat")]) + "\n"
@@ -70,9 +72,7 @@ def _letter(meeting: Meeting, number: int, url: str) -> tuple[str, str, str]:
     return subject, text, html
 
 
-async def _send_for_approval(
-    db: AsyncSession, meeting: Meeting, version: MinutesVersion, settings: Settings
-) -> int:
+async def _send_for_approval(db: AsyncSession, meeting: Meeting, version: MinutesVersion, settings: Settings) -> int:
     """One email per approver of the sides that must approve, in the approver's language,
     into the outbox (same transaction). The number queued."""
     url = minutes_url(meeting.id, settings)
@@ -82,7 +82,14 @@ async def _send_for_approval(
         with i18n.using_language(language):
             subject, text, html = _letter(meeting, version.number, url)
         enqueue_to_account(
-            db, account, subject=subject, text_body=text, html_body=html, language=language, kind=MAIL_KIND, meeting_id=meeting.id
+            db,
+            account,
+            subject=subject,
+            text_body=text,
+            html_body=html,
+            language=language,
+            kind=MAIL_KIND,
+            meeting_id=meeting.id,
         )
         queued += 1
     await db.flush()

@@ -206,7 +206,9 @@ async def live_document(db: AsyncSession, meeting_id: int, minutes: Minutes | No
     return await build_document(db, meeting, minutes)
 
 
-def decision_lines(decisions: Sequence[MinutesDecision], comments: Mapping[int, list[MinutesItemComment]]) -> tuple[DecisionLine, ...]:
+def decision_lines(
+    decisions: Sequence[MinutesDecision], comments: Mapping[int, list[MinutesItemComment]]
+) -> tuple[DecisionLine, ...]:
     return tuple(
         DecisionLine(
             side=decision.side.value,
@@ -226,9 +228,7 @@ async def stored_document(db: AsyncSession, minutes: Minutes, version: MinutesVe
     document = from_json(version.content)
     if document.adopted:
         addenda = await addenda_of(db, minutes)
-        return dataclasses.replace(
-            document, addenda=tuple(AddendumLine(a.written_on, a.text) for a in addenda)
-        )
+        return dataclasses.replace(document, addenda=tuple(AddendumLine(a.written_on, a.text) for a in addenda))
     decisions = (await decisions_of(db, [version.id]))[version.id]
     comments = await comments_of(db, [d.id for d in decisions])
     return dataclasses.replace(document, decisions=decision_lines(decisions, comments))

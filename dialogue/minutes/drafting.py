@@ -61,9 +61,7 @@ def text_error(value: str, maximum: int) -> str | None:
     return None
 
 
-async def save_narratives(
-    db: AsyncSession, minutes: Minutes, narratives: Narratives, version: int | None
-) -> Minutes:
+async def save_narratives(db: AsyncSession, minutes: Minutes, narratives: Narratives, version: int | None) -> Minutes:
     """Save the narratives read at `version` of the minutes. Refused once adopted; `Stale`
     when someone saved in between; `Invalid` for a text too long or an item of another
     meeting. While circulated, the texts go into the next revision."""
@@ -98,7 +96,11 @@ async def save_narratives(
         note = notes.get(item_id)
         if note is None:
             if text:
-                db.add(MinutesItemNote(minutes_id=minutes.id, meeting_id=minutes.meeting_id, agenda_item_id=item_id, summary=text))
+                db.add(
+                    MinutesItemNote(
+                        minutes_id=minutes.id, meeting_id=minutes.meeting_id, agenda_item_id=item_id, summary=text
+                    )
+                )
         elif note.summary != text:
             note.summary = text
     await db.flush()

@@ -30,10 +30,10 @@ from dialogue.i18n import _, format_date, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes import docx_writer, formats
 from dialogue.minutes.document import CommitmentLine
-from dialogue.text_input import printable
 from dialogue.minutes.formats import Fields, Heading, Layout, Paragraph, Table
 from dialogue.minutes.render import commitment_status, label
 from dialogue.people.models import Side
+from dialogue.text_input import printable
 
 FORMATS = ("pdf", "docx", "csv")
 MEDIA_TYPES: dict[str, str] = {fmt: formats.MEDIA_TYPES[fmt] for fmt in FORMATS}
@@ -89,9 +89,7 @@ async def _last_shared_notes(db: AsyncSession, commitment_ids: Sequence[int]) ->
     return dict(rows.tuples().all())
 
 
-async def _rows(
-    db: AsyncSession, clauses: Sequence[object], today: dt.date, tz: ZoneInfo
-) -> tuple[FollowUpRow, ...]:
+async def _rows(db: AsyncSession, clauses: Sequence[object], today: dt.date, tz: ZoneInfo) -> tuple[FollowUpRow, ...]:
     """The commitments matching `clauses` (on Commitment and its Meeting), by meeting date,
     then due date (none last): four statements whatever their number."""
     statement = (
@@ -230,7 +228,11 @@ def followup_layout(sheet: FollowUpSheet, language: str) -> Layout:
                 cells.insert(1, format_date(row.meeting_on))
             rows.append(tuple(cells))
         user = {1, 3, 4, 8} if sheet.of_meeting else {2, 4, 5, 9}
-        blocks: list[formats.Block] = [Heading(sheet_title(sheet), level=1), Fields(tuple(fields)), Paragraph(_summary(sheet))]
+        blocks: list[formats.Block] = [
+            Heading(sheet_title(sheet), level=1),
+            Fields(tuple(fields)),
+            Paragraph(_summary(sheet)),
+        ]
         if rows:
             blocks.append(Table(tuple(headers), tuple(rows), user_columns=frozenset(user)))
         else:

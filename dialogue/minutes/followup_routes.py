@@ -10,8 +10,8 @@ from typing import Any
 
 import anyio
 from litestar import Request, Response, get
-from litestar.handlers import HTTPRouteHandler
 from litestar.exceptions import HTTPException
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 

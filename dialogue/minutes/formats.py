@@ -26,7 +26,6 @@ from dialogue.settings import ROOT
 from dialogue.templating import jinja_environment
 from dialogue.text_input import printable
 
-
 # Blocks -------------------------------------------------------------------------------------
 
 
@@ -104,7 +103,7 @@ MEDIA_TYPES: dict[str, str] = {
 
 
 def direction_of(text: str, default: str = "ltr") -> str:
-    """"rtl" or "ltr" from the first strong character of `text` (what `dir="auto"` does in a
+    """ "rtl" or "ltr" from the first strong character of `text` (what `dir="auto"` does in a
     browser; WeasyPrint ignores `dir="auto"`, so every export states the direction)."""
     for character in text:
         kind = unicodedata.bidirectional(character)
@@ -176,11 +175,15 @@ def write_html(layout: Layout, *, for_pdf: bool = False) -> str:
     """A standalone page (its CSS in a <style> element: it is a downloaded file)."""
     layout = printable_layout(layout)
     with i18n.using_language(layout.language):
-        return _environment().get_template("minutes/export.html").render(
-            layout=layout,
-            blocks=layout.blocks,
-            kinds={Heading: "heading", Paragraph: "paragraph", Fields: "fields", Table: "table", Items: "items"},
-            for_pdf=for_pdf,
+        return (
+            _environment()
+            .get_template("minutes/export.html")
+            .render(
+                layout=layout,
+                blocks=layout.blocks,
+                kinds={Heading: "heading", Paragraph: "paragraph", Fields: "fields", Table: "table", Items: "items"},
+                for_pdf=for_pdf,
+            )
         )
 
 

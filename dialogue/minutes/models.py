@@ -98,7 +98,9 @@ class MinutesDecision(Versioned, Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("minutes_version.id", ondelete="CASCADE"), index=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20))
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
+    )
     decided_by: Mapped[str] = mapped_column(String(254), default="")
     decision: Mapped[Decision] = mapped_column(ChoiceType(Decision, 20))
     # The reservation (it goes into the minutes) or the general comment.
@@ -127,5 +129,7 @@ class MinutesAddendum(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
     written_on: Mapped[dt.date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
+    )
     written_by: Mapped[str] = mapped_column(String(254), default="")

@@ -19,8 +19,8 @@ from dialogue.i18n import _, format_date, format_datetime, format_time
 from dialogue.meetings.models import Attendance, InvitationRole
 from dialogue.minutes import docx_writer, formats
 from dialogue.minutes.document import AttendeeLine, CommitmentLine, ItemLine, MinutesDocument
-from dialogue.minutes.models import Decision, MinutesStatus
 from dialogue.minutes.formats import Block, Fields, Heading, Items, Layout, Paragraph, Table
+from dialogue.minutes.models import Decision, MinutesStatus
 from dialogue.people.models import Side
 
 FORMATS = ("pdf", "docx", "md", "html")
@@ -275,7 +275,7 @@ def minutes_blocks(document: MinutesDocument) -> tuple[Block, ...]:
 
 
 def version_line(document: MinutesDocument) -> str:
-    """"Version 2 · Circulated" (version 0 is the live draft)."""
+    """ "Version 2 · Circulated" (version 0 is the live draft)."""
     status = label(MinutesStatus, document.status)
     if document.version == 0:
         return _("Working draft · {status}").format(status=status)

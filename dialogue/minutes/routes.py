@@ -14,8 +14,8 @@ import anyio
 from litestar import MediaType, Request, Response, get, post
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
-from sqlalchemy import Select, select
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
+from sqlalchemy import Select, select
 
 from dialogue import i18n, idempotency
 from dialogue.accounts.models import Account, Role
@@ -28,7 +28,8 @@ from dialogue.meetings.models import MeetingStatus
 from dialogue.minutes import approval, circulation, compose, drafting, formats, queries, reading, render
 from dialogue.minutes.models import Decision, Minutes, MinutesStatus
 from dialogue.people.models import Side
-from dialogue.web import DB, Config, attachment, Refused, Stale, Template, render as render_page, see_other, wants_fragment
+from dialogue.web import DB, Config, Refused, Stale, Template, attachment, see_other, wants_fragment
+from dialogue.web import render as render_page
 
 FORMATS = render.FORMATS
 PAGE = "minutes/page.html"
@@ -132,7 +133,9 @@ async def _answer(request: Request, db: DB, meeting_id: int, *, status_code: int
     return render_page(request, PAGE, context, fragment=SECTION, status_code=status_code)
 
 
-async def _problem(request: Request, db: DB, meeting_id: int, error: Exception, values: dict[str, Any] | None = None) -> Any:
+async def _problem(
+    request: Request, db: DB, meeting_id: int, error: Exception, values: dict[str, Any] | None = None
+) -> Any:
     if isinstance(error, Invalid):
         message = error.errors.get("", "") or _("Please correct the fields marked below.")
         return await _answer(
@@ -231,7 +234,10 @@ async def _circulate(request: Request, db: DB, settings: Config, meeting_id: int
     await idempotency.remember(db, request, form, f"/meetings/{meeting_id}/minutes")
     await db.commit()
     return await _answer(
-        request, db, meeting_id, message=_("Version {number} is circulated to the approvers.").format(number=version.number)
+        request,
+        db,
+        meeting_id,
+        message=_("Version {number} is circulated to the approvers.").format(number=version.number),
     )
 
 
@@ -262,7 +268,11 @@ def read_decision(form: Form) -> approval.DecisionDraft:
     )
 
 
-@post("/meetings/{meeting_id:int}/minutes/decisions/{side:str}", name="minutes_decide", opt={"permission": Permission.SIDE})
+@post(
+    "/meetings/{meeting_id:int}/minutes/decisions/{side:str}",
+    name="minutes_decide",
+    opt={"permission": Permission.SIDE},
+)
 async def decide(request: Request, db: DB, meeting_id: FromPath[int], side: FromPath[str]) -> Any:
     """A side approves the current version, with or without reservations, or asks for changes."""
     try:
@@ -348,7 +358,9 @@ async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) ->
         raise _bad_request(form.errors["version"])
     language = form.raw("lang") or i18n.current_language()
     if language not in i18n.LANGUAGES:
-        raise _bad_request(_("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES)))
+        raise _bad_request(
+            _("Choose the language of the export among: {languages}.").format(languages=", ".join(i18n.LANGUAGES))
+        )
     await meetings_service.get_meeting(db, meeting_id)
     document = await reading.document_for(db, meeting_id, number, drafts=reading.reads_drafts(request.user))
     content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, fmt, language))
@@ -357,7 +369,9 @@ async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) ->
     headers = attachment(filename)
     if fmt == "html":
         # A standalone page with its own <style>: no script may run in it.
-        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+        headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+        )
     return Response(content=content, media_type=render.MEDIA_TYPES[fmt], headers=headers)
 
 

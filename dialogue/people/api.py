@@ -157,9 +157,7 @@ def person_out(person: Person) -> PersonOut:
 
 def _changes(data: msgspec.Struct) -> dict[str, Any]:
     return {
-        name: value
-        for name, value in msgspec.structs.asdict(data).items()
-        if value is not UNSET and name != "version"
+        name: value for name, value in msgspec.structs.asdict(data).items() if value is not UNSET and name != "version"
     }
 
 
@@ -216,7 +214,9 @@ class OrganisationController(Controller):
         return Page(items=[organisation_out(org) for org, _count in rows], total=total, limit=limit, offset=offset)
 
     @post("/")
-    async def create_organisation(self, request: Request, db: DB, data: JSONBody[OrganisationCreate]) -> OrganisationOut:
+    async def create_organisation(
+        self, request: Request, db: DB, data: JSONBody[OrganisationCreate]
+    ) -> OrganisationOut:
         return organisation_out(await _created(request, db, data, ORGANISATION_PAGES, "/api/v1/organisations"))
 
     @get("/{organisation_id:int}")

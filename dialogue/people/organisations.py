@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue.commitments.models import Commitment
 from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
-from dialogue.sorting import Sort
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import (
     DESCRIPTION_MAX,
@@ -29,7 +28,7 @@ from dialogue.people.service import (
     text_errors,
 )
 from dialogue.search import matches
-
+from dialogue.sorting import Sort
 
 # Sides ---------------------------------------------------------------------------------
 
@@ -94,9 +93,7 @@ async def all_organisations(db: AsyncSession) -> list[Organisation]:
 ORGANISATION_SORTS = ("name", "acronym", "side", "people")
 
 
-def _organisation_filters(
-    query: Select[Any], side: Side | None, q: str | None, archived: bool
-) -> Select[Any]:
+def _organisation_filters(query: Select[Any], side: Side | None, q: str | None, archived: bool) -> Select[Any]:
     if side is not None:
         query = query.where(Organisation.side == side)
     if q:

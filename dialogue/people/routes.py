@@ -12,12 +12,12 @@ from dialogue.crud import RecordPages, query_flag, query_offset
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, Sort, list_context, list_sort, table_file
-from dialogue.people import service
+from dialogue.meetings.visibility import sees_drafts
 from dialogue.people import organisations as organisations_service
+from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.organisations import OrganisationDraft
 from dialogue.people.service import PersonDraft
-from dialogue.meetings.visibility import sees_drafts
 from dialogue.web import DB, Config, page_window, render
 
 
@@ -61,7 +61,11 @@ async def _organisations(
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
     chosen_side = service.parse_side(side)
     text, include_archived = _text(q), query_flag(archived)
-    query: dict[str, Any] = {"side": chosen_side.value if chosen_side else "", "q": text, "archived": "1" if include_archived else ""}
+    query: dict[str, Any] = {
+        "side": chosen_side.value if chosen_side else "",
+        "q": text,
+        "archived": "1" if include_archived else "",
+    }
     sort = list_sort(request.query_params, organisations_service.ORGANISATION_SORTS, "name", query)
     rows, total = await organisations_service.list_organisations(
         db, side=chosen_side, q=text, archived=include_archived, limit=limit, offset=offset, sort=sort

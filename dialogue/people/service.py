@@ -21,10 +21,10 @@ from dialogue.commitments.models import Commitment
 from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
-from dialogue.sorting import Sort
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.search import matches
+from dialogue.sorting import Sort
 from dialogue.text_input import not_allowed_message
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -85,9 +85,7 @@ async def counted_page(
     return list(rows.all()), total or 0
 
 
-async def flush_unique(
-    db: AsyncSession, draft: Any, field_name: str, message: str, record: Any = None
-) -> None:
+async def flush_unique(db: AsyncSession, draft: Any, field_name: str, message: str, record: Any = None) -> None:
     """Flush; a unique constraint hit in between (two users at once) is a field error.
 
     The savepoint keeps the rest of the transaction; an edited `record` is reloaded as stored.
@@ -356,6 +354,7 @@ async def set_person_archived(db: AsyncSession, person: Person, archived: bool) 
 
 async def person_references(db: AsyncSession, person_id: int) -> dict[str, int]:
     """Where the record mentions a person (one statement)."""
+
     def count(column: Any) -> Any:
         return select(func.count()).where(column == person_id).scalar_subquery()
 

@@ -7,10 +7,9 @@ Create Date: 2026-11-29 17:01:05.422737
 
 from collections.abc import Sequence
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-
-import advanced_alchemy.types
 
 # Frozen copies of dialogue.audit.models' statements as of this revision.
 APPEND_ONLY_SQLITE = [
@@ -75,18 +74,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_event")),
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_audit_event_account_id"), ["account_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_audit_event_action"), ["action"], unique=False
-        )
-        batch_op.create_index(
-            "ix_audit_event_entity", ["entity", "entity_id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_audit_event_root", ["root_entity", "root_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_audit_event_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_audit_event_action"), ["action"], unique=False)
+        batch_op.create_index("ix_audit_event_entity", ["entity", "entity_id"], unique=False)
+        batch_op.create_index("ix_audit_event_root", ["root_entity", "root_id"], unique=False)
 
     op.create_table(
         "sign_in_throttle",
@@ -180,12 +171,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("email", name=op.f("uq_account_email")),
     )
     with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_account_organisation_id"), ["organisation_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_account_person_id"), ["person_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_account_organisation_id"), ["organisation_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_account_person_id"), ["person_id"], unique=False)
 
     op.create_table(
         "api_token",
@@ -233,9 +220,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_token_token_hash")),
     )
     with op.batch_alter_table("api_token", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_api_token_account_id"), ["account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_api_token_account_id"), ["account_id"], unique=False)
 
     op.create_table(
         "one_time_link",
@@ -282,9 +267,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_one_time_link_token_hash")),
     )
     with op.batch_alter_table("one_time_link", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_one_time_link_account_id"), ["account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_one_time_link_account_id"), ["account_id"], unique=False)
 
     op.create_table(
         "sign_in_session",
@@ -327,31 +310,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_sign_in_session_token_hash")),
     )
     with op.batch_alter_table("sign_in_session", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_sign_in_session_account_id"), ["account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_sign_in_session_account_id"), ["account_id"], unique=False)
 
     with op.batch_alter_table("commitment_update", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "internal", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
-        )
+        batch_op.add_column(sa.Column("internal", sa.Boolean(), server_default=sa.false(), nullable=False))
 
     with op.batch_alter_table("position", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "internal", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
-        )
+        batch_op.add_column(sa.Column("internal", sa.Boolean(), server_default=sa.false(), nullable=False))
 
     # ### end Alembic commands ###
     # The audit trail is append-only for the database too.
-    statements = (
-        APPEND_ONLY_POSTGRESQL
-        if op.get_bind().dialect.name == "postgresql"
-        else APPEND_ONLY_SQLITE
-    )
+    statements = APPEND_ONLY_POSTGRESQL if op.get_bind().dialect.name == "postgresql" else APPEND_ONLY_SQLITE
     for statement in statements:
         op.execute(statement)
 

@@ -25,10 +25,25 @@ def _fill_written_once(connection: sa.Connection) -> None:
     from dialogue.search import fold
 
     postgresql = connection.dialect.name == "postgresql"
-    outbox = sa.table("outbox_message", sa.column("id"), sa.column("to_address"), sa.column("to_name"), sa.column("subject"), sa.column("search_text"))
-    for row in connection.execute(sa.select(outbox.c.id, outbox.c.to_address, outbox.c.to_name, outbox.c.subject)).all():
-        connection.execute(outbox.update().where(outbox.c.id == row.id).values(search_text=fold(f"{row.to_address} {row.to_name} {row.subject}")))
-    events = sa.table("audit_event", sa.column("id"), sa.column("actor"), sa.column("summary"), sa.column("search_text"))
+    outbox = sa.table(
+        "outbox_message",
+        sa.column("id"),
+        sa.column("to_address"),
+        sa.column("to_name"),
+        sa.column("subject"),
+        sa.column("search_text"),
+    )
+    for row in connection.execute(
+        sa.select(outbox.c.id, outbox.c.to_address, outbox.c.to_name, outbox.c.subject)
+    ).all():
+        connection.execute(
+            outbox.update()
+            .where(outbox.c.id == row.id)
+            .values(search_text=fold(f"{row.to_address} {row.to_name} {row.subject}"))
+        )
+    events = sa.table(
+        "audit_event", sa.column("id"), sa.column("actor"), sa.column("summary"), sa.column("search_text")
+    )
     rows = connection.execute(sa.select(events.c.id, events.c.actor, events.c.summary)).all()
     if not rows:
         return
@@ -37,7 +52,9 @@ def _fill_written_once(connection: sa.Connection) -> None:
     else:
         op.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
     for row in rows:
-        connection.execute(events.update().where(events.c.id == row.id).values(search_text=fold(f"{row.actor} {row.summary}")))
+        connection.execute(
+            events.update().where(events.c.id == row.id).values(search_text=fold(f"{row.actor} {row.summary}"))
+        )
     if postgresql:
         op.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_change")
     else:

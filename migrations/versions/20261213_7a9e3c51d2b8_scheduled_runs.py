@@ -7,10 +7,9 @@ Create Date: 2026-12-03 16:00:00
 
 from collections.abc import Sequence
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-
-import advanced_alchemy.types
 
 revision: str = "7a9e3c51d2b8"
 down_revision: str | None = "3f6b8d21c7a4"
@@ -21,7 +20,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "scheduled_run",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.Identity(always=False, start=1, increment=1), nullable=False),
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            sa.Identity(always=False, start=1, increment=1),
+            nullable=False,
+        ),
         sa.Column("job", sa.String(length=50), nullable=False),
         sa.Column("slot", advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
         sa.Column("ran_by", sa.String(length=100), nullable=False),

@@ -109,7 +109,9 @@ async def test_person_cannot_revoke_someone_elses_token(browser: Any, db: Any) -
         response = await person.post(f"/account/tokens/{row.id}/revoke")
 
         assert response.status_code == 404
-        assert (await person.get("/api/v1/organisations", headers={"authorization": f"Bearer {token}"})).status_code == 200
+        assert (
+            await person.get("/api/v1/organisations", headers={"authorization": f"Bearer {token}"})
+        ).status_code == 200
     await db.refresh(row)
     assert row.revoked_at is None
 
@@ -126,14 +128,22 @@ async def test_token_needs_a_name(client: Any, db: Any) -> None:
 async def test_password_change_needs_the_current_password_and_the_new_one_twice(client: Any, db: Any) -> None:
     client.headers["accept-language"] = "en"
     cases = [
-        ({"current_password": "wrong one entirely", "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD},
-         "This is not your current password."),
-        ({"current_password": f.PASSWORD, "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD + "!"},
-         "The two new passwords are not the same."),
-        ({"current_password": f.PASSWORD, "new_password": "short", "repeat_password": "short"},
-         "Use at least 12 characters."),
-        ({"current_password": f.PASSWORD, "new_password": f.PASSWORD, "repeat_password": f.PASSWORD},
-         "Choose a password different from the current one."),
+        (
+            {"current_password": "wrong one entirely", "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD},
+            "This is not your current password.",
+        ),
+        (
+            {"current_password": f.PASSWORD, "new_password": NEW_PASSWORD, "repeat_password": NEW_PASSWORD + "!"},
+            "The two new passwords are not the same.",
+        ),
+        (
+            {"current_password": f.PASSWORD, "new_password": "short", "repeat_password": "short"},
+            "Use at least 12 characters.",
+        ),
+        (
+            {"current_password": f.PASSWORD, "new_password": f.PASSWORD, "repeat_password": f.PASSWORD},
+            "Choose a password different from the current one.",
+        ),
     ]
     before = (await db.scalar(select(Account))).password_hash
     for data, message in cases:
@@ -158,7 +168,9 @@ async def test_new_password_signs_in_and_the_old_one_no_longer_does(client: Any,
     async with browser() as other:
         assert (await sign_in(other, "secretariat@example.tn")).status_code == 401
         assert (await sign_in(other, "secretariat@example.tn", NEW_PASSWORD)).status_code == 303
-    event = await db.scalar(select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.action == AuditAction.UPDATE))
+    event = await db.scalar(
+        select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.action == AuditAction.UPDATE)
+    )
     assert event.changes["password_hash"] == ["•••", "•••"]
     assert event.actor == "secretariat@example.tn"
 

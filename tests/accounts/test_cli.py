@@ -59,7 +59,9 @@ async def test_cli_creates_a_delegate_and_prints_the_invitation_link(users: Any,
     token = link_token(result.output)
     link = await db.scalar(select(OneTimeLink).where(OneTimeLink.account_id == account.id))
     assert link.purpose is LinkPurpose.INVITE and link.token_hash == tokens.token_hash(token)
-    event = await db.scalar(select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.entity_id == account.id))
+    event = await db.scalar(
+        select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.entity_id == account.id)
+    )
     assert (event.action, event.actor, event.account_id) == (AuditAction.CREATE, "cli", None)
     async with browser() as nour:
         assert (await nour.get(f"/welcome/{token}")).status_code == 200
@@ -70,7 +72,10 @@ async def test_cli_creates_a_delegate_and_prints_the_invitation_link(users: Any,
     [
         (("x@example.tn", "--role", "king"), "Invalid value for '--role'"),
         (("x@example.tn", "--role", "delegate"), "A delegate speaks for an organisation"),
-        (("x@example.tn", "--role", "delegate", "--organisation", "nope"), "no organisation has the short identifier 'nope'"),
+        (
+            ("x@example.tn", "--role", "delegate", "--organisation", "nope"),
+            "no organisation has the short identifier 'nope'",
+        ),
         (("x@example.tn", "--role", "observer", "--approver"), "Only a delegate can approve"),
         (("taken@example.tn", "--role", "observer"), "An account with this email already exists."),
         (("not-an-email", "--role", "observer"), "Enter a valid email address."),

@@ -151,8 +151,9 @@ async def test_secretariat_sends_a_new_password_link_and_earlier_links_die(engli
     sessions = list(await db.scalars(select(SignInSession).where(SignInSession.account_id == account.id)))
     assert len(sessions) == 2  # the browser that used the link, and the check above
     used = await db.scalar(
-        select(AuditEvent).where(AuditEvent.entity == "one_time_link", AuditEvent.action == AuditAction.UPDATE,
-                                 AuditEvent.summary == "reset")
+        select(AuditEvent).where(
+            AuditEvent.entity == "one_time_link", AuditEvent.action == AuditAction.UPDATE, AuditEvent.summary == "reset"
+        )
     )
     assert used.account_id == account.id and used.root_entity == "account"
 

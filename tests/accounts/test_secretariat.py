@@ -36,7 +36,9 @@ async def test_secretariat_lists_and_filters_accounts(english: Any, db: Any) -> 
     disabled = await english.get("/accounts", params={"status": "disabled"})
     active = await english.get("/accounts", params={"status": "active"})
     by_email = await english.get("/accounts", params={"q": "UTI"})
-    nonsense = await english.get("/accounts", params={"role": "king", "organisation": "x", "status": "?", "offset": "-3"})
+    nonsense = await english.get(
+        "/accounts", params={"role": "king", "organisation": "x", "status": "?", "offset": "-3"}
+    )
 
     assert everyone.status_code == 200
     for email in ("ugtt@", "utica@", "gone@", "new@", "secretariat@"):
@@ -92,8 +94,13 @@ async def test_only_the_secretariat_manages_accounts(browser: Any, db: Any, role
         await sign_in(person, "someone@example.tn")
         for path in ("/accounts", "/accounts/new", f"/accounts/{target.id}"):
             assert (await person.get(path)).status_code == 403, path
-        for path in ("/accounts", f"/accounts/{target.id}", f"/accounts/{target.id}/disable",
-                     f"/accounts/{target.id}/enable", f"/accounts/{target.id}/password-link"):
+        for path in (
+            "/accounts",
+            f"/accounts/{target.id}",
+            f"/accounts/{target.id}/disable",
+            f"/accounts/{target.id}/enable",
+            f"/accounts/{target.id}/password-link",
+        ):
             response = await person.post(path, data={"email": "x@example.tn", "role": "secretariat", "version": "1"})
             assert response.status_code == 403, path
     assert await db.scalar(select(func.count(Account.id))) == 2
@@ -128,15 +135,38 @@ async def test_invitation_is_checked_and_keeps_what_was_typed(english: Any, db: 
         ({"email": "not an email", "role": "observer"}, "email", "Enter a valid email address."),
         ({"email": "TAKEN@example.tn", "role": "observer"}, "email", "An account with this email already exists."),
         ({"email": "a@example.tn", "role": "king"}, "role", "Choose one of the options."),
-        ({"email": "a@example.tn", "role": "delegate"}, "organisation", "A delegate speaks for an organisation: choose one."),
-        ({"email": "a@example.tn", "role": "delegate", "organisation": "999999"}, "organisation", "This organisation does not exist."),
+        (
+            {"email": "a@example.tn", "role": "delegate"},
+            "organisation",
+            "A delegate speaks for an organisation: choose one.",
+        ),
+        (
+            {"email": "a@example.tn", "role": "delegate", "organisation": "999999"},
+            "organisation",
+            "This organisation does not exist.",
+        ),
         ({"email": "a@example.tn", "role": "delegate", "organisation": "abc"}, "organisation", "Enter a whole number."),
-        ({"email": "a@example.tn", "role": "delegate", "organisation": str(archived.id)}, "organisation", "This organisation is archived."),
-        ({"email": "a@example.tn", "role": "observer", "is_approver": "1"}, "is_approver", "Only a delegate can approve minutes for a side."),
-        ({"email": "a@example.tn", "role": "observer", "person": str(taken.id)}, "person", "This person already has an account."),
+        (
+            {"email": "a@example.tn", "role": "delegate", "organisation": str(archived.id)},
+            "organisation",
+            "This organisation is archived.",
+        ),
+        (
+            {"email": "a@example.tn", "role": "observer", "is_approver": "1"},
+            "is_approver",
+            "Only a delegate can approve minutes for a side.",
+        ),
+        (
+            {"email": "a@example.tn", "role": "observer", "person": str(taken.id)},
+            "person",
+            "This person already has an account.",
+        ),
         ({"email": "a@example.tn", "role": "observer", "person": "999999"}, "person", "This person does not exist."),
-        ({"email": "a@example.tn", "role": "delegate", "organisation": str(org.id), "person": str(person.id)}, "person",
-         "This person belongs to another organisation."),
+        (
+            {"email": "a@example.tn", "role": "delegate", "organisation": str(org.id), "person": str(person.id)},
+            "person",
+            "This person belongs to another organisation.",
+        ),
     ]
     for data, field, message in cases:
         response = await english.post("/accounts", data=data)
@@ -154,7 +184,9 @@ async def test_delegate_invited_with_a_person_takes_the_persons_organisation(eng
     person = await f.person(db, org, full_name="Leila <b>Mansour</b>")
     await db.commit()
 
-    response = await english.post("/accounts", data={"email": "leila@example.tn", "role": "delegate", "person": str(person.id)})
+    response = await english.post(
+        "/accounts", data={"email": "leila@example.tn", "role": "delegate", "person": str(person.id)}
+    )
 
     assert response.status_code == 201
     assert "Leila &lt;b&gt;Mansour&lt;/b&gt;" in response.text
@@ -205,7 +237,9 @@ async def test_secretariat_changes_a_role_and_organisation(english: Any, browser
         assert (changed.role, changed.organisation_id, changed.is_approver) == (Role.DELEGATE, org.id, True)
         me = await someone.get("/account")  # the new role applies at once
         assert "Delegate" in me.text and "MAS" in me.text
-    event = await db.scalar(select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.action == AuditAction.UPDATE))
+    event = await db.scalar(
+        select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.action == AuditAction.UPDATE)
+    )
     assert event.changes["role"] == ["observer", "delegate"]
     assert event.actor == "secretariat@example.tn"
 
@@ -259,7 +293,9 @@ async def test_last_active_secretariat_keeps_its_role_and_cannot_be_disabled(eng
     await db.rollback()
 
 
-async def test_disabling_ends_the_sessions_and_tokens_at_once_and_enabling_lets_the_person_back(english: Any, browser: Any, db: Any) -> None:
+async def test_disabling_ends_the_sessions_and_tokens_at_once_and_enabling_lets_the_person_back(
+    english: Any, browser: Any, db: Any
+) -> None:
     org = await f.organisation(db, Side.WORKERS)
     account = await f.account(db, Role.DELEGATE, org, email="delegate@example.tn")
     token = await f.api_token(db, account)
@@ -288,7 +324,9 @@ async def test_disabling_ends_the_sessions_and_tokens_at_once_and_enabling_lets_
         # The token ended with the disabling: enabling the account does not revive it.
         api = await delegate.get("/api/v1/organisations", headers={"authorization": f"Bearer {token}"})
         assert api.status_code == 401
-    events = list(await db.scalars(select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.entity_id == account.id)))
+    events = list(
+        await db.scalars(select(AuditEvent).where(AuditEvent.entity == "account", AuditEvent.entity_id == account.id))
+    )
     assert [list(event.changes) for event in events if event.action is AuditAction.UPDATE][:2] == [
         ["disabled_at", "tokens_ended_at"],
         ["disabled_at"],

@@ -36,7 +36,9 @@ async def test_a_form_sent_after_the_session_ended_leads_back_to_the_page_of_the
     await expire_sessions(db)
 
     sent = await client.post(
-        f"/meetings/{meeting.id}/agenda", data={"title": "Un long texte"}, headers={"referer": BASE + page},
+        f"/meetings/{meeting.id}/agenda",
+        data={"title": "Un long texte"},
+        headers={"referer": BASE + page},
         follow_redirects=False,
     )
     assert sent.status_code == 303
@@ -45,7 +47,8 @@ async def test_a_form_sent_after_the_session_ended_leads_back_to_the_page_of_the
 
     # HTMX says which page it is on; the browser is sent to the sign-in page.
     htmx = await client.post(
-        f"/meetings/{meeting.id}/agenda", data={"title": "x"},
+        f"/meetings/{meeting.id}/agenda",
+        data={"title": "x"},
         headers={"HX-Request": "true", "HX-Current-URL": f"{BASE}{page}/edit?tab=2", "referer": BASE + "/"},
     )
     assert htmx.status_code == 401
@@ -55,7 +58,8 @@ async def test_a_form_sent_after_the_session_ended_leads_back_to_the_page_of_the
     again = await sign_in(client, "secretariat@example.tn")
     assert again.status_code == 303
     login = await client.post(
-        "/login", data={"email": "secretariat@example.tn", "password": f.PASSWORD, "next": next_of(sent.headers["location"])},
+        "/login",
+        data={"email": "secretariat@example.tn", "password": f.PASSWORD, "next": next_of(sent.headers["location"])},
         follow_redirects=False,
     )
     assert login.headers["location"] == page
@@ -64,10 +68,13 @@ async def test_a_form_sent_after_the_session_ended_leads_back_to_the_page_of_the
 async def test_a_page_of_another_site_is_never_where_signing_in_leads(client: Any, db: Any) -> None:
     await expire_sessions(db)
     for referer in ("https://evil.example/meetings/1", "//evil.example/x", "javascript:alert(1)"):
-        sent = await client.post("/organisations", data={"name": "x"}, headers={"referer": referer}, follow_redirects=False)
+        sent = await client.post(
+            "/organisations", data={"name": "x"}, headers={"referer": referer}, follow_redirects=False
+        )
         assert next_of(sent.headers["location"]) == "/", referer
     login = await client.post(
-        "/login", data={"email": "secretariat@example.tn", "password": f.PASSWORD, "next": "//evil.example"},
+        "/login",
+        data={"email": "secretariat@example.tn", "password": f.PASSWORD, "next": "//evil.example"},
         follow_redirects=False,
     )
     assert login.headers["location"] == "/"

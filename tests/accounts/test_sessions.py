@@ -119,9 +119,7 @@ async def test_idle_session_ends_after_thirty_minutes(client: Any, db: Any) -> N
 
 
 async def test_active_session_ends_after_twelve_hours(client: Any, db: Any) -> None:
-    await db.execute(
-        update(SignInSession).values(created_at=_now() - dt.timedelta(hours=13), last_seen_at=_now())
-    )
+    await db.execute(update(SignInSession).values(created_at=_now() - dt.timedelta(hours=13), last_seen_at=_now()))
     await db.commit()
 
     response = await client.get("/meetings", follow_redirects=False)
@@ -159,7 +157,9 @@ async def test_session_cookie_is_httponly_and_samesite_lax(anonymous: Any, db: A
     assert "strict-transport-security" not in response.headers
 
 
-async def test_over_https_the_cookie_is_host_bound_and_secure_and_hsts_is_sent(settings: Settings, engine: Any, db: Any) -> None:
+async def test_over_https_the_cookie_is_host_bound_and_secure_and_hsts_is_sent(
+    settings: Settings, engine: Any, db: Any
+) -> None:
     await f.account(db, Role.OBSERVER, email="observer@example.tn")
     await db.commit()
     https = Settings(

@@ -43,7 +43,9 @@ async def test_unknown_email_and_wrong_password_get_the_same_answer(anonymous: A
 
     assert wrong_password.status_code == unknown_email.status_code == 401
     assert "The email or the password is not right." in wrong_password.text
-    assert wrong_password.text.replace("observer@example.tn", "X") == unknown_email.text.replace("nobody@example.tn", "X")
+    assert wrong_password.text.replace("observer@example.tn", "X") == unknown_email.text.replace(
+        "nobody@example.tn", "X"
+    )
     assert session_cookie(anonymous) is None
     assert (await anonymous.get("/account", follow_redirects=False)).status_code == 303
 
@@ -79,7 +81,9 @@ async def test_invited_account_without_password_cannot_sign_in(anonymous: Any, d
         ("", "/"),
     ],
 )
-async def test_sign_in_follows_next_only_to_a_local_page(anonymous: Any, db: Any, next_path: str, expected: str) -> None:
+async def test_sign_in_follows_next_only_to_a_local_page(
+    anonymous: Any, db: Any, next_path: str, expected: str
+) -> None:
     await f.account(db, Role.OBSERVER, email="observer@example.tn")
     await db.commit()
 
@@ -91,7 +95,9 @@ async def test_sign_in_follows_next_only_to_a_local_page(anonymous: Any, db: Any
     assert "evil.example" not in login_form
     anonymous.headers["x-csrftoken"] = anonymous.cookies.get("csrftoken")
     response = await anonymous.post(
-        "/login", data={"email": "observer@example.tn", "password": f.PASSWORD, "next": next_path}, follow_redirects=False
+        "/login",
+        data={"email": "observer@example.tn", "password": f.PASSWORD, "next": next_path},
+        follow_redirects=False,
     )
 
     assert response.status_code == 303
@@ -129,9 +135,7 @@ async def test_five_failures_for_one_email_then_a_wait(anonymous: Any, db: Any) 
     assert throttled.status_code == 429
     assert "Too many failed attempts. Try again in 1 minute." in throttled.text
     assert session_cookie(anonymous) is None
-    failures = await db.scalar(
-        select(func.count(AuditEvent.id)).where(AuditEvent.action == AuditAction.SIGN_IN_FAILED)
-    )
+    failures = await db.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == AuditAction.SIGN_IN_FAILED))
     assert failures == 6  # five wrong passwords, and the attempt made while blocked
 
 

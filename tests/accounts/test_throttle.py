@@ -43,7 +43,9 @@ class Network:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32, trusted_proxies=("10.0.0.0/8",))
+    return Settings(
+        database_url=database_url, secret_key="test-secret-key-" + "x" * 32, trusted_proxies=("10.0.0.0/8",)
+    )
 
 
 @pytest.fixture
@@ -111,7 +113,11 @@ async def test_forwarded_for_is_believed_only_from_a_trusted_proxy(network: Netw
     network.peer = PROXY
     first.headers["x-forwarded-for"] = "192.0.2.1, 198.51.100.20"
     assert await fail(first, 1) == [401]
-    events = list(await db.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.SIGN_IN_FAILED).order_by(AuditEvent.id)))
+    events = list(
+        await db.scalars(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.SIGN_IN_FAILED).order_by(AuditEvent.id)
+        )
+    )
     assert [event.ip for event in events] == ["203.0.113.50", "198.51.100.20"]
 
 
@@ -166,6 +172,8 @@ async def test_the_wait_is_told_in_the_persons_language(first: Any, db: Any) -> 
 
 
 def test_a_trusted_proxy_setting_that_is_no_address_stops_the_start() -> None:
-    settings = Settings.from_env({"DIALOGUE_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local", "DIALOGUE_SECRET_KEY": "k" * 40})
+    settings = Settings.from_env(
+        {"DIALOGUE_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local", "DIALOGUE_SECRET_KEY": "k" * 40}
+    )
     assert settings.trusted_proxies == ("10.0.0.0/8", "proxy.local")
     assert any("proxy.local" in problem for problem in settings.problems())

@@ -52,7 +52,9 @@ async def _works(client: AsyncTestClient[Any], token: str, feed: str) -> tuple[i
     return api.status_code, calendar.status_code
 
 
-async def test_changing_ones_password_ends_ones_tokens_and_feeds(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_changing_ones_password_ends_ones_tokens_and_feeds(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     account = await _world(db)
     async with signed_in(english, EMAIL) as me:
         token, feed = await _credentials(me, account)

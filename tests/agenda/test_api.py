@@ -35,7 +35,15 @@ async def test_api_lists_items_in_order_with_their_schedule(client: Any, db: Asy
     assert body["items"][1]["starts_at"] == "2026-12-10T09:30:00+01:00"
     assert head["presenter_name"] == "UGTT délégué 1"
     assert head["positions"] == [
-        {"id": head["positions"][0]["id"], "item_id": first.id, "side": "workers", "stance": "oppose", "statement": "Non", "internal": False, "version": 1}
+        {
+            "id": head["positions"][0]["id"],
+            "item_id": first.id,
+            "side": "workers",
+            "stance": "oppose",
+            "statement": "Non",
+            "internal": False,
+            "version": 1,
+        }
     ]
     assert head["outcome"]["sides"] == ["government", "employers"]
     assert head["version"] == 1
@@ -105,7 +113,11 @@ async def test_api_updates_an_item_with_its_version(client: Any, db: AsyncSessio
     await db.commit()
     response = await client.patch(f"/api/v1/agenda/{item.id}", json={"version": 1, "duration_minutes": 50})
     assert response.status_code == 200, response.text
-    assert (response.json()["duration_minutes"], response.json()["title"], response.json()["version"]) == (50, "Budget", 2)
+    assert (response.json()["duration_minutes"], response.json()["title"], response.json()["version"]) == (
+        50,
+        "Budget",
+        2,
+    )
     # Stale: refused, nothing changed.
     stale = await client.patch(f"/api/v1/agenda/{item.id}", json={"version": 1, "title": "Autre"})
     assert stale.status_code == 409
@@ -182,7 +194,11 @@ async def test_api_records_positions_per_side_with_versions(client: Any, db: Asy
     url = f"/api/v1/agenda/{item.id}/positions"
     created = await client.put(f"{url}/workers", json={"stance": "reservation", "statement": "À voir"})
     assert created.status_code == 201, created.text
-    assert (created.json()["side"], created.json()["stance"], created.json()["version"]) == ("workers", "reservation", 1)
+    assert (created.json()["side"], created.json()["stance"], created.json()["version"]) == (
+        "workers",
+        "reservation",
+        1,
+    )
     updated = await client.put(f"{url}/workers", json={"stance": "support", "statement": "Oui", "version": 1})
     assert updated.status_code == 200
     assert updated.json()["version"] == 2
@@ -207,7 +223,9 @@ async def test_api_records_and_removes_an_outcome(client: Any, db: AsyncSession,
     one_side = await client.put(url, json={"kind": "bilateral_agreement", "sides": ["workers"], "text": "Accord"})
     assert one_side.status_code == 422
     assert "sides" in one_side.json()["errors"]
-    created = await client.put(url, json={"kind": "bilateral_agreement", "sides": ["employers", "workers"], "text": "Accord"})
+    created = await client.put(
+        url, json={"kind": "bilateral_agreement", "sides": ["employers", "workers"], "text": "Accord"}
+    )
     assert created.status_code == 201, created.text
     assert created.json()["sides"] == ["workers", "employers"]
     updated = await client.put(url, json={"kind": "deferred", "sides": ["workers"], "version": 1})

@@ -39,7 +39,9 @@ async def three_items(db: AsyncSession, meeting: Any) -> list[AgendaItem]:
 # Reading -----------------------------------------------------------------------------------
 
 
-async def test_secretariat_sees_the_running_schedule_of_the_agenda(english: Any, db: AsyncSession, council: dict) -> None:
+async def test_secretariat_sees_the_running_schedule_of_the_agenda(
+    english: Any, db: AsyncSession, council: dict
+) -> None:
     meeting = council["meeting"]
     await three_items(db, meeting)
     response = await english.get(f"/meetings/{meeting.id}/agenda")
@@ -55,7 +57,9 @@ async def test_secretariat_sees_the_running_schedule_of_the_agenda(english: Any,
     assert "agenda-overrun" not in html
 
 
-async def test_agenda_warns_when_it_runs_past_the_end_of_the_meeting(english: Any, db: AsyncSession, council: dict) -> None:
+async def test_agenda_warns_when_it_runs_past_the_end_of_the_meeting(
+    english: Any, db: AsyncSession, council: dict
+) -> None:
     meeting = council["meeting"]  # 09:00 to 12:00
     await factories.item(db, meeting, 1, title="Long débat", duration_minutes=150)
     await factories.item(db, meeting, 2, title="Encore", duration_minutes=60)
@@ -72,7 +76,7 @@ async def test_agenda_page_answers_htmx_with_the_fragment_only(english: Any, db:
     response = await english.get(f"/meetings/{meeting.id}/agenda", headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert response.text.lstrip().startswith("<section id=\"agenda\"")
+    assert response.text.lstrip().startswith('<section id="agenda"')
     assert len(item_titles(response.text)) == 3
 
 
@@ -160,7 +164,10 @@ async def test_secretariat_adds_an_item_through_htmx(english: Any, db: AsyncSess
     assert [i.title for i in items][-1] == "Ratification de la C190"
     added = items[-1]
     assert (added.rank, added.duration_minutes, added.presenter_id, added.c144_matter) == (
-        4, 40, council["ugtt1"].id, C144Matter.C
+        4,
+        40,
+        council["ugtt1"].id,
+        C144Matter.C,
     )
 
 
@@ -236,7 +243,12 @@ async def test_secretariat_edits_an_item(english: Any, db: AsyncSession, council
     read_at = first.version
     response = await english.post(
         f"/agenda/{first.id}/edit",
-        data={"title": "Ouverture officielle", "duration_minutes": "45", "version": str(first.version), "c144_matter": "a"},
+        data={
+            "title": "Ouverture officielle",
+            "duration_minutes": "45",
+            "version": str(first.version),
+            "c144_matter": "a",
+        },
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -248,7 +260,9 @@ async def test_secretariat_edits_an_item(english: Any, db: AsyncSession, council
     assert edited.version == read_at + 1
 
 
-async def test_stale_item_edit_is_refused_with_the_current_values(english: Any, db: AsyncSession, council: dict) -> None:
+async def test_stale_item_edit_is_refused_with_the_current_values(
+    english: Any, db: AsyncSession, council: dict
+) -> None:
     meeting = council["meeting"]
     item = await factories.item(db, meeting, 1, title="Budget", duration_minutes=30)
     await db.commit()
@@ -300,7 +314,9 @@ async def test_invalid_item_edit_keeps_what_was_typed(english: Any, db: AsyncSes
     assert [i.title for i in await items_of(db, council["meeting"].id)] == ["Budget"]
 
 
-async def test_secretariat_removes_an_item_and_the_others_close_up(english: Any, db: AsyncSession, council: dict) -> None:
+async def test_secretariat_removes_an_item_and_the_others_close_up(
+    english: Any, db: AsyncSession, council: dict
+) -> None:
     meeting = council["meeting"]
     items = await three_items(db, meeting)
     await factories.position(db, items[1], Side.WORKERS)
@@ -432,7 +448,7 @@ async def test_positions_are_shown_side_by_side_in_three_columns(english: Any, d
     grid = html.split('<div class="positions">')[1].split('<div class="item-outcome"')[0]
     cells = re.findall(r'<div id="pos-\d+-(\w+)" class="position side-(\w+)">', grid)
     assert cells == [("government", "government"), ("workers", "workers"), ("employers", "employers")]
-    assert "No position shared yet." in grid.split('side-workers')[0]  # government has none yet
+    assert "No position shared yet." in grid.split("side-workers")[0]  # government has none yet
     assert "Hausse de 7 %" in grid and "Trop tôt" in grid
     assert '<span class="badge oppose">Oppose</span>' in grid
     assert "ne doit pas paraître" not in html
@@ -533,7 +549,11 @@ async def test_secretariat_records_a_tripartite_agreement(english: Any, db: Asyn
     assert "Hausse de 5 % au 1er mai" in response.text
     assert f"/commitments/new?item={item.id}&amp;from_outcome=1" in response.text
     outcome = (await all_of(db, Outcome))[0]
-    assert (outcome.kind, outcome.sides, outcome.text) == (OutcomeKind.TRIPARTITE_AGREEMENT, "", "Hausse de 5 % au 1er mai")
+    assert (outcome.kind, outcome.sides, outcome.text) == (
+        OutcomeKind.TRIPARTITE_AGREEMENT,
+        "",
+        "Hausse de 5 % au 1er mai",
+    )
 
 
 async def test_bilateral_agreement_needs_exactly_two_sides(english: Any, db: AsyncSession, council: dict) -> None:
@@ -560,7 +580,9 @@ async def test_bilateral_agreement_needs_exactly_two_sides(english: Any, db: Asy
     assert outcome.sides == "workers,employers"
 
 
-async def test_outcome_edits_are_version_checked_and_can_be_removed(english: Any, db: AsyncSession, council: dict) -> None:
+async def test_outcome_edits_are_version_checked_and_can_be_removed(
+    english: Any, db: AsyncSession, council: dict
+) -> None:
     item = await factories.item(db, council["meeting"], 1, title="Salaire minimum")
     outcome = await factories.outcome(db, item, OutcomeKind.DEFERRED, text="")
     await db.commit()

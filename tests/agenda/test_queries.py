@@ -17,7 +17,9 @@ async def full_agenda(db: AsyncSession, council: dict, count: int) -> Any:
     meeting = await factories.meeting(db, council["plenary"], title=f"Réunion à {count} points")
     presenters = [council["mas1"], council["ugtt1"], council["utica1"]]
     for n in range(1, count + 1):
-        item = await factories.item(db, meeting, n, title=f"Point {n}", duration_minutes=5, presenter_id=presenters[n % 3].id)
+        item = await factories.item(
+            db, meeting, n, title=f"Point {n}", duration_minutes=5, presenter_id=presenters[n % 3].id
+        )
         db.add(AgendaDocument(item_id=item.id, title=f"Note {n}", url=f"https://example.tn/{n}.pdf"))
         for side in Side.parties():
             await factories.position(db, item, side, Stance.SUPPORT, statement=f"{side.value} {n}")
@@ -37,7 +39,7 @@ async def test_agenda_page_needs_as_many_statements_for_30_items_as_for_3(
             response = await english.get(f"/meetings/{meeting.id}/agenda")
         assert response.status_code == 200
         assert len(item_titles(response.text)) == size
-        assert response.text.count("<p class=\"item-outcome-text\" dir=\"auto\">Accord ") == size
+        assert response.text.count('<p class="item-outcome-text" dir="auto">Accord ') == size
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert counts[0] <= 9, counts  # 9: whether adopted minutes have closed the agenda

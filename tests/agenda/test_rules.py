@@ -34,7 +34,9 @@ def test_item_durations_from_one_minute_to_ten_hours_are_accepted() -> None:
     assert item_errors(ItemFields(title="Budget", duration_minutes=600)) == {}
 
 
-@pytest.mark.parametrize("url", ["ftp://example.tn/a.pdf", "www.example.tn", "https://", "javascript:alert(1)", "https://a b.tn"])
+@pytest.mark.parametrize(
+    "url", ["ftp://example.tn/a.pdf", "www.example.tn", "https://", "javascript:alert(1)", "https://a b.tn"]
+)
 def test_document_link_must_be_a_web_address(url: str) -> None:
     assert set(document_errors(DocumentFields(title="Note", url=url))) == {"url"}
 

@@ -20,12 +20,8 @@ DRAFT = "Brouillon interne: nous pourrions accepter 5 %"
 SHARED = "Position publique des travailleurs"
 
 
-async def test_history_shows_when_who_what_and_the_changed_fields_in_words(
-    english: Any, db: AsyncSession
-) -> None:
-    meeting = await f.meeting(
-        db, title="Session", description="Ordre du jour " + "très long " * 40
-    )
+async def test_history_shows_when_who_what_and_the_changed_fields_in_words(english: Any, db: AsyncSession) -> None:
+    meeting = await f.meeting(db, title="Session", description="Ordre du jour " + "très long " * 40)
     await db.commit()
     meeting.status = meeting.status.__class__("held")
     meeting.venue = "Tunis"
@@ -43,14 +39,14 @@ async def test_history_shows_when_who_what_and_the_changed_fields_in_words(
     assert "Scheduled" in text and "Held" in text  # choices by their labels
     assert "Thu 10 Dec 2026, 09:00" in text  # the start, in Tunis time
     # Long texts are shortened, their whole text one click away.
-    assert re.search(r'<details class="audit-full"><summary><bdi>Ordre du jour (très long ){5}[^<]*…</bdi></summary>', text)
+    assert re.search(
+        r'<details class="audit-full"><summary><bdi>Ordre du jour (très long ){5}[^<]*…</bdi></summary>', text
+    )
     assert ("très long " * 40).strip() in text
     assert text.index("Status changed") < text.index("Created")  # newest first
 
 
-async def test_positions_show_their_side_in_the_history(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_positions_show_their_side_in_the_history(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     item = await f.item(db, meeting, title="Salaire minimum")
     await f.position(db, item, Side.WORKERS, statement=SHARED)
@@ -108,9 +104,7 @@ async def test_internal_position_events_are_seen_only_by_their_side_and_the_secr
     assert DRAFT in again.text
 
 
-async def test_sign_ins_and_refusals_are_not_part_of_a_records_history(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_sign_ins_and_refusals_are_not_part_of_a_records_history(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     # Events of other kinds that happen to name the meeting stay out of its history.
     for action in (
@@ -133,9 +127,7 @@ async def test_sign_ins_and_refusals_are_not_part_of_a_records_history(
     assert "Created" in page.text
 
 
-async def test_every_kind_of_record_has_a_history_page(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_every_kind_of_record_has_a_history_page(english: Any, db: AsyncSession) -> None:
     org = await f.organisation(db, Side.EMPLOYERS, name="Chambre de commerce")
     person = await f.person(db, org, full_name="Leïla Ben Ali")
     body = await f.body(db, name="Commission santé")
@@ -187,26 +179,18 @@ async def test_history_is_paginated(english: Any, db: AsyncSession) -> None:
     assert "1–25 of 31" in first.text and "?offset=25" in first.text
     second = await english.get(f"/meetings/{meeting.id}/history?offset=25")
     assert "26–31 of 31" in second.text
-    assert (
-        await english.get(f"/meetings/{meeting.id}/history?offset=abc")
-    ).status_code == 200
+    assert (await english.get(f"/meetings/{meeting.id}/history?offset=abc")).status_code == 200
 
 
-async def test_history_pages_answer_htmx_with_the_fragment(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_history_pages_answer_htmx_with_the_fragment(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     await db.commit()
-    page = await english.get(
-        f"/meetings/{meeting.id}/history", headers={"HX-Request": "true"}
-    )
+    page = await english.get(f"/meetings/{meeting.id}/history", headers={"HX-Request": "true"})
     assert page.status_code == 200
     assert 'id="history"' in page.text and "<html" not in page.text
 
 
-async def test_reading_histories_and_the_trail_writes_nothing(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_reading_histories_and_the_trail_writes_nothing(english: Any, db: AsyncSession) -> None:
     world = await f.table(db)
     meeting = await f.meeting(db, world["plenary"])
     commitment = await f.commitment(db)
@@ -237,7 +221,11 @@ async def test_meeting_history_reads_in_the_same_statements_for_3_or_30_events(
             # named in one statement per kind of record, not one per row.
             presenter = await f.person(db, full_name=f"Présentatrice {n}")
             changes: dict[str, Any] = (
-                {"presenter_id": [None, presenter.id], "meeting_id": [None, meeting.id], "stance": ["support", "oppose"]}
+                {
+                    "presenter_id": [None, presenter.id],
+                    "meeting_id": [None, meeting.id],
+                    "stance": ["support", "oppose"],
+                }
                 if n % 2 == 0
                 else {"body_id": [None, meeting.body_id], "starts_at": [None, dt.datetime.now(dt.UTC).isoformat()]}
             )
@@ -264,9 +252,7 @@ async def test_meeting_history_reads_in_the_same_statements_for_3_or_30_events(
     assert await statements(3) == await statements(30)
 
 
-async def test_record_pages_link_to_their_history(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_record_pages_link_to_their_history(english: Any, db: AsyncSession) -> None:
     org = await f.organisation(db)
     person = await f.person(db, org)
     body = await f.body(db)

@@ -39,9 +39,7 @@ def meeting_form(meeting: Meeting, **overrides: Any) -> dict[str, str]:
     return {key: str(value) for key, value in values.items()}
 
 
-async def test_editing_a_meetings_title_writes_one_event_with_before_and_after(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_editing_a_meetings_title_writes_one_event_with_before_and_after(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db, title="Session ordinaire")
     await db.commit()
     before = await event_count(db)
@@ -66,34 +64,24 @@ async def test_editing_a_meetings_title_writes_one_event_with_before_and_after(
     assert event.summary == "Session extraordinaire"
 
 
-async def test_a_status_change_is_recorded_as_a_status_event(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_a_status_change_is_recorded_as_a_status_event(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     await db.commit()
 
-    response = await english.post(
-        f"/meetings/{meeting.id}/edit", data=meeting_form(meeting, status="postponed")
-    )
+    response = await english.post(f"/meetings/{meeting.id}/edit", data=meeting_form(meeting, status="postponed"))
 
     assert response.status_code == 303
-    [event] = await events(
-        db, entity="meeting", entity_id=meeting.id, action=AuditAction.STATUS
-    )
+    [event] = await events(db, entity="meeting", entity_id=meeting.id, action=AuditAction.STATUS)
     assert event.changes == {"status": ["scheduled", "postponed"]}
     page = await english.get(f"/meetings/{meeting.id}/history")
     assert "Status changed" in page.text
     assert "Scheduled" in page.text and "Postponed" in page.text
 
 
-async def test_cancelling_a_meeting_is_a_status_event(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_cancelling_a_meeting_is_a_status_event(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     await db.commit()
-    response = await english.post(
-        f"/meetings/{meeting.id}/cancel", data={"version": "1"}
-    )
+    response = await english.post(f"/meetings/{meeting.id}/cancel", data={"version": "1"})
     assert response.status_code == 303
     [event] = await events(db, entity="meeting", action=AuditAction.STATUS)
     assert event.changes["status"] == [
@@ -102,9 +90,7 @@ async def test_cancelling_a_meeting_is_a_status_event(
     ]
 
 
-async def test_adding_and_removing_an_agenda_item_is_filed_under_the_meeting(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_adding_and_removing_an_agenda_item_is_filed_under_the_meeting(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     await db.commit()
 
@@ -139,9 +125,7 @@ async def test_a_stale_edit_writes_no_event(english: Any, db: AsyncSession) -> N
     meeting = await f.meeting(db, title="Avant")
     await db.commit()
     assert (
-        await english.post(
-            f"/meetings/{meeting.id}/edit", data=meeting_form(meeting, title="Premier")
-        )
+        await english.post(f"/meetings/{meeting.id}/edit", data=meeting_form(meeting, title="Premier"))
     ).status_code == 303
     before = await event_count(db)
 
@@ -173,9 +157,7 @@ async def test_an_invalid_form_writes_no_event(english: Any, db: AsyncSession) -
     assert await event_count(db) == before
 
 
-async def test_a_stale_agenda_edit_writes_no_event(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_a_stale_agenda_edit_writes_no_event(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     item = await f.item(db, meeting, title="Point")
     await db.commit()
@@ -201,24 +183,18 @@ async def test_an_event_is_written_in_the_transaction_of_its_change(
     before = await event_count(db)
     meeting.title = "Après"
     await db.flush()
-    assert [e.changes for e in await _uncommitted(db, meeting.id)] == [
-        {"title": ["Avant", "Après"]}
-    ]
+    assert [e.changes for e in await _uncommitted(db, meeting.id)] == [{"title": ["Avant", "Après"]}]
     await db.rollback()
     assert await event_count(db) == before
 
 
 async def _uncommitted(db: AsyncSession, meeting_id: int) -> list[AuditEvent]:
     """Events as this session sees them, without ending its transaction."""
-    query = select(AuditEvent).where(
-        AuditEvent.entity == "meeting", AuditEvent.action == AuditAction.UPDATE
-    )
+    query = select(AuditEvent).where(AuditEvent.entity == "meeting", AuditEvent.action == AuditAction.UPDATE)
     return list(await db.scalars(query.where(AuditEvent.entity_id == meeting_id)))
 
 
-async def test_a_positions_event_carries_its_side_and_whether_it_is_internal(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_a_positions_event_carries_its_side_and_whether_it_is_internal(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db)
     item = await f.item(db, meeting)
     await db.commit()
@@ -244,9 +220,7 @@ async def test_sharing_a_draft_position_keeps_its_event_internal(
     """The event that shares a draft shows the draft's text as "before": it stays internal."""
     meeting = await f.meeting(db)
     item = await f.item(db, meeting)
-    position = await f.position(
-        db, item, Side.WORKERS, statement="Nous pourrions accepter 5 %", internal=True
-    )
+    position = await f.position(db, item, Side.WORKERS, statement="Nous pourrions accepter 5 %", internal=True)
     await db.commit()
     position.internal = False
     position.statement = "Nous demandons 8 %"
@@ -267,15 +241,9 @@ async def test_secrets_never_reach_the_trail(english: Any, db: AsyncSession) -> 
     await db.commit()
     new_hash = account.password_hash
 
-    created = (
-        await events(
-            db, entity="account", entity_id=account.id, action=AuditAction.CREATE
-        )
-    )[0]
+    created = (await events(db, entity="account", entity_id=account.id, action=AuditAction.CREATE))[0]
     assert created.changes["password_hash"] == [None, "•••"]
-    [changed] = await events(
-        db, entity="account", entity_id=account.id, action=AuditAction.UPDATE
-    )
+    [changed] = await events(db, entity="account", entity_id=account.id, action=AuditAction.UPDATE)
     assert changed.changes == {"password_hash": ["•••", "•••"]}
     [token_event] = await events(db, entity="api_token", root_id=account.id)
     assert token_event.changes["token_hash"] == [None, "•••"]
@@ -290,14 +258,10 @@ async def test_secrets_never_reach_the_trail(english: Any, db: AsyncSession) -> 
         assert "$argon2" not in page.text and token not in page.text
 
 
-async def test_signing_in_is_an_event_of_its_own_not_a_change_to_the_person(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_signing_in_is_an_event_of_its_own_not_a_change_to_the_person(english: Any, db: AsyncSession) -> None:
     org = await f.organisation(db, Side.WORKERS)
     person = await f.person(db, org)
-    await f.account(
-        db, Role.DELEGATE, org, person_id=person.id, email="ugtt@example.tn"
-    )
+    await f.account(db, Role.DELEGATE, org, person_id=person.id, email="ugtt@example.tn")
     await db.commit()
 
     assert (await sign_in(english, "ugtt@example.tn")).status_code == 303  # the form
@@ -316,9 +280,7 @@ async def test_agenda_items_are_filed_under_their_meeting_even_when_rows_are_mad
     item = await f.item(db, meeting)
     await f.position(db, item, Side.GOVERNMENT)
     await db.commit()
-    for event in await events(db, entity="position") + await events(
-        db, entity="agenda_item"
-    ):
+    for event in await events(db, entity="position") + await events(db, entity="agenda_item"):
         assert (event.root_entity, event.root_id) == ("meeting", meeting.id)
     assert await db.get(AgendaItem, item.id) is not None
 
@@ -352,8 +314,6 @@ async def main():
 
 asyncio.run(main())
 """
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1"

@@ -20,9 +20,7 @@ from tests.audit.conftest import SECRETARIAT, act_as, event_count, events
 from tests.conftest import sign_in
 
 
-async def test_sign_ins_failed_sign_ins_and_refusals_appear_in_the_trail(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_sign_ins_failed_sign_ins_and_refusals_appear_in_the_trail(english: Any, db: AsyncSession) -> None:
     org = await f.organisation(db, Side.WORKERS)
     await f.account(db, Role.DELEGATE, org, email="ugtt@example.tn")
     await db.commit()
@@ -39,11 +37,7 @@ async def test_sign_ins_failed_sign_ins_and_refusals_appear_in_the_trail(
 
     page = await english.get("/audit")
     assert page.status_code == 200
-    assert (
-        "Failed sign-in" in page.text
-        and "Signed in" in page.text
-        and "Permission refused" in page.text
-    )
+    assert "Failed sign-in" in page.text and "Signed in" in page.text and "Permission refused" in page.text
     assert "GET /audit" in page.text
     only_failures = await english.get("/audit?action=sign_in_failed")
     assert "Failed sign-in" in only_failures.text
@@ -52,13 +46,9 @@ async def test_sign_ins_failed_sign_ins_and_refusals_appear_in_the_trail(
 
 
 @pytest.mark.parametrize("role", [Role.DELEGATE, Role.COORDINATOR, Role.OBSERVER])
-async def test_only_the_secretariat_may_browse_the_trail(
-    english: Any, db: AsyncSession, role: Role
-) -> None:
+async def test_only_the_secretariat_may_browse_the_trail(english: Any, db: AsyncSession, role: Role) -> None:
     org = await f.organisation(db, Side.GOVERNMENT)
-    await f.account(
-        db, role, org if role is Role.DELEGATE else None, email="someone@example.tn"
-    )
+    await f.account(db, role, org if role is Role.DELEGATE else None, email="someone@example.tn")
     await db.commit()
     someone = await act_as(english, "someone@example.tn")
     response = await someone.get("/audit")
@@ -73,9 +63,7 @@ async def test_signed_out_visitors_are_sent_to_sign_in(anonymous: Any) -> None:
         assert response.headers["location"].startswith("/login?next=")
 
 
-async def test_trail_filters_by_actor_action_record_dates_and_summary(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_trail_filters_by_actor_action_record_dates_and_summary(english: Any, db: AsyncSession) -> None:
     meeting = await f.meeting(db, title="Conseil national")
     item = await f.item(db, meeting, title="Retraites")
     commitment = await f.commitment(db, title="Publier le décret")
@@ -100,26 +88,16 @@ async def test_trail_filters_by_actor_action_record_dates_and_summary(
     by_actor = await shown("actor=AMEL@")
     assert "amel@example.tn" in by_actor and "Conseil national" not in by_actor
     assert "1 result" in by_actor
-    by_action = await shown(
-        "action=create&entity=meeting"
-    )  # meetings and what belongs to them
-    assert (
-        "Conseil national" in by_action
-        and "Retraites" in by_action
-        and "Publier" not in by_action
-    )
+    by_action = await shown("action=create&entity=meeting")  # meetings and what belongs to them
+    assert "Conseil national" in by_action and "Retraites" in by_action and "Publier" not in by_action
     by_row = await shown("entity=agenda_item")
     assert "Retraites" in by_row and "1 result" in by_row
     by_text = await shown("q=relu")
     assert "Publier le décret (relu)" in by_text and "1 result" in by_text
     day = today()
     assert "Retraites" in await shown(f"from={day.isoformat()}&to={day.isoformat()}")
-    assert "No entry matches these filters." in await shown(
-        f"from={(day + dt.timedelta(days=1)).isoformat()}"
-    )
-    assert "No entry matches these filters." in await shown(
-        f"to={(day - dt.timedelta(days=1)).isoformat()}"
-    )
+    assert "No entry matches these filters." in await shown(f"from={(day + dt.timedelta(days=1)).isoformat()}")
+    assert "No entry matches these filters." in await shown(f"to={(day - dt.timedelta(days=1)).isoformat()}")
     # Rows link to the history of their record.
     assert f'href="/meetings/{meeting.id}/history"' in by_action
     assert f'href="/commitments/{commitment.id}/history"' in by_text
@@ -143,9 +121,7 @@ async def test_unreadable_filters_are_reported_not_a_crash(english: Any) -> None
     assert "The end of the range is before its start." in response.text
 
 
-async def test_trail_is_paginated_and_htmx_gets_the_results_only(
-    english: Any, db: AsyncSession
-) -> None:
+async def test_trail_is_paginated_and_htmx_gets_the_results_only(english: Any, db: AsyncSession) -> None:
     for n in range(30):
         db.add(
             AuditEvent(
@@ -158,9 +134,7 @@ async def test_trail_is_paginated_and_htmx_gets_the_results_only(
     first = await english.get("/audit?action=sign_in")
     assert "1–25 of 30" in first.text
     assert "action=sign_in" in first.text and "offset=25" in first.text
-    fragment = await english.get(
-        "/audit?action=sign_in&offset=25", headers={"HX-Request": "true"}
-    )
+    fragment = await english.get("/audit?action=sign_in&offset=25", headers={"HX-Request": "true"})
     assert 'id="trail"' in fragment.text and "<html" not in fragment.text
     assert "26–30 of 30" in fragment.text
 
@@ -202,10 +176,7 @@ def test_rows_are_named_in_words_with_a_positions_side() -> None:
 
 def test_values_are_shown_as_people_read_them() -> None:
     assert value_text("meeting", "status", "held") == "Held"
-    assert (
-        value_text("meeting", "starts_at", "2026-12-10T08:00:00+00:00")
-        == "Thu 10 Dec 2026, 09:00"
-    )
+    assert value_text("meeting", "starts_at", "2026-12-10T08:00:00+00:00") == "Thu 10 Dec 2026, 09:00"
     assert value_text("commitment", "due_on", "2026-12-31") == "Dec 31, 2026"
     assert value_text("position", "internal", True) == "Yes"
     assert value_text("meeting", "venue", None) == "—"

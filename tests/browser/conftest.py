@@ -34,8 +34,12 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 PG_URL = os.environ.get("DIALOGUE_TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -181,7 +185,9 @@ def sign_in(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
     page.wait_for_url(re.compile(r".*/$"))
 
 
-def open_browser(chromium: Any, server: Server, *, language: str, width: str = "1280", email: str | None = "secretariat@demo.tn") -> Any:
+def open_browser(
+    chromium: Any, server: Server, *, language: str, width: str = "1280", email: str | None = "secretariat@demo.tn"
+) -> Any:
     """A new browser context (cookies of its own) in `language`, signed in as `email`."""
     state = None
     if email:

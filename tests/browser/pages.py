@@ -6,8 +6,19 @@ from typing import Any
 
 # The main pages, by name (their addresses come from the `demo_paths` fixture).
 MAIN_PAGES = [
-    "login", "dashboard", "meetings", "meeting", "commitments", "commitment", "bodies", "body",
-    "organisations", "people", "account", "outbox", "minutes",
+    "login",
+    "dashboard",
+    "meetings",
+    "meeting",
+    "commitments",
+    "commitment",
+    "bodies",
+    "body",
+    "organisations",
+    "people",
+    "account",
+    "outbox",
+    "minutes",
 ]
 
 # Every visible element that sticks out of the viewport, unless an ancestor clips or scrolls

@@ -66,7 +66,9 @@ def test_axe_finds_no_serious_violation(
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_keyboard_reaches_skip_link_then_navigation(browser_context: Any, demo_paths: dict[str, str], language: str) -> None:
+def test_keyboard_reaches_skip_link_then_navigation(
+    browser_context: Any, demo_paths: dict[str, str], language: str
+) -> None:
     page = open_page(browser_context, demo_paths, "dashboard", language, "1280")
     first = tab(page)
     assert "skip" in first["cls"], f"the first Tab stop is {first}"
@@ -94,7 +96,9 @@ def test_phone_menu_opens_from_the_keyboard(browser_context: Any, demo_paths: di
 
 
 @pytest.mark.parametrize("width", ["390", "1280"])
-def test_language_switcher_works_from_the_keyboard(browser_context: Any, demo_paths: dict[str, str], width: str) -> None:
+def test_language_switcher_works_from_the_keyboard(
+    browser_context: Any, demo_paths: dict[str, str], width: str
+) -> None:
     # The observer's account: switching may also become that person's preference.
     context = browser_context(language="fr", width=width, email="observateur@demo.tn")
     page = context.new_page()

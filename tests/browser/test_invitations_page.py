@@ -13,6 +13,7 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.browser.test_meeting_page import schedule
 
+
 def card_text(page: Any) -> str:
     return page.locator("#calendar").inner_text()
 
@@ -67,11 +68,8 @@ def test_inviting_updates_the_calendar_card_without_a_reload(browser_context: An
     assert ("rien à envoyer" if language == "fr" else "لا شيء للإرسال") in page.locator(".send-plan").inner_text()
 
 
-
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_everyone_present_then_the_exceptions(
-    browser_context: Any, demo_paths: dict[str, str], language: str
-) -> None:
+def test_everyone_present_then_the_exceptions(browser_context: Any, demo_paths: dict[str, str], language: str) -> None:
     page = browser_context(language=language, width="1280").new_page()
     page.goto(demo_paths["meeting"])  # a held meeting
     page.locator("#invitations details").evaluate_all("all => all.forEach(d => d.open = true)")

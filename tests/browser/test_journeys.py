@@ -188,30 +188,54 @@ WORKSHOP = {
     "fr": {
         "title": "Atelier de clôture du projet AMEM",
         "description": "Gouvernance équitable de la migration de main-d'œuvre au Maghreb (OIT, AICS).",
-        "items": ["Ouverture et allocutions de bienvenue", "Bilan du projet AMEM 2019-2022",
-                  "Recrutement équitable des travailleurs migrants", "Protection sociale des travailleurs migrants",
-                  "Clôture et perspectives"],
-        "positions": ["Le ministère inscrira le recrutement équitable dans la stratégie nationale.",
-                      "L'UGTT demande le suivi des agences privées de placement.",
-                      "L'UTICA souhaite un délai d'adaptation pour les entreprises."],
-        "outcomes": ["Le bilan du projet est présenté aux partenaires.",
-                     "Les trois parties adoptent les recommandations sur le recrutement équitable.",
-                     "La question est renvoyée à la commission de la protection sociale."],
-        "commitments": ["Diffuser le guide du recrutement équitable aux unions régionales",
-                        "Sensibiliser les entreprises membres au recrutement équitable",
-                        "Présenter la stratégie nationale de migration au Conseil"],
+        "items": [
+            "Ouverture et allocutions de bienvenue",
+            "Bilan du projet AMEM 2019-2022",
+            "Recrutement équitable des travailleurs migrants",
+            "Protection sociale des travailleurs migrants",
+            "Clôture et perspectives",
+        ],
+        "positions": [
+            "Le ministère inscrira le recrutement équitable dans la stratégie nationale.",
+            "L'UGTT demande le suivi des agences privées de placement.",
+            "L'UTICA souhaite un délai d'adaptation pour les entreprises.",
+        ],
+        "outcomes": [
+            "Le bilan du projet est présenté aux partenaires.",
+            "Les trois parties adoptent les recommandations sur le recrutement équitable.",
+            "La question est renvoyée à la commission de la protection sociale.",
+        ],
+        "commitments": [
+            "Diffuser le guide du recrutement équitable aux unions régionales",
+            "Sensibiliser les entreprises membres au recrutement équitable",
+            "Présenter la stratégie nationale de migration au Conseil",
+        ],
     },
     "ar": {
         "title": "الورشة الختامية لمشروع AMEM",
         "description": "حوكمة عادلة لهجرة اليد العاملة في المغرب العربي (منظمة العمل الدولية، AICS).",
-        "items": ["الافتتاح وكلمات الترحيب", "حصيلة مشروع AMEM 2019-2022", "الانتداب العادل للعمال المهاجرين",
-                  "الحماية الاجتماعية للعمال المهاجرين", "الاختتام والآفاق"],
-        "positions": ["ستدرج الوزارة الانتداب العادل في الاستراتيجية الوطنية.",
-                      "يطالب الاتحاد بمتابعة وكالات التشغيل الخاصة.", "يطلب الاتحاد مهلة لتأقلم المؤسسات."],
-        "outcomes": ["عرض حصيلة المشروع على الشركاء.", "تعتمد الأطراف الثلاثة التوصيات حول الانتداب العادل.",
-                     "تحال المسألة إلى لجنة الحماية الاجتماعية."],
-        "commitments": ["نشر دليل الانتداب العادل لدى الاتحادات الجهوية", "تحسيس المؤسسات الأعضاء بالانتداب العادل",
-                        "تقديم الاستراتيجية الوطنية للهجرة إلى المجلس"],
+        "items": [
+            "الافتتاح وكلمات الترحيب",
+            "حصيلة مشروع AMEM 2019-2022",
+            "الانتداب العادل للعمال المهاجرين",
+            "الحماية الاجتماعية للعمال المهاجرين",
+            "الاختتام والآفاق",
+        ],
+        "positions": [
+            "ستدرج الوزارة الانتداب العادل في الاستراتيجية الوطنية.",
+            "يطالب الاتحاد بمتابعة وكالات التشغيل الخاصة.",
+            "يطلب الاتحاد مهلة لتأقلم المؤسسات.",
+        ],
+        "outcomes": [
+            "عرض حصيلة المشروع على الشركاء.",
+            "تعتمد الأطراف الثلاثة التوصيات حول الانتداب العادل.",
+            "تحال المسألة إلى لجنة الحماية الاجتماعية.",
+        ],
+        "commitments": [
+            "نشر دليل الانتداب العادل لدى الاتحادات الجهوية",
+            "تحسيس المؤسسات الأعضاء بالانتداب العادل",
+            "تقديم الاستراتيجية الوطنية للهجرة إلى المجلس",
+        ],
     },
 }
 ITEM_MINUTES = [15, 45, 60, 45, 15]  # 11:00 to 14:00
@@ -226,8 +250,17 @@ COMMITMENTS = [
 BODY = "Commission de la migration de main-d'œuvre"
 # The AMEM partners at the table: the ministries and agencies, UGTT, UTICA and the ILO.
 INVITEES = [
-    "Mohamed Ben Salah", "Karim Mejri", "Nadia Chaabane", "Sonia Ferchichi", "Walid Hamdi", "Rim Ben Ammar",
-    "Sami Gharbi", "Rania Zouari", "Inès Khelifi", "Mehdi Chaouch", "Sarah Collins",
+    "Mohamed Ben Salah",
+    "Karim Mejri",
+    "Nadia Chaabane",
+    "Sonia Ferchichi",
+    "Walid Hamdi",
+    "Rim Ben Ammar",
+    "Sami Gharbi",
+    "Rania Zouari",
+    "Inès Khelifi",
+    "Mehdi Chaouch",
+    "Sarah Collins",
 ]
 
 
@@ -309,7 +342,9 @@ def meeting_saved(j: Journey, warning: str) -> None:
     expect(page).to_have_url(re.compile(r"/meetings/\d+$"))
 
 
-def record_on_item(j: Journey, where: str, opener: str, choice: tuple[str, Any], text: tuple[str, str], save: str) -> None:
+def record_on_item(
+    j: Journey, where: str, opener: str, choice: tuple[str, Any], text: tuple[str, str], save: str
+) -> None:
     """Open the form at `where` (a side's position, an item's outcome), choose, write, save:
     the part of the page that answers shows the choice and the text."""
     block = j.page.locator(where)
@@ -323,9 +358,7 @@ def record_on_item(j: Journey, where: str, opener: str, choice: tuple[str, Any],
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_secretariat_records_the_amem_closing_workshop(
-    journey: Callable[..., Journey], language: str
-) -> None:
+def test_secretariat_records_the_amem_closing_workshop(journey: Callable[..., Journey], language: str) -> None:
     data = WORKSHOP[language]
     j = journey("workshop", language=language)
     page = j.page
@@ -359,9 +392,14 @@ def test_secretariat_records_the_amem_closing_workshop(
     # Eleven invitees; the calendar card follows without a reload.
     invite(j, INVITEES)
     with j.check("the calendar card follows the invitations without a reload"):
-        expect(page.locator("#calendar")).to_contain_text(tn(
-            language, "%(num)s invited person has an email address.", "%(num)s invited people have an email address.", 11
-        ))
+        expect(page.locator("#calendar")).to_contain_text(
+            tn(
+                language,
+                "%(num)s invited person has an email address.",
+                "%(num)s invited people have an email address.",
+                11,
+            )
+        )
         expect(send_control(j)).to_be_enabled()
     j.look("invited")
 
@@ -383,9 +421,18 @@ def test_secretariat_records_the_amem_closing_workshop(
     # The three sides' positions on the recruitment item, then the outcomes.
     item = items[2].removeprefix("item-")
     for (side, stance), statement in zip(STANCES, data["positions"], strict=True):
-        record_on_item(j, f"#pos-{item}-{side.value}", "summary", ("stance", stance), ("statement", statement), j.t("Save"))
+        record_on_item(
+            j, f"#pos-{item}-{side.value}", "summary", ("stance", stance), ("statement", statement), j.t("Save")
+        )
     for (index, kind), text in zip(OUTCOMES, data["outcomes"], strict=True):
-        record_on_item(j, f"#{items[index]}", "details.edit-outcome > summary", ("kind", kind), ("text", text), j.t("Save the outcome"))
+        record_on_item(
+            j,
+            f"#{items[index]}",
+            "details.edit-outcome > summary",
+            ("kind", kind),
+            ("text", text),
+            j.t("Save the outcome"),
+        )
     j.look("positions-outcomes")
 
     # Three commitments, each from its agenda item; the last with a double click.
@@ -434,10 +481,14 @@ def test_secretariat_records_the_amem_closing_workshop(
     page.locator("#meeting-form button[type=submit]").click()
     meeting_saved(j, "edit-warning")
     with j.check("the meeting page says who has an out-of-date invitation"):
-        expect(page.locator("#calendar")).to_contain_text(tn(
-            language, "%(num)s person has an out-of-date invitation: send the update.",
-            "%(num)s people have an out-of-date invitation: send the update.", len(INVITEES),
-        ))
+        expect(page.locator("#calendar")).to_contain_text(
+            tn(
+                language,
+                "%(num)s person has an out-of-date invitation: send the update.",
+                "%(num)s people have an out-of-date invitation: send the update.",
+                len(INVITEES),
+            )
+        )
     j.look("invitations-out-of-date")
     send_invitations(j, meeting, expected=INVITEES)
     updated = outbox_count(j, meeting)
@@ -455,12 +506,17 @@ def test_secretariat_records_the_amem_closing_workshop(
 
     # On a phone: the pages of the journey fit, the invitation still downloads.
     phone = journey("workshop", language=language, width="390")
-    for path, what in ((meeting, "meeting"), ("/meetings/new", "schedule-form"),
-                       (f"/outbox?meeting={meeting.rsplit('/', 1)[1]}", "outbox"),
-                       ("/meetings?from=2022-07-27&to=2022-07-27", "meetings-that-day")):
+    for path, what in (
+        (meeting, "meeting"),
+        ("/meetings/new", "schedule-form"),
+        (f"/outbox?meeting={meeting.rsplit('/', 1)[1]}", "outbox"),
+        ("/meetings?from=2022-07-27&to=2022-07-27", "meetings-that-day"),
+    ):
         phone.go(path, what)
     phone.go(meeting, "meeting-again")
-    phone.download(phone.page.get_by_role("link", name=j.t("Download the invitation (.ics)")), "invitation (phone)", ".ics")
+    phone.download(
+        phone.page.get_by_role("link", name=j.t("Download the invitation (.ics)")), "invitation (phone)", ".ics"
+    )
     commitment = page_commitment_link(phone, meeting)
     phone.go(commitment, "commitment")
     journey.done()
@@ -482,8 +538,9 @@ DELEGATES = {
 }
 
 
-def secretariat_commitment(journey: Callable[..., Journey], language: str, title: str,
-                           side: Side, organisation: str, person: str) -> str:
+def secretariat_commitment(
+    journey: Callable[..., Journey], language: str, title: str, side: Side, organisation: str, person: str
+) -> str:
     """The secretariat records a commitment of `side`, due in ten days; its address."""
     j = journey("secretariat", language=language)
     page = j.page
@@ -498,8 +555,7 @@ def secretariat_commitment(journey: Callable[..., Journey], language: str, title
     return re.sub(r"^https?://[^/]+", "", page.url)
 
 
-def move_commitment(journey: Callable[..., Journey], language: str, commitment: str,
-                    side: Side) -> None:
+def move_commitment(journey: Callable[..., Journey], language: str, commitment: str, side: Side) -> None:
     """The secretariat hands the commitment over to `side` (the whole side)."""
     j = journey("secretariat", language=language)
     page = j.page
@@ -515,7 +571,10 @@ def move_commitment(journey: Callable[..., Journey], language: str, commitment: 
 def test_delegates_follow_their_commitments(journey: Callable[..., Journey], language: str) -> None:
     for email, (side, organisation, person, other_side) in DELEGATES.items():
         who = email.split("@")[0]
-        title = f"{organisation} – " + {"fr": "rapport sur les agences de placement", "ar": "تقرير حول وكالات التشغيل"}[language]
+        title = (
+            f"{organisation} – "
+            + {"fr": "rapport sur les agences de placement", "ar": "تقرير حول وكالات التشغيل"}[language]
+        )
         commitment = secretariat_commitment(journey, language, title, side, organisation, person)
 
         # Sign in through the form: the delegate lands on their side's commitments.
@@ -534,7 +593,9 @@ def test_delegates_follow_their_commitments(journey: Callable[..., Journey], lan
         page.goto(f"/commitments?overdue=true&side={side.value}")
         overdue = {plain(text) for text in rows.locator("td:first-child a").all_inner_texts()}
         with j.check("the dashboard opens on their side's overdue commitments"):
-            assert landing and landing[0] in overdue, f"first on the dashboard: {landing[:1]}; overdue: {sorted(overdue)}"
+            assert landing and landing[0] in overdue, (
+                f"first on the dashboard: {landing[:1]}; overdue: {sorted(overdue)}"
+            )
         page.goto("/commitments")
 
         # One click shows the whole council's.
@@ -555,7 +616,10 @@ def test_delegates_follow_their_commitments(journey: Callable[..., Journey], lan
         link.click()
         expect(page).to_have_url(re.compile(re.escape(commitment) + "$"))
         j.look("commitment")
-        note = {"fr": "Première réunion avec les agences tenue le 2 décembre.", "ar": "عقد أول اجتماع مع الوكالات يوم 2 ديسمبر."}[language]
+        note = {
+            "fr": "Première réunion avec les agences tenue le 2 décembre.",
+            "ar": "عقد أول اجتماع مع الوكالات يوم 2 ديسمبر.",
+        }[language]
         page.locator("#f-note").fill(note)
         page.locator("#f-status").select_option(CommitmentStatus.IN_PROGRESS.value)
         page.get_by_role("button", name=j.t("Add the update")).click()
@@ -643,9 +707,7 @@ def check_file(suffix: str, content: bytes) -> None:
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
-def test_coordinator_exports_calendars_and_minutes(
-    journey: Callable[..., Journey], language: str
-) -> None:
+def test_coordinator_exports_calendars_and_minutes(journey: Callable[..., Journey], language: str) -> None:
     j = journey("coordinator", language=language, email="coordination@demo.tn")
     page = j.page
     j.go("/", "dashboard")
@@ -686,8 +748,10 @@ def test_coordinator_exports_calendars_and_minutes(
     period = page.locator("form.follow-up-period")
     period.locator("input[name=from]").fill(f"{dt.date.today().year - 2}-01-01")
     period.locator("input[name=to]").fill(f"{dt.date.today().year}-12-31")
-    sheets = {suffix: j.download(period.get_by_role("button", name=button, exact=True), f"body follow-up {button}", suffix)
-              for button, suffix in (("PDF", ".pdf"), ("Word", ".docx"), ("CSV", ".csv"))}
+    sheets = {
+        suffix: j.download(period.get_by_role("button", name=button, exact=True), f"body follow-up {button}", suffix)
+        for button, suffix in (("PDF", ".pdf"), ("Word", ".docx"), ("CSV", ".csv"))
+    }
     check_files(j, "body follow-up", sheets, {".pdf", ".docx", ".csv"})
     page.get_by_role("button", name=j.t("Subscribe to this body's meetings")).click()
     address = page.locator("input.feed-link[aria-label=https]")

@@ -136,7 +136,9 @@ def test_forms_fit_a_360_px_phone(browser_context: Any, demo_paths: dict[str, st
             control = controls.nth(i)
             if control.is_visible():
                 found = control.bounding_box()
-                assert found["x"] >= 0 and found["x"] + found["width"] <= 360, f"{path}: {control.get_attribute('name')}"
+                assert found["x"] >= 0 and found["x"] + found["width"] <= 360, (
+                    f"{path}: {control.get_attribute('name')}"
+                )
         screenshot(page, f"{path.strip('/').replace('/', '_')}-{language}-360")
     assert box(page, "main form")["width"] <= 360
 

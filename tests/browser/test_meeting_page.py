@@ -84,7 +84,9 @@ def test_the_meeting_page_has_a_sticky_navigation_of_its_sections(
     screenshot(page, f"meeting-navigation-{language}-1280")
 
 
-def test_a_long_invitation_list_starts_folded_and_a_short_one_open(browser_context: Any, demo_paths: dict[str, str]) -> None:
+def test_a_long_invitation_list_starts_folded_and_a_short_one_open(
+    browser_context: Any, demo_paths: dict[str, str]
+) -> None:
     page = browser_context(language="fr", width="1280").new_page()
     page.goto(demo_paths["meeting"])
     invited = page.locator("#invitations table.attendance tbody tr").count()
@@ -123,9 +125,13 @@ def test_a_meeting_page_prints_its_record_without_the_screens_controls(
     page.goto(demo_paths["meeting"])
     names = page.locator("#invitations table.attendance .name").all_inner_texts()
     screen_only = {
-        "header navigation": "header.top nav", "language buttons": "header.top form.language",
-        "sign-out": "header.top .who", "skip link": "a.skip", "in-page navigation": "nav.meeting-nav",
-        "buttons": "main .button", "history and export links": ".history-link",
+        "header navigation": "header.top nav",
+        "language buttons": "header.top form.language",
+        "sign-out": "header.top .who",
+        "skip link": "a.skip",
+        "in-page navigation": "nav.meeting-nav",
+        "buttons": "main .button",
+        "history and export links": ".history-link",
     }
     labels = {key: page.locator(selector).first.inner_text().strip() for key, selector in screen_only.items()}
     page.emulate_media(media="print")
@@ -139,8 +145,14 @@ def test_a_meeting_page_prints_its_record_without_the_screens_controls(
     # The attendance list prints even when folded on the screen, a row never cut in two,
     # the column names repeated on each sheet.
     assert page.locator("#invitations table.attendance").first.is_visible()
-    assert page.locator("#invitations table.attendance tbody tr").first.evaluate("r => getComputedStyle(r).breakInside") == "avoid"
-    assert page.locator("#invitations table.attendance thead").first.evaluate("t => getComputedStyle(t).display") == "table-header-group"
+    assert (
+        page.locator("#invitations table.attendance tbody tr").first.evaluate("r => getComputedStyle(r).breakInside")
+        == "avoid"
+    )
+    assert (
+        page.locator("#invitations table.attendance thead").first.evaluate("t => getComputedStyle(t).display")
+        == "table-header-group"
+    )
 
     pdf = tmp_path / f"meeting-{language}.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=False)
@@ -159,4 +171,18 @@ def test_a_meeting_page_prints_its_record_without_the_screens_controls(
         assert "(https://" in text.replace("\n", "")
     assert pdf_pages(pdf) <= 8, f"{pdf_pages(pdf)} pages"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(SCREENSHOTS / f"meeting-print-{language}")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            "1",
+            "-l",
+            "2",
+            str(pdf),
+            str(SCREENSHOTS / f"meeting-print-{language}"),
+        ],
+        check=True,
+    )

@@ -76,10 +76,19 @@ def test_file_links_are_made_by_the_one_macro(browser_context: Any, demo_paths: 
 def _invited_account(server: Server, email: str) -> str:
     """A new secretariat account (as `dialogue users create` makes it): its welcome link."""
     database = PG_URL if server.database == "postgresql" else f"sqlite+aiosqlite:///{server.log.parent}/dialogue.db"
-    env = {**os.environ, "DIALOGUE_DATABASE_URL": database, "DIALOGUE_PUBLIC_URL": server.url, "DIALOGUE_LANGUAGE": "en"}
+    env = {
+        **os.environ,
+        "DIALOGUE_DATABASE_URL": database,
+        "DIALOGUE_PUBLIC_URL": server.url,
+        "DIALOGUE_LANGUAGE": "en",
+    }
     result = subprocess.run(
         [str(DIALOGUE), "users", "create", email, "--role", "secretariat"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     found = re.search(r"http\S+/welcome/\S+", result.stdout)

@@ -45,14 +45,10 @@ async def arrange(db: AsyncSession) -> dict[str, Any]:
         language=Language.AR,
     )
     nomail = await factories.person(db, workers, full_name="Sans Adresse", email=None)
-    spare = await factories.person(
-        db, workers, full_name="Sami Alterné", email="sami@ugtt.tn"
-    )
+    spare = await factories.person(db, workers, full_name="Sami Alterné", email="sami@ugtt.tn")
     invitations = {
         "amel": await factories.invite(db, meeting, amel, InvitationRole.CHAIR, rank=1),
-        "karim": await factories.invite(
-            db, meeting, karim, InvitationRole.OBSERVER, rank=2
-        ),
+        "karim": await factories.invite(db, meeting, karim, InvitationRole.OBSERVER, rank=2),
         "nomail": await factories.invite(db, meeting, nomail, rank=3),
     }
     await factories.item(db, meeting, 1, title="Ouverture", duration_minutes=15)
@@ -72,11 +68,7 @@ async def arrange(db: AsyncSession) -> dict[str, Any]:
 
 
 async def outbox(db: AsyncSession, meeting_id: int) -> list[OutboxMessage]:
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.meeting_id == meeting_id)
-        .order_by(OutboxMessage.id)
-    )
+    query = select(OutboxMessage).where(OutboxMessage.meeting_id == meeting_id).order_by(OutboxMessage.id)
     rows = list(await db.scalars(query.execution_options(populate_existing=True)))
     await db.commit()  # end the read: the app writes next
     return rows

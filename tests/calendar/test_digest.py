@@ -45,15 +45,11 @@ async def digest_world(db: AsyncSession) -> dict[str, Any]:
         email="gone@ugtt.tn",
         disabled_at=dt.datetime.now(dt.UTC),
     )
-    world["gov"] = await factories.account(
-        db, Role.DELEGATE, world["mas"], email="gov@mas.tn"
-    )
+    world["gov"] = await factories.account(db, Role.DELEGATE, world["mas"], email="gov@mas.tn")
     await factories.account(db, Role.DELEGATE, world["utica"], email="boss@utica.tn")
     await factories.account(db, Role.OBSERVER, email="observer@oit.tn")
     days = dt.timedelta
-    world["soon"] = await factories.commitment(
-        db, Side.WORKERS, title="Bientôt dû", due_on=today + days(3)
-    )
+    world["soon"] = await factories.commitment(db, Side.WORKERS, title="Bientôt dû", due_on=today + days(3))
     world["late"] = await factories.commitment(
         db,
         Side.WORKERS,
@@ -61,19 +57,11 @@ async def digest_world(db: AsyncSession) -> dict[str, Any]:
         title="Retard UGTT",
         due_on=today - days(5),
     )
-    await factories.commitment(
-        db, Side.WORKERS, title="Plus tard", due_on=today + days(20)
-    )
-    await factories.commitment(
-        db, Side.WORKERS, CommitmentStatus.DONE, title="Tenu", due_on=today - days(2)
-    )
+    await factories.commitment(db, Side.WORKERS, title="Plus tard", due_on=today + days(20))
+    await factories.commitment(db, Side.WORKERS, CommitmentStatus.DONE, title="Tenu", due_on=today - days(2))
     await factories.commitment(db, Side.WORKERS, title="Sans date")
-    world["gov_late"] = await factories.commitment(
-        db, Side.GOVERNMENT, title="Décret", due_on=today - days(1)
-    )
-    await factories.commitment(
-        db, Side.EMPLOYERS, title="Lointain", due_on=today + days(30)
-    )
+    world["gov_late"] = await factories.commitment(db, Side.GOVERNMENT, title="Décret", due_on=today - days(1))
+    await factories.commitment(db, Side.EMPLOYERS, title="Lointain", due_on=today + days(30))
     await db.commit()
     return world
 
@@ -104,39 +92,27 @@ async def test_secretariat_sends_the_weekly_digest_to_each_sides_delegates(
     ):
         assert title in french.text_body and title in french.html_body
         assert f"http://127.0.0.1:8000/commitments/{record.id}" in french.text_body
-        assert (
-            f'href="http://127.0.0.1:8000/commitments/{record.id}"' in french.html_body
-        )
-    assert french.text_body.index("Retard UGTT") < french.text_body.index(
-        "Bientôt dû"
-    )  # overdue first
+        assert f'href="http://127.0.0.1:8000/commitments/{record.id}"' in french.html_body
+    assert french.text_body.index("Retard UGTT") < french.text_body.index("Bientôt dû")  # overdue first
     for absent in ("Plus tard", "Tenu", "Sans date", "Décret", "Lointain"):
         assert absent not in french.text_body
     arabic = sent[world["ugtt2"].email]
     assert arabic.language == "ar" and "العمال" in arabic.subject
     government = sent["gov@mas.tn"]
-    assert (
-        "Décret" in government.text_body and "Retard UGTT" not in government.text_body
-    )
+    assert "Décret" in government.text_body and "Retard UGTT" not in government.text_body
 
 
-async def test_nothing_is_sent_when_nothing_is_due(
-    english: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_nothing_is_sent_when_nothing_is_due(english: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await factories.table(db)
     await factories.account(db, Role.DELEGATE, world["utica"], email="boss@utica.tn")
-    await factories.commitment(
-        db, Side.EMPLOYERS, due_on=i18n.today() + dt.timedelta(days=8)
-    )
+    await factories.commitment(db, Side.EMPLOYERS, due_on=i18n.today() + dt.timedelta(days=8))
     await db.commit()
     response = await english.post("/reminders/digest")
     assert response.status_code == 200 and "0 digests queued." in response.text
     assert await digests(db) == {}
 
 
-async def test_delegate_cannot_send_the_digest(
-    client: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_delegate_cannot_send_the_digest(client: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await digest_world(db)
     assert world["fr"].id
     async with signed_in(client, "a@ugtt.tn") as me:
@@ -147,27 +123,17 @@ async def test_delegate_cannot_send_the_digest(
 async def test_digest_is_measured_from_today_in_tunis(db: AsyncSession) -> None:
     """A commitment due today is due soon, not overdue; due in exactly 7 days is included."""
     world = await factories.table(db)
-    await factories.account(
-        db, Role.DELEGATE, world["ugtt"], person_id=world["ugtt1"].id
-    )
+    await factories.account(db, Role.DELEGATE, world["ugtt"], person_id=world["ugtt1"].id)
     world["ugtt1"].language = Language.EN  # the assertions below read the English text
     today = dt.date(2026, 6, 1)
     await factories.commitment(db, Side.WORKERS, title="Aujourd'hui", due_on=today)
-    await factories.commitment(
-        db, Side.WORKERS, title="Dans sept jours", due_on=today + dt.timedelta(days=7)
-    )
-    await factories.commitment(
-        db, Side.WORKERS, title="Dans huit jours", due_on=today + dt.timedelta(days=8)
-    )
+    await factories.commitment(db, Side.WORKERS, title="Dans sept jours", due_on=today + dt.timedelta(days=7))
+    await factories.commitment(db, Side.WORKERS, title="Dans huit jours", due_on=today + dt.timedelta(days=8))
     settings = Settings(database_url="sqlite://", secret_key="k" * 40)
     assert await queue_digests(db, settings, today=today) == 1
     (message,) = (await digests(db)).values()
     overdue, soon = message.text_body.split("Due in the next 7 days")
-    assert (
-        "Aujourd'hui" in soon
-        and "Dans sept jours" in soon
-        and "Dans huit jours" not in message.text_body
-    )
+    assert "Aujourd'hui" in soon and "Dans sept jours" in soon and "Dans huit jours" not in message.text_body
     assert "Aujourd'hui" not in overdue
 
 
@@ -192,10 +158,7 @@ async def test_cli_queues_the_weekly_digest(reminders: Any, db: AsyncSession) ->
     assert "3 récapitulatifs placés dans la boîte d'envoi." in result.output  # the CLI speaks DIALOGUE_LANGUAGE (fr)
     sent = await digests(db)
     assert set(sent) == {world["ugtt1"].email, world["ugtt2"].email, "gov@mas.tn"}
-    assert (
-        f"https://dialogue.example.tn/commitments/{world['soon'].id}"
-        in sent[world["ugtt1"].email].text_body
-    )
+    assert f"https://dialogue.example.tn/commitments/{world['soon'].id}" in sent[world["ugtt1"].email].text_body
 
 
 async def test_a_second_click_on_send_the_digest_queues_nothing_more(

@@ -114,7 +114,11 @@ def test_a_description_line_starting_with_method_is_kept() -> None:
 
 def test_caldav_objects_hold_one_event_each_with_its_zone() -> None:
     objects = caldav_objects(sample_feed())
-    assert list(objects) == ["meeting-7@dialogue.example", "meeting-8@dialogue.example", "commitment-3@dialogue.example"]
+    assert list(objects) == [
+        "meeting-7@dialogue.example",
+        "meeting-8@dialogue.example",
+        "commitment-3@dialogue.example",
+    ]
     for uid, data in objects.items():
         calendar, _ = read(data)
         assert "METHOD" not in calendar

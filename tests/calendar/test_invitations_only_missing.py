@@ -1,4 +1,4 @@
-""""Send invitations" sends each person only what they do not have yet: a confirmation says
+""" "Send invitations" sends each person only what they do not have yet: a confirmation says
 beforehand what goes to whom, the meeting page says afterwards what was sent and which
 copies are out of date; a meeting that is over needs a confirmed correction."""
 
@@ -98,15 +98,11 @@ async def test_after_a_time_change_only_those_with_the_old_copy_get_an_update(
     assert "Written to the outbox: 1 first invitation · 2 updates" in text_of(page.text)
 
 
-async def test_a_new_invitee_gets_only_a_first_invitation(
-    english: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_a_new_invitee_gets_only_a_first_invitation(english: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await arrange(db)
     meeting = world["meeting"]
     await send(english, meeting.id)
-    await english.post(
-        f"/meetings/{meeting.id}/invitations", data={"person_id": world["spare"].id, "role": "titular"}
-    )
+    await english.post(f"/meetings/{meeting.id}/invitations", data={"person_id": world["spare"].id, "role": "titular"})
     page = await english.get(f"/meetings/{meeting.id}")
     assert "1 invited person has not been sent the invitation yet." in page.text
     confirmation = await english.get(f"/meetings/{meeting.id}/invitations/send")
@@ -115,9 +111,7 @@ async def test_a_new_invitee_gets_only_a_first_invitation(
     assert "Update" not in words.replace("Up to date", "")
     await send(english, meeting.id, plan=plan_of(confirmation.text))
     new = (await outbox(db, meeting.id))[2:]
-    assert [(m.to_address, m.kind, m.calendar_method.value) for m in new] == [
-        ("sami@ugtt.tn", "invitation", "REQUEST")
-    ]
+    assert [(m.to_address, m.kind, m.calendar_method.value) for m in new] == [("sami@ugtt.tn", "invitation", "REQUEST")]
     _calendar, event = event_of(new[0].calendar)
     assert int(event["SEQUENCE"]) == meeting.calendar_sequence
 
@@ -143,15 +137,11 @@ async def test_a_removed_invitee_gets_a_cancellation_and_nobody_else_anything(
     assert str(calendar["METHOD"]) == "CANCEL"
 
 
-async def test_what_was_confirmed_is_what_is_sent(
-    english: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_what_was_confirmed_is_what_is_sent(english: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await arrange(db)
     meeting = world["meeting"]
     confirmation = await english.get(f"/meetings/{meeting.id}/invitations/send")
-    await english.post(
-        f"/meetings/{meeting.id}/invitations", data={"person_id": world["spare"].id, "role": "titular"}
-    )
+    await english.post(f"/meetings/{meeting.id}/invitations", data={"person_id": world["spare"].id, "role": "titular"})
     refused = await send(english, meeting.id, plan=plan_of(confirmation.text))
     assert refused.status_code == 409
     assert "What would be sent has changed since this page was opened" in refused.text
@@ -174,9 +164,7 @@ async def test_a_meeting_that_is_over_is_sent_only_as_a_confirmed_correction(
     assert refused.status_code == 422
     assert "invitations are sent for it only to correct the record" in refused.text
     assert await outbox(db, meeting.id) == []
-    french = await english.post(
-        f"/meetings/{meeting.id}/invitations/send", headers={"accept-language": "fr"}
-    )
+    french = await english.post(f"/meetings/{meeting.id}/invitations/send", headers={"accept-language": "fr"})
     assert french.status_code == 422 and "Cochez" in french.text
     done = await send(english, meeting.id, plan=plan_of(confirmation.text), correction="1")
     assert done.status_code == 303
@@ -248,9 +236,7 @@ async def test_the_api_sends_by_the_same_rules(english: AsyncTestClient[Any], db
     row.starts_at = dt.datetime(2022, 7, 27, 8, tzinfo=dt.UTC)
     row.ends_at = dt.datetime(2022, 7, 27, 12, tzinfo=dt.UTC)
     await db.commit()
-    await english.post(
-        f"/meetings/{meeting.id}/invitations", data={"person_id": world["spare"].id, "role": "titular"}
-    )
+    await english.post(f"/meetings/{meeting.id}/invitations", data={"person_id": world["spare"].id, "role": "titular"})
     refused = await english.post(url, json={})
     assert refused.status_code == 409 and "correct the record" in refused.json()["message"]
     assert len(await outbox(db, meeting.id)) == 2

@@ -30,20 +30,14 @@ T0 = dt.datetime(2026, 12, 10, 8, tzinfo=dt.UTC)
         ("status", MeetingStatus.SCHEDULED, MeetingStatus.CANCELLED),
     ],
 )
-def test_time_place_title_and_status_changes_raise_the_sequence(
-    field: str, before: object, after: object
-) -> None:
+def test_time_place_title_and_status_changes_raise_the_sequence(field: str, before: object, after: object) -> None:
     assert meeting_changes_calendar({field: (before, after)})
     assert next_sequence(3, meeting_changes_calendar({field: (before, after)})) == 4
 
 
 def test_other_changes_or_equal_values_keep_the_sequence() -> None:
-    assert not meeting_changes_calendar(
-        {"kind": (MeetingKind.PLENARY, MeetingKind.COMMITTEE)}
-    )
-    assert not meeting_changes_calendar(
-        {"venue": ("Tunis", "Tunis"), "online_url": (None, "")}
-    )
+    assert not meeting_changes_calendar({"kind": (MeetingKind.PLENARY, MeetingKind.COMMITTEE)})
+    assert not meeting_changes_calendar({"venue": ("Tunis", "Tunis"), "online_url": (None, "")})
     assert not meeting_changes_calendar({})
     assert next_sequence(3, False) == 3
 
@@ -68,16 +62,11 @@ def test_uid_domain_defaults_to_the_public_host_and_is_configurable() -> None:
         "DIALOGUE_CALENDAR_DOMAIN": "cnds.tn",
     }
     assert Settings.from_env(env).calendar_domain == "cnds.tn"
-    assert (
-        Settings.from_env({**env, "DIALOGUE_CALENDAR_DOMAIN": ""}).calendar_domain
-        == "x.tn"
-    )
+    assert Settings.from_env({**env, "DIALOGUE_CALENDAR_DOMAIN": ""}).calendar_domain == "x.tn"
 
 
 def test_organizer_is_the_configured_secretariat_address() -> None:
-    settings = Settings(
-        mail_from="Secrétariat CNDS <secretariat@cnds.tn>", secret_key="k" * 40
-    )
+    settings = Settings(mail_from="Secrétariat CNDS <secretariat@cnds.tn>", secret_key="k" * 40)
     assert organizer(settings).email == "secretariat@cnds.tn"
     assert organizer(settings).name == "Secrétariat CNDS"
 
@@ -98,23 +87,17 @@ async def test_meeting_changes_raise_and_store_the_sequence(db: AsyncSession) ->
     await db.commit()
     assert meeting.calendar_sequence == 0
     draft = service.MeetingDraft.of(meeting)
-    await service.update_meeting(
-        db, meeting, draft.replace(kind=MeetingKind.COMMITTEE), meeting.version
-    )
+    await service.update_meeting(db, meeting, draft.replace(kind=MeetingKind.COMMITTEE), meeting.version)
     await db.commit()
     assert meeting.calendar_sequence == 0  # the kind is not in calendars
-    await service.update_meeting(
-        db, meeting, draft.replace(venue="Sfax"), meeting.version
-    )
+    await service.update_meeting(db, meeting, draft.replace(venue="Sfax"), meeting.version)
     await db.commit()
     assert meeting.calendar_sequence == 1
     later = meeting.starts_at + dt.timedelta(days=1)
     await service.update_meeting(
         db,
         meeting,
-        draft.replace(
-            venue="Sfax", starts_at=later, ends_at=later + dt.timedelta(hours=2)
-        ),
+        draft.replace(venue="Sfax", starts_at=later, ends_at=later + dt.timedelta(hours=2)),
         meeting.version,
     )
     await db.commit()
@@ -132,13 +115,9 @@ async def test_agenda_changes_raise_the_sequence_without_staling_the_meeting(
     meeting = await factories.meeting(db)
     await db.commit()
     version, meeting_id = meeting.version, meeting.id
-    first = await editing.add_item(
-        db, meeting, checks.ItemFields(title="Ouverture", duration_minutes=15)
-    )
+    first = await editing.add_item(db, meeting, checks.ItemFields(title="Ouverture", duration_minutes=15))
     await db.commit()
-    second = await editing.add_item(
-        db, meeting, checks.ItemFields(title="Barème", duration_minutes=30)
-    )
+    second = await editing.add_item(db, meeting, checks.ItemFields(title="Barème", duration_minutes=30))
     await db.commit()
     first_id, second_id = first.id, second.id
     db.expire_all()

@@ -8,8 +8,8 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from dialogue.mail.models import OutboxStatus
 from dialogue.mail.delivery import deliver_due
+from dialogue.mail.models import OutboxStatus
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from tests.calendar.invites_helpers import arrange, event_of, outbox
@@ -17,9 +17,7 @@ from tests.mail.conftest import smtp_server, smtp_servers  # noqa: F401  (fixtur
 
 
 def calendar_part(message: Any) -> Any:
-    parts = [
-        part for part in message.walk() if part.get_content_type() == "text/calendar"
-    ]
+    parts = [part for part in message.walk() if part.get_content_type() == "text/calendar"]
     assert len(parts) == 1
     return parts[0]
 
@@ -36,11 +34,7 @@ async def test_invitations_update_and_cancellation_arrive_by_smtp(
     sessions = session_factory(engine)
     sending = dataclasses.replace(settings, smtp_url=smtp_server.url)
 
-    assert (
-        await client.post(
-            f"/meetings/{meeting.id}/invitations/send", follow_redirects=False
-        )
-    ).status_code == 303
+    assert (await client.post(f"/meetings/{meeting.id}/invitations/send", follow_redirects=False)).status_code == 303
     assert await deliver_due(sessions, sending, worker_id="test") == 2
     received = smtp_server.inbox.messages
     assert sorted(str(m["To"]) for m in received) == [

@@ -50,9 +50,7 @@ def assert_rfc5546_publish(data: bytes) -> None:
         assert vevent.organizer.value.startswith("mailto:")
 
 
-async def test_person_and_side_feeds_follow_rfc_5546_publish(
-    client: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_person_and_side_feeds_follow_rfc_5546_publish(client: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await delegate_world(db)
     async with signed_in(client, "delegate@ugtt.example") as me:
         tokens = [await create(me, "person", world["ugtt1"].id), await create(me, "side", "workers")]

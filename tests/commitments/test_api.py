@@ -106,7 +106,9 @@ async def test_api_refuses_an_organisation_of_another_side(client: Any, record: 
     response = await client.post(API, json={"title": "x", "side": "workers", "organisation_id": record["mas"].id})
     assert response.status_code == 422
     assert "organisation_id" in response.json()["errors"]
-    response = await client.post(API, json={"title": " ", "side": "nobody", "status": "eventually", "agenda_item_id": 999999})
+    response = await client.post(
+        API, json={"title": " ", "side": "nobody", "status": "eventually", "agenda_item_id": 999999}
+    )
     assert response.status_code == 422
     assert set(response.json()["errors"]) >= {"title", "side", "status", "agenda_item_id"}
 
@@ -148,11 +150,18 @@ async def test_api_updates_a_commitment_with_its_version(client: Any, db: AsyncS
     assert (await client.patch(f"{API}/999999", json={"version": 1})).status_code == 404
 
 
-async def test_api_adds_a_progress_update_that_closes_the_commitment(client: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_api_adds_a_progress_update_that_closes_the_commitment(
+    client: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     written = (record["today"] - dt.timedelta(days=1)).isoformat()
     response = await client.post(
         f"{API}/{record['gov'].id}/updates",
-        json={"note": "Décret publié", "written_on": written, "evidence_url": "https://www.iort.gov.tn/x", "status": "done"},
+        json={
+            "note": "Décret publié",
+            "written_on": written,
+            "evidence_url": "https://www.iort.gov.tn/x",
+            "status": "done",
+        },
     )
     assert response.status_code == 201
     payload = response.json()
@@ -163,15 +172,25 @@ async def test_api_adds_a_progress_update_that_closes_the_commitment(client: Any
     assert stored.status is CommitmentStatus.DONE
 
 
-async def test_api_refuses_a_progress_update_without_note_or_with_a_bad_link(client: Any, record: dict[str, Any]) -> None:
-    response = await client.post(f"{API}/{record['gov'].id}/updates", json={"note": "", "evidence_url": "not a url", "status": "x"})
+async def test_api_refuses_a_progress_update_without_note_or_with_a_bad_link(
+    client: Any, record: dict[str, Any]
+) -> None:
+    response = await client.post(
+        f"{API}/{record['gov'].id}/updates", json={"note": "", "evidence_url": "not a url", "status": "x"}
+    )
     assert response.status_code == 422
     assert set(response.json()["errors"]) == {"note", "evidence_url", "status"}
     assert (await client.post(f"{API}/999999/updates", json={"note": "x"})).status_code == 404
-    assert (await client.post(f"{API}/{record['gov'].id}/updates", content=b"nope", headers={"content-type": "application/json"})).status_code == 400
+    assert (
+        await client.post(
+            f"{API}/{record['gov'].id}/updates", content=b"nope", headers={"content-type": "application/json"}
+        )
+    ).status_code == 400
 
 
-async def test_api_deletes_only_commitments_without_updates(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_api_deletes_only_commitments_without_updates(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     client = english
     refused = await client.delete(f"{API}/{record['workers'].id}")
     assert refused.status_code == 409 and "dropped" in refused.json()["message"]

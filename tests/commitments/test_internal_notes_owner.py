@@ -38,7 +38,10 @@ async def test_an_internal_note_stays_with_the_side_that_wrote_it_when_the_commi
 ) -> None:
     world = await f.table(db)
     commitment = await f.commitment(
-        db, Side.GOVERNMENT, title="Publier le décret", organisation_id=world["mas"].id,
+        db,
+        Side.GOVERNMENT,
+        title="Publier le décret",
+        organisation_id=world["mas"].id,
         due_on=dt.date(2026, 12, 31),
     )
     await f.account(db, Role.DELEGATE, world["mas"], email="mas@example.tn")

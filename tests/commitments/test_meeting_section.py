@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Account, Role
-from dialogue.templating import jinja_environment
 from dialogue.commitments import at_meetings
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.i18n import set_language
 from dialogue.i18n import today as i18n_today
 from dialogue.people.models import Side
+from dialogue.templating import jinja_environment
 from tests import factories as f
 
 # The section shows its "add a commitment" links to the secretariat only (who is asking is read
@@ -31,13 +31,27 @@ async def council(db: AsyncSession) -> dict[str, Any]:
     world["later"] = await f.meeting(db, world["plenary"], title="Plénière d'octobre", starts_at=f.tunis(2026, 10, 8))
     world["other"] = await f.meeting(db, world["committee"], title="Commission de mars", starts_at=f.tunis(2026, 3, 8))
     world["item"] = await f.item(db, world["current"], title="Protection sociale des saisonniers")
-    await f.commitment(db, Side.GOVERNMENT, title="ENGAGEMENT-ANCIEN-EN-RETARD", meeting_id=world["earlier"].id,
-                       responsible_id=world["mas1"].id, due_on=today - dt.timedelta(days=1))
-    await f.commitment(db, Side.WORKERS, CommitmentStatus.DONE, title="ENGAGEMENT-ANCIEN-TENU", meeting_id=world["earlier"].id)
+    await f.commitment(
+        db,
+        Side.GOVERNMENT,
+        title="ENGAGEMENT-ANCIEN-EN-RETARD",
+        meeting_id=world["earlier"].id,
+        responsible_id=world["mas1"].id,
+        due_on=today - dt.timedelta(days=1),
+    )
+    await f.commitment(
+        db, Side.WORKERS, CommitmentStatus.DONE, title="ENGAGEMENT-ANCIEN-TENU", meeting_id=world["earlier"].id
+    )
     await f.commitment(db, Side.WORKERS, title="ENGAGEMENT-AUTRE-INSTANCE", meeting_id=world["other"].id)
     await f.commitment(db, Side.WORKERS, title="ENGAGEMENT-ULTERIEUR", meeting_id=world["later"].id)
-    await f.commitment(db, Side.EMPLOYERS, title="ENGAGEMENT-DU-JOUR", meeting_id=world["current"].id,
-                       agenda_item_id=world["item"].id, organisation_id=world["utica"].id)
+    await f.commitment(
+        db,
+        Side.EMPLOYERS,
+        title="ENGAGEMENT-DU-JOUR",
+        meeting_id=world["current"].id,
+        agenda_item_id=world["item"].id,
+        organisation_id=world["utica"].id,
+    )
     await db.commit()
     return world
 
@@ -47,7 +61,11 @@ async def test_meeting_section_lists_matters_arising_and_commitments_made_there(
     meeting = world["current"]
     set_language("en")
     context = await at_meetings.commitments_section(db, meeting)
-    html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
+    html = (
+        jinja_environment()
+        .get_template("commitments/_meeting_section.html")
+        .render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
+    )
     arising, made = html.split("Commitments made at this meeting")
     assert "ENGAGEMENT-ANCIEN-EN-RETARD" in arising and 'class="badge overdue"' in arising
     assert "MAS délégué 1" in arising and "Plénière de janvier" in arising
@@ -63,7 +81,11 @@ async def test_meeting_section_says_when_there_is_nothing(db: AsyncSession) -> N
     await db.commit()
     set_language("en")
     context = await at_meetings.commitments_section(db, meeting)
-    html = jinja_environment().get_template("commitments/_meeting_section.html").render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
+    html = (
+        jinja_environment()
+        .get_template("commitments/_meeting_section.html")
+        .render(meeting=meeting, request=SECRETARIAT_REQUEST, **context)
+    )
     assert "No open commitment from earlier meetings." in html
     assert "No commitment recorded for this meeting yet." in html
 

@@ -87,7 +87,9 @@ async def test_a_meeting_marked_held_in_the_future_does_not_count(db: AsyncSessi
     assert await at_meetings.meetings_open(db, [commitment.id], far) == before == {commitment.id: 0}
 
 
-async def test_meetings_open_stays_at_two_statements_for_many_commitments(db: AsyncSession, engine: AsyncEngine) -> None:
+async def test_meetings_open_stays_at_two_statements_for_many_commitments(
+    db: AsyncSession, engine: AsyncEngine
+) -> None:
     plenary = await f.body(db)
     meetings = [
         await f.meeting(db, plenary, starts_at=f.tunis(2025, month, 10), status=MeetingStatus.HELD)
@@ -106,7 +108,7 @@ async def test_meetings_open_stays_at_two_statements_for_many_commitments(db: As
 
 
 async def _open_counts_shown(english: Any, body_id: int, meeting_id: int, title: str) -> tuple[int, int, int]:
-    """"Open for N meetings" for the commitment `title`: on the schedule form's panel (a
+    """ "Open for N meetings" for the commitment `title`: on the schedule form's panel (a
     meeting planned next month), on the follow-up sheet of the meeting that made it (CSV),
     and on the body's follow-up sheet."""
     planned = (dt.datetime.now(UTC) + dt.timedelta(days=30)).strftime("%Y-%m-%dT09:00")

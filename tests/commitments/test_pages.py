@@ -30,7 +30,9 @@ async def reload(db: AsyncSession, commitment: Commitment) -> Commitment:
 # The list ----------------------------------------------------------------------------------
 
 
-async def test_secretariat_sees_every_commitment_by_due_date_with_its_follow_up(english: Any, record: dict[str, Any]) -> None:
+async def test_secretariat_sees_every_commitment_by_due_date_with_its_follow_up(
+    english: Any, record: dict[str, Any]
+) -> None:
     response = await english.get("/commitments")
     assert response.status_code == 200
     html = response.text
@@ -85,7 +87,9 @@ async def test_commitments_page_filters_by_body_of_the_meeting(client: Any, reco
 
 async def test_commitments_page_filters_by_due_range(client: Any, record: dict[str, Any]) -> None:
     today = record["today"]
-    response = await client.get(f"/commitments?due_from={today.isoformat()}&due_to={(today + dt.timedelta(days=10)).isoformat()}")
+    response = await client.get(
+        f"/commitments?due_from={today.isoformat()}&due_to={(today + dt.timedelta(days=10)).isoformat()}"
+    )
     assert shown(response.text, record) == {"workers"}
     response = await client.get(f"/commitments?due_to={today.isoformat()}")
     assert shown(response.text, record) == {"gov", "employers"}
@@ -104,7 +108,9 @@ async def test_filter_form_answers_htmx_with_the_results_only(client: Any, recor
 
 
 async def test_filters_that_make_no_sense_are_reported_not_a_500(english: Any, record: dict[str, Any]) -> None:
-    response = await english.get("/commitments?side=aliens&organisation=abc&status=finished&due_from=2026-13-45&q=" + "x" * 300)
+    response = await english.get(
+        "/commitments?side=aliens&organisation=abc&status=finished&due_from=2026-13-45&q=" + "x" * 300
+    )
     assert response.status_code == 200
     assert "not understood" in response.text
     assert shown(response.text, record) == {"gov", "workers", "employers", "observers"}
@@ -114,7 +120,9 @@ async def test_filters_that_make_no_sense_are_reported_not_a_500(english: Any, r
 
 async def test_commitments_page_is_paginated_and_keeps_the_filters(client: Any, db: AsyncSession) -> None:
     for n in range(30):
-        await f.commitment(db, Side.WORKERS, title=f"Engagement {n:02}", due_on=dt.date(2027, 1, 1) + dt.timedelta(days=n))
+        await f.commitment(
+            db, Side.WORKERS, title=f"Engagement {n:02}", due_on=dt.date(2027, 1, 1) + dt.timedelta(days=n)
+        )
     await f.commitment(db, Side.GOVERNMENT, title="Pas dans la liste")
     await db.commit()
     first = await client.get("/commitments?side=workers")
@@ -137,7 +145,9 @@ async def test_new_commitment_form_renders_with_choices(english: Any, record: di
     assert "Plénière de mars" in response.text
 
 
-async def test_commitment_from_an_outcome_preselects_meeting_item_and_shows_the_text(english: Any, record: dict[str, Any]) -> None:
+async def test_commitment_from_an_outcome_preselects_meeting_item_and_shows_the_text(
+    english: Any, record: dict[str, Any]
+) -> None:
     item = record["item"]
     response = await english.get(f"/commitments/new?item={item.id}&from_outcome=1")
     assert response.status_code == 200
@@ -190,7 +200,9 @@ async def test_secretariat_records_a_commitment(client: Any, db: AsyncSession, r
     assert made.closed_on is None
 
 
-async def test_form_works_without_javascript_with_the_token_in_the_form(client: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_form_works_without_javascript_with_the_token_in_the_form(
+    client: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     page = await client.get("/commitments/new")
     token = re.search(r'<input type="hidden" name="_csrf_token" value="([^"]+)"', page.text)
     assert token is not None
@@ -198,35 +210,49 @@ async def test_form_works_without_javascript_with_the_token_in_the_form(client: 
     refused = await client.post("/commitments", data={"title": "Sans jeton", "side": "workers"}, follow_redirects=False)
     assert refused.status_code == 403
     response = await client.post(
-        "/commitments", data={"_csrf_token": token.group(1), "title": "Sans JavaScript", "side": "workers"},
+        "/commitments",
+        data={"_csrf_token": token.group(1), "title": "Sans JavaScript", "side": "workers"},
         follow_redirects=False,
     )
     assert response.status_code == 303
     assert (await db.execute(select(Commitment).where(Commitment.title == "Sans JavaScript"))).scalar_one()
 
 
-async def test_commitment_from_the_meeting_page_returns_to_the_meeting(client: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_commitment_from_the_meeting_page_returns_to_the_meeting(
+    client: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     response = await client.post(
         "/commitments",
-        data={"title": "Rapport", "side": "government", "agenda_item_id": str(record["item"].id),
-              "next": f"/meetings/{record['march'].id}"},
+        data={
+            "title": "Rapport",
+            "side": "government",
+            "agenda_item_id": str(record["item"].id),
+            "next": f"/meetings/{record['march'].id}",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"/meetings/{record['march'].id}"
     made = (await db.execute(select(Commitment).where(Commitment.title == "Rapport"))).scalar_one()
     assert made.meeting_id == record["march"].id
-    evil = await client.post("/commitments", data={"title": "x", "side": "government", "next": "//evil.example"},
-                             follow_redirects=False)
+    evil = await client.post(
+        "/commitments", data={"title": "x", "side": "government", "next": "//evil.example"}, follow_redirects=False
+    )
     assert evil.headers["location"].startswith("/commitments/")
 
 
-async def test_organisation_of_another_side_is_refused_with_a_clear_error(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_organisation_of_another_side_is_refused_with_a_clear_error(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     before = (await db.execute(select(func.count()).select_from(Commitment))).scalar_one()
     response = await english.post(
         "/commitments",
-        data={"title": "Mauvais camp", "side": "government", "organisation_id": str(record["ugtt"].id),
-              "responsible_id": str(record["ugtt1"].id)},
+        data={
+            "title": "Mauvais camp",
+            "side": "government",
+            "organisation_id": str(record["ugtt"].id),
+            "responsible_id": str(record["ugtt1"].id),
+        },
     )
     assert response.status_code == 422
     assert "This organisation is on another side (Workers)." in response.text
@@ -234,11 +260,17 @@ async def test_organisation_of_another_side_is_refused_with_a_clear_error(englis
     assert (await db.execute(select(func.count()).select_from(Commitment))).scalar_one() == before
 
 
-async def test_person_of_another_organisation_is_refused(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_person_of_another_organisation_is_refused(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     response = await english.post(
         "/commitments",
-        data={"title": "x", "side": "workers", "organisation_id": str(record["ugtt"].id),
-              "responsible_id": str(record["mas1"].id)},
+        data={
+            "title": "x",
+            "side": "workers",
+            "organisation_id": str(record["ugtt"].id),
+            "responsible_id": str(record["mas1"].id),
+        },
     )
     assert response.status_code == 422
     assert "This person does not belong to the chosen organisation." in response.text
@@ -247,8 +279,14 @@ async def test_person_of_another_organisation_is_refused(english: Any, db: Async
 async def test_bad_input_on_the_form_is_answered_next_to_the_fields(english: Any, record: dict[str, Any]) -> None:
     response = await english.post(
         "/commitments",
-        data={"title": "", "side": "martians", "due_on": "31/12/2026", "organisation_id": "999999",
-              "meeting_id": "abc", "status": "finished"},
+        data={
+            "title": "",
+            "side": "martians",
+            "due_on": "31/12/2026",
+            "organisation_id": "999999",
+            "meeting_id": "abc",
+            "status": "finished",
+        },
     )
     assert response.status_code == 422
     html = response.text
@@ -286,7 +324,9 @@ def edit_data(record: dict[str, Any], **changes: str) -> dict[str, str]:
     return {**data, **changes}
 
 
-async def test_secretariat_edits_a_commitment_and_closing_it_records_the_day(client: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_secretariat_edits_a_commitment_and_closing_it_records_the_day(
+    client: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     response = await client.post(
         f"/commitments/{record['gov'].id}/edit", data=edit_data(record, status="done"), follow_redirects=False
     )
@@ -298,8 +338,12 @@ async def test_secretariat_edits_a_commitment_and_closing_it_records_the_day(cli
     assert gov.version == 2
 
 
-async def test_stale_edit_is_refused_with_the_current_values(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
-    first = await english.post(f"/commitments/{record['gov'].id}/edit", data=edit_data(record, title="Première version"))
+async def test_stale_edit_is_refused_with_the_current_values(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
+    first = await english.post(
+        f"/commitments/{record['gov'].id}/edit", data=edit_data(record, title="Première version")
+    )
     assert first.status_code in (200, 303)
     response = await english.post(f"/commitments/{record['gov'].id}/edit", data=edit_data(record, title="Écrasement"))
     assert response.status_code == 409
@@ -311,9 +355,12 @@ async def test_stale_edit_is_refused_with_the_current_values(english: Any, db: A
     assert missing.status_code == 409
 
 
-async def test_invalid_edit_keeps_what_was_typed_and_saves_nothing(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_invalid_edit_keeps_what_was_typed_and_saves_nothing(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     response = await english.post(
-        f"/commitments/{record['gov'].id}/edit", data=edit_data(record, title="", organisation_id=str(record["utica"].id))
+        f"/commitments/{record['gov'].id}/edit",
+        data=edit_data(record, title="", organisation_id=str(record["utica"].id)),
     )
     assert response.status_code == 422
     assert 'id="e-title"' in response.text and 'id="e-organisation_id"' in response.text
@@ -337,12 +384,18 @@ async def test_detail_page_shows_facts_origin_and_updates_newest_first(english: 
     assert (await english.get("/commitments/999999")).status_code == 404
 
 
-async def test_delegate_adds_a_progress_update_that_closes_the_commitment(client: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_delegate_adds_a_progress_update_that_closes_the_commitment(
+    client: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     written = (record["today"] - dt.timedelta(days=1)).isoformat()
     response = await client.post(
         f"/commitments/{record['gov'].id}/updates",
-        data={"written_on": written, "note": "Décret publié au JORT", "evidence_url": "https://www.iort.gov.tn/d/2026-12",
-              "status": "done"},
+        data={
+            "written_on": written,
+            "note": "Décret publié au JORT",
+            "evidence_url": "https://www.iort.gov.tn/d/2026-12",
+            "status": "done",
+        },
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -355,7 +408,9 @@ async def test_delegate_adds_a_progress_update_that_closes_the_commitment(client
     assert "Décret publié au JORT" in page.text and 'class="badge overdue"' not in page.text
 
 
-async def test_progress_update_through_htmx_refreshes_the_section(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_progress_update_through_htmx_refreshes_the_section(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     response = await english.post(
         f"/commitments/{record['workers'].id}/updates", data={"note": "Troisième fédération"}, headers=HTMX
     )
@@ -363,12 +418,16 @@ async def test_progress_update_through_htmx_refreshes_the_section(english: Any, 
     assert "<html" not in response.text
     assert 'id="commitment"' in response.text and "Progress update added." in response.text
     assert response.text.index("Troisième fédération") < response.text.index("Deux fédérations consultées")
-    update = (await db.execute(select(CommitmentUpdate).where(CommitmentUpdate.note == "Troisième fédération"))).scalar_one()
+    update = (
+        await db.execute(select(CommitmentUpdate).where(CommitmentUpdate.note == "Troisième fédération"))
+    ).scalar_one()
     assert update.written_on == record["today"] and update.status is None
     assert (await reload(db, record["workers"])).status is CommitmentStatus.IN_PROGRESS
 
 
-async def test_progress_update_needs_a_note_and_a_real_link(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_progress_update_needs_a_note_and_a_real_link(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     future = (record["today"] + dt.timedelta(days=3)).isoformat()
     response = await english.post(
         f"/commitments/{record['workers'].id}/updates",
@@ -385,13 +444,17 @@ async def test_progress_update_needs_a_note_and_a_real_link(english: Any, db: As
 
 
 async def test_commitment_without_updates_can_be_deleted(client: Any, db: AsyncSession, record: dict[str, Any]) -> None:
-    response = await client.post(f"/commitments/{record['gov'].id}/delete", data={"version": "1"}, follow_redirects=False)
+    response = await client.post(
+        f"/commitments/{record['gov'].id}/delete", data={"version": "1"}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"] == "/commitments"
     db.expunge_all()
     assert await db.get(Commitment, record["gov"].id) is None
 
 
-async def test_commitment_with_updates_cannot_be_deleted_drop_it_instead(english: Any, db: AsyncSession, record: dict[str, Any]) -> None:
+async def test_commitment_with_updates_cannot_be_deleted_drop_it_instead(
+    english: Any, db: AsyncSession, record: dict[str, Any]
+) -> None:
     response = await english.post(f"/commitments/{record['workers'].id}/delete", data={"version": "1"})
     assert response.status_code == 409
     assert "set its status to dropped instead" in response.text

@@ -22,7 +22,11 @@ async def commitments(db: AsyncSession, n: int) -> list[Any]:
         person = await f.person(db, org)
         meeting = await f.meeting(db, starts_at=f.tunis(2026, 1, 1) + dt.timedelta(days=i))
         commitment = await f.commitment(
-            db, Side.WORKERS, organisation_id=org.id, responsible_id=person.id, meeting_id=meeting.id,
+            db,
+            Side.WORKERS,
+            organisation_id=org.id,
+            responsible_id=person.id,
+            meeting_id=meeting.id,
             due_on=dt.date(2026, 1, 1) + dt.timedelta(days=i),
         )
         await f.progress(db, commitment)
@@ -39,7 +43,9 @@ async def statements_for(client: Any, engine: AsyncEngine, url: str) -> int:
     return counter.count
 
 
-async def test_commitments_page_does_not_grow_with_its_rows(client: Any, db: AsyncSession, app_engine: AsyncEngine) -> None:
+async def test_commitments_page_does_not_grow_with_its_rows(
+    client: Any, db: AsyncSession, app_engine: AsyncEngine
+) -> None:
     await commitments(db, 3)
     few = await statements_for(client, app_engine, "/commitments")
     await commitments(db, 27)
@@ -50,7 +56,9 @@ async def test_commitments_page_does_not_grow_with_its_rows(client: Any, db: Asy
     assert api_many == api_few
 
 
-async def test_commitment_page_does_not_grow_with_its_updates(client: Any, db: AsyncSession, app_engine: AsyncEngine) -> None:
+async def test_commitment_page_does_not_grow_with_its_updates(
+    client: Any, db: AsyncSession, app_engine: AsyncEngine
+) -> None:
     few_updates, many_updates = await f.commitment(db), await f.commitment(db)
     for i in range(3):
         await f.progress(db, few_updates, f"Note {i}", status=CommitmentStatus.IN_PROGRESS)
@@ -75,9 +83,16 @@ async def test_meeting_section_does_not_grow_with_its_commitments(db: AsyncSessi
     async def add(n: int) -> int:
         for _ in range(n):
             org = await f.organisation(db, Side.EMPLOYERS)
-            await f.commitment(db, Side.EMPLOYERS, organisation_id=org.id, responsible_id=(await f.person(db, org)).id,
-                               meeting_id=earlier.id)
-            await f.commitment(db, Side.EMPLOYERS, organisation_id=org.id, meeting_id=current.id, agenda_item_id=item.id)
+            await f.commitment(
+                db,
+                Side.EMPLOYERS,
+                organisation_id=org.id,
+                responsible_id=(await f.person(db, org)).id,
+                meeting_id=earlier.id,
+            )
+            await f.commitment(
+                db, Side.EMPLOYERS, organisation_id=org.id, meeting_id=current.id, agenda_item_id=item.id
+            )
         await db.commit()
         db.expunge_all()
         with count_queries(engine) as counter:

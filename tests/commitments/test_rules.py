@@ -14,7 +14,9 @@ TODAY = dt.date(2026, 11, 15)
 YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
-def promise(status: CommitmentStatus = CommitmentStatus.OPEN, due_on: dt.date | None = None, **fields: object) -> Commitment:
+def promise(
+    status: CommitmentStatus = CommitmentStatus.OPEN, due_on: dt.date | None = None, **fields: object
+) -> Commitment:
     return Commitment(title="Publier le décret", side=Side.GOVERNMENT, status=status, due_on=due_on, **fields)
 
 

@@ -33,9 +33,7 @@ async def test_overdue_clause_counts_what_the_predicate_says(db: AsyncSession) -
     ]
     made = [await f.commitment(db, status=status, due_on=due) for status, due, _ in cases]
     await db.commit()
-    overdue_ids = set(
-        (await db.execute(select(Commitment.id).where(overdue_clause(TODAY)))).scalars()
-    )
+    overdue_ids = set((await db.execute(select(Commitment.id).where(overdue_clause(TODAY)))).scalars())
     assert overdue_ids == {c.id for c, (_, _, expected) in zip(made, cases, strict=True) if expected}
     assert overdue_ids == {c.id for c in made if c.is_overdue(TODAY)}
     soon = await f.commitment(db, due_on=TODAY + dt.timedelta(days=3))
@@ -133,8 +131,12 @@ async def test_item_must_belong_to_the_meeting_and_gives_it_when_missing(db: Asy
     draft = CommitmentDraft(title="x", side=Side.WORKERS, agenda_item_id=item.id, from_outcome=True)
     assert await editing.check_draft(db, draft) == {}
     assert draft.meeting_id == meeting.id
-    assert "from_outcome" in await editing.check_draft(db, CommitmentDraft(title="x", side=Side.WORKERS, from_outcome=True))
-    assert "meeting_id" in await editing.check_draft(db, CommitmentDraft(title="x", side=Side.WORKERS, meeting_id=999_999))
+    assert "from_outcome" in await editing.check_draft(
+        db, CommitmentDraft(title="x", side=Side.WORKERS, from_outcome=True)
+    )
+    assert "meeting_id" in await editing.check_draft(
+        db, CommitmentDraft(title="x", side=Side.WORKERS, meeting_id=999_999)
+    )
 
 
 async def test_commitment_created_done_is_closed_today(db: AsyncSession) -> None:
@@ -149,14 +151,15 @@ async def test_progress_update_with_a_status_closes_the_commitment_on_its_date(d
     await db.commit()
     commitment = await editing.get_commitment(db, commitment.id)
     await editing.add_progress(
-        db, commitment, ProgressDraft(note="Décret publié", written_on=YESTERDAY, status=CommitmentStatus.DONE), today=TODAY
+        db,
+        commitment,
+        ProgressDraft(note="Décret publié", written_on=YESTERDAY, status=CommitmentStatus.DONE),
+        today=TODAY,
     )
     await db.commit()
     assert commitment.status is CommitmentStatus.DONE
     assert commitment.closed_on == YESTERDAY
-    await editing.add_progress(
-        db, commitment, ProgressDraft(note="Rouvert", status=CommitmentStatus.OPEN), today=TODAY
-    )
+    await editing.add_progress(db, commitment, ProgressDraft(note="Rouvert", status=CommitmentStatus.OPEN), today=TODAY)
     await db.commit()
     assert commitment.closed_on is None
     with pytest.raises(Invalid):

@@ -72,8 +72,15 @@ async def test_secretariat_sees_the_next_five_meetings_in_tunis_time(english: An
     council = await f.body(db, name="Conseil national du dialogue social")
     committee = await f.body(db, name="Commission de la migration", short_name="Migration")
     await f.meeting(db, council, title="Plénière de printemps", starts_at=at(2, 9, 30), venue="Hôtel Sheraton, Tunis")
-    await f.meeting(db, committee, title="Statistiques ONM", starts_at=at(1, 14, 0), status=MeetingStatus.DRAFT,
-                    venue="", online_url="https://meet.example.tn/onm")
+    await f.meeting(
+        db,
+        committee,
+        title="Statistiques ONM",
+        starts_at=at(1, 14, 0),
+        status=MeetingStatus.DRAFT,
+        venue="",
+        online_url="https://meet.example.tn/onm",
+    )
     await f.meeting(db, council, title="Session reportée", starts_at=at(5), status=MeetingStatus.POSTPONED)
     await f.meeting(db, council, title="Session annulée", starts_at=at(4), status=MeetingStatus.CANCELLED)
     await f.meeting(db, council, title="Session tenue", starts_at=at(-3), status=MeetingStatus.HELD)
@@ -99,14 +106,28 @@ async def test_overdue_and_due_soon_commitments_are_derived_from_due_date_and_st
 ) -> None:
     world = await f.table(db)
     day = today()
-    await f.commitment(db, Side.WORKERS, title="Note UGTT en retard", due_on=day - dt.timedelta(days=1),
-                       organisation_id=world["ugtt"].id, responsible_id=world["ugtt1"].id)
-    await f.commitment(db, Side.GOVERNMENT, CommitmentStatus.IN_PROGRESS, title="Décret en cours en retard",
-                       due_on=day - dt.timedelta(days=10), organisation_id=world["mas"].id)
-    await f.commitment(db, Side.GOVERNMENT, CommitmentStatus.DONE, title="Fait depuis longtemps",
-                       due_on=day - dt.timedelta(days=10))
-    await f.commitment(db, Side.EMPLOYERS, CommitmentStatus.DROPPED, title="Abandonné",
-                       due_on=day - dt.timedelta(days=1))
+    await f.commitment(
+        db,
+        Side.WORKERS,
+        title="Note UGTT en retard",
+        due_on=day - dt.timedelta(days=1),
+        organisation_id=world["ugtt"].id,
+        responsible_id=world["ugtt1"].id,
+    )
+    await f.commitment(
+        db,
+        Side.GOVERNMENT,
+        CommitmentStatus.IN_PROGRESS,
+        title="Décret en cours en retard",
+        due_on=day - dt.timedelta(days=10),
+        organisation_id=world["mas"].id,
+    )
+    await f.commitment(
+        db, Side.GOVERNMENT, CommitmentStatus.DONE, title="Fait depuis longtemps", due_on=day - dt.timedelta(days=10)
+    )
+    await f.commitment(
+        db, Side.EMPLOYERS, CommitmentStatus.DROPPED, title="Abandonné", due_on=day - dt.timedelta(days=1)
+    )
     await f.commitment(db, Side.EMPLOYERS, title="Étude UTICA bientôt", due_on=day + dt.timedelta(days=3))
     await f.commitment(db, Side.WORKERS, CommitmentStatus.IN_PROGRESS, title="Rapport pour aujourd'hui", due_on=day)
     await f.commitment(db, Side.WORKERS, title="Dans trois semaines", due_on=day + dt.timedelta(days=20))
@@ -183,16 +204,27 @@ async def test_meetings_held_this_year_are_counted_per_body_in_tunis_time(englis
     await f.meeting(db, council, starts_at=dt.datetime(year, 1, 2, 9, 30, tzinfo=TUNIS), status=MeetingStatus.HELD)
     await f.meeting(db, committee, starts_at=dt.datetime(year, 1, 3, 9, 30, tzinfo=TUNIS), status=MeetingStatus.HELD)
     # 23:30 on 31 December last year in Tunis: last year, whatever UTC says.
-    await f.meeting(db, committee, starts_at=dt.datetime(year - 1, 12, 31, 23, 30, tzinfo=TUNIS), status=MeetingStatus.HELD)
-    await f.meeting(db, committee, starts_at=dt.datetime(year, 1, 4, 9, 30, tzinfo=TUNIS), status=MeetingStatus.CANCELLED)
+    await f.meeting(
+        db, committee, starts_at=dt.datetime(year - 1, 12, 31, 23, 30, tzinfo=TUNIS), status=MeetingStatus.HELD
+    )
+    await f.meeting(
+        db, committee, starts_at=dt.datetime(year, 1, 4, 9, 30, tzinfo=TUNIS), status=MeetingStatus.CANCELLED
+    )
     await db.commit()
 
     response = await english.get("/")
     held = panel(response.text, "held")
     assert f"Meetings held in {year}" in held
-    assert re.search(r'<p class="stat"><a href="/meetings\?status=held&amp;from=\d{4}-01-01&amp;to=\d{4}-12-31">3</a></p>', held)
-    rows = re.findall(r'<a href="/bodies/(\d+)"><bdi>([^<]+)</bdi></a></td>\s*<td class="num"><a href="[^"]+">(\d+)</a></td>', held)
-    assert rows == [(str(council.id), "Conseil national - plénière", "2"), (str(committee.id), "Commission de la protection sociale", "1")]
+    assert re.search(
+        r'<p class="stat"><a href="/meetings\?status=held&amp;from=\d{4}-01-01&amp;to=\d{4}-12-31">3</a></p>', held
+    )
+    rows = re.findall(
+        r'<a href="/bodies/(\d+)"><bdi>([^<]+)</bdi></a></td>\s*<td class="num"><a href="[^"]+">(\d+)</a></td>', held
+    )
+    assert rows == [
+        (str(council.id), "Conseil national - plénière", "2"),
+        (str(committee.id), "Commission de la protection sociale", "1"),
+    ]
     assert 'href="/meetings?status=held"' in held
     assert f'href="/meetings?status=held&amp;body={council.id}&amp;from={year}-01-01&amp;to={year}-12-31"' in held
 
@@ -255,8 +287,14 @@ async def _arrange(db: AsyncSession, world: dict[str, Any], start: int, n: int) 
         await f.meeting(db, body, title=f"Future {i}", starts_at=at(1 + i))
         await f.meeting(db, body, title=f"Held {i}", starts_at=at(-1 - i), status=MeetingStatus.HELD)
         side = list(Side)[i % 4]
-        await f.commitment(db, side, CommitmentStatus.active()[i % 2], due_on=today() + dt.timedelta(days=(i % 30) - 15),
-                           organisation_id=world["mas"].id, responsible_id=world["mas1"].id)
+        await f.commitment(
+            db,
+            side,
+            CommitmentStatus.active()[i % 2],
+            due_on=today() + dt.timedelta(days=(i % 30) - 15),
+            organisation_id=world["mas"].id,
+            responsible_id=world["mas1"].id,
+        )
     await db.commit()
 
 

@@ -24,8 +24,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from dialogue.session_factory import session_factory
 from dialogue.accounts.models import Role
+from dialogue.session_factory import session_factory
 from dialogue.settings import ROOT
 from tests import factories
 
@@ -68,7 +68,9 @@ def production_database() -> Iterator[str]:
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
         env = {**os.environ, "DIALOGUE_DATABASE_URL": url, "DIALOGUE_LANGUAGE": "en"}
-        migrated = subprocess.run([DIALOGUE, "database", "upgrade"], env=env, capture_output=True, text=True, timeout=300)
+        migrated = subprocess.run(
+            [DIALOGUE, "database", "upgrade"], env=env, capture_output=True, text=True, timeout=300, check=False
+        )
         assert migrated.returncode == 0, migrated.stderr
         asyncio.run(_create_account(url))
         yield url

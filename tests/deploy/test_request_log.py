@@ -85,7 +85,11 @@ def test_json_lines_hold_one_object_each() -> None:
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "GET / 200"
     assert (entry["level"], entry["logger"], entry["request_id"], entry["account_id"], entry["duration_ms"]) == (
-        "info", "dialogue.access", "abc", 7, 3.5
+        "info",
+        "dialogue.access",
+        "abc",
+        7,
+        3.5,
     )
     try:
         raise ValueError("line one\nline two")

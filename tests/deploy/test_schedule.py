@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from dialogue.session_factory import session_factory
 from dialogue.accounts.models import Role
 from dialogue.commitments.models import Commitment
 from dialogue.mail.models import OutboxMessage
 from dialogue.people.models import Side
 from dialogue.schedule import Job, ScheduledRun, Weekly, jobs_of, run_due, run_scheduler, seconds_until_next
+from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from tests import factories
 
@@ -74,7 +74,9 @@ async def _something_due(db: AsyncSession) -> None:
     await db.commit()
 
 
-async def test_two_workers_send_the_weekly_digest_once(engine: AsyncEngine, db: AsyncSession, settings: Settings) -> None:
+async def test_two_workers_send_the_weekly_digest_once(
+    engine: AsyncEngine, db: AsyncSession, settings: Settings
+) -> None:
     await _something_due(db)
     sessions = session_factory(engine)
     jobs = jobs_of(settings)
@@ -92,18 +94,24 @@ async def test_two_workers_send_the_weekly_digest_once(engine: AsyncEngine, db: 
     assert run.job == "weekly-digest" and run.ran_by in {"worker-a", "worker-b"}
 
 
-async def test_a_slot_missed_by_more_than_a_day_is_skipped(engine: AsyncEngine, db: AsyncSession, settings: Settings) -> None:
+async def test_a_slot_missed_by_more_than_a_day_is_skipped(
+    engine: AsyncEngine, db: AsyncSession, settings: Settings
+) -> None:
     await _something_due(db)
     sessions = session_factory(engine)
     slot = MONDAY_7.latest(dt.datetime.now(dt.UTC))
-    late = [job for job in jobs_of(settings)]
+    late = list(jobs_of(settings))
     assert await run_due(sessions, settings, late, "worker", now=slot + dt.timedelta(days=2)) == []
     assert await _digests(db) == 0
     # The next week's slot runs as usual.
-    assert await run_due(sessions, settings, late, "worker", now=slot + dt.timedelta(days=7, minutes=3)) == ["weekly-digest"]
+    assert await run_due(sessions, settings, late, "worker", now=slot + dt.timedelta(days=7, minutes=3)) == [
+        "weekly-digest"
+    ]
 
 
-async def test_a_failing_job_claims_nothing_and_runs_again(engine: AsyncEngine, db: AsyncSession, settings: Settings) -> None:
+async def test_a_failing_job_claims_nothing_and_runs_again(
+    engine: AsyncEngine, db: AsyncSession, settings: Settings
+) -> None:
     calls: list[str] = []
 
     async def flaky(session: AsyncSession, _settings: Settings) -> int:

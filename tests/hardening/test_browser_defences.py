@@ -51,7 +51,9 @@ async def test_over_https_the_csrf_cookie_is_host_bound_and_the_language_cookie_
 ) -> None:
     await f.account(db, Role.OBSERVER, email="observer@example.tn")
     await db.commit()
-    https = Settings(database_url=settings.database_url, secret_key=settings.secret_key, public_url="https://dialogue.example.tn")
+    https = Settings(
+        database_url=settings.database_url, secret_key=settings.secret_key, public_url="https://dialogue.example.tn"
+    )
     async with AsyncTestClient(app=create_app(https), base_url="https://testserver.local") as browser:
         page = await browser.get("/login")
         csrf = [value for name, value in page.headers.multi_items() if name == "set-cookie" and "csrftoken" in value]
@@ -70,7 +72,10 @@ async def test_over_http_the_cookies_keep_their_plain_names(anonymous: Any) -> N
     page = await anonymous.get("/login")
     assert anonymous.cookies.get("csrftoken")
     chosen = await anonymous.post(
-        "/language", data={"language": "ar", "next": "/"}, headers={"x-csrftoken": anonymous.cookies.get("csrftoken")}, follow_redirects=False
+        "/language",
+        data={"language": "ar", "next": "/"},
+        headers={"x-csrftoken": anonymous.cookies.get("csrftoken")},
+        follow_redirects=False,
     )
     assert chosen.status_code == 303, page.text
     assert "secure" not in chosen.headers["set-cookie"].lower()
@@ -89,7 +94,9 @@ async def test_a_state_change_from_another_site_is_refused_even_with_the_token(c
             {"sec-fetch-site": "cross-site"},
             {"sec-fetch-site": "same-site"},
         ):
-            response = await browser.post("/organisations", data=NEW_ORGANISATION, headers=headers, follow_redirects=False)
+            response = await browser.post(
+                "/organisations", data=NEW_ORGANISATION, headers=headers, follow_redirects=False
+            )
             assert response.status_code == 403, headers
             assert "another site" in response.text
         assert await organisations(db) == before
@@ -176,7 +183,13 @@ async def test_a_draft_meeting_is_found_by_the_secretariat_only(client: Any, db:
                 assert response.status_code == 200, (email, path)
                 assert "Projet confidentiel" not in response.text, (email, path)
     # The secretariat finds it everywhere.
-    for path in [*pages[:3], "/meetings?q=confidentiel", "/", f"/bodies/{world['plenary'].id}", "/api/v1/meetings?status=draft"]:
+    for path in [
+        *pages[:3],
+        "/meetings?q=confidentiel",
+        "/",
+        f"/bodies/{world['plenary'].id}",
+        "/api/v1/meetings?status=draft",
+    ]:
         response = await client.get(path)
         assert response.status_code == 200, path
     assert "Projet confidentiel" in (await client.get("/meetings?q=confidentiel")).text

@@ -59,7 +59,7 @@ class Isolation(HTMLParser):
         for needle in self.needles:
             start = text.find(needle)
             while start >= 0:
-                before, after = text[:start], text[start + len(needle):]
+                before, after = text[:start], text[start + len(needle) :]
                 inside = before.rfind(FSI) > before.rfind(PDI) and PDI in after
                 if inside or text.strip() == needle:
                     self.isolated += 1
@@ -96,15 +96,24 @@ async def _council(db: AsyncSession, names: dict[str, str]) -> dict[str, Any]:
     await f.member(db, body, person)
     today = i18n.today()
     soon = today + dt.timedelta(days=2)
-    meeting = await f.meeting(db, body, title=names["meeting"], venue=names["venue"],
-                              starts_at=f.tunis(soon.year, soon.month, soon.day, 9))
+    meeting = await f.meeting(
+        db, body, title=names["meeting"], venue=names["venue"], starts_at=f.tunis(soon.year, soon.month, soon.day, 9)
+    )
     await f.invite(db, meeting, person, attendance=Attendance.PRESENT)
     await f.invite(db, meeting, other, on_behalf_of_id=person.id)
     item = await f.item(db, meeting, title=names["item"], description=names["statement"])
     await f.position(db, item, Side.WORKERS, Stance.RESERVATION, statement=names["statement"])
-    commitment = await f.commitment(db, Side.WORKERS, title=names["commitment"], organisation_id=org.id,
-                                    responsible_id=person.id, due_on=today - dt.timedelta(days=1),
-                                    meeting_id=meeting.id, agenda_item_id=item.id, description=names["statement"])
+    commitment = await f.commitment(
+        db,
+        Side.WORKERS,
+        title=names["commitment"],
+        organisation_id=org.id,
+        responsible_id=person.id,
+        due_on=today - dt.timedelta(days=1),
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        description=names["statement"],
+    )
     await f.progress(db, commitment, note=names["statement"])
     await db.commit()
     return {"org": org, "person": person, "body": body, "meeting": meeting, "commitment": commitment}
@@ -158,14 +167,19 @@ def _pages(world: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("language", "names"), [("ar", LATIN), ("fr", ARABIC), ("en", ARABIC)], ids=["latin-in-arabic", "arabic-in-french", "arabic-in-english"]
+    ("language", "names"),
+    [("ar", LATIN), ("fr", ARABIC), ("en", ARABIC)],
+    ids=["latin-in-arabic", "arabic-in-french", "arabic-in-english"],
 )
 async def test_user_text_is_isolated_on_pages(
     client: AsyncTestClient[Any], db: AsyncSession, language: str, names: dict[str, str]
 ) -> None:
     world = await _council(db, names)
     client.headers["accept-language"] = language
-    needles = [names[key] for key in ("org", "acronym", "person", "other", "body", "meeting", "venue", "item", "commitment", "statement")]
+    needles = [
+        names[key]
+        for key in ("org", "acronym", "person", "other", "body", "meeting", "venue", "item", "commitment", "statement")
+    ]
     seen = 0
     for url in _pages(world):
         page = await client.get(url)
@@ -180,7 +194,15 @@ async def test_text_fields_follow_what_is_typed(client: AsyncTestClient[Any], db
     """Arabic typed on a French page (or the reverse) is laid out in its own direction."""
     await f.table(db)
     await db.commit()
-    for url in ("/meetings/new", "/people/new", "/organisations/new", "/commitments/new", "/bodies/new", "/meetings", "/commitments"):
+    for url in (
+        "/meetings/new",
+        "/people/new",
+        "/organisations/new",
+        "/commitments/new",
+        "/bodies/new",
+        "/meetings",
+        "/commitments",
+    ):
         page = await client.get(url)
         assert page.status_code == 200, url
         fields = re.findall(r'<(?:input[^>]*type="(?:text|search|email|url|tel)"[^>]*|textarea[^>]*)>', page.text)
@@ -190,7 +212,9 @@ async def test_text_fields_follow_what_is_typed(client: AsyncTestClient[Any], db
             assert re.search(r'\bdir="(auto|ltr)"', tag), (url, tag)
 
 
-async def test_web_and_email_addresses_are_left_to_right_in_every_form(client: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_web_and_email_addresses_are_left_to_right_in_every_form(
+    client: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     """On an Arabic page "https://…" would otherwise read "…//:https": address fields, and
     the schedule form's help that shows one, are laid out left to right."""
     world = await _council(db, LATIN)
@@ -202,8 +226,13 @@ async def test_web_and_email_addresses_are_left_to_right_in_every_form(client: A
     assert 'dir="ltr"' in online.group(0).split(">")[0] and online.group(1) == ' dir="ltr"'
     assert online.group(2).startswith("https://")
 
-    pages = ["/meetings/new", "/people/new", "/accounts/new", f"/commitments/{world['commitment'].id}",
-             f"/meetings/{world['meeting'].id}"]
+    pages = [
+        "/meetings/new",
+        "/people/new",
+        "/accounts/new",
+        f"/commitments/{world['commitment'].id}",
+        f"/meetings/{world['meeting'].id}",
+    ]
     kinds: set[str] = set()
     for url in pages:
         page = await client.get(url)

@@ -71,8 +71,13 @@ def test_no_twelve_hour_clock_and_no_arabic_indic_digits(language: str) -> None:
     with i18n.using_language(language):
         for hour in range(24):
             moment = dt.datetime(2026, 3, 1 + hour, hour, 7, tzinfo=i18n.current_timezone())
-            texts = [i18n.format_datetime(moment), i18n.format_time(moment), i18n.format_date(moment, "short"),
-                     i18n.format_date(moment), i18n.format_number(hour * 1000.25)]
+            texts = [
+                i18n.format_datetime(moment),
+                i18n.format_time(moment),
+                i18n.format_date(moment, "short"),
+                i18n.format_date(moment),
+                i18n.format_number(hour * 1000.25),
+            ]
             for text in texts:
                 assert not ARABIC_INDIC_DIGITS.search(text), text
             assert f"{hour:02d}:07" in i18n.format_datetime(moment)
@@ -85,9 +90,29 @@ def test_formatting_needs_an_aware_datetime() -> None:
 
 
 RELATIVE = {
-    "fr": ["il y a 2 mois", "il y a 10 jours", "il y a 2 jours", "hier", "aujourd’hui", "demain", "dans 3 jours", "dans 44 jours", "dans 2 mois"],
+    "fr": [
+        "il y a 2 mois",
+        "il y a 10 jours",
+        "il y a 2 jours",
+        "hier",
+        "aujourd’hui",
+        "demain",
+        "dans 3 jours",
+        "dans 44 jours",
+        "dans 2 mois",
+    ],
     "ar": ["قبل شهرين", "قبل 10 أيام", "قبل يومين", "أمس", "اليوم", "غدًا", "خلال 3 أيام", "خلال 44 يومًا", "خلال شهرين"],
-    "en": ["2 months ago", "10 days ago", "2 days ago", "yesterday", "today", "tomorrow", "in 3 days", "in 44 days", "in 2 months"],
+    "en": [
+        "2 months ago",
+        "10 days ago",
+        "2 days ago",
+        "yesterday",
+        "today",
+        "tomorrow",
+        "in 3 days",
+        "in 44 days",
+        "in 2 months",
+    ],
 }
 OFFSETS = [-60, -10, -2, -1, 0, 1, 3, 44, 60]
 

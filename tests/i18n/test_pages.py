@@ -63,25 +63,53 @@ def recorder() -> Iterator[Recorder]:
 async def _council(db: AsyncSession) -> dict[str, str]:
     """A council with one of everything the main pages show; their addresses."""
     world = await f.table(db)
-    held = await f.meeting(db, world["plenary"], title="Plénière de printemps", venue="Dar Dhiafa, Carthage",
-                           starts_at=f.tunis(2026, 3, 10, 9), status=MeetingStatus.HELD)
+    held = await f.meeting(
+        db,
+        world["plenary"],
+        title="Plénière de printemps",
+        venue="Dar Dhiafa, Carthage",
+        starts_at=f.tunis(2026, 3, 10, 9),
+        status=MeetingStatus.HELD,
+    )
     for key in ("mas1", "ugtt1", "utica1", "ilo1"):
         await f.invite(db, held, world[key], attendance=Attendance.PRESENT)
     item = await f.item(db, held, title="Salaire minimum", description="Révision du SMIG", duration_minutes=45)
     for side in Side.parties():
-        await f.position(db, item, side, Stance.SUPPORT if side is not Side.EMPLOYERS else Stance.RESERVATION,
-                         statement="Position écrite")
+        await f.position(
+            db,
+            item,
+            side,
+            Stance.SUPPORT if side is not Side.EMPLOYERS else Stance.RESERVATION,
+            statement="Position écrite",
+        )
     await f.outcome(db, item, text="Accord tripartite sur la méthode")
     today = i18n.today()
     coming = today + dt.timedelta(days=3)
-    await f.meeting(db, world["plenary"], title="Commission emploi", starts_at=f.tunis(coming.year, coming.month, coming.day, 10))
-    late = await f.commitment(db, Side.WORKERS, title="Note sur le SMIG", due_on=today - dt.timedelta(days=2),
-                              organisation_id=world["ugtt"].id, responsible_id=world["ugtt1"].id, meeting_id=held.id, agenda_item_id=item.id)
+    await f.meeting(
+        db, world["plenary"], title="Commission emploi", starts_at=f.tunis(coming.year, coming.month, coming.day, 10)
+    )
+    late = await f.commitment(
+        db,
+        Side.WORKERS,
+        title="Note sur le SMIG",
+        due_on=today - dt.timedelta(days=2),
+        organisation_id=world["ugtt"].id,
+        responsible_id=world["ugtt1"].id,
+        meeting_id=held.id,
+        agenda_item_id=item.id,
+    )
     await f.progress(db, late, note="Premier jet envoyé")
     await f.commitment(db, Side.EMPLOYERS, title="Étude d'impact", due_on=today + dt.timedelta(days=5))
     delegate = await f.account(db, Role.DELEGATE, world["ugtt"], email="ugtt@example.tn", person_id=world["ugtt1"].id)
-    message = enqueue(db, to_address="ugtt1@example.tn", to_name="UGTT délégué 1", subject="Invitation",
-                      text_body="Bonjour", kind="digest", person_id=world["ugtt1"].id)
+    message = enqueue(
+        db,
+        to_address="ugtt1@example.tn",
+        to_name="UGTT délégué 1",
+        subject="Invitation",
+        text_body="Bonjour",
+        kind="digest",
+        person_id=world["ugtt1"].id,
+    )
     await db.flush()
     await db.commit()
     return {

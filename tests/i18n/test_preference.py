@@ -73,7 +73,9 @@ async def test_a_language_the_browser_refuses_is_never_chosen(anonymous: AsyncTe
         assert page_language((await anonymous.get("/login")).text) == expected, header
 
 
-async def test_account_preference_outranks_cookie_and_browser(anonymous: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_account_preference_outranks_cookie_and_browser(
+    anonymous: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     await delegate(db, Language.AR)
     anonymous.headers["accept-language"] = "en"
     anonymous.cookies.set("dialogue_lang", "fr", domain="testserver.local", path="/")
@@ -104,12 +106,17 @@ async def test_person_chooses_language_on_account_page(anonymous: AsyncTestClien
     assert '<option value="ar" selected>' in page.text
 
 
-async def test_htmx_reloads_the_whole_page_in_the_new_language(anonymous: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_htmx_reloads_the_whole_page_in_the_new_language(
+    anonymous: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     account, person = await delegate(db)
     await sign_in(anonymous, "samia@example.tn")
 
     answer = await anonymous.post(
-        "/account/language", data={"language": "en", "version": "1"}, headers={"HX-Request": "true"}, follow_redirects=False
+        "/account/language",
+        data={"language": "en", "version": "1"},
+        headers={"HX-Request": "true"},
+        follow_redirects=False,
     )
 
     assert answer.status_code == 204
@@ -165,7 +172,9 @@ async def test_stale_language_form_is_refused(anonymous: AsyncTestClient[Any], d
     assert await stored(db, account, person) == (Language.EN, Language.EN)
 
 
-async def test_switcher_updates_a_signed_in_persons_preference(anonymous: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_switcher_updates_a_signed_in_persons_preference(
+    anonymous: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     account, person = await delegate(db, Language.EN)
     await sign_in(anonymous, "samia@example.tn")
 

@@ -69,11 +69,19 @@ def read_xlsx(response: Any) -> list[list[Any]]:
     return rows
 
 
-async def test_commitments_csv_has_every_filtered_row_in_the_page_order_with_french_headers(client: Any, db: Any) -> None:
+async def test_commitments_csv_has_every_filtered_row_in_the_page_order_with_french_headers(
+    client: Any, db: Any
+) -> None:
     world = await f.table(db)
     for n in range(30):  # more than a page (25)
-        await f.commitment(db, Side.WORKERS, title=f"Engagement {n:02d}", due_on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
-                           organisation_id=world["ugtt"].id, responsible_id=world["ugtt1"].id)
+        await f.commitment(
+            db,
+            Side.WORKERS,
+            title=f"Engagement {n:02d}",
+            due_on=dt.date(2026, 1, 1) + dt.timedelta(days=n),
+            organisation_id=world["ugtt"].id,
+            responsible_id=world["ugtt1"].id,
+        )
     await f.commitment(db, Side.GOVERNMENT, title="Autre partie")
     await db.commit()
     query = "side=workers&sort=title&order=desc"
@@ -108,7 +116,7 @@ async def test_csv_cells_that_would_be_formulas_become_text(client: Any, db: Any
 async def test_commitments_xlsx_keeps_strings_as_strings_and_dates_as_dates(client: Any, db: Any) -> None:
     world = await f.table(db)
     meeting = await f.meeting(db, world["plenary"], title="Plénière", starts_at=f.tunis(2026, 3, 4, 14, 30))
-    await f.commitment(db, Side.WORKERS, title='=1+1', due_on=dt.date(2026, 4, 15), meeting_id=meeting.id)
+    await f.commitment(db, Side.WORKERS, title="=1+1", due_on=dt.date(2026, 4, 15), meeting_id=meeting.id)
     await f.commitment(db, Side.GOVERNMENT, title="0042", due_on=None)
     await db.commit()
     rows = read_xlsx(await client.get("/commitments.xlsx?sort=title"))
@@ -169,7 +177,9 @@ async def test_a_delegate_download_has_what_their_page_shows(anonymous: Any, db:
         ("/audit", "Summary", "Héla Mékki"),
     ],
 )
-async def test_every_list_downloads_its_filtered_rows(english: Any, db: Any, path: str, header: str, expected: str) -> None:
+async def test_every_list_downloads_its_filtered_rows(
+    english: Any, db: Any, path: str, header: str, expected: str
+) -> None:
     from dialogue.mail.outbox import enqueue
 
     world = await f.table(db)

@@ -25,8 +25,12 @@ async def council(db: Any) -> dict[str, Any]:
     world = await f.table(db)
     today = i18n.today()
     for side, key in SIDES.items():
-        await f.commitment(db, side, title=f"En retard {key}", due_on=today - dt.timedelta(days=3), organisation_id=world[key].id)
-        await f.commitment(db, side, title=f"Bientôt {key}", due_on=today + dt.timedelta(days=5), organisation_id=world[key].id)
+        await f.commitment(
+            db, side, title=f"En retard {key}", due_on=today - dt.timedelta(days=3), organisation_id=world[key].id
+        )
+        await f.commitment(
+            db, side, title=f"Bientôt {key}", due_on=today + dt.timedelta(days=5), organisation_id=world[key].id
+        )
         await f.account(db, Role.DELEGATE, world[key], email=f"{key}@example.tn")
     await f.account(db, Role.COORDINATOR, email="coordination@example.tn")
     await f.account(db, Role.OBSERVER, world["ilo"], email="observateur@example.tn")

@@ -63,7 +63,9 @@ async def test_commitments_found_in_arabic_with_or_without_tashkeel_and_alef_var
     await db.commit()
     for q in ("اعداد التقرير", "إِعْدَادُ", "الاتفاقيه", "الإتفاقية"):
         page = text(await english.get("/commitments", params={"q": q}))
-        assert shown(page, "إعداد التقرير السنوي حول الاتفاقية", "Sans rapport") == {"إعداد التقرير السنوي حول الاتفاقية"}, q
+        assert shown(page, "إعداد التقرير السنوي حول الاتفاقية", "Sans rapport") == {
+            "إعداد التقرير السنوي حول الاتفاقية"
+        }, q
     for q in ("متابعة الاجور", "مُتَابَعَةُ", "الأجور"):
         page = text(await english.get("/commitments", params={"q": q}))
         assert "مُتَابَعَةُ الأَجُورِ" in page, q
@@ -74,7 +76,9 @@ async def test_commitment_found_by_its_responsible_person_organisation_side_and_
     world = await f.table(db)
     meeting = await f.meeting(db, world["plenary"], title="Séance de clôture AMEM")
     rahma = await f.person(db, world["ugtt"], full_name="Raḥma Bel Hédi")
-    await f.commitment(db, Side.WORKERS, title="Transmettre la note", responsible_id=rahma.id, organisation_id=world["ugtt"].id)
+    await f.commitment(
+        db, Side.WORKERS, title="Transmettre la note", responsible_id=rahma.id, organisation_id=world["ugtt"].id
+    )
     await f.commitment(db, Side.GOVERNMENT, title="Publier le décret", meeting_id=meeting.id)
     await f.commitment(db, Side.EMPLOYERS, title="Sans rapport")
     await db.commit()
@@ -177,11 +181,14 @@ async def test_outbox_accounts_and_audit_found_without_accents(english: Any, db:
     assert "UGTT délégué 1" in page and "Ministère des Affaires Sociales" not in page
 
 
-@pytest.mark.parametrize("table", ["meeting", "commitment", "person", "organisation", "body", "outbox_message", "audit_event"])
+@pytest.mark.parametrize(
+    "table", ["meeting", "commitment", "person", "organisation", "body", "outbox_message", "audit_event"]
+)
 async def test_searches_can_use_an_index(db: Any, table: str) -> None:
     """A LIKE '%word%' can use the trigram index on PostgreSQL (the planner takes it once the
     table is large; here sequential scans are switched off to ask whether it could)."""
-    from sqlalchemy import inspect as schema, text as sql
+    from sqlalchemy import inspect as schema
+    from sqlalchemy import text as sql
 
     connection = await db.connection()
     indexes = await connection.run_sync(lambda sync: schema(sync).get_indexes(table))
@@ -189,5 +196,7 @@ async def test_searches_can_use_an_index(db: Any, table: str) -> None:
     if connection.dialect.name != "postgresql":
         return
     await db.execute(sql("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join((await db.execute(sql(f"EXPLAIN SELECT id FROM {table} WHERE search_text LIKE '%cloture%'"))).scalars())
+    plan = "\n".join(
+        (await db.execute(sql(f"EXPLAIN SELECT id FROM {table} WHERE search_text LIKE '%cloture%'"))).scalars()
+    )
     assert f"ix_{table}_search_text" in plan, plan

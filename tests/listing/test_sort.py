@@ -23,7 +23,9 @@ def order_of(page: str, *titles: str) -> list[str]:
 
 def header_link(page: str, label: str) -> tuple[str | None, str]:
     """(aria-sort, href) of the header whose link reads `label`."""
-    match = re.search(r'<th scope="col"[^>]*?(?: aria-sort="(\w+)")?>\s*<a class="sort[^"]*" href="([^"]+)">' + re.escape(label), page)
+    match = re.search(
+        r'<th scope="col"[^>]*?(?: aria-sort="(\w+)")?>\s*<a class="sort[^"]*" href="([^"]+)">' + re.escape(label), page
+    )
     assert match, f"no sortable header {label!r}"
     return match.group(1), html.unescape(match.group(2))
 
@@ -111,7 +113,11 @@ async def test_meetings_sort_by_title_body_and_invited(english: Any, db: Any) ->
     assert order_of(text(await english.get("/meetings")), *titles) == ["Mangue", "Abricot", "Zèbre"]
     assert order_of(text(await english.get("/meetings?sort=date&order=asc")), *titles) == ["Zèbre", "Abricot", "Mangue"]
     assert order_of(text(await english.get("/meetings?sort=title")), *titles) == ["Abricot", "Mangue", "Zèbre"]
-    assert order_of(text(await english.get("/meetings?sort=invited&order=desc")), *titles) == ["Zèbre", "Mangue", "Abricot"]
+    assert order_of(text(await english.get("/meetings?sort=invited&order=desc")), *titles) == [
+        "Zèbre",
+        "Mangue",
+        "Abricot",
+    ]
     page = text(await english.get("/meetings?sort=body&order=asc"))
     assert page.index("Abricot") < page.index("Mangue")
     assert header_link(page, "Body")[0] == "ascending"
@@ -125,9 +131,17 @@ async def test_people_organisations_and_bodies_sort(english: Any, db: Any) -> No
     await f.meeting(db, small)
     await db.commit()
     page = text(await english.get("/people?sort=name&order=desc"))
-    assert order_of(page, "Zied Amri", "UTICA délégué 1", "MAS délégué 1") == ["Zied Amri", "UTICA délégué 1", "MAS délégué 1"]
+    assert order_of(page, "Zied Amri", "UTICA délégué 1", "MAS délégué 1") == [
+        "Zied Amri",
+        "UTICA délégué 1",
+        "MAS délégué 1",
+    ]
     page = text(await english.get("/people?sort=side"))
-    assert order_of(page, "UTICA délégué 1", "UGTT délégué 1", "MAS délégué 1") == ["MAS délégué 1", "UGTT délégué 1", "UTICA délégué 1"]
+    assert order_of(page, "UTICA délégué 1", "UGTT délégué 1", "MAS délégué 1") == [
+        "MAS délégué 1",
+        "UGTT délégué 1",
+        "UTICA délégué 1",
+    ]
     page = text(await english.get("/organisations?sort=people&order=desc"))
     assert page.index("Ministère des Affaires Sociales") < page.index("Union Générale Tunisienne du Travail")
     page = text(await english.get("/bodies?sort=meetings&order=desc"))

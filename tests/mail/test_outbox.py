@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
 from dialogue.mail.delivery import MAX_ATTEMPTS, deliver_due
+from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
 from dialogue.mail.outbox import enqueue, make_due
 from dialogue.people.models import Person
 from dialogue.settings import Settings
@@ -80,7 +80,9 @@ async def test_enqueue_refuses_bad_address_and_mismatched_method(db: AsyncSessio
         enqueue(db, to_address="not an address", subject="x", text_body="x")
     with pytest.raises(ValueError):
         enqueue(db, to_address="a@example.tn", subject="x", text_body="x", calendar=CALENDAR, calendar_method="CANCEL")
-    message = enqueue(db, to_address=" a@example.tn ", subject="Ligne\r\nBcc: x@evil.tn", text_body="x", calendar=CALENDAR)
+    message = enqueue(
+        db, to_address=" a@example.tn ", subject="Ligne\r\nBcc: x@evil.tn", text_body="x", calendar=CALENDAR
+    )
     assert message.calendar_method is CalendarMethod.REQUEST
     assert message.subject == "Ligne Bcc: x@evil.tn" and message.to_address == "a@example.tn"
 
@@ -103,7 +105,12 @@ async def test_invitation_arrives_with_the_rfc_6047_structure(
     [received] = smtp_server.inbox.messages
     assert smtp_server.inbox.envelopes == [("secretariat@cnds.tn", ["delegate0@example.tn"])]
     assert [p.get_content_type() for p in received.walk()] == [
-        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar", "application/ics",
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "text/calendar",
+        "application/ics",
     ]
     calendar = next(p for p in received.walk() if p.get_content_type() == "text/calendar")
     assert calendar.get_param("method") == "REQUEST"
@@ -219,7 +226,11 @@ async def test_retry_now_makes_a_failed_message_due_for_one_more_try(db: AsyncSe
     later = NOW + dt.timedelta(days=1)
     await make_due(db, message, now=later)
     await db.commit()
-    assert (message.status, message.next_attempt_at, message.attempts) == (OutboxStatus.PENDING, later, MAX_ATTEMPTS - 1)
+    assert (message.status, message.next_attempt_at, message.attempts) == (
+        OutboxStatus.PENDING,
+        later,
+        MAX_ATTEMPTS - 1,
+    )
 
     message.status = OutboxStatus.SENT
     await db.commit()
@@ -232,9 +243,13 @@ async def test_meeting_page_can_list_who_was_sent_what(db: AsyncSession) -> None
 
     meeting = await factories.meeting(db)
     other = await factories.meeting(db)
-    enqueue(db, to_address="a@example.tn", subject="Convocation", text_body=".", meeting_id=meeting.id, kind="invitation")
+    enqueue(
+        db, to_address="a@example.tn", subject="Convocation", text_body=".", meeting_id=meeting.id, kind="invitation"
+    )
     enqueue(db, to_address="b@example.tn", subject="Autre", text_body=".", meeting_id=other.id, kind="invitation")
-    enqueue(db, to_address="a@example.tn", subject="Annulation", text_body=".", meeting_id=meeting.id, kind="cancellation")
+    enqueue(
+        db, to_address="a@example.tn", subject="Annulation", text_body=".", meeting_id=meeting.id, kind="cancellation"
+    )
     await db.commit()
     sent = await messages_for_meeting(db, meeting.id)
     assert [(m.to_address, m.kind) for m in sent] == [("a@example.tn", "invitation"), ("a@example.tn", "cancellation")]

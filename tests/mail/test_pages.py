@@ -16,7 +16,9 @@ from dialogue.mail.outbox import enqueue
 from tests import factories
 from tests.conftest import count_queries, open_session
 
-CALENDAR = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:m-1@x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:m-1@x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 
 
 async def some_messages(db: AsyncSession) -> dict[str, OutboxMessage]:
@@ -40,7 +42,9 @@ async def some_messages(db: AsyncSession) -> dict[str, OutboxMessage]:
     return {"invitation": invitation, "failed": failed, "meeting": meeting}
 
 
-async def test_without_smtp_the_secretariat_reads_what_would_be_sent(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_without_smtp_the_secretariat_reads_what_would_be_sent(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     made = await some_messages(db)
     invitation_id = made["invitation"].id
     page = await english.get("/outbox")

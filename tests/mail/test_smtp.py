@@ -9,8 +9,8 @@ from email import policy
 
 import pytest
 
-from dialogue.mail.models import CalendarMethod
 from dialogue.mail.delivery import MAX_ATTEMPTS, backoff
+from dialogue.mail.models import CalendarMethod
 from dialogue.mail.smtp import SmtpServer, build_message, calendar_method_of, message_id
 from dialogue.settings import Settings
 
@@ -52,7 +52,8 @@ def test_smtp_url_credentials_are_url_decoded_and_never_shown() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://mail.example.tn", "smtp://", "smtp://host:99999", "smtp://host?timeout=abc", "smtp://host?timeout=0"]
+    "url",
+    ["http://mail.example.tn", "smtp://", "smtp://host:99999", "smtp://host?timeout=abc", "smtp://host?timeout=0"],
 )
 def test_bad_smtp_url_is_refused_with_a_reason(url: str) -> None:
     with pytest.raises(ValueError, match="DIALOGUE_SMTP_URL"):
@@ -61,7 +62,11 @@ def test_bad_smtp_url_is_refused_with_a_reason(url: str) -> None:
 
 def test_settings_read_smtp_url_and_sender_from_the_environment() -> None:
     settings = Settings.from_env(
-        {"DIALOGUE_SECRET_KEY": "k" * 40, "DIALOGUE_SMTP_URL": "smtp://relay:25", "DIALOGUE_MAIL_FROM": "CNDS <s@cnds.tn>"}
+        {
+            "DIALOGUE_SECRET_KEY": "k" * 40,
+            "DIALOGUE_SMTP_URL": "smtp://relay:25",
+            "DIALOGUE_MAIL_FROM": "CNDS <s@cnds.tn>",
+        }
     )
     assert (settings.smtp_url, settings.mail_from) == ("smtp://relay:25", "CNDS <s@cnds.tn>")
     default = Settings.from_env({"DIALOGUE_SECRET_KEY": "k" * 40})
@@ -110,7 +115,11 @@ def test_message_without_calendar_or_html_stays_simple() -> None:
         build_message(Letter(html_body=""), "s@cnds.tn").as_bytes(), policy=policy.default
     )
     assert [p.get_content_type() for p in with_calendar_only.walk()] == [
-        "multipart/mixed", "multipart/alternative", "text/plain", "text/calendar", "application/ics",
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/calendar",
+        "application/ics",
     ]
 
 

@@ -74,7 +74,9 @@ async def test_api_accepts_an_offset_and_answers_in_tunis_time(client: Any, db: 
     await db.commit()
     response = await client.post(
         API,
-        json=new_meeting(body.id, starts_at=f"{f.NEXT_YEAR}-12-10T08:00:00Z", ends_at=f"{f.NEXT_YEAR}-12-10T10:00:00+00:00"),
+        json=new_meeting(
+            body.id, starts_at=f"{f.NEXT_YEAR}-12-10T08:00:00Z", ends_at=f"{f.NEXT_YEAR}-12-10T10:00:00+00:00"
+        ),
     )
     assert response.status_code == 201
     assert response.json()["starts_at"] == f"{f.NEXT_YEAR}-12-10T09:00:00+01:00"
@@ -199,7 +201,9 @@ async def test_api_invitations_add_list_update_remove(client: Any, db: Any) -> N
     meeting = await f.meeting(db, world["plenary"], starts_at=f.tunis(2026, 11, 20))  # started: attendance can be taken
     await db.commit()
     url = f"{API}/{meeting.id}/invitations"
-    created = await client.post(url, json={"person_id": world["ugtt2"].id, "role": "alternate", "on_behalf_of_id": world["ugtt1"].id})
+    created = await client.post(
+        url, json={"person_id": world["ugtt2"].id, "role": "alternate", "on_behalf_of_id": world["ugtt1"].id}
+    )
     assert created.status_code == 201
     invitation = created.json()
     assert invitation["on_behalf_of_id"] == world["ugtt1"].id and invitation["attendance"] == "unrecorded"

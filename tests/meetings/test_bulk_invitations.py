@@ -63,9 +63,7 @@ async def test_a_whole_organisation_and_a_whole_side_in_one_action(english: Any,
     assert set(invitations) == {world["mas1"].id, world["mas2"].id, world["ugtt1"].id, world["ugtt2"].id}
     assert invitations[world["mas1"].id].role == InvitationRole.CHAIR  # already invited: kept
     assert cgtt1.id not in invitations and archived.id not in invitations
-    again = await english.post(
-        f"/meetings/{meeting.id}/invitations/bulk", data={"side": "government"}, headers=HTMX
-    )
+    again = await english.post(f"/meetings/{meeting.id}/invitations/bulk", data={"side": "government"}, headers=HTMX)
     assert again.status_code == 200 and "Everyone chosen was already invited." in again.text
 
 
@@ -115,7 +113,10 @@ async def test_everyone_present_then_the_exceptions(english: Any, db: Any) -> No
 async def test_the_attendance_sheet_lists_each_side_with_a_column_to_sign(client: Any, db: Any) -> None:
     world = await f.table(db)
     meeting = await f.meeting(
-        db, world["plenary"], title="Atelier de clôture du projet AMEM", venue="Hôtel Sheraton, Tunis",
+        db,
+        world["plenary"],
+        title="Atelier de clôture du projet AMEM",
+        venue="Hôtel Sheraton, Tunis",
         starts_at=f.tunis(2022, 7, 27, 9),
     )
     for key in ("mas1", "ugtt1", "utica1", "ilo1"):

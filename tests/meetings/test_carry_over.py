@@ -54,7 +54,11 @@ async def world(db: Any) -> dict[str, Any]:
         db, Side.GOVERNMENT, title="Publier le décret", meeting_id=march.id, due_on=dt.date(2025, 1, 31)
     )
     w["study"] = await f.commitment(
-        db, Side.WORKERS, CommitmentStatus.IN_PROGRESS, title="Étude d'impact", meeting_id=june.id,
+        db,
+        Side.WORKERS,
+        CommitmentStatus.IN_PROGRESS,
+        title="Étude d'impact",
+        meeting_id=june.id,
         due_on=dt.date(2030, 6, 30),
     )
     w["survey"] = await f.commitment(db, Side.EMPLOYERS, title="Enquête salariale", meeting_id=october.id)
@@ -119,7 +123,9 @@ async def test_changing_the_body_answers_the_panel_of_that_body(english: Any, db
     # A start typed before the October meeting: October's commitment is not there yet.
     early = text(
         await english.get(
-            "/meetings/new/follow-up", params={"body_id": w["plenary"].id, "starts_at": "2026-09-01T09:00"}, headers=HTMX
+            "/meetings/new/follow-up",
+            params={"body_id": w["plenary"].id, "starts_at": "2026-09-01T09:00"},
+            headers=HTMX,
         )
     )
     assert "open for 1 meeting" in line_of(early, "Publier le décret")
@@ -149,7 +155,9 @@ async def test_changing_the_date_answers_the_panel_for_that_date(english: Any, d
     # A date in May: only the March commitment was made before; June's and October's not yet.
     may = text(
         await english.get(
-            "/meetings/new/follow-up", params={"body_id": w["plenary"].id, "starts_at": "2026-05-20T09:00"}, headers=HTMX
+            "/meetings/new/follow-up",
+            params={"body_id": w["plenary"].id, "starts_at": "2026-05-20T09:00"},
+            headers=HTMX,
         )
     )
     assert "open for 0 meetings" in line_of(may, "Publier le décret")
@@ -227,18 +235,14 @@ async def test_a_body_without_open_commitments_shows_nothing_and_gets_no_item(en
     page = await english.get(f"/meetings/new?body={w['quiet'].id}")
     assert "carry_over" not in page.text
     assert "Start the agenda with the follow-up of commitments" not in page.text
-    response = await english.post(
-        "/meetings", data=meeting_form(w["quiet"].id, carry_over="1", carry_over_offered="1")
-    )
+    response = await english.post("/meetings", data=meeting_form(w["quiet"].id, carry_over="1", carry_over_offered="1"))
     assert response.status_code == 303
     assert await db.scalar(select(func.count(AgendaItem.id))) == 0
 
 
 async def test_a_refused_form_keeps_the_panel_and_the_box_as_left(english: Any, db: Any) -> None:
     w = await world(db)
-    response = await english.post(
-        "/meetings", data=meeting_form(w["plenary"].id, title="", carry_over_offered="1")
-    )
+    response = await english.post("/meetings", data=meeting_form(w["plenary"].id, title="", carry_over_offered="1"))
     assert response.status_code == 422
     shown = panel(text(response))
     assert "open for 2 meetings" in line_of(shown, "Publier le décret")

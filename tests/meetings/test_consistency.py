@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment
-from dialogue.meetings import service
-from dialogue.meetings import attendance
+from dialogue.meetings import attendance, service
 from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
 from dialogue.meetings.service import MeetingDraft
 from tests import factories as f
@@ -33,7 +32,9 @@ def typed(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
-def meeting_form(body_id: int, starts: dt.datetime, ends: dt.datetime | None = None, **overrides: Any) -> dict[str, str]:
+def meeting_form(
+    body_id: int, starts: dt.datetime, ends: dt.datetime | None = None, **overrides: Any
+) -> dict[str, str]:
     values = {
         "body_id": body_id,
         "title": "Session de contrôle",
@@ -56,7 +57,9 @@ async def meetings_titled(db: AsyncSession, title: str = "Session de contrôle")
 
 
 def draft(starts: dt.datetime, hours: float = 3, status: MeetingStatus = MeetingStatus.SCHEDULED) -> MeetingDraft:
-    return MeetingDraft(body_id=1, title="x", starts_at=starts, ends_at=starts + dt.timedelta(hours=hours), status=status)
+    return MeetingDraft(
+        body_id=1, title="x", starts_at=starts, ends_at=starts + dt.timedelta(hours=hours), status=status
+    )
 
 
 def test_held_is_impossible_before_the_start() -> None:
@@ -119,7 +122,9 @@ async def test_a_past_meeting_still_scheduled_asks_for_confirmation(english: Any
     assert await meetings_titled(db) == 1
     # Recorded as held instead: nothing unusual.
     held = await english.post(
-        "/meetings", data=meeting_form(body.id, days_from_now(-59), status="held", title="Tenue"), follow_redirects=False
+        "/meetings",
+        data=meeting_form(body.id, days_from_now(-59), status="held", title="Tenue"),
+        follow_redirects=False,
     )
     assert held.status_code == 303
 
@@ -137,7 +142,9 @@ async def test_a_three_week_meeting_and_a_year_typo_ask_for_confirmation(client:
     assert response.status_code == 422 and "plus de deux ans" in text(response)
     assert await meetings_titled(db) == 0 and await meetings_titled(db, "Lointaine") == 0
     for values in (long, far):
-        assert (await client.post("/meetings", data={**values, "confirm": "1"}, follow_redirects=False)).status_code == 303
+        assert (
+            await client.post("/meetings", data={**values, "confirm": "1"}, follow_redirects=False)
+        ).status_code == 303
     assert await meetings_titled(db) == 1 and await meetings_titled(db, "Lointaine") == 1
 
 
@@ -195,7 +202,12 @@ async def test_the_api_refuses_the_impossible_and_asks_to_confirm_the_unusual(en
     assert (await english.patch(f"{API}/{meeting_id}", json={**three_weeks, "confirm": True})).status_code == 200
     too_soon = await english.patch(
         f"{API}/{meeting_id}",
-        json={"version": version + 1, "status": "held", "starts_at": typed(days_from_now(2)), "ends_at": typed(days_from_now(2, 12))},
+        json={
+            "version": version + 1,
+            "status": "held",
+            "starts_at": typed(days_from_now(2)),
+            "ends_at": typed(days_from_now(2, 12)),
+        },
     )
     assert too_soon.status_code == 422 and "status" in too_soon.json()["errors"]
 

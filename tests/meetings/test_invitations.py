@@ -95,10 +95,14 @@ async def test_inviting_twice_or_nobody_or_a_stranger_on_behalf_is_refused(engli
     await f.invite(db, meeting, world["mas1"])
     outsider = await f.person(db, world["mas"], full_name="Hors organe")
     await db.commit()
-    twice = await english.post(f"/meetings/{meeting.id}/invitations", data=form(person_id=world["mas1"].id, role="titular"), headers=HTMX)
+    twice = await english.post(
+        f"/meetings/{meeting.id}/invitations", data=form(person_id=world["mas1"].id, role="titular"), headers=HTMX
+    )
     assert twice.status_code == 422
     assert "This person is already invited." in text(twice)
-    nobody = await english.post(f"/meetings/{meeting.id}/invitations", data=form(person_id="", role="titular"), headers=HTMX)
+    nobody = await english.post(
+        f"/meetings/{meeting.id}/invitations", data=form(person_id="", role="titular"), headers=HTMX
+    )
     assert nobody.status_code == 422
     assert "This field is required." in text(nobody)
     unknown = await english.post(f"/meetings/{meeting.id}/invitations", data=form(person_id=999999, role="titular"))
@@ -138,7 +142,9 @@ async def test_stale_role_change_is_refused_and_shows_the_current_row(english: A
     invitation = await f.invite(db, meeting, world["mas2"], role=InvitationRole.ALTERNATE)
     await db.commit()
     await english.post(
-        f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance", data=form(attendance="present", version=1), headers=HTMX
+        f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance",
+        data=form(attendance="present", version=1),
+        headers=HTMX,
     )
     response = await english.post(
         f"/meetings/{meeting.id}/invitations/{invitation.id}", data=form(role="observer", version=1), headers=HTMX
@@ -159,7 +165,9 @@ async def test_stale_attendance_is_refused_and_answers_the_current_row(english: 
     invitation = await f.invite(db, meeting, world["mas2"], attendance=Attendance.EXCUSED, version=3)
     await db.commit()
     response = await english.post(
-        f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance", data=form(attendance="absent", version=2), headers=HTMX
+        f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance",
+        data=form(attendance="absent", version=2),
+        headers=HTMX,
     )
     assert response.status_code == 409
     answer = text(response)
@@ -219,7 +227,9 @@ async def test_bad_attendance_value_is_refused(english: Any, db: Any) -> None:
     invitation = await f.invite(db, meeting, world["ugtt1"])
     await db.commit()
     response = await english.post(
-        f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance", data=form(attendance="asleep", version=1), headers=HTMX
+        f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance",
+        data=form(attendance="asleep", version=1),
+        headers=HTMX,
     )
     assert response.status_code == 422
     assert "Choose one of the options." in text(response)

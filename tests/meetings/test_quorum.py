@@ -95,7 +95,9 @@ def test_chair_and_alternates_count() -> None:
 
 
 def test_parity_equal_numbers_of_workers_and_employers() -> None:
-    assert quorum(QuorumRule.EACH_SIDE, 1, people((WRK, P), (WRK, P), (EMP, P), (EMP, P), (GOV, P))).parity == Parity.EQUAL
+    assert (
+        quorum(QuorumRule.EACH_SIDE, 1, people((WRK, P), (WRK, P), (EMP, P), (EMP, P), (GOV, P))).parity == Parity.EQUAL
+    )
 
 
 def test_parity_both_present_in_different_numbers() -> None:

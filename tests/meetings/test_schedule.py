@@ -56,7 +56,8 @@ async def test_end_before_start_is_refused_with_the_message_and_typed_values_kep
     body = await f.body(db)
     await db.commit()
     response = await english.post(
-        "/meetings", data=meeting_form(body.id, title="Mon titre", starts_at=f"{YEAR}-12-10T12:00", ends_at=f"{YEAR}-12-10T09:00")
+        "/meetings",
+        data=meeting_form(body.id, title="Mon titre", starts_at=f"{YEAR}-12-10T12:00", ends_at=f"{YEAR}-12-10T09:00"),
     )
     assert response.status_code == 422
     page = text(response)

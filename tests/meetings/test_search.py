@@ -13,7 +13,9 @@ from tests.meetings.helpers import HTMX, text
 
 async def test_meetings_page_lists_date_title_body_status_and_invited(english: Any, db: Any) -> None:
     world = await f.table(db)
-    meeting = await f.meeting(db, world["plenary"], title="Session sur la migration", starts_at=f.tunis(2026, 3, 4, 14, 30))
+    meeting = await f.meeting(
+        db, world["plenary"], title="Session sur la migration", starts_at=f.tunis(2026, 3, 4, 14, 30)
+    )
     for key in ("mas1", "ugtt1", "utica1"):
         await f.invite(db, meeting, world[key])
     await db.commit()
@@ -63,7 +65,9 @@ async def test_filter_by_body_status_and_tunis_date_range(english: Any, db: Any)
     plenary = await f.body(db, name="Plénière")
     committee = await f.body(db, name="Commission")
     await f.meeting(db, plenary, title="Plénière de mars", starts_at=f.tunis(2026, 3, 10))
-    await f.meeting(db, committee, title="Commission de mars", starts_at=f.tunis(2026, 3, 11), status=MeetingStatus.HELD)
+    await f.meeting(
+        db, committee, title="Commission de mars", starts_at=f.tunis(2026, 3, 11), status=MeetingStatus.HELD
+    )
     # 00:30 on 1 April in Tunis is still 31 March in UTC: it belongs to April here.
     await f.meeting(db, committee, title="Commission d'avril", starts_at=f.tunis(2026, 4, 1, 0, 30))
     await db.commit()

@@ -46,9 +46,7 @@ async def empty_engine(request: pytest.FixtureRequest, tmp_path: Any) -> AsyncIt
 
 
 def _drift(sync_connection: Any) -> list[Any]:
-    context = MigrationContext.configure(
-        sync_connection, opts={"compare_type": True, "render_item": render_item}
-    )
+    context = MigrationContext.configure(sync_connection, opts={"compare_type": True, "render_item": render_item})
     return compare_metadata(context, Base.metadata)
 
 

@@ -39,7 +39,7 @@ def pdf_text(content: bytes, *, raw: bool = False) -> str:
     return BIDI_CONTROLS.sub("", result.stdout.decode("utf-8"))
 
 
-_PDF_STREAM = re.compile(rb"<<((?:(?!>>\s*stream).)*?/Length (\d+)[^>]*)>>\s*stream\r?\n", re.S)
+_PDF_STREAM = re.compile(rb"<<((?:(?!>>\s*stream).)*?/Length (\d+)[^>]*)>>\s*stream\r?\n", re.DOTALL)
 
 
 def pdf_streams(content: bytes) -> list[tuple[bytes, bytes]]:
@@ -54,11 +54,13 @@ def pdf_streams(content: bytes) -> list[tuple[bytes, bytes]]:
 def pdf_difference(first: bytes, second: bytes) -> str:
     """Where two PDFs differ, said in the terms of the PDF (which stream, at which offset of
     its inflated content): a flaky byte in a compressed file otherwise tells nothing."""
-    offsets = [n for n, (a, b) in enumerate(zip(first, second)) if a != b]
+    offsets = [n for n, (a, b) in enumerate(zip(first, second, strict=False)) if a != b]
     found = [f"lengths {len(first)}, {len(second)}; {len(offsets)} bytes differ, at {offsets[:8]}"]
-    for number, ((head, one), (_, other)) in enumerate(zip(pdf_streams(first), pdf_streams(second))):
+    for number, ((head, one), (_, other)) in enumerate(zip(pdf_streams(first), pdf_streams(second), strict=False)):
         if one != other:
-            at = next((n for n, (a, b) in enumerate(zip(one, other)) if a != b), min(len(one), len(other)))
+            at = next(
+                (n for n, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), min(len(one), len(other))
+            )
             near = slice(max(at - 24, 0), at + 24)
             found.append(f"stream {number} <<{head[:80]!r}>> at {at}: {one[near]!r} != {other[near]!r}")
     return "; ".join(found)

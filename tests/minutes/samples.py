@@ -107,8 +107,15 @@ def document(items: int = 3, people: int = 8, commitments_per_item: int = 1, **f
         "introduction": "La séance est ouverte à 9 h 30.\nLe président souhaite la bienvenue.",
         "items": tuple(item(rank, commitments_per_item) for rank in range(1, items + 1)),
         "matters_arising": (
-            commitment(1, "employers", title="Étude d'impact sur l'emploi", status="in_progress", overdue=True,
-                       meetings_open=2, last_update="Premier rapport remis à l'OIT."),
+            commitment(
+                1,
+                "employers",
+                title="Étude d'impact sur l'emploi",
+                status="in_progress",
+                overdue=True,
+                meetings_open=2,
+                last_update="Premier rapport remis à l'OIT.",
+            ),
         ),
         "closing": "La séance est levée à 12 h.",
         "next_meeting": dt.datetime(2024, 6, 20, 9, 0, tzinfo=TUNIS),
@@ -128,8 +135,13 @@ def adopted(base: MinutesDocument) -> MinutesDocument:
         status="adopted",
         decisions=(
             DecisionLine("government", "approved", "Malek Zahi", dt.datetime(2024, 5, 20, 10, 0, tzinfo=TUNIS), ""),
-            DecisionLine("workers", "reservations", ARABIC_NAME, dt.datetime(2024, 5, 21, 11, 0, tzinfo=TUNIS),
-                         "L'UGTT maintient sa réserve sur le calendrier."),
+            DecisionLine(
+                "workers",
+                "reservations",
+                ARABIC_NAME,
+                dt.datetime(2024, 5, 21, 11, 0, tzinfo=TUNIS),
+                "L'UGTT maintient sa réserve sur le calendrier.",
+            ),
             DecisionLine("employers", "approved", "Hichem Elloumi", dt.datetime(2024, 5, 22, 9, 0, tzinfo=TUNIS), ""),
         ),
         adopted_at=dt.datetime(2024, 5, 22, 9, 0, tzinfo=TUNIS),

@@ -23,7 +23,11 @@ CLOSED = "The minutes of this meeting have been adopted"
 async def adopted_meeting(db: AsyncSession) -> dict[str, Any]:
     world = await f.table(db)
     meeting = await f.meeting(
-        db, world["plenary"], status=MeetingStatus.HELD, starts_at=f.tunis(2025, 3, 5, 9), ends_at=f.tunis(2025, 3, 5, 12)
+        db,
+        world["plenary"],
+        status=MeetingStatus.HELD,
+        starts_at=f.tunis(2025, 3, 5, 9),
+        ends_at=f.tunis(2025, 3, 5, 12),
     )
     invitation = await f.invite(db, meeting, world["ugtt1"])
     invitation.attendance = Attendance.PRESENT
@@ -138,17 +142,29 @@ async def test_attendance_and_agenda_are_read_only_on_pages_and_fragments(englis
     meeting, first, invitation = record["meeting"], record["first"], record["invitation"]
     htmx = {"HX-Request": "true", "HX-Target": "agenda"}
     attempts = [
-        (f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance", {"attendance": "absent", "version": str(invitation.version)}, {"HX-Request": "true"}),
+        (
+            f"/meetings/{meeting.id}/invitations/{invitation.id}/attendance",
+            {"attendance": "absent", "version": str(invitation.version)},
+            {"HX-Request": "true"},
+        ),
         (f"/meetings/{meeting.id}/attendance/present", {}, {}),
         (f"/meetings/{meeting.id}/invitations", {"person_id": str(record["ugtt2"].id), "role": "titular"}, {}),
         (f"/meetings/{meeting.id}/invitations/{invitation.id}/remove", {}, {}),
         (f"/agenda/{first.id}/move", {"direction": "down"}, htmx),
         (f"/meetings/{meeting.id}/agenda", {"title": "Nouveau point", "duration_minutes": "10"}, {}),
-        (f"/agenda/{first.id}/edit", {"title": "Autre titre", "duration_minutes": "10", "version": str(first.version)}, htmx),
+        (
+            f"/agenda/{first.id}/edit",
+            {"title": "Autre titre", "duration_minutes": "10", "version": str(first.version)},
+            htmx,
+        ),
         (f"/agenda/{first.id}/delete", {}, {}),
         (f"/agenda/{first.id}/outcome", {"kind": "no_agreement", "text": ""}, htmx),
         (f"/agenda/{first.id}/outcome/delete", {}, {}),
-        (f"/agenda/{first.id}/positions/workers", {"stance": "oppose", "statement": "Autre", "visibility": "shared"}, {}),
+        (
+            f"/agenda/{first.id}/positions/workers",
+            {"stance": "oppose", "statement": "Autre", "visibility": "shared"},
+            {},
+        ),
     ]
     for address, data, headers in attempts:
         response = await english.post(address, data=data, headers=headers)
@@ -171,9 +187,17 @@ async def test_the_api_refuses_with_its_error_shape(client: Any, db: AsyncSessio
     bearer = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
     for method, address, body in (
         ("POST", f"/api/v1/meetings/{meeting.id}/cancel", None),
-        ("PATCH", f"/api/v1/meetings/{meeting.id}", {"starts_at": "2025-03-06T09:00:00+01:00", "version": meeting.version}),
+        (
+            "PATCH",
+            f"/api/v1/meetings/{meeting.id}",
+            {"starts_at": "2025-03-06T09:00:00+01:00", "version": meeting.version},
+        ),
         ("DELETE", f"/api/v1/meetings/{meeting.id}", None),
-        ("PATCH", f"/api/v1/meetings/{meeting.id}/invitations/{invitation.id}", {"attendance": "absent", "version": invitation.version}),
+        (
+            "PATCH",
+            f"/api/v1/meetings/{meeting.id}/invitations/{invitation.id}",
+            {"attendance": "absent", "version": invitation.version},
+        ),
         ("POST", f"/api/v1/meetings/{meeting.id}/agenda/order", [record["second"].id, first.id]),
         ("PUT", f"/api/v1/agenda/{first.id}/outcome", {"kind": "no_agreement"}),
         ("DELETE", f"/api/v1/agenda/{first.id}", None),

@@ -36,7 +36,9 @@ def _docx_text(content: bytes) -> str:
 
 async def _spoil(db: AsyncSession, world: dict[str, Any]) -> None:
     """Control characters written straight into the database, as older versions let them in."""
-    position = await db.scalar(select(Position).where(Position.item_id == world["item"].id, Position.side == Side.WORKERS))
+    position = await db.scalar(
+        select(Position).where(Position.item_id == world["item"].id, Position.side == Side.WORKERS)
+    )
     assert position is not None
     position.statement = f"Hausse{CONTROLS}de 10 %"
     commitment = await db.scalar(select(Commitment).where(Commitment.meeting_id == world["meeting"].id))

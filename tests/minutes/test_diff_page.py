@@ -19,7 +19,9 @@ async def test_the_changes_between_versions_are_an_html_page(client: AsyncTestCl
     assert "<!doctype html>" in response.text and "minutes-diff" in response.text
 
 
-async def test_a_bad_version_number_is_a_translated_html_400_page(client: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_a_bad_version_number_is_a_translated_html_400_page(
+    client: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await circulated(client, db)
     meeting_id = world["meeting"].id
     for query in ("from=x&to=1", "from=1", "from=-1&to=1", "from=99999999999&to=1"):
@@ -37,8 +39,12 @@ async def test_a_bad_version_number_is_a_translated_html_400_page(client: AsyncT
 async def test_exports_refuse_bad_input_with_html_pages(client: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await circulated(client, db)
     meeting_id = world["meeting"].id
-    for url in (f"/meetings/{meeting_id}/minutes.pdf?version=x", f"/meetings/{meeting_id}/minutes.md?lang=de",
-                f"/meetings/{meeting_id}/minutes.json?version=x", f"/meetings/{meeting_id}/minutes.md?version=9"):
+    for url in (
+        f"/meetings/{meeting_id}/minutes.pdf?version=x",
+        f"/meetings/{meeting_id}/minutes.md?lang=de",
+        f"/meetings/{meeting_id}/minutes.json?version=x",
+        f"/meetings/{meeting_id}/minutes.md?version=9",
+    ):
         response = await client.get(url)
         assert response.status_code in (400, 404), url
         assert response.headers["content-type"].startswith("text/html"), url

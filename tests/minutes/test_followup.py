@@ -81,7 +81,10 @@ async def test_meeting_sheet_lists_its_commitments_in_csv(client: AsyncTestClien
         "No.", "Commitment", "Side", "Organisation", "Responsible", "Due date", "Status", "Overdue",
         "Meetings open", "Last progress note", "Meeting", "Meeting date",
     ]  # fmt: skip
-    assert [row["Commitment"] for row in rows] == ["Étude sur le salaire minimum", "'=SOMME(A1:A2) publication du décret"]
+    assert [row["Commitment"] for row in rows] == [
+        "Étude sur le salaire minimum",
+        "'=SOMME(A1:A2) publication du décret",
+    ]
     first, second = rows
     assert first == {
         "No.": str(world["overdue"].id),

@@ -46,7 +46,9 @@ async def test_markdown_minutes_show_users_text_literally_to_a_commonmark_reader
     english: AsyncTestClient[Any], db: AsyncSession
 ) -> None:
     world = await held_meeting(db)
-    position = await db.scalar(select(Position).where(Position.item_id == world["item"].id, Position.side == Side.WORKERS))
+    position = await db.scalar(
+        select(Position).where(Position.item_id == world["item"].id, Position.side == Side.WORKERS)
+    )
     outcome = await db.scalar(select(Outcome).where(Outcome.item_id == world["item"].id))
     commitment = await db.scalar(select(Commitment).where(Commitment.meeting_id == world["meeting"].id))
     assert position is not None and outcome is not None and commitment is not None

@@ -46,7 +46,9 @@ async def test_the_draft_is_built_from_the_shared_record(db: AsyncSession) -> No
     assert item.title == "Salaire minimum"
     assert [(p.side, p.statement) for p in item.positions] == [("workers", "Hausse de 10 %")]
     assert item.outcome_kind == "tripartite_agreement" and item.outcome_text == "Accord sur une hausse de 7 %"
-    assert [(c.title, c.responsible) for c in item.commitments] == [("Transmettre l'étude salariale", world["ugtt1"].full_name)]
+    assert [(c.title, c.responsible) for c in item.commitments] == [
+        ("Transmettre l'étude salariale", world["ugtt1"].full_name)
+    ]
 
     [matter] = document.matters_arising
     assert matter.title == "Publier le décret" and matter.status == "in_progress"
@@ -58,11 +60,18 @@ async def test_the_draft_is_built_from_the_shared_record(db: AsyncSession) -> No
     assert compose.approving_sides(meeting) == [Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS]
 
 
-async def test_nothing_internal_appears_in_the_page_or_any_export(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_nothing_internal_appears_in_the_page_or_any_export(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await circulated(english, db)
     meeting_id = world["meeting"].id
     urls = [f"/meetings/{meeting_id}/minutes"]
-    urls += [f"/meetings/{meeting_id}/minutes.{fmt}?version={n}&lang={lang}" for fmt in FORMATS_WITH_TEXT for n in (0, 1) for lang in ("fr", "ar")]
+    urls += [
+        f"/meetings/{meeting_id}/minutes.{fmt}?version={n}&lang={lang}"
+        for fmt in FORMATS_WITH_TEXT
+        for n in (0, 1)
+        for lang in ("fr", "ar")
+    ]
     # The secretariat (who may read internal drafts elsewhere) and the employers' approver
     # (whose side's draft it is) alike: minutes are for everyone.
     for response in [await english.get(url) for url in urls]:
@@ -80,7 +89,9 @@ async def test_nothing_internal_appears_in_the_page_or_any_export(english: Async
     assert SECRET_POSITION not in version.content and SECRET_NOTE not in version.content
 
 
-async def test_an_approver_sees_the_decision_form_and_others_do_not(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_an_approver_sees_the_decision_form_and_others_do_not(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await circulated(english, db)
     meeting_id = world["meeting"].id
     action = f"/meetings/{meeting_id}/minutes/decisions/workers"
@@ -95,7 +106,9 @@ async def test_an_approver_sees_the_decision_form_and_others_do_not(english: Asy
     assert "Awaiting the side" in page.text
 
 
-async def test_a_stale_narrative_edit_is_refused_with_the_current_texts(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_a_stale_narrative_edit_is_refused_with_the_current_texts(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await held_meeting(db)
     await db.commit()
     meeting_id = world["meeting"].id
@@ -136,7 +149,9 @@ async def test_a_stale_narrative_edit_is_refused_with_the_current_texts(english:
 async def test_circulating_needs_a_party_present(english: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await held_meeting(db)
     meeting = world["meeting"]
-    for invitation in await db.scalars(select(meetings_service.Invitation).where(meetings_service.Invitation.meeting_id == meeting.id)):
+    for invitation in await db.scalars(
+        select(meetings_service.Invitation).where(meetings_service.Invitation.meeting_id == meeting.id)
+    ):
         invitation.attendance = meetings_service.Attendance.ABSENT
     await db.commit()
     await english.post(f"/meetings/{meeting.id}/minutes")
@@ -148,7 +163,13 @@ async def test_circulating_needs_a_party_present(english: AsyncTestClient[Any], 
 
 @pytest.mark.parametrize(
     ("query", "status"),
-    [("version=abc", 400), ("version=-1", 400), ("version=7", 404), ("lang=de", 400), ("version=99999999999999999999", 400)],
+    [
+        ("version=abc", 400),
+        ("version=-1", 400),
+        ("version=7", 404),
+        ("lang=de", 400),
+        ("version=99999999999999999999", 400),
+    ],
 )
 async def test_bad_export_requests_are_answered_clearly(
     english: AsyncTestClient[Any], db: AsyncSession, query: str, status: int
@@ -159,7 +180,9 @@ async def test_bad_export_requests_are_answered_clearly(
     assert "version" in response.text.lower() or "language" in response.text.lower()
 
 
-async def test_exports_and_the_diff_of_a_meeting_without_minutes(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_exports_and_the_diff_of_a_meeting_without_minutes(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await held_meeting(db)
     await db.commit()
     scheduled = world["next"].id
@@ -182,7 +205,9 @@ async def test_exports_and_the_diff_of_a_meeting_without_minutes(english: AsyncT
 # Only the secretariat reads the working draft ---------------------------------------------------
 
 
-async def test_observers_and_delegates_read_circulated_minutes_only(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_observers_and_delegates_read_circulated_minutes_only(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await held_meeting(db)
     observer = await factories.account(db, Role.OBSERVER, email="observer-minutes@example.tn")
     await db.commit()
@@ -212,7 +237,8 @@ async def test_observers_and_delegates_read_circulated_minutes_only(english: Asy
     assert (await english.post(f"/meetings/{meeting_id}/minutes")).status_code == 200
     minutes = await db.scalar(select(Minutes))
     response = await english.post(
-        f"/meetings/{meeting_id}/minutes/narratives", data={"version": minutes.version, "introduction": "Texte de travail"}
+        f"/meetings/{meeting_id}/minutes/narratives",
+        data={"version": minutes.version, "introduction": "Texte de travail"},
     )
     assert response.status_code == 200
     for email in readers:
@@ -221,10 +247,13 @@ async def test_observers_and_delegates_read_circulated_minutes_only(english: Asy
 
     # Circulated: version 1 for everyone; the secretariat's later edits stay in the draft.
     minutes = await db.scalar(select(Minutes).execution_options(populate_existing=True))
-    assert (await english.post(f"/meetings/{meeting_id}/minutes/circulate", data={"version": minutes.version})).status_code == 200
+    assert (
+        await english.post(f"/meetings/{meeting_id}/minutes/circulate", data={"version": minutes.version})
+    ).status_code == 200
     minutes = await db.scalar(select(Minutes).execution_options(populate_existing=True))
     response = await english.post(
-        f"/meetings/{meeting_id}/minutes/narratives", data={"version": minutes.version, "introduction": "Révision en cours"}
+        f"/meetings/{meeting_id}/minutes/narratives",
+        data={"version": minutes.version, "introduction": "Révision en cours"},
     )
     assert response.status_code == 200
     assert "Révision en cours" in (await english.get(f"/meetings/{meeting_id}/minutes.md?version=0")).text
@@ -246,7 +275,9 @@ async def test_observers_and_delegates_read_circulated_minutes_only(english: Asy
 # minutes.json: the content whose SHA-256 is stored -------------------------------------------------
 
 
-async def test_the_sha256_of_minutes_json_is_the_stored_fingerprint(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_the_sha256_of_minutes_json_is_the_stored_fingerprint(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await circulated(english, db)
     meeting_id = world["meeting"].id
     response = await english.get(f"/meetings/{meeting_id}/minutes.json?version=1")
@@ -310,10 +341,16 @@ async def test_a_meeting_with_minutes_cannot_be_deleted(english: AsyncTestClient
 # The carry-over item on the minutes page ---------------------------------------------------------
 
 
-async def test_the_follow_up_item_is_shown_in_the_reader_language(english: AsyncTestClient[Any], db: AsyncSession) -> None:
+async def test_the_follow_up_item_is_shown_in_the_reader_language(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
     world = await held_meeting(db)
     await factories.item(
-        db, world["meeting"], rank=3, title="Suivi des engagements", description="- Publier le décret (en cours)",
+        db,
+        world["meeting"],
+        rank=3,
+        title="Suivi des engagements",
+        description="- Publier le décret (en cours)",
         follow_up=True,
     )
     await db.commit()

@@ -323,7 +323,10 @@ def test_the_follow_up_item_is_printed_in_the_export_language(language: str) -> 
         assert re.search("[\u0600-\u06ff]", title)
     assert f"### 1. {title}" in text
     assert f"1. {title}\n2. Réunion" in text  # the agenda
-    assert translated(language, "The commitments still open are listed, with their status, under “Matters arising”.") in text
+    assert (
+        translated(language, "The commitments still open are listed, with their status, under “Matters arising”.")
+        in text
+    )
     # The stored French title and its list of commitments are not printed; the matters
     # arising still list the commitments.
     assert "Suivi des engagements" not in text and "Publier le décret" not in text

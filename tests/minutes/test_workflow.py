@@ -49,7 +49,11 @@ async def circulated(client: AsyncTestClient[Any], db: AsyncSession, **options: 
     assert minutes is not None
     response = await client.post(
         f"/meetings/{meeting_id}/minutes/narratives",
-        data={"version": minutes.version, "introduction": "La séance est ouverte à 9 h.", f"summary-{world['item'].id}": "Débat nourri."},
+        data={
+            "version": minutes.version,
+            "introduction": "La séance est ouverte à 9 h.",
+            f"summary-{world['item'].id}": "Débat nourri.",
+        },
     )
     assert response.status_code == 200, response.text
     minutes = await _minutes(db, meeting_id)
@@ -58,9 +62,7 @@ async def circulated(client: AsyncTestClient[Any], db: AsyncSession, **options: 
     return world
 
 
-async def decide(
-    client: AsyncTestClient[Any], email: str, meeting_id: int, side: Side, data: dict[str, Any]
-) -> Any:
+async def decide(client: AsyncTestClient[Any], email: str, meeting_id: int, side: Side, data: dict[str, Any]) -> Any:
     async with signed_in(client, email) as approver:
         return await approver.post(f"/meetings/{meeting_id}/minutes/decisions/{side.value}", data=data)
 
@@ -105,29 +107,37 @@ async def test_every_side_approving_adopts_the_minutes_with_a_stored_fingerprint
     response = await decide(english, approvers[Side.WORKERS].email, meeting_id, Side.WORKERS, {"decision": "approved"})
     assert response.status_code == 200, response.text
     response = await decide(
-        english, approvers[Side.GOVERNMENT].email, meeting_id, Side.GOVERNMENT,
+        english,
+        approvers[Side.GOVERNMENT].email,
+        meeting_id,
+        Side.GOVERNMENT,
         {"decision": "reservations", "text": "Le gouvernement réserve sa position sur le calendrier."},
     )
     assert response.status_code == 200, response.text
     minutes = await _minutes(db, meeting_id)
     assert minutes.status.value == "circulated"  # the employers have not answered yet
 
-    response = await decide(english, approvers[Side.EMPLOYERS].email, meeting_id, Side.EMPLOYERS, {"decision": "approved"})
+    response = await decide(
+        english, approvers[Side.EMPLOYERS].email, meeting_id, Side.EMPLOYERS, {"decision": "approved"}
+    )
     assert response.status_code == 200, response.text
     minutes = await _minutes(db, meeting_id)
     assert minutes.status.value == "adopted" and minutes.adopted_at is not None
     stored = from_json((await _versions(db, meeting_id))[0].content)
     assert stored.adopted and stored.status == "adopted"
     assert {d.side: d.decision for d in stored.decisions} == {
-        "government": "reservations", "workers": "approved", "employers": "approved",
+        "government": "reservations",
+        "workers": "approved",
+        "employers": "approved",
     }
     assert "calendrier" in next(d.text for d in stored.decisions if d.side == "government")
     assert minutes.sha256 == content_hash(stored) == stored.sha256
     page = await english.get(f"/meetings/{meeting_id}/minutes")
     assert minutes.sha256 in page.text
-    assert await english.get(f"/meetings/{meeting_id}/minutes") and minutes.sha256 in (
+    assert (
         await english.get(f"/meetings/{meeting_id}/minutes")
-    ).text
+        and minutes.sha256 in (await english.get(f"/meetings/{meeting_id}/minutes")).text
+    )
     md = await english.get(f"/meetings/{meeting_id}/minutes.md?lang=fr")
     assert md.status_code == 200
     assert minutes.sha256 in md.text and "calendrier" in md.text
@@ -179,7 +189,9 @@ async def test_reservations_need_a_text_and_bad_answers_change_nothing(
     )
     assert response.status_code == 422
     async with signed_in(english, email) as approver:
-        response = await approver.post(f"/meetings/{meeting_id}/minutes/decisions/nobody", data={"decision": "approved"})
+        response = await approver.post(
+            f"/meetings/{meeting_id}/minutes/decisions/nobody", data={"decision": "approved"}
+        )
     assert response.status_code == 404
     assert await _count(db, MinutesDecision) == 0
 
@@ -189,10 +201,19 @@ async def test_changes_requested_then_a_revision_resets_the_decisions(
 ) -> None:
     world = await circulated(english, db)
     meeting_id, approvers, item = world["meeting"].id, world["approvers"], world["item"]
-    assert (await decide(english, approvers[Side.GOVERNMENT].email, meeting_id, Side.GOVERNMENT, {"decision": "approved"})).status_code == 200
+    assert (
+        await decide(english, approvers[Side.GOVERNMENT].email, meeting_id, Side.GOVERNMENT, {"decision": "approved"})
+    ).status_code == 200
     response = await decide(
-        english, approvers[Side.WORKERS].email, meeting_id, Side.WORKERS,
-        {"decision": "changes_requested", "text": "Deux corrections.", f"comment-{item.id}": "Le taux convenu est 7 %, pas 6 %."},
+        english,
+        approvers[Side.WORKERS].email,
+        meeting_id,
+        Side.WORKERS,
+        {
+            "decision": "changes_requested",
+            "text": "Deux corrections.",
+            f"comment-{item.id}": "Le taux convenu est 7 %, pas 6 %.",
+        },
     )
     assert response.status_code == 200, response.text
     comment = await db.scalar(select(MinutesItemComment))
@@ -203,7 +224,11 @@ async def test_changes_requested_then_a_revision_resets_the_decisions(
     minutes = await _minutes(db, meeting_id)
     response = await english.post(
         f"/meetings/{meeting_id}/minutes/narratives",
-        data={"version": minutes.version, "introduction": "La séance est ouverte à 9 h 30.", f"summary-{item.id}": "Accord à 7 %."},
+        data={
+            "version": minutes.version,
+            "introduction": "La séance est ouverte à 9 h 30.",
+            f"summary-{item.id}": "Accord à 7 %.",
+        },
     )
     assert response.status_code == 200
     before = await _count(db, OutboxMessage)
@@ -225,10 +250,16 @@ async def test_changes_requested_then_a_revision_resets_the_decisions(
     assert "<ins>" in diff.text and "Accord à 7 %." in diff.text
 
     # The earlier approval does not count for version 2.
-    assert (await decide(english, approvers[Side.WORKERS].email, meeting_id, Side.WORKERS, {"decision": "approved"})).status_code == 200
-    assert (await decide(english, approvers[Side.EMPLOYERS].email, meeting_id, Side.EMPLOYERS, {"decision": "approved"})).status_code == 200
+    assert (
+        await decide(english, approvers[Side.WORKERS].email, meeting_id, Side.WORKERS, {"decision": "approved"})
+    ).status_code == 200
+    assert (
+        await decide(english, approvers[Side.EMPLOYERS].email, meeting_id, Side.EMPLOYERS, {"decision": "approved"})
+    ).status_code == 200
     assert (await _minutes(db, meeting_id)).status.value == "circulated"
-    assert (await decide(english, approvers[Side.GOVERNMENT].email, meeting_id, Side.GOVERNMENT, {"decision": "approved"})).status_code == 200
+    assert (
+        await decide(english, approvers[Side.GOVERNMENT].email, meeting_id, Side.GOVERNMENT, {"decision": "approved"})
+    ).status_code == 200
     minutes = await _minutes(db, meeting_id)
     assert minutes.status.value == "adopted" and minutes.current_version == 2
 
@@ -256,13 +287,19 @@ async def test_adopted_minutes_are_locked(english: AsyncTestClient[Any], db: Asy
         assert response.status_code == 409, path
         assert "locked" in response.text or "circulated already" in response.text
     response = await decide(
-        english, world["approvers"][Side.WORKERS].email, meeting_id, Side.WORKERS,
+        english,
+        world["approvers"][Side.WORKERS].email,
+        meeting_id,
+        Side.WORKERS,
         {"decision": "changes_requested", "text": "Trop tard"},
     )
     assert response.status_code == 409 and "locked" in response.text
     minutes = await _minutes(db, meeting_id)
     assert (minutes.version, minutes.sha256, minutes.current_version, minutes.introduction) == (
-        version, sha, number, "La séance est ouverte à 9 h.",
+        version,
+        sha,
+        number,
+        "La séance est ouverte à 9 h.",
     )
     assert (await _versions(db, meeting_id))[0].content == content
 
@@ -284,7 +321,9 @@ async def test_record_edits_after_adoption_do_not_change_the_adopted_minutes_and
     sha = (await _minutes(db, meeting_id)).sha256
     response = await english.post(f"/meetings/{meeting_id}/minutes/addenda", data={"text": ""})
     assert response.status_code == 422
-    response = await english.post(f"/meetings/{meeting_id}/minutes/addenda", data={"text": "Erratum : lire 7 % au point 1."})
+    response = await english.post(
+        f"/meetings/{meeting_id}/minutes/addenda", data={"text": "Erratum : lire 7 % au point 1."}
+    )
     assert response.status_code == 200
     minutes = await _minutes(db, meeting_id)
     assert minutes.sha256 == sha

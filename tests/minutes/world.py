@@ -30,20 +30,32 @@ async def held_meeting(db: AsyncSession, *, employers_present: bool = True) -> d
         db, plenary, title="Plénière de janvier", starts_at=factories.tunis(2026, 1, 12), status=MeetingStatus.HELD
     )
     old = await factories.commitment(
-        db, Side.GOVERNMENT, CommitmentStatus.IN_PROGRESS, title="Publier le décret", meeting_id=earlier.id,
+        db,
+        Side.GOVERNMENT,
+        CommitmentStatus.IN_PROGRESS,
+        title="Publier le décret",
+        meeting_id=earlier.id,
         due_on=dt.date(2026, 2, 1),
     )
     await factories.progress(db, old, SHARED_NOTE, written_on=dt.date(2026, 2, 1))
     await factories.progress(db, old, SECRET_NOTE, written_on=dt.date(2026, 3, 1), internal=True)
 
     meeting = await factories.meeting(
-        db, plenary, title="Plénière de mars", starts_at=factories.tunis(2026, 3, 10), status=MeetingStatus.HELD,
+        db,
+        plenary,
+        title="Plénière de mars",
+        starts_at=factories.tunis(2026, 3, 10),
+        status=MeetingStatus.HELD,
         venue="Tunis, siège du Conseil",
     )
     await factories.invite(db, meeting, w["mas1"], InvitationRole.CHAIR, Attendance.PRESENT)
     await factories.invite(db, meeting, w["ugtt1"], InvitationRole.TITULAR, Attendance.PRESENT)
     await factories.invite(
-        db, meeting, w["utica1"], InvitationRole.TITULAR, Attendance.PRESENT if employers_present else Attendance.EXCUSED
+        db,
+        meeting,
+        w["utica1"],
+        InvitationRole.TITULAR,
+        Attendance.PRESENT if employers_present else Attendance.EXCUSED,
     )
     await factories.invite(db, meeting, w["ilo1"], InvitationRole.OBSERVER, Attendance.PRESENT)
     item = await factories.item(db, meeting, title="Salaire minimum", description="Révision du SMIG")
@@ -51,8 +63,13 @@ async def held_meeting(db: AsyncSession, *, employers_present: bool = True) -> d
     await factories.position(db, item, Side.EMPLOYERS, Stance.RESERVATION, statement=SECRET_POSITION, internal=True)
     await factories.outcome(db, item, OutcomeKind.TRIPARTITE_AGREEMENT, text="Accord sur une hausse de 7 %")
     await factories.commitment(
-        db, Side.WORKERS, title="Transmettre l'étude salariale", meeting_id=meeting.id, agenda_item_id=item.id,
-        responsible_id=w["ugtt1"].id, due_on=dt.date(2026, 4, 30),
+        db,
+        Side.WORKERS,
+        title="Transmettre l'étude salariale",
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        responsible_id=w["ugtt1"].id,
+        due_on=dt.date(2026, 4, 30),
     )
     second = await factories.item(db, meeting, rank=2, title="Questions diverses")
     nextone = await factories.meeting(db, plenary, title="Plénière de juin", starts_at=factories.tunis(2026, 6, 2))

@@ -119,7 +119,9 @@ async def test_api_lists_people_with_the_page_filters(client: Any, db: Any) -> N
     workers = (await client.get("/api/v1/people", params={"side": "workers"})).json()
     assert {p["full_name"] for p in workers["items"]} == {"UGTT délégué 1", "UGTT délégué 2"}
 
-    of_utica = (await client.get("/api/v1/people", params={"organisation": world["utica"].id, "archived": "true"})).json()
+    of_utica = (
+        await client.get("/api/v1/people", params={"organisation": world["utica"].id, "archived": "true"})
+    ).json()
     assert of_utica["total"] == 2
     assert (await client.get("/api/v1/people", params={"organisation": world["utica"].id})).json()["total"] == 1
 
@@ -177,7 +179,9 @@ async def test_api_patches_a_person_and_refuses_a_stale_version(client: Any, db:
     await db.refresh(person)
     assert person.title == "" and person.email is None
 
-    malformed = await client.patch(f"/api/v1/people/{person.id}", content=b"{", headers={"content-type": "application/json"})
+    malformed = await client.patch(
+        f"/api/v1/people/{person.id}", content=b"{", headers={"content-type": "application/json"}
+    )
     assert malformed.status_code == 400
 
 
@@ -199,8 +203,14 @@ async def test_api_lists_bodies_and_shows_one_with_its_members(client: Any, db: 
 
 async def test_api_is_documented_in_openapi(client: Any) -> None:
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
-    for path in ("/api/v1/organisations", "/api/v1/organisations/{organisation_id}", "/api/v1/people",
-                 "/api/v1/people/{person_id}", "/api/v1/bodies", "/api/v1/bodies/{body_id}"):
+    for path in (
+        "/api/v1/organisations",
+        "/api/v1/organisations/{organisation_id}",
+        "/api/v1/people",
+        "/api/v1/people/{person_id}",
+        "/api/v1/bodies",
+        "/api/v1/bodies/{body_id}",
+    ):
         assert path in paths
     assert "patch" in paths["/api/v1/people/{person_id}"]
     assert "/people" not in paths  # HTML pages stay out of the API document

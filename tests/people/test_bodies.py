@@ -93,13 +93,13 @@ async def test_body_page_groups_members_by_side_and_lists_meetings(english: Any,
 
     assert response.status_code == 200
     text = response.text
-    workers = text[text.index('class="card side-workers"'):text.index('class="card side-employers"')]
+    workers = text[text.index('class="card side-workers"') : text.index('class="card side-employers"')]
     assert "UGTT délégué 1" in workers and "UGTT délégué 2" in workers and "MAS délégué 1" not in workers
     order = [workers.index(s) for s in ("Titular", "UGTT délégué 1", "Alternates", "UGTT délégué 2")]
     assert order == sorted(order)
     assert "Observers never count for quorum." in text
     assert f'href="/meetings/{past.id}"' in text and f'href="/meetings/{future.id}"' in text
-    upcoming = text[text.index(">Upcoming<"):text.index(">Recent<")]
+    upcoming = text[text.index(">Upcoming<") : text.index(">Recent<")]
     assert "Session à venir" in upcoming and "Session passée" not in upcoming
     # OIT people are not members yet: they are proposed.
     assert f'<option value="{world["ilo1"].id}"' in text
@@ -117,7 +117,7 @@ async def test_adding_a_member_with_htmx_answers_the_members_section(english: An
 
     assert response.status_code == 200
     assert "<html" not in response.text and 'id="members"' in response.text
-    observers = response.text[response.text.index('class="card side-observers"'):]
+    observers = response.text[response.text.index('class="card side-observers"') :]
     assert "OIT délégué 1" in observers
     membership = await db.scalar(select(Membership).where(Membership.person_id == observer.id))
     assert membership.kind == MembershipKind.ALTERNATE
@@ -184,12 +184,16 @@ async def test_changing_a_members_kind_and_removing_them_with_htmx(english: Any,
     await db.refresh(membership)
     assert membership.kind == MembershipKind.ALTERNATE
 
-    refused = await english.post(f"/bodies/{plenary.id}/members/{membership.id}/kind", data={"kind": "boss"}, headers=HTMX)
+    refused = await english.post(
+        f"/bodies/{plenary.id}/members/{membership.id}/kind", data={"kind": "boss"}, headers=HTMX
+    )
     assert refused.status_code == 422
 
     removed = await english.post(f"/bodies/{plenary.id}/members/{membership.id}/remove", headers=HTMX)
     assert removed.status_code == 200 and "<html" not in removed.text
-    employers = removed.text[removed.text.index('class="card side-employers"'):removed.text.index('class="card side-observers"')]
+    employers = removed.text[
+        removed.text.index('class="card side-employers"') : removed.text.index('class="card side-observers"')
+    ]
     assert "UTICA délégué 1" not in employers and "UTICA délégué 2" in employers
     db.expire_all()
     assert await db.scalar(select(func.count(Membership.id)).where(Membership.person_id == utica1_id)) == 0

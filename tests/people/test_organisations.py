@@ -16,8 +16,12 @@ HTMX = {"HX-Request": "true"}
 
 async def test_sides_page_shows_the_four_sides_and_says_observers_never_count(english: Any, db: Any) -> None:
     world = await f.table(db)
-    await f.organisation(db, Side.EMPLOYERS, slug="utap", name="Union Tunisienne de l'Agriculture et de la Pêche", acronym="UTAP")
-    await organisations.set_organisation_archived(db, await f.organisation(db, Side.WORKERS, name="Ancienne centrale"), True)
+    await f.organisation(
+        db, Side.EMPLOYERS, slug="utap", name="Union Tunisienne de l'Agriculture et de la Pêche", acronym="UTAP"
+    )
+    await organisations.set_organisation_archived(
+        db, await f.organisation(db, Side.WORKERS, name="Ancienne centrale"), True
+    )
     await db.commit()
 
     response = await english.get("/sides")
@@ -91,7 +95,12 @@ async def test_secretariat_creates_an_organisation(english: Any, db: Any) -> Non
 
     response = await english.post(
         "/organisations",
-        data={"slug": "UTAP", "name": "Union Tunisienne de l'Agriculture et de la Pêche", "acronym": "UTAP", "side": "employers"},
+        data={
+            "slug": "UTAP",
+            "name": "Union Tunisienne de l'Agriculture et de la Pêche",
+            "acronym": "UTAP",
+            "side": "employers",
+        },
         follow_redirects=False,
     )
 

@@ -98,7 +98,13 @@ async def test_secretariat_adds_a_person_with_a_lowercased_email(english: Any, d
 async def test_person_form_refuses_bad_values_and_keeps_what_was_typed(english: Any, db: Any) -> None:
     response = await english.post(
         "/people",
-        data={"full_name": "", "organisation_id": "999", "email": "not-an-email", "phone": "call me", "title": "x" * 201},
+        data={
+            "full_name": "",
+            "organisation_id": "999",
+            "email": "not-an-email",
+            "phone": "call me",
+            "title": "x" * 201,
+        },
     )
 
     assert response.status_code == 422
@@ -180,7 +186,13 @@ async def test_secretariat_edits_a_person(english: Any, db: Any) -> None:
 
     response = await english.post(
         f"/people/{person.id}/edit",
-        data={"full_name": "Malek Zahi", "organisation_id": str(world["mas"].id), "email": "", "language": "fr", "version": "1"},
+        data={
+            "full_name": "Malek Zahi",
+            "organisation_id": str(world["mas"].id),
+            "email": "",
+            "language": "fr",
+            "version": "1",
+        },
         follow_redirects=False,
     )
 

@@ -41,9 +41,7 @@ async def seeded(db: AsyncSession) -> dict[str, Any]:
     return world
 
 
-async def position_of(
-    db: AsyncSession, item_id: int, side: Side
-) -> tuple[Any, ...] | None:
+async def position_of(db: AsyncSession, item_id: int, side: Side) -> tuple[Any, ...] | None:
     row = (
         await db.execute(
             select(Position.stance, Position.statement, Position.version).where(
@@ -67,9 +65,7 @@ async def commitment_state(db: AsyncSession, commitment_id: int) -> tuple[Any, .
         )
     ).one()
     updates = await db.scalar(
-        select(func.count())
-        .select_from(CommitmentUpdate)
-        .where(CommitmentUpdate.commitment_id == commitment_id)
+        select(func.count()).select_from(CommitmentUpdate).where(CommitmentUpdate.commitment_id == commitment_id)
     )
     await db.commit()  # end the read transaction, keep the loaded objects
     return (*commitment, updates)
@@ -99,9 +95,7 @@ async def test_workers_delegate_cannot_change_the_employers_position(
         assert api.status_code == 403
         assert "message" in api.json()
         # Nor may they record a position for a side that has none yet.
-        government = await ugtt.put(
-            f"/api/v1/agenda/{item_id}/positions/government", json={"stance": "support"}
-        )
+        government = await ugtt.put(f"/api/v1/agenda/{item_id}/positions/government", json={"stance": "support"})
         assert government.status_code == 403
     assert await position_of(db, item_id, Side.EMPLOYERS) == before
     assert await position_of(db, item_id, Side.GOVERNMENT) is None
@@ -218,9 +212,7 @@ async def test_coordinators_and_observers_are_refused_every_write(
 ) -> None:
     world = await seeded(db)
     writes = [
-        key
-        for key, permission in ROUTES.items()
-        if permission in (SIDE, SECRETARIAT) and not key.startswith("GET ")
+        key for key, permission in ROUTES.items() if permission in (SIDE, SECRETARIAT) and not key.startswith("GET ")
     ]
     assert len(writes) > 50
     async with browser(client, db, person(name), world) as them:
@@ -229,9 +221,7 @@ async def test_coordinators_and_observers_are_refused_every_write(
             for side in (Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS):
                 url = fill(key, world["ids"], side, world["commitments"][side].id)
                 response = await call(them, key, url)
-                assert response.status_code == 403, (
-                    f"{name}: {key} -> {response.status_code}"
-                )
+                assert response.status_code == 403, f"{name}: {key} -> {response.status_code}"
                 if "{side}" not in key and "{commitment_id}" not in key:
                     break
         assert await snapshot(db) == before
@@ -269,13 +259,9 @@ async def test_delegate_sees_no_meeting_controls_but_their_own_sides_position_fo
         assert "Position des employeurs" in page.text  # reading is still allowed
 
 
-async def test_progress_form_only_for_the_commitments_side(
-    client: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_progress_form_only_for_the_commitments_side(client: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await seeded(db)
-    workers, government = (
-        world["commitments"][side].id for side in (Side.WORKERS, Side.GOVERNMENT)
-    )
+    workers, government = (world["commitments"][side].id for side in (Side.WORKERS, Side.GOVERNMENT))
     async with browser(client, db, person("delegate-workers"), world) as ugtt:
         own = (await ugtt.get(f"/commitments/{workers}")).text
         other = (await ugtt.get(f"/commitments/{government}")).text
@@ -287,9 +273,7 @@ async def test_progress_form_only_for_the_commitments_side(
     assert f'href="/commitments/{government}/edit"' in secretariat
 
 
-async def test_observer_sees_no_write_controls_anywhere(
-    client: AsyncTestClient[Any], db: AsyncSession
-) -> None:
+async def test_observer_sees_no_write_controls_anywhere(client: AsyncTestClient[Any], db: AsyncSession) -> None:
     world = await seeded(db)
     ids = world["ids"]
     pages = [
@@ -319,9 +303,7 @@ async def test_observer_sees_no_write_controls_anywhere(
                 + response.text.count('action="/account/calendars"')
             )
             assert posts <= allowed, f"{url}: a write form is shown to an observer"
-            assert "/new" not in response.text, (
-                f"{url}: a link to a 'new' form is shown to an observer"
-            )
+            assert "/new" not in response.text, f"{url}: a link to a 'new' form is shown to an observer"
 
 
 # The rule itself ----------------------------------------------------------------------

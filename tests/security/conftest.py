@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
-from dialogue.accounts.models import LinkPurpose, Role
 from dialogue.accounts.links import new_link
+from dialogue.accounts.models import LinkPurpose, Role
 from dialogue.agenda.models import AgendaDocument
 from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.bodies.models import Body, Membership
@@ -115,16 +115,41 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
     path parameters of the routes)."""
     client = english
     today = i18n.today()
-    org = await _json(client, "POST", "/api/v1/organisations", {
-        "slug": "xss-org", "name": HOSTILE, "side": "workers", "acronym": IMAGE, "description": HOSTILE,
-    })
-    person = await _json(client, "POST", "/api/v1/people", {
-        "full_name": HOSTILE, "organisation_id": org["id"], "title": HOSTILE, "email": "xss@example.tn",
-    })
-    await _form(client, "/bodies", {
-        "name": HOSTILE, "short_name": IMAGE, "kind": "committee", "description": HOSTILE,
-        "quorum_rule": "each_side", "quorum_min_per_side": "1",
-    })
+    org = await _json(
+        client,
+        "POST",
+        "/api/v1/organisations",
+        {
+            "slug": "xss-org",
+            "name": HOSTILE,
+            "side": "workers",
+            "acronym": IMAGE,
+            "description": HOSTILE,
+        },
+    )
+    person = await _json(
+        client,
+        "POST",
+        "/api/v1/people",
+        {
+            "full_name": HOSTILE,
+            "organisation_id": org["id"],
+            "title": HOSTILE,
+            "email": "xss@example.tn",
+        },
+    )
+    await _form(
+        client,
+        "/bodies",
+        {
+            "name": HOSTILE,
+            "short_name": IMAGE,
+            "kind": "committee",
+            "description": HOSTILE,
+            "quorum_rule": "each_side",
+            "quorum_min_per_side": "1",
+        },
+    )
     body_id = await db.scalar(select(Body.id).where(Body.name == HOSTILE))
     assert body_id is not None
     await _form(client, f"/bodies/{body_id}/members", {"person_id": str(person["id"]), "kind": "titular"})
@@ -133,39 +158,108 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
     def at(days: int, hour: int) -> str:
         return f"{(today + dt.timedelta(days=days)).isoformat()}T{hour:02d}:00"
 
-    meeting = await _json(client, "POST", "/api/v1/meetings", {
-        "body_id": body_id, "title": HOSTILE, "starts_at": at(7, 9), "ends_at": at(7, 12),
-        "venue": HOSTILE, "description": HOSTILE,
-    })
+    meeting = await _json(
+        client,
+        "POST",
+        "/api/v1/meetings",
+        {
+            "body_id": body_id,
+            "title": HOSTILE,
+            "starts_at": at(7, 9),
+            "ends_at": at(7, 12),
+            "venue": HOSTILE,
+            "description": HOSTILE,
+        },
+    )
     # A later meeting of the same body: the commitments above come back as matters arising.
-    later = await _json(client, "POST", "/api/v1/meetings", {
-        "body_id": body_id, "title": HOSTILE, "starts_at": at(40, 9), "ends_at": at(40, 12), "venue": HOSTILE,
-    })
-    invitation = await _json(client, "POST", f"/api/v1/meetings/{meeting['id']}/invitations", {"person_id": person["id"]})
-    item = await _json(client, "POST", f"/api/v1/meetings/{meeting['id']}/agenda", {
-        "title": HOSTILE, "description": HOSTILE, "presenter_id": person["id"],
-        "documents": [{"title": HOSTILE, "url": "https://example.org/document.pdf"}],
-    })
-    await _json(client, "PUT", f"/api/v1/agenda/{item['id']}/positions/workers", {"stance": "support", "statement": HOSTILE})
-    await _json(client, "PUT", f"/api/v1/agenda/{item['id']}/positions/employers", {
-        "stance": "oppose", "statement": HOSTILE, "internal": True,
-    })
-    await _form(client, f"/agenda/{item['id']}/positions/government", {
-        "stance": "reservation", "statement": HOSTILE, "visibility": "shared",
-    })
-    await _json(client, "PUT", f"/api/v1/agenda/{item['id']}/outcome", {"kind": "tripartite_agreement", "text": HOSTILE})
-    commitment = await _json(client, "POST", "/api/v1/commitments", {
-        "title": HOSTILE, "side": "workers", "description": HOSTILE, "organisation_id": org["id"],
-        "responsible_id": person["id"], "meeting_id": meeting["id"], "agenda_item_id": item["id"],
-        "from_outcome": True, "due_on": (today + dt.timedelta(days=8)).isoformat(),  # not before its meeting
-    })
-    await _form(client, "/commitments", {
-        "title": HOSTILE, "side": "workers", "description": HOSTILE, "status": "open",
-        "meeting_id": str(meeting["id"]), "due_on": (today + dt.timedelta(days=9)).isoformat(),
-    })
-    await _json(client, "POST", f"/api/v1/commitments/{commitment['id']}/updates", {
-        "note": HOSTILE, "evidence_url": "https://example.org/evidence",
-    })
+    later = await _json(
+        client,
+        "POST",
+        "/api/v1/meetings",
+        {
+            "body_id": body_id,
+            "title": HOSTILE,
+            "starts_at": at(40, 9),
+            "ends_at": at(40, 12),
+            "venue": HOSTILE,
+        },
+    )
+    invitation = await _json(
+        client, "POST", f"/api/v1/meetings/{meeting['id']}/invitations", {"person_id": person["id"]}
+    )
+    item = await _json(
+        client,
+        "POST",
+        f"/api/v1/meetings/{meeting['id']}/agenda",
+        {
+            "title": HOSTILE,
+            "description": HOSTILE,
+            "presenter_id": person["id"],
+            "documents": [{"title": HOSTILE, "url": "https://example.org/document.pdf"}],
+        },
+    )
+    await _json(
+        client, "PUT", f"/api/v1/agenda/{item['id']}/positions/workers", {"stance": "support", "statement": HOSTILE}
+    )
+    await _json(
+        client,
+        "PUT",
+        f"/api/v1/agenda/{item['id']}/positions/employers",
+        {
+            "stance": "oppose",
+            "statement": HOSTILE,
+            "internal": True,
+        },
+    )
+    await _form(
+        client,
+        f"/agenda/{item['id']}/positions/government",
+        {
+            "stance": "reservation",
+            "statement": HOSTILE,
+            "visibility": "shared",
+        },
+    )
+    await _json(
+        client, "PUT", f"/api/v1/agenda/{item['id']}/outcome", {"kind": "tripartite_agreement", "text": HOSTILE}
+    )
+    commitment = await _json(
+        client,
+        "POST",
+        "/api/v1/commitments",
+        {
+            "title": HOSTILE,
+            "side": "workers",
+            "description": HOSTILE,
+            "organisation_id": org["id"],
+            "responsible_id": person["id"],
+            "meeting_id": meeting["id"],
+            "agenda_item_id": item["id"],
+            "from_outcome": True,
+            "due_on": (today + dt.timedelta(days=8)).isoformat(),  # not before its meeting
+        },
+    )
+    await _form(
+        client,
+        "/commitments",
+        {
+            "title": HOSTILE,
+            "side": "workers",
+            "description": HOSTILE,
+            "status": "open",
+            "meeting_id": str(meeting["id"]),
+            "due_on": (today + dt.timedelta(days=9)).isoformat(),
+        },
+    )
+    await _json(
+        client,
+        "POST",
+        f"/api/v1/commitments/{commitment['id']}/updates",
+        {
+            "note": HOSTILE,
+            "evidence_url": "https://example.org/evidence",
+        },
+    )
     await _form(client, f"/commitments/{commitment['id']}/updates", {"note": HOSTILE, "internal": "1"})
     # A delegate's account for that person (its pages show the person's name), with a
     # pending invitation link.

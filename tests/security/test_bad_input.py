@@ -116,7 +116,9 @@ async def _requests(run: Run, clients: dict[str, Any], world: dict[str, Any], la
                     response = await me.get(f"{url}?{name}={quote(NUL)}", follow_redirects=False)
                     run.look(f"GET {url}?{name}=NUL", response, refused=True)
             if "invalid UTF-8" in labels:
-                response = await me.get(url + "?" + "&".join(f"{n}={INVALID_UTF8_URL}" for n in FIELDS), follow_redirects=False)
+                response = await me.get(
+                    url + "?" + "&".join(f"{n}={INVALID_UTF8_URL}" for n in FIELDS), follow_redirects=False
+                )
                 run.look(f"GET {url} (invalid UTF-8 in every query parameter)", response, refused=True)
                 if "{token}" in path or "{side}" in path:
                     response = await me.get(url + INVALID_UTF8_URL + "%00", follow_redirects=False)

@@ -60,7 +60,11 @@ def check_headers(response: Any, url: str) -> None:
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, (url, csp)
     assert "script-src" not in directives or directives["script-src"] == "script-src 'self'", (url, csp)
     assert response.headers.get("x-content-type-options") == "nosniff", url
-    assert response.headers.get("referrer-policy") in ("same-origin", "no-referrer", "strict-origin-when-cross-origin"), url
+    assert response.headers.get("referrer-policy") in (
+        "same-origin",
+        "no-referrer",
+        "strict-origin-when-cross-origin",
+    ), url
 
 
 def test_the_scanner_finds_inline_code() -> None:

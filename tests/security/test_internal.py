@@ -57,8 +57,13 @@ async def record(client: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
     # An item on which nobody has a position: what "no position" looks like.
     empty = await factories.item(db, meeting, 2, title="Questions diverses")
     commitment = await factories.commitment(
-        db, Side.WORKERS, title="Consulter les fédérations", meeting_id=meeting.id, agenda_item_id=item.id,
-        organisation_id=world["ugtt"].id, due_on=dt.date(2027, 3, 1),
+        db,
+        Side.WORKERS,
+        title="Consulter les fédérations",
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        organisation_id=world["ugtt"].id,
+        due_on=dt.date(2027, 3, 1),
     )
     await factories.progress(db, commitment, SHARED_NOTE, written_on=SHARED_ON)
     await factories.progress(db, commitment, WORKERS_NOTE, written_on=INTERNAL_ON, internal=True)
@@ -157,7 +162,9 @@ async def test_internal_drafts_and_notes_reach_only_their_side_and_the_secretari
         sides = {p["side"]: p for p in item["positions"]}
         # Counts: a hidden draft is not counted either.
         assert len(item["positions"]) == 1 + workers + employers
-        assert set(sides) == {"government"} | ({"workers"} if workers else set()) | ({"employers"} if employers else set())
+        assert set(sides) == {"government"} | ({"workers"} if workers else set()) | (
+            {"employers"} if employers else set()
+        )
         assert sides["government"]["internal"] is False
         if workers:
             assert sides["workers"]["internal"] is True and sides["workers"]["statement"] == WORKERS_DRAFT
@@ -179,7 +186,9 @@ async def test_internal_drafts_and_notes_reach_only_their_side_and_the_secretari
             await look(browser)
 
 
-async def test_a_hidden_draft_looks_exactly_like_no_position(client: AsyncTestClient[Any], record: dict[str, Any]) -> None:
+async def test_a_hidden_draft_looks_exactly_like_no_position(
+    client: AsyncTestClient[Any], record: dict[str, Any]
+) -> None:
     """The employers' delegate cannot tell that the workers hold a draft: the workers' cell
     reads as on an item where nobody has a position yet."""
     email, token = record["readers"]["employers"]
@@ -187,7 +196,11 @@ async def test_a_hidden_draft_looks_exactly_like_no_position(client: AsyncTestCl
         html = (await browser.get(f"/meetings/{record['meeting'].id}/agenda")).text
 
     def cell(item_id: int, side: str) -> str:
-        match = re.search(rf'<div id="pos-{item_id}-{side}" class="position side-{side}">(.*?)</div>\s*(?=<div id="pos-|</div>)', html, re.DOTALL)
+        match = re.search(
+            rf'<div id="pos-{item_id}-{side}" class="position side-{side}">(.*?)</div>\s*(?=<div id="pos-|</div>)',
+            html,
+            re.DOTALL,
+        )
         assert match, (item_id, side)
         return re.sub(rf"pos-{item_id}-", "pos-N-", match.group(1)).replace(f"/agenda/{item_id}/", "/agenda/N/")
 
@@ -228,7 +241,12 @@ async def test_secretariat_records_an_internal_draft_then_shares_it(
         # ...and `internal: false` shares it with everyone.
         answer = await english.put(
             f"/api/v1/agenda/{item.id}/positions/employers",
-            json={"stance": "oppose", "statement": "Position 3141", "version": answer.json()["version"], "internal": False},
+            json={
+                "stance": "oppose",
+                "statement": "Position 3141",
+                "version": answer.json()["version"],
+                "internal": False,
+            },
         )
         assert answer.status_code == 200 and answer.json()["internal"] is False
         assert "Position 3141" in (await coordinator.get(f"/api/v1/agenda/{item.id}")).text
@@ -242,15 +260,22 @@ async def test_secretariat_adds_an_internal_note_through_the_form_and_the_api(
     page = (await english.get(f"/commitments/{commitment.id}")).text
     assert 'name="internal"' in page and "Internal note" in page
     response = await english.post(
-        f"/commitments/{commitment.id}/updates", data={"note": "Note du formulaire 2718", "internal": "1"}, follow_redirects=False
+        f"/commitments/{commitment.id}/updates",
+        data={"note": "Note du formulaire 2718", "internal": "1"},
+        follow_redirects=False,
     )
     assert response.status_code == 303
-    answer = await english.post(f"/api/v1/commitments/{commitment.id}/updates", json={"note": "Note API 1618", "internal": True})
+    answer = await english.post(
+        f"/api/v1/commitments/{commitment.id}/updates", json={"note": "Note API 1618", "internal": True}
+    )
     assert answer.status_code == 201, answer.text
     assert {u["note"]: u["internal"] for u in answer.json()["updates"]}["Note API 1618"] is True
     shared = await english.post(f"/api/v1/commitments/{commitment.id}/updates", json={"note": "Note partagée 1414"})
     assert {u["note"]: u["internal"] for u in shared.json()["updates"]}["Note partagée 1414"] is False
-    notes = {u.note: u.internal for u in await db.scalars(select(CommitmentUpdate).where(CommitmentUpdate.commitment_id == commitment.id))}
+    notes = {
+        u.note: u.internal
+        for u in await db.scalars(select(CommitmentUpdate).where(CommitmentUpdate.commitment_id == commitment.id))
+    }
     assert notes["Note du formulaire 2718"] is True and notes["Note API 1618"] is True
     for reader, sees in (("workers", True), ("employers", False), ("observer", False)):
         email, token = record["readers"][reader]

@@ -20,7 +20,9 @@ from tests.security.conftest import (
 )
 
 
-async def test_no_get_route_changes_anything(english: AsyncTestClient[Any], db: AsyncSession, world: dict[str, Any]) -> None:
+async def test_no_get_route_changes_anything(
+    english: AsyncTestClient[Any], db: AsyncSession, world: dict[str, Any]
+) -> None:
     await db.commit()
     before = await audit_rows(db)
     assert before > 20  # the world was written through the app: each write left a row
@@ -46,8 +48,20 @@ def test_every_get_route_gets_a_concrete_address(client: AsyncTestClient[Any]) -
     """A new route with a path parameter the test does not know fails here: give it a value
     in `world` (tests/security/conftest.py) so that the test above reaches it."""
     known = {
-        "organisation_id", "person_id", "body_id", "membership_id", "meeting_id", "invitation_id",
-        "item_id", "document_id", "commitment_id", "account_id", "token", "side", "file_path", "path",
+        "organisation_id",
+        "person_id",
+        "body_id",
+        "membership_id",
+        "meeting_id",
+        "invitation_id",
+        "item_id",
+        "document_id",
+        "commitment_id",
+        "account_id",
+        "token",
+        "side",
+        "file_path",
+        "path",
         # Not seeded: these answer 404, which is enough to prove they change nothing.
         "message_id",
     }

@@ -39,11 +39,20 @@ async def test_hostile_text_in_every_field_is_escaped_on_every_page(
                 assert "html" not in content_type, (url, content_type)
     # The pages really showed the hostile records (the test is not vacuous).
     must_show = [
-        "/", "/organisations", "/people", "/bodies", "/meetings", "/commitments",
-        f"/organisations/{world['organisation_id']}", f"/people/{world['person_id']}",
-        f"/bodies/{world['body_id']}", f"/meetings/{world['meeting_id']}",
-        f"/meetings/{world['meeting_id']}/agenda", f"/meetings/{world['later_meeting_id']}",
-        f"/commitments/{world['commitment_id']}", f"/commitments/{world['commitment_id']}/edit",
+        "/",
+        "/organisations",
+        "/people",
+        "/bodies",
+        "/meetings",
+        "/commitments",
+        f"/organisations/{world['organisation_id']}",
+        f"/people/{world['person_id']}",
+        f"/bodies/{world['body_id']}",
+        f"/meetings/{world['meeting_id']}",
+        f"/meetings/{world['meeting_id']}/agenda",
+        f"/meetings/{world['later_meeting_id']}",
+        f"/commitments/{world['commitment_id']}",
+        f"/commitments/{world['commitment_id']}/edit",
     ]
     missing = [url for url in must_show if url not in shown]
     assert not missing, missing
@@ -104,7 +113,10 @@ async def test_hostile_form_input_is_escaped_when_the_form_comes_back_with_error
         ("/meetings", {"title": HOSTILE, "venue": HOSTILE, "description": too_long, "body_id": str(world["body_id"])}),
         ("/commitments", {"title": HOSTILE, "description": HOSTILE, "side": "nonsense"}),
         (f"/commitments/{world['commitment_id']}/updates", {"note": HOSTILE, "evidence_url": HOSTILE}),
-        (f"/meetings/{world['meeting_id']}/agenda", {"title": HOSTILE, "description": HOSTILE, "duration_minutes": HOSTILE}),
+        (
+            f"/meetings/{world['meeting_id']}/agenda",
+            {"title": HOSTILE, "description": HOSTILE, "duration_minutes": HOSTILE},
+        ),
         (f"/agenda/{world['item_id']}/positions/workers", {"stance": HOSTILE, "statement": HOSTILE}),
         (f"/agenda/{world['item_id']}/outcome", {"kind": HOSTILE, "text": HOSTILE}),
         (f"/agenda/{world['item_id']}/documents", {"title": HOSTILE, "url": HOSTILE}),
