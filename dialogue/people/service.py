@@ -145,6 +145,14 @@ async def found(repository: SQLAlchemyAsyncRepository[M], *filters: Any, **optio
     return record
 
 
+async def found_one(db: AsyncSession, statement: Select[tuple[M]]) -> M:
+    """The one record `statement` selects (rows of joined loads made unique); `NotFound` when none."""
+    record = (await db.scalars(statement)).unique().one_or_none()
+    if record is None:
+        raise NotFound()
+    return record
+
+
 def draft_of(draft_type: type[D], record: Any) -> D:
     """A draft (a dataclass whose fields are named as the record's columns) of `record` as stored."""
     names = [column.name for column in fields(draft_type)]  # type: ignore[arg-type]
