@@ -25,7 +25,7 @@ from dialogue.accounts import profile_routes, sign_in_routes
 from dialogue.accounts import routes as accounts_routes
 from dialogue.accounts import service as accounts_service
 from dialogue.accounts.middleware import authentication_middleware
-from dialogue.accounts.permissions import Permission, authorize
+from dialogue.accounts.permissions import PUBLIC, authorize
 from dialogue.agenda import api as agenda_api
 from dialogue.agenda import routes as agenda_routes
 from dialogue.audit import routes as audit_routes
@@ -88,9 +88,6 @@ def language_middleware(settings: Settings) -> Any:
         return middleware
 
     return factory
-
-
-PUBLIC = {"permission": Permission.PUBLIC}
 
 
 @get("/health", include_in_schema=False, cache=False, opt=PUBLIC)

@@ -57,6 +57,16 @@ class ApiError(msgspec.Struct):
 T = TypeVar("T")
 
 
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def out_of(struct_type: type[S], record: Any, **given: Any) -> S:
+    """An answer of the API (`struct_type`) about `record`: each field is the record's attribute
+    of the same name, but for those `given`."""
+    read = {name: getattr(record, name) for name in struct_type.__struct_fields__ if name not in given}
+    return struct_type(**read, **given)
+
+
 class Page(msgspec.Struct, Generic[T]):
     """The body of every list answer of the API: one page of `items` (at most `limit`, from
     `offset`) and the `total` the filters match. An answer declares it with its name in the

@@ -31,6 +31,12 @@ class Permission(str, Enum):
     SECRETARIAT = "secretariat"
 
 
+# The `opt` of a route that needs one of the common permissions: `@get(..., opt=SECRETARIAT)`.
+PUBLIC = {"permission": Permission.PUBLIC}
+SIGNED_IN = {"permission": Permission.SIGNED_IN}
+SECRETARIAT = {"permission": Permission.SECRETARIAT}
+
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

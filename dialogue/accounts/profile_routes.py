@@ -14,7 +14,7 @@ from dialogue import idempotency
 from dialogue.accounts import profile, service, tokens
 from dialogue.accounts.browser import new_browser_session, no_store, set_language_cookie, set_session_cookie
 from dialogue.accounts.models import ApiToken
-from dialogue.accounts.permissions import Permission
+from dialogue.accounts.permissions import SIGNED_IN
 from dialogue.accounts.revocation import ended_notice
 from dialogue.forms import Form, Invalid
 from dialogue.web import (
@@ -26,8 +26,6 @@ from dialogue.web import (
 )
 
 # One's own account ---------------------------------------------------------------------
-
-SIGNED_IN = {"permission": Permission.SIGNED_IN}
 
 
 async def _own_page(db: DB, request: Request, **extra: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dialogue import idempotency
 from dialogue.accounts import links, service, sessions
 from dialogue.accounts.browser import no_store
 from dialogue.accounts.models import Account, LinkPurpose, Role
-from dialogue.accounts.permissions import Permission
+from dialogue.accounts.permissions import SECRETARIAT
 from dialogue.accounts.service import AccountDraft
 from dialogue.forms import Form, Invalid
 from dialogue.i18n import _
@@ -26,9 +26,6 @@ from dialogue.web import (
     render,
     see_other,
 )
-
-SECRETARIAT = {"permission": Permission.SECRETARIAT}
-
 
 # The secretariat's accounts pages ------------------------------------------------------
 

@@ -26,8 +26,7 @@ from dialogue.accounts.browser import (
     this_device,
 )
 from dialogue.accounts.middleware import client_ip, session_cookie_name
-from dialogue.accounts.permissions import Permission
-from dialogue.accounts.profile_routes import SIGNED_IN
+from dialogue.accounts.permissions import PUBLIC, SIGNED_IN
 from dialogue.accounts.sessions import SignInRefused, end_session, sign_in, start_session
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import record
@@ -35,14 +34,14 @@ from dialogue.forms import Form, Invalid
 from dialogue.web import DB, Config, render
 
 
-@get("/login", opt={"permission": Permission.PUBLIC})
+@get("/login", opt=PUBLIC)
 async def login_page(request: Request, next: FromQuery[str | None] = None) -> Response[Any]:
     if request.scope.get("user") is not None:
         return Redirect(path=safe_next(next), status_code=303)
     return render(request, "accounts/login.html", {"next": safe_next(next), "values": {}, "error": None})
 
 
-@post("/login", opt={"permission": Permission.PUBLIC})
+@post("/login", opt=PUBLIC)
 async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
     form = Form(await request.form())
     email = form.text("email", max_length=254)
@@ -74,7 +73,7 @@ async def login(request: Request, db: DB, settings: Config) -> Response[Any]:
     return response
 
 
-@post("/logout", opt={"permission": Permission.SIGNED_IN})
+@post("/logout", opt=SIGNED_IN)
 async def logout(request: Request, db: DB, settings: Config) -> Response[Any]:
     name = session_cookie_name(settings)
     await end_session(db, request.cookies.get(name))
@@ -94,8 +93,6 @@ async def extend_session(request: Request, db: DB, settings: Config) -> Response
 
 
 # One-time links: choose a password -----------------------------------------------------
-
-PUBLIC = {"permission": Permission.PUBLIC}
 
 
 def _dead_link(request: Request) -> Response[Any]:

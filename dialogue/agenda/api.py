@@ -39,7 +39,7 @@ from dialogue.agenda.models import (
 from dialogue.choices import Choice
 from dialogue.i18n import _, current_timezone, listed
 from dialogue.meetings.models import Meeting
-from dialogue.openapi import Page, named
+from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side
 from dialogue.text_input import Input
 from dialogue.web import DB, api_error, field_errors, page_window
@@ -154,26 +154,12 @@ def _choice(choices: type[Choice], value: str | None, name: str, errors: dict[st
 
 
 def _position_out(position: Position) -> PositionOut:
-    return PositionOut(
-        id=position.id,
-        item_id=position.item_id,
-        side=position.side.value,
-        stance=position.stance.value,
-        statement=position.statement,
-        internal=position.internal,
-        version=position.version,
-    )
+    return out_of(PositionOut, position, side=position.side.value, stance=position.stance.value)
 
 
 def _outcome_out(outcome: Outcome) -> OutcomeOut:
-    return OutcomeOut(
-        id=outcome.id,
-        item_id=outcome.item_id,
-        kind=outcome.kind.value,
-        sides=[side.value for side in outcome.agreeing_sides],
-        text=outcome.text,
-        version=outcome.version,
-    )
+    sides = [side.value for side in outcome.agreeing_sides]
+    return out_of(OutcomeOut, outcome, kind=outcome.kind.value, sides=sides)
 
 
 def _visible(request: Request) -> frozenset[Side]:

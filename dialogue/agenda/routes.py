@@ -11,6 +11,7 @@ with the current values when the record changed meanwhile (409).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -40,6 +41,28 @@ PAGE = "agenda/page.html"
 AGENDA = "agenda/_agenda.html"
 ITEM = "agenda/_item.html"
 POSITION = "agenda/_position.html"
+
+
+@dataclass(frozen=True)
+class Part:
+    """The part of the page a form answers with for HTMX: the agenda (`AGENDA`), one item
+    (`ITEM`) or one side's position on an item (`POSITION`)."""
+
+    template: str = AGENDA
+    item_id: int | None = None
+    side: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """Where on the page a browser without JavaScript returns to."""
+        if self.template == ITEM:
+            return f"#item-{self.item_id}"
+        if self.template == POSITION:
+            return f"#pos-{self.item_id}-{self.side}"
+        return ""
+
+
+WHOLE_AGENDA = Part()
 
 
 def back_to(raw: str, meeting_id: int) -> str:
@@ -93,27 +116,25 @@ async def respond(
     db: DB,
     meeting: Meeting,
     *,
-    part: str = AGENDA,
-    item_id: int | None = None,
-    side: str | None = None,
+    part: Part = WHOLE_AGENDA,
     state: FormState | None = None,
     status_code: int = 200,
     back: str = "",
     notice: str = "",
     trigger_event: str | None = None,
 ) -> Template:
-    """The changed part for HTMX (`part`: agenda, item or position), else the whole agenda page.
+    """The changed `part` for HTMX, else the whole agenda page.
     `trigger_event`: tells other parts of the page to reload (the meeting's calendar card)."""
     view = await _view(request, db, meeting, state, notice)
     context: dict[str, Any] = {"agenda": view, "meeting": meeting, "agenda_next": back}
-    if wants_fragment(request) and part != AGENDA and item_id is not None:
-        row = view.row(item_id)
+    if wants_fragment(request) and part.template != AGENDA and part.item_id is not None:
+        row = view.row(part.item_id)
         context.update(row=row, item=row.item)
-        if part == POSITION:
-            party, position = next((s, p) for s, p in row.positions if s.value == side)
+        if part.template == POSITION:
+            party, position = next((s, p) for s, p in row.positions if s.value == part.side)
             context.update(side=party, position=position)
         return Template(
-            template_name=part,
+            template_name=part.template,
             context=context,
             status_code=status_code,
             trigger_event=trigger_event,
@@ -136,69 +157,48 @@ async def write(
     *,
     form: Form,
     key: str,
-    part: str = AGENDA,
-    item_id: int | None = None,
-    side: str | None = None,
-    anchor: str = "",
+    part: Part = WHOLE_AGENDA,
+    anchor: str | None = None,
     notice: str = "",
 ) -> Response[Any] | Template:
-    """Run `change`, commit, and answer; on bad input, a stale copy or a refusal, show why."""
+    """Run `change`, commit, and answer; on bad input, a stale copy or a refusal, show why.
+    Without JavaScript the browser returns to `anchor` on the page (by default the part's)."""
     back = back_to(form.raw("next"), meeting.id)
+    if anchor is None:
+        anchor = part.anchor
+
+    async def answer(**outcome: Any) -> Template:
+        return await respond(request, db, meeting, part=part, back=back, **outcome)
+
     try:
         await change()
         await db.commit()
     except Invalid as error:
         await _undo(db, meeting)
         # What was typed goes back in the form, as typed (the draft holds it parsed).
-        state = FormState(key, error.errors, form.values)
-        return await respond(
-            request,
-            db,
-            meeting,
-            part=part,
-            item_id=item_id,
-            side=side,
-            state=state,
-            status_code=HTTP_422_UNPROCESSABLE_ENTITY,
-            back=back,
-        )
+        return await answer(state=FormState(key, error.errors, form.values), status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     except (Stale, Refused, StaleDataError, IntegrityError) as error:
         # StaleDataError / IntegrityError: another request wrote the same record between our
         # version check and our commit (e.g. both created the same side's position).
         await _undo(db, meeting)
         message = error.message if isinstance(error, (Stale, Refused)) else Stale().message
         # The current values, and beside them what was typed: nothing is typed twice.
-        state = FormState(key, {"": message}, {}, mine=form.values)
-        return await respond(
-            request,
-            db,
-            meeting,
-            part=part,
-            item_id=item_id,
-            side=side,
-            state=state,
-            status_code=HTTP_409_CONFLICT,
-            back=back,
-        )
+        return await answer(state=FormState(key, {"": message}, {}, mine=form.values), status_code=HTTP_409_CONFLICT)
     if wants_fragment(request):
         # The agenda is in the invitation: the meeting page's calendar card reloads itself.
-        return await respond(
-            request,
-            db,
-            meeting,
-            part=part,
-            item_id=item_id,
-            side=side,
-            back=back,
-            notice=notice,
-            trigger_event=CALENDAR_CHANGED,
-        )
+        return await answer(notice=notice, trigger_event=CALENDAR_CHANGED)
     return Redirect(path=back + anchor, status_code=HTTP_303_SEE_OTHER)
 
 
 async def _item_and_meeting(db: DB, item_id: int) -> tuple[AgendaItem, Meeting]:
     item = await reading.get_item(db, item_id)
     return item, await reading.get_meeting(db, item.meeting_id)
+
+
+async def _posted_to_item(request: Request, db: DB, item_id: int) -> tuple[AgendaItem, Meeting, Form]:
+    """The item a form was posted to, its meeting, and the form."""
+    item, meeting = await _item_and_meeting(db, item_id)
+    return item, meeting, Form(await request.form())
 
 
 @get("/meetings/{meeting_id:int}/agenda", name="agenda:page")
@@ -224,50 +224,33 @@ async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Respo
 
 @post("/agenda/{item_id:int}/edit", name="agenda:edit")
 async def edit_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
-    item, meeting = await _item_and_meeting(db, item_id)
-    form = Form(await request.form())
+    item, meeting, form = await _posted_to_item(request, db, item_id)
     fields = item_fields(form)
 
     async def change() -> None:
         await editing.update_item(db, item, fields, submitted_version(form), known=form.errors)
 
+    notice = _("The item was saved.")
     return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key=f"edit-{item.id}",
-        item_id=item.id,
-        anchor=f"#item-{item.id}",
-        notice=_("The item was saved."),
+        request, db, meeting, change, form=form, key=f"edit-{item.id}", anchor=f"#item-{item.id}", notice=notice
     )
 
 
 @post("/agenda/{item_id:int}/delete", name="agenda:delete")
 async def delete_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
-    item, meeting = await _item_and_meeting(db, item_id)
-    form = Form(await request.form())
+    item, meeting, form = await _posted_to_item(request, db, item_id)
 
     async def change() -> None:
         await editing.remove_item(db, item)
 
     return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key=f"item-{item.id}",
-        item_id=item.id,
-        notice=_("The item was removed."),
+        request, db, meeting, change, form=form, key=f"item-{item.id}", notice=_("The item was removed.")
     )
 
 
 @post("/agenda/{item_id:int}/move", name="agenda:move")
 async def move_item(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
-    item, meeting = await _item_and_meeting(db, item_id)
-    form = Form(await request.form())
+    item, meeting, form = await _posted_to_item(request, db, item_id)
     direction = form.raw("direction")
 
     async def change() -> None:
@@ -275,23 +258,13 @@ async def move_item(request: Request, db: DB, item_id: FromPath[int]) -> Respons
             raise Invalid({"": _("Choose to move the item up or down.")})
         await editing.move_item(db, item, -1 if direction == "up" else 1)
 
-    return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key="agenda",
-        item_id=item.id,
-        anchor=f"#item-{item.id}",
-        notice=_("The agenda was reordered."),
-    )
+    notice = _("The agenda was reordered.")
+    return await write(request, db, meeting, change, form=form, key="agenda", anchor=f"#item-{item.id}", notice=notice)
 
 
 @post("/agenda/{item_id:int}/documents", name="agenda:add-document")
 async def add_document(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
-    item, meeting = await _item_and_meeting(db, item_id)
-    form = Form(await request.form())
+    item, meeting, form = await _posted_to_item(request, db, item_id)
     await idempotency.replay(db, request, form)
     fields = DocumentFields(title=form.raw("title"), url=form.raw("url"))
 
@@ -299,41 +272,20 @@ async def add_document(request: Request, db: DB, item_id: FromPath[int]) -> Resp
         await editing.add_document(db, item, fields)
         await idempotency.remember(db, request, form, f"{back_to(form.raw('next'), meeting.id)}#item-{item.id}")
 
-    return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key=f"doc-{item.id}",
-        part=ITEM,
-        item_id=item.id,
-        anchor=f"#item-{item.id}",
-    )
+    return await write(request, db, meeting, change, form=form, key=f"doc-{item.id}", part=Part(ITEM, item.id))
 
 
 @post("/agenda/{item_id:int}/documents/{document_id:int}/delete", name="agenda:delete-document")
 async def delete_document(
     request: Request, db: DB, item_id: FromPath[int], document_id: FromPath[int]
 ) -> Response[Any] | Template:
-    item, meeting = await _item_and_meeting(db, item_id)
+    item, meeting, form = await _posted_to_item(request, db, item_id)
     document = await editing.get_document(db, item, document_id)
-    form = Form(await request.form())
 
     async def change() -> None:
         await editing.remove_document(db, document)
 
-    return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key=f"doc-{item.id}",
-        part=ITEM,
-        item_id=item.id,
-        anchor=f"#item-{item.id}",
-    )
+    return await write(request, db, meeting, change, form=form, key=f"doc-{item.id}", part=Part(ITEM, item.id))
 
 
 @post("/agenda/{item_id:int}/positions/{side:str}", name="agenda:position", opt={"permission": Permission.SIDE})
@@ -346,9 +298,8 @@ async def record_position(
     except Invalid as error:
         # Observers have no position cell to show the error in: say it on the item.
         state = FormState(f"item-{item.id}", {"": error.errors["side"]}, {})
-        return await respond(
-            request, db, meeting, part=ITEM, item_id=item.id, state=state, status_code=HTTP_422_UNPROCESSABLE_ENTITY
-        )
+        part = Part(ITEM, item.id)
+        return await respond(request, db, meeting, part=part, state=state, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
     form = Form(await request.form())
     draft = PositionDraft(
         stance=form.choice("stance", Stance),
@@ -359,24 +310,13 @@ async def record_position(
     async def change() -> None:
         await positions.record_position(db, item, party, draft, submitted_version(form), known=form.errors)
 
-    return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key=f"pos-{item.id}-{party.value}",
-        part=POSITION,
-        item_id=item.id,
-        side=party.value,
-        anchor=f"#pos-{item.id}-{party.value}",
-    )
+    part = Part(POSITION, item.id, party.value)
+    return await write(request, db, meeting, change, form=form, key=f"pos-{item.id}-{party.value}", part=part)
 
 
 @post("/agenda/{item_id:int}/outcome", name="agenda:outcome")
 async def record_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
-    item, meeting = await _item_and_meeting(db, item_id)
-    form = Form(await request.form())
+    item, meeting, form = await _posted_to_item(request, db, item_id)
     draft = OutcomeDraft(
         kind=form.choice("kind", OutcomeKind),
         sides=form.all("sides"),
@@ -386,38 +326,17 @@ async def record_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Re
     async def change() -> None:
         await positions.record_outcome(db, item, draft, submitted_version(form), known=form.errors)
 
-    return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key=f"outcome-{item.id}",
-        part=ITEM,
-        item_id=item.id,
-        anchor=f"#item-{item.id}",
-    )
+    return await write(request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=Part(ITEM, item.id))
 
 
 @post("/agenda/{item_id:int}/outcome/delete", name="agenda:delete-outcome")
 async def delete_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Response[Any] | Template:
-    item, meeting = await _item_and_meeting(db, item_id)
-    form = Form(await request.form())
+    item, meeting, form = await _posted_to_item(request, db, item_id)
 
     async def change() -> None:
         await positions.clear_outcome(db, item)
 
-    return await write(
-        request,
-        db,
-        meeting,
-        change,
-        form=form,
-        key=f"outcome-{item.id}",
-        part=ITEM,
-        item_id=item.id,
-        anchor=f"#item-{item.id}",
-    )
+    return await write(request, db, meeting, change, form=form, key=f"outcome-{item.id}", part=Part(ITEM, item.id))
 
 
 routes: list[Any] = [

@@ -12,13 +12,12 @@ from litestar.router import Router
 
 from dialogue.bodies import service
 from dialogue.bodies.models import (
-    Body,
     BodyKind,
     Membership,
     MembershipKind,
     QuorumRule,
 )
-from dialogue.openapi import Page, named
+from dialogue.openapi import Page, named, out_of
 from dialogue.people.api import OrganisationRef, organisation_ref
 from dialogue.web import DB, page_window
 
@@ -55,22 +54,6 @@ class BodyDetail(BodyOut):
     members: list[MemberOut] = []
 
 
-def _body_fields(body: Body) -> dict[str, Any]:
-    return {
-        "id": body.id,
-        "name": body.name,
-        "short_name": body.short_name,
-        "kind": body.kind,
-        "description": body.description,
-        "quorum_rule": body.quorum_rule,
-        "quorum_min_per_side": body.quorum_min_per_side,
-        "archived_at": body.archived_at,
-        "version": body.version,
-        "created_at": body.created_at,
-        "updated_at": body.updated_at,
-    }
-
-
 def member_out(membership: Membership) -> MemberOut:
     person = membership.person
     return MemberOut(
@@ -99,7 +82,7 @@ class BodyController(Controller):
         """Bodies by name; `archived=true` includes archived ones."""
         limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
         rows, total = await service.list_bodies(db, q=(q or "").strip(), archived=archived, limit=limit, offset=offset)
-        items = [BodyOut(**_body_fields(row.body)) for row in rows]
+        items = [out_of(BodyOut, row.body) for row in rows]
         return Page(items=items, total=total, limit=limit, offset=offset)
 
     @get("/{body_id:int}")
@@ -107,7 +90,7 @@ class BodyController(Controller):
         """A body with its members (titular or alternate, archived people included and marked)."""
         body = await service.get_body(db, body_id)
         memberships = await service.body_members(db, body.id, include_archived=True)
-        return BodyDetail(**_body_fields(body), members=[member_out(m) for m in memberships])
+        return out_of(BodyDetail, body, members=[member_out(m) for m in memberships])
 
 
 routes: list[Any] = [Router(path="/api/v1", route_handlers=[BodyController])]

@@ -11,7 +11,7 @@ from typing import Any
 
 from advanced_alchemy.filters import OrderBy
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -33,11 +33,11 @@ from dialogue.people.service import (
     counted_page,
     flush_unique,
     found,
+    searched,
     set_archived,
     taken,
     text_errors,
 )
-from dialogue.search import matches
 from dialogue.sorting import Sort
 
 QUORUM_MAX = 99
@@ -65,14 +65,6 @@ class BodyRepository(SQLAlchemyAsyncRepository[Body]):
 async def active_bodies(db: AsyncSession) -> list[Body]:
     """Bodies that pickers may propose (not archived), ordered by name."""
     return list(await BodyRepository(session=db).get_many(Body.archived_at.is_(None), OrderBy("name"), OrderBy("id")))
-
-
-def _body_filters(query: Select[Any], q: str | None, archived: bool) -> Select[Any]:
-    if q:
-        query = query.where(matches(Body.search_text, q))
-    if not archived:
-        query = query.where(Body.archived_at.is_(None))
-    return query
 
 
 SORT_KEYS = ("name", "kind", "titulars", "alternates", "meetings")
@@ -114,7 +106,7 @@ async def list_bodies(
         "alternates": (alternates,),
         "meetings": (meetings,),
     }
-    query = _body_filters(select(Body, titulars, alternates, meetings), q, archived)
+    query = searched(select(Body, titulars, alternates, meetings), Body, q, archived)
     rows, total = await counted_page(db, query, columns, (Body.name, Body.id), sort, limit, offset)
     return [BodyRow(*row) for row in rows], total
 

@@ -12,16 +12,12 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from dialogue import idempotency
 from dialogue.accounts.models import Account
-from dialogue.accounts.permissions import Permission
+from dialogue.accounts.permissions import PUBLIC, SECRETARIAT, SIGNED_IN
 from dialogue.accounts.revocation import ended_notice
 from dialogue.calendar import digest, feeds
 from dialogue.calendar.models import FeedScope, FeedToken
 from dialogue.forms import Form
 from dialogue.web import DB, Config, render, see_other
-
-PUBLIC = {"permission": Permission.PUBLIC}
-SIGNED_IN = {"permission": Permission.SIGNED_IN}
-SECRETARIAT = {"permission": Permission.SECRETARIAT}
 
 
 @get("/calendars/{token:str}", opt=PUBLIC, cache=False)

@@ -4,7 +4,7 @@ read (with progress updates), update (optimistic locking), add a progress update
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
@@ -17,13 +17,14 @@ from dialogue.accounts.permissions import (
     ensure_side,
     internal_visible_sides,
 )
+from dialogue.choices import Choice
 from dialogue.commitments import editing, listing
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.forms import Invalid
 from dialogue.i18n import _
-from dialogue.openapi import Page, named
+from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side
 from dialogue.text_input import Input
 from dialogue.web import DB, page_window
@@ -135,25 +136,14 @@ def commitment_out(
     updates = [progress_out(u) for u in commitment.updates] if with_updates else None
     if with_updates and updates:
         last_update_on = max(u.written_on for u in updates)
-    return CommitmentOut(
-        id=commitment.id,
-        version=commitment.version,
-        title=commitment.title,
-        description=commitment.description,
+    return out_of(
+        CommitmentOut,
+        commitment,
         side=commitment.side.value,
-        organisation_id=commitment.organisation_id,
         organisation=commitment.organisation.display_name if commitment.organisation else None,
-        responsible_id=commitment.responsible_id,
         responsible=commitment.responsible.full_name if commitment.responsible else None,
-        due_on=commitment.due_on,
         status=commitment.status.value,
-        closed_on=commitment.closed_on,
         overdue=commitment.is_overdue(today),
-        meeting_id=commitment.meeting_id,
-        agenda_item_id=commitment.agenda_item_id,
-        from_outcome=commitment.from_outcome,
-        created_at=commitment.created_at,
-        updated_at=commitment.updated_at,
         last_update_on=last_update_on,
         updates=updates,
     )
@@ -164,23 +154,17 @@ def visible_sides(request: Request) -> frozenset[Side]:
     return internal_visible_sides(request.scope.get("user"))
 
 
-def _side(value: str | None, errors: dict[str, str], name: str = "side") -> Side | None:
+C = TypeVar("C", bound=Choice)
+
+
+def _choice(kind: type[C], value: str | None, errors: dict[str, str], name: str) -> C | None:
+    """`value` as one of `kind`; None when it is not sent, or (with an error) not one of them."""
     if value is None or value == "":
         return None
     try:
-        return Side(value)
+        return kind(value)
     except ValueError:
-        errors[name] = _("Choose one of: {values}.").format(values=SIDES)
-        return None
-
-
-def _status(value: str | None, errors: dict[str, str], name: str = "status") -> CommitmentStatus | None:
-    if value is None or value == "":
-        return None
-    try:
-        return CommitmentStatus(value)
-    except ValueError:
-        errors[name] = _("Choose one of: {values}.").format(values=STATUSES)
+        errors[name] = _("Choose one of: {values}.").format(values=", ".join(kind.values()))
         return None
 
 
@@ -207,7 +191,7 @@ class CommitmentController(Controller):
     ) -> CommitmentPage:
         """Commitments by due date (none last), each with `overdue` computed for today."""
         errors: dict[str, str] = {}
-        side_value = _side(side, errors)
+        side_value = _choice(Side, side, errors, "side")
         statuses = listing.parse_status_filter(status)
         if statuses is None:
             errors["status"] = _("Choose one of: {values}.").format(values=STATUSES + ", active")
@@ -243,12 +227,12 @@ class CommitmentController(Controller):
         errors: dict[str, str] = {}
         draft = CommitmentDraft(
             title=data.title,
-            side=_side(data.side, errors),
+            side=_choice(Side, data.side, errors, "side"),
             description=data.description,
             organisation_id=data.organisation_id,
             responsible_id=data.responsible_id,
             due_on=data.due_on,
-            status=_status(data.status, errors),
+            status=_choice(CommitmentStatus, data.status, errors, "status"),
             meeting_id=data.meeting_id,
             agenda_item_id=data.agenda_item_id,
             from_outcome=data.from_outcome,
@@ -277,9 +261,9 @@ class CommitmentController(Controller):
         changes = {name: value for name, value in msgspec.structs.asdict(data).items() if value is not msgspec.UNSET}
         changes.pop("version")
         if "side" in changes:
-            changes["side"] = _side(changes["side"], errors)
+            changes["side"] = _choice(Side, changes["side"], errors, "side")
         if "status" in changes:
-            changes["status"] = _status(changes["status"], errors)
+            changes["status"] = _choice(CommitmentStatus, changes["status"], errors, "status")
         for name, value in changes.items():
             setattr(draft, name, value)
         today = i18n.today()
@@ -302,7 +286,7 @@ class CommitmentController(Controller):
             note=data.note,
             written_on=data.written_on,
             evidence_url=data.evidence_url,
-            status=_status(data.status, errors),
+            status=_choice(CommitmentStatus, data.status, errors, "status"),
             internal=data.internal,
         )
         today = i18n.today()

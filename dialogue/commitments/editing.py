@@ -17,10 +17,11 @@ from dialogue.agenda.models import AgendaItem
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.commitments.status import change_status
 from dialogue.commitments.visibility import note_visible
-from dialogue.errors import Invalid, NotFound, Refused, check_version
+from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.people.service import draft_of, found_one
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 10_000
@@ -55,10 +56,7 @@ async def get_commitment(
     statement = select(Commitment).where(Commitment.id == commitment_id).options(*options)
     if refresh:
         statement = statement.execution_options(populate_existing=True)
-    commitment = (await db.execute(statement)).unique().scalar_one_or_none()
-    if commitment is None:
-        raise NotFound()
-    return commitment
+    return await found_one(db, statement)
 
 
 @dataclass
@@ -78,18 +76,7 @@ class CommitmentDraft:
 
     @classmethod
     def of(cls, commitment: Commitment) -> CommitmentDraft:
-        return cls(
-            title=commitment.title,
-            side=commitment.side,
-            description=commitment.description,
-            organisation_id=commitment.organisation_id,
-            responsible_id=commitment.responsible_id,
-            due_on=commitment.due_on,
-            status=commitment.status,
-            meeting_id=commitment.meeting_id,
-            agenda_item_id=commitment.agenda_item_id,
-            from_outcome=commitment.from_outcome,
-        )
+        return draft_of(cls, commitment)
 
 
 def _check_text(errors: dict[str, str], name: str, value: str, *, required: bool, max_length: int) -> None:

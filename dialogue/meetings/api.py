@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
@@ -37,7 +37,7 @@ from dialogue.meetings.quorum import QuorumReport
 from dialogue.meetings.search import MeetingFilters, Order
 from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.visibility import sees_drafts
-from dialogue.openapi import OptionalBody, Page, named
+from dialogue.openapi import OptionalBody, Page, named, out_of
 from dialogue.text_input import Input
 from dialogue.web import DB, Config, api_error, page_window
 
@@ -197,17 +197,12 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 def invitation_out(invitation: Invitation) -> InvitationOut:
     org = invitation.person.organisation
-    return InvitationOut(
-        id=invitation.id,
-        version=invitation.version,
-        person_id=invitation.person_id,
+    return out_of(
+        InvitationOut,
+        invitation,
         person_name=invitation.person.full_name,
         organisation=org.acronym or org.name,
         side=org.side.value,
-        role=invitation.role,
-        on_behalf_of_id=invitation.on_behalf_of_id,
-        attendance=invitation.attendance,
-        arrived_late=invitation.arrived_late,
     )
 
 
@@ -219,45 +214,31 @@ def quorum_out(report: QuorumReport) -> QuorumOut:
         every_side_represented=report.every_side_represented,
         shortfalls=[shortfall.message for shortfall in report.shortfalls],
         parity=report.parity.value,
-        sides=[
-            SideTallyOut(
-                side=t.side.value,
-                counts=t.counts,
-                invited=t.invited,
-                present=t.present,
-                excused=t.excused,
-                absent=t.absent,
-                unrecorded=t.unrecorded,
-                counted=t.counted,
-                required=t.required,
-            )
-            for t in report.sides
-        ],
+        sides=[out_of(SideTallyOut, tally, side=tally.side.value) for tally in report.sides],
     )
 
 
-def _meeting_fields(meeting: Meeting, invited: int) -> dict[str, Any]:
-    return {
-        "id": meeting.id,
-        "version": meeting.version,
-        "body_id": meeting.body_id,
-        "body_name": meeting.body.name,
-        "title": meeting.title,
-        "kind": meeting.kind,
-        "starts_at": _local(meeting.starts_at),
-        "ends_at": _local(meeting.ends_at),
-        "venue": meeting.venue,
-        "online_url": meeting.online_url,
-        "status": meeting.status,
-        "description": meeting.description,
-        "invited": invited,
-    }
+M = TypeVar("M", bound=MeetingOut)
+
+
+def _meeting_out(kind: type[M], meeting: Meeting, invited: int, **more: Any) -> M:
+    return out_of(
+        kind,
+        meeting,
+        body_name=meeting.body.name,
+        starts_at=_local(meeting.starts_at),
+        ends_at=_local(meeting.ends_at),
+        invited=invited,
+        **more,
+    )
 
 
 def meeting_detail(meeting: Meeting) -> MeetingDetailOut:
     """A meeting loaded with its body and invitations, with the quorum panel."""
-    return MeetingDetailOut(
-        **_meeting_fields(meeting, len(meeting.invitations)),
+    return _meeting_out(
+        MeetingDetailOut,
+        meeting,
+        len(meeting.invitations),
         invitations=[invitation_out(inv) for inv in invitations.ordered_invitations(meeting)],
         quorum=quorum_out(invitations.meeting_quorum(meeting)),
     )
@@ -359,7 +340,7 @@ class MeetingsAPI(Controller):
         )
         rows, total = await search.search_meetings(db, filters, limit, offset)
         return Page(
-            items=[MeetingOut(**_meeting_fields(row.meeting, row.invited)) for row in rows],
+            items=[_meeting_out(MeetingOut, row.meeting, row.invited) for row in rows],
             total=total,
             limit=limit,
             offset=offset,

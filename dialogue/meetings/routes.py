@@ -8,7 +8,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
 from dialogue import i18n, idempotency
-from dialogue.accounts.permissions import Permission
+from dialogue.accounts.permissions import SECRETARIAT
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over
@@ -191,7 +191,7 @@ async def _saved_or_invalid(
     return draft, None
 
 
-@get("/meetings/new", name="meeting_new", cache=False, opt={"permission": Permission.SECRETARIAT})
+@get("/meetings/new", name="meeting_new", cache=False, opt=SECRETARIAT)
 async def new_meeting(request: Request, db: DB) -> Template:
     values: dict[str, Any] = {"status": MeetingStatus.SCHEDULED.value, "kind": MeetingKind.PLENARY.value}
     body_id = Form(request.query_params).integer("body")
@@ -219,13 +219,13 @@ async def create_meeting(request: Request, db: DB) -> Any:
     return see_other(request, f"/meetings/{meeting.id}")
 
 
-@get("/meetings/new/follow-up", name="meeting_new_follow_up", cache=False, opt={"permission": Permission.SECRETARIAT})
+@get("/meetings/new/follow-up", name="meeting_new_follow_up", cache=False, opt=SECRETARIAT)
 async def new_meeting_follow_up(request: Request, db: DB) -> Template:
     """The schedule form's panel of open commitments for the body chosen (HTMX, on change)."""
     return render(request, "meetings/_follow_up.html", await follow_up_panel(db, request.query_params))
 
 
-@get("/meetings/{meeting_id:int}/edit", name="meeting_edit", cache=False, opt={"permission": Permission.SECRETARIAT})
+@get("/meetings/{meeting_id:int}/edit", name="meeting_edit", cache=False, opt=SECRETARIAT)
 async def edit_meeting(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     context = await _form_context(db, meeting, service.meeting_values(meeting))
@@ -255,12 +255,7 @@ async def update_meeting(request: Request, db: DB, settings: Config, meeting_id:
 # Cancel and delete ----------------------------------------------------------------------
 
 
-@get(
-    "/meetings/{meeting_id:int}/cancel",
-    name="meeting_cancel_confirm",
-    cache=False,
-    opt={"permission": Permission.SECRETARIAT},
-)
+@get("/meetings/{meeting_id:int}/cancel", name="meeting_cancel_confirm", cache=False, opt=SECRETARIAT)
 async def confirm_cancel(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     return render(request, "meetings/confirm.html", {"meeting": meeting, "action": "cancel"})
@@ -282,12 +277,7 @@ async def _saved(request: Request, db: DB, settings: Config, meeting: Meeting) -
     return see_other(request, f"/meetings/{meeting.id}")
 
 
-@get(
-    "/meetings/{meeting_id:int}/delete",
-    name="meeting_delete_confirm",
-    cache=False,
-    opt={"permission": Permission.SECRETARIAT},
-)
+@get("/meetings/{meeting_id:int}/delete", name="meeting_delete_confirm", cache=False, opt=SECRETARIAT)
 async def confirm_delete(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     meeting = await service.get_meeting(db, meeting_id)
     dependents = await service.meeting_dependents(db, meeting.id)

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.params import FromPath
 
-from dialogue.accounts.permissions import Permission
+from dialogue.accounts.permissions import PUBLIC, SECRETARIAT
 from dialogue.calendar import answers as calendar_answers
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.calendar.meeting_event import invite_file
@@ -57,12 +57,7 @@ async def _send_context(db: DB, meeting_id: int, **extra: Any) -> dict[str, Any]
     }
 
 
-@get(
-    "/meetings/{meeting_id:int}/invitations/send",
-    name="invitations_send_confirm",
-    cache=False,
-    opt={"permission": Permission.SECRETARIAT},
-)
+@get("/meetings/{meeting_id:int}/invitations/send", name="invitations_send_confirm", cache=False, opt=SECRETARIAT)
 async def confirm_send(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     """Before sending: who gets a first invitation, an update or a cancellation, and how
     many people are up to date."""
@@ -123,12 +118,7 @@ def _answer_context(invitation: Any, choices: list[Any], **extra: Any) -> dict[s
     }
 
 
-@get(
-    "/invitations/{invitation_id:int}/{token:str}",
-    name="invitation_answer",
-    cache=False,
-    opt={"permission": Permission.PUBLIC},
-)
+@get("/invitations/{invitation_id:int}/{token:str}", name="invitation_answer", cache=False, opt=PUBLIC)
 async def answer_page(
     request: Request, db: DB, settings: Config, invitation_id: FromPath[int], token: FromPath[str]
 ) -> Template:
@@ -143,7 +133,7 @@ async def answer_page(
 @post(
     "/invitations/{invitation_id:int}/{token:str}",
     name="invitation_answer_save",
-    opt={"permission": Permission.PUBLIC},
+    opt=PUBLIC,
 )
 async def answer_save(
     request: Request, db: DB, settings: Config, invitation_id: FromPath[int], token: FromPath[str]

@@ -17,7 +17,7 @@ from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.commitments.models import Commitment
-from dialogue.errors import Invalid, NotFound, Refused, Unconfirmed, check_version
+from dialogue.errors import Invalid, Refused, Unconfirmed, check_version
 from dialogue.i18n import _, current_timezone, listed
 from dialogue.meetings.models import (
     Attendance,
@@ -29,6 +29,7 @@ from dialogue.meetings.models import (
 from dialogue.minutes.lock import ensure_record_open
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
+from dialogue.people.service import draft_of, found_one
 
 TITLE_MAX = 300
 
@@ -86,10 +87,7 @@ async def get_meeting(db: AsyncSession, meeting_id: int, *, with_invitations: bo
                 joinedload(Invitation.alternate),
             )
         )
-    meeting = (await db.scalars(query)).unique().one_or_none()
-    if meeting is None:
-        raise NotFound()
-    return meeting
+    return await found_one(db, query)
 
 
 @dataclass
@@ -108,17 +106,7 @@ class MeetingDraft:
 
     @classmethod
     def of(cls, meeting: Meeting) -> MeetingDraft:
-        return cls(
-            body_id=meeting.body_id,
-            title=meeting.title,
-            kind=meeting.kind,
-            starts_at=meeting.starts_at,
-            ends_at=meeting.ends_at,
-            venue=meeting.venue,
-            online_url=meeting.online_url,
-            status=meeting.status,
-            description=meeting.description,
-        )
+        return draft_of(cls, meeting)
 
     def replace(self, **changes: Any) -> MeetingDraft:
         return dataclasses.replace(self, **changes)

@@ -24,7 +24,7 @@ from dialogue import idempotency
 from dialogue.crud import RecordPages, check
 from dialogue.errors import Stale, check_version
 from dialogue.forms import Form
-from dialogue.openapi import Page, named
+from dialogue.openapi import Page, named, out_of
 from dialogue.people import organisations, service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.routes import ORGANISATION_PAGES, PERSON_PAGES
@@ -118,41 +118,16 @@ class PersonPatch(Input):
 
 
 def organisation_out(org: Organisation) -> OrganisationOut:
-    return OrganisationOut(
-        id=org.id,
-        slug=org.slug,
-        name=org.name,
-        acronym=org.acronym,
-        side=org.side,
-        description=org.description,
-        archived_at=org.archived_at,
-        version=org.version,
-        created_at=org.created_at,
-        updated_at=org.updated_at,
-    )
+    return out_of(OrganisationOut, org)
 
 
 def organisation_ref(org: Organisation) -> OrganisationRef:
-    return OrganisationRef(id=org.id, slug=org.slug, acronym=org.acronym, name=org.name, side=org.side)
+    return out_of(OrganisationRef, org)
 
 
 def person_out(person: Person) -> PersonOut:
     """`person` with its organisation loaded."""
-    return PersonOut(
-        id=person.id,
-        full_name=person.full_name,
-        organisation_id=person.organisation_id,
-        organisation=organisation_ref(person.organisation),
-        side=person.organisation.side,
-        title=person.title,
-        email=person.email,
-        phone=person.phone,
-        language=person.language,
-        archived_at=person.archived_at,
-        version=person.version,
-        created_at=person.created_at,
-        updated_at=person.updated_at,
-    )
+    return out_of(PersonOut, person, organisation=organisation_ref(person.organisation), side=person.organisation.side)
 
 
 def _changes(data: msgspec.Struct) -> dict[str, Any]:

@@ -22,12 +22,12 @@ from dialogue.people.service import (
     draft_of,
     flush_unique,
     found,
+    searched,
     set_archived,
     side_rank,
     taken,
     text_errors,
 )
-from dialogue.search import matches
 from dialogue.sorting import Sort
 
 # Sides ---------------------------------------------------------------------------------
@@ -96,11 +96,7 @@ ORGANISATION_SORTS = ("name", "acronym", "side", "people")
 def _organisation_filters(query: Select[Any], side: Side | None, q: str | None, archived: bool) -> Select[Any]:
     if side is not None:
         query = query.where(Organisation.side == side)
-    if q:
-        query = query.where(matches(Organisation.search_text, q))
-    if not archived:
-        query = query.where(Organisation.archived_at.is_(None))
-    return query
+    return searched(query, Organisation, q, archived)
 
 
 async def list_organisations(

@@ -145,6 +145,24 @@ async def found(repository: SQLAlchemyAsyncRepository[M], *filters: Any, **optio
     return record
 
 
+async def found_one(db: AsyncSession, statement: Select[tuple[M]]) -> M:
+    """The one record `statement` selects (rows of joined loads made unique); `NotFound` when none."""
+    record = (await db.scalars(statement)).unique().one_or_none()
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def searched(query: Select[Any], model: Any, q: str | None, archived: bool) -> Select[Any]:
+    """`query` kept to the records of `model` whose text matches `q`, and to active ones unless
+    `archived` (bodies, organisations, people)."""
+    if q:
+        query = query.where(matches(model.search_text, q))
+    if not archived:
+        query = query.where(model.archived_at.is_(None))
+    return query
+
+
 def draft_of(draft_type: type[D], record: Any) -> D:
     """A draft (a dataclass whose fields are named as the record's columns) of `record` as stored."""
     names = [column.name for column in fields(draft_type)]  # type: ignore[arg-type]
@@ -197,11 +215,7 @@ def _people_filters(
         query = query.where(Organisation.side == side)
     if organisation_id is not None:
         query = query.where(Person.organisation_id == organisation_id)
-    if q:
-        query = query.where(matches(Person.search_text, q))
-    if not archived:
-        query = query.where(Person.archived_at.is_(None))
-    return query
+    return searched(query, Person, q, archived)
 
 
 async def list_people(
