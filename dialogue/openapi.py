@@ -67,6 +67,8 @@ def out_of(struct_type: type[S], record: Any, **given: Any) -> S:
     return struct_type(**read, **given)
 
 
+# Not advanced-alchemy's OffsetPagination (same four fields): Litestar describes that one
+# inline, with no name and no required fields.
 class Page(msgspec.Struct, Generic[T]):
     """The body of every list answer of the API: one page of `items` (at most `limit`, from
     `offset`) and the `total` the filters match. An answer declares it with its name in the
