@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from dialogue.errors import Invalid, Unconfirmed  # noqa: F401 (raised by Form.check)
+from dialogue.errors import Invalid
 from dialogue.i18n import _, current_timezone
 from dialogue.text_input import clean, not_allowed_message
 

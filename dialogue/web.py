@@ -37,7 +37,7 @@ from dialogue import i18n
 from dialogue.accounts.permissions import SignInRequired
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, current_actor, record
-from dialogue.errors import Forbidden, Invalid, NotFound, Refused, Stale, Unconfirmed, check_version  # noqa: F401 (re-exported)
+from dialogue.errors import Forbidden, Invalid, NotFound, Refused, Stale, Unconfirmed
 from dialogue.i18n import _
 from dialogue.idempotency import AlreadyDone
 from dialogue.settings import Settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -106,13 +106,14 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32)
 
 
-async def _stamp_head(connection: Any) -> None:
-    """Mark the schema made from the models as the migrations' head, as `dialogue database
-    upgrade` would (tests/migrations proves the two agree), so /ready sees a current database."""
+async def stamp(connection: Any, revisions: Iterable[str]) -> None:
+    """Mark the database as migrated to `revisions` (none: never migrated). The schema made
+    from the models is stamped at the migrations' head, as `dialogue database upgrade` would
+    leave it (tests/migrations proves the two agree), so /ready sees a current database."""
     await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     await connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
-    for head in migration_heads():
-        await connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+    for revision in revisions:
+        await connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:r)"), {"r": revision})
 
 
 async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) -> None:
@@ -124,7 +125,7 @@ async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) ->
             if not _pg_schema_ready:
                 await connection.run_sync(Base.metadata.drop_all)
                 await connection.run_sync(Base.metadata.create_all)
-                await _stamp_head(connection)
+                await stamp(connection, migration_heads())
                 _pg_schema_ready = True
             else:
                 names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
@@ -135,7 +136,7 @@ async def _fresh_schema(engine: AsyncEngine, sqlite_files: tuple[Path, Path]) ->
         maker = create_engine(Settings(database_url=f"sqlite+aiosqlite:///{template}"))
         async with maker.begin() as connection:
             await connection.run_sync(Base.metadata.create_all)
-            await _stamp_head(connection)
+            await stamp(connection, migration_heads())
         await maker.dispose()
     for leftover in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
         leftover.unlink(missing_ok=True)

@@ -16,7 +16,8 @@ from dialogue.accounts.browser import new_browser_session, no_store, set_languag
 from dialogue.accounts.models import ApiToken
 from dialogue.accounts.permissions import SIGNED_IN
 from dialogue.accounts.revocation import ended_notice
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.web import (
     DB,
     Config,

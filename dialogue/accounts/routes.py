@@ -14,9 +14,11 @@ from dialogue.accounts.browser import no_store
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.permissions import SECRETARIAT
 from dialogue.accounts.service import AccountDraft
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, query_number, table_file
+from dialogue.listing import Column, Filters, list_context, list_sort, query_filters, query_number, table_file
+from dialogue.sorting import Sort
 from dialogue.web import (
     DB,
     Config,

@@ -30,7 +30,8 @@ from dialogue.accounts.permissions import PUBLIC, SIGNED_IN
 from dialogue.accounts.sessions import SignInRefused, end_session, sign_in, start_session
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import record
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.web import DB, Config, render
 
 

@@ -32,10 +32,11 @@ from dialogue.agenda.checks import DocumentFields, ItemFields, OutcomeDraft, Pos
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
 from dialogue.agenda.reading import AgendaView, FormState
 from dialogue.calendar.invitations import CALENDAR_CHANGED
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid, Refused, Stale
+from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
-from dialogue.web import DB, Refused, Stale, Template, render, wants_fragment
+from dialogue.web import DB, Template, render, wants_fragment
 
 PAGE = "agenda/page.html"
 AGENDA = "agenda/_agenda.html"

@@ -17,9 +17,10 @@ from dialogue.crud import RecordPages, as_typed, check, query_flag, query_offset
 from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, Sort, list_context, list_sort, table_file
+from dialogue.listing import Column, list_context, list_sort, table_file
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.models import Side
+from dialogue.sorting import Sort
 from dialogue.web import DB, Config, page_window, render, see_other, wants_fragment
 
 

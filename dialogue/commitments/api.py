@@ -22,7 +22,7 @@ from dialogue.commitments import editing, listing
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid
 from dialogue.i18n import _
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side

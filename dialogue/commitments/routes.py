@@ -25,7 +25,8 @@ from dialogue.commitments import choices, editing, listing
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import CommitmentStatus
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, download_query, list_sort, table_file
 from dialogue.meetings.models import Meeting

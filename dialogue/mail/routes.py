@@ -8,12 +8,14 @@ from litestar import Request, Response, Router, get, post
 from litestar.params import FromPath, FromQuery
 
 from dialogue.accounts.permissions import SECRETARIAT
+from dialogue.errors import Refused
 from dialogue.i18n import _
-from dialogue.listing import Column, Filters, Sort, list_context, list_sort, query_filters, query_number, table_file
+from dialogue.listing import Column, Filters, list_context, list_sort, query_filters, query_number, table_file
 from dialogue.mail import delivery, outbox, reading, worker
 from dialogue.mail.models import OutboxStatus
 from dialogue.mail.smtp import build_message
-from dialogue.web import DB, Config, Refused, attachment, page_window, render, see_other
+from dialogue.sorting import Sort
+from dialogue.web import DB, Config, attachment, page_window, render, see_other
 
 FILTERS = query_filters("status", "kind", "meeting", "q")
 

@@ -22,7 +22,7 @@ from dialogue import idempotency
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid
 from dialogue.i18n import _, current_timezone
 from dialogue.meetings import invitations, search, service
 from dialogue.meetings.models import (

@@ -13,7 +13,8 @@ from dialogue.accounts.permissions import internal_visible_sides
 from dialogue.agenda.reading import agenda_section
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments.at_meetings import commitments_section
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import attendance, invitations, service
 from dialogue.meetings.models import Attendance, InvitationRole

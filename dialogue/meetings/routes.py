@@ -12,15 +12,17 @@ from dialogue.accounts.permissions import SECRETARIAT
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, Sort, list_context, list_sort, table_file
+from dialogue.listing import Column, list_context, list_sort, table_file
 from dialogue.meetings import search, service
 from dialogue.meetings.models import Meeting, MeetingKind, MeetingStatus
 from dialogue.meetings.search import MeetingFilters, Order
 from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.minutes.lock import record_closed
+from dialogue.sorting import Sort
 from dialogue.web import (
     DB,
     Config,

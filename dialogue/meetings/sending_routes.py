@@ -12,7 +12,8 @@ from dialogue.calendar import answers as calendar_answers
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.calendar.meeting_event import invite_file
 from dialogue.calendar.sending_plan import sending_plan
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid
+from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import service
 from dialogue.meetings.models import InvitationResponse

@@ -21,14 +21,15 @@ from dialogue import i18n, idempotency
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.permissions import Permission, ensure_side
 from dialogue.agenda.models import AgendaItem
-from dialogue.forms import Form, Invalid
+from dialogue.errors import Invalid, Refused, Stale
+from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import MeetingStatus
 from dialogue.minutes import approval, circulation, compose, drafting, formats, queries, reading, render
 from dialogue.minutes.models import Decision, Minutes, MinutesStatus
 from dialogue.people.models import Side
-from dialogue.web import DB, Config, Refused, Stale, Template, attachment, see_other, wants_fragment
+from dialogue.web import DB, Config, Template, attachment, see_other, wants_fragment
 from dialogue.web import render as render_page
 
 FORMATS = render.FORMATS

@@ -11,13 +11,14 @@ from dialogue.accounts.permissions import Permission
 from dialogue.crud import RecordPages, query_flag, query_offset
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, Sort, list_context, list_sort, table_file
+from dialogue.listing import Column, list_context, list_sort, table_file
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people import organisations as organisations_service
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.organisations import OrganisationDraft
 from dialogue.people.service import PersonDraft
+from dialogue.sorting import Sort
 from dialogue.web import DB, Config, page_window, render
 
 

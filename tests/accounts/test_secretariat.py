@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 from dialogue.accounts import service
 from dialogue.accounts.models import Account, OneTimeLink, Role, SignInSession
 from dialogue.audit.models import AuditAction, AuditEvent
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, Refused
 from dialogue.people.models import Side
-from dialogue.web import Refused
 from tests import factories as f
 from tests.conftest import count_queries, sign_in
 

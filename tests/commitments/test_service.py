@@ -12,10 +12,9 @@ from dialogue.commitments import at_meetings, editing
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.commitments.status import due_soon_clause, overdue_clause
-from dialogue.forms import Invalid
+from dialogue.errors import Invalid, Refused, Stale
 from dialogue.meetings.models import MeetingStatus
 from dialogue.people.models import Side
-from dialogue.web import Refused, Stale
 from tests import factories as f
 
 TODAY = dt.date(2026, 11, 15)

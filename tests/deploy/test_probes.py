@@ -6,33 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.testing import AsyncTestClient
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dialogue.app import create_app
 from dialogue.probes import migration_heads
 from dialogue.settings import Settings
-from tests.conftest import count_queries
-
-
-async def _stamp(engine: AsyncEngine, revision: str | None) -> None:
-    """Mark the test database as migrated to `revision` (None: never migrated)."""
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        if revision is not None:
-            await connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)"))
-            await connection.execute(text("INSERT INTO alembic_version VALUES (:revision)"), {"revision": revision})
+from tests.conftest import count_queries, stamp
 
 
 async def _ready_at(anonymous: Any, engine: AsyncEngine, revision: str | None) -> Any:
     """/ready's answer with the database at `revision`; the test database is left at the head
     (as tests/conftest.py makes it) for the tests after."""
-    (head,) = migration_heads()
-    await _stamp(engine, revision)
+    async with engine.begin() as connection:
+        await stamp(connection, [revision] if revision else [])
     try:
         return await anonymous.get("/ready")
     finally:
-        await _stamp(engine, head)
+        async with engine.begin() as connection:
+            await stamp(connection, migration_heads())
 
 
 async def test_ready_once_the_schema_is_at_the_migrations_head(anonymous: Any, engine: AsyncEngine) -> None:

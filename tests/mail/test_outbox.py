@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dialogue.errors import Refused
 from dialogue.mail.delivery import MAX_ATTEMPTS, deliver_due
 from dialogue.mail.models import CalendarMethod, OutboxMessage, OutboxStatus
 from dialogue.mail.outbox import enqueue, make_due
 from dialogue.people.models import Person
 from dialogue.settings import Settings
-from dialogue.web import Refused
 from tests import factories
 from tests.mail.conftest import Inbox, free_port
 
