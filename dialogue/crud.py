@@ -35,14 +35,6 @@ def query_flag(value: str | None) -> bool:
     return (value or "").lower() in {"1", "on", "true", "yes"}
 
 
-def query_offset(value: str | None) -> int | None:
-    """Where a list's page starts (`offset=`); anything unreadable means the first page."""
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def check(form: Form, errors: Mapping[str, str]) -> None:
     """Raise `Invalid` with the form's own reading errors and the service's `errors` (a
     field keeps its first message), and the values as typed."""

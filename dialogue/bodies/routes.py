@@ -13,11 +13,11 @@ from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
 from dialogue.bodies.service import BodyDraft, MemberDraft
-from dialogue.crud import RecordPages, as_typed, check, query_flag, query_offset
+from dialogue.crud import RecordPages, as_typed, check, query_flag
 from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, list_context, list_sort, table_file
+from dialogue.listing import Column, list_context, list_sort, query_number, table_file
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.models import Side
 from dialogue.sorting import Sort
@@ -33,7 +33,7 @@ async def bodies_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
     rows, total, query, sort = await _bodies(request, db, q, archived, limit, start)
     context = {"rows": rows, **list_context(total, limit, start, query, sort)}
     return render(request, "bodies/bodies.html", context, fragment="bodies/_bodies.html")

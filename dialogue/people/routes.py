@@ -8,10 +8,10 @@ from litestar import Request, Response, Router, get
 from litestar.params import FromQuery
 
 from dialogue.accounts.permissions import Permission
-from dialogue.crud import RecordPages, query_flag, query_offset
+from dialogue.crud import RecordPages, query_flag
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, list_context, list_sort, table_file
+from dialogue.listing import Column, list_context, list_sort, query_number, table_file
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people import organisations as organisations_service
 from dialogue.people import service
@@ -47,7 +47,7 @@ async def organisations_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
     rows, total, query, sort = await _organisations(request, db, side, q, archived, limit, start)
     context = {
         "rows": rows,
@@ -155,7 +155,7 @@ async def people_page(
     archived: FromQuery[str | None] = None,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, query_offset(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
     people, total, query, sort = await _people(request, db, side, organisation, q, archived, limit, start)
     context = {
         "people": people,
