@@ -115,7 +115,7 @@ class TextFormatter(logging.Formatter):
 
 def log_config(settings: Settings) -> dict[str, Any]:
     """The `logging.config.dictConfig` of a Dialogue process (the server, each of its worker
-    processes, `dialogue worker`): Dialogue's, uvicorn's and granian's loggers to stderr in
+    processes, `dialogue worker`): Dialogue's and uvicorn's loggers to stderr in
     the configured format. Uvicorn's own access log is replaced by `dialogue.access`."""
     formatter = "json" if settings.log_format == "json" else "text"
     level = settings.log_level.upper()
@@ -136,7 +136,7 @@ def log_config(settings: Settings) -> dict[str, Any]:
         },
         "loggers": {
             name: {"handlers": ["stderr"], "level": level, "propagate": False}
-            for name in ("dialogue", "uvicorn", "uvicorn.error", "granian", "_granian")
+            for name in ("dialogue", "uvicorn", "uvicorn.error")
         }
         | {"uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False}},
         "root": {"handlers": ["stderr"], "level": "WARNING"},
