@@ -1,7 +1,7 @@
 """The order of a list: the column it is sorted by, its direction and the list's filters.
 
 Services take a `Sort` and turn it into ORDER BY clauses (`Sort.clauses`); templates use
-it for the header links and `aria-sort`. Reading it from the query string and downloading
+it for the header links and `aria-sort`. A `Window` is a page of a list: its rows and their order. Reading it from the query string and downloading
 the rows are in `dialogue/listing.py`.
 """
 
@@ -55,3 +55,20 @@ class Sort:
         for column in columns.get(self.key, ()):
             clauses += [column.is_(None), column.desc() if self.descending else column.asc()]
         return clauses + list(tiebreak)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The rows of a list one answer holds: `limit` rows (None: all) from `offset`, in the
+    order of `sort` (None: the list's own order). List services take it as one argument."""
+
+    limit: int | None = None
+    offset: int = 0
+    sort: Sort | None = None
+
+    def order(self, columns: Mapping[str, Sequence[Any]], tiebreak: Sequence[Any]) -> list[Any]:
+        """ORDER BY: the chosen sort (see `Sort.clauses`), else `tiebreak` alone."""
+        return self.sort.clauses(columns, tiebreak) if self.sort else list(tiebreak)
+
+
+EVERY_ROW = Window()

@@ -18,7 +18,7 @@ from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, Filters, list_context, list_sort, query_filters, query_number, table_file
-from dialogue.sorting import Sort
+from dialogue.sorting import Sort, Window
 from dialogue.web import (
     DB,
     Config,
@@ -89,15 +89,9 @@ async def _accounts(
         "q": text,
     }
     sort = list_sort(request.query_params, service.ACCOUNT_SORTS, "email", query)
+    window = Window(limit, offset, sort)
     rows, total = await service.list_accounts(
-        db,
-        role=chosen_role,
-        organisation_id=organisation_id,
-        state=chosen_state,
-        q=text,
-        limit=limit,
-        offset=offset,
-        sort=sort,
+        db, role=chosen_role, organisation_id=organisation_id, state=chosen_state, q=text, window=window
     )
     return rows, total, query, sort
 

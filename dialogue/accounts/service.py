@@ -20,7 +20,7 @@ from dialogue.forms import EMAIL
 from dialogue.i18n import N_, _
 from dialogue.people.models import Organisation, Person
 from dialogue.search import matches
-from dialogue.sorting import Sort
+from dialogue.sorting import EVERY_ROW, Window
 
 # Accounts, as the secretariat manages them ---------------------------------------------
 
@@ -40,9 +40,7 @@ async def list_accounts(
     organisation_id: int | None = None,
     state: AccountState | None = None,
     q: str = "",
-    limit: int | None = 25,
-    offset: int = 0,
-    sort: Sort | None = None,
+    window: Window = EVERY_ROW,
 ) -> tuple[list[Account], int]:
     """Accounts by email (or in the order of `sort`), filtered; their organisation and
     person come in the same query."""
@@ -78,8 +76,9 @@ async def list_accounts(
         "state": (Account.disabled_at.is_not(None), Account.password_hash.is_(None)),
         "last_sign_in": (Account.last_sign_in_at,),
     }
-    order = sort.clauses(columns, (Account.email, Account.id)) if sort else (Account.email,)
-    rows = await db.scalars(select(Account).where(*conditions).order_by(*order).limit(limit).offset(offset))
+    order = window.sort.clauses(columns, (Account.email, Account.id)) if window.sort else (Account.email,)
+    query = select(Account).where(*conditions).order_by(*order)
+    rows = await db.scalars(query.limit(window.limit).offset(window.offset))
     return list(rows.unique()), total
 
 

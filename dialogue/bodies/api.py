@@ -19,6 +19,7 @@ from dialogue.bodies.models import (
 )
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.api import OrganisationRef, organisation_ref
+from dialogue.sorting import Window
 from dialogue.web import DB, page_window
 
 DEFAULT_LIMIT = 50
@@ -81,7 +82,9 @@ class BodyController(Controller):
     ) -> BodyList:
         """Bodies by name; `archived=true` includes archived ones."""
         limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
-        rows, total = await service.list_bodies(db, q=(q or "").strip(), archived=archived, limit=limit, offset=offset)
+        rows, total = await service.list_bodies(
+            db, q=(q or "").strip(), archived=archived, window=Window(limit, offset)
+        )
         items = [out_of(BodyOut, row.body) for row in rows]
         return Page(items=items, total=total, limit=limit, offset=offset)
 

@@ -20,7 +20,7 @@ from dialogue.i18n import _
 from dialogue.listing import Column, list_context, list_sort, query_number, table_file
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.models import Side
-from dialogue.sorting import Sort
+from dialogue.sorting import Sort, Window
 from dialogue.web import DB, Config, page_window, render, see_other, wants_fragment
 
 
@@ -45,9 +45,7 @@ async def _bodies(
     text, include_archived = (q or "").strip()[:200], query_flag(archived)
     query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
     sort = list_sort(request.query_params, service.SORT_KEYS, "name", query)
-    rows, total = await service.list_bodies(
-        db, q=text, archived=include_archived, limit=limit, offset=offset, sort=sort
-    )
+    rows, total = await service.list_bodies(db, q=text, archived=include_archived, window=Window(limit, offset, sort))
     return rows, total, query, sort
 
 

@@ -38,7 +38,7 @@ from dialogue.people.service import (
     taken,
     text_errors,
 )
-from dialogue.sorting import Sort
+from dialogue.sorting import EVERY_ROW, Window
 
 QUORUM_MAX = 99
 DESCRIPTION_MAX = 5000
@@ -83,9 +83,7 @@ async def list_bodies(
     *,
     q: str | None = None,
     archived: bool = False,
-    limit: int | None = 25,
-    offset: int = 0,
-    sort: Sort | None = None,
+    window: Window = EVERY_ROW,
 ) -> tuple[list[BodyRow], int]:
     """One page of bodies with their member and meeting counts (one statement), and the total."""
 
@@ -107,7 +105,7 @@ async def list_bodies(
         "meetings": (meetings,),
     }
     query = searched(select(Body, titulars, alternates, meetings), Body, q, archived)
-    rows, total = await counted_page(db, query, columns, (Body.name, Body.id), sort, limit, offset)
+    rows, total = await counted_page(db, query, columns, (Body.name, Body.id), window)
     return [BodyRow(*row) for row in rows], total
 
 

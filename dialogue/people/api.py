@@ -28,6 +28,7 @@ from dialogue.openapi import Page, named, out_of
 from dialogue.people import organisations, service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.routes import ORGANISATION_PAGES, PERSON_PAGES
+from dialogue.sorting import Window
 from dialogue.text_input import Input
 from dialogue.web import DB, api_error, page_window
 
@@ -184,7 +185,7 @@ class OrganisationController(Controller):
         """Organisations by name; `archived=true` includes archived ones."""
         limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
         rows, total = await organisations.list_organisations(
-            db, side=side, q=(q or "").strip(), archived=archived, limit=limit, offset=offset
+            db, side=side, q=(q or "").strip(), archived=archived, window=Window(limit, offset)
         )
         return Page(items=[organisation_out(org) for org, _count in rows], total=total, limit=limit, offset=offset)
 
@@ -230,8 +231,7 @@ class PersonController(Controller):
             organisation_id=organisation,
             q=(q or "").strip(),
             archived=archived,
-            limit=limit,
-            offset=offset,
+            window=Window(limit, offset),
         )
         return Page(items=[person_out(p) for p in people], total=total, limit=limit, offset=offset)
 

@@ -28,7 +28,7 @@ from dialogue.people.service import (
     taken,
     text_errors,
 )
-from dialogue.sorting import Sort
+from dialogue.sorting import EVERY_ROW, Window
 
 # Sides ---------------------------------------------------------------------------------
 
@@ -105,9 +105,7 @@ async def list_organisations(
     side: Side | None = None,
     q: str | None = None,
     archived: bool = False,
-    limit: int | None = 25,
-    offset: int = 0,
-    sort: Sort | None = None,
+    window: Window = EVERY_ROW,
 ) -> tuple[list[tuple[Organisation, int]], int]:
     """One page of organisations with their number of active people, and the total.
 
@@ -121,7 +119,7 @@ async def list_organisations(
         "people": (people,),
     }
     query = _organisation_filters(select(Organisation, people.label("people")), side, q, archived)
-    rows, total = await counted_page(db, query, columns, (Organisation.name, Organisation.id), sort, limit, offset)
+    rows, total = await counted_page(db, query, columns, (Organisation.name, Organisation.id), window)
     return [(org, count) for org, count in rows], total
 
 

@@ -18,7 +18,7 @@ from dialogue.people import service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.organisations import OrganisationDraft
 from dialogue.people.service import PersonDraft
-from dialogue.sorting import Sort
+from dialogue.sorting import Sort, Window
 from dialogue.web import DB, Config, page_window, render
 
 
@@ -69,7 +69,7 @@ async def _organisations(
     }
     sort = list_sort(request.query_params, organisations_service.ORGANISATION_SORTS, "name", query)
     rows, total = await organisations_service.list_organisations(
-        db, side=chosen_side, q=text, archived=include_archived, limit=limit, offset=offset, sort=sort
+        db, side=chosen_side, q=text, archived=include_archived, window=Window(limit, offset, sort)
     )
     return rows, total, query, sort
 
@@ -119,7 +119,7 @@ async def new_organisation(request: Request, db: DB, side: FromQuery[str | None]
 
 
 async def _organisation_page(request: Request, db: DB, org: Organisation, **extra: Any) -> dict[str, Any]:
-    people, _total = await service.list_people(db, organisation_id=org.id, archived=True, limit=500)
+    people, _total = await service.list_people(db, organisation_id=org.id, archived=True, window=Window(500))
     refs = await organisations_service.organisation_references(db, org.id)
     return {
         "org": org,
@@ -185,15 +185,9 @@ async def _people(
         "archived": "1" if include_archived else "",
     }
     sort = list_sort(request.query_params, service.PEOPLE_SORTS, "name", query)
+    window = Window(limit, offset, sort)
     people, total = await service.list_people(
-        db,
-        side=chosen_side,
-        organisation_id=organisation_id,
-        q=text,
-        archived=include_archived,
-        limit=limit,
-        offset=offset,
-        sort=sort,
+        db, side=chosen_side, organisation_id=organisation_id, q=text, archived=include_archived, window=window
     )
     return people, total, query, sort
 

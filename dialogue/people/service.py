@@ -24,7 +24,7 @@ from dialogue.i18n import _, listed, ngettext
 from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.search import matches
-from dialogue.sorting import Sort
+from dialogue.sorting import EVERY_ROW, Window
 from dialogue.text_input import not_allowed_message
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -72,16 +72,14 @@ async def counted_page(
     query: Select[Any],
     columns: Mapping[str, tuple[Any, ...]],
     tiebreak: tuple[Any, ...],
-    sort: Sort | None,
-    limit: int | None,
-    offset: int,
+    window: Window,
 ) -> tuple[list[Any], int]:
-    """One page of `query`'s rows in the order `sort` asks (by `columns`, then `tiebreak`),
-    and the total. Our own, not the repository's get_many_and_count: these rows carry counts
+    """The `window` of `query`'s rows in the order its sort asks (by `columns`, then
+    `tiebreak`), and the total. Our own, not the repository's get_many_and_count: these rows carry counts
     beside the record, which it would drop."""
     total = await db.scalar(query.with_only_columns(func.count(), maintain_column_froms=True))
-    ordered = query.order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak))
-    rows = await db.execute(ordered.limit(limit).offset(offset))
+    ordered = query.order_by(*window.order(columns, tiebreak))
+    rows = await db.execute(ordered.limit(window.limit).offset(window.offset))
     return list(rows.all()), total or 0
 
 
@@ -225,9 +223,7 @@ async def list_people(
     organisation_id: int | None = None,
     q: str | None = None,
     archived: bool = False,
-    limit: int | None = 25,
-    offset: int = 0,
-    sort: Sort | None = None,
+    window: Window = EVERY_ROW,
 ) -> tuple[list[Person], int]:
     """One page of people (organisation loaded), ordered by name, and the total.
 
@@ -243,8 +239,8 @@ async def list_people(
     tiebreak = (Person.full_name, Person.id)
     query = _people_filters(select(Person).join(Person.organisation), side, organisation_id, q, archived)
     people, total = await PersonRepository(session=db).get_many_and_count(
-        *([LimitOffset(limit, offset)] if limit is not None else []),
-        statement=query.order_by(*(sort.clauses(columns, tiebreak) if sort else tiebreak)),
+        *([LimitOffset(window.limit, window.offset)] if window.limit is not None else []),
+        statement=query.order_by(*window.order(columns, tiebreak)),
         load=[joinedload(Person.organisation)],
         # The total even for a page past the end (the window function would say 0).
         count_with_window_function=False,
