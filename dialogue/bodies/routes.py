@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
-from dialogue.bodies.models import Body, BodyKind, MembershipKind, QuorumRule
+from dialogue.bodies.models import Body, BodyKind, Membership, MembershipKind, QuorumRule
 from dialogue.bodies.service import BodyDraft, MemberDraft
 from dialogue.crud import RecordPages, as_typed, check, query_flag
 from dialogue.errors import Invalid
@@ -159,12 +160,19 @@ async def add_member(request: Request, db: DB, body_id: FromPath[int]) -> Respon
     return await _members_answer(request, db, body)
 
 
-@post("/bodies/{body_id:int}/members/{membership_id:int}/kind")
-async def change_member_kind(
-    request: Request, db: DB, body_id: FromPath[int], membership_id: FromPath[int]
-) -> Response[Any]:
+async def _member(db: DB, body_id: FromPath[int], membership_id: FromPath[int]) -> tuple[Body, Membership]:
+    """The body and the membership that a member's address names (404 when either is unknown)."""
     body = await service.get_body(db, body_id)
-    membership = await service.get_membership(db, body.id, membership_id)
+    return body, await service.get_membership(db, body.id, membership_id)
+
+
+MEMBER = {"member": Provide(_member)}
+Member = NamedDependency[tuple[Body, Membership]]
+
+
+@post("/bodies/{body_id:int}/members/{membership_id:int}/kind", dependencies=MEMBER)
+async def change_member_kind(request: Request, db: DB, member: Member) -> Response[Any]:
+    body, membership = member
     form = Form(await request.form())
     kind = form.choice("kind", MembershipKind)
     form.check()  # Invalid: 422 error page
@@ -173,12 +181,9 @@ async def change_member_kind(
     return await _members_answer(request, db, body)
 
 
-@post("/bodies/{body_id:int}/members/{membership_id:int}/remove")
-async def remove_member(
-    request: Request, db: DB, body_id: FromPath[int], membership_id: FromPath[int]
-) -> Response[Any]:
-    body = await service.get_body(db, body_id)
-    membership = await service.get_membership(db, body.id, membership_id)
+@post("/bodies/{body_id:int}/members/{membership_id:int}/remove", dependencies=MEMBER)
+async def remove_member(request: Request, db: DB, member: Member) -> Response[Any]:
+    body, membership = member
     await service.remove_member(db, membership)
     await db.commit()
     return await _members_answer(request, db, body)
