@@ -32,6 +32,7 @@ from dialogue.people.service import (
     choice_problem,
     counted_page,
     flush_unique,
+    form_values,
     found,
     searched,
     set_archived,
@@ -127,15 +128,7 @@ class BodyDraft:
 
 def body_values(body: Body) -> dict[str, Any]:
     """The editable fields of `body`, as a form shows them."""
-    return {
-        "name": body.name,
-        "short_name": body.short_name,
-        "kind": body.kind.value,
-        "description": body.description,
-        "quorum_rule": body.quorum_rule.value,
-        "quorum_min_per_side": body.quorum_min_per_side,
-        "version": body.version,
-    }
+    return form_values(BodyDraft, body)
 
 
 def _duplicate_name() -> str:

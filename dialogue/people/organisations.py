@@ -21,6 +21,7 @@ from dialogue.people.service import (
     counts_for_quorum,
     draft_of,
     flush_unique,
+    form_values,
     found,
     searched,
     set_archived,
@@ -144,14 +145,7 @@ class OrganisationDraft:
 
 def organisation_values(org: Organisation) -> dict[str, Any]:
     """The editable fields of `org`, as a form shows them."""
-    return {
-        "slug": org.slug,
-        "name": org.name,
-        "acronym": org.acronym,
-        "side": org.side.value,
-        "description": org.description,
-        "version": org.version,
-    }
+    return form_values(OrganisationDraft, org)
 
 
 def _duplicate_slug() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
+from enum import Enum
 from typing import Any, TypeVar
 
 from advanced_alchemy.base import ModelProtocol
@@ -167,6 +168,17 @@ def draft_of(draft_type: type[D], record: Any) -> D:
     return draft_type(**{name: getattr(record, name) for name in names})
 
 
+def form_values(draft_type: type[Any], record: Any) -> dict[str, Any]:
+    """What the edit form of `record` shows: its draft's fields as stored (a choice as its
+    value, nothing as an empty field) and the version it was read at."""
+    stored = {column.name: getattr(record, column.name) for column in fields(draft_type)}
+    shown = {
+        name: value.value if isinstance(value, Enum) else "" if value is None else value
+        for name, value in stored.items()
+    }
+    return {**shown, "version": record.version}
+
+
 def set_archived(record: Any, archived: bool) -> None:
     """Archive `record` (hidden from pickers and default lists, kept in the record) or bring it back."""
     if archived and record.archived_at is None:
@@ -271,15 +283,7 @@ class PersonDraft:
 
 def person_values(person: Person) -> dict[str, Any]:
     """The editable fields of `person`, as a form shows them."""
-    return {
-        "full_name": person.full_name,
-        "organisation_id": person.organisation_id,
-        "title": person.title,
-        "email": person.email or "",
-        "phone": person.phone,
-        "language": person.language.value,
-        "version": person.version,
-    }
+    return form_values(PersonDraft, person)
 
 
 def _duplicate_email() -> str:
