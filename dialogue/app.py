@@ -12,7 +12,6 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar_htmx import HTMXPlugin
@@ -34,6 +33,7 @@ from dialogue.bodies import routes as bodies_routes
 from dialogue.calendar import routes as calendar_routes
 from dialogue.commitments import api as commitments_api
 from dialogue.commitments import routes as commitments_routes
+from dialogue.compression import compression_config
 from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
 from dialogue.logs import request_log
@@ -50,7 +50,8 @@ from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
 from dialogue.session_factory import session_factory
-from dialogue.settings import ROOT, Settings
+from dialogue.settings import Settings
+from dialogue.static_files import StaticFiles, static_files_handler
 from dialogue.templating import jinja_environment
 from dialogue.text_input import refuse_unreadable_bytes
 from dialogue.web import DB, Config, exception_handlers
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.check()  # production without a public URL, a secret key or the proxies: no start
     engine = create_engine(settings)
     sessions = session_factory(engine)
+    static = StaticFiles()
     pages = [
         sign_in_routes,
         profile_routes,
@@ -173,13 +175,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         health,
         *probes.routes,
         choose_language,
-        create_static_files_router(
-            path="/static",
-            directories=[ROOT / "dialogue" / "static"],
-            include_in_schema=False,
-            opt=PUBLIC,
-            guards=[no_nul_in_path],
-        ),
+        static_files_handler(static, guards=[no_nul_in_path], opt=PUBLIC),
         # Only the JSON API is described by OpenAPI.
         Router(path="/", route_handlers=[h for area in pages for h in area.routes], include_in_schema=False),
         *[h for area in apis for h in area.routes],
@@ -191,8 +187,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=route_handlers,
         plugins=[sqlalchemy_plugin(engine, sessions), HTMXPlugin(), ClosedStructs()],
-        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment())),
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment(static))),
         csrf_config=csrf.csrf_config(settings),
+        compression_config=compression_config(),
         # NUL and non-UTF-8 bytes are refused in the user's language, before anything reads them.
         middleware=[
             language_middleware(settings),
@@ -206,7 +203,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers,
         before_send=[security_headers(settings), allow_methods],
         openapi_config=openapi_config(),
-        state=State({"settings": settings, "engine": engine, "sessions": sessions}),
+        state=State({"settings": settings, "engine": engine, "sessions": sessions, "static_files": static}),
         # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.
         on_startup=[start_mail_worker],
         on_shutdown=[stop_mail_worker, dispose_engine],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any
 
 import click
@@ -316,6 +317,20 @@ def send_reminders() -> None:
     click.echo(
         ngettext("%(num)d digest queued in the outbox.", "%(num)d digests queued in the outbox.", queued)
         % {"num": queued}
+    )
+
+
+@main.command("static-files")
+@click.argument("folder", type=click.Path(file_okay=False, writable=True, path_type=Path))
+def static_files(folder: Path) -> None:
+    """Write the static files, with their hashed names and .br/.gz copies, into FOLDER, for a
+    proxy that serves /static/ from disk (deploy/Caddyfile)."""
+    from dialogue.static_files import StaticFiles
+
+    written = StaticFiles().write(folder)
+    click.echo(
+        ngettext("%(num)d file written to %(folder)s.", "%(num)d files written to %(folder)s.", written)
+        % {"num": written, "folder": folder}
     )
 
 

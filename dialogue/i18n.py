@@ -25,6 +25,8 @@ from babel.dates import format_timedelta
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from dialogue import accept
+
 LANGUAGES = ("fr", "ar", "en")
 # The browser's language choice (the language buttons, and every sign-in with a preference):
 # the sign-in page speaks it even when the session, hence the account, is gone.
@@ -176,20 +178,11 @@ def negotiate(accept_language: str | None, default: str) -> str:
     (q), in the header's order among equal weights. A tag weighted `q=0` is one the browser
     refuses (RFC 9110): never chosen. An unreadable weight ranks last."""
     if accept_language:
-        weighted: list[tuple[float, str]] = []
-        for part in accept_language.split(","):
-            tag, *params = (piece.strip() for piece in part.split(";"))
-            quality = 1.0
-            for param in params:
-                name, _sep, value = param.partition("=")
-                if name.strip().lower() == "q":
-                    try:
-                        quality = min(float(value.strip()), 1.0)
-                    except ValueError:
-                        quality = _UNREADABLE_WEIGHT
-            if not quality > 0:  # q=0 (or a negative or NaN weight): not acceptable
-                continue
-            weighted.append((quality, tag.lower().split("-")[0]))
+        weighted = [
+            (quality, tag.split("-")[0])
+            for tag, quality in accept.weights(accept_language, unreadable=_UNREADABLE_WEIGHT)
+            if quality > 0  # q=0 (or a negative or NaN weight): not acceptable
+        ]
         for _quality, tag in sorted(weighted, key=lambda pair: -pair[0]):
             if tag in LANGUAGES:
                 return tag

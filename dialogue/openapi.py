@@ -35,7 +35,7 @@ from dialogue.text_input import Input
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
 
-SWAGGER_UI = "/static/swagger-ui"
+SWAGGER_UI = "swagger-ui"  # under dialogue/static
 BEARER = "bearer"
 
 
@@ -229,16 +229,17 @@ class ApiReference(OpenAPIRenderPlugin):
     def render(self, request: Request, openapi_schema: dict[str, Any]) -> bytes:
         title = escape(openapi_schema["info"]["title"])
         spec = escape(self.get_openapi_json_route(request))
+        static = request.app.state.static_files.url
         return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="{SWAGGER_UI}/swagger-ui.css">
-<script src="{SWAGGER_UI}/swagger-ui-bundle.js" defer></script>
-<script src="/static/api-reference.js" defer></script>
+<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">
+<link rel="stylesheet" href="{static(f"{SWAGGER_UI}/swagger-ui.css")}">
+<script src="{static(f"{SWAGGER_UI}/swagger-ui-bundle.js")}" defer></script>
+<script src="{static("api-reference.js")}" defer></script>
 </head>
 <body>
 <div id="api-reference" data-spec-url="{spec}"></div>

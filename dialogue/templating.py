@@ -15,6 +15,7 @@ from dialogue.accounts.permissions import can_write_side as _can_write_side
 from dialogue.forms import datetime_input_value
 from dialogue.people.models import Side
 from dialogue.settings import ROOT
+from dialogue.static_files import StaticFiles
 
 
 @pass_context
@@ -37,8 +38,9 @@ def template_can_write_side(context: Context, side: Any) -> bool:
     return account is not None and side is not None and _can_write_side(account, Side(side))
 
 
-def jinja_environment() -> Environment:
-    """A new environment for the templates: the app's pages, the minutes' exports, letters."""
+def jinja_environment(static: StaticFiles | None = None) -> Environment:
+    """A new environment for the templates: the app's pages, the minutes' exports, letters.
+    `static_url("app.css")` is the address of a static file, with its content's hash."""
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -58,6 +60,7 @@ def jinja_environment() -> Environment:
         can_write_side=template_can_write_side,
         form_key=idempotency.form_key_input,
         list_separator=i18n.list_separator,
+        static_url=(static or StaticFiles()).url,
     )
     env.filters.update(
         datetime=i18n.format_datetime,

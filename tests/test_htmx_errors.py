@@ -67,7 +67,8 @@ async def test_without_htmx_the_error_page_is_plain(client: AsyncTestClient[Any]
 async def test_every_page_has_the_message_area_and_its_translated_texts(client: AsyncTestClient[Any]) -> None:
     page = await client.get("/meetings")
     assert 'id="messages"' in page.text
-    assert 'src="/static/errors.js" defer' in page.text
+    bundle = client.app.state.static_files.url("app.js")  # errors.js is in the page's one script
+    assert f'src="{bundle}" defer' in page.text
     assert 'data-network-error="Le serveur' in page.text  # French, written by the server
-    script = await client.get("/static/errors.js")
+    script = await client.get(bundle)
     assert script.status_code == 200 and "htmx:sendError" in script.text

@@ -121,7 +121,9 @@ async def test_signed_in_pages_describe_the_idle_timeout_for_the_warning(client:
     page = await client.get("/")
     assert 'data-idle-minutes="30"' in page.text
     assert 'id="session-warning"' in page.text and 'hx-post="/session/extend"' in page.text
-    assert '<script src="/static/drafts.js" defer></script>' in page.text
+    bundle = client.app.state.static_files.url("app.js")  # drafts.js is in the page's one script
+    assert f'<script src="{bundle}" defer></script>' in page.text
+    assert "dialogue-draft" in (await client.get(bundle)).text
 
 
 async def test_an_address_that_only_takes_forms_says_so_in_the_users_language(client: Any) -> None:

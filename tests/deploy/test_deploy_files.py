@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from dialogue.settings import ROOT, Settings
+from dialogue.static_files import StaticFiles
 
 DEPLOY = ROOT / "deploy"
 
@@ -121,10 +122,13 @@ def test_the_dockerfile_builds_in_stages_and_runs_as_nobody_in_particular() -> N
     assert any(i == "HEALTHCHECK" for i, _ in app)
     build_runs = " ".join(arguments for instruction, arguments in stages["build"] if instruction == "RUN")
     assert "pybabel compile" in build_runs
+    # The static files Caddy serves: hashed names and .br/.gz copies, made in the build.
+    static = re.search(r"dialogue static-files (\S+)", build_runs)
+    assert static, "the build writes the static files"
     # No compiler or pip cache in what runs: pip installs only in the build stage.
     assert "pip install" not in runs
     proxy_copies = [a for i, a in stages["proxy"] if i == "COPY"]
-    assert any("/app/dialogue/static" in a for a in proxy_copies)
+    assert f"--from=build {static[1]} /srv/static" in proxy_copies
     assert any("deploy/Caddyfile" in a for a in proxy_copies)
 
 
@@ -142,7 +146,12 @@ def test_what_the_dockerfile_copies_exists_and_is_not_ignored() -> None:
 def test_caddy_serves_static_files_with_caching_and_proxies_the_rest() -> None:
     text = (DEPLOY / "Caddyfile").read_text()
     assert "file_server" in text and "path /static/*" in text
-    assert "max-age=31536000, immutable" in text
+    assert "max-age=31536000, immutable" in text and "precompressed br gzip" in text
+    # The names the app links to are the ones Caddy keeps for a year.
+    fingerprinted = re.search(r"path_regexp (\S+)", text)
+    assert fingerprinted
+    assert re.match(fingerprinted[1], StaticFiles().url("app.css"))
+    assert not re.match(fingerprinted[1], "/static/app.css")
     assert "health_uri /ready" in text
     assert "dynamic a {$APP_HOST:app} {$APP_PORT:8000}" in text
     assert "header_up X-Request-ID" in text

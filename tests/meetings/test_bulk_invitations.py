@@ -125,6 +125,7 @@ async def test_the_attendance_sheet_lists_each_side_with_a_column_to_sign(client
     await db.commit()
     page = text(await client.get(f"/meetings/{meeting.id}"))
     assert f'href="/meetings/{meeting.id}/attendance-sheet" hx-boost="false"' in page
+    stylesheet = client.app.state.static_files.url("css/attendance-sheet.css")
     for language, words in {
         "fr": ("Feuille de présence", "Signature", "Hôtel Sheraton, Tunis", "27 juil. 2022"),
         "ar": ("ورقة الحضور", "الإمضاء", "Hôtel Sheraton, Tunis"),
@@ -133,14 +134,14 @@ async def test_the_attendance_sheet_lists_each_side_with_a_column_to_sign(client
         assert sheet.status_code == 200
         body = text(sheet)
         assert f'<html lang="{language}"' in body
-        assert 'href="/static/css/attendance-sheet.css"' in body and "<form" not in body
+        assert f'href="{stylesheet}"' in body and "<form" not in body
         for word in words:
             assert word in body, (language, word)
         sides = re.findall(r'<section class="sheet-side">\s*<h2>([^<]+)', body)
         assert len(sides) == 4  # government, workers, employers, observers
         assert body.count('<td class="signature"></td>') == 5
         assert "UGTT délégué 2" in body and "UGTT délégué 1" in body
-    css = await client.get("/static/css/attendance-sheet.css")
+    css = await client.get(stylesheet)
     assert css.status_code == 200 and "size: A4" in css.text
 
 

@@ -283,7 +283,6 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
         "account_id": account.id,
         "token": link,
         "side": "workers",
-        "file_path": "dialogue.css",
         "path": "openapi.json",
     }
 
@@ -297,5 +296,8 @@ def world_urls(app: Litestar, ids: Mapping[str, Any]) -> list[str]:
         f"/commitments/new?item={ids['item_id']}&from_outcome=1",
         f"/commitments/form/items?meeting_id={ids['meeting_id']}",
         f"/api/v1/meetings/{ids['meeting_id']}/invitations",
+        # Static files (one mounted handler, no GET route of its own), by both their names.
+        "/static/dialogue.css",
+        app.state.static_files.url("app.js"),
     ]
     return urls

@@ -60,7 +60,6 @@ def test_every_get_route_gets_a_concrete_address(client: AsyncTestClient[Any]) -
         "account_id",
         "token",
         "side",
-        "file_path",
         "path",
         # Not seeded: these answer 404, which is enough to prove they change nothing.
         "message_id",
