@@ -138,7 +138,7 @@ def _reset_postgresql(url: str) -> None:
         "ON_ERROR_STOP=1",
         _libpq(url),
         "-c",
-        "DROP SCHEMA public CASCADE; CREATE SCHEMA public",
+        "SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public",
     ]
     subprocess.run(empty, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
 
