@@ -85,6 +85,7 @@ class Wrk:
     p50: float  # ms
     p99: float
     errors: int  # non-2xx/3xx answers and socket errors
+    requests: int = 0  # completed in the run (none: BENCH_SECONDS is too short for this page)
 
 
 @dataclass
@@ -288,7 +289,8 @@ def wrk(url: str, cookie: str | None) -> Wrk:
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if socket:
         errors += sum(int(n) for n in socket.groups())
-    return Wrk(rps, p50, p99, errors)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    return Wrk(rps, p50, p99, errors, requests)
 
 
 # --- Facts from the database -------------------------------------------------------------
@@ -470,6 +472,8 @@ def misses(runs: list[Run]) -> list[str]:
                 )
             if result.p99 > MAX_P99:
                 found.append(f"{label}: p99 {result.p99:.0f} ms > {MAX_P99:.0f} ms")
+            if not result.requests:
+                found.append(f"{label}: no answer within {SECONDS} s")
             if result.errors:
                 found.append(f"{label}: {result.errors} errors (non-2xx/3xx or socket)")
             base = by_key.get((r.database, 1))
