@@ -63,8 +63,15 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --select I --fix .
 	$(BIN)/ruff format .
 
+# wrk against `dialogue run` (one worker, production settings) on SQLite and PostgreSQL at
+# each scale of the demo; results in bench/README.md. A quick subset:
+# `make bench SCALES=1 BENCH_DATABASES=sqlite BENCH_SECONDS=5`. PostgreSQL:
+# DIALOGUE_BENCH_DATABASE_URL (its schema is replaced). Needs wrk (Debian package).
+SCALES ?= 1 10 100
+BENCH_DATABASES ?= sqlite postgresql
+BENCH_SECONDS ?= 10
 bench: install
-	$(BIN)/python bench/run.py
+	SCALES="$(SCALES)" BENCH_DATABASES="$(BENCH_DATABASES)" BENCH_SECONDS="$(BENCH_SECONDS)" $(BIN)/python bench/run.py
 
 # Extract every marked string, merge it into the catalogs, fill the English catalog (the
 # ids are English) and compile; then translate the new French and Arabic entries.

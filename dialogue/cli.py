@@ -152,13 +152,19 @@ def revision(message: str, autogenerate: bool) -> None:
 @click.option(
     "--serving", is_flag=True, help="Dialogue is started right after (`make run`): do not say how to start it."
 )
-def demo(force: bool, serving: bool) -> None:
+@click.option(
+    "--scale",
+    default=1,
+    type=click.IntRange(min=1, max=1000),
+    help="Also load N - 1 earlier rounds of meetings: about ten years of history at 100 (for measuring).",
+)
+def demo(force: bool, serving: bool, scale: int) -> None:
     """Load the demo data (a Tunisian National Council) into an empty database."""
     from dialogue.demo import DatabaseNotEmpty, demo_accounts_text, load_demo
 
     settings = Settings.from_env()
     try:
-        click.echo(_run(load_demo(settings, force=force, start_hint=not serving)))
+        click.echo(_run(load_demo(settings, force=force, start_hint=not serving, scale=scale)))
     except DatabaseNotEmpty:
         click.echo(_("The database already holds records: demo data not loaded (use --force to add it anyway)."))
     accounts = _run(demo_accounts_text(settings))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -2118,12 +2118,15 @@ def build_meetings(
     sides: dict[str, Side],
     orgs: dict[str, Organisation],
     bodies: dict[str, Body],
+    meetings: list[M] = MEETINGS,
+    seed: str = "dialogue-demo",
 ) -> Built:
-    """The meetings of the demo, dated relative to `today`, with everything that hangs on them."""
+    """The `meetings` (the demo's by default), dated relative to `today`, with everything
+    that hangs on them; `seed` names the attendance draws."""
     specs = {spec.name: spec for spec in BODIES}
     built = Built()
     held_before: dict[str, int] = {}
-    for index, spec in enumerate(MEETINGS):
+    for index, spec in enumerate(meetings):
         body_spec = specs[spec.body]
         day = working_day(today + dt.timedelta(days=spec.days), forward=spec.days > 0)
         hour, minute = body_spec.hour
@@ -2158,9 +2161,7 @@ def build_meetings(
             status=spec.status,
             description=spec.description,
         )
-        meeting.invitations = _invitations(
-            spec, body_spec, people, sides, random.Random(f"dialogue-demo-{index}"), held
-        )
+        meeting.invitations = _invitations(spec, body_spec, people, sides, random.Random(f"{seed}-{index}"), held)
         built.meetings.append(meeting)
 
         for rank, item_spec in enumerate(items, start=1):
@@ -2227,6 +2228,60 @@ def _commitment(
     if spec.status in (DONE, DROPPED):
         commitment.closed_on = max((u.written_on for u in updates), default=min(today, commitment.due_on or today))
     return commitment
+
+
+# --- Ten years of history (`dialogue demo --scale N`) --------------------------------------
+
+# The demo's own meetings reach back about two years (715 days). The earlier rounds of them
+# are spread between HISTORY_START and HISTORY_START + HISTORY_SPAN days back, the oldest
+# last: the record always reaches back about ten years, and scale 100 is a busy council.
+HISTORY_START = 800
+HISTORY_SPAN = 2200
+SETTLED_AFTER = dt.timedelta(days=365)  # an older commitment still open is mostly settled by now
+
+
+def history_shifts(scale: int) -> list[int]:
+    """How many days back each of the `scale - 1` earlier rounds of the demo's meetings lies."""
+    rounds = scale - 1
+    return [HISTORY_START + round(HISTORY_SPAN * number / rounds) for number in range(1, rounds + 1)]
+
+
+def past_round(shift: int) -> list[M]:
+    """The demo's meetings `shift` days earlier: all in the past, so every one that was not
+    cancelled or postponed was held (attendance, positions and outcomes recorded)."""
+    kept = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+    return [
+        replace(
+            spec,
+            days=spec.days - shift,
+            status=spec.status if spec.status in kept else MeetingStatus.HELD,
+            online_url=None,
+        )
+        for spec in MEETINGS
+    ]
+
+
+SETTLED_NOTES = {
+    DONE: "Engagement réalisé; les pièces justificatives ont été transmises au secrétariat.",
+    DROPPED: "Engagement abandonné d'un commun accord en séance plénière.",
+}
+
+
+def settle(commitments: list[Commitment], today: dt.date, rng: random.Random) -> None:
+    """Commitments due more than a year ago: most were kept (done), some dropped, and about
+    one in ten is still open, long overdue; a closing note says so, dated near the due date."""
+    for commitment in commitments:
+        due = commitment.due_on
+        if commitment.status not in CommitmentStatus.active() or due is None or due >= today - SETTLED_AFTER:
+            continue
+        roll = rng.random()
+        if roll >= 0.9:
+            continue
+        status = DONE if roll < 0.8 else DROPPED
+        written = due + dt.timedelta(days=rng.randint(-20, 40))
+        commitment.updates.append(CommitmentUpdate(written_on=written, note=SETTLED_NOTES[status], status=status))
+        commitment.status = status
+        commitment.closed_on = written
 
 
 @dataclass
@@ -2336,17 +2391,38 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
             await approval.decide(session, minutes, approvers[side], side, draft)
 
 
-async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool = True) -> str:
+@dataclass
+class Loaded:
+    """What the demo added, for the summary."""
+
+    meetings: int = 0
+    past: int = 0
+    commitments: int = 0
+    overdue: int = 0
+
+    def count(self, built: Built, today: dt.date, tz: ZoneInfo) -> None:
+        self.meetings += len(built.meetings)
+        self.past += sum(1 for m in built.meetings if m.starts_at.astimezone(tz).date() < today)
+        self.commitments += len(built.commitments)
+        self.overdue += sum(1 for c in built.commitments if c.is_overdue(today))
+
+
+async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool = True, scale: int = 1) -> str:
     """Load the demo into the database of `settings`; refuse a database that holds records.
 
     Returns a short summary for the console. With `force`, organisations, people and bodies
     already there (same slug, email or name) are reused and the meetings are added again.
+    With `scale` N, N - 1 earlier rounds of the meetings go back about ten years (at 100:
+    thousands of meetings). They go through the same sessions as every change, so the
+    search index and the audit trail cover them; one transaction per round.
     """
     tz = settings.tz
     today = dt.datetime.now(tz).date()
+    loaded = Loaded()
     engine = create_engine(settings)
+    sessions = session_factory(engine)
     try:
-        async with session_factory(engine)() as session:
+        async with sessions() as session:
             if not force and (await session.scalar(select(func.count(Organisation.id)))):
                 raise DatabaseNotEmpty
             table = await _table(session)
@@ -2358,11 +2434,22 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             await session.flush()
             await _demo_minutes(session, settings)
             await session.commit()
+        loaded.count(built, today, tz)
+        for number, shift in enumerate(history_shifts(scale), start=1):
+            seed = f"dialogue-demo-history-{number}"
+            built = build_meetings(
+                today, tz, table.people, table.sides, table.orgs, table.bodies, meetings=past_round(shift), seed=seed
+            )
+            settle(built.commitments, today, random.Random(seed))
+            async with sessions() as session:
+                session.add_all(built.meetings)
+                session.add_all(built.items)
+                session.add_all(built.commitments)
+                await session.commit()
+            loaded.count(built, today, tz)
     finally:
         await engine.dispose()
 
-    past = sum(1 for m in built.meetings if m.starts_at.astimezone(tz).date() < today)
-    overdue = sum(1 for c in built.commitments if c.is_overdue(today))
     host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104  (read, not bound)
     lines = [
         _("Demo data loaded:"),
@@ -2370,9 +2457,9 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             n=len(table.orgs), p=len(table.people), b=len(table.bodies)
         ),
         _("  {n} meetings ({past} past, {future} to come)").format(
-            n=len(built.meetings), past=past, future=len(built.meetings) - past
+            n=loaded.meetings, past=loaded.past, future=loaded.meetings - loaded.past
         ),
-        _("  {n} commitments ({overdue} overdue)").format(n=len(built.commitments), overdue=overdue),
+        _("  {n} commitments ({overdue} overdue)").format(n=loaded.commitments, overdue=loaded.overdue),
     ]
     if start_hint:  # not when Dialogue starts right after (`make run`)
         lines.append(

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.agenda.models import AgendaItem, C144Matter, Outcome, OutcomeKind, Position, Stance
+from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.bodies.models import Body, Membership, MembershipKind
+from dialogue.cli import main
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.demo import DatabaseNotEmpty, load_demo
 from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.settings import Settings
+from tests.conftest import count_queries
 
 TUNIS = ZoneInfo("Africa/Tunis")
 
@@ -186,3 +191,71 @@ async def test_pages_show_the_demo(settings: Settings, english: Any) -> None:
     assert "Commission de la migration de main-d&#39;œuvre" in dashboard
     assert "consultation held in the last 12 months" in dashboard
     assert " days ago</time>" in dashboard and "Next meetings" in dashboard  # overdue commitments
+
+
+@pytest.fixture
+def dialogue_command(database_url: str, monkeypatch: pytest.MonkeyPatch, engine: Any) -> Any:
+    """`dialogue ARGS` on the test database, as typed in a terminal."""
+    monkeypatch.setenv("DIALOGUE_DATABASE_URL", database_url)
+    monkeypatch.setenv("DIALOGUE_SECRET_KEY", "test-secret-key-" + "x" * 32)
+
+    async def run(*args: str) -> Any:
+        return await asyncio.to_thread(CliRunner().invoke, main, list(args), env={"DIALOGUE_LANGUAGE": "en"})
+
+    return run
+
+
+async def test_demo_at_scale_adds_years_of_held_meetings(
+    dialogue_command: Any, db: AsyncSession, english: Any, app_engine: Any
+) -> None:
+    """`dialogue demo --scale 3`: three times the record, reaching back ten years, all of it
+    searchable and in the audit trail; the pages send as many queries as at scale 1."""
+    loaded = await dialogue_command("demo")
+    assert loaded.exit_code == 0, loaded.output
+    tables = (Meeting, AgendaItem, Position, Commitment, Invitation)
+    once = [await count(db, table) for table in tables]
+    outcomes = await count(db, Outcome)
+    # The first meeting ever gains predecessors with the history: compare the latest held one.
+    latest = select(Meeting.id).where(Meeting.status == MeetingStatus.HELD).order_by(Meeting.starts_at.desc())
+    pages = [path for path in READY if path != "/meetings/1"] + [f"/meetings/{await db.scalar(latest.limit(1))}"]
+    queries_once = {}
+    for path in pages:
+        with count_queries(app_engine) as counter:
+            assert (await english.get(path)).status_code == 200, path
+        queries_once[path] = counter.count
+
+    scaled = await dialogue_command("demo", "--force", "--scale", "2")
+    assert scaled.exit_code == 0, scaled.output
+    assert f"{2 * once[0]} meetings" in scaled.output  # what the command added
+    assert [await count(db, table) for table in tables] == [3 * n for n in once]
+    # Meetings that were still to come in the demo were held in the earlier rounds.
+    assert await count(db, Outcome) > 3 * outcomes
+
+    now = dt.datetime.now(dt.UTC)
+    oldest = await db.scalar(select(func.min(Meeting.starts_at)))
+    assert oldest < now - dt.timedelta(days=9 * 365)
+    # Nothing left in the past as if it were still to come.
+    statuses = set((await db.scalars(select(distinct(Meeting.status)).where(Meeting.starts_at < now))).all())
+    assert statuses == {MeetingStatus.HELD, MeetingStatus.CANCELLED, MeetingStatus.POSTPONED}
+    # Old commitments are mostly settled, each with the note that closed it.
+    old = (
+        await db.scalars(select(Commitment).where(Commitment.due_on < now.date() - dt.timedelta(days=3 * 365)))
+    ).all()
+    assert old and sum(c.status in CommitmentStatus.active() for c in old) < len(old) / 4
+    closed = [c.id for c in old if c.status not in CommitmentStatus.active()]
+    noted = set(
+        (await db.scalars(select(CommitmentUpdate.commitment_id).where(CommitmentUpdate.status.is_not(None)))).all()
+    )
+    assert set(closed) <= noted
+    # Searchable and in the trail like any record.
+    assert await count(db, select(Meeting).where(Meeting.search_text == "").subquery()) == 0
+    assert await count(db, select(Commitment).where(Commitment.search_text == "").subquery()) == 0
+    created = select(AuditEvent).where(AuditEvent.entity == "meeting", AuditEvent.action == AuditAction.CREATE)
+    assert await count(db, created.subquery()) == 3 * once[0]
+    found = await english.get("/meetings", params={"q": "plénière", "to": str((now - dt.timedelta(days=2000)).date())})
+    assert found.status_code == 200 and "Session plénière" in found.text
+
+    for path in pages:
+        with count_queries(app_engine) as counter:
+            assert (await english.get(path)).status_code == 200, path
+        assert counter.count == queries_once[path], path
