@@ -23,10 +23,12 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
+
+import anyio
 
 from dialogue import i18n
 
@@ -79,21 +81,34 @@ class RenderPool:
 
     async def run(self, function: Callable[P, T], *args: Any) -> T:
         """`function(*args)` in a worker process (function and arguments must pickle)."""
-        executor = self._pool()
-        loop = asyncio.get_running_loop()
+        call = functools.partial(_run, function, args, i18n.current_timezone())
+        executor: ProcessPoolExecutor | None = None
+
+        def submit() -> Future[tuple[int, T]]:
+            nonlocal executor
+            executor = self._pool()
+            return executor.submit(call)
+
         try:
-            pid, result = await loop.run_in_executor(
-                executor, functools.partial(_run, function, args, i18n.current_timezone())
-            )
+            # Submitting may start a worker, which waits for the fork server (seconds, the
+            # first time, while it imports WeasyPrint): in a thread, never on the event loop.
+            future = await anyio.to_thread.run_sync(submit)
+            pid, result = await asyncio.wrap_future(future)
         except BrokenProcessPool:
             # A worker died (killed, out of memory): this export fails, the next one gets a
             # new pool.
             log.warning("an export worker process died; the export pool is restarted")
-            self._discard(executor)
+            if executor is not None:
+                self._discard(executor)
             raise
         self.renders += 1
         self.worker_pids.add(pid)
         return result
+
+    def warm(self) -> None:
+        """Start the fork server and a first worker now (blocking: call it in a thread), so
+        that the first export does not wait for WeasyPrint to load."""
+        self._pool().submit(os.getpid).result()
 
     def _discard(self, executor: ProcessPoolExecutor) -> None:
         with self._lock:
