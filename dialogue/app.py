@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import anyio
@@ -196,12 +195,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def stop_render_pool() -> None:
         await anyio.to_thread.run_sync(render_pool.shutdown)
 
-    def warm_render_pool() -> None:
-        # In production the export workers start with the server (in the background), so
-        # the first export does not wait for them; elsewhere at the first export.
-        if settings.production:
-            threading.Thread(target=render_pool.warm, name="warm-render-pool", daemon=True).start()
-
     app = Litestar(
         route_handlers=route_handlers,
         plugins=[sqlalchemy_plugin(engine, sessions), HTMXPlugin(), ClosedStructs()],
@@ -225,7 +218,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=openapi_config(),
         state=State({"settings": settings, "engine": engine, "sessions": sessions, "render_pool": render_pool}),
         # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.
-        on_startup=[start_mail_worker, warm_render_pool],
+        on_startup=[start_mail_worker],
         on_shutdown=[stop_mail_worker, stop_render_pool, dispose_engine],
         debug=settings.debug,
         # Logging belongs to the process (dialogue/logs.py: JSON lines in production), not

@@ -105,11 +105,6 @@ class RenderPool:
         self.worker_pids.add(pid)
         return result
 
-    def warm(self) -> None:
-        """Start the fork server and a first worker now (blocking: call it in a thread), so
-        that the first export does not wait for WeasyPrint to load."""
-        self._pool().submit(os.getpid).result()
-
     def _discard(self, executor: ProcessPoolExecutor) -> None:
         with self._lock:
             if self._executor is executor:
