@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from litestar import Litestar, Request, Response, Router, get, post
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, State
@@ -45,6 +46,7 @@ from dialogue.meetings import routes as meetings_routes
 from dialogue.meetings.visibility import hide_drafts
 from dialogue.minutes import followup_routes
 from dialogue.minutes import routes as minutes_routes
+from dialogue.minutes.render_pool import RenderPool
 from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi_config, strict_body
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
@@ -184,6 +186,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def dispose_engine() -> None:
         await engine.dispose()
 
+    render_pool = RenderPool(settings.render_processes)
+
+    async def stop_render_pool() -> None:
+        await anyio.to_thread.run_sync(render_pool.shutdown)
+
     app = Litestar(
         route_handlers=route_handlers,
         plugins=[sqlalchemy_plugin(engine, sessions), HTMXPlugin(), ClosedStructs()],
@@ -199,14 +206,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         guards=[authorize, hide_drafts],
         before_request=strict_body,
-        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False),
+            "render_pool": Provide(lambda: render_pool, sync_to_thread=False),
+        },
         exception_handlers=exception_handlers,
         before_send=[security_headers(settings), allow_methods],
         openapi_config=openapi_config(),
-        state=State({"settings": settings, "engine": engine, "sessions": sessions, "static_files": static}),
+        state=State(
+            {"settings": settings, "engine": engine, "sessions": sessions, "static_files": static, "render_pool": render_pool}
+        ),
         # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.
         on_startup=[start_mail_worker],
-        on_shutdown=[stop_mail_worker, dispose_engine],
+        on_shutdown=[stop_mail_worker, stop_render_pool, dispose_engine],
         debug=settings.debug,
         # Logging belongs to the process (dialogue/logs.py: JSON lines in production), not
         # to Litestar's own handler on the root logger.

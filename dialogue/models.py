@@ -19,6 +19,7 @@ from dialogue.minutes.models import (
     MinutesItemComment,
     MinutesItemNote,
     MinutesVersion,
+    RenderedMinutes,
 )
 from dialogue.people.models import Organisation, Person
 from dialogue.schedule import ScheduledRun
@@ -73,6 +74,7 @@ __all__ = [
     "Outcome",
     "Person",
     "Position",
+    "RenderedMinutes",
     "ScheduledRun",
     "SignInSession",
     "SignInThrottle",

@@ -62,6 +62,9 @@ class Settings:
     secret_key_configured: bool = True
     # Server processes of `dialogue run`; None: one per CPU in production, one in development.
     workers: int | None = None
+    # Processes that render PDF and Word exports, per server process
+    # (dialogue/minutes/render_pool.py); None: half the CPUs, at least one.
+    render_workers: int | None = None
     # "json" (one object per line, the default in production) or "text"; and the level.
     log_format: str = "text"
     log_level: str = "info"
@@ -118,6 +121,8 @@ class Settings:
             found.append(_("DIALOGUE_LOG_FORMAT must be json or text, not {value}.").format(value=self.log_format))
         if self.workers is not None and self.workers < 1:
             found.append(_("DIALOGUE_WORKERS must be a number of processes, at least 1."))
+        if self.render_workers is not None and self.render_workers < 1:
+            found.append(_("DIALOGUE_RENDER_WORKERS must be a number of processes, at least 1."))
         try:
             from dialogue.schedule import Weekly
 
@@ -159,6 +164,11 @@ class Settings:
         if self.workers:
             return self.workers
         return (os.cpu_count() or 1) if self.production else 1
+
+    @property
+    def render_processes(self) -> int:
+        """How many processes each server process renders exports in."""
+        return self.render_workers or max(1, (os.cpu_count() or 1) // 2)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -204,6 +214,9 @@ class Settings:
             ),
             secret_key_configured=configured,
             workers=int(env["DIALOGUE_WORKERS"]) if env.get("DIALOGUE_WORKERS", "").strip() else None,
+            render_workers=(
+                int(env["DIALOGUE_RENDER_WORKERS"]) if env.get("DIALOGUE_RENDER_WORKERS", "").strip() else None
+            ),
             log_format=env.get("DIALOGUE_LOG_FORMAT", "").strip().lower()
             or ("json" if mode == "production" else "text"),
             log_level=env.get("DIALOGUE_LOG_LEVEL", "").strip().lower() or cls.log_level,

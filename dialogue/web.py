@@ -40,14 +40,17 @@ from dialogue.audit.trail import Actor, current_actor, record
 from dialogue.errors import Forbidden, Invalid, NotFound, Refused, Stale, Unconfirmed
 from dialogue.i18n import _
 from dialogue.idempotency import AlreadyDone
+from dialogue.minutes.render_pool import RenderPool
 from dialogue.settings import Settings
 
 log = logging.getLogger("dialogue")
 
 # Handler parameters injected by name: `db: DB` is the request's database session
-# (handlers commit explicitly), `settings: Config` the app's settings.
+# (handlers commit explicitly), `settings: Config` the app's settings, `render_pool:
+# Renderers` the processes that render PDF and Word exports.
 DB = NamedDependency[AsyncSession]
 Config = NamedDependency[Settings]
+Renderers = NamedDependency[RenderPool]
 
 
 class Template(HTMXTemplate):

@@ -4,11 +4,9 @@ period. For the secretariat and coordinators (EXPORT)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from typing import Any
 
-import anyio
 from litestar import Request, Response, get
 from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
@@ -20,7 +18,8 @@ from dialogue.accounts.permissions import Permission
 from dialogue.forms import FIRST_DAY, LAST_DAY
 from dialogue.i18n import _
 from dialogue.minutes import followup
-from dialogue.web import DB, Config, attachment
+from dialogue.minutes.render_pool import RenderPool
+from dialogue.web import DB, Config, Renderers, attachment
 
 EXPORT = {"permission": Permission.EXPORT}
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -60,11 +59,13 @@ def query_date(request: Request, name: str) -> dt.date | None:
     raise _bad_request(_("“{value}” is not a date: write it as YYYY-MM-DD, e.g. 2024-05-14.").format(value=value[:40]))
 
 
-async def _download(request: Request, sheet: followup.FollowUpSheet, filename: str) -> Response[bytes]:
+async def _download(
+    request: Request, render_pool: RenderPool, sheet: followup.FollowUpSheet, filename: str
+) -> Response[bytes]:
     fmt = request.url.path.rsplit(".", 1)[-1]
     language = export_language(request)
-    # PDF and DOCX take a while: off the event loop.
-    content = await anyio.to_thread.run_sync(functools.partial(followup.render_followup, sheet, fmt, language))
+    # PDF and DOCX take a while: in the export processes, off the server's.
+    content = await render_pool.run(followup.render_followup, sheet, fmt, language)
     return Response(
         content=content,
         media_type=followup.MEDIA_TYPES[fmt],
@@ -78,15 +79,19 @@ def _sheet_route(record_path: str, name: str) -> HTTPRouteHandler:
 
 
 @_sheet_route("/meetings/{meeting_id:int}", "meeting_follow_up")
-async def meeting_follow_up(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Response[bytes]:
+async def meeting_follow_up(
+    request: Request, db: DB, settings: Config, render_pool: Renderers, meeting_id: FromPath[int]
+) -> Response[bytes]:
     """The commitments made at the meeting, as they stand today: `?lang=` for the language."""
     export_language(request)  # refuse a bad language before reading anything
     sheet = await followup.meeting_sheet(db, meeting_id, today=i18n.today(), tz=settings.tz)
-    return await _download(request, sheet, f"follow-up-meeting-{meeting_id}")
+    return await _download(request, render_pool, sheet, f"follow-up-meeting-{meeting_id}")
 
 
 @_sheet_route("/bodies/{body_id:int}", "body_follow_up")
-async def body_follow_up(request: Request, db: DB, settings: Config, body_id: FromPath[int]) -> Response[bytes]:
+async def body_follow_up(
+    request: Request, db: DB, settings: Config, render_pool: Renderers, body_id: FromPath[int]
+) -> Response[bytes]:
     """The commitments made at the body's meetings between `?from=` and `?to=` (YYYY-MM-DD,
     both days included, either may be left out)."""
     export_language(request)
@@ -97,7 +102,7 @@ async def body_follow_up(request: Request, db: DB, settings: Config, body_id: Fr
         db, body_id, date_from=date_from, date_to=date_to, today=i18n.today(), tz=settings.tz
     )
     period = "-".join(day.isoformat() for day in (date_from, date_to) if day)
-    return await _download(request, sheet, f"follow-up-body-{body_id}" + (f"-{period}" if period else ""))
+    return await _download(request, render_pool, sheet, f"follow-up-body-{body_id}" + (f"-{period}" if period else ""))
 
 
 routes: list[Any] = [meeting_follow_up, body_follow_up]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.choices import Choice, ChoiceType
@@ -133,3 +133,16 @@ class MinutesAddendum(Base):
         ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
     )
     written_by: Mapped[str] = mapped_column(String(254), default="")
+
+
+class RenderedMinutes(Base):
+    """An export of adopted minutes, made once and served to everyone after (every app
+    process reads it here): `key` is the SHA-256 of the document, the format, the language
+    and the renderer (dialogue/minutes/rendered.py), so anything that would change the file
+    gives another key. Drafts and circulated versions are never kept."""
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(10))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -3,8 +3,8 @@
 Pure functions of a `MinutesDocument` (dialogue/minutes/document.py) and a language: no
 database, no request. Labels (sides, stances, outcomes, statuses, attendance, roles) and
 dates are translated into `language` here; the document holds only stored values. PDF and
-DOCX take seconds for a long meeting: callers in a request run this off the event loop
-(`anyio.to_thread.run_sync`).
+DOCX take seconds for a long meeting: requests render them in the export processes
+(dialogue/minutes/render_pool.py; adopted minutes once: dialogue/minutes/rendered.py).
 """
 
 from __future__ import annotations

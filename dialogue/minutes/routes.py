@@ -26,10 +26,10 @@ from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import MeetingStatus
-from dialogue.minutes import approval, circulation, compose, drafting, formats, queries, reading, render
+from dialogue.minutes import approval, circulation, compose, drafting, formats, queries, reading, render, rendered
 from dialogue.minutes.models import Decision, Minutes, MinutesStatus
 from dialogue.people.models import Side
-from dialogue.web import DB, Config, Template, attachment, see_other, wants_fragment
+from dialogue.web import DB, Config, Renderers, Template, attachment, see_other, wants_fragment
 from dialogue.web import render as render_page
 
 FORMATS = render.FORMATS
@@ -348,10 +348,11 @@ async def minutes_diff(request: Request, db: DB, meeting_id: FromPath[int]) -> T
     name="minutes_export",
     cache=False,
 )
-async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> Any:
+async def export_minutes(request: Request, db: DB, render_pool: Renderers, meeting_id: FromPath[int]) -> Any:
     """The minutes as PDF, Word, Markdown or a printable page: `?version=N` (0: the working
     draft, for the secretariat only; by default the current version, for the others the
-    latest circulated one) and `?lang=fr|ar|en` (by default the interface's)."""
+    latest circulated one) and `?lang=fr|ar|en` (by default the interface's). Rendered in
+    the export processes; adopted minutes only once (dialogue/minutes/rendered.py)."""
     fmt = request.url.path.rsplit(".", 1)[-1]
     form = Form(request.query_params)
     number = _version_number(form, "version")
@@ -364,16 +365,18 @@ async def export_minutes(request: Request, db: DB, meeting_id: FromPath[int]) ->
         )
     await meetings_service.get_meeting(db, meeting_id)
     document = await reading.document_for(db, meeting_id, number, drafts=reading.reads_drafts(request.user))
-    content = await anyio.to_thread.run_sync(functools.partial(render.render_minutes, document, fmt, language))
+    made = await rendered.export(db, render_pool, document, fmt, language)
     label = f"v{document.version}" if document.version else "draft"
     filename = f"minutes-{meeting_id}-{label}-{language}.{fmt}"
     headers = attachment(filename)
+    if made.key:  # adopted minutes: the same file for as long as the key stays
+        headers["ETag"] = f'"{made.key}"'
     if fmt == "html":
         # A standalone page with its own <style>: no script may run in it.
         headers["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
         )
-    return Response(content=content, media_type=render.MEDIA_TYPES[fmt], headers=headers)
+    return Response(content=made.content, media_type=render.MEDIA_TYPES[fmt], headers=headers)
 
 
 @get("/meetings/{meeting_id:int}/minutes.json", name="minutes_json", cache=False)

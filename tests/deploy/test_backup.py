@@ -59,3 +59,15 @@ def test_production_serves_with_a_process_per_cpu_unless_told(monkeypatch: pytes
     assert Settings.from_env(production).server_workers == 6
     assert Settings.from_env({**production, "DIALOGUE_WORKERS": "3"}).server_workers == 3
     assert Settings.from_env({"DIALOGUE_SECRET_KEY": "k" * 40}).server_workers == 1
+
+
+def test_exports_render_in_half_the_cpus_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    settings = {"DIALOGUE_SECRET_KEY": "k" * 40}
+    assert Settings.from_env(settings).render_processes == 3
+    assert Settings.from_env({**settings, "DIALOGUE_RENDER_WORKERS": "1"}).render_processes == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert Settings.from_env(settings).render_processes == 1
+    assert "DIALOGUE_RENDER_WORKERS" in "".join(
+        Settings.from_env({**settings, "DIALOGUE_RENDER_WORKERS": "0"}).problems()
+    )
