@@ -26,6 +26,7 @@ import itertools
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -312,11 +313,12 @@ class Browser:
         self.tally.note(f"POST {_shape(path)}", response)
         return response
 
-    async def sign_in(self, email: str) -> None:
+    async def sign_in(self, email: str) -> bool:
         page = await self.get("/login")
+        if page.status_code != 200:
+            return False
         signed_in = await self.post("/login", filled(forms_of(page.text)["/login"], email=email, password=PASSWORD))
-        if signed_in.status_code != 303:
-            raise RuntimeError(f"{email} could not sign in: {signed_in.status_code}")
+        return signed_in.status_code == 303
 
 
 # --- what the crowd wrote ----------------------------------------------------------------
@@ -469,14 +471,22 @@ class Crowd:
                 for n, (_email, side) in enumerate(self.people)
             ]
             started = time.monotonic()
-            await asyncio.gather(
+            signed_in = await asyncio.gather(
                 *(p.browser.sign_in(email) for p, (email, _side) in zip(people, self.people, strict=True))
             )
             self.signed_in = time.monotonic() - started
-            tasks = [
-                asyncio.create_task(self._act(p, email)) for p, (email, _side) in zip(people, self.people, strict=True)
+            self.tally.failures += [
+                f"{email} could not sign in"
+                for ok, (email, _side) in zip(signed_in, self.people, strict=True)
+                if not ok
             ]
-            await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_EXCEPTION)
+            tasks = [
+                asyncio.create_task(self._act(p, email))
+                for p, ok, (email, _side) in zip(people, signed_in, self.people, strict=True)
+                if ok
+            ]
+            if tasks:
+                await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_EXCEPTION)
             self.stopping.set()
             await asyncio.gather(*tasks)
 
@@ -601,6 +611,10 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as name, fresh_database(server_url, Path(name)) as url:
             outcome = soak(url, Path(name), seconds=seconds, users=users, workers=workers)
             print(outcome.summary(f"{label}, {workers} server processes", seconds), flush=True)
+            kept = ROOT / "var" / f"soak-{label.lower()}.log"
+            kept.parent.mkdir(exist_ok=True)
+            shutil.copyfile(Path(name) / "server.log", kept)
+            print(f"  the server's log: {kept.relative_to(ROOT)}")
             failed = failed or bool(outcome.problems)
     return 1 if failed else 0
 
