@@ -153,12 +153,12 @@ def prepare(url: str, secretariat: int, delegates: int, *, demo: bool = True) ->
 class Server:
     """`dialogue run` in production mode, in a process group of its own (to kill it whole)."""
 
-    def __init__(self, url: str, folder: Path, workers: int = 2, extra: dict[str, str] | None = None) -> None:
+    def __init__(self, url: str, folder: Path, workers: int = 2) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = folder / "server.log"
         self.env = {
-            **{k: v for k, v in os.environ.items() if k != "DIALOGUE_SMTP_URL"},
+            **{k: v for k, v in os.environ.items() if k != "DIALOGUE_SMTP_URL"},  # no mail sent
             "DIALOGUE_DATABASE_URL": url,
             "DIALOGUE_MODE": "production",
             "DIALOGUE_PUBLIC_URL": PUBLIC_URL,
@@ -167,7 +167,6 @@ class Server:
             "DIALOGUE_PORT": str(self.port),
             "DIALOGUE_LANGUAGE": "en",
             "DIALOGUE_WORKERS": str(workers),
-            **(extra or {}),
         }
         self.process: subprocess.Popen[bytes] | None = None
 
