@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve migrate demo test lint format bench i18n catalogs clean
+.PHONY: install run serve migrate demo test lint format bench soak i18n catalogs clean
 # A recipe that fails leaves no half-made target (pybabel writes the .mo before it reports errors).
 .DELETE_ON_ERROR:
 
@@ -72,6 +72,12 @@ BENCH_DATABASES ?= sqlite postgresql
 BENCH_SECONDS ?= 10
 bench: install
 	SCALES="$(SCALES)" BENCH_DATABASES="$(BENCH_DATABASES)" BENCH_SECONDS="$(BENCH_SECONDS)" $(BIN)/python bench/run.py
+
+# SOAK_USERS (30) people signed in to `dialogue run` reading and writing for SOAK_SECONDS
+# (300), on SQLite, and on PostgreSQL when DIALOGUE_SOAK_DATABASE_URL names a server; then
+# every acknowledged write is checked in the database (bench/soak.py).
+soak: install
+	$(BIN)/python bench/soak.py
 
 # Extract every marked string, merge it into the catalogs, fill the English catalog (the
 # ids are English) and compile; then translate the new French and Arabic entries.

@@ -62,13 +62,18 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Foreign keys are off by default in SQLite; WAL and a busy timeout let the web process
-    # and a CLI command write at the same time.
+    # Foreign keys are off by default in SQLite; WAL and a busy timeout let the server
+    # processes and a CLI command write at the same time. One writer at a time: the others
+    # wait for the lock. Five seconds was too short when 30 people signed in at once on a
+    # busy machine (`make soak`: "database is locked"); a write waits up to 30 s instead.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -6,6 +6,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, cast
@@ -26,10 +27,12 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 from litestar_htmx import ClientRedirect, HTMXTemplate, HXLocation
 from markupsafe import Markup
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -386,9 +389,13 @@ def _forbidden(request: Request, exc: Forbidden) -> Response[Any]:
     return _recorded_refusal(request, _error(request, HTTP_403_FORBIDDEN, exc.message))
 
 
-def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:
-    # asyncpg refuses an out-of-range parameter while binding it; SQLAlchemy wraps that as a
-    # plain DBAPIError. It is bad input like any other out-of-range number.
+# What a database that cannot be reached raises, besides connection errors of the OS: the
+# server shutting down or starting up (asyncpg), a connection closed under a query.
+_UNREACHABLE = {"CannotConnectNowError", "AdminShutdownError", "ConnectionDoesNotExistError", "ConnectionFailureError"}
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, what caused it and what the driver raised under it (SQLAlchemy's `orig`)."""
     causes: list[BaseException | None] = [exc]
     seen: set[int] = set()
     while causes:
@@ -396,9 +403,50 @@ def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:
         if cause is None or id(cause) in seen:
             continue
         seen.add(id(cause))
+        yield cause
+        causes += [cause.__cause__, cause.__context__, getattr(cause, "orig", None)]
+
+
+def _database_unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached or is too busy to answer now (a
+    passing state: the pool reconnects on the next request), rather than a fault of ours."""
+    for cause in _causes(exc):
+        if isinstance(cause, ConnectionError | TimeoutError | PoolTimeout) or type(cause).__name__ in _UNREACHABLE:
+            return True
+        if isinstance(cause, DBAPIError) and cause.connection_invalidated:
+            return True
+        if "database is locked" in str(cause) and isinstance(cause, DBAPIError):
+            return True
+    return False
+
+
+def _unavailable(request: Request, exc: BaseException) -> Response[Any]:
+    """503, with a message people understand and a hint for clients to come back; the pool
+    drops broken connections and checks each one before use (db.py), so Dialogue recovers
+    by itself when the database is back."""
+    log.warning("database unavailable on %s: %s: %s", request.url.path, type(exc).__name__, exc)
+    return _error(
+        request,
+        HTTP_503_SERVICE_UNAVAILABLE,
+        _("Dialogue cannot reach its database at the moment. Try again in a minute."),
+        headers={"Retry-After": "30"},
+    )
+
+
+def _os_error(request: Request, exc: OSError) -> Response[Any]:
+    # A refused or timed-out connection to the database (asyncpg raises the OS's error while
+    # connecting); any other OSError is ours.
+    return _unavailable(request, exc) if _database_unreachable(exc) else _internal(request, exc)
+
+
+def _database_error(request: Request, exc: DBAPIError) -> Response[Any]:
+    if _database_unreachable(exc):
+        return _unavailable(request, exc)
+    # asyncpg refuses an out-of-range parameter while binding it; SQLAlchemy wraps that as a
+    # plain DBAPIError. It is bad input like any other out-of-range number.
+    for cause in _causes(exc):
         if isinstance(cause, OverflowError | DataError) or type(cause).__name__ == "DataError":
             return _out_of_range(request, exc)
-        causes += [cause.__cause__, getattr(cause, "orig", None)]
     return _internal(request, exc)
 
 
@@ -431,6 +479,8 @@ exception_handlers: dict[Any, Any] = {
     OverflowError: _out_of_range,
     DataError: _out_of_range,
     DBAPIError: _database_error,
+    PoolTimeout: _unavailable,
+    OSError: _os_error,
     RecursionError: _too_deep,
     Exception: _internal,
 }

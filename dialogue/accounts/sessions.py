@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
@@ -115,7 +116,11 @@ async def sign_in(db: AsyncSession, email: str, password: str, *, ip: str, devic
         await record(db, AuditAction.SIGN_IN_FAILED, summary="throttled", actor=Actor(None, email, ip))
         raise SignInRefused(throttle.wait_message(wait), throttled=True)
 
-    if verify_password(account.password_hash if account else None, password) and account and account.is_active:
+    # Argon2 takes tens of milliseconds of CPU: in a thread, so that the event loop goes on
+    # serving (and committing) the other requests, whose SQLite write lock would otherwise
+    # be held that long and make other processes wait into "database is locked".
+    matches = await asyncio.to_thread(verify_password, account.password_hash if account else None, password)
+    if matches and account and account.is_active:
         throttle.count_success(rows)
         if account.password_hash and needs_rehash(account.password_hash):
             account.password_hash = hash_password(password)
