@@ -46,6 +46,7 @@ serve: install
 	$(BIN)/dialogue run
 
 # A worker per core (pytest-xdist); TEST_WORKERS=0 runs the tests in this process.
+# DIALOGUE_SCREENSHOTS=1 keeps a full-page screenshot of each page the browser tests look at.
 TEST_WORKERS ?= auto
 test: install
 	$(BIN)/pytest -n $(TEST_WORKERS)

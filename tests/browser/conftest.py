@@ -7,6 +7,7 @@ DIALOGUE_TEST_DATABASE_URL is set (its public schema is dropped and recreated fi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -46,8 +47,34 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 WIDTHS = {"390": PHONE, "1280": DESKTOP}
 DIALOGUE = Path(sys.executable).with_name("dialogue")
+KEEP_SCREENSHOTS = bool(os.environ.get("DIALOGUE_SCREENSHOTS"))
 
 assert any(email == "secretariat@demo.tn" for email, *_rest in DEMO_ACCOUNTS)
+
+
+# The browser modules, longest tests first: pytest-xdist hands tests out in this order, so
+# the long journeys start early and the short page checks even out the workers at the end.
+LONGEST_FIRST = [
+    "test_journeys.py",
+    "test_no_silent_clicks.py",
+    "test_typed_text.py",
+    "test_meeting_page.py",
+    "test_invitations_page.py",
+    "test_layout.py",
+    "test_accessibility.py",
+]
+# The page-by-page matrices (a second or so each) come last of all.
+MATRICES = {"test_page_fits_the_screen_and_has_its_landmarks", "test_axe_finds_no_serious_violation"}
+
+
+def _order(item: pytest.Item) -> tuple[bool, bool, int]:
+    """The database first (each `server` is started once, all its tests then run), then the
+    longest tests first."""
+    callspec = getattr(item, "callspec", None)
+    database = str(callspec.params.get("server", "")) if callspec else ""
+    name = Path(str(item.fspath)).name
+    module = LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+    return (database != "sqlite", getattr(item, "originalname", item.name) in MATRICES, module)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -58,7 +85,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in browser:
         item.add_marker(pytest.mark.browser)
     chosen = set(map(id, browser))
-    items[:] = [item for item in items if id(item) not in chosen] + browser
+    items[:] = [item for item in items if id(item) not in chosen] + sorted(browser, key=_order)
 
 
 @dataclass
@@ -204,7 +231,7 @@ def open_browser(
 
 
 @pytest.fixture
-def browser_context(chromium: Any, server: Server) -> Iterator[Any]:
+def browser_context(request: pytest.FixtureRequest, chromium: Any, server: Server) -> Iterator[Any]:
     """Factory: `browser_context(language=..., width=..., email=...)`, closed after the test."""
     opened: list[Any] = []
 
@@ -214,6 +241,7 @@ def browser_context(chromium: Any, server: Server) -> Iterator[Any]:
         return context
 
     yield make
+    _keep_failed_pages(request, opened)
     for context in opened:
         context.close()
 
@@ -257,9 +285,37 @@ def demo_paths(chromium: Any, server: Server) -> dict[str, str]:
         context.close()
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page screenshot as a test artifact (tests/artifacts/screenshots/)."""
+def screenshot(page: Any, name: str) -> Path | None:
+    """Save a full-page screenshot as a test artifact (tests/artifacts/screenshots/) when
+    DIALOGUE_SCREENSHOTS is set: a full page takes a second or more, and `make test` takes
+    about two hundred of them. A failing browser test always keeps its pages (`failed-...`)."""
+    if not KEEP_SCREENSHOTS:
+        return None
+    return _save(page, name)
+
+
+def _save(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Each phase's report on the test, for `browser_context` to see whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _keep_failed_pages(request: pytest.FixtureRequest, contexts: list[Any]) -> None:
+    """Screenshots of every page a failed test left open: what the person saw at the end."""
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    stem = re.sub(r"[^\w.-]+", "-", request.node.nodeid.split("::", 1)[-1])[:150]
+    for c, context in enumerate(contexts):
+        for p, page in enumerate(context.pages):
+            with contextlib.suppress(playwright_sync.Error):  # a page that closed or crashed
+                _save(page, f"failed-{stem}-{c}-{p}")

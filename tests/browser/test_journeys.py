@@ -3,9 +3,9 @@ the secretariat records the AMEM closing workshop, UGTT's and UTICA's delegates 
 their commitments, the coordinator exports calendars and minutes. In French and in Arabic;
 each journey in full on a 1280 px desktop, its key pages again on a 390 px phone.
 
-On every page: a screenshot (tests/artifacts/screenshots/journeys-...), every table's header
-cells over their columns on a desktop (in both directions), nothing wider than a phone's
-screen. The assertions are about what a person sees: texts in the page's language (from the
+On every page: every table's header cells over their columns on a desktop (in both
+directions), nothing wider than a phone's screen, and with DIALOGUE_SCREENSHOTS set a
+screenshot (tests/artifacts/screenshots/journeys-...). The assertions are about what a person sees: texts in the page's language (from the
 catalogs), counts, addresses, files that download and pages that stay as they were."""
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ class Journey:
             assert download.failure() is None, download.failure()
             assert download.suggested_filename.endswith(suffix), download.suggested_filename
             content = Path(download.path()).read_bytes()
-            page.wait_for_timeout(200)  # a boosted link would have swapped the page by now
+            # A boosted link would be an htmx request: let any that is under way land first.
+            page.wait_for_function("() => !document.querySelector('.htmx-request')")
             assert page.url == url, f"the address changed to {page.url}"
             assert page.locator("h1").first.inner_text() == title, "the page was replaced"
             assert "BEGIN:VCALENDAR" not in page.locator("body").inner_text(), "calendar text in the page"
@@ -151,9 +152,10 @@ class Journey:
 
 
 @pytest.fixture
-def journey(browser_context: Callable[..., Any]) -> Iterator[Callable[..., Journey]]:
+def journey(browser_context: Callable[..., Any], demo_paths: dict[str, str]) -> Iterator[Callable[..., Journey]]:
     """Factory: `journey(name, language=..., width=..., email=...)`, a person's browser. At
-    the end, the test fails with every expectation that did not hold on the way."""
+    the end, the test fails with every expectation that did not hold on the way. The journeys
+    run first (the longest tests): `demo_paths` is read before they add to the demo."""
     problems: list[str] = []
 
     def make(name: str, *, language: str, width: str = "1280", email: str | None = "secretariat@demo.tn") -> Journey:

@@ -1,6 +1,6 @@
 """The main pages fit a 390 px phone and a 1280 px desktop, in French and in Arabic, and the
-Arabic pages are mirrored. A full-page screenshot of each is kept under
-tests/artifacts/screenshots/ (page-lang-width.png)."""
+Arabic pages are mirrored. With DIALOGUE_SCREENSHOTS set, a full-page screenshot of each is
+kept under tests/artifacts/screenshots/ (page-lang-width.png)."""
 
 from __future__ import annotations
 
