@@ -12,8 +12,6 @@ from dialogue.i18n import _
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified when the email matches no account, so that both answers take the same time.
-_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
 
 
 @cache
@@ -23,6 +21,13 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+@cache
+def _dummy_hash() -> str:
+    """Verified when the email matches no account, so that both answers take the same time;
+    made at the first sign-in, not at import (every `dialogue` command would pay for it)."""
+    return _hasher.hash("not a real password, only for timing")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -30,7 +35,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; takes as long for an unknown account as for a known one."""
     try:
-        _hasher.verify(password_hash or _DUMMY_HASH, password)  # raises when it does not match
+        _hasher.verify(password_hash or _dummy_hash(), password)  # raises when it does not match
     except (VerificationError, InvalidHashError):
         return False
     return password_hash is not None
