@@ -218,7 +218,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[security_headers(settings), allow_methods],
         openapi_config=openapi_config(),
         state=State(
-            {"settings": settings, "engine": engine, "sessions": sessions, "static_files": static, "render_pool": render_pool}
+            {
+                "settings": settings,
+                "engine": engine,
+                "sessions": sessions,
+                "static_files": static,
+                "render_pool": render_pool,
+            }
         ),
         # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.
         on_startup=[start_mail_worker],
