@@ -194,7 +194,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=route_handlers,
         plugins=[sqlalchemy_plugin(engine, sessions), HTMXPlugin(), ClosedStructs()],
-        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(jinja_environment(static))),
+        template_config=TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(
+                jinja_environment(static, auto_reload=not settings.production)
+            )
+        ),
         csrf_config=csrf.csrf_config(settings),
         compression_config=compression_config(),
         # NUL and non-UTF-8 bytes are refused in the user's language, before anything reads them.

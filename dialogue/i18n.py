@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -214,11 +214,13 @@ _MEDIUM_DATE_PATTERNS = {"ar": "d MMMM y"}
 
 def format_locale(language: str | None = None) -> Locale:
     """The Babel locale that formats dates and numbers for `language` (default: current)."""
-    return Locale.parse(FORMAT_LOCALES[language or current_language()])
+    return _parsed_locale(language or current_language())
 
 
-def _locale() -> Locale:
-    return format_locale()
+@cache
+def _parsed_locale(language: str) -> Locale:
+    # Parsing a locale costs more than formatting with it; there are three.
+    return Locale.parse(FORMAT_LOCALES[language])
 
 
 def local(value: dt.datetime) -> dt.datetime:
@@ -228,18 +230,31 @@ def local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(current_timezone())
 
 
+# Babel takes tens of microseconds per date, and a list page shows hundreds of them: the text
+# of an instant in a language and pattern never changes, so the last few thousand are kept.
+@lru_cache(maxsize=4096)
+def _formatted_datetime(value: dt.datetime, pattern: str, language: str) -> str:
+    return _babel_format_datetime(value, pattern, locale=format_locale(language))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: dt.date, form: str, language: str) -> str:
+    return _babel_format_date(value, form, locale=format_locale(language))
+
+
 def format_datetime(value: dt.datetime | None) -> str:
     """Day, date and time on a 24-hour clock, in Africa/Tunis, in the current language."""
     if value is None:
         return ""
-    return _babel_format_datetime(local(value), _DATETIME_PATTERNS[current_language()], locale=_locale())
+    language = current_language()
+    return _formatted_datetime(local(value), _DATETIME_PATTERNS[language], language)
 
 
 def format_time(value: dt.datetime | None) -> str:
     """The time of day in Africa/Tunis, 24-hour clock ("09:00")."""
     if value is None:
         return ""
-    return _babel_format_datetime(local(value), _TIME_PATTERN, locale=_locale())
+    return _formatted_datetime(local(value), _TIME_PATTERN, current_language())
 
 
 def format_date(value: dt.date | dt.datetime | None, form: str = "medium") -> str:
@@ -249,14 +264,22 @@ def format_date(value: dt.date | dt.datetime | None, form: str = "medium") -> st
         return ""
     if isinstance(value, dt.datetime):
         value = local(value).date()
+    language = current_language()
     if form == "medium":
-        form = _MEDIUM_DATE_PATTERNS.get(current_language(), form)
-    return _babel_format_date(value, form, locale=_locale())
+        form = _MEDIUM_DATE_PATTERNS.get(language, form)
+    return _formatted_date(value, form, language)
 
 
 def format_number(value: int | float) -> str:
     """A number with the current language's separators, always in Latin digits."""
-    return format_decimal(value, locale=_locale(), numbering_system=NUMBERING_SYSTEM)
+    if type(value) is int and 0 <= value < 1000:
+        return str(value)  # no separator to place: Latin digits in every language
+    return _formatted_number(value, current_language())
+
+
+@lru_cache(maxsize=1024)
+def _formatted_number(value: int | float, language: str) -> str:
+    return format_decimal(value, locale=format_locale(language), numbering_system=NUMBERING_SYSTEM)
 
 
 def local_date(value: dt.date | dt.datetime) -> dt.date:
@@ -264,13 +287,13 @@ def local_date(value: dt.date | dt.datetime) -> dt.date:
     return local(value).date() if isinstance(value, dt.datetime) else value
 
 
-def _near_day(days: int) -> str | None:
+def _near_day(days: int, language: str) -> str | None:
     """CLDR's word for yesterday, today or tomorrow ("hier", "اليوم", "tomorrow"). Babel
     has no public accessor for these relative day names: they are read from its CLDR data,
     which tests check for every language."""
     if abs(days) > 1:
         return None
-    names = _locale()._data["date_fields"]["day"]["relative"]  # noqa: SLF001
+    names = format_locale(language)._data["date_fields"]["day"]["relative"]  # noqa: SLF001
     return str(names[days]) if days in names else None
 
 
@@ -280,8 +303,13 @@ def relative_date(value: dt.date | dt.datetime | None, today_: dt.date | None = 
     years ("in 2 months"). Days are counted in Africa/Tunis."""
     if value is None:
         return ""
-    days = (local_date(value) - (today_ or today())).days
-    near = _near_day(days)
+    return _days_from_today((local_date(value) - (today_ or today())).days, current_language())
+
+
+# The words depend on the number of days and the language only (Babel is slow to find them).
+@lru_cache(maxsize=2048)
+def _days_from_today(days: int, language: str) -> str:
+    near = _near_day(days, language)
     if near is not None:
         return near
     # Babel picks the largest unit that reaches `threshold`: 7 keeps days up to six weeks.
@@ -290,7 +318,7 @@ def relative_date(value: dt.date | dt.datetime | None, today_: dt.date | None = 
         granularity="day",
         threshold=7 if abs(days) < 45 else 0.85,
         add_direction=True,
-        locale=_locale(),
+        locale=format_locale(language),
     )
 
 

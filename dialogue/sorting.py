@@ -53,8 +53,17 @@ class Sort:
         """ORDER BY for this sort: the key's columns (empty values last), then `tiebreak`."""
         clauses: list[Any] = []
         for column in columns.get(self.key, ()):
-            clauses += [column.is_(None), column.desc() if self.descending else column.asc()]
+            # "Empty last" only where a column may be empty: on a NOT NULL column the extra
+            # term would keep the database from reading the rows in the order of its index.
+            if _may_be_empty(column):
+                clauses.append(column.is_(None))
+            clauses.append(column.desc() if self.descending else column.asc())
         return clauses + list(tiebreak)
+
+
+def _may_be_empty(column: Any) -> bool:
+    """False for a column declared NOT NULL; True for a nullable one or an expression."""
+    return bool(getattr(getattr(column, "expression", column), "nullable", True))
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,14 @@ def template_can_write_side(context: Context, side: Any) -> bool:
     return account is not None and side is not None and _can_write_side(account, Side(side))
 
 
-def jinja_environment(static: StaticFiles | None = None) -> Environment:
+def jinja_environment(static: StaticFiles | None = None, *, auto_reload: bool = True) -> Environment:
     """A new environment for the templates: the app's pages, the minutes' exports, letters.
-    `static_url("app.css")` is the address of a static file, with its content's hash."""
+    `static_url("app.css")` is the address of a static file, with its content's hash.
+    `auto_reload=False` (production) never looks at the files again once a template is
+    compiled: they change only with a new release, which restarts the server."""
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
+        auto_reload=auto_reload,
         autoescape=select_autoescape(default=True, default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

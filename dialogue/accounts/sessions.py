@@ -36,11 +36,18 @@ class SessionCheck:
 
 async def session_account(db: AsyncSession, token: str, settings: Settings) -> SessionCheck | None:
     """The account behind a session cookie, if the session is still alive; touches it."""
-    row = await db.scalar(select(SignInSession).where(SignInSession.token_hash == token_hash(token)))
-    if row is None:
+    # One query for the session and its account: every signed-in page asks this first.
+    found = (
+        await db.execute(
+            select(SignInSession, Account)
+            .outerjoin(Account, Account.id == SignInSession.account_id)
+            .where(SignInSession.token_hash == token_hash(token))
+        )
+    ).first()
+    if found is None:
         return None
+    row, account = found
     now = _now()
-    account = await db.get(Account, row.account_id)
     expired = now - row.last_seen_at > dt.timedelta(
         minutes=settings.session_idle_minutes
     ) or now - row.created_at > dt.timedelta(hours=settings.session_max_hours)

@@ -158,18 +158,20 @@ async def list_commitments(
     """
     clauses = filter_clauses(filters, today)
     total = (await db.execute(select(func.count()).select_from(Commitment).where(*clauses))).scalar_one()
-    statement = (
-        select(Commitment, _last_update_on(visible).label("last_update_on"))
-        .where(*clauses)
-        .options(
-            joinedload(Commitment.meeting),
-            joinedload(Commitment.organisation),
-            joinedload(Commitment.responsible),
-        )
-        .order_by(*(sort.clauses(_sort_columns(visible), due_order()) if sort else due_order()))
-        .limit(limit)
-        .offset(offset)
+    order = sort.clauses(_sort_columns(visible), due_order()) if sort else due_order()
+    statement = select(Commitment, _last_update_on(visible).label("last_update_on")).options(
+        joinedload(Commitment.meeting),
+        joinedload(Commitment.organisation),
+        joinedload(Commitment.responsible),
     )
+    if limit is None:
+        statement = statement.where(*clauses).order_by(*order).offset(offset)
+    else:
+        # The page is chosen on the commitments alone, then only its rows are joined to
+        # their meeting, organisation, person and last update: sorting the whole record
+        # with all of that attached took ten times longer at ten years of commitments.
+        page = select(Commitment.id).where(*clauses).order_by(*order).limit(limit).offset(offset)
+        statement = statement.where(Commitment.id.in_(page)).order_by(*order)
     rows = [
         CommitmentRow(commitment, last_update_on, commitment.is_overdue(today))
         for commitment, last_update_on in (await db.execute(statement)).all()
