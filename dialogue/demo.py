@@ -2462,7 +2462,10 @@ def _number_rows(built: Built, ids: dict[type[Any], int]) -> None:
         if item.outcome is not None:
             rows.append(item.outcome)
     rows += built.commitments
-    rows += [update for commitment in built.commitments for update in commitment.updates]
+    for commitment in built.commitments:
+        for update in commitment.updates:
+            update.side = commitment.side  # what its default would look up, row by row
+            rows.append(update)
     for row in rows:
         row.id = ids[type(row)]
         ids[type(row)] += 1
