@@ -24,7 +24,7 @@ import hmac
 import secrets
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, select
@@ -262,6 +262,13 @@ class _FeedParts:
     domain: str
     organizer: CalendarOrganizer
     agenda_label: str
+    # Agenda titles as isolated for the feed's language: they repeat from meeting to meeting.
+    isolated: dict[str, str] = field(default_factory=dict)
+
+    def isolate(self, title: str) -> str:
+        if title not in self.isolated:
+            self.isolated[title] = i18n.isolate(title)
+        return self.isolated[title]
 
     @classmethod
     def of(cls, settings: Settings) -> _FeedParts:
@@ -280,7 +287,7 @@ def calendar_meeting(
     lines = [meeting.description.strip()] if meeting.description.strip() else []
     if agenda:
         lines.append(
-            shared.agenda_label + "\n" + "\n".join(f"{n}. {i18n.isolate(title)}" for n, title in enumerate(agenda, 1))
+            shared.agenda_label + "\n" + "\n".join(f"{n}. {shared.isolate(title)}" for n, title in enumerate(agenda, 1))
         )
     ends_at = meeting.ends_at if meeting.ends_at > meeting.starts_at else meeting.starts_at + dt.timedelta(hours=1)
     return CalendarMeeting(
