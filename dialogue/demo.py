@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -2391,6 +2393,96 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
             await approval.decide(session, minutes, approvers[side], side, draft)
 
 
+# The history is written in a few large transactions, not one per round.
+ROUNDS_PER_TRANSACTION = 10
+
+# The tables a round writes. Their rows get their ids before the flush, and the history's
+# engine is told not to ask for ids back: the ORM then inserts each table's rows with one
+# executemany instead of one INSERT ... RETURNING per row (SQLite cannot return the ids
+# of a batch in order, so SQLAlchemy inserts such rows one at a time).
+NUMBERED: tuple[type[Any], ...] = (
+    Meeting,
+    Invitation,
+    AgendaItem,
+    AgendaDocument,
+    Position,
+    Outcome,
+    Commitment,
+    CommitmentUpdate,
+)
+
+
+async def _load_history(settings: Settings, table: Table, today: dt.date, scale: int, loaded: Loaded) -> None:
+    """The `scale - 1` earlier rounds, through sessions like every change (search text and
+    audit trail written by their listeners), every row numbered by hand."""
+    tz = settings.tz
+    engine = create_engine(settings)
+    # Only rows with their id set go through this engine (see NUMBERED).
+    engine.sync_engine.dialect.insert_executemany_returning = False
+    sessions = session_factory(engine)
+    numbered = list(enumerate(history_shifts(scale), start=1))
+    try:
+        for start in range(0, len(numbered), ROUNDS_PER_TRANSACTION):
+            async with sessions() as session:
+                ids = await _next_ids(session)
+                for number, shift in numbered[start : start + ROUNDS_PER_TRANSACTION]:
+                    seed = f"dialogue-demo-history-{number}"
+                    round_ = past_round(shift)
+                    built = build_meetings(
+                        today, tz, table.people, table.sides, table.orgs, table.bodies, meetings=round_, seed=seed
+                    )
+                    settle(built.commitments, today, random.Random(seed))
+                    _number_rows(built, ids)
+                    session.add_all(built.meetings)
+                    session.add_all(built.items)
+                    session.add_all(built.commitments)
+                    await session.flush()
+                    loaded.count(built, today, tz)
+                await _advance_identities(session, ids)
+                await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _next_ids(session: AsyncSession) -> dict[type[Any], int]:
+    """The next free id of each table in NUMBERED (one statement)."""
+    last = [select(func.coalesce(func.max(model.id), 0)).scalar_subquery() for model in NUMBERED]
+    row = (await session.execute(select(*last))).one()
+    return {model: int(value) + 1 for model, value in zip(NUMBERED, row, strict=True)}
+
+
+def _number_rows(built: Built, ids: dict[type[Any], int]) -> None:
+    """Give every row of the round its id, taken from `ids` (which moves on)."""
+    rows: list[Any] = list(built.meetings)
+    rows += [invitation for meeting in built.meetings for invitation in meeting.invitations]
+    rows += built.items
+    for item in built.items:
+        rows += item.documents
+        rows += item.positions
+        if item.outcome is not None:
+            rows.append(item.outcome)
+    rows += built.commitments
+    for commitment in built.commitments:
+        for update in commitment.updates:
+            update.side = commitment.side  # what its default would look up, row by row
+            rows.append(update)
+    for row in rows:
+        row.id = ids[type(row)]
+        ids[type(row)] += 1
+
+
+async def _advance_identities(session: AsyncSession, ids: dict[type[Any], int]) -> None:
+    """PostgreSQL: move each identity past the ids given by hand, so that the next row the
+    application inserts does not take one of them (SQLite uses max(id) + 1 by itself)."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    for model, next_id in ids.items():
+        await session.execute(
+            sql("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+            {"table": model.__tablename__, "last": next_id - 1},
+        )
+
+
 @dataclass
 class Loaded:
     """What the demo added, for the summary."""
@@ -2435,18 +2527,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             await _demo_minutes(session, settings)
             await session.commit()
         loaded.count(built, today, tz)
-        for number, shift in enumerate(history_shifts(scale), start=1):
-            seed = f"dialogue-demo-history-{number}"
-            built = build_meetings(
-                today, tz, table.people, table.sides, table.orgs, table.bodies, meetings=past_round(shift), seed=seed
-            )
-            settle(built.commitments, today, random.Random(seed))
-            async with sessions() as session:
-                session.add_all(built.meetings)
-                session.add_all(built.items)
-                session.add_all(built.commitments)
-                await session.commit()
-            loaded.count(built, today, tz)
+        await _load_history(settings, table, today, scale, loaded)
     finally:
         await engine.dispose()
 

@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import DDL, ColumnElement, Index, Text, and_, event, inspect, select, true, update
+from sqlalchemy import DDL, ColumnElement, Index, Text, and_, bindparam, event, inspect, select, true, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -206,15 +206,18 @@ def refresh(connection: Connection, stale: dict[str, set[int]]) -> None:
         add("commitment", select(Commitment.id).where(Commitment.meeting_id.in_(sorted(todo["meeting"]))))
     models = _tables()
     for table, record_ids in todo.items():
-        model = models[table]
+        columns = models[table].__table__.c
         texts = _texts(connection, table, record_ids)
-        for record_id, text in texts.items():
-            # Derived data: neither the record's version nor its updated_at change.
-            connection.execute(
-                update(model.__table__)
-                .where(model.__table__.c.id == record_id)
-                .values(search_text=text, updated_at=model.__table__.c.updated_at)
-            )
+        if not texts:
+            continue
+        # Derived data: neither the record's version nor its updated_at change. One
+        # executemany for all the records.
+        connection.execute(
+            update(models[table].__table__)
+            .where(columns.id == bindparam("record_id"))
+            .values(search_text=bindparam("text"), updated_at=columns.updated_at),
+            [{"record_id": record_id, "text": text} for record_id, text in texts.items()],
+        )
 
 
 def refresh_all(connection: Connection) -> None:

@@ -19,7 +19,7 @@ from dialogue.bodies.models import Body, Membership, MembershipKind
 from dialogue.cli import main
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.demo import DatabaseNotEmpty, load_demo
-from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingStatus
+from dialogue.meetings.models import Attendance, Invitation, InvitationRole, Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.settings import Settings
 from tests.conftest import count_queries
@@ -259,3 +259,28 @@ async def test_demo_at_scale_adds_years_of_held_meetings(
         with count_queries(app_engine) as counter:
             assert (await english.get(path)).status_code == 200, path
         assert counter.count == queries_once[path], path
+
+    # Every note carries its commitment's side (the history sets it instead of its default).
+    mismatched = select(CommitmentUpdate).join(Commitment).where(CommitmentUpdate.side != Commitment.side)
+    assert await count(db, mismatched.subquery()) == 0
+    # The history numbers its rows itself: the next record the application adds still gets
+    # a free id (PostgreSQL's identities were moved past them).
+    last = await db.scalar(select(func.max(Meeting.id)))
+    model = await db.scalar(select(Meeting).order_by(Meeting.id).limit(1))
+    assert model is not None
+    added = Meeting(
+        body_id=model.body_id,
+        title="Après l'historique",
+        kind=model.kind,
+        starts_at=model.starts_at,
+        ends_at=model.ends_at,
+        venue="",
+        status=MeetingStatus.SCHEDULED,
+        description="",
+    )
+    person_id = await db.scalar(select(Person.id).limit(1))
+    assert person_id is not None
+    added.invitations = [Invitation(person_id=person_id, role=InvitationRole.TITULAR, rank=1, arrived_late=False)]
+    db.add(added)
+    await db.flush()
+    assert added.id > last

@@ -143,6 +143,16 @@ def _after_flush(session: Session, _context: Any) -> None:
         return
     connection = session.connection()
     item_meetings: dict[int, int | None] = {}
+    # The meetings of the agenda items the pending rows hang on, in one statement (a row
+    # whose item is gone is looked up alone below, and finds none).
+    item_ids = {obj.item_id for obj, _action, _changes in pending if isinstance(getattr(obj, "item_id", None), int)}
+    if item_ids:
+        from dialogue.agenda.models import AgendaItem
+
+        found = connection.execute(
+            select(AgendaItem.id, AgendaItem.meeting_id).where(AgendaItem.id.in_(sorted(item_ids)))
+        )
+        item_meetings.update((item_id, meeting_id) for item_id, meeting_id in found)
 
     def meeting_of_item(item_id: int) -> int | None:
         if item_id not in item_meetings:

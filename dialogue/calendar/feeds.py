@@ -24,7 +24,7 @@ import hmac
 import secrets
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, select
@@ -36,7 +36,7 @@ from dialogue.accounts.permissions import can_write_side
 from dialogue.agenda.models import AgendaItem
 from dialogue.bodies.models import Body
 from dialogue.calendar import rules
-from dialogue.calendar.ics import CalendarDeadline, CalendarMeeting, feed
+from dialogue.calendar.ics import CalendarDeadline, CalendarMeeting, CalendarOrganizer, feed
 from dialogue.calendar.models import FeedScope, FeedToken
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.db import utcnow
@@ -254,24 +254,52 @@ async def _deadlines(db: AsyncSession, side: Side | None) -> list[Commitment]:
     return list(rows)
 
 
-def calendar_meeting(meeting: Meeting, agenda: Sequence[str], settings: Settings) -> CalendarMeeting:
-    base = settings.public_url.rstrip("/")
+@dataclass(frozen=True)
+class _FeedParts:
+    """What every event of one feed shares, worked out once per feed (not per meeting)."""
+
+    base: str
+    domain: str
+    organizer: CalendarOrganizer
+    agenda_label: str
+    # Agenda titles as isolated for the feed's language: they repeat from meeting to meeting.
+    isolated: dict[str, str] = field(default_factory=dict)
+
+    def isolate(self, title: str) -> str:
+        if title not in self.isolated:
+            self.isolated[title] = i18n.isolate(title)
+        return self.isolated[title]
+
+    @classmethod
+    def of(cls, settings: Settings) -> _FeedParts:
+        return cls(
+            settings.public_url.rstrip("/"),
+            calendar_domain(settings),
+            rules.organizer(settings.mail_from),
+            _("Agenda:"),
+        )
+
+
+def calendar_meeting(
+    meeting: Meeting, agenda: Sequence[str], settings: Settings, parts: _FeedParts | None = None
+) -> CalendarMeeting:
+    shared = parts or _FeedParts.of(settings)
     lines = [meeting.description.strip()] if meeting.description.strip() else []
     if agenda:
         lines.append(
-            _("Agenda:") + "\n" + "\n".join(f"{n}. {i18n.isolate(title)}" for n, title in enumerate(agenda, 1))
+            shared.agenda_label + "\n" + "\n".join(f"{n}. {shared.isolate(title)}" for n, title in enumerate(agenda, 1))
         )
     ends_at = meeting.ends_at if meeting.ends_at > meeting.starts_at else meeting.starts_at + dt.timedelta(hours=1)
     return CalendarMeeting(
-        uid=f"meeting-{meeting.id}@{calendar_domain(settings)}",
+        uid=f"meeting-{meeting.id}@{shared.domain}",
         sequence=int(getattr(meeting, "calendar_sequence", 0) or 0),
         starts_at=meeting.starts_at,
         ends_at=ends_at,
         title=meeting.title,
-        organizer=rules.organizer(settings.mail_from),
+        organizer=shared.organizer,
         location=meeting.venue,
         online_url=meeting.online_url,
-        url=f"{base}/meetings/{meeting.id}",
+        url=f"{shared.base}/meetings/{meeting.id}",
         description="\n\n".join(lines),
         status=rules.status(meeting.status.value),  # type: ignore[arg-type]
         alarms=False,
@@ -330,10 +358,11 @@ async def _build_feed(db: AsyncSession, row: FeedToken, account: Account, settin
         commitments = []
         name = _("Dialogue – {body}").format(body=i18n.isolate(body.name))
     agendas = await _agendas(db, meetings)
+    parts = _FeedParts.of(settings)
     return feed(
         name,
-        [calendar_meeting(m, agendas.get(m.id, []), settings) for m in meetings],
+        [calendar_meeting(m, agendas.get(m.id, []), settings, parts) for m in meetings],
         [calendar_deadline(c, settings) for c in commitments],
-        organizer=rules.organizer(settings.mail_from),
+        organizer=parts.organizer,
         tz=settings.timezone,
     )

@@ -12,11 +12,12 @@ and decides what to send. Every file follows the rules calendar clients depend o
 - the same input gives the same bytes (pass `dtstamp` to fix the one moving part).
 
 `ics` (0.7.3) gets these wrong as shipped (see shared/PITFALLS.md), so it is used only
-where it is right: its `Container`/`ContentLine` as the tree of the file, its `Event`
-serializers for the plain TEXT properties (UID, SUMMARY, LOCATION, DESCRIPTION, STATUS)
-and its `DisplayAlarm` for VALARM. Dates, times and time zones, SEQUENCE, DTSTAMP,
-ORGANIZER/ATTENDEE, URL, the calendar envelope and the writing of the bytes are ours.
-Never parse with ics at run time (its parser dies on long files).
+where it is right: its `Container` as the tree of the file, its `escape_string` for TEXT
+values (SUMMARY, LOCATION, DESCRIPTION) and its `DisplayAlarm` for VALARM. Content lines
+are our own strings: building an `ics` `Event` (arrow objects) per meeting made a feed
+of 1,000 meetings slow, for the same bytes. Dates, times and time zones, SEQUENCE,
+DTSTAMP, ORGANIZER/ATTENDEE, URL, the calendar envelope and the writing of the bytes are
+ours. Never parse with ics at run time (its parser dies on long files).
 
 Values and the writing of the bytes: ics_format.py; add-to links: links.py; CalDAV
 resources: caldav.py.
@@ -27,19 +28,20 @@ Note: `import ics` below is the third-party package (absolute import), not this 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from ics import Event
 from ics.alarm import DisplayAlarm
-from ics.grammar.parse import Container, ContentLine
+from ics.grammar.parse import Container
 from ics.serializers.alarm_serializer import DisplayAlarmSerializer
-from ics.serializers.event_serializer import EventSerializer
+from ics.utils import escape_string
 
 from dialogue.calendar.ics_format import (
     _clean,
+    _date,
     _local,
     _offset,
     _prop,
@@ -242,27 +244,19 @@ def _meeting_event(
     status: str,
     with_attendees: bool,
 ) -> Container:
-    # ics writes these TEXT properties correctly (escaped); we clean the text first
-    # (CRLF -> LF, no control characters) since ics would escape CR as a non-RFC "\r".
-    texts = Event(
-        uid=meeting.uid,
-        name=_clean(meeting.title),
-        location=_clean(_location(meeting)),
-        description=_clean(_full_description(meeting)),
-        status=status,
-    )
-    event = Container("VEVENT")
-    EventSerializer.serialize_uid(texts, event)
+    # TEXT values are cleaned (CRLF -> LF, no control characters) then escaped as ics
+    # escapes them; empty ones are left out.
+    event = Container("VEVENT", _prop("UID", meeting.uid))
     event.append(_prop("DTSTAMP", _utc(stamp)))
     event.append(_prop("SEQUENCE", str(meeting.sequence)))
     event.append(_prop("DTSTART", _local(meeting.starts_at, zone), TZID=tzid))
     event.append(_prop("DTEND", _local(meeting.ends_at, zone), TZID=tzid))
-    EventSerializer.serialize_summary(texts, event)
-    EventSerializer.serialize_location(texts, event)
+    _append_text(event, "SUMMARY", meeting.title)
+    _append_text(event, "LOCATION", _location(meeting))
     if meeting.url:
         event.append(_prop("URL", _uri(meeting.url)))
-    EventSerializer.serialize_description(texts, event)
-    EventSerializer.serialize_status(texts, event)
+    _append_text(event, "DESCRIPTION", _full_description(meeting))
+    event.append(_prop("STATUS", status.upper()))
     event.append(_person("ORGANIZER", meeting.organizer.name, meeting.organizer.email))
     if with_attendees:
         for attendee in meeting.attendees:
@@ -283,28 +277,27 @@ def _meeting_event(
 
 
 def _deadline_event(deadline: CalendarDeadline, stamp: dt.datetime, organizer: CalendarOrganizer) -> Container:
-    # All-day dates are written as given: ics converts them to UTC first, which moves
-    # them a day back east of UTC.
-    texts = Event(
-        uid=deadline.uid,
-        name=_clean(deadline.title),
-        description=_clean(_join_links(deadline.description, [(_("Page: {url}"), deadline.url)])),
-    )
-    event = Container("VEVENT")
-    EventSerializer.serialize_uid(texts, event)
+    # All-day dates are written as given (ics would convert them to UTC first, which
+    # moves them a day back east of UTC).
+    event = Container("VEVENT", _prop("UID", deadline.uid))
     event.append(_prop("DTSTAMP", _utc(stamp)))
     event.append(_prop("SEQUENCE", str(deadline.sequence)))
-    event.append(_prop("DTSTART", deadline.date.strftime("%Y%m%d"), VALUE="DATE"))
-    next_day = deadline.date + dt.timedelta(days=1)
-    event.append(_prop("DTEND", next_day.strftime("%Y%m%d"), VALUE="DATE"))
-    EventSerializer.serialize_summary(texts, event)
+    event.append(_prop("DTSTART", _date(deadline.date), VALUE="DATE"))
+    event.append(_prop("DTEND", _date(deadline.date + dt.timedelta(days=1)), VALUE="DATE"))
+    _append_text(event, "SUMMARY", deadline.title)
     if deadline.url:
         event.append(_prop("URL", _uri(deadline.url)))
-    EventSerializer.serialize_description(texts, event)
+    _append_text(event, "DESCRIPTION", _join_links(deadline.description, [(_("Page: {url}"), deadline.url)]))
     event.append(_person("ORGANIZER", organizer.name, organizer.email))
     # A deadline does not make anyone busy.
     event.append(_prop("TRANSP", "TRANSPARENT"))
     return event
+
+
+def _append_text(event: Container, name: str, text: str) -> None:
+    cleaned = _clean(text)
+    if cleaned:
+        event.append(_prop(name, escape_string(cleaned)))
 
 
 def _alarm(trigger: dt.timedelta, title: str) -> Container:
@@ -315,7 +308,7 @@ def _alarm(trigger: dt.timedelta, title: str) -> Container:
     return container
 
 
-def _person(name: str, common_name: str, email: str, **params: str) -> ContentLine:
+def _person(name: str, common_name: str, email: str, **params: str) -> str:
     # ics escapes CN with backslashes (readers then misread it) and cannot write
     # RSVP=TRUE; quoting happens in _write.
     all_params = {"CN": common_name, **params} if common_name.strip() else dict(params)
@@ -329,17 +322,28 @@ def _vtimezone(tzid: str, zone: ZoneInfo, instants: Sequence[dt.datetime]) -> Co
     plain onset (no RRULE), which every reader understands."""
     first = min(instants).astimezone(dt.UTC)
     last = max(instants).astimezone(dt.UTC)
-    start = dt.datetime(first.year - 1, 1, 1, tzinfo=dt.UTC)
-    end = dt.datetime(last.year + 2, 1, 1, tzinfo=dt.UTC)
+    timezone = Container("VTIMEZONE", _prop("TZID", tzid))
+    for observance in _observances(tzid, zone, first.year - 1, last.year + 2):
+        timezone.append(_observance(*observance))
+    return timezone
+
+
+@functools.lru_cache(maxsize=64)
+def _observances(
+    tzid: str, zone: ZoneInfo, first_year: int, end_year: int
+) -> tuple[tuple[dt.timedelta, dt.datetime, dt.timedelta, dt.timedelta, str], ...]:
+    """The observances of `zone` from 1 January `first_year` to 1 January `end_year`
+    (UTC): found day by day, then to the second, so kept for the next file."""
+    start = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(end_year, 1, 1, tzinfo=dt.UTC)
 
     def state(moment: dt.datetime) -> tuple[dt.timedelta, dt.timedelta, str]:
         local = moment.astimezone(zone)
         return local.utcoffset() or dt.timedelta(0), local.dst() or dt.timedelta(0), local.tzname() or tzid
 
-    timezone = Container("VTIMEZONE", _prop("TZID", tzid))
     offset, dst, abbreviation = state(start)
     # An observance's DTSTART is a local time, naive by definition (RFC 5545 3.6.5).
-    timezone.append(_observance(dst, dt.datetime(1970, 1, 1), offset, offset, abbreviation))  # noqa: DTZ001
+    found = [(dst, dt.datetime(1970, 1, 1), offset, offset, abbreviation)]  # noqa: DTZ001
     day = dt.timedelta(days=1)
     moment = start
     while moment < end:
@@ -355,9 +359,9 @@ def _vtimezone(tzid: str, zone: ZoneInfo, instants: Sequence[dt.datetime]) -> Co
             before, (after, dst, abbreviation) = state(low)[0], state(high)
             # DTSTART of an observance is the local time in the offset before the change.
             onset = (high + before).replace(tzinfo=None)
-            timezone.append(_observance(dst, onset, before, after, abbreviation))
+            found.append((dst, onset, before, after, abbreviation))
         moment += day
-    return timezone
+    return tuple(found)
 
 
 def _observance(
