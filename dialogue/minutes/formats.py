@@ -60,6 +60,10 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     user_columns: frozenset[int] = frozenset()  # columns holding user text
     caption: str = ""
+    # Widths of the columns in the PDF and the HTML file, in percent of the page's width;
+    # none: each column as wide as its content needs. Measuring the content of every cell
+    # is a quarter of WeasyPrint's layout time: the long tables of the minutes say theirs.
+    widths: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
