@@ -102,7 +102,7 @@ def _attendance(document: MinutesDocument) -> Iterable[Block]:
             ),
             user_columns=frozenset({0, 1, 4}),
             caption=label(Side, side),
-            widths=(24, 24, 14, 14, 24),
+            widths=(24, 33, 12, 11, 20),
         )
 
 
