@@ -9,11 +9,13 @@ pure (no database, no request): callers in a request run it off the event loop.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -58,6 +60,10 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     user_columns: frozenset[int] = frozenset()  # columns holding user text
     caption: str = ""
+    # Widths of the columns in the PDF and the HTML file, in percent of the page's width;
+    # none: each column as wide as its content needs. Measuring the content of every cell
+    # is a quarter of WeasyPrint's layout time: the long tables of the minutes say theirs.
+    widths: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +247,24 @@ def without_arabic_marks(text: str) -> str:
     return ARABIC_MARKS.sub("", text)
 
 
+@contextlib.contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for the while (back as it was afterwards).
+
+    WeasyPrint allocates hundreds of thousands of boxes, styles and PDF objects for a long
+    document: the collector then runs over and over through all of them, a quarter of the
+    CPU time of a 30-item minutes PDF (bench/README.md, "Profiling notes"). Reference
+    counting still frees what is not in a cycle; the cycles go at the next collection.
+    PDFs are rendered in the export processes (render_pool.py), which do nothing else."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def write_pdf(layout: Layout) -> bytes:
     """A4 PDF through WeasyPrint, with the same HTML as `write_html` (without Arabic
     diacritics, see `without_arabic_marks`).
@@ -251,11 +275,12 @@ def write_pdf(layout: Layout) -> bytes:
 
     # The marks are combining characters: they never appear in markup, only in text.
     page = without_arabic_marks(write_html(layout, for_pdf=True))
-    html = HTML(string=page, base_url=str(ROOT / "templates"))
-    css = CSS(string=without_arabic_marks(_page_css(layout)))
-    # Tagged PDF/UA: a screen reader reads the headings, paragraphs and tables in order, in
-    # the document's language (the Lang of the catalog, from <html lang>).
-    return html.write_pdf(stylesheets=[css], uncompressed_pdf=False, pdf_variant="pdf/ua-1")
+    with _no_cyclic_gc():
+        html = HTML(string=page, base_url=str(ROOT / "templates"))
+        css = CSS(string=without_arabic_marks(_page_css(layout)))
+        # Tagged PDF/UA: a screen reader reads the headings, paragraphs and tables in order,
+        # in the document's language (the Lang of the catalog, from <html lang>).
+        return html.write_pdf(stylesheets=[css], uncompressed_pdf=False, pdf_variant="pdf/ua-1")
 
 
 # Markdown -----------------------------------------------------------------------------------

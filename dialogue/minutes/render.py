@@ -102,6 +102,7 @@ def _attendance(document: MinutesDocument) -> Iterable[Block]:
             ),
             user_columns=frozenset({0, 1, 4}),
             caption=label(Side, side),
+            widths=(24, 33, 12, 11, 20),
         )
 
 
@@ -135,6 +136,7 @@ def _commitments_table(lines: Iterable[CommitmentLine]) -> Table:
             for line in lines
         ),
         user_columns=frozenset({0, 1}),
+        widths=(32, 36, 17, 15),
     )
 
 
@@ -167,6 +169,7 @@ def _item(item: ItemLine) -> Iterable[Block]:
         ),
         user_columns=frozenset({2}),
         caption=_("Positions of the sides"),
+        widths=(22, 18, 60),
     )
     if item.outcome_kind:
         outcome = label(OutcomeKind, item.outcome_kind)
@@ -201,6 +204,7 @@ def _matters_arising(document: MinutesDocument) -> Iterable[Block]:
             for line in document.matters_arising
         ),
         user_columns=frozenset({0, 1, 5}),
+        widths=(18, 20, 12, 12, 16, 22),
     )
 
 
@@ -215,6 +219,7 @@ def _decisions(document: MinutesDocument) -> Iterable[Block]:
             for line in document.decisions
         ),
         user_columns=frozenset({2, 4}),
+        widths=(14, 14, 18, 18, 36),
     )
     comments = [
         (line, title, comment) for line in document.decisions for title, comment in line.item_comments if comment
