@@ -112,7 +112,9 @@ async def test_agenda_forms_edited_in_two_tabs_show_my_text(english: Any, db: An
         "position": (f"/agenda/{item.id}/positions/workers", "statement", f"pos-{item.id}-workers"),
         "outcome": (f"/agenda/{item.id}/outcome", "text", f"outcome-{item.id}"),
     }[kind]
-    response = await two_tabs(english, f"/meetings/{meeting.id}", action, field, "Leur texte", "Mon long texte")
+    # The item's form is opened from its "Edit the item" link (without JavaScript: a page).
+    page = f"/agenda/{item.id}/edit?next=/meetings/{meeting.id}" if kind == "item" else f"/meetings/{meeting.id}"
+    response = await two_tabs(english, page, action, field, "Leur texte", "Mon long texte")
     assert_mine_beside(response, f"{prefix}-{field}", "Leur texte", "Mon long texte")
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from dialogue import idempotency
-from dialogue.accounts.permissions import Permission, internal_visible_sides
+from dialogue.accounts.permissions import SECRETARIAT, Permission, internal_visible_sides
 from dialogue.agenda import checks, editing, positions, reading
 from dialogue.agenda.checks import DocumentFields, ItemFields, OutcomeDraft, PositionDraft
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
@@ -123,11 +123,14 @@ async def respond(
     back: str = "",
     notice: str = "",
     trigger_event: str | None = None,
+    opened: dict[str, int] | None = None,
 ) -> Template:
     """The changed `part` for HTMX, else the whole agenda page.
-    `trigger_event`: tells other parts of the page to reload (the meeting's calendar card)."""
+    `trigger_event`: tells other parts of the page to reload (the meeting's calendar card).
+    `opened`: `editing_item` (the item whose edit form is open) or `returning_item` (the
+    item whose form was just closed, its "Edit" link then takes the focus)."""
     view = await _view(request, db, meeting, state, notice)
-    context: dict[str, Any] = {"agenda": view, "meeting": meeting, "agenda_next": back}
+    context: dict[str, Any] = {"agenda": view, "meeting": meeting, "agenda_next": back, **(opened or {})}
     if wants_fragment(request) and part.template != AGENDA and part.item_id is not None:
         row = view.row(part.item_id)
         context.update(row=row, item=row.item)
@@ -221,6 +224,27 @@ async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Respo
         await idempotency.remember(db, request, form, back_to(form.raw("next"), meeting.id))
 
     return await write(request, db, meeting, change, form=form, key="add", notice=_("The item was added."))
+
+
+@get("/agenda/{item_id:int}", name="agenda:item", opt=SECRETARIAT)
+async def item_part(request: Request, db: DB, item_id: FromPath[int]) -> Template:
+    """One item as the agenda shows it (HTMX: the "Cancel" of its edit form), or the agenda
+    page at that item."""
+    item, meeting = await _item_and_meeting(db, item_id)
+    back = back_to(request.query_params.get("next", ""), meeting.id)
+    opened = {"returning_item": item.id}
+    return await respond(request, db, meeting, part=Part(ITEM, item.id), back=back, opened=opened)
+
+
+@get("/agenda/{item_id:int}/edit", name="agenda:edit-form", opt=SECRETARIAT)
+async def edit_form(request: Request, db: DB, item_id: FromPath[int]) -> Template:
+    """The item with its edit form open: HTMX swaps it in for the item; without JavaScript,
+    the agenda page with that form open. The form is not in the agenda until opened (a
+    select of every active person per item made the meeting page slow)."""
+    item, meeting = await _item_and_meeting(db, item_id)
+    back = back_to(request.query_params.get("next", ""), meeting.id)
+    opened = {"editing_item": item.id}
+    return await respond(request, db, meeting, part=Part(ITEM, item.id), back=back, opened=opened)
 
 
 @post("/agenda/{item_id:int}/edit", name="agenda:edit")
@@ -343,6 +367,8 @@ async def delete_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Re
 routes: list[Any] = [
     agenda_page,
     add_item,
+    item_part,
+    edit_form,
     edit_item,
     delete_item,
     move_item,

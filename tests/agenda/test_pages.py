@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue.accounts.models import Role
 from dialogue.agenda.models import AgendaDocument, AgendaItem, C144Matter, Outcome, OutcomeKind, Position, Stance
 from dialogue.people.models import Side
 from tests import factories
 from tests.agenda.conftest import HTMX, item_titles
+from tests.conftest import open_session
 
 
 async def items_of(db: AsyncSession, meeting_id: int) -> list[AgendaItem]:
@@ -282,13 +284,72 @@ async def test_stale_item_edit_is_refused_with_the_current_values(
     assert response.status_code == 409
     assert "Someone else changed this record" in response.text
     edit_form = response.text.split('class="edit-item"')[1]
-    assert edit_form.startswith(" open")
+    assert edit_form.startswith(f' id="edit-item-{item.id}"')  # open: the form itself, not the link
     assert 'value="Budget 2027"' in edit_form and 'value="Budget (mon texte)"' not in edit_form
     # What was typed is not put in the field but shown beside it (tests/test_stale_edits.py).
     assert f'id="edit-{item.id}-title-yours"' in edit_form and "Budget (mon texte)" in edit_form
     assert f'name="version" value="{read_at + 1}"' in edit_form
     [current] = await items_of(db, meeting.id)
     assert (current.title, current.duration_minutes) == ("Budget 2027", 30)
+
+
+async def test_the_edit_form_is_rendered_only_when_opened(english: Any, db: AsyncSession, council: dict) -> None:
+    """The agenda carries a link per item; the form (with its select of every person) comes
+    when the link is followed: HTMX swaps the item for the item with its form open, and
+    without JavaScript the agenda page opens with that form. Cancel gives the item back."""
+    meeting = council["meeting"]
+    items = await three_items(db, meeting)
+    item = items[1]
+    page = (await english.get(f"/meetings/{meeting.id}")).text
+    assert 'name="presenter_id"' in page  # the "Add an item" form only
+    assert page.count('name="presenter_id"') == 1 and f'id="edit-{item.id}-title"' not in page
+    link = f'href="/agenda/{item.id}/edit?next=/meetings/{meeting.id}#item-{item.id}"'
+    assert link.replace("/meetings/", "%2Fmeetings%2F", 1) in page or link in page
+
+    opened = await english.get(f"/agenda/{item.id}/edit?next=/meetings/{meeting.id}", headers=HTMX)
+    assert opened.status_code == 200
+    assert opened.text.lstrip().startswith(f'<li id="item-{item.id}"')
+    assert "<html" not in opened.text and opened.text.count('<li id="item-') == 1
+    assert f'id="edit-{item.id}-title"' in opened.text and "autofocus" in opened.text
+    assert f'name="version" value="{item.version}"' in opened.text
+    assert f'name="next" value="/meetings/{meeting.id}"' in opened.text
+    assert 'name="presenter_id"' in opened.text and "Save the item" in opened.text
+
+    without_js = await english.get(f"/agenda/{item.id}/edit?next=/meetings/{meeting.id}")
+    assert without_js.status_code == 200 and "<html" in without_js.text
+    assert len(item_titles(without_js.text)) == 3
+    assert without_js.text.count('name="version"') == 1 and f'id="edit-{item.id}-title"' in without_js.text
+    assert f'name="next" value="/meetings/{meeting.id}"' in without_js.text
+
+    # A "next" that is not this meeting's page falls back to the agenda page.
+    elsewhere = await english.get(f"/agenda/{item.id}/edit?next=https://evil.example/", headers=HTMX)
+    assert f'name="next" value="/meetings/{meeting.id}/agenda"' in elsewhere.text
+
+    closed = await english.get(f"/agenda/{item.id}?next=/meetings/{meeting.id}", headers=HTMX)
+    assert closed.status_code == 200
+    assert closed.text.lstrip().startswith(f'<li id="item-{item.id}"')
+    assert f'id="edit-{item.id}-title"' not in closed.text and "autofocus" in closed.text
+    assert (await english.get(f"/agenda/{item.id}?next=/meetings/{meeting.id}")).status_code == 200
+    assert (await english.get("/agenda/999999/edit", headers=HTMX)).status_code == 404
+
+
+async def test_delegates_and_observers_cannot_open_an_item_edit_form(
+    anonymous: Any, db: AsyncSession, council: dict
+) -> None:
+    client = anonymous
+    item = await factories.item(db, council["meeting"], 1, title="Budget")
+    delegate = await factories.account(db, Role.DELEGATE, org=council["ugtt"])
+    observer = await factories.account(db, Role.OBSERVER)
+    await db.commit()
+    for person in (delegate, observer):
+        open_session(client, person.email)
+        for headers in (HTMX, {}):
+            for path in (f"/agenda/{item.id}/edit", f"/agenda/{item.id}"):
+                response = await client.get(path, headers=headers)
+                assert response.status_code == 403, (person.role, path, headers)
+                assert 'name="version"' not in response.text
+        page = (await client.get(f"/meetings/{council['meeting'].id}")).text
+        assert f"/agenda/{item.id}/edit" not in page
 
 
 async def test_item_edit_without_a_version_is_refused(english: Any, db: AsyncSession, council: dict) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS, screenshot
 
@@ -186,3 +187,40 @@ def test_a_meeting_page_prints_its_record_without_the_screens_controls(
         ],
         check=True,
     )
+
+
+def test_an_item_edit_form_opens_on_demand_cancels_and_saves_once(browser_context: Any) -> None:
+    """The agenda carries an "Edit the item" link per item, not the form: following it
+    brings the form with the focus in its title; Cancel gives the item back (focus on the
+    link); a double click on Save saves once."""
+    page = browser_context(language="fr", width="1280").new_page()
+    schedule(page, "Réunion à modifier")
+    agenda = page.locator("#agenda")
+    agenda.locator("details.agenda-add > summary").click()
+    agenda.locator("#add-title").fill("Point initial")
+    agenda.locator("#add-duration_minutes").fill("20")
+    agenda.locator("details.agenda-add button[type=submit]").click()
+    item = agenda.locator("li.agenda-item", has_text="Point initial")
+    expect(item).to_have_count(1)
+    item_id = item.get_attribute("id").removeprefix("item-")
+    assert item.locator("form[action$='/edit']").count() == 0
+
+    item.locator("a.edit-item-open").click()
+    title = page.locator(f"#edit-{item_id}-title")
+    expect(title).to_be_focused()
+    title.fill("Point sans suite")
+    page.locator(f"#item-{item_id} a.edit-item-cancel").click()
+    expect(page.locator(f"#edit-{item_id}-title")).to_have_count(0)
+    expect(page.locator(f"#item-{item_id} a.edit-item-open")).to_be_focused()
+    expect(page.locator(f"#item-{item_id} .item-title")).to_contain_text("Point initial")
+
+    page.locator(f"#item-{item_id} a.edit-item-open").click()
+    page.locator(f"#edit-{item_id}-title").fill("Point modifié")
+    page.locator(f"#item-{item_id} .edit-item button[type=submit]").first.dblclick()
+    expect(page.locator(f"#item-{item_id} .item-title")).to_contain_text("Point modifié")
+    expect(page.locator(f"#edit-{item_id}-title")).to_have_count(0)
+    page.wait_for_timeout(300)
+    expect(page.locator(".alert.error")).to_have_count(0)  # the second click was not a stale save
+    page.reload()
+    expect(page.locator(f"#item-{item_id} .item-title")).to_contain_text("Point modifié")
+    screenshot(page, "agenda-item-edited-fr-1280")

@@ -240,7 +240,7 @@ async def test_delegate_sees_no_meeting_controls_but_their_own_sides_position_fo
         f'href="/meetings/{meeting_id}/cancel"',
         f'href="/meetings/{meeting_id}/delete"',
         f'action="/meetings/{meeting_id}/agenda"',  # add an item
-        f'action="/agenda/{item_id}/edit"',
+        f'href="/agenda/{item_id}/edit?',  # the link that opens the item's edit form
         f'action="/agenda/{item_id}/outcome"',
         f'action="/meetings/{meeting_id}/invitations"',
         f'href="/commitments/new?meeting={meeting_id}"',
