@@ -107,7 +107,8 @@ class Journey:
         content = b""
         with self.check(what):
             try:
-                with page.expect_download(timeout=10_000) as info:
+                # The first export of a server starts its render workers (WeasyPrint loads).
+                with page.expect_download(timeout=60_000) as info:
                     trigger.click()
             except PlaywrightError as error:
                 page.wait_for_timeout(300)

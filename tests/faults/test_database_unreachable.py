@@ -18,7 +18,9 @@ async def test_a_signed_in_page_says_the_database_cannot_be_reached() -> None:
         page = await client.get("/meetings", headers={"Accept-Language": "en"})
         fragment = await client.get("/meetings", headers={"Accept-Language": "en", "HX-Request": "true"})
         french = await client.get("/meetings", headers={"Accept-Language": "fr"})
-        api = await client.get("/api/v1/meetings", headers={"Authorization": "Bearer nothing-to-check"})
+        api = await client.get(
+            "/api/v1/meetings", headers={"Authorization": "Bearer nothing-to-check", "Accept-Language": "en"}
+        )
     assert page.status_code == 503
     assert "Dialogue cannot reach its database at the moment. Try again in a minute." in page.text
     assert page.headers["retry-after"] == "30"
