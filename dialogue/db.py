@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from pathlib import Path
 from typing import Annotated, Any
 
 from advanced_alchemy.base import IdentityAuditBase
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig, SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
+from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
 from advanced_alchemy.types import DateTimeUTC
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Integer, String, Table, Text, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
@@ -95,6 +99,29 @@ def create_engine(settings: Settings) -> AsyncEngine:
 _apps = itertools.count(1)
 
 
+def _closing(session_scope_key: str) -> Any:
+    """Closes the request's session as the answer goes out (advanced-alchemy's default does the
+    same), but a connection lost with the database (PostgreSQL restarted, the network cut)
+    only invalidates it: the answer (a 503 that says so) has started, and an error here would
+    cut it off."""
+
+    async def handler(message: Any, scope: Any) -> None:
+        session = get_aa_scope_state(scope, session_scope_key)
+        if session is None or message["type"] not in SESSION_TERMINUS_ASGI_EVENTS:
+            return
+        delete_aa_scope_state(scope, session_scope_key)
+        try:
+            await session.close()
+        except (DBAPIError, OSError) as error:
+            logging.getLogger("dialogue").warning("database session closed on a lost connection: %s", error)
+            try:
+                await session.invalidate()
+            except (DBAPIError, OSError):
+                pass
+
+    return handler
+
+
 def sqlalchemy_plugin(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> SQLAlchemyPlugin:
     """The request's session (`db`), from the app's own factory (dialogue/session_factory.py)."""
     # Handlers commit explicitly: advanced-alchemy's "autocommit" rolls back a form answered
@@ -106,6 +133,7 @@ def sqlalchemy_plugin(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSes
         session_dependency_key="db",
         create_all=False,
         session_scope_key=f"_dialogue_db_session_{number}",
+        before_send_handler=_closing(f"_dialogue_db_session_{number}"),
         engine_app_state_key=f"dialogue_engine_{number}",
         session_maker_app_state_key=f"dialogue_session_maker_{number}",
     )

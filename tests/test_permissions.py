@@ -145,7 +145,7 @@ ROUTES: dict[str, Permission] = {
     # Agenda: items, documents, outcomes (secretariat); positions (each side)
     "GET /meetings/{meeting_id}/agenda": READ,
     "POST /meetings/{meeting_id}/agenda": SECRETARIAT,
-    "GET /agenda/{item_id}": SECRETARIAT,
+    "GET /agenda/{item_id}": READ,
     "GET /agenda/{item_id}/edit": SECRETARIAT,
     "POST /agenda/{item_id}/edit": SECRETARIAT,
     "POST /agenda/{item_id}/delete": SECRETARIAT,

@@ -226,10 +226,11 @@ async def add_item(request: Request, db: DB, meeting_id: FromPath[int]) -> Respo
     return await write(request, db, meeting, change, form=form, key="add", notice=_("The item was added."))
 
 
-@get("/agenda/{item_id:int}", name="agenda:item", opt=SECRETARIAT)
+@get("/agenda/{item_id:int}", name="agenda:item")
 async def item_part(request: Request, db: DB, item_id: FromPath[int]) -> Template:
     """One item as the agenda shows it (HTMX: the "Cancel" of its edit form), or the agenda
-    page at that item."""
+    page at that item; whoever may read the agenda may read it (an item of a draft meeting
+    is not found but by the secretariat)."""
     item, meeting = await _item_and_meeting(db, item_id)
     back = back_to(request.query_params.get("next", ""), meeting.id)
     opened = {"returning_item": item.id}
