@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import logging
@@ -114,10 +115,8 @@ def _closing(session_scope_key: str) -> Any:
             await session.close()
         except (DBAPIError, OSError) as error:
             logging.getLogger("dialogue").warning("database session closed on a lost connection: %s", error)
-            try:
+            with contextlib.suppress(DBAPIError, OSError):
                 await session.invalidate()
-            except (DBAPIError, OSError):
-                pass
 
     return handler
 
