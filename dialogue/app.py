@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.check()  # production without a public URL, a secret key or the proxies: no start
     engine = create_engine(settings)
     sessions = session_factory(engine)
-    static = StaticFiles()
+    static = StaticFiles(watch=not settings.production)
     pages = [
         sign_in_routes,
         profile_routes,

@@ -1,8 +1,9 @@
 """The order of a list: the column it is sorted by, its direction and the list's filters.
 
 Services take a `Sort` and turn it into ORDER BY clauses (`Sort.clauses`); templates use
-it for the header links and `aria-sort`. A `Window` is a page of a list: its rows and their order. Reading it from the query string and downloading
-the rows are in `dialogue/listing.py`.
+it for the header links and `aria-sort`. A `Window` is a page of a list: its rows and
+their order. Reading it from the query string and downloading the rows are in
+`dialogue/listing.py`.
 """
 
 from __future__ import annotations

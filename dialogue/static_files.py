@@ -28,6 +28,7 @@ from typing import Any
 import anyio.to_thread
 import brotli
 from litestar import asgi
+from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.exceptions import NotFoundException
 from litestar.handlers import ASGIRouteHandler
@@ -122,11 +123,16 @@ async def compressed(asset: Asset, encoding: str) -> bytes:
 
 
 class StaticFiles:
-    """The files of `source` and the bundles made of them, read again when a source changes
-    (a stylesheet edited while `dialogue run` serves gets a new address at once)."""
+    """The files of `source` and the bundles made of them. With `watch` (development), read
+    again when a source changes (a stylesheet edited while `dialogue run` serves gets a new
+    address at once); without (production: files change only with a release, which restarts
+    the server), read once, and no page render asks the disk."""
 
-    def __init__(self, source: Path = SOURCE, bundles: dict[str, tuple[str, ...]] = BUNDLES) -> None:
+    def __init__(
+        self, source: Path = SOURCE, bundles: dict[str, tuple[str, ...]] = BUNDLES, *, watch: bool = True
+    ) -> None:
         self.source = source
+        self.watch = watch
         files = {path.relative_to(source).as_posix(): (path,) for path in sorted(source.rglob("*")) if path.is_file()}
         self.sources: dict[str, tuple[Path, ...]] = {
             **files,
@@ -141,11 +147,13 @@ class StaticFiles:
         paths = self.sources.get(name)
         if paths is None:
             return None
+        known = self._read.get(name)
+        if known is not None and not self.watch:
+            return known[1]
         try:
             stamp = tuple((stat.st_mtime_ns, stat.st_size) for stat in (path.stat() for path in paths))
         except FileNotFoundError:
             return None
-        known = self._read.get(name)
         if known is not None and known[0] == stamp:
             return known[1]
         joiner = JOINERS.get(Path(name).suffix, b"\n")
@@ -236,7 +244,7 @@ def static_files_handler(static: StaticFiles, guards: list[Guard], opt: dict[str
             "Cache-Control": IMMUTABLE if immutable else SHORT,
             "Vary": "Accept-Encoding",
         }
-        request_headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+        request_headers = Headers.from_scope(scope)
         encoding = accepted_encoding(request_headers.get("accept-encoding", "")) if asset.compressible else None
         body = asset.body
         if encoding is not None:

@@ -192,6 +192,17 @@ async def test_a_changed_file_gets_a_new_name_and_the_old_name_is_not_kept_long(
         assert stale.text == fresh.text
 
 
+def test_in_production_the_files_are_read_once(tmp_path: Path) -> None:
+    # Files change only with a release, which restarts the server: no page asks the disk.
+    source = tmp_path / "static"
+    shutil.copytree(SOURCE, source, ignore=shutil.ignore_patterns("swagger-ui"))
+    static = StaticFiles(source, watch=False)
+    before = static.url("app.css")
+    (source / "css" / "drafts.css").write_text("/* changed */\n", encoding="utf-8")
+    assert static.url("app.css") == before
+    assert StaticFiles(source, watch=False).url("app.css") != before  # the next start reads it
+
+
 def test_static_files_writes_what_caddy_serves(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["static-files", str(tmp_path)], env={"DIALOGUE_LANGUAGE": "en"})
     assert result.exit_code == 0, result.output
