@@ -2506,7 +2506,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
     already there (same slug, email or name) are reused and the meetings are added again.
     With `scale` N, N - 1 earlier rounds of the meetings go back about ten years (at 100:
     thousands of meetings). They go through the same sessions as every change, so the
-    search index and the audit trail cover them; one transaction per round.
+    search index and the audit trail cover them (ROUNDS_PER_TRANSACTION rounds at a time).
     """
     tz = settings.tz
     today = dt.datetime.now(tz).date()
@@ -2527,7 +2527,8 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             await _demo_minutes(session, settings)
             await session.commit()
         loaded.count(built, today, tz)
-        await _load_history(settings, table, today, scale, loaded)
+        if scale > 1:
+            await _load_history(settings, table, today, scale, loaded)
     finally:
         await engine.dispose()
 
