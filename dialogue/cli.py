@@ -172,6 +172,58 @@ def demo(force: bool, serving: bool, scale: int) -> None:
         click.echo(accounts)
 
 
+@main.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_command(file: Path) -> None:
+    """Write the whole record (not the sessions and secrets) to FILE, a zip of JSON files."""
+    from dialogue.archive.service import export_archive
+
+    async def export() -> bytes:
+        from dialogue.db import create_engine
+
+        engine = create_engine(Settings.from_env())
+        try:
+            return await export_archive(engine)
+        finally:
+            await engine.dispose()
+
+    content = _run(export())
+    partial = file.with_name(file.name + ".partial")
+    partial.write_bytes(content)
+    os.replace(partial, file)
+    click.echo(_("Archive written to {file} ({size} bytes).").format(file=file, size=len(content)))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path) -> None:
+    """Restore the archive FILE (made by `dialogue export`) into an empty, migrated database."""
+    from dialogue.archive.service import ArchiveError, import_archive
+
+    content = file.read_bytes()
+
+    async def restore() -> Any:
+        from dialogue.db import create_engine
+
+        engine = create_engine(Settings.from_env())
+        try:
+            return await import_archive(engine, content)
+        finally:
+            await engine.dispose()
+
+    try:
+        archive = _run(restore())
+    except ArchiveError as refused:
+        # Each refusal has its own exit status (README, "Moving the record").
+        click.echo(_("Nothing imported: {reason}").format(reason=refused.message), err=True)
+        raise SystemExit(refused.exit_code) from None
+    rows = sum(archive.counts.values())
+    click.echo(
+        ngettext("%(num)d row imported from %(file)s.", "%(num)d rows imported from %(file)s.", rows)
+        % {"num": rows, "file": file}
+    )
+
+
 @main.group()
 def users() -> None:
     """Accounts: invite someone, disable an account, send a new password link."""
