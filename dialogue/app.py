@@ -28,6 +28,7 @@ from dialogue.accounts.middleware import authentication_middleware
 from dialogue.accounts.permissions import PUBLIC, authorize
 from dialogue.agenda import api as agenda_api
 from dialogue.agenda import routes as agenda_routes
+from dialogue.archive import routes as archive_routes
 from dialogue.audit import routes as audit_routes
 from dialogue.bodies import api as bodies_api
 from dialogue.bodies import routes as bodies_routes
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         bodies_routes,
         people_routes,
         audit_routes,
+        archive_routes,
         mail_routes,
         calendar_routes,
         minutes_routes,

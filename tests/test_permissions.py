@@ -84,6 +84,9 @@ ROUTES: dict[str, Permission] = {
     "GET /audit": SECRETARIAT,
     "GET /audit.csv": SECRETARIAT,
     "GET /audit.xlsx": SECRETARIAT,
+    # The whole record as one archive (dialogue/archive)
+    "GET /export": SECRETARIAT,
+    "GET /export/archive.zip": SECRETARIAT,
     "GET /outbox": SECRETARIAT,
     "GET /outbox.csv": SECRETARIAT,
     "GET /outbox.xlsx": SECRETARIAT,

@@ -466,3 +466,25 @@ def test_the_commands_as_typed(source: Source, tmp_path: Path) -> None:
     again = tmp_path / "again.zip"
     assert runner.invoke(main, ["export", str(again)], env=target).exit_code == 0
     assert again.read_bytes() == source.archive
+
+
+# The page and its download -----------------------------------------------------------------
+
+
+async def test_the_secretariat_downloads_the_archive(english: Any, engine: AsyncEngine) -> None:
+    page = await english.get("/export")
+    assert page.status_code == 200
+    assert 'href="/export/archive.zip" hx-boost="false" download="dialogue-archive-' in page.text
+    assert "dialogue import" in page.text
+    trail = await english.get("/audit")
+    assert 'href="/export"' in trail.text
+
+    download = await english.get("/export/archive.zip")
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/zip"
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment;") and 'filename="dialogue-archive-' in disposition
+    assert disposition.endswith('.zip"')
+    assert download.content == await export_archive(engine)
+    manifest = manifest_of(download.content)
+    assert manifest["tables"]["account"]["rows"] == 1
