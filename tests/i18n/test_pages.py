@@ -133,6 +133,7 @@ async def _council(db: AsyncSession) -> dict[str, str]:
         "outbox": "/outbox",
         "outbox message": f"/outbox/{message.id}",
         "audit": "/audit",
+        "archive": "/export",
     }
 
 
