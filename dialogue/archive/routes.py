@@ -8,7 +8,9 @@ from litestar import Request, Response, get
 from dialogue import i18n
 from dialogue.accounts.permissions import Permission
 from dialogue.archive import service
-from dialogue.web import Template, attachment, render
+from dialogue.audit.models import AuditAction
+from dialogue.audit.trail import record
+from dialogue.web import DB, Template, attachment, render
 
 
 def archive_name() -> str:
@@ -24,10 +26,15 @@ async def export_page(request: Request) -> Template:
 
 
 @get("/export/archive.zip", name="archive:download", cache=False, opt={"permission": Permission.SECRETARIAT})
-async def export_download(request: Request) -> Response[bytes]:
-    """The archive of the whole record, read in one transaction and built off the event loop."""
+async def export_download(request: Request, db: DB) -> Response[bytes]:
+    """The archive of the whole record, read in one transaction and built off the event loop.
+    The trail records who took it (after the snapshot: the archive does not hold its own
+    download)."""
     content = await service.export_archive(request.app.state.engine)
-    return Response(content=content, media_type="application/zip", headers=attachment(archive_name()))
+    name = archive_name()
+    await record(db, AuditAction.EXPORT, summary=name)
+    await db.commit()
+    return Response(content=content, media_type="application/zip", headers=attachment(name))
 
 
 routes = [export_page, export_download]

@@ -45,8 +45,10 @@ from dialogue.archive.service import (
     exported_columns,
     exported_tables,
     import_archive,
+    read_snapshot,
+    write_archive,
 )
-from dialogue.audit.models import AuditEvent
+from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.calendar.models import FeedScope, FeedToken
 from dialogue.cli import main
 from dialogue.db import Base, create_engine, utcnow
@@ -485,6 +487,15 @@ async def test_the_secretariat_downloads_the_archive(english: Any, engine: Async
     disposition = download.headers["content-disposition"]
     assert disposition.startswith("attachment;") and 'filename="dialogue-archive-' in disposition
     assert disposition.endswith('.zip"')
-    assert download.content == await export_archive(engine)
+    filename = disposition.split('filename="')[1].rstrip('"')
     manifest = manifest_of(download.content)
     assert manifest["tables"]["account"]["rows"] == 1
+    async with session_factory(engine)() as db:
+        taken = (await db.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.EXPORT))).all()
+        assert [(event.actor, event.summary) for event in taken] == [("secretariat@example.tn", filename)]
+    # The same archive as `dialogue export`, which also holds the event of that download.
+    snapshot = await read_snapshot(engine)
+    events = snapshot.tables["audit_event"]
+    assert events[-1]["action"] == AuditAction.EXPORT
+    snapshot.tables["audit_event"] = events[:-1]
+    assert download.content == write_archive(snapshot)
