@@ -1,8 +1,8 @@
 """The whole record as one archive (`dialogue export FILE`, `/export`), and back into an
 empty database (`dialogue import FILE`).
 
-The archive is a zip of JSON files: `manifest.json`, then `tables/<table>.json` for every
-table of the schema in the order their foreign keys need (`Base.metadata.sorted_tables`).
+The archive is a zip of JSON files: `tables/<table>.json` for every table of the schema in
+the order their foreign keys need (`Base.metadata.sorted_tables`), then `manifest.json`.
 A table added later is exported without anything to change here. Each table file holds
 `{"table": ..., "columns": {name: kind}, "rows": [...]}`, the rows ordered by primary key,
 one per line, their values typed by the column's kind: "datetime" as ISO 8601 in UTC with
@@ -50,14 +50,15 @@ import io
 import json
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import anyio.to_thread
 from sqlalchemy import Column, Connection, Table, func, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import TypeDecorator
 
 from dialogue.db import Base
@@ -187,6 +188,9 @@ def _decode(kind: str, value: Any) -> Any:
 
 # Reading the database ----------------------------------------------------------------------
 
+# Rows are fetched this many at a time, so that the event loop is never held for long.
+FETCH = 500
+
 
 @dataclass
 class Snapshot:
@@ -203,28 +207,39 @@ def schema_revision(connection: Connection) -> list[str]:
     return sorted(connection.scalars(text("SELECT version_num FROM alembic_version")).all())
 
 
-def _read(connection: Connection) -> Snapshot:
-    snapshot = Snapshot(revision=schema_revision(connection))
-    for table in exported_tables():
-        columns = exported_columns(table)
-        query = select(*columns).order_by(*table.primary_key.columns)
-        snapshot.tables[table.name] = [dict(row) for row in connection.execute(query).mappings()]
-    return snapshot
-
-
-async def read_snapshot(engine: AsyncEngine) -> Snapshot:
-    """Every exported row, read in one transaction that sees one state of the database
-    (PostgreSQL: REPEATABLE READ; SQLite: a read transaction begun before the first read)."""
+@asynccontextmanager
+async def one_state(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection in a transaction that sees one state of the database while Dialogue
+    keeps writing (PostgreSQL: REPEATABLE READ; SQLite: a read transaction)."""
     async with engine.connect() as connection:
         if engine.dialect.name == "postgresql":
             await connection.execution_options(isolation_level="REPEATABLE READ")
-            async with connection.begin():
-                return await connection.run_sync(_read)
         async with connection.begin():
-            # The SQLite driver begins a transaction before writes only: without this, each
-            # table would be read at its own moment while Dialogue keeps writing.
-            await connection.exec_driver_sql("BEGIN")
-            return await connection.run_sync(_read)
+            if engine.dialect.name == "sqlite":
+                # The SQLite driver begins a transaction before writes only: without this,
+                # each table would be read at its own moment.
+                await connection.exec_driver_sql("BEGIN")
+            yield connection
+
+
+async def read_table(connection: AsyncConnection, table: Table) -> list[dict[str, Any]]:
+    """A table's exported columns, rows by primary key, fetched a few at a time."""
+    query = select(*exported_columns(table)).order_by(*table.primary_key.columns)
+    result = await connection.stream(query)
+    rows: list[dict[str, Any]] = []
+    async for partition in result.mappings().partitions(FETCH):
+        rows.extend(dict(row) for row in partition)
+    return rows
+
+
+async def read_snapshot(engine: AsyncEngine) -> Snapshot:
+    """Every exported row, from one state of the database (all in memory: for tests and
+    small records; `export_archive` holds one table at a time)."""
+    async with one_state(engine) as connection:
+        snapshot = Snapshot(revision=await connection.run_sync(schema_revision))
+        for table in exported_tables():
+            snapshot.tables[table.name] = await read_table(connection, table)
+        return snapshot
 
 
 # Writing the archive ---------------------------------------------------------------------
@@ -250,35 +265,54 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
+class ArchiveWriter:
+    """The archive, table by table (each compressed as it comes), then the manifest."""
+
+    def __init__(self) -> None:
+        self._buffer = io.BytesIO()
+        self._zip = zipfile.ZipFile(self._buffer, "w")
+        self._tables: dict[str, dict[str, Any]] = {}
+
+    def add(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        name = f"tables/{table.name}.json"
+        content = table_json(table, rows)
+        self._tables[table.name] = {"file": name, "rows": len(rows), "sha256": hashlib.sha256(content).hexdigest()}
+        self._zip.writestr(_entry(name), content)
+
+    def finish(self, revision: list[str]) -> bytes:
+        manifest = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "schema_revision": revision,
+            "tables": self._tables,
+            "excluded_tables": sorted(EXCLUDED_TABLES),
+            "excluded_columns": sorted(f"{table}.{column}" for table, column in EXCLUDED_COLUMNS),
+        }
+        self._zip.writestr(_entry(MANIFEST), json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n")
+        self._zip.close()
+        return self._buffer.getvalue()
+
+
 def write_archive(snapshot: Snapshot) -> bytes:
     """The archive of `snapshot`: the same snapshot always gives the same bytes."""
-    files: dict[str, bytes] = {}
-    tables: dict[str, dict[str, Any]] = {}
+    writer = ArchiveWriter()
     for table in exported_tables():
-        name = f"tables/{table.name}.json"
-        rows = snapshot.tables[table.name]
-        files[name] = table_json(table, rows)
-        tables[table.name] = {"file": name, "rows": len(rows), "sha256": hashlib.sha256(files[name]).hexdigest()}
-    manifest = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "schema_revision": snapshot.revision,
-        "tables": tables,
-        "excluded_tables": sorted(EXCLUDED_TABLES),
-        "excluded_columns": sorted(f"{table}.{column}" for table, column in EXCLUDED_COLUMNS),
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(_entry(MANIFEST), json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n")
-        for name, content in files.items():
-            archive.writestr(_entry(name), content)
-    return buffer.getvalue()
+        writer.add(table, snapshot.tables[table.name])
+    return writer.finish(snapshot.revision)
 
 
 async def export_archive(engine: AsyncEngine) -> bytes:
-    """The archive of the database behind `engine` (built off the event loop)."""
-    snapshot = await read_snapshot(engine)
-    return await anyio.to_thread.run_sync(write_archive, snapshot)
+    """The archive of the database behind `engine`, the same bytes as `write_archive` of its
+    snapshot: read a few rows at a time from one state of the database, each table encoded
+    and compressed in a worker thread, so that the event loop keeps serving and only one
+    table's rows are in memory at once."""
+    writer = ArchiveWriter()
+    async with one_state(engine) as connection:
+        revision = await connection.run_sync(schema_revision)
+        for table in exported_tables():
+            rows = await read_table(connection, table)
+            await anyio.to_thread.run_sync(writer.add, table, rows)
+    return await anyio.to_thread.run_sync(writer.finish, revision)
 
 
 # Reading an archive ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import io
 import json
+import sqlite3
 import zipfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, make_url, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dialogue.accounts.links import new_link
@@ -499,3 +500,32 @@ async def test_the_secretariat_downloads_the_archive(english: Any, engine: Async
     assert events[-1]["action"] == AuditAction.EXPORT
     snapshot.tables["audit_event"] = events[:-1]
     assert download.content == write_archive(snapshot)
+
+
+async def test_the_export_reads_one_state_of_the_database(source: Source, tmp_path: Path) -> None:
+    """A change committed while the export reads (here: between its first and second table)
+    is not half in the archive: SQLite's read transaction holds one snapshot."""
+    copy = tmp_path / "busy.db"
+    original, duplicate = sqlite3.connect(str(make_url(source.url).database)), sqlite3.connect(copy)
+    original.backup(duplicate)
+    original.close()
+    duplicate.close()
+    engine = create_engine(settings_for(sqlite_url(copy)))
+    reads: list[str] = []
+
+    def meanwhile(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+        if len(reads) == 2:  # the trail was read, the bodies not yet
+            writer = sqlite3.connect(copy, timeout=5)
+            with writer:
+                writer.execute("UPDATE body SET name = 'Renamed meanwhile' WHERE id = 1")
+            writer.close()
+
+    event.listen(engine.sync_engine, "after_cursor_execute", meanwhile)
+    try:
+        archive = await export_archive(engine)
+    finally:
+        await engine.dispose()
+    assert len(reads) > 2
+    assert archive == source.archive
