@@ -31,8 +31,11 @@ What is left out: the sessions and the secrets, table by table and column by col
 - `account.password_hash`: a password, however well hashed, stays with its server. The
   accounts come back without one: each person chooses a new password through a link.
 
-The audit trail keeps its events as they were (its listener never saw secrets: they show
-as "•••"); the outbox keeps its messages, whose links stopped working with the tables above.
+The audit trail keeps its events as they were (it never held a secret: they show as "•••").
+The outbox keeps every message as it was sent: meeting invitations carry each person's
+answer link, signed with DIALOGUE_SECRET_KEY (not in the archive), which works wherever
+that key does, as it does from the recipient's mailbox; one more reason to keep an archive
+as safely as the server (the /export page says so).
 
 Importing writes with SQLAlchemy Core on a plain connection, not through the sessions of
 `session_factory`: the audit trail, the search index and the calendar SEQUENCE listeners
