@@ -276,6 +276,7 @@ def demo_paths(chromium: Any, server: Server) -> dict[str, str]:
             "people": "/people",
             "account": "/account",
             "outbox": "/outbox",
+            "archive": "/export",
         }
         response = page.goto(f"{meeting}/minutes")
         if response is not None and response.status == 200:

@@ -18,6 +18,7 @@ MAIN_PAGES = [
     "people",
     "account",
     "outbox",
+    "archive",
     "minutes",
 ]
 
