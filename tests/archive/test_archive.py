@@ -451,11 +451,14 @@ def test_the_commands_as_typed(source: Source, tmp_path: Path) -> None:
     assert written.read_bytes() == source.archive
 
     assert runner.invoke(main, ["database", "upgrade"], env=target).exit_code == 0
-    damaged = tmp_path / "damaged.zip"
-    damaged.write_bytes(source.archive[:1000])
-    result = runner.invoke(main, ["import", str(damaged)], env=target)
-    assert result.exit_code == CorruptArchive.exit_code
-    assert "Nothing imported: The file is not a readable zip archive" in result.output
+    # Each refusal with its message and its own exit status; nothing written.
+    for case, (make, refusal, message) in REFUSALS.items():
+        refused = tmp_path / "refused.zip"
+        refused.write_bytes(make(source.archive))
+        result = runner.invoke(main, ["import", str(refused)], env=target)
+        assert result.exit_code == refusal.exit_code, case
+        assert "Nothing imported: " in result.output and message in result.output, case
+    assert {refusal.exit_code for _make, refusal, _message in REFUSALS.values()} == {3, 4, 5, 6, 8}
 
     result = runner.invoke(main, ["import", str(written)], env=target)
     assert result.exit_code == 0, result.output
