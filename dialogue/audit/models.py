@@ -26,6 +26,7 @@ class AuditAction(Choice):
     SIGN_OUT = "sign_out", N_("Signed out")
     REFUSED = "refused", N_("Permission refused")
     SEND = "send", N_("Sent")
+    IMPORT = "import", N_("Imported")
 
 
 class AuditEvent(Searchable, Base):
