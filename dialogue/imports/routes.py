@@ -27,7 +27,7 @@ from dialogue.imports.columns import FIELDS, ImportKind
 from dialogue.imports.models import ImportUpload
 from dialogue.imports.reading import MAX_BYTES, too_large_message
 from dialogue.listing import Column, table_file
-from dialogue.web import DB, render, see_other
+from dialogue.web import DB, Template, render, see_other
 
 # The file, and the few fields and multipart boundaries around it.
 BODY_LIMIT = MAX_BYTES + 64 * 1024
@@ -47,13 +47,15 @@ def _account_id(request: Request) -> int:
     return int(request.scope["user"].id)
 
 
-def _upload_page(request: Request, *, error: str = "", kind: str = "", status_code: int = 200, **extra: Any) -> Any:
+def _upload_page(
+    request: Request, *, error: str = "", kind: str = "", status_code: int = 200, **extra: Any
+) -> Template:
     context = {"kinds": ImportKind.options(), "error": error, "kind": kind, "max_mb": MAX_BYTES // (1024 * 1024)}
     return render(request, "imports/upload.html", {**context, **extra}, status_code=status_code)
 
 
 @get("/import", opt=SECRETARIAT)
-async def import_page(request: Request, db: DB, imported: FromQuery[int | None] = None) -> Any:
+async def import_page(request: Request, db: DB, imported: FromQuery[int | None] = None) -> Template:
     done = None
     if imported is not None:
         done = await db.scalar(
@@ -65,7 +67,7 @@ async def import_page(request: Request, db: DB, imported: FromQuery[int | None] 
 
 
 @post("/import", opt=SECRETARIAT, request_max_body_size=BODY_LIMIT)
-async def upload(request: Request, db: DB) -> Any:
+async def upload(request: Request, db: DB) -> Response[Any]:
     data = await request.form()
     form = Form(data)
     kind = form.choice("kind", ImportKind)
@@ -101,14 +103,14 @@ async def _preview_context(db: DB, upload_: ImportUpload, plan: service.Plan, **
 
 
 @get("/import/{upload_id:int}", opt=SECRETARIAT)
-async def preview_page(request: Request, db: DB, upload_id: FromPath[int]) -> Any:
+async def preview_page(request: Request, db: DB, upload_id: FromPath[int]) -> Template:
     upload_ = await service.get_upload(db, upload_id, _account_id(request))
     plan = await service.preview(db, upload_, _choices(request.query_params))
     return render(request, "imports/preview.html", await _preview_context(db, upload_, plan))
 
 
 @post("/import/{upload_id:int}", opt=SECRETARIAT)
-async def confirm(request: Request, db: DB, upload_id: FromPath[int]) -> Any:
+async def confirm(request: Request, db: DB, upload_id: FromPath[int]) -> Response[Any]:
     form = Form(await request.form())
     await idempotency.replay(db, request, form)
     upload_ = await service.get_upload(db, upload_id, _account_id(request))
