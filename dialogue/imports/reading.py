@@ -20,6 +20,7 @@ from typing import Any
 
 from dialogue.errors import Refused
 from dialogue.i18n import _
+from dialogue.text_input import clean
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -110,7 +111,7 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()[:MAX_CELL]
+    return clean(str(value)).strip()[:MAX_CELL]
 
 
 def _check_zip(data: bytes) -> None:
@@ -181,7 +182,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             for column, cell in enumerate(row, start=1):
                 if looks_like_formula(cell):
                     raise _formula(number, column)
-            rows.append([cell.strip()[:MAX_CELL] for cell in row[:MAX_COLUMNS]])
+            rows.append([clean(cell).strip()[:MAX_CELL] for cell in row[:MAX_COLUMNS]])
     except csv.Error as error:
         raise refuse_type() from error
     return rows

@@ -61,6 +61,7 @@ async def import_page(request: Request, db: DB, imported: FromQuery[int | None] 
         done = await db.scalar(
             select(AuditEvent.summary)
             .where(AuditEvent.entity == "import_upload", AuditEvent.entity_id == imported)
+            .order_by(AuditEvent.id.desc())  # an id SQLite gave again after a deletion: the latest
             .limit(1)
         )
     return _upload_page(request, done=done)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,10 +93,15 @@ class Plan:
 # Uploads -------------------------------------------------------------------------------
 
 
+async def reading(data: bytes) -> Table:
+    """`read_table` off the event loop: a large workbook takes seconds to read."""
+    return await anyio.to_thread.run_sync(read_table, data)
+
+
 async def store_upload(db: AsyncSession, account_id: int, kind: ImportKind, filename: str, data: bytes) -> ImportUpload:
     """Keep an uploaded file for its preview; `Refused` when it cannot be read. Uploads
     older than `KEEP` (never confirmed) go."""
-    read_table(data)
+    await reading(data)
     await db.execute(delete(ImportUpload).where(ImportUpload.created_at < utcnow() - KEEP))
     upload = ImportUpload(
         account_id=account_id,
@@ -124,7 +130,7 @@ async def preview(db: AsyncSession, upload: ImportUpload, choices: dict[int, str
     """What importing `upload` would do, with the columns as recognised or as the person
     chose them (`choices`: column index -> field key, "" for a column left out)."""
     kind = ImportKind(upload.kind)
-    table = read_table(upload.content)
+    table = await reading(upload.content)
     mapping = chosen(kind, table.headers, choices)
     fields = FIELDS[kind]
     problems = _column_problems(table, mapping, fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import zipfile
@@ -387,3 +388,22 @@ async def test_template_files_have_the_headers_in_the_persons_language(client: A
 async def test_people_and_organisations_pages_link_to_import_for_the_secretariat(english: Any) -> None:
     assert 'href="/import"' in (await english.get("/people")).text
     assert 'href="/import"' in (await english.get("/organisations")).text
+
+
+async def test_two_confirmations_at_once_import_once(english: Any, db: Any) -> None:
+    url = await preview_url(english, "organisations", csv_file(ORGS_EN))
+    data = form_fields((await english.get(url)).text)
+    first, second = await asyncio.gather(
+        english.post(url, data=data, follow_redirects=False), english.post(url, data=data, follow_redirects=False)
+    )
+    assert {first.status_code, second.status_code} == {303}
+    assert await count(db, Organisation) == 2
+    assert await db.scalar(select(func.count()).where(AuditEvent.action == AuditAction.IMPORT)) == 1
+
+
+async def test_the_import_entry_reads_in_the_audit_trail(english: Any, db: Any) -> None:
+    url = await preview_url(english, "organisations", csv_file(ORGS_EN))
+    await confirm(english, url)
+    trail = await english.get("/audit")
+    assert trail.status_code == 200
+    assert "Imported" in trail.text and "file.csv: 2 created" in trail.text
