@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,6 +204,18 @@ class _Row:
         else:
             seen[value] = self.plan.number
 
+    def key(
+        self, key: str, maximum: int, pattern: re.Pattern[str], malformed: str, seen: dict[str, int], twice: str
+    ) -> str:
+        """The (lowercased) value a row is matched on: required, of the `pattern`, once in the file."""
+        value = (self.text(key, maximum, required=True) or "").lower()
+        self.plan.values[key] = value
+        if value and not self.plan.problems:
+            if not pattern.match(value):
+                self.problem(key, malformed)
+            self.duplicate(key, value, seen, twice)
+        return value
+
 
 def _unknown_side() -> str:
     return _("Unknown side \u201c{value}\u201d: write one of {options}.")
@@ -251,12 +264,14 @@ async def _plan_organisations(db: AsyncSession, rows: Rows, column: dict[str, st
     plans = []
     for number, cells in rows:
         row = _Row(number, cells, column, cells.get("name", "") or cells.get("slug", ""))
-        slug = (row.text("slug", 40, required=True) or "").lower()
-        row.plan.values["slug"] = slug
-        if slug and not row.plan.problems:
-            if not SLUG.match(slug):
-                row.problem("slug", _("Use lowercase letters, digits and hyphens only (for example: ugtt)."))
-            row.duplicate("slug", slug, seen, _("This identifier is already on row {row}."))
+        slug = row.key(
+            "slug",
+            40,
+            SLUG,
+            _("Use lowercase letters, digits and hyphens only (for example: ugtt)."),
+            seen,
+            _("This identifier is already on row {row}."),
+        )
         row.text("name", 200, required=True)
         row.text("acronym", 30)
         row.text("description", 5000)
@@ -320,12 +335,9 @@ async def _plan_people(db: AsyncSession, rows: Rows, column: dict[str, str]) -> 
     for number, cells in rows:
         row = _Row(number, cells, column, cells.get("full_name", ""))
         row.text("full_name", 200, required=True)
-        email = (row.text("email", 254, required=True) or "").lower()
-        row.plan.values["email"] = email
-        if email and not row.plan.problems:
-            if not EMAIL.match(email):
-                row.problem("email", _("Enter a valid email address."))
-            row.duplicate("email", email, seen, _("This email is already on row {row}."))
+        email = row.key(
+            "email", 254, EMAIL, _("Enter a valid email address."), seen, _("This email is already on row {row}.")
+        )
         row.text("title", 200)
         phone = row.text("phone", 50)
         if phone and not PHONE.match(phone):

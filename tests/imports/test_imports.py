@@ -407,3 +407,34 @@ async def test_the_import_entry_reads_in_the_audit_trail(english: Any, db: Any) 
     trail = await english.get("/audit")
     assert trail.status_code == 200
     assert "Imported" in trail.text and "file.csv: 2 created" in trail.text
+
+
+async def test_uploads_never_confirmed_are_purged_after_a_day(english: Any, db: Any) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    url = await preview_url(english, "organisations", csv_file(ORGS_EN))
+    old_id = int(url.rsplit("/", 1)[1])
+    await db.execute(
+        update(ImportUpload)
+        .where(ImportUpload.id == old_id)
+        .values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
+    )
+    await db.commit()
+    await preview_url(english, "organisations", csv_file(ORGS_EN))
+    # The old one is gone (SQLite may give its id to the new one).
+    kept = list(await db.scalars(select(ImportUpload.created_at)))
+    assert len(kept) == 1 and kept[0] > dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+
+
+async def test_a_delegate_sees_no_import_link(english: Any, db: Any) -> None:
+    from dialogue.accounts.models import Role
+    from tests.conftest import open_session
+
+    world = await f.table(db)
+    await f.account(db, Role.DELEGATE, world["ugtt"], email="delegate@example.tn")
+    await db.commit()
+    open_session(english, "delegate@example.tn")
+    assert 'href="/import"' not in (await english.get("/people")).text
+    assert (await english.get("/import")).status_code == 403
