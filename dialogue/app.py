@@ -38,6 +38,7 @@ from dialogue.commitments import routes as commitments_routes
 from dialogue.compression import compression_config
 from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
+from dialogue.imports import routes as imports_routes
 from dialogue.logs import request_log
 from dialogue.mail import routes as mail_routes
 from dialogue.mail.worker import start_mail_worker, stop_mail_worker
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         commitments_routes,
         bodies_routes,
         people_routes,
+        imports_routes,
         audit_routes,
         archive_routes,
         mail_routes,

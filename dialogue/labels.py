@@ -74,6 +74,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "responsible_id": N_("Responsible person"),
         "due_on": N_("Due date"),
         "closed_on": N_("Closed on"),
+        "reference": N_("Reference"),
     },
     "commitment_update": {
         "commitment_id": N_("Commitment"),
@@ -118,6 +119,13 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "circulated_at": N_("Circulated on"),
         "circulated_by_id": N_("Circulated by"),
         "circulated_by": N_("Circulated by"),
+    },
+    # The one audit entry of an import (dialogue/imports/service.py).
+    "import_upload": {
+        "file": N_("File"),
+        "sha256": N_("Fingerprint (SHA-256)"),
+        "created": N_("Created"),
+        "changed": N_("Changed"),
     },
 }
 

@@ -10,6 +10,7 @@ from dialogue.calendar.models import FeedToken
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
 from dialogue.idempotency import FormSubmission
+from dialogue.imports.models import ImportUpload
 from dialogue.mail.models import OutboxMessage
 from dialogue.meetings.models import Invitation, Meeting
 from dialogue.minutes.models import (
@@ -59,6 +60,7 @@ __all__ = [
     "CommitmentUpdate",
     "FeedToken",
     "FormSubmission",
+    "ImportUpload",
     "Invitation",
     "Meeting",
     "Membership",

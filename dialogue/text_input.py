@@ -32,6 +32,9 @@ _CONTROLS = re.compile(r"[\x01-\x08\x0e-\x1f\x7f]")
 # What XML 1.0 cannot hold at all: C0 controls but \t \n \r, lone surrogates, U+FFFE/U+FFFF.
 _NOT_PRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
+# Where files are uploaded: their bytes are anything, and the route limits their size
+# (dialogue/imports/routes.py); the fields around them are read by `Form`, which cleans them.
+UPLOAD_PATHS = frozenset({"/import"})
 
 
 def clean(value: str) -> str:
@@ -92,7 +95,7 @@ def refuse_unreadable_bytes(app: ASGIApp) -> ASGIApp:
         if _unreadable(raw_path) or _unreadable(scope.get("query_string", b"")):
             raise _refuse()
         content_type = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
-        if content_type in _FORM_TYPES:
+        if content_type in _FORM_TYPES and scope["path"] not in UPLOAD_PATHS:
             messages: list[ReceiveMessage] = []
             body = b""
             while True:
@@ -103,7 +106,7 @@ def refuse_unreadable_bytes(app: ASGIApp) -> ASGIApp:
                 body += message.get("body", b"")
                 if not message.get("more_body", False):
                     break
-            # Multipart bodies are not percent-encoded (the app takes no file uploads).
+            # Multipart bodies are not percent-encoded (files go to UPLOAD_PATHS only).
             if _unreadable(body, form=True) if content_type == _FORM_TYPES[0] else _unreadable(body.replace(b"%", b"")):
                 raise _refuse()
 

@@ -25,6 +25,7 @@ from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
     HTTP_405_METHOD_NOT_ALLOWED,
     HTTP_409_CONFLICT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
@@ -285,6 +286,13 @@ def _http_error(request: Request, exc: HTTPException) -> Response[Any]:
             exc.status_code,
             _("This address only receives forms. Go back to the page you came from."),
             headers=allow,
+        )
+    if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+        limit = request.route_handler.resolve_request_max_body_size() or 0
+        return _error(
+            request,
+            exc.status_code,
+            _("What you sent is too large: at most {n} MB.").format(n=max(1, limit // (1024 * 1024))),
         )
     if exc.status_code >= 500:
         log.error("HTTP %s on %s", exc.status_code, request.url.path, exc_info=exc)

@@ -207,6 +207,12 @@ ROUTES: dict[str, Permission] = {
     "POST /organisations/{organisation_id}/delete": SECRETARIAT,
     "GET /reports": READ,
     "GET /people": READ,
+    # Imports from spreadsheets (the secretariat's)
+    "GET /import": SECRETARIAT,
+    "POST /import": SECRETARIAT,
+    "GET /import/{upload_id}": SECRETARIAT,
+    "POST /import/{upload_id}": SECRETARIAT,
+    "GET /import/{kind}/template.csv": SECRETARIAT,
     "GET /people.csv": READ,
     "GET /people.xlsx": READ,
     "POST /people": SECRETARIAT,
@@ -394,6 +400,8 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
         "token_id": 999_999,  # nobody's token: revoking it cannot cut a client off
         "message_id": 999_999,
         "feed_id": 999_999,  # nobody's feed
+        "upload_id": 999_999,  # nobody's upload
+        "kind": "people",
         "token": "not-a-real-token",
     }
     return world

@@ -27,6 +27,7 @@ class AuditAction(Choice):
     REFUSED = "refused", N_("Permission refused")
     SEND = "send", N_("Sent")
     EXPORT = "export", N_("Whole record downloaded")
+    IMPORT = "import", N_("Imported")
 
 
 class AuditEvent(Searchable, Base):

@@ -92,6 +92,7 @@ ENTITY_LABELS: dict[str, str] = {
     "outbox_message": N_("Outbox message"),
     "digest": N_("Weekly digest"),
     "csrf": N_("Form check (CSRF)"),
+    "import_upload": N_("Import from a spreadsheet"),
 }
 
 

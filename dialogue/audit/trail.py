@@ -4,13 +4,16 @@ Every flush of a session opened by `dialogue.session_factory` is watched: rows c
 tables become `AuditEvent` rows inserted by the same flush, with who (the actor of the
 current request or command), from where, and the before/after values of changed fields.
 Events that are not row changes (sign-in, refusals, approvals) go through `record`.
+A change made of many rows at once (an import) is gathered by `one_entry` and written as
+one event that lists them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
@@ -137,9 +140,43 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             pending.append((obj, AuditAction.DELETE, _changes(obj, AuditAction.DELETE)))
 
 
+@dataclass(frozen=True)
+class RowChange:
+    """A row change gathered by `one_entry` instead of being an event of its own."""
+
+    entity: str
+    entity_id: int
+    action: AuditAction
+    summary: str
+    changes: dict[str, list[Any]]
+
+
+_ONE_ENTRY = "audit_one_entry"
+
+
+@asynccontextmanager
+async def one_entry(db: AsyncSession) -> AsyncIterator[list[RowChange]]:
+    """The rows flushed inside are not written to the trail one event each: they are
+    gathered in the list it gives, for the caller to write one event that lists them
+    (`record`, in the same transaction)."""
+    gathered: list[RowChange] = []
+    db.info[_ONE_ENTRY] = gathered
+    try:
+        yield gathered
+        await db.flush()
+    finally:
+        db.info.pop(_ONE_ENTRY, None)
+
+
 def _after_flush(session: Session, _context: Any) -> None:
     pending = session.info.pop("audit_pending", [])
     if not pending:
+        return
+    gathered = session.info.get(_ONE_ENTRY)
+    if gathered is not None:
+        for obj, action, changes in pending:
+            found = _changes(obj, action) if action is AuditAction.CREATE else changes
+            gathered.append(RowChange(obj.__tablename__, obj.id, action, _summary(obj)[:300], found))
         return
     connection = session.connection()
     item_meetings: dict[int, int | None] = {}

@@ -41,6 +41,9 @@ class Commitment(Searchable, Versioned, Base):
     # True when the commitment is part of the item's outcome (an agreement), not only the item.
     from_outcome: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(300))
+    # The commitment's number in the secretariat's own follow-up (a spreadsheet it imported,
+    # dialogue/imports): a second import of the same sheet finds the same commitment.
+    reference: Mapped[str | None] = mapped_column(String(60), unique=True, index=True, default=None)
     description: Mapped[FreeText]
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), index=True)
     organisation_id: Mapped[int | None] = mapped_column(

@@ -3,7 +3,9 @@ route of the app turned into a concrete URL."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -269,7 +271,21 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
     link = await new_link(db, account, LinkPurpose.INVITE)
     await db.commit()
     document_id = await db.scalar(select(AgendaDocument.id).where(AgendaDocument.item_id == item["id"]))
+    # A spreadsheet waiting for its import, hostile in its headers and cells.
+    sheet = io.StringIO()
+    csv.writer(sheet).writerows(
+        [["Name", "Email", "Organisation", HOSTILE], [HOSTILE, "x@example.tn", HOSTILE, HOSTILE]]
+    )
+    uploaded = await client.post(
+        "/import",
+        data={"kind": "people"},
+        files={"file": ("people.csv", sheet.getvalue().encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303, uploaded.text
     return {
+        "upload_id": int(uploaded.headers["location"].rsplit("/", 1)[1]),
+        "kind": "people",
         "organisation_id": org["id"],
         "person_id": person["id"],
         "body_id": body_id,

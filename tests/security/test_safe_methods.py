@@ -61,6 +61,8 @@ def test_every_get_route_gets_a_concrete_address(client: AsyncTestClient[Any]) -
         "token",
         "side",
         "path",
+        "upload_id",
+        "kind",
         # Not seeded: these answer 404, which is enough to prove they change nothing.
         "message_id",
     }

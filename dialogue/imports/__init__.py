@@ -1,0 +1,1 @@
+"""Importing organisations, people and commitments from a spreadsheet (CSV or XLSX)."""
