@@ -264,8 +264,9 @@ def attendance_cell(line: MeetingLine, side: Side) -> str:
 
 
 def observers_cell(line: MeetingLine) -> str:
+    """ "2 (AICS, OIT)"; "0" when nobody observed, "–" when attendance was not recorded."""
     if not line.observers_present:
-        return ""
+        return "0" if line.attendance_recorded else "–"
     return f"{line.observers_present} ({i18n.listed(i18n.isolate(name) for name in line.observers)})"
 
 
@@ -300,6 +301,7 @@ def _meetings_table(lines: tuple[MeetingLine, ...], *, held: bool) -> Table:
             ),
             user_columns=frozenset({1, 2, 8}),
             caption=_("Members present per side (– : attendance not recorded)"),
+            widths=(10, 13, 21, 6, 6, 11, 10, 10, 13),
         )
     return Table(
         headers=(_("Date"), _("Time"), _("Body"), _("Meeting"), _("Status")),
@@ -308,6 +310,7 @@ def _meetings_table(lines: tuple[MeetingLine, ...], *, held: bool) -> Table:
             for line in lines
         ),
         user_columns=frozenset({2, 3}),
+        widths=(14, 8, 22, 40, 16),
     )
 
 
@@ -318,7 +321,11 @@ def _blocks(report: C144Report, direction: str) -> Iterable[Block]:
     yield Paragraph(requirement_status(report))
     yield Paragraph(requirement_definition(), note=True)
     yield Heading(_("Summary"))
-    yield Table(headers=(_("Figure"), _("Number")), rows=tuple((name, str(value)) for name, value in summary(report)))
+    yield Table(
+        headers=(_("Figure"), _("Number")),
+        rows=tuple((name, str(value)) for name, value in summary(report)),
+        widths=(80, 20),
+    )
     yield Heading(_("Text for the report to the ILO"))
     for paragraph in paste_text(report):
         yield Paragraph(paragraph)
@@ -336,7 +343,10 @@ def _blocks(report: C144Report, direction: str) -> Iterable[Block]:
         yield Heading(_("Meetings cancelled (not counted as held)"))
         yield _meetings_table(report.cancelled, held=False)
     yield Heading(_("Items discussed per Article 5(1) matter"))
-    yield Figure(str(chart(report, direction)), caption=_("Items discussed per Article 5(1) matter"))
+    if direction == "ltr":
+        # WeasyPrint draws an SVG's text one character at a time: Arabic would come out
+        # unjoined and reversed in the PDF. The table below holds the same numbers.
+        yield Figure(str(chart(report, direction)), caption=_("Items discussed per Article 5(1) matter"))
     yield Table(
         headers=(_("Matter"), _("Items"), _("Meetings")),
         rows=tuple((matter_label(count.matter), str(count.items), str(count.meetings)) for count in report.matters),
@@ -436,7 +446,7 @@ def make(report: C144Report, language: str) -> ReportFile:
         title=heading,
         blocks=tuple(_blocks(report, direction)),
         running_head=(heading, ""),
-        landscape=False,
+        landscape=True,
     )
     name = f"c144-{report.year}" + (f"-body-{report.body_id}" if report.body_id else "")
     return ReportFile(name=name, layout=layout, sheets=_sheets(report))
