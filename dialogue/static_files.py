@@ -57,7 +57,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "css/drafts.css",
         "css/reports.css",
     ),
-    "app.js": ("htmx-2.0.11.min.js", "drafts.js", "errors.js", "address.js"),
+    "app.js": ("htmx-2.0.11.min.js", "drafts.js", "errors.js", "address.js", "copy.js"),
 }
 # Between two scripts, a `;`: a file ending without one, followed by one starting with `(`,
 # would otherwise call the first's last value.

@@ -206,6 +206,11 @@ ROUTES: dict[str, Permission] = {
     "POST /organisations/{organisation_id}/unarchive": SECRETARIAT,
     "POST /organisations/{organisation_id}/delete": SECRETARIAT,
     "GET /reports": READ,
+    "GET /reports/c144": READ,
+    "GET /reports/c144.pdf": READ,
+    "GET /reports/c144.docx": READ,
+    "GET /reports/c144.csv": READ,
+    "GET /reports/c144.xlsx": READ,
     "GET /people": READ,
     # Imports from spreadsheets (the secretariat's)
     "GET /import": SECRETARIAT,

@@ -68,7 +68,7 @@ async def test_the_page_loads_one_stylesheet_and_one_script_made_of_the_sources(
     # In the order the page loaded them one by one: the cascade and the scripts' order hold.
     for bundle, sources in (
         (css, ["dialogue.css", "css/people.css", "css/meetings.css", "css/listing.css", "css/drafts.css"]),
-        (js, ["htmx-2.0.11.min.js", "drafts.js", "errors.js", "address.js"]),
+        (js, ["htmx-2.0.11.min.js", "drafts.js", "errors.js", "address.js", "copy.js"]),
     ):
         places = [bundle.index((SOURCE / name).read_text().strip()) for name in sources]
         assert places == sorted(places), sources
