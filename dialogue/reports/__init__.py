@@ -1,0 +1,1 @@
+"""Reports: numbers drawn from the record over a period, as pages and as files."""
