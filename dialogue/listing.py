@@ -121,7 +121,7 @@ def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(i18n.current_timezone()).replace(tzinfo=None)
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -139,15 +139,20 @@ def csv_bytes(columns: Sequence[Column], rows: Sequence[Any]) -> bytes:
     """UTF-8 with a BOM (Excel then reads Arabic and accents right), a header row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([_csv_cell(column.label) for column in columns])
+    writer.writerow([csv_cell(column.label) for column in columns])
     for row in rows:
-        writer.writerow([_csv_cell(column.value(row)) for column in columns])
+        writer.writerow([csv_cell(column.value(row)) for column in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def xlsx_bytes(columns: Sequence[Column], rows: Sequence[Any], title: str) -> bytes:
     """One sheet: a bold header row, strings written as strings (never formulas or links),
     numbers as numbers, dates and times as real dates; right to left in Arabic."""
+    return xlsx_workbook([(title, columns, rows)])
+
+
+def xlsx_workbook(sheets: Sequence[tuple[str, Sequence[Column], Sequence[Any]]]) -> bytes:
+    """A workbook of one sheet per (title, columns, rows), each as `xlsx_bytes` writes it."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -155,37 +160,45 @@ def xlsx_bytes(columns: Sequence[Column], rows: Sequence[Any], title: str) -> by
         buffer,
         {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
-    sheet = workbook.add_worksheet(title[:31].translate({ord(c): " " for c in "[]:*?/\\"}).strip() or "Sheet1")
-    if i18n.text_direction() == "rtl":
-        sheet.right_to_left()
     bold = workbook.add_format({"bold": True})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
     moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    widths = [len(column.label) for column in columns]
-    for index, column in enumerate(columns):
-        sheet.write_string(0, index, column.label, bold)
-    for number, row in enumerate(rows, start=1):
+    used: set[str] = set()
+    for title, columns, rows in sheets:
+        name = title[:31].translate({ord(c): " " for c in "[]:*?/\\"}).strip().strip("'") or "Sheet"
+        base, copy = name, 2
+        while name.casefold() in used:  # sheet names are unique, whatever their case
+            suffix = f" ({copy})"
+            name, copy = base[: 31 - len(suffix)] + suffix, copy + 1
+        used.add(name.casefold())
+        sheet = workbook.add_worksheet(name)
+        if i18n.text_direction() == "rtl":
+            sheet.right_to_left()
+        widths = [len(column.label) for column in columns]
         for index, column in enumerate(columns):
-            value = column.value(row)
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                sheet.write_string(number, index, _("Yes") if value else _("No"))
-            elif isinstance(value, int | float):
-                sheet.write_number(number, index, value)
-            elif isinstance(value, dt.datetime):
-                sheet.write_datetime(number, index, _local(value), moment)
-                widths[index] = max(widths[index], 16)
-            elif isinstance(value, dt.date):
-                sheet.write_datetime(number, index, dt.datetime.combine(value, dt.time()), date)
-                widths[index] = max(widths[index], 10)
-            else:
-                text = printable(str(value))
-                sheet.write_string(number, index, text)
-                widths[index] = max(widths[index], min(len(text), 60))
-    for index, width in enumerate(widths):
-        sheet.set_column(index, index, width + 2)
-    sheet.freeze_panes(1, 0)
+            sheet.write_string(0, index, column.label, bold)
+        for number, row in enumerate(rows, start=1):
+            for index, column in enumerate(columns):
+                value = column.value(row)
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_string(number, index, _("Yes") if value else _("No"))
+                elif isinstance(value, int | float):
+                    sheet.write_number(number, index, value)
+                elif isinstance(value, dt.datetime):
+                    sheet.write_datetime(number, index, _local(value), moment)
+                    widths[index] = max(widths[index], 16)
+                elif isinstance(value, dt.date):
+                    sheet.write_datetime(number, index, dt.datetime.combine(value, dt.time()), date)
+                    widths[index] = max(widths[index], 10)
+                else:
+                    text = printable(str(value))
+                    sheet.write_string(number, index, text)
+                    widths[index] = max(widths[index], min(len(text), 60))
+        for index, width in enumerate(widths):
+            sheet.set_column(index, index, width + 2)
+        sheet.freeze_panes(1, 0)
     workbook.close()
     return buffer.getvalue()
 

@@ -55,6 +55,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "css/minutes.css",
         "css/listing.css",
         "css/drafts.css",
+        "css/reports.css",
     ),
     "app.js": ("htmx-2.0.11.min.js", "drafts.js", "errors.js", "address.js"),
 }

@@ -202,6 +202,7 @@ ROUTES: dict[str, Permission] = {
     "POST /organisations/{organisation_id}/archive": SECRETARIAT,
     "POST /organisations/{organisation_id}/unarchive": SECRETARIAT,
     "POST /organisations/{organisation_id}/delete": SECRETARIAT,
+    "GET /reports": READ,
     "GET /people": READ,
     "GET /people.csv": READ,
     "GET /people.xlsx": READ,

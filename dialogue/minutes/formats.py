@@ -75,7 +75,17 @@ class Items:
     user: bool = True  # the items are user text (the app's minutes page marks them dir="auto")
 
 
-Block = Heading | Paragraph | Fields | Table | Items
+@dataclass(frozen=True)
+class Figure:
+    """A chart (SVG made by dialogue/reports/charts.py, its text escaped there) in the HTML
+    file and the PDF. Word and Markdown leave it out: a table next to it holds the same
+    numbers."""
+
+    svg: str
+    caption: str = ""
+
+
+Block = Heading | Paragraph | Fields | Table | Items | Figure
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,16 @@ def _environment() -> Environment:
     return env
 
 
+BLOCK_KINDS: dict[type, str] = {
+    Heading: "heading",
+    Paragraph: "paragraph",
+    Fields: "fields",
+    Table: "table",
+    Items: "items",
+    Figure: "figure",
+}
+
+
 def write_html(layout: Layout, *, for_pdf: bool = False) -> str:
     """A standalone page (its CSS in a <style> element: it is a downloaded file)."""
     layout = printable_layout(layout)
@@ -187,7 +207,7 @@ def write_html(layout: Layout, *, for_pdf: bool = False) -> str:
             .render(
                 layout=layout,
                 blocks=layout.blocks,
-                kinds={Heading: "heading", Paragraph: "paragraph", Fields: "fields", Table: "table", Items: "items"},
+                kinds=BLOCK_KINDS,
                 for_pdf=for_pdf,
             )
         )

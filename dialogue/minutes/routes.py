@@ -107,15 +107,8 @@ def _items(meeting_id: int) -> Select[tuple[AgendaItem]]:
     return select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.rank, AgendaItem.id)
 
 
-@functools.cache
 def _block_kinds() -> dict[type, str]:
-    return {
-        formats.Heading: "heading",
-        formats.Paragraph: "paragraph",
-        formats.Fields: "fields",
-        formats.Table: "table",
-        formats.Items: "items",
-    }
+    return formats.BLOCK_KINDS
 
 
 @get("/meetings/{meeting_id:int}/minutes", name="minutes", cache=False)
