@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,10 +43,16 @@ from dialogue import i18n
 from dialogue.bodies.models import Body
 from dialogue.commitments.models import Commitment, CommitmentStatus
 from dialogue.commitments.status import ACTIVE
+from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
+from dialogue.minutes.formats import Block, Fields, Figure, Heading, Layout, Paragraph, Table
 from dialogue.people.models import Organisation, Side
+from dialogue.reports import charts
+from dialogue.reports.common import Period, ReportFile, Sheet
 
 OLDEST_LIMIT = 10
+# Over this many months the trend is drawn per year (20 years would be 240 bars per series).
+MONTHLY_LIMIT = 36
 
 # The day a commitment was made: the start of its meeting, else the moment it was recorded.
 MADE_AT = func.coalesce(Meeting.starts_at, Commitment.created_at)
@@ -128,7 +135,8 @@ class OpenCommitment:
 
 @dataclass(frozen=True)
 class Month:
-    """A calendar month of the period (`first`: its first day, even when the period starts later)."""
+    """A calendar month (or year) of the period: `first` is its first day, even when the
+    period starts later."""
 
     first: dt.date
     made: int = 0
@@ -147,6 +155,7 @@ class CommitmentsReport:
     total: Tally
     oldest: tuple[OpenCommitment, ...]
     months: tuple[Month, ...] = field(default=())
+    yearly: bool = False  # the trend is per year (a period over MONTHLY_LIMIT months)
 
     @property
     def is_empty(self) -> bool:
@@ -169,6 +178,14 @@ def month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
         months.append(day)
         day = (day + dt.timedelta(days=32)).replace(day=1)
     return months
+
+
+def trend_starts(start: dt.date, end: dt.date) -> tuple[list[dt.date], bool]:
+    """The first days of the trend's steps: months, or years (True) over `MONTHLY_LIMIT` months."""
+    months = month_starts(start, end)
+    if len(months) <= MONTHLY_LIMIT:
+        return months, False
+    return [dt.date(year, 1, 1) for year in range(start.year, end.year + 1)], True
 
 
 def bucket(value: Any, bounds: Sequence[Any]) -> Any:
@@ -241,15 +258,22 @@ async def _medians(
     return result
 
 
-async def body_choices(db: AsyncSession) -> list[tuple[int, str]]:
-    """Every body (id, name), by name, for the filter. One statement."""
-    return [(row.id, row.name) for row in await db.execute(select(Body.id, Body.name).order_by(Body.name, Body.id))]
+async def _per_step(db: AsyncSession, stepped: Select[Any]) -> dict[int, int]:
+    """How many rows of `stepped` (one column, "step") fall in each step. One statement;
+    grouped outside, so that the CASE's parameters are not repeated in a GROUP BY."""
+    steps = stepped.subquery()
+    rows = await db.execute(select(steps.c.step, func.count()).group_by(steps.c.step))
+    return {int(step): int(count) for step, count in rows}
+
+
+async def body_choices(db: AsyncSession) -> list[Any]:
+    """Every body (rows with `id`, `name`, `short_name`), by name, for the filter. One statement."""
+    return list(await db.execute(select(Body.id, Body.name, Body.short_name).order_by(Body.name, Body.id)))
 
 
 async def build_report(
     db: AsyncSession,
-    start: dt.date,
-    end: dt.date,
+    period: Period,
     *,
     body_id: int | None = None,
     body_name: str = "",
@@ -257,11 +281,13 @@ async def build_report(
 ) -> CommitmentsReport:
     """The report over the days `start` to `end` (inclusive, Africa/Tunis), optionally for
     one body's meetings. Seven statements whatever the size of the record."""
+    start, end = period.start, period.end
     today = today or i18n.today()
     dialect = db.get_bind().dialect.name
     overdue_before = min(end + dt.timedelta(days=1), today)
     made_at = MADE_AT
-    clauses: list[ColumnElement[bool]] = [made_at >= moment(start), made_at < moment(end + dt.timedelta(days=1))]
+    first_moment, end_moment = period.moments()
+    clauses: list[ColumnElement[bool]] = [made_at >= first_moment, made_at < end_moment]
     if body_id is not None:
         clauses.append(Meeting.body_id == body_id)
     is_done = Commitment.status == CommitmentStatus.DONE
@@ -304,7 +330,9 @@ async def build_report(
         organisations = tuple(
             sorted(
                 (
-                    replace(row, tally=replace(row.tally, median_delay=per_organisation.get((side, row.organisation_id))))
+                    replace(
+                        row, tally=replace(row.tally, median_delay=per_organisation.get((side, row.organisation_id)))
+                    )
                     for row in rows
                 ),
                 key=lambda row: (row.organisation_id is None, (row.acronym or row.name).lower(), row.name.lower()),
@@ -351,15 +379,13 @@ async def build_report(
         )
 
     # 6, 7. The monthly trend: made (by the day it was made) and done (by its closing day).
-    firsts = month_starts(start, end)
+    firsts, yearly = trend_starts(start, end)
     day_bounds = [start, *firsts[1:], end + dt.timedelta(days=1)]
-    made_months = _base([bucket(made_at, [moment(day) for day in day_bounds]).label("month")], clauses).subquery()
-    made = dict((await db.execute(select(made_months.c.month, func.count()).group_by(made_months.c.month))).all())
+    made = await _per_step(db, _base([bucket(made_at, [moment(day) for day in day_bounds]).label("step")], clauses))
     done_clauses = [is_done, Commitment.closed_on >= start, Commitment.closed_on <= end]
     if body_id is not None:
         done_clauses.append(Meeting.body_id == body_id)
-    done_months = _base([bucket(Commitment.closed_on, day_bounds).label("month")], done_clauses).subquery()
-    done = dict((await db.execute(select(done_months.c.month, func.count()).group_by(done_months.c.month))).all())
+    done = await _per_step(db, _base([bucket(Commitment.closed_on, day_bounds).label("step")], done_clauses))
     months = tuple(Month(first, made.get(index, 0), done.get(index, 0)) for index, first in enumerate(firsts))
 
     return CommitmentsReport(
@@ -373,4 +399,278 @@ async def build_report(
         total=total,
         oldest=tuple(oldest),
         months=months,
+        yearly=yearly,
     )
+
+
+# The report in words: the page's template and the files say the same -------------------------
+
+
+def percent(rate: float | None) -> str:
+    """A rate (0..1) as "40%" / "33.3%" in the current language; "–" without one."""
+    return "–" if rate is None else f"{i18n.format_number(_whole(rate * 100))}%"
+
+
+def days(value: float | None) -> str:
+    """A number of days ("7", "7.5"); "–" without one."""
+    return "–" if value is None else i18n.format_number(_whole(value))
+
+
+def step_label(report: CommitmentsReport, month: Month) -> str:
+    """ "janv. 2026" (or "2026" for a yearly trend), in the current language."""
+    return str(month.first.year) if report.yearly else i18n.format_date(month.first, "MMM y")
+
+
+def definitions(report: CommitmentsReport) -> list[str]:
+    """How each number is counted, in the current language (the page and the files)."""
+    return [
+        _(
+            "Commitments made in the period: by the date of the meeting that made them (whatever became of "
+            "the meeting), or the day they were recorded when made outside a meeting."
+        ),
+        _("Statuses are those of today ({date}).").format(date=i18n.format_date(report.today)),
+        _("A commitment moved from one side to another counts for the side (and organisation) it has now."),
+        _(
+            "Overdue: still open or in progress, and due before {date} (the day after the period, or today "
+            "when the period is not over). Dropped commitments are never overdue."
+        ).format(date=i18n.format_date(report.overdue_before)),
+        _(
+            "On time: the share of done commitments with a due date that were closed on or before it; dropped "
+            "commitments are left out. Median delay: the median number of days between the due date and the "
+            "closing date of the commitments done late."
+        ),
+        _(
+            "Trend: the commitments made in each month (each year when the period is longer than three years), "
+            "and those closed as done in it, whenever they were made."
+        ),
+    ]
+
+
+def tally_cells(tally: Tally) -> tuple[str, ...]:
+    numbers = (tally.made, tally.done, tally.in_progress, tally.open, tally.overdue, tally.dropped)
+    return (*(i18n.format_number(n) for n in numbers), percent(tally.on_time_rate), days(tally.median_delay))
+
+
+def tally_headers() -> tuple[str, ...]:
+    return (
+        _("Made"),
+        _("Done"),
+        _("In progress"),
+        _("Open"),
+        _("Overdue"),
+        _("Dropped"),
+        _("On time"),
+        _("Median delay (days)"),
+    )
+
+
+def organisation_label(row: OrganisationRow) -> str:
+    return row.display_name or _("No organisation")
+
+
+def _whole(value: float) -> float | int:
+    """Rounded to a tenth; a whole number as an int (spreadsheets show "40", not "40.0")."""
+    value = round(value, 1)
+    return int(value) if value == int(value) else value
+
+
+def _sheets(report: CommitmentsReport) -> tuple[Sheet, ...]:
+    about = Sheet(
+        _("Report"),
+        (_("Item"), _("Value")),
+        (
+            (_("From"), report.start),
+            (_("To"), report.end),
+            (_("Body"), report.body_name or _("All bodies")),
+            (_("Statuses as of"), report.today),
+            (_("Overdue when due before"), report.overdue_before),
+            *((_("Definition"), text) for text in definitions(report)),
+        ),
+    )
+
+    def numbers(side: Side, organisation: str, tally: Tally) -> tuple[Any, ...]:
+        rate = tally.on_time_rate
+        return (
+            side.label,
+            organisation,
+            tally.made,
+            tally.done,
+            tally.in_progress,
+            tally.open,
+            tally.overdue,
+            tally.dropped,
+            tally.done_with_due,
+            tally.done_on_time,
+            _whole(rate * 100) if rate is not None else None,
+            _whole(tally.median_delay) if tally.median_delay is not None else None,
+        )
+
+    counted = tally_headers()
+    rows: list[tuple[Any, ...]] = []
+    for side in report.sides:
+        rows.append(numbers(side.side, _("All organisations"), side.tally))
+        rows.extend(numbers(side.side, organisation_label(row), row.tally) for row in side.organisations)
+    total = report.total
+    rows.append(
+        (
+            _("All sides"),
+            "",
+            *numbers(Side.GOVERNMENT, "", total)[2:],
+        )
+    )
+    by_side = Sheet(
+        _("By side"),
+        (
+            _("Side"),
+            _("Organisation"),
+            *counted[:6],
+            _("Done with a due date"),
+            _("Done on time"),
+            _("On time (%)"),
+            counted[7],
+        ),
+        tuple(rows),
+    )
+    oldest = Sheet(
+        _("Oldest open"),
+        (
+            _("Commitment"),
+            _("Side"),
+            _("Organisation"),
+            _("Status"),
+            _("Made on"),
+            _("Due"),
+            _("Age (days)"),
+            _("Overdue"),
+        ),
+        tuple(
+            (
+                row.title,
+                row.side.label,
+                row.organisation,
+                row.status.label,
+                row.made_on,
+                row.due_on,
+                row.age_days,
+                row.overdue,
+            )
+            for row in report.oldest
+        ),
+    )
+    trend = Sheet(
+        _("By year") if report.yearly else _("By month"),
+        (_("Year") if report.yearly else _("Month"), _("Made"), _("Done")),
+        tuple((step_label(report, month), month.made, month.done) for month in report.months),
+    )
+    return (about, by_side, oldest, trend)
+
+
+def trend_chart(report: CommitmentsReport, direction: str) -> Markup:
+    return charts.bar_chart(
+        title=_("Commitments made and done, by year") if report.yearly else _("Commitments made and done, by month"),
+        description=_("For each step of the period, the number of commitments made and of commitments done."),
+        categories=[step_label(report, month) for month in report.months],
+        series=[
+            (_("Made"), [float(month.made) for month in report.months]),
+            (_("Done"), [float(month.done) for month in report.months]),
+        ],
+        direction=direction,
+    )
+
+
+def report_title() -> str:
+    return _("Commitments report")
+
+
+def period_label(report: CommitmentsReport) -> str:
+    return Period(report.start, report.end).label()
+
+
+def report_file(report: CommitmentsReport, language: str) -> ReportFile:
+    """The report in `language` (the current language, set by the caller): the layout of
+    the PDF and Word files and the tables of the spreadsheets."""
+    direction = i18n.text_direction(language)
+    blocks: list[Block] = [
+        Heading(report_title(), 1),
+        Fields(
+            (
+                (_("Period"), period_label(report)),
+                (_("Body"), report.body_name or _("All bodies")),
+                (_("Statuses as of"), i18n.format_date(report.today)),
+            )
+        ),
+        Heading(_("By side and organisation")),
+    ]
+    rows: list[tuple[str, ...]] = []
+    for side in report.sides:
+        rows.append((side.side.label, _("All organisations"), *tally_cells(side.tally)))
+        rows.extend((side.side.label, organisation_label(row), *tally_cells(row.tally)) for row in side.organisations)
+    rows.append((_("All sides"), "", *tally_cells(report.total)))
+    blocks.append(
+        Table(
+            headers=(_("Side"), _("Organisation"), *tally_headers()),
+            rows=tuple(rows),
+            user_columns=frozenset({1}),
+            widths=(12, 24, 8, 8, 8, 8, 8, 8, 8, 8),
+        )
+    )
+    blocks.append(Heading(_("By year") if report.yearly else _("By month")))
+    chart = trend_chart(report, direction)
+    blocks.append(Figure(str(chart), caption=chart_caption(report)))
+    blocks.append(
+        Table(
+            headers=(_("Year") if report.yearly else _("Month"), _("Made"), _("Done")),
+            rows=tuple(
+                (step_label(report, month), i18n.format_number(month.made), i18n.format_number(month.done))
+                for month in report.months
+            ),
+        )
+    )
+    blocks.append(Heading(_("Oldest open commitments")))
+    if report.oldest:
+        blocks.append(
+            Table(
+                headers=(
+                    _("Commitment"),
+                    _("Side"),
+                    _("Organisation"),
+                    _("Made on"),
+                    _("Due"),
+                    _("Status"),
+                    _("Age (days)"),
+                ),
+                rows=tuple(
+                    (
+                        row.title,
+                        row.side.label,
+                        row.organisation,
+                        i18n.format_date(row.made_on),
+                        i18n.format_date(row.due_on) if row.due_on else "–",
+                        row.status.label + (" · " + _("Overdue") if row.overdue else ""),
+                        i18n.format_number(row.age_days),
+                    )
+                    for row in report.oldest
+                ),
+                user_columns=frozenset({0, 2}),
+                widths=(34, 11, 11, 11, 11, 14, 8),
+            )
+        )
+    else:
+        blocks.append(Paragraph(_("No commitment made in the period is still open."), note=True))
+    blocks.append(Heading(_("How the numbers are counted")))
+    blocks.extend(Paragraph(text, note=True) for text in definitions(report))
+    layout = Layout(
+        language=language,
+        title=f"{report_title()} – {period_label(report)}",
+        blocks=tuple(blocks),
+        running_head=(report_title(), period_label(report)),
+        running_foot=report.body_name or _("All bodies"),
+        landscape=True,
+    )
+    return ReportFile(
+        name=f"commitments-{report.start.isoformat()}-{report.end.isoformat()}", layout=layout, sheets=_sheets(report)
+    )
+
+
+def chart_caption(report: CommitmentsReport) -> str:
+    return _("The same numbers are in the table below.")

@@ -85,10 +85,18 @@ MONTHS_COMMITTEE = [(0, 0)] * 5 + [(3, 0), (0, 0), (0, 0), (0, 1), (0, 0), (1, 1
 async def build(db: AsyncSession) -> dict[str, Any]:
     """The record above; commits. Returns its records by name."""
     w: dict[str, Any] = {}
-    w["mas"] = await factories.organisation(db, Side.GOVERNMENT, slug="mas", name="Ministère des Affaires Sociales", acronym="MAS")
-    w["ugtt"] = await factories.organisation(db, Side.WORKERS, slug="ugtt", name="Union Générale Tunisienne du Travail", acronym="UGTT")
-    w["utica"] = await factories.organisation(db, Side.EMPLOYERS, slug="utica", name="Union Tunisienne de l'Industrie", acronym="UTICA")
-    w["utap"] = await factories.organisation(db, Side.EMPLOYERS, slug="utap", name="Union Tunisienne de l'Agriculture", acronym="UTAP")
+    w["mas"] = await factories.organisation(
+        db, Side.GOVERNMENT, slug="mas", name="Ministère des Affaires Sociales", acronym="MAS"
+    )
+    w["ugtt"] = await factories.organisation(
+        db, Side.WORKERS, slug="ugtt", name="Union Générale Tunisienne du Travail", acronym="UGTT"
+    )
+    w["utica"] = await factories.organisation(
+        db, Side.EMPLOYERS, slug="utica", name="Union Tunisienne de l'Industrie", acronym="UTICA"
+    )
+    w["utap"] = await factories.organisation(
+        db, Side.EMPLOYERS, slug="utap", name="Union Tunisienne de l'Agriculture", acronym="UTAP"
+    )
     w["plenary"] = await factories.body(db, name="Plénière")
     w["committee"] = await factories.body(db, name="Commission des salaires")
     held = MeetingStatus.HELD
