@@ -599,21 +599,32 @@ def report_file(report: CommitmentsReport, language: str) -> ReportFile:
                 (_("Statuses as of"), i18n.format_date(report.today)),
             )
         ),
-        Heading(_("By side and organisation")),
+        Heading(_("By side")),
     ]
-    rows: list[tuple[str, ...]] = []
-    for side in report.sides:
-        rows.append((side.side.label, _("All organisations"), *tally_cells(side.tally)))
-        rows.extend((side.side.label, organisation_label(row), *tally_cells(row.tally)) for row in side.organisations)
-    rows.append((_("All sides"), "", *tally_cells(report.total)))
+    # A label column, then the eight numbers (percent of the page's width).
+    widths = (19, 8, 9, 9, 9, 9, 12, 11, 14)
     blocks.append(
         Table(
-            headers=(_("Side"), _("Organisation"), *tally_headers()),
-            rows=tuple(rows),
-            user_columns=frozenset({1}),
-            widths=(12, 24, 8, 8, 8, 8, 8, 8, 8, 8),
+            headers=(_("Side"), *tally_headers()),
+            rows=(
+                *((side.side.label, *tally_cells(side.tally)) for side in report.sides),
+                (_("All sides"), *tally_cells(report.total)),
+            ),
+            widths=widths,
         )
     )
+    blocks.append(Heading(_("By organisation")))
+    for side in report.sides:
+        if side.organisations:
+            blocks.append(
+                Table(
+                    headers=(_("Organisation"), *tally_headers()),
+                    rows=tuple((organisation_label(row), *tally_cells(row.tally)) for row in side.organisations),
+                    user_columns=frozenset({0}),
+                    caption=side.side.label,
+                    widths=widths,
+                )
+            )
     blocks.append(Heading(_("By year") if report.yearly else _("By month")))
     chart = trend_chart(report, direction)
     blocks.append(Figure(str(chart), caption=chart_caption(report)))
@@ -665,7 +676,6 @@ def report_file(report: CommitmentsReport, language: str) -> ReportFile:
         blocks=tuple(blocks),
         running_head=(report_title(), period_label(report)),
         running_foot=report.body_name or _("All bodies"),
-        landscape=True,
     )
     return ReportFile(
         name=f"commitments-{report.start.isoformat()}-{report.end.isoformat()}", layout=layout, sheets=_sheets(report)
