@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from dialogue.commitments.models import Commitment
 from dialogue.people.models import Side
 from dialogue.reports import commitments
 from dialogue.reports.common import Period
@@ -43,11 +45,7 @@ async def test_every_number_of_a_year(db: AsyncSession, engine: AsyncEngine) -> 
     assert [row.overdue for row in report.oldest] == [True, True, True, False]
 
 
-async def _records(db: AsyncSession) -> dict[str, object]:
-    from sqlalchemy import select
-
-    from dialogue.commitments.models import Commitment
-
+async def _records(db: AsyncSession) -> dict[str, Commitment]:
     return {row.title.removeprefix("Engagement "): row for row in (await db.scalars(select(Commitment))).all()}
 
 
