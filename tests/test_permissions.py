@@ -211,6 +211,11 @@ ROUTES: dict[str, Permission] = {
     "GET /reports/c144.docx": READ,
     "GET /reports/c144.csv": READ,
     "GET /reports/c144.xlsx": READ,
+    "GET /reports/commitments": READ,
+    "GET /reports/commitments.pdf": READ,
+    "GET /reports/commitments.docx": READ,
+    "GET /reports/commitments.csv": READ,
+    "GET /reports/commitments.xlsx": READ,
     "GET /people": READ,
     # Imports from spreadsheets (the secretariat's)
     "GET /import": SECRETARIAT,

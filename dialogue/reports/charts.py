@@ -23,7 +23,6 @@ BAR_HEIGHT = 14
 BAR_GAP = 3
 GROUP_GAP = 12
 LEGEND_ROW = 20
-RTL_ATTRIBUTE = ' direction="rtl"'
 FONT = "font-family=\"'Noto Sans', 'Noto Sans Arabic', Arial, sans-serif\""
 
 
@@ -48,17 +47,10 @@ def bar_chart(
 ) -> Markup:
     """Horizontal bars: one group per category, one bar per series (its name in the legend
     when there are several). `unit` "%" scales to 100 unless `maximum` says otherwise;
-    right to left, the names stand on the right and the bars grow leftwards.
-
-    A right-to-left chart says so (`direction="rtl"` on the <svg>): inside an Arabic page
-    or PDF it inherits that direction anyway, and SVG then reads `text-anchor` in it ("start"
-    is the text's right end). Positions below are physical; `flip` turns the anchor meant
-    for a left-to-right reading into the one that puts the text at the same place."""
+    right to left, the names stand on the right and the bars grow leftwards. The SVG says
+    its direction, and text anchors follow it ("start" is the right edge in RTL), as in a
+    browser (where the page's dir="rtl" reaches the SVG) and in WeasyPrint alike."""
     rtl = direction == "rtl"
-
-    def flip(anchor: str) -> str:
-        return {"start": "end", "end": "start"}[anchor] if rtl else anchor
-
     values = [value for _name, numbers in series for value in numbers]
     top = maximum if maximum is not None else (100.0 if unit == "%" else max([*values, 0.0]))
     top = top or 1.0
@@ -70,8 +62,8 @@ def bar_chart(
     key = hashlib.sha256(repr((title, categories, series)).encode()).hexdigest()[:10]
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="chart-{key}-t chart-{key}-d" {FONT} font-size="12"'
-        f"{RTL_ATTRIBUTE if rtl else ''}>",
+        f'width="{WIDTH}" height="{height}" aria-labelledby="chart-{key}-t chart-{key}-d" {FONT} font-size="12" '
+        f'direction="{"rtl" if rtl else "ltr"}">',
         f'<title id="chart-{key}-t">{escape(title)}</title>',
         f'<desc id="chart-{key}-d">{escape(description)}</desc>',
     ]
@@ -82,7 +74,7 @@ def bar_chart(
             box = x - 12 if rtl else x
             parts.append(f'<rect x="{box}" y="4" width="12" height="12" fill="{colour}"/>')
             label_x = x - 16 if rtl else x + 16
-            anchor = flip("end" if rtl else "start")
+            anchor = "start"  # right to left, "start" is the text's right edge
             parts.append(f'<text x="{label_x}" y="14" text-anchor="{anchor}" fill="{INK}">{escape(name)}</text>')
             step = 24 + 7 * len(name)
             x = x - step if rtl else x + step
@@ -90,11 +82,9 @@ def bar_chart(
     parts.append(f'<line x1="{axis_x}" y1="{y - 2}" x2="{axis_x}" y2="{height - GROUP_GAP + 2}" stroke="{LINE}"/>')
     for row, category in enumerate(categories):
         top_y = y + row * (group + GROUP_GAP)
-        label_x = WIDTH - 4 if rtl else LABEL_WIDTH - 6
+        # The name ends next to the axis: its right edge in LTR, its left edge in RTL.
+        label_x = axis_x + 6 if rtl else LABEL_WIDTH - 6
         anchor = "end"
-        if rtl:
-            anchor = flip("start")
-            label_x = axis_x + 6
         parts.append(
             f'<text x="{label_x}" y="{top_y + group / 2 + 4:.1f}" text-anchor="{anchor}" fill="{INK}">'
             f"<title>{escape(category)}</title>{escape(_fitted(category))}</text>"
@@ -110,7 +100,7 @@ def bar_chart(
             )
             text_x = bar_x - 4 if rtl else bar_x + length + 4
             parts.append(
-                f'<text x="{text_x:.1f}" y="{bar_y + BAR_HEIGHT - 3}" text-anchor="{flip("end" if rtl else "start")}" '
+                f'<text x="{text_x:.1f}" y="{bar_y + BAR_HEIGHT - 3}" text-anchor="start" '
                 f'fill="{MUTED}">{escape(_number(value, unit))}</text>'
             )
     parts.append("</svg>")
