@@ -51,6 +51,7 @@ from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
+from dialogue.reports import participation_routes
 from dialogue.reports import routes as reports_routes
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         minutes_routes,
         followup_routes,
         reports_routes,
+        participation_routes,
     ]
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [

@@ -60,7 +60,10 @@ def bar_chart(
     key = hashlib.sha256(repr((title, categories, series)).encode()).hexdigest()[:10]
     parts: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="chart-{key}-t chart-{key}-d" {FONT} font-size="12">',
+        f'width="{WIDTH}" height="{height}" aria-labelledby="chart-{key}-t chart-{key}-d" {FONT} font-size="12" '
+        # The anchors below are placed for a left-to-right drawing: a page or a PDF in Arabic
+        # (dir="rtl") would otherwise turn every "start" and "end" around.
+        'direction="ltr">',
         f'<title id="chart-{key}-t">{escape(title)}</title>',
         f'<desc id="chart-{key}-d">{escape(description)}</desc>',
     ]
