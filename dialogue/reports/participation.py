@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -230,23 +231,26 @@ async def _held_meetings(db: AsyncSession, conditions: list[ColumnElement[bool]]
     return [_HeldMeeting(*row) for row in await db.execute(query)]
 
 
-Tally = list[tuple[Side, InvitationRole, Attendance, int]]
+# Per meeting: (side, role, how many present) of its present invitations.
+Tally = tuple[tuple[Side, InvitationRole, int], ...]
 
 
 async def _tallies(db: AsyncSession, conditions: list[ColumnElement[bool]]) -> dict[int, Tally]:
-    """Per held meeting: how many invitations of each side, role and attendance."""
+    """Per held meeting: how many were present from each side in each role. Only present
+    invitations matter for parity and quorum (`quorum` counts present members who count)."""
     query = (
-        select(Invitation.meeting_id, Organisation.side, Invitation.role, Invitation.attendance, func.count())
+        select(Invitation.meeting_id, Organisation.side, Invitation.role, func.count())
         .join(Meeting, Meeting.id == Invitation.meeting_id)
         .join(Person, Person.id == Invitation.person_id)
         .join(Organisation, Organisation.id == Person.organisation_id)
-        .where(Meeting.status == MeetingStatus.HELD, *conditions)
-        .group_by(Invitation.meeting_id, Organisation.side, Invitation.role, Invitation.attendance)
+        .where(Meeting.status == MeetingStatus.HELD, Invitation.attendance == Attendance.PRESENT, *conditions)
+        .group_by(Invitation.meeting_id, Organisation.side, Invitation.role)
+        .order_by(Invitation.meeting_id, Organisation.side, Invitation.role)
     )
-    tallies: dict[int, Tally] = defaultdict(list)
-    for meeting_id, side, role, attendance, count in await db.execute(query):
-        tallies[meeting_id].append((Side(side), InvitationRole(role), Attendance(attendance), count))
-    return tallies
+    tallies: dict[int, list[tuple[Side, InvitationRole, int]]] = defaultdict(list)
+    for meeting_id, side, role, count in await db.execute(query):
+        tallies[meeting_id].append((Side(side), InvitationRole(role), count))
+    return {meeting_id: tuple(rows) for meeting_id, rows in tallies.items()}
 
 
 class _OrganisationRow(NamedTuple):
@@ -306,22 +310,43 @@ async def _not_held(db: AsyncSession, conditions: list[ColumnElement[bool]]) -> 
     return tuple((status, counts[status]) for status in NOT_HELD if counts.get(status))
 
 
-def _meeting_line(meeting: _HeldMeeting, tally: Tally) -> MeetingLine:
-    """The meeting's parity and quorum, by the rule of its page (meetings.quorum)."""
-    attendees = [Attendee(side, attendance, role) for side, role, attendance, count in tally for _n in range(count)]
-    report = quorum(meeting.rule, meeting.min_per_side, attendees)
+class _Verdict(NamedTuple):
+    present: tuple[int, int, int]
+    not_counted_present: int
+    parity: Parity
+    quorum_met: bool
+    missing: tuple[Side, ...]
+
+
+def _verdict(rule: QuorumRule, min_per_side: int | None, tally: Tally) -> _Verdict:
+    """Parity and quorum by the rule of the meeting's page (meetings.quorum)."""
+    attendees = [
+        attendee
+        for side, role, count in tally
+        for attendee in itertools.repeat(Attendee(side, Attendance.PRESENT, role), count)
+    ]
+    report = quorum(rule, min_per_side, attendees)
     government, workers, employers = (report.side(side).counted for side in Side.parties())
-    return MeetingLine(
-        meeting_id=meeting.id,
-        title=meeting.title,
-        body=meeting.body,
-        starts_at=meeting.starts_at,
+    return _Verdict(
         present=(government, workers, employers),
-        not_counted_present=sum(tally.not_counted for tally in report.sides),
+        not_counted_present=sum(side.not_counted for side in report.sides),
         parity=report.parity,
         quorum_met=report.quorum_met,
         missing=tuple(report.missing_sides),
     )
+
+
+def _meeting_lines(meetings: list[_HeldMeeting], tallies: dict[int, Tally]) -> tuple[MeetingLine, ...]:
+    """Each meeting with its parity and quorum; meetings with the same rule and the same
+    people present get the same verdict, worked out once."""
+    verdicts: dict[tuple[QuorumRule, int | None, Tally], _Verdict] = {}
+    lines = []
+    for meeting in meetings:
+        key = (meeting.rule, meeting.min_per_side, tallies.get(meeting.id, ()))
+        if key not in verdicts:
+            verdicts[key] = _verdict(*key)
+        lines.append(MeetingLine(meeting.id, meeting.title, meeting.body, meeting.starts_at, *verdicts[key]))
+    return tuple(lines)
 
 
 def _state(row: _OrganisationRow, counts: bool) -> str:
@@ -349,7 +374,7 @@ async def participation(db: AsyncSession, period: Period, body_id: int | None = 
     conditions = _meeting_filter(period, body_id)
     meetings = await _held_meetings(db, conditions)
     tallies = await _tallies(db, conditions)
-    lines = tuple(_meeting_line(meeting, tallies.get(meeting.id, [])) for meeting in meetings)
+    lines = _meeting_lines(meetings, tallies)
 
     counted: dict[int, OrganisationLine] = {}
     apart: dict[int, OrganisationLine] = {}
