@@ -69,7 +69,11 @@ async def participation_page(request: Request[Any, Any, Any], db: DB) -> Templat
         data = await _read(request, db)
     except Invalid as error:
         context.update(errors=error.errors, data=None, period=None, body=params.get("body") or "")
-        return render(request, "reports/participation.html", context, status_code=HTTP_400_BAD_REQUEST)
+        page = render(request, "reports/participation.html", context, status_code=HTTP_400_BAD_REQUEST)
+        if getattr(request, "htmx", None):
+            # htmx swaps a 4xx answer only when it says how (dialogue/static/errors.js).
+            page.headers.update({"HX-Retarget": "body", "HX-Reswap": "innerHTML"})
+        return page
     context.update(
         errors={},
         data=data,

@@ -40,10 +40,12 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
+from markupsafe import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Role
 from dialogue.bodies.models import QuorumRule
+from dialogue.i18n import _, using_language
 from dialogue.meetings.models import Attendance, InvitationRole, MeetingStatus
 from dialogue.people.models import Organisation, Side
 from tests import factories
@@ -257,17 +259,21 @@ async def test_a_body_filter_and_a_period_without_meetings(english: AsyncTestCli
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("from=2026-13-01", "Du", "Saisissez une date au format AAAA-MM-JJ."),
-        ("from=2026-06-01&to=2026-01-01", "Au", "The end of the period is before its start."),
-        ("body=abc", "Instance", "Choose a body from the list."),
-        ("body=99999", "Instance", "Choose a body from the list."),
-        ("from=1900-01-01&to=1901-01-01", "Du", "1990"),
+        ("from=2026-13-01", "From", "Enter a date as YYYY-MM-DD."),
+        ("from=2026-06-01&to=2026-01-01", "To", "The end of the period is before its start."),
+        ("body=abc", "Body", "Choose a body from the list."),
+        ("body=99999", "Body", "Choose a body from the list."),
+        ("from=1900-01-01&to=1901-01-01", "From", "Enter a year between {first} and {last}."),
     ],
 )
 async def test_bad_input_is_a_clear_400(
     client: AsyncTestClient[Any], db: AsyncSession, query: str, field: str, message: str
 ) -> None:
-    """French by default; messages the catalogs do not hold yet come in English."""
+    """In French by default (the page says which field, in French: "Du : ...")."""
+    with using_language("fr"):
+        field, message = _(field), _(message).format(first=1990, last=2100)
+    assert field in ("Du", "Au", "Instance")  # the French catalog answered
+    message = str(escape(message))
     await factories.body(db)
     await db.commit()
     page = await client.get(f"/reports/participation?{query}")
@@ -285,9 +291,18 @@ async def test_bad_language_or_format_and_arabic_messages(client: AsyncTestClien
     answer = await client.get("/reports/participation.docx?lang=de")
     assert answer.status_code == 400 and "fr, ar, en" in answer.text
     assert (await client.get("/reports/participation.odt")).status_code == 404
+    # The filter form sent by htmx (boosted): the page with its message is swapped in.
+    boosted = await client.get(
+        "/reports/participation?from=2026-06-01&to=2026-01-01", headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
+    assert boosted.status_code == 400 and boosted.headers["HX-Reswap"] == "innerHTML"
+    assert 'role="alert"' in boosted.text
     client.headers["accept-language"] = "ar"
     page = await client.get("/reports/participation?from=2026-02-30")
-    assert page.status_code == 400 and "أدخل التاريخ بالصيغة YYYY-MM-DD." in page.text
+    with using_language("ar"):
+        message = _("Enter a date as YYYY-MM-DD.")
+    assert page.status_code == 400 and str(escape(message)) in page.text
+    assert "YYYY-MM-DD" in message and "Enter" not in message
     assert 'dir="rtl"' in page.text
 
 
