@@ -7,6 +7,8 @@ What is counted
   period's last day is in it, even if it ends after midnight). Cancelled, postponed,
   scheduled (not yet marked held) and draft meetings are left out; the page says how many
   cancelled, postponed and scheduled ones there were.
+- **Organisation and side** of an invitation: the invited person's organisation, and its
+  side, as the record holds them today.
 - **Who counts**: the rule of the quorum (`meetings.quorum.Attendee.counts`): an invitation
   counts when the person's organisation is on one of the three party sides (government,
   workers, employers) and the role is not observer or secretariat. Observers, and anyone
@@ -596,7 +598,7 @@ def _sheets(data: Participation) -> tuple[Sheet, ...]:
     return (
         Sheet(
             _("Per side"),
-            (_("Side"), *count_headers(), _("Recorded"), rate),
+            (_("Side"), *count_headers(), _("Attendance recorded"), rate),
             (
                 *(
                     (line.side.label, *count_values(line.counts), line.counts.recorded, line.counts.percent)
@@ -607,7 +609,7 @@ def _sheets(data: Participation) -> tuple[Sheet, ...]:
         ),
         Sheet(
             _("Per organisation"),
-            (_("Organisation"), _("Acronym"), _("Side"), *count_headers(), _("Recorded"), rate),
+            (_("Organisation"), _("Acronym"), _("Side"), *count_headers(), _("Attendance recorded"), rate),
             tuple(
                 (
                     line.name,

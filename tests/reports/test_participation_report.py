@@ -157,7 +157,7 @@ async def test_every_number_of_the_period(english: AsyncTestClient[Any], db: Asy
     assert answer.headers["content-type"].startswith("text/csv")
     assert 'filename="participation-2026-01-01-2026-06-30-en.csv"' in answer.headers["content-disposition"]
     tables = sections(answer.content)
-    heads = ["Invited", "Present", "Excused", "Absent", "Not recorded", "Represented", "Recorded"]
+    heads = ["Invited", "Present", "Excused", "Absent", "Not recorded", "Represented", "Attendance recorded"]
     assert tables["Per side"] == [
         ["Side", *heads, "Attendance rate (%)"],
         ["Government", "6", "4", "1", "1", "0", "0", "6", "66.7"],
