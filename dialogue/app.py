@@ -55,6 +55,7 @@ from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
 from dialogue.reports import c144_routes as report_c144_routes
 from dialogue.reports import commitments_routes as commitment_report_routes
+from dialogue.reports import participation_routes
 from dialogue.reports import routes as reports_routes
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         reports_routes,
         report_c144_routes,
         commitment_report_routes,
+        participation_routes,
     ]
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [

@@ -216,6 +216,11 @@ ROUTES: dict[str, Permission] = {
     "GET /reports/commitments.docx": READ,
     "GET /reports/commitments.csv": READ,
     "GET /reports/commitments.xlsx": READ,
+    "GET /reports/participation": READ,
+    "GET /reports/participation.pdf": READ,
+    "GET /reports/participation.docx": READ,
+    "GET /reports/participation.csv": READ,
+    "GET /reports/participation.xlsx": READ,
     "GET /people": READ,
     # Imports from spreadsheets (the secretariat's)
     "GET /import": SECRETARIAT,
