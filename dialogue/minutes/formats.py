@@ -293,6 +293,10 @@ def write_pdf(layout: Layout) -> bytes:
     layout twice gives the same bytes."""
     from weasyprint import CSS, HTML  # heavy import: only where PDFs are made
 
+    if layout.direction == "rtl":
+        # WeasyPrint draws SVG text a character at a time: Arabic would come out unjoined and
+        # reversed. A right-to-left PDF leaves its charts to the tables beside them.
+        layout = dataclasses.replace(layout, blocks=tuple(b for b in layout.blocks if not isinstance(b, Figure)))
     # The marks are combining characters: they never appear in markup, only in text.
     page = without_arabic_marks(write_html(layout, for_pdf=True))
     with _no_cyclic_gc():

@@ -145,3 +145,24 @@ async def test_the_reports_index_is_in_the_menu_for_every_reader(english: Any) -
     assert page.status_code == 200
     assert 'href="/reports" aria-current="page"' in page.text
     assert "<h1>Reports</h1>" in page.text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_an_arabic_pdf_leaves_its_charts_to_their_tables() -> None:
+    # WeasyPrint would draw the chart's Arabic text unjoined and reversed.
+    def arabic(data: Any, language: str) -> common.ReportFile:
+        chart = charts.bar_chart(
+            title="t", description="d", categories=["الحكومة"], series=[("", [80.0])], direction="rtl"
+        )
+        layout = formats.Layout(
+            language=language,
+            title="المشاركة",
+            blocks=(formats.Figure(str(chart), caption="نسبة الحضور"), formats.Table(("الطرف",), (("الحكومة",),))),
+        )
+        return common.ReportFile("participation", layout, ())
+
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=exports.render(arabic, None, "pdf", "ar"), capture_output=True, check=True
+    ).stdout.decode()
+    assert "نسبة الحضور" not in text  # the figure's caption: the figure is not drawn
+    assert text.count("الحكومة") == 1  # the table's cell only
