@@ -382,7 +382,19 @@ def measure(database: str, scale: int, folder: Path) -> Run:
     url, load_seconds = prepare(database, scale, folder)
     known = asyncio.run(facts(url))
     run = Run(database, scale, load_seconds, known.meetings)
-    pages = ["/", "/meetings", f"/meetings/{known.meeting_id}", "/commitments", "/people"]
+    pages = [
+        "/",
+        "/meetings",
+        f"/meetings/{known.meeting_id}",
+        "/commitments",
+        "/people",
+        "/reports/commitments",
+        "/reports/participation",
+        # Ten years of the record (at --scale 100, ten years of history).
+        "/reports/c144",
+        "/reports/commitments?from=2016-01-01",
+        "/reports/participation?from=2016-01-01",
+    ]
     run.queries = asyncio.run(count_queries(url, [*pages, "/commitments?overdue=true", "/bodies", "/organisations"]))
     token = asyncio.run(feed_token(url, known.busiest_body))
     with server(url) as (base, pid):
