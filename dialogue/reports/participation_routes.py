@@ -20,6 +20,7 @@ from dialogue.reports.common import Period, read_body, read_period
 from dialogue.web import DB, Renderers, Template, render
 
 PATH = "/reports/participation"
+PAGE_MEETINGS = 100
 FIELD_LABELS = {"from": N_("From"), "to": N_("To"), "body": N_("Body"), "lang": N_("Language")}
 
 
@@ -64,6 +65,8 @@ async def participation_page(request: Request[Any, Any, Any], db: DB) -> Templat
         "parity_text": participation.parity_text,
         "sides_labels": [side.label for side in Side.parties()],
         "parity_badge": {"equal": "ok", "both_present": "warn", "missing": "bad"},
+        # Over years the page lists the most recent meetings only; the files hold them all.
+        "page_meetings": PAGE_MEETINGS,
     }
     try:
         data = await _read(request, db)

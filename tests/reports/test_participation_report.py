@@ -229,6 +229,24 @@ async def test_the_page_shows_the_numbers_and_what_it_leaves_out(
     assert "/reports/participation.xlsx?from=2026-01-01&amp;to=2026-06-30&amp;lang=ar" in page
 
 
+async def test_over_years_the_page_lists_the_most_recent_meetings_and_the_files_all(
+    english: AsyncTestClient[Any], db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dialogue.reports import participation_routes
+
+    w = await council(db)
+    await db.commit()
+    monkeypatch.setattr(participation_routes, "PAGE_MEETINGS", 1)
+    page = flat((await english.get(f"/reports/participation?{PERIOD}")).text)
+    assert "The 1 most recent of 3 meetings; the files (PDF, Word, CSV, Excel) list every one." in page
+    held = sorted((w[key] for key in ("M1", "M2", "M3")), key=lambda meeting: meeting.starts_at)
+    parity = page.split('id="parity"')[1].split('id="missed"')[0]
+    assert f'href="/meetings/{held[-1].id}"' in parity
+    assert f'href="/meetings/{held[0].id}"' not in parity
+    csv_text = (await english.get(f"/reports/participation.csv?{PERIOD}")).content.decode("utf-8-sig")
+    assert all(meeting.title in csv_text for meeting in held)
+
+
 async def test_a_body_filter_and_a_period_without_meetings(english: AsyncTestClient[Any], db: AsyncSession) -> None:
     w = await council(db)
     await db.commit()
