@@ -100,6 +100,20 @@ def render(
     )
 
 
+def render_bad_filters(request: Request, template: str, context: dict[str, Any]) -> Template:
+    """A page whose filters (its query string) cannot be read: the page again, with the
+    messages in `context`, as a 400. htmx swaps a 4xx answer only when it says how
+    (dialogue/static/errors.js): the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return Template(
+        template_name=template,
+        context=context,
+        status_code=HTTP_400_BAD_REQUEST,
+        re_target="body" if htmx else None,
+        re_swap="innerHTML" if htmx else None,
+    )
+
+
 def render_invalid(
     request: Request, template: str, context: dict[str, Any], error: Invalid, *, fragment: str | None = None
 ) -> Template:

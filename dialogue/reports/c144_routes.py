@@ -7,18 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from dialogue import i18n
 from dialogue.errors import Invalid
+from dialogue.i18n import N_
 from dialogue.meetings.service import all_bodies
 from dialogue.people.models import Side
 from dialogue.reports import c144, c144_file, exports
 from dialogue.reports.common import read_body, read_year
-from dialogue.web import DB, Renderers, Template, render
+from dialogue.web import DB, Renderers, Template, render, render_bad_filters
 
 PATH = "/reports/c144"
+FIELD_LABELS = {"year": N_("Year"), "body": N_("Body"), "lang": N_("Language")}
 
 
 async def _report(request: Request[Any, Any, Any], db: DB) -> c144.C144Report:
@@ -38,7 +38,7 @@ async def c144_page(request: Request[Any, Any, Any], db: DB) -> Template:
         report = await _report(request, db)
     except Invalid as error:
         refused = {"report": None, "bodies": bodies, "errors": error.errors, "values": values}
-        return render(request, "reports/c144.html", refused, status_code=HTTP_400_BAD_REQUEST)
+        return render_bad_filters(request, "reports/c144.html", refused)
     query = f"?year={report.year}" + (f"&body={report.body_id}" if report.body_id else "")
     context: dict[str, Any] = {
         "report": report,
@@ -61,7 +61,7 @@ async def c144_download(request: Request[Any, Any, Any], db: DB, render_pool: Re
     try:
         report = await _report(request, db)
     except Invalid as error:
-        raise HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=" ".join(error.errors.values())) from None
+        raise exports.bad_request(error, FIELD_LABELS) from None
     fmt = request.url.path.rsplit(".", 1)[-1]
     return await exports.download(request, render_pool, c144_file.make, report, fmt)
 

@@ -8,14 +8,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get
-from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from dialogue import i18n
 from dialogue.errors import Invalid
 from dialogue.i18n import _
 from dialogue.reports import commitments, exports
 from dialogue.reports.common import Period, read_body, read_period
-from dialogue.web import DB, Renderers, Template, render
+from dialogue.web import DB, Renderers, Template, render, render_bad_filters
 
 PATH = "/reports/commitments"
 TEMPLATE = "reports/commitments.html"
@@ -63,7 +62,7 @@ async def _read(request: Request[Any, Any, Any], db: DB) -> tuple[dict[str, Any]
 
 
 def _refused(request: Request[Any, Any, Any], context: dict[str, Any]) -> Template:
-    return render(request, TEMPLATE, context, status_code=HTTP_400_BAD_REQUEST)
+    return render_bad_filters(request, TEMPLATE, context)
 
 
 @get(PATH, name="reports:commitments", cache=False)

@@ -14,6 +14,8 @@ from typing import Any
 
 import anyio
 from litestar import Request, Response
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from dialogue import i18n
 from dialogue.errors import Invalid, NotFound
@@ -102,6 +104,15 @@ def requested_language(request: Request[Any, Any, Any]) -> str:
             }
         )
     return language
+
+
+def bad_request(error: Invalid, labels: dict[str, str]) -> HTTPException:
+    """A file whose filters or language cannot be read: 400, each message after the label
+    of its field (`labels`: field name -> untranslated label)."""
+    detail = " ".join(
+        f"{_(labels[name])}: {message}" if name in labels else message for name, message in error.errors.items()
+    )
+    return HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=detail)
 
 
 async def download(

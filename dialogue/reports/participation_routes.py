@@ -8,16 +8,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get
-from litestar.exceptions import HTTPException
-from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from dialogue.errors import Invalid
-from dialogue.i18n import N_, _
+from dialogue.i18n import N_
 from dialogue.meetings.service import all_bodies
 from dialogue.people.models import Side
 from dialogue.reports import exports, participation
 from dialogue.reports.common import Period, read_body, read_period
-from dialogue.web import DB, Renderers, Template, render
+from dialogue.web import DB, Renderers, Template, render, render_bad_filters
 
 PATH = "/reports/participation"
 PAGE_MEETINGS = 100
@@ -72,11 +70,7 @@ async def participation_page(request: Request[Any, Any, Any], db: DB) -> Templat
         data = await _read(request, db)
     except Invalid as error:
         context.update(errors=error.errors, data=None, period=None, body=params.get("body") or "")
-        page = render(request, "reports/participation.html", context, status_code=HTTP_400_BAD_REQUEST)
-        if getattr(request, "htmx", None):
-            # htmx swaps a 4xx answer only when it says how (dialogue/static/errors.js).
-            page.headers.update({"HX-Retarget": "body", "HX-Reswap": "innerHTML"})
-        return page
+        return render_bad_filters(request, "reports/participation.html", context)
     context.update(
         errors={},
         data=data,
@@ -99,8 +93,7 @@ async def participation_file(request: Request[Any, Any, Any], db: DB, render_poo
         exports.requested_language(request)
         data = await _read(request, db)
     except Invalid as error:
-        detail = " ".join(f"{_(FIELD_LABELS.get(name, name))}: {message}" for name, message in error.errors.items())
-        raise HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=detail) from None
+        raise exports.bad_request(error, FIELD_LABELS) from None
     return await exports.download(request, render_pool, participation.report_file, data, fmt)
 
 
