@@ -93,6 +93,9 @@ ENTITY_LABELS: dict[str, str] = {
     "digest": N_("Weekly digest"),
     "csrf": N_("Form check (CSRF)"),
     "import_upload": N_("Import from a spreadsheet"),
+    "project": N_("Project"),
+    "project_donor": N_("Donor of a project"),
+    "meeting_partner": N_("Partner of an event"),
 }
 
 
@@ -116,6 +119,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("full_name",),
     "organisation": ("acronym", "name"),
     "body": ("name",),
+    "project": ("name",),
     "agenda_item": ("title",),
     "commitment": ("title",),
     "account": ("email",),
