@@ -36,7 +36,9 @@ _FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 # (dialogue/imports/routes.py); the fields around them are read by `Form`, which cleans them.
 UPLOAD_PATHS = frozenset({"/import"})
 # and documents (dialogue/documents/routes.py): a new document, a new version.
-UPLOAD_PATTERN = re.compile(r"^/documents/(?:for/[a-z]+/\d+|\d+/versions)$")
+UPLOAD_PATTERN = re.compile(
+    r"^/(?:meetings/\d+/documents|agenda/\d+/files|agenda/\d+/positions/[a-z]+/files|commitments/\d+/updates/\d+/files)$"
+)
 
 
 def is_upload_path(path: str) -> bool:

@@ -1,12 +1,17 @@
-"""The pages of documents: a meeting's documents, the documents of one record (an agenda
-item, a position, a progress note) with the form to add one, a document's versions with
-the form to add a version, and the downloads.
+"""The pages of documents. Each record that takes documents has a page of them, where they
+are uploaded (a new document, or with `document_id` a new version of one):
 
-Uploads take up to DIALOGUE_UPLOAD_MAX_MB (the body a little more: the fields and
-multipart boundaries); a larger body is refused by Litestar before it is read, with the
-translated 413 page of web.py. Every download checks who asks: a document internal to a
-side is "not found" for everyone else. Creates carry a one-time key (a double click
-uploads once).
+    /meetings/{id}/documents                          the meeting's own, and every other of it
+    /agenda/{item_id}/files                           an agenda item's
+    /agenda/{item_id}/positions/{side}/files          a side's position on an item
+    /commitments/{id}/updates/{update_id}/files       a progress note's (evidence)
+
+A document's page (`/documents/{id}`) shows its versions; `/documents/{id}/file` and
+`/documents/{id}/versions/{n}/file` download. Uploads take up to DIALOGUE_UPLOAD_MAX_MB (the
+body a little more, for the fields and multipart boundaries); a larger body is refused by
+Litestar before it is read, with the translated 413 page of web.py. Every download checks
+who asks: a document internal to a side is "not found" for everyone else. Uploads carry a
+one-time key (a double click uploads once).
 """
 
 from __future__ import annotations
@@ -20,9 +25,9 @@ from litestar.response import Stream
 
 from dialogue import idempotency
 from dialogue.accounts.models import Account
-from dialogue.accounts.permissions import Permission
+from dialogue.accounts.permissions import SECRETARIAT, Permission
 from dialogue.documents import service
-from dialogue.documents.models import Attachment, Document
+from dialogue.documents.models import Attachment
 from dialogue.documents.sniffing import ACCEPT
 from dialogue.documents.storage import MissingFile, Storage
 from dialogue.errors import Invalid, NotFound
@@ -40,46 +45,37 @@ def _account(request: Request) -> Account:
     return request.scope["user"]
 
 
-def _kind(raw: str) -> Attachment:
-    try:
-        return Attachment(raw)
-    except ValueError as error:
-        raise NotFound() from error
-
-
-async def _visible_target(request: Request, db: DB, kind: str, target_id: int) -> service.Target:
-    target = await service.find_target(db, _kind(kind), target_id)
-    service.ensure_sees_target(request.scope.get("user"), target)
-    return target
-
-
-def _target_url(target: service.Target) -> str:
-    return f"/documents/for/{target.kind.value}/{target.id}"
-
-
-def _back(raw: str, target: service.Target) -> str:
-    """Where the form returns: the page it was on, among the few that show the form."""
-    allowed = [_target_url(target)]
-    if target.meeting is not None and target.kind is Attachment.MEETING:
-        allowed += [f"/meetings/{target.meeting.id}#documents", f"/meetings/{target.meeting.id}/documents"]
-    return raw if raw in allowed else allowed[0]
+def _viewer(request: Request) -> Account | None:
+    return request.scope.get("user")
 
 
 def _limits(settings: Settings) -> dict[str, Any]:
     return {"max_mb": settings.upload_max_mb, "accept": ACCEPT}
 
 
-async def _target_context(request: Request, db: DB, settings: Settings, target: service.Target) -> dict[str, Any]:
-    account = request.scope.get("user")
-    documents = await service.documents_of(db, account, target)
-    return {
+async def _page_context(request: Request, db: DB, settings: Settings, target: service.Target) -> dict[str, Any]:
+    account = _viewer(request)
+    context: dict[str, Any] = {
         "target": target,
-        "documents": documents,
+        "documents": await service.documents_of(db, account, target),
         "may_upload": service.may_upload(account, target),
-        "form_url": _target_url(target),
-        "back": _target_url(target),
+        "form_url": target.files_url,
         **_limits(settings),
     }
+    if target.kind is Attachment.MEETING:
+        context["meeting"] = target.meeting
+        context["documents_section"] = await service.meeting_section(db, account, target)
+    return context
+
+
+def _template(target: service.Target) -> str:
+    return "documents/meeting.html" if target.kind is Attachment.MEETING else "documents/record.html"
+
+
+async def _page(request: Request, db: DB, settings: Settings, target: service.Target) -> Template:
+    service.ensure_sees_target(_viewer(request), target)
+    context = await _page_context(request, db, settings, target)
+    return render(request, _template(target), context)
 
 
 async def _upload_of(data: Any, max_bytes: int) -> service.Upload | None:
@@ -93,108 +89,135 @@ async def _upload_of(data: Any, max_bytes: int) -> service.Upload | None:
         await file.close()
 
 
-@get("/meetings/{meeting_id:int}/documents", name="meeting_documents", cache=False)
-async def meeting_documents(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Template:
-    """Every document of the meeting the person sees (the invitation links here)."""
-    target = await _visible_target(request, db, "meeting", meeting_id)
-    context = {
-        "meeting": target.meeting,
-        "documents_section": await service.meeting_section(db, request.scope.get("user"), target),
-        "back": f"/meetings/{meeting_id}/documents",
-        **_limits(settings),
-    }
-    return render(request, "documents/meeting.html", context, fragment="documents/_meeting_section.html")
-
-
-@get("/documents/for/{kind:str}/{target_id:int}", name="documents_of_record", cache=False)
-async def record_documents(
-    request: Request, db: DB, settings: Config, kind: FromPath[str], target_id: FromPath[int]
-) -> Template:
-    target = await _visible_target(request, db, kind, target_id)
-    return render(request, "documents/record.html", await _target_context(request, db, settings, target))
-
-
-@post("/documents/for/{kind:str}/{target_id:int}", name="document_upload", opt=SIDE)
-async def upload_document(
-    request: Request,
-    db: DB,
-    settings: Config,
-    storage: Storage,
-    kind: FromPath[str],
-    target_id: FromPath[int],
-) -> Any:
+async def _upload(request: Request, db: DB, settings: Settings, storage: Storage, target: service.Target) -> Any:
+    """A new document on `target`, or a new version of its document `document_id`. The file
+    is stored first; if anything after fails, it is deleted again (storage.staged)."""
     data = await request.form()
     form = Form(data)
     await idempotency.replay(db, request, form)
     account = _account(request)
-    target = await _visible_target(request, db, kind, target_id)
     service.ensure_may_upload(account, target)
+    document_id = form.integer("document_id", minimum=1)
+    document = None
+    if document_id is not None:
+        document, attached = await service.get_document(db, account, document_id)
+        if attached.files_url != target.files_url:
+            raise NotFound()
     title = form.text("title", max_length=300)
     upload = await _upload_of(data, settings.upload_max_bytes)
     try:
         form.check()
         checked = service.check_file(upload, settings.upload_max_bytes)
     except Invalid as error:
-        context = await _target_context(request, db, settings, target)
         values = {key: value for key, value in form.values.items() if key != "file"}
-        template = "documents/record.html"
-        if target.kind is Attachment.MEETING:
-            section = await service.meeting_section(db, account, target)
-            context = {**context, "meeting": target.meeting, "documents_section": section}
-            template = "documents/meeting.html"
-        return render_invalid(request, template, context, Invalid(error.errors, values))
-    draft = service.read_draft(title, form.raw("visibility") == "internal", checked)
-    back = _back(form.raw("back"), target)
+        if document is not None:
+            context = {"document": document, **await _page_context(request, db, settings, target)}
+            return render_invalid(request, "documents/document.html", context, Invalid(error.errors, values))
+        context = await _page_context(request, db, settings, target)
+        return render_invalid(request, _template(target), context, Invalid(error.errors, values))
     async with storage.staged(checked.content, checked.kind.media_type, checked.kind.extension) as key:
-        await service.add_document(db, account, target, draft, checked, key)
-        await idempotency.remember(db, request, form, back)
-        await db.commit()
-    return see_other(request, back)
-
-
-@get("/documents/{document_id:int}", name="document", cache=False)
-async def document_page(request: Request, db: DB, settings: Config, document_id: FromPath[int]) -> Template:
-    document, target = await service.get_document(db, request.scope.get("user"), document_id)
-    return render(request, "documents/document.html", _document_context(request, document, target, settings))
-
-
-def _document_context(
-    request: Request, document: Document, target: service.Target, settings: Settings
-) -> dict[str, Any]:
-    return {
-        "document": document,
-        "target": target,
-        "target_url": _target_url(target),
-        "may_upload": service.may_upload(request.scope.get("user"), target),
-        **_limits(settings),
-    }
-
-
-@post("/documents/{document_id:int}/versions", name="document_version_upload", opt=SIDE)
-async def upload_version(
-    request: Request, db: DB, settings: Config, storage: Storage, document_id: FromPath[int]
-) -> Any:
-    data = await request.form()
-    form = Form(data)
-    await idempotency.replay(db, request, form)
-    account = _account(request)
-    document, target = await service.get_document(db, account, document_id)
-    service.ensure_may_upload(account, target)
-    try:
-        checked = service.check_file(await _upload_of(data, settings.upload_max_bytes), settings.upload_max_bytes)
-    except Invalid as error:
-        context = _document_context(request, document, target, settings)
-        return render_invalid(request, "documents/document.html", context, Invalid(error.errors, {}))
-    url = f"/documents/{document.id}"
-    async with storage.staged(checked.content, checked.kind.media_type, checked.kind.extension) as key:
-        await service.add_version(db, account, document, target, checked, key)
+        if document is None:
+            draft = service.read_draft(title, form.raw("visibility") == "internal", checked)
+            document = await service.add_document(db, account, target, draft, checked, key)
+            url = target.files_url
+        else:
+            await service.add_version(db, account, document, target, checked, key)
+            url = f"/documents/{document.id}"
         await idempotency.remember(db, request, form, url)
         await db.commit()
     return see_other(request, url)
 
 
+# The meeting ------------------------------------------------------------------------------
+
+
+@get("/meetings/{meeting_id:int}/documents", name="meeting_documents", cache=False)
+async def meeting_documents(request: Request, db: DB, settings: Config, meeting_id: FromPath[int]) -> Template:
+    """Every document of the meeting the person sees (the invitation links here)."""
+    return await _page(request, db, settings, await service.find_target(db, Attachment.MEETING, meeting_id))
+
+
+@post("/meetings/{meeting_id:int}/documents", name="meeting_document_upload", opt=SECRETARIAT)
+async def upload_to_meeting(
+    request: Request, db: DB, settings: Config, storage: Storage, meeting_id: FromPath[int]
+) -> Any:
+    target = await service.find_target(db, Attachment.MEETING, meeting_id)
+    return await _upload(request, db, settings, storage, target)
+
+
+# An agenda item ---------------------------------------------------------------------------
+
+
+@get("/agenda/{item_id:int}/files", name="item_documents", cache=False)
+async def item_documents(request: Request, db: DB, settings: Config, item_id: FromPath[int]) -> Template:
+    return await _page(request, db, settings, await service.find_target(db, Attachment.ITEM, item_id))
+
+
+@post("/agenda/{item_id:int}/files", name="item_document_upload", opt=SECRETARIAT)
+async def upload_to_item(request: Request, db: DB, settings: Config, storage: Storage, item_id: FromPath[int]) -> Any:
+    target = await service.find_target(db, Attachment.ITEM, item_id)
+    return await _upload(request, db, settings, storage, target)
+
+
+# A position -------------------------------------------------------------------------------
+
+
+@get("/agenda/{item_id:int}/positions/{side:str}/files", name="position_documents", cache=False)
+async def position_documents(
+    request: Request, db: DB, settings: Config, item_id: FromPath[int], side: FromPath[str]
+) -> Template:
+    return await _page(request, db, settings, await service.position_target(db, item_id, side))
+
+
+@post("/agenda/{item_id:int}/positions/{side:str}/files", name="position_document_upload", opt=SIDE)
+async def upload_to_position(
+    request: Request, db: DB, settings: Config, storage: Storage, item_id: FromPath[int], side: FromPath[str]
+) -> Any:
+    target = await service.position_target(db, item_id, side)
+    return await _upload(request, db, settings, storage, target)
+
+
+# A progress note --------------------------------------------------------------------------
+
+
+@get("/commitments/{commitment_id:int}/updates/{update_id:int}/files", name="progress_documents", cache=False)
+async def progress_documents(
+    request: Request, db: DB, settings: Config, commitment_id: FromPath[int], update_id: FromPath[int]
+) -> Template:
+    return await _page(request, db, settings, await service.progress_target(db, commitment_id, update_id, None))
+
+
+@post("/commitments/{commitment_id:int}/updates/{update_id:int}/files", name="progress_document_upload", opt=SIDE)
+async def upload_to_progress(
+    request: Request,
+    db: DB,
+    settings: Config,
+    storage: Storage,
+    commitment_id: FromPath[int],
+    update_id: FromPath[int],
+) -> Any:
+    target = await service.progress_target(db, commitment_id, update_id, _account(request))
+    return await _upload(request, db, settings, storage, target)
+
+
+# A document -------------------------------------------------------------------------------
+
+
+@get("/documents/{document_id:int}", name="document", cache=False)
+async def document_page(request: Request, db: DB, settings: Config, document_id: FromPath[int]) -> Template:
+    account = _viewer(request)
+    document, target = await service.get_document(db, account, document_id)
+    context = {
+        "document": document,
+        "target": target,
+        "may_upload": service.may_upload(account, target),
+        **_limits(settings),
+    }
+    return render(request, "documents/document.html", context)
+
+
 async def _download(request: Request, db: DB, storage: Storage, document_id: int, number: int | None) -> Stream:
-    document, _target = await service.get_document(db, request.scope.get("user"), document_id)
+    document, _target = await service.get_document(db, _viewer(request), document_id)
     version = service.version_of(document, number)
     try:
         chunks = await storage.stream(version.storage_key)
@@ -231,10 +254,14 @@ def router(settings: Settings) -> Router:
         path="/",
         route_handlers=[
             meeting_documents,
-            record_documents,
-            upload_document,
+            upload_to_meeting,
+            item_documents,
+            upload_to_item,
+            position_documents,
+            upload_to_position,
+            progress_documents,
+            upload_to_progress,
             document_page,
-            upload_version,
             download_latest,
             download_version,
         ],

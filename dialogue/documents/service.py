@@ -27,7 +27,7 @@ from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.documents.models import Attachment, Document, DocumentVersion
 from dialogue.documents.sniffing import FileKind, Unreadable, WrongType, sniff
 from dialogue.errors import Forbidden, Invalid, NotFound
-from dialogue.i18n import _
+from dialogue.i18n import _, format_date
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.models import Side
@@ -44,13 +44,29 @@ class Target:
     side: Side | None  # the side that owns a position or a note
     internal: bool  # the position or note itself is internal to `side`
     label: str  # what it is, for the page ("Agenda item 2: ...")
+    item_id: int | None = None  # a position's item
+
+    @property
+    def files_url(self) -> str:
+        """Its documents' page, where they are also uploaded (new ones and new versions)."""
+        if self.kind is Attachment.MEETING:
+            return f"/meetings/{self.id}/documents"
+        if self.kind is Attachment.ITEM:
+            return f"/agenda/{self.id}/files"
+        if self.kind is Attachment.POSITION:
+            assert self.side is not None
+            return f"/agenda/{self.item_id}/positions/{self.side.value}/files"
+        return f"/commitments/{self.commitment_id}/updates/{self.id}/files"
 
     @property
     def back_url(self) -> str:
+        """The page of what it is attached to."""
         if self.kind is Attachment.PROGRESS:
-            return f"/commitments/{self.commitment_id}"
+            return f"/commitments/{self.commitment_id}#update-{self.id}"
         assert self.meeting is not None
-        return f"/meetings/{self.meeting.id}/documents"
+        if self.kind is Attachment.MEETING:
+            return f"/meetings/{self.id}"
+        return f"/meetings/{self.meeting.id}#item-{self.item_id or self.id}"
 
 
 @dataclass(frozen=True)
@@ -105,7 +121,9 @@ async def find_target(db: AsyncSession, kind: Attachment, target_id: int) -> Tar
         if position is None:
             raise NotFound()
         label = _("Position of the {side} on “{title}”").format(side=position.side.label, title=position.item.title)
-        return Target(kind, position.id, position.item.meeting, None, position.side, position.internal, label)
+        return Target(
+            kind, position.id, position.item.meeting, None, position.side, position.internal, label, position.item_id
+        )
     note = await db.scalar(
         select(CommitmentUpdate)
         .where(CommitmentUpdate.id == target_id)
@@ -114,9 +132,35 @@ async def find_target(db: AsyncSession, kind: Attachment, target_id: int) -> Tar
     if note is None:
         raise NotFound()
     label = _("Progress note of {date} on “{title}”").format(
-        date=note.written_on.isoformat(), title=note.commitment.title
+        date=format_date(note.written_on), title=note.commitment.title
     )
     return Target(kind, note.id, note.commitment.meeting, note.commitment_id, note.side, note.internal, label)
+
+
+async def position_target(db: AsyncSession, item_id: int, side: str) -> Target:
+    """The position of `side` on item `item_id` (`NotFound` if that side has none)."""
+    position_id = await db.scalar(select(Position.id).where(Position.item_id == item_id, Position.side == side))
+    if position_id is None:
+        raise NotFound()
+    return await find_target(db, Attachment.POSITION, position_id)
+
+
+async def progress_target(db: AsyncSession, commitment_id: int, update_id: int, writer: Account | None) -> Target:
+    """Progress note `update_id` of commitment `commitment_id`. With `writer`: refused
+    first if they may not write for the commitment's side (as for its progress notes)."""
+    side = await db.scalar(select(Commitment.side).where(Commitment.id == commitment_id))
+    if side is None:
+        raise NotFound()
+    if writer is not None and not can_write_side(writer, side):
+        raise Forbidden(_("Only the secretariat and the delegates of this side can change this."))
+    found = await db.scalar(
+        select(CommitmentUpdate.id).where(
+            CommitmentUpdate.id == update_id, CommitmentUpdate.commitment_id == commitment_id
+        )
+    )
+    if found is None:
+        raise NotFound()
+    return await find_target(db, Attachment.PROGRESS, update_id)
 
 
 def ensure_sees_target(account: Account | None, target: Target) -> None:
@@ -217,7 +261,7 @@ async def meeting_section(db: AsyncSession, account: Account | None, target: Tar
         "documents": documents,
         "attached_to": await attached_to(db, documents),
         "may_upload": may_upload(account, target),
-        "form_url": f"/documents/for/meeting/{target.id}",
+        "form_url": target.files_url,
     }
 
 

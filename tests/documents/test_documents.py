@@ -103,7 +103,7 @@ async def test_each_accepted_kind_is_kept_and_comes_back_byte_for_byte(
     content = make()
     # The name says nothing: the type comes from the bytes.
     response = await upload(
-        english, f"/documents/for/meeting/{world['meeting'].id}", filename.split(".")[0] + ".bin", content
+        english, f"/meetings/{world['meeting'].id}/documents", filename.split(".")[0] + ".bin", content
     )
     assert response.status_code == 303, response.text
     (document,) = await documents_of(db)
@@ -136,7 +136,7 @@ async def test_a_file_that_may_not_be_kept_is_refused_with_a_reason_and_nothing_
 ) -> None:
     world = await arrange(db)
     before = stored_files(storage_dir)
-    response = await upload(english, f"/documents/for/meeting/{world['meeting'].id}", filename, make(), title="Titre")
+    response = await upload(english, f"/meetings/{world['meeting'].id}/documents", filename, make(), title="Titre")
     assert response.status_code == 422
     assert message in response.text and "nothing was kept" in response.text.lower()
     assert 'value="Titre"' in response.text  # what was typed stays
@@ -151,7 +151,7 @@ async def test_a_body_past_the_limit_gets_the_translated_too_large_page(
     before = stored_files(storage_dir)
     client.headers["accept-language"] = "fr"
     content = samples.pdf() + b"%" * (2 * 1024 * 1024)
-    response = await upload(client, f"/documents/for/meeting/{world['meeting'].id}", "big.pdf", content)
+    response = await upload(client, f"/meetings/{world['meeting'].id}/documents", "big.pdf", content)
     assert response.status_code == 413
     assert "trop volumineux" in response.text or "volumineux" in response.text or "1 Mo" in response.text
     assert await count(db, Document) == 0 and stored_files(storage_dir) == before
@@ -162,9 +162,7 @@ async def test_an_arabic_file_name_is_downloaded_under_its_name(
 ) -> None:
     world = await arrange(db)
     name = "محضر الجلسة.pdf"
-    assert (
-        await upload(english, f"/documents/for/meeting/{world['meeting'].id}", name, samples.pdf())
-    ).status_code == 303
+    assert (await upload(english, f"/meetings/{world['meeting'].id}/documents", name, samples.pdf())).status_code == 303
     (document,) = await documents_of(db)
     download = await english.get(f"/documents/{document.id}/file")
     disposition = download.headers["content-disposition"]
@@ -177,9 +175,11 @@ async def test_new_versions_keep_the_old_ones_with_who_and_when(
 ) -> None:
     world = await arrange(db)
     first, second = samples.pdf("Version une"), samples.docx_file()
-    await upload(english, f"/documents/for/item/{world['item'].id}", "projet.pdf", first, title="Projet de barème")
+    await upload(english, f"/agenda/{world['item'].id}/files", "projet.pdf", first, title="Projet de barème")
     (document,) = await documents_of(db)
-    response = await upload(english, f"/documents/{document.id}/versions", "projet-v2.docx", second)
+    response = await upload(
+        english, f"/agenda/{world['item'].id}/files", "projet-v2.docx", second, document_id=str(document.id)
+    )
     assert response.status_code == 303 and response.headers["location"] == f"/documents/{document.id}"
     page = await english.get(f"/documents/{document.id}")
     assert "projet-v2.docx" in page.text and "projet.pdf" in page.text
@@ -197,7 +197,7 @@ async def test_new_versions_keep_the_old_ones_with_who_and_when(
 async def test_a_double_click_uploads_once(english: AsyncTestClient[Any], db: AsyncSession, storage_dir: Path) -> None:
     world = await arrange(db)
     before = stored_files(storage_dir)
-    url = f"/documents/for/meeting/{world['meeting'].id}"
+    url = f"/meetings/{world['meeting'].id}/documents"
     data = {"title": "Once", "_form_key": new_key()}
     for _ in range(2):
         response = await english.post(
@@ -214,7 +214,7 @@ async def test_an_internal_document_of_a_side_is_hidden_from_the_others(
     world = await arrange(db)
     anonymous.headers["accept-language"] = "en"
     open_session(anonymous, "ugtt@example.tn")
-    url = f"/documents/for/position/{world['position'].id}"
+    url = f"/agenda/{world['item'].id}/positions/workers/files"
     response = await upload(
         anonymous, url, "argumentaire.pdf", samples.pdf(), title="Argumentaire", visibility="internal"
     )
@@ -244,29 +244,33 @@ async def test_delegates_upload_only_to_their_own_sides_records(
     anonymous.headers["accept-language"] = "en"
     open_session(anonymous, "utica@example.tn")
     for url in (
-        f"/documents/for/position/{world['position'].id}",
-        f"/documents/for/progress/{world['note'].id}",
-        f"/documents/for/meeting/{world['meeting'].id}",
-        f"/documents/for/item/{world['item'].id}",
+        f"/agenda/{world['item'].id}/positions/workers/files",
+        f"/commitments/{world['commitment'].id}/updates/{world['note'].id}/files",
+        f"/meetings/{world['meeting'].id}/documents",
+        f"/agenda/{world['item'].id}/files",
     ):
         assert (await upload(anonymous, url, "a.pdf", samples.pdf())).status_code == 403, url
     open_session(anonymous, "ugtt@example.tn")
     assert (
-        await upload(anonymous, f"/documents/for/meeting/{world['meeting'].id}", "a.pdf", samples.pdf())
+        await upload(anonymous, f"/meetings/{world['meeting'].id}/documents", "a.pdf", samples.pdf())
     ).status_code == 403
     evidence = await upload(
-        anonymous, f"/documents/for/progress/{world['note'].id}", "preuve.pdf", samples.pdf(), title="Preuve"
+        anonymous,
+        f"/commitments/{world['commitment'].id}/updates/{world['note'].id}/files",
+        "preuve.pdf",
+        samples.pdf(),
+        title="Preuve",
     )
     assert evidence.status_code == 303
-    page = await anonymous.get(f"/documents/for/progress/{world['note'].id}")
+    page = await anonymous.get(f"/commitments/{world['commitment'].id}/updates/{world['note'].id}/files")
     assert "Preuve" in page.text
     assert (
-        f'href="/documents/for/progress/{world["note"].id}"'
+        f'href="/commitments/{world["commitment"].id}/updates/{world["note"].id}/files"'
         in (await anonymous.get(f"/commitments/{world['commitment'].id}")).text
     )
     open_session(anonymous, "observer@example.tn")
     assert (
-        await upload(anonymous, f"/documents/for/position/{world['position'].id}", "a.pdf", samples.pdf())
+        await upload(anonymous, f"/agenda/{world['item'].id}/positions/workers/files", "a.pdf", samples.pdf())
     ).status_code == 403
     assert await count(db, Document) == 1
 
@@ -279,9 +283,9 @@ async def test_a_draft_meetings_documents_do_not_exist_for_delegates(
     await db.commit()
     open_session(anonymous, "ugtt@example.tn")
     assert (await anonymous.get(f"/meetings/{world['meeting'].id}/documents")).status_code == 404
-    assert (await anonymous.get(f"/documents/for/item/{world['item'].id}")).status_code == 404
+    assert (await anonymous.get(f"/agenda/{world['item'].id}/files")).status_code == 404
     assert (
-        await upload(anonymous, f"/documents/for/position/{world['position'].id}", "a.pdf", samples.pdf())
+        await upload(anonymous, f"/agenda/{world['item'].id}/positions/workers/files", "a.pdf", samples.pdf())
     ).status_code == 404
 
 
@@ -299,7 +303,7 @@ async def test_when_the_database_step_fails_the_stored_file_is_deleted(
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(service, "add_document", fails_after_the_file)
-    response = await upload(english, f"/documents/for/meeting/{world['meeting'].id}", "a.pdf", samples.pdf())
+    response = await upload(english, f"/meetings/{world['meeting'].id}/documents", "a.pdf", samples.pdf())
     assert response.status_code == 500
     assert len(seen) == 1 and len(seen[0]) == 1
     assert await count(db, Document) == 0 and await count(db, DocumentVersion) == 0
@@ -311,11 +315,11 @@ async def test_the_minutes_list_shared_documents_in_their_annex(
 ) -> None:
     world = await arrange(db)
     meeting = world["meeting"]
-    await upload(english, f"/documents/for/meeting/{meeting.id}", "cadrage.pdf", samples.pdf(), title="Note de cadrage")
-    await upload(english, f"/documents/for/item/{world['item'].id}", "bareme.xlsx", samples.xlsx_file(), title="Grille")
+    await upload(english, f"/meetings/{meeting.id}/documents", "cadrage.pdf", samples.pdf(), title="Note de cadrage")
+    await upload(english, f"/agenda/{world['item'].id}/files", "bareme.xlsx", samples.xlsx_file(), title="Grille")
     await upload(
         english,
-        f"/documents/for/position/{world['position'].id}",
+        f"/agenda/{world['item'].id}/positions/workers/files",
         "i.pdf",
         samples.pdf(),
         title="Secret",
@@ -351,7 +355,7 @@ async def test_the_archive_keeps_the_rows_of_documents_not_their_files(
 ) -> None:
     world = await arrange(db)
     content = samples.pdf("Contenu propre au fichier")
-    await upload(english, f"/documents/for/meeting/{world['meeting'].id}", "cadrage.pdf", content, title="Cadrage")
+    await upload(english, f"/meetings/{world['meeting'].id}/documents", "cadrage.pdf", content, title="Cadrage")
     archive = (await english.get("/export/archive.zip")).content
     with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
         names = zipped.namelist()

@@ -72,7 +72,7 @@ async def test_documents_go_to_the_bucket_and_come_back(
 ) -> None:
     world = await arrange(db)
     content = samples.docx_file()
-    response = await upload(english, f"/documents/for/meeting/{world['meeting'].id}", "projet.docx", content)
+    response = await upload(english, f"/meetings/{world['meeting'].id}/documents", "projet.docx", content)
     assert response.status_code == 303, response.text
     (document,) = await documents_of(db)
     download = await english.get(f"/documents/{document.id}/file")
@@ -86,7 +86,7 @@ async def test_a_refused_or_failed_upload_leaves_nothing_in_the_bucket(
 ) -> None:
     world = await arrange(db)
     before = keys(bucket)
-    url = f"/documents/for/meeting/{world['meeting'].id}"
+    url = f"/meetings/{world['meeting'].id}/documents"
     assert (await upload(english, url, "setup.pdf", samples.exe())).status_code == 422
 
     async def fails(*args: Any, **kwargs: Any) -> Any:
