@@ -20,6 +20,7 @@ from typing import Any
 
 from litestar import Request, Router, get, post
 from litestar.datastructures import UploadFile
+from litestar.enums import MediaType
 from litestar.params import FromPath
 from litestar.response import Stream
 
@@ -137,7 +138,9 @@ async def meeting_documents(request: Request, db: DB, settings: Config, meeting_
     return await _page(request, db, settings, await service.find_target(db, Attachment.MEETING, meeting_id))
 
 
-@post("/meetings/{meeting_id:int}/documents", name="meeting_document_upload", opt=SECRETARIAT)
+@post(
+    "/meetings/{meeting_id:int}/documents", name="meeting_document_upload", opt=SECRETARIAT, media_type=MediaType.HTML
+)
 async def upload_to_meeting(
     request: Request, db: DB, settings: Config, storage: Storage, meeting_id: FromPath[int]
 ) -> Any:
@@ -153,7 +156,7 @@ async def item_documents(request: Request, db: DB, settings: Config, item_id: Fr
     return await _page(request, db, settings, await service.find_target(db, Attachment.ITEM, item_id))
 
 
-@post("/agenda/{item_id:int}/files", name="item_document_upload", opt=SECRETARIAT)
+@post("/agenda/{item_id:int}/files", name="item_document_upload", opt=SECRETARIAT, media_type=MediaType.HTML)
 async def upload_to_item(request: Request, db: DB, settings: Config, storage: Storage, item_id: FromPath[int]) -> Any:
     target = await service.find_target(db, Attachment.ITEM, item_id)
     return await _upload(request, db, settings, storage, target)
@@ -169,7 +172,12 @@ async def position_documents(
     return await _page(request, db, settings, await service.position_target(db, item_id, side))
 
 
-@post("/agenda/{item_id:int}/positions/{side:str}/files", name="position_document_upload", opt=SIDE)
+@post(
+    "/agenda/{item_id:int}/positions/{side:str}/files",
+    name="position_document_upload",
+    opt=SIDE,
+    media_type=MediaType.HTML,
+)
 async def upload_to_position(
     request: Request, db: DB, settings: Config, storage: Storage, item_id: FromPath[int], side: FromPath[str]
 ) -> Any:
@@ -187,7 +195,12 @@ async def progress_documents(
     return await _page(request, db, settings, await service.progress_target(db, commitment_id, update_id, None))
 
 
-@post("/commitments/{commitment_id:int}/updates/{update_id:int}/files", name="progress_document_upload", opt=SIDE)
+@post(
+    "/commitments/{commitment_id:int}/updates/{update_id:int}/files",
+    name="progress_document_upload",
+    opt=SIDE,
+    media_type=MediaType.HTML,
+)
 async def upload_to_progress(
     request: Request,
     db: DB,
