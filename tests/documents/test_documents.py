@@ -23,6 +23,7 @@ from dialogue.documents.models import Document, DocumentVersion
 from dialogue.idempotency import new_key
 from dialogue.meetings.models import MeetingStatus
 from dialogue.people.models import Side
+from dialogue.settings import Settings
 from tests import factories as f
 from tests.conftest import open_session
 from tests.documents import samples
@@ -364,3 +365,77 @@ async def test_the_archive_keeps_the_rows_of_documents_not_their_files(
     assert "tables/document.json" in names
     assert len(rows) == 1 and rows[0]["filename"] == "cadrage.pdf" and re.fullmatch(r"[0-9a-f]{64}", rows[0]["sha256"])
     assert b"Contenu propre au fichier" not in everything
+
+
+async def test_a_version_goes_only_to_a_document_of_the_record_it_is_posted_to(
+    anonymous: AsyncTestClient[Any], db: AsyncSession, storage_dir: Path
+) -> None:
+    world = await arrange(db)
+    anonymous.headers["accept-language"] = "en"
+    open_session(anonymous, "ugtt@example.tn")
+    position_url = f"/agenda/{world['item'].id}/positions/workers/files"
+    assert (await upload(anonymous, position_url, "a.pdf", samples.pdf(), title="Argumentaire")).status_code == 303
+    (document,) = await documents_of(db)
+    before = stored_files(storage_dir)
+    # Posted to another record's page: not found, nothing kept.
+    note_url = f"/commitments/{world['commitment'].id}/updates/{world['note'].id}/files"
+    elsewhere = await upload(anonymous, note_url, "b.pdf", samples.pdf(), document_id=str(document.id))
+    assert elsewhere.status_code == 404
+    # Another side may not add a version to the workers' document.
+    open_session(anonymous, "utica@example.tn")
+    refused = await upload(anonymous, position_url, "c.pdf", samples.pdf(), document_id=str(document.id))
+    assert refused.status_code == 403
+    # A refused version says why on the document's page.
+    open_session(anonymous, "ugtt@example.tn")
+    empty = await upload(anonymous, position_url, "d.pdf", b"", document_id=str(document.id))
+    assert empty.status_code == 422 and "The file is empty" in empty.text and "Upload a new version" in empty.text
+    assert stored_files(storage_dir) == before
+    assert await count(db, DocumentVersion) == 1
+
+
+async def test_a_document_on_an_internal_position_is_internal_whatever_the_form_says(
+    anonymous: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    world = await arrange(db)
+    world["position"].internal = True
+    await db.commit()
+    open_session(anonymous, "ugtt@example.tn")
+    url = f"/agenda/{world['item'].id}/positions/workers/files"
+    assert (await upload(anonymous, url, "a.pdf", samples.pdf(), visibility="shared")).status_code == 303
+    (document,) = await documents_of(db)
+    assert document.internal and document.side is Side.WORKERS
+    open_session(anonymous, "utica@example.tn")
+    assert (await anonymous.get(url)).status_code == 404
+    assert (await anonymous.get(f"/documents/{document.id}/file")).status_code == 404
+
+
+async def test_a_file_missing_from_the_storage_is_said_so(
+    english: AsyncTestClient[Any], db: AsyncSession, storage_dir: Path
+) -> None:
+    world = await arrange(db)
+    await upload(english, f"/meetings/{world['meeting'].id}/documents", "a.pdf", samples.pdf())
+    version = await db.scalar(select(DocumentVersion))
+    await db.commit()
+    assert version is not None
+    (storage_dir / version.storage_key).unlink()
+    response = await english.get(f"/documents/{version.document_id}/file")
+    assert response.status_code == 404 and "missing from the storage" in response.text
+
+
+def test_the_storage_and_the_upload_limit_are_read_from_the_environment() -> None:
+    env = {
+        "DIALOGUE_STORAGE_URL": "s3://council-files/dialogue",
+        "DIALOGUE_STORAGE_ENDPOINT": "https://s3.example.tn",
+        "DIALOGUE_STORAGE_REGION": "tn-1",
+        "DIALOGUE_STORAGE_ACCESS_KEY": "key",
+        "DIALOGUE_STORAGE_SECRET_KEY": "s3-password-xyz",
+        "DIALOGUE_UPLOAD_MAX_MB": "40",
+    }
+    settings = Settings.from_env(env)
+    assert settings.storage_location == "s3://council-files/dialogue"
+    assert settings.upload_max_bytes == 40 * 1024 * 1024
+    assert "s3-password-xyz" not in repr(settings) and settings.storage_secret_key == "s3-password-xyz"
+    assert not settings.problems()
+    assert Settings.from_env({}).storage_location.endswith("var/documents")
+    assert Settings.from_env({"DIALOGUE_STORAGE_URL": "s3://"}).problems()
+    assert Settings.from_env({"DIALOGUE_UPLOAD_MAX_MB": "0"}).problems()
