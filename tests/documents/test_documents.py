@@ -234,6 +234,8 @@ async def test_an_internal_document_of_a_side_is_hidden_from_the_others(
         assert (await anonymous.get(f"/documents/{internal.id}/file")).status_code == 404
         assert (await anonymous.get(f"/documents/{internal.id}/versions/1/file")).status_code == 404
         assert (await anonymous.get(f"/documents/{public.id}/file")).status_code == 200
+        history = (await anonymous.get(f"/meetings/{world['meeting'].id}/history")).text
+        assert "Note publique" in history and "Argumentaire" not in history
     open_session(anonymous, "ugtt@example.tn")
     assert (await anonymous.get(f"/documents/{internal.id}/file")).status_code == 200
 
