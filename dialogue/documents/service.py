@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.base import ExecutableOption
@@ -187,11 +187,21 @@ def ensure_may_upload(account: Account, target: Target) -> None:
 
 
 def visible(account: Account | None) -> ColumnElement[bool]:
-    """A WHERE clause on `Document`: shared ones, and internal ones of the sides `account` sees."""
-    sides = internal_visible_sides(account)
+    """A WHERE clause on `Document`: shared ones, and internal ones of the sides `account`
+    sees; never one on another side's internal position or note (shared when it was
+    uploaded, internal since)."""
+    sides = sorted(internal_visible_sides(account))
+    hidden_positions = select(Position.id).where(Position.internal == true(), Position.side.not_in(sides))
+    hidden_notes = select(CommitmentUpdate.id).where(
+        CommitmentUpdate.internal == true(), CommitmentUpdate.side.not_in(sides)
+    )
+    in_sight = and_(
+        or_(Document.position_id.is_(None), Document.position_id.not_in(hidden_positions)),
+        or_(Document.progress_id.is_(None), Document.progress_id.not_in(hidden_notes)),
+    )
     if not sides:
-        return Document.internal == false()
-    return or_(Document.internal == false(), Document.side.in_(sorted(sides)))
+        return and_(Document.internal == false(), in_sight)
+    return and_(or_(Document.internal == false(), Document.side.in_(sides)), in_sight)
 
 
 def _with_versions() -> ExecutableOption:

@@ -441,3 +441,21 @@ def test_the_storage_and_the_upload_limit_are_read_from_the_environment() -> Non
     assert Settings.from_env({}).storage_location.endswith("var/documents")
     assert Settings.from_env({"DIALOGUE_STORAGE_URL": "s3://"}).problems()
     assert Settings.from_env({"DIALOGUE_UPLOAD_MAX_MB": "0"}).problems()
+
+
+async def test_a_shared_file_on_a_position_made_internal_later_is_hidden_with_it(
+    client: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    world = await arrange(db)
+    meeting_id = world["meeting"].id
+    open_session(client, "ugtt@example.tn")
+    url = f"/agenda/{world['item'].id}/positions/workers/files"
+    assert (await upload(client, url, "a.pdf", samples.pdf(), title="Avant brouillon")).status_code == 303
+    world["position"].internal = True
+    await db.commit()
+    assert "Avant brouillon" in (await client.get(f"/meetings/{meeting_id}/documents")).text
+    open_session(client, "utica@example.tn")
+    assert "Avant brouillon" not in (await client.get(f"/meetings/{meeting_id}/documents")).text
+    open_session(client, "secretariat@example.tn")
+    minutes = await client.get(f"/meetings/{meeting_id}/minutes.md?version=0")
+    assert minutes.status_code == 200 and "Avant brouillon" not in minutes.text
