@@ -193,6 +193,8 @@ async def test_new_versions_keep_the_old_ones_with_who_and_when(
     assert document.current_version == 2
     listing = await english.get(f"/meetings/{world['meeting'].id}")
     assert "Projet de barème" in listing.text and "1. Barème" in listing.text
+    item_files = listing.text[listing.text.index('class="documents item-files"') :]
+    assert f'href="/documents/{document.id}/file"' in item_files[:600]
 
 
 async def test_a_double_click_uploads_once(english: AsyncTestClient[Any], db: AsyncSession, storage_dir: Path) -> None:
