@@ -360,7 +360,7 @@ def _version(account: Account, checked: CheckedFile, key: str, number: int) -> D
     )
 
 
-def _side_of_internal(account: Account, target: Target, wanted: bool) -> Side | None:
+def _side_of_internal(target: Target, wanted: bool) -> Side | None:
     """The side an internal document belongs to: the position's or the note's; for the
     meeting and its items (the secretariat's), none: those are shared."""
     if target.internal:
@@ -375,7 +375,7 @@ async def add_document(
 ) -> Document:
     """A new document whose first version is the file stored under `key`."""
     ensure_may_upload(account, target)
-    side = _side_of_internal(account, target, draft.internal)
+    side = _side_of_internal(target, draft.internal)
     document = Document(
         title=draft.title[:300],
         meeting_id=target.meeting.id if target.meeting is not None else None,

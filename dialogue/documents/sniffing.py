@@ -73,8 +73,9 @@ def _zipped(content: bytes) -> FileKind:
 def sniff(content: bytes) -> FileKind:
     """The kind of `content`, from its bytes. Raises `WrongType` or `Unreadable`."""
     if content.startswith(b"%PDF-"):
-        # A PDF ends with %%EOF (possibly followed by a line end or a little padding).
-        if b"%%EOF" not in content[-2048:]:
+        # A PDF ends with %%EOF (some writers add a little padding after it); a file cut
+        # short during its transfer has none near its end.
+        if b"%%EOF" not in content[-65536:]:
             raise Unreadable("pdf without %%EOF")
         return PDF
     if content.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -126,6 +126,8 @@ REFUSED = [
     ("logo.svg", samples.svg, "This kind of file is not accepted"),
     ("archive.docx", samples.other_zip, "This kind of file is not accepted"),
     ("broken.docx", samples.corrupt_docx, "cannot be read"),
+    ("cut.pdf", lambda: samples.pdf()[:200], "cannot be read"),
+    ("cut.png", lambda: samples.png()[:30], "cannot be read"),
     ("empty.pdf", lambda: b"", "The file is empty"),
     ("big.pdf", lambda: samples.pdf() + b"%" * (1024 * 1024), "larger than 1 MB"),
 ]
