@@ -278,6 +278,7 @@ def demo_paths(chromium: Any, server: Server) -> dict[str, str]:
             "account": "/account",
             "outbox": "/outbox",
             "archive": "/export",
+            "documents": f"{meeting}/documents",
         }
         response = page.goto(f"{meeting}/minutes")
         if response is not None and response.status == 200:
