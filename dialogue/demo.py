@@ -2552,6 +2552,55 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
             await approval.decide(session, minutes, approvers[side], side, draft)
 
 
+async def _demo_documents(session: AsyncSession, settings: Settings) -> None:
+    """Two small PDFs on the latest held meeting (its minutes list them in their annex) and
+    on the next one, and an internal note of the workers on a position: stored in the
+    configured storage (DIALOGUE_STORAGE_URL), through the documents' own rules."""
+    from dialogue.documents import service as documents
+    from dialogue.documents.models import Attachment
+    from dialogue.documents.storage import DocumentStorage
+    from dialogue.documents.tiny_pdf import tiny_pdf
+
+    storage = DocumentStorage.from_settings(settings)
+    accounts = list((await session.scalars(select(Account).where(Account.disabled_at.is_(None)))).unique())
+    secretariat = next((a for a in accounts if a.role is Role.SECRETARIAT), None)
+    workers = next((a for a in accounts if a.role is Role.DELEGATE and a.side is Side.WORKERS), None)
+    if secretariat is None:
+        return
+    now = dt.datetime.now(dt.UTC)
+    held = await session.scalar(
+        select(Meeting).where(Meeting.status == MeetingStatus.HELD).order_by(Meeting.starts_at.desc()).limit(1)
+    )
+    coming = await session.scalar(
+        select(Meeting)
+        .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at > now)
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    plans: list[tuple[Account, Attachment, int, str, str, bool]] = []
+    for meeting in (held, coming):
+        if meeting is None:
+            continue
+        plans.append((secretariat, Attachment.MEETING, meeting.id, "Note de cadrage", "note-de-cadrage.pdf", False))
+        item = await session.scalar(
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.rank).limit(1)
+        )
+        if item is not None:
+            plans.append((secretariat, Attachment.ITEM, item.id, "Présentation du point", "presentation.pdf", False))
+        position = await session.scalar(
+            select(Position).join(AgendaItem).where(AgendaItem.meeting_id == meeting.id, Position.side == Side.WORKERS)
+        )
+        if workers is not None and position is not None and meeting is coming:
+            plans.append((workers, Attachment.POSITION, position.id, "Argumentaire interne", "argumentaire.pdf", True))
+    for account, kind, target_id, title, filename, internal in plans:
+        target = await documents.find_target(session, kind, target_id)
+        upload = documents.Upload(filename, tiny_pdf([title, target.label]))
+        checked = documents.check_file(upload, settings.upload_max_bytes)
+        async with storage.staged(checked.content, checked.kind.media_type, checked.kind.extension) as key:
+            draft = documents.DocumentDraft(title=title, internal=internal)
+            await documents.add_document(session, account, target, draft, checked, key)
+
+
 # The history is written in a few large transactions, not one per round.
 ROUNDS_PER_TRANSACTION = 10
 
@@ -2684,6 +2733,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             session.add_all(built.commitments)
             await session.flush()
             built.meetings.append(await _amem(session, table))
+            await _demo_documents(session, settings)
             await _demo_minutes(session, settings)
             await session.commit()
         loaded.count(built, today, tz)

@@ -94,6 +94,12 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "note": N_("Note"),
         "evidence_url": N_("Evidence link"),
     },
+    "document": {
+        "position_id": N_("Position"),
+        "commitment_id": N_("Commitment"),
+        "progress_id": N_("Progress note"),
+        "current_version": N_("Current version"),
+    },
     "account": {
         "password_hash": N_("Password"),
         "role": N_("Role"),

@@ -9,6 +9,7 @@ from dialogue.bodies.models import Body, Membership
 from dialogue.calendar.models import FeedToken
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
+from dialogue.documents.models import Document, DocumentVersion
 from dialogue.idempotency import FormSubmission
 from dialogue.imports.models import ImportUpload
 from dialogue.mail.models import OutboxMessage
@@ -42,6 +43,9 @@ audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(
 audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(Position)
 audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(Outcome)
 audited(lambda row, _: ("commitment", row.id))(Commitment)
+# A document under its meeting, or under its commitment (a progress note's evidence); a new
+# version shows as the document's `current_version` changing.
+audited(lambda row, _: ("meeting", row.meeting_id) if row.meeting_id else ("commitment", row.commitment_id))(Document)
 audited(lambda row, _: ("commitment", row.commitment_id))(CommitmentUpdate)
 audited(lambda row, _: ("person", row.person_id) if row.person_id else ("account", row.id))(Account)
 audited(lambda row, _: ("account", row.account_id))(ApiToken)
@@ -62,6 +66,8 @@ __all__ = [
     "Body",
     "Commitment",
     "CommitmentUpdate",
+    "Document",
+    "DocumentVersion",
     "FeedToken",
     "FormSubmission",
     "ImportUpload",

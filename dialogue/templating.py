@@ -72,6 +72,7 @@ def jinja_environment(static: StaticFiles | None = None, *, auto_reload: bool = 
         date=i18n.format_date,
         time=i18n.format_time,
         number=i18n.format_number,
+        file_size=i18n.format_size,
         relative_date=i18n.relative_date,
         isolate=i18n.isolate,
         bdi=i18n.bdi,

@@ -71,6 +71,7 @@ ENTITY_LABELS: dict[str, str] = {
     "invitation": N_("Invitation"),
     "agenda_item": N_("Agenda item"),
     "agenda_document": N_("Document"),
+    "document": N_("Document"),
     "position": N_("Position"),
     "outcome": N_("Outcome"),
     "commitment": N_("Commitment"),
