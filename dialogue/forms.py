@@ -84,6 +84,15 @@ class Form:
             self.error(name, not_allowed_message())
         return value
 
+    def versions(self, name: str, *, max_length: int = 200) -> dict[str, str]:
+        """A text written in several languages (dialogue/bilingual.py): the fields `name`
+        (French), `name_ar` and `name_en`, by draft field. Whether one is needed is the
+        service's rule ("at least one language")."""
+        from dialogue.bilingual import LANGUAGES, suffix
+
+        names = [name + suffix(language) for language in LANGUAGES]
+        return {field: self.text(field, max_length=max_length) for field in names}
+
     def email(self, name: str, *, required: bool = False) -> str | None:
         value = self.text(name, required=required, max_length=254).lower()
         if value and not EMAIL.match(value):

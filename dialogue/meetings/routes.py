@@ -122,14 +122,14 @@ async def meetings_export(request: Request, db: DB) -> Response[bytes]:
 def read_meeting_form(form: Form) -> MeetingDraft:
     return MeetingDraft(
         body_id=form.integer("body_id", required=True),
-        title=form.text("title", required=True, max_length=service.TITLE_MAX),
+        **form.versions("title", max_length=service.TITLE_MAX),
         kind=form.choice("kind", MeetingKind),
         starts_at=form.local_datetime("starts_at", required=True),
         ends_at=form.local_datetime("ends_at", required=True),
         venue=form.text("venue", max_length=service.VENUE_MAX),
         online_url=form.url("online_url"),
         status=form.choice("status", MeetingStatus),
-        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+        **form.versions("description", max_length=service.DESCRIPTION_MAX),
     )
 
 
