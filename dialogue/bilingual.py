@@ -217,3 +217,8 @@ def versions_text(table: str, translations: Mapping[str, Any]) -> str:
         for language, text in (versions or {}).items()
         if text and language in LANGUAGES
     )
+
+
+def all_versions(record: Any, *fields: str) -> dict[str, dict[str, str]]:
+    """The written versions of each of `fields` of `record` (the API's `versions`)."""
+    return {field: versions_of(record, field) for field in fields}

@@ -85,6 +85,9 @@ async def test_a_meeting_in_french_and_arabic_is_read_in_each_language_with_the_
     assert re.search(r'name="title_ar"[^>]*value="' + ARABIC_TITLE + '"[^>]*lang="ar" dir="rtl"', edit)
     assert re.search(r'name="title"[^>]*lang="fr" dir="ltr"', edit)
     assert re.search(r'name="title_en"[^>]*lang="en" dir="ltr"', edit)
+    # The history names each version by its field and language, never as raw JSON.
+    history = html.unescape((await in_english(client).get(f"/meetings/{meeting.id}/history")).text)
+    assert f"Title (Arabic): {ARABIC_TITLE}" in history and "{'title'" not in history
 
 
 async def test_an_arabic_only_commitment_is_shown_to_a_french_reader_marked_and_found_in_arabic(
@@ -207,3 +210,35 @@ async def test_an_agenda_item_and_its_outcome_in_arabic_are_shown_to_each_reader
     english = (await in_english(client).get(f"/meetings/{meeting.id}/agenda")).text
     assert '<bdi lang="en" dir="ltr">Minimum wage review</bdi></h3>' in english
     assert 'Le Conseil prend acte.</div> <small class="language-note">(in French)</small>' in english
+
+
+async def test_the_api_writes_and_reads_every_version(client: Any, db: AsyncSession) -> None:
+    world = await factories.table(db)
+    await db.commit()
+    made = await client.post(
+        "/api/v1/commitments", json={"title": "", "title_ar": ARABIC_COMMITMENT, "side": "workers"}
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["title"] == ARABIC_COMMITMENT
+    assert made.json()["versions"] == {"title": {"ar": ARABIC_COMMITMENT}, "description": {}}
+    refused = await client.post("/api/v1/commitments", json={"title": "", "title_en": " ", "side": "workers"})
+    assert refused.status_code == 422 and "title" in refused.text
+
+    year = dt.date.today().year + 1
+    meeting = await client.post(
+        "/api/v1/meetings",
+        json={
+            "body_id": world["plenary"].id,
+            "title": FRENCH_TITLE,
+            "starts_at": f"{year}-12-10T09:00",
+            "ends_at": f"{year}-12-10T12:00",
+        },
+    )
+    assert meeting.status_code == 201, meeting.text
+    body = meeting.json()
+    changed = await client.patch(
+        f"/api/v1/meetings/{body['id']}", json={"version": body["version"], "title_ar": ARABIC_TITLE}
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["title"] == FRENCH_TITLE
+    assert changed.json()["versions"]["title"] == {"fr": FRENCH_TITLE, "ar": ARABIC_TITLE}
