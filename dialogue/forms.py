@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from dialogue.bilingual import LANGUAGES, suffix
 from dialogue.errors import Invalid
 from dialogue.i18n import _, current_timezone
 from dialogue.text_input import clean, not_allowed_message
@@ -88,8 +89,6 @@ class Form:
         """A text written in several languages (dialogue/bilingual.py): the fields `name`
         (French), `name_ar` and `name_en`, by draft field. Whether one is needed is the
         service's rule ("at least one language")."""
-        from dialogue.bilingual import LANGUAGES, suffix
-
         names = [name + suffix(language) for language in LANGUAGES]
         return {field: self.text(field, max_length=max_length) for field in names}
 
