@@ -7,8 +7,9 @@ the order fr, ar, en. The versions themselves sit in one JSON column per record,
 `translations` = {"title": {"fr": ..., "ar": ..., "en": ...}, ...} (one column per table,
 whatever the number of fields; search reads it through `search_text`, which is indexed).
 
-A record whose canonical column no longer matches its versions (written by code that knows
-nothing of them, an import for instance) is read as one text in an unknown language.
+A text with no stored versions, or whose canonical column no longer matches them (written
+by code that knows nothing of versions), reads as its French version alone; so a French
+text alone needs no stored versions (`set_versions` writes none for it).
 """
 
 from __future__ import annotations
