@@ -39,6 +39,7 @@ from dialogue.bodies.models import (
 )
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.db import create_engine
+from dialogue.demo_translations import VERSIONS, translate
 from dialogue.i18n import _
 from dialogue.meetings.models import (
     Attendance,
@@ -2169,6 +2170,7 @@ def build_meetings(
             status=spec.status,
             description=spec.description,
         )
+        translate(meeting, "title", "description")
         meeting.invitations = _invitations(spec, body_spec, people, sides, random.Random(f"{seed}-{index}"), held)
         built.meetings.append(meeting)
 
@@ -2182,6 +2184,7 @@ def build_meetings(
                 presenter_id=people[item_spec.presenter].id,
                 c144_matter=item_spec.c144,
             )
+            translate(item, "title", "description")
             built.items.append(item)
             item.documents = [AgendaDocument(title=title, url=url) for title, url in item_spec.docs]
             if held:
@@ -2197,6 +2200,8 @@ def build_meetings(
                         kind=FOR_INFORMATION,
                         text="Le secrétariat a présenté l'état des engagements; les parties ont fait le point sur les retards.",
                     )
+                if item.outcome is not None:
+                    translate(item.outcome, "text")
                 for c in item_spec.commitments:
                     built.commitments.append(_commitment(c, day, today, meeting, item, people, orgs))
         if held:
@@ -2226,6 +2231,7 @@ def _commitment(
         status=spec.status,
         closed_on=None,
     )
+    translate(commitment, "title", "description")
     # Only what has already happened: an update dated after today is left out.
     updates = [
         CommitmentUpdate(written_on=day + dt.timedelta(days=after), note=note, evidence_url=url, status=status)
@@ -2541,9 +2547,13 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
     awaiting_employers = [(Side.GOVERNMENT, Decision.APPROVED, ""), (Side.WORKERS, Decision.APPROVED, "")]
     for meeting, decisions in zip(reversed(picks), (plans, awaiting_employers), strict=False):
         minutes = await drafting.start_draft(session, meeting)
+        introduction = "La séance est ouverte par la présidence, qui souhaite la bienvenue aux membres."
+        closing = "L'ordre du jour étant épuisé, la séance est levée."
         narratives = drafting.Narratives(
-            introduction="La séance est ouverte par la présidence, qui souhaite la bienvenue aux membres.",
-            closing="L'ordre du jour étant épuisé, la séance est levée.",
+            introduction=introduction,
+            closing=closing,
+            introduction_ar=VERSIONS[introduction]["ar"],
+            closing_ar=VERSIONS[closing]["ar"],
         )
         await drafting.save_narratives(session, minutes, narratives, minutes.version)
         await circulation.circulate(session, minutes, secretariat, settings, minutes.version)
