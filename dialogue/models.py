@@ -22,6 +22,7 @@ from dialogue.minutes.models import (
     MinutesVersion,
     RenderedMinutes,
 )
+from dialogue.papers.models import Letterhead
 from dialogue.people.models import Organisation, Person
 from dialogue.schedule import ScheduledRun
 from dialogue.search import enable_trigrams
@@ -47,6 +48,7 @@ for _minutes_table in (Minutes, MinutesItemNote, MinutesDecision, MinutesItemCom
     audited(lambda row, _: ("meeting", row.meeting_id))(_minutes_table)
 # A circulated version is recorded, not its frozen text (the whole document, as JSON).
 audited(lambda row, _: ("meeting", row.meeting_id), untracked=("content",))(MinutesVersion)
+audited(lambda row, _: ("letterhead", row.id), untracked=("logo",))(Letterhead)
 
 __all__ = [
     "Account",
@@ -62,6 +64,7 @@ __all__ = [
     "FormSubmission",
     "ImportUpload",
     "Invitation",
+    "Letterhead",
     "Meeting",
     "Membership",
     "Minutes",

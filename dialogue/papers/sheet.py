@@ -1,0 +1,144 @@
+"""The sign-in sheet (feuille d'émargement) of a meeting: its invitees grouped by side, a box
+to sign, blank rows for those who come uninvited. Its header and headings are in French and
+Arabic together, whoever prints it: the same sheet passes from hand to hand in the room.
+
+`sign_in_sheet` reads the meeting into plain frozen data (texts already translated); the
+printable page (templates/meetings/attendance_sheet.html) and its PDF (`write_pdf`, in the
+export processes) are made from that data alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dialogue import i18n
+from dialogue.choices import Choice
+from dialogue.i18n import N_, _
+from dialogue.meetings.invitations import invitations_by_side
+from dialogue.meetings.models import Meeting
+
+# The two languages of the sheet, in the order they are written side by side.
+SHEET_LANGUAGES = ("fr", "ar")
+# Blank rows at the end for people who come without an invitation.
+WALK_IN_ROWS = 8
+
+Pair = tuple[str, str]  # (French, Arabic)
+
+LABELS = {
+    "title": N_("Attendance sheet"),
+    "number": N_("No."),
+    "name": N_("Name"),
+    "organisation": N_("Organisation"),
+    "role": N_("Role"),
+    "signature": N_("Signature"),
+    "when": N_("When"),
+    "venue": N_("Venue"),
+    "online": N_("Online link"),
+    "walk_ins": N_("Participants not on the list"),
+    "nobody": N_("Nobody is invited to this meeting yet."),
+    "tunis_time": N_("Tunis time"),
+}
+
+
+def in_both(make: Callable[[], str]) -> Pair:
+    """What `make()` says in French and in Arabic."""
+    texts = []
+    for language in SHEET_LANGUAGES:
+        with i18n.using_language(language):
+            texts.append(make())
+    return texts[0], texts[1]
+
+
+def label_in_both(choice: Choice) -> Pair:
+    """A choice's label (a side, a role) in French and in Arabic."""
+    return in_both(lambda: choice.label)
+
+
+def both(message: str) -> Pair:
+    """`message` translated into French and Arabic."""
+    return in_both(lambda: _(message))
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int
+    name: str
+    on_behalf_of: Pair | None  # "On behalf of X" in both languages
+    organisation: str
+    role: Pair
+
+
+@dataclass(frozen=True)
+class SheetGroup:
+    heading: Pair
+    rows: tuple[SheetRow, ...]
+
+
+@dataclass(frozen=True)
+class SignInSheet:
+    meeting_id: int
+    language: str  # the reader's: the page's own language and direction
+    labels: dict[str, Pair]
+    body: str
+    title: str
+    when: Pair
+    venue: str
+    online_url: str
+    groups: tuple[SheetGroup, ...]
+    walk_ins: tuple[int, ...]  # numbers of the blank rows
+
+    @property
+    def direction(self) -> str:
+        return i18n.text_direction(self.language)
+
+    @property
+    def invitees(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+def when(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """From when to when, in the current language and Tunis time."""
+    if i18n.local_date(starts_at) == i18n.local_date(ends_at):
+        span = f"{i18n.format_datetime(starts_at)}–{i18n.format_time(ends_at)}"
+    else:
+        span = f"{i18n.format_datetime(starts_at)} – {i18n.format_datetime(ends_at)}"
+    return f"{span} ({_('Tunis time')})"
+
+
+def _on_behalf_of(name: str) -> Pair:
+    return in_both(lambda: f"{_('On behalf of')} {i18n.isolate(name)}")
+
+
+def sign_in_sheet(meeting: Meeting, language: str, *, walk_in_rows: int = WALK_IN_ROWS) -> SignInSheet:
+    """The sheet of `meeting` (loaded with its body and invitations)."""
+    groups = []
+    number = 0
+    for group in invitations_by_side(meeting):
+        rows = []
+        for invitation in group.invitations:
+            number += 1
+            organisation = invitation.person.organisation
+            rows.append(
+                SheetRow(
+                    number=number,
+                    name=invitation.person.full_name,
+                    on_behalf_of=_on_behalf_of(invitation.on_behalf_of.full_name) if invitation.on_behalf_of else None,
+                    organisation=organisation.acronym or organisation.name,
+                    role=label_in_both(invitation.role),
+                )
+            )
+        if rows:
+            groups.append(SheetGroup(heading=label_in_both(group.side), rows=tuple(rows)))
+    return SignInSheet(
+        meeting_id=meeting.id,
+        language=language,
+        labels={key: both(message) for key, message in LABELS.items()},
+        body=meeting.body.name,
+        title=meeting.title,
+        when=in_both(lambda: when(meeting.starts_at, meeting.ends_at)),
+        venue=meeting.venue,
+        online_url=meeting.online_url or "",
+        groups=tuple(groups),
+        walk_ins=tuple(range(number + 1, number + 1 + walk_in_rows)),
+    )
