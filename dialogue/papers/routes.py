@@ -23,8 +23,9 @@ from dialogue.web import DB, Config, Renderers, Template, attachment, render, re
 
 EXPORT = {"permission": Permission.EXPORT}
 PDF = "application/pdf"
-# The logo and the few fields and multipart boundaries around it.
-LETTERHEAD_BODY_LIMIT = letterhead.LOGO_MAX_BYTES + 64 * 1024
+# The logo and the fields around it; a logo over its own limit but under this one is told
+# its limit (422), a larger request is cut short (413, "at most 1 MB").
+LETTERHEAD_BODY_LIMIT = 1024 * 1024 + 64 * 1024
 
 
 @get("/meetings/{meeting_id:int}/sign-in-sheet.pdf", name="sign_in_sheet_pdf", cache=False, opt=EXPORT)
