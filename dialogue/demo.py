@@ -48,6 +48,7 @@ from dialogue.meetings.models import (
     MeetingKind,
     MeetingStatus,
 )
+from dialogue.papers.models import Letterhead
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
@@ -2499,6 +2500,28 @@ class Loaded:
         self.overdue += sum(1 for c in built.commitments if c.is_overdue(today))
 
 
+async def _demo_letterhead(session: AsyncSession) -> None:
+    """The council's letterhead, so that the letters of convocation look like the real ones."""
+    if await session.scalar(select(func.count(Letterhead.id))):
+        return
+    session.add(
+        Letterhead(
+            name_fr="Conseil national du dialogue social",
+            name_ar="المجلس الوطني للحوار الاجتماعي",
+            name_en="National Council for Social Dialogue",
+            header_fr="République tunisienne\nMinistère des Affaires sociales",
+            header_ar="الجمهورية التونسية\nوزارة الشؤون الاجتماعية",
+            header_en="Republic of Tunisia\nMinistry of Social Affairs",
+            footer_fr="Boulevard Bab Bnet, 1006 Tunis",
+            footer_ar="نهج باب بنات، 1006 تونس",
+            footer_en="Boulevard Bab Bnet, 1006 Tunis, Tunisia",
+            reference_format="CNDS/{year}/{meeting}-{person}",
+            logo=None,
+            logo_type="",
+        )
+    )
+
+
 async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool = True, scale: int = 1) -> str:
     """Load the demo into the database of `settings`; refuse a database that holds records.
 
@@ -2525,6 +2548,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             session.add_all(built.commitments)
             await session.flush()
             await _demo_minutes(session, settings)
+            await _demo_letterhead(session)
             await session.commit()
         loaded.count(built, today, tz)
         if scale > 1:
