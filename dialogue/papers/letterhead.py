@@ -38,21 +38,10 @@ class LetterheadDraft:
 async def get_letterhead(db: AsyncSession) -> Letterhead:
     """The letterhead, or a new empty one (not saved) when none was ever written."""
     letterhead = await db.scalar(select(Letterhead).order_by(Letterhead.id).limit(1))
-    return letterhead or Letterhead(
-        name_fr="",
-        name_ar="",
-        name_en="",
-        header_fr="",
-        header_ar="",
-        header_en="",
-        footer_fr="",
-        footer_ar="",
-        footer_en="",
-        reference_format="{year}/{meeting}",
-        logo=None,
-        logo_type="",
-        version=0,
-    )
+    if letterhead is not None:
+        return letterhead
+    texts = {f"{field}_{code}": "" for field in ("name", "header", "footer") for code in i18n.LANGUAGES}
+    return Letterhead(**texts, reference_format="{year}/{meeting}", logo=None, logo_type="", version=0)
 
 
 def reference_format_problem(text: str) -> str | None:

@@ -250,3 +250,26 @@ async def test_a_draft_meetings_papers_are_the_secretariats(client: Any, db: Any
     open_session(client, coordinator.email)
     for path in ("sign-in-sheet.pdf", "convocations.pdf", f"convocation.pdf?person={world['mas1'].id}"):
         assert (await client.get(f"/meetings/{meeting.id}/{path}")).status_code == 404, path
+
+
+async def test_a_letterhead_changed_meanwhile_is_not_overwritten(english: Any, db: Any) -> None:
+    await db.commit()
+    first = await english.post("/settings/letterhead", data=letterhead_form(name_fr="Premier"), follow_redirects=False)
+    assert first.status_code == 303
+    second = await english.post(
+        "/settings/letterhead", data=letterhead_form(name_fr="Second", version="1"), follow_redirects=False
+    )
+    assert second.status_code == 303
+    stale = await english.post("/settings/letterhead", data=letterhead_form(name_fr="Troisième", version="1"))
+    assert stale.status_code == 409
+    assert "Someone else changed this record" in text(stale)
+    record = (await db.scalars(select(Letterhead).execution_options(populate_existing=True))).one()
+    assert record.name_fr == "Second" and record.version == 2
+
+
+async def test_no_letters_for_a_meeting_without_invitees(english: Any, db: Any) -> None:
+    meeting = await f.meeting(db)
+    await db.commit()
+    empty = await english.get(f"/meetings/{meeting.id}/convocations.pdf")
+    assert empty.status_code == 400
+    assert "Nobody is invited to this meeting yet." in text(empty)
