@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem
+from dialogue.agenda.reading import schedule_of
 from dialogue.errors import NotFound
 from dialogue.i18n import _
 from dialogue.meetings.invitations import ordered_invitations
@@ -42,7 +43,7 @@ class Letter:
     paragraphs: tuple[str, ...]
     facts: tuple[tuple[str, str], ...]  # (label, value): when, where, online, role
     agenda_heading: str
-    agenda: tuple[str, ...]
+    agenda: tuple[tuple[str, str], ...]  # (the time it is planned for, its title)
     closing: str
     signature: str
 
@@ -94,7 +95,10 @@ def _letter(
             ),
             facts=tuple(facts),
             agenda_heading=_("Agenda"),
-            agenda=tuple(item.title for item in items),
+            agenda=tuple(
+                (i18n.format_time(slot.starts_at), item.title)
+                for item, slot in zip(items, schedule_of(meeting, items).slots, strict=True)
+            ),
             closing=_(
                 "We would be grateful if you would confirm your attendance to the secretariat. "
                 "Please accept the assurance of our highest consideration."
