@@ -12,7 +12,7 @@ from dialogue.db import Base
 from dialogue.idempotency import FormSubmission
 from dialogue.imports.models import ImportUpload
 from dialogue.mail.models import OutboxMessage
-from dialogue.meetings.models import Invitation, Meeting
+from dialogue.meetings.models import Invitation, Meeting, MeetingPartner
 from dialogue.minutes.models import (
     Minutes,
     MinutesAddendum,
@@ -24,6 +24,7 @@ from dialogue.minutes.models import (
 )
 from dialogue.papers.models import Letterhead
 from dialogue.people.models import Organisation, Person
+from dialogue.projects.models import Project, ProjectDonor
 from dialogue.schedule import ScheduledRun
 from dialogue.search import enable_trigrams
 
@@ -34,6 +35,9 @@ audited(lambda row, _: ("body", row.id))(Body)
 audited(lambda row, _: ("body", row.body_id))(Membership)
 audited(lambda row, _: ("meeting", row.id))(Meeting)
 audited(lambda row, _: ("meeting", row.meeting_id))(Invitation)
+audited(lambda row, _: ("meeting", row.meeting_id))(MeetingPartner)
+audited(lambda row, _: ("project", row.id))(Project)
+audited(lambda row, _: ("project", row.project_id))(ProjectDonor)
 audited(lambda row, _: ("meeting", row.meeting_id))(AgendaItem)
 audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(AgendaDocument)
 audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(Position)
@@ -66,6 +70,7 @@ __all__ = [
     "Invitation",
     "Letterhead",
     "Meeting",
+    "MeetingPartner",
     "Membership",
     "Minutes",
     "MinutesAddendum",
@@ -79,6 +84,8 @@ __all__ = [
     "Outcome",
     "Person",
     "Position",
+    "Project",
+    "ProjectDonor",
     "RenderedMinutes",
     "ScheduledRun",
     "SignInSession",

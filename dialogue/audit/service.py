@@ -94,6 +94,9 @@ ENTITY_LABELS: dict[str, str] = {
     "csrf": N_("Form check (CSRF)"),
     "import_upload": N_("Import from a spreadsheet"),
     "letterhead": N_("Letterhead"),
+    "project": N_("Project"),
+    "project_donor": N_("Donor of a project"),
+    "meeting_partner": N_("Partner of an event"),
 }
 
 
@@ -117,6 +120,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("full_name",),
     "organisation": ("acronym", "name"),
     "body": ("name",),
+    "project": ("name",),
     "agenda_item": ("title",),
     "commitment": ("title",),
     "account": ("email",),

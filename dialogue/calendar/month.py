@@ -1,6 +1,6 @@
 """The month calendar (`/calendar?month=YYYY-MM`): the meetings of each day (a meeting over
 several days, or past midnight, on each of its days) and the commitments falling due, in
-Africa/Tunis, filtered by body and side. Drafts only for the secretariat."""
+Africa/Tunis, filtered by body, project and side. Drafts only for the secretariat."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from dialogue.i18n import _
 from dialogue.meetings.models import Invitation, Meeting
 from dialogue.meetings.visibility import draft_condition
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.projects.models import Project
 
 MONTH = re.compile(r"\A(\d{4})-(\d{2})\Z")
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -31,6 +32,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 class MonthFilters:
     month: dt.date  # its first day
     body_id: int | None = None
+    project_id: int | None = None
     side: Side | None = None
 
     def query(self, month: dt.date | None = None) -> dict[str, str]:
@@ -38,14 +40,27 @@ class MonthFilters:
         values = {"month": (month or self.month).strftime("%Y-%m")}
         if self.body_id is not None:
             values["body"] = str(self.body_id)
+        if self.project_id is not None:
+            values["project"] = str(self.project_id)
         if self.side is not None:
             values["side"] = self.side.value
         return values
 
 
-def read_filters(params: dict[str, str], body_ids: set[int]) -> MonthFilters:
-    """`?month=YYYY-MM&body=ID&side=...`; without a month, this one. `Invalid` names each
-    field that cannot be read."""
+def _listed_id(value: str, known: set[int]) -> int | None:
+    """The id of `?body=` or `?project=` when it is one of `known`; None when there is none;
+    ValueError otherwise."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isascii() and value.isdigit() and int(value) in known:
+        return int(value)
+    raise ValueError(value)
+
+
+def read_filters(params: dict[str, str], body_ids: set[int], project_ids: set[int]) -> MonthFilters:
+    """`?month=YYYY-MM&body=ID&project=ID&side=...`; without a month, this one. `Invalid`
+    names each field that cannot be read."""
     errors: dict[str, str] = {}
     month = i18n.today().replace(day=1)
     text = params.get("month", "").strip()
@@ -55,13 +70,15 @@ def read_filters(params: dict[str, str], body_ids: set[int]) -> MonthFilters:
             month = dt.date(int(match.group(1)), int(match.group(2)), 1)
         else:
             errors["month"] = _("Give the month as year and month, for example 2026-03.")
-    body_id: int | None = None
-    body = params.get("body", "").strip()
-    if body:
-        if body.isascii() and body.isdigit() and int(body) in body_ids:
-            body_id = int(body)
-        else:
-            errors["body"] = _("Choose a body from the list.")
+    body_id = project_id = None
+    try:
+        body_id = _listed_id(params.get("body", ""), body_ids)
+    except ValueError:
+        errors["body"] = _("Choose a body from the list.")
+    try:
+        project_id = _listed_id(params.get("project", ""), project_ids)
+    except ValueError:
+        errors["project"] = _("Choose a project from the list.")
     side: Side | None = None
     side_value = params.get("side", "").strip()
     if side_value:
@@ -71,7 +88,7 @@ def read_filters(params: dict[str, str], body_ids: set[int]) -> MonthFilters:
             errors["side"] = _("Choose a side from the list.")
     if errors:
         raise Invalid(errors, params)
-    return MonthFilters(month=month, body_id=body_id, side=side)
+    return MonthFilters(month=month, body_id=body_id, project_id=project_id, side=side)
 
 
 def next_month(month: dt.date) -> dt.date:
@@ -149,6 +166,11 @@ async def month_calendar(db: AsyncSession, filters: MonthFilters, account: Accou
     if filters.body_id is not None:
         meetings_query = meetings_query.where(Meeting.body_id == filters.body_id)
         commitments_query = commitments_query.where(Meeting.body_id == filters.body_id)
+    if filters.project_id is not None:
+        meetings_query = meetings_query.where(Meeting.project_id == filters.project_id)
+        commitments_query = commitments_query.where(
+            or_(Commitment.project_id == filters.project_id, Meeting.project_id == filters.project_id)
+        )
     if filters.side is not None:
         meetings_query = meetings_query.where(
             exists(
@@ -199,3 +221,7 @@ async def month_calendar(db: AsyncSession, filters: MonthFilters, account: Accou
 
 async def body_choices(db: AsyncSession) -> list[Body]:
     return list(await db.scalars(select(Body).order_by(Body.name)))
+
+
+async def project_choices(db: AsyncSession) -> list[Project]:
+    return list(await db.scalars(select(Project).order_by(Project.name)))

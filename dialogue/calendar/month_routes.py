@@ -1,4 +1,4 @@
-"""`/calendar?month=YYYY-MM&body=ID&side=...`: the month calendar, for every reader. A month
+"""`/calendar?month=YYYY-MM&body=ID&project=ID&side=...`: the month calendar, for every reader. A month
 or filter that cannot be read answers the page with its message (400)."""
 
 from __future__ import annotations
@@ -21,22 +21,24 @@ TEMPLATE = "calendar/month.html"
 async def calendar_month(request: Request, db: DB) -> Template:
     """The month's meetings and events, and the commitments falling due, day by day."""
     bodies = await month.body_choices(db)
-    params = {name: request.query_params.get(name) or "" for name in ("month", "body", "side")}
+    projects = await month.project_choices(db)
+    params = {name: request.query_params.get(name) or "" for name in ("month", "body", "project", "side")}
     context: dict[str, Any] = {
         "bodies": bodies,
+        "projects": [(project.id, project.acronym or project.name) for project in projects],
         "sides": Side.options(),
         "values": params,
         "errors": {},
         "calendar": None,
     }
     try:
-        filters = month.read_filters(params, {body.id for body in bodies})
+        filters = month.read_filters(params, {body.id for body in bodies}, {project.id for project in projects})
     except Invalid as error:
         return render_bad_filters(request, TEMPLATE, {**context, "errors": error.errors})
     calendar = await month.month_calendar(db, filters, request.scope.get("user"))
     context.update(
         calendar=calendar,
-        values=filters.query() | {"body": params["body"], "side": params["side"]},
+        values=filters.query() | {name: params[name] for name in ("body", "project", "side")},
         title=i18n.format_date(filters.month, "LLLL y"),
         previous_url="/calendar?" + urlencode(filters.query(month.previous_month(filters.month))),
         next_url="/calendar?" + urlencode(filters.query(month.next_month(filters.month))),

@@ -20,7 +20,7 @@ from dialogue.meetings import attendance, invitations, service
 from dialogue.meetings.models import Attendance, InvitationRole
 from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
-from dialogue.papers.sheet import sign_in_sheet
+from dialogue.papers.sheet import meeting_partners, sign_in_sheet
 from dialogue.people.models import Side
 from dialogue.web import (
     DB,
@@ -186,7 +186,7 @@ async def attendance_sheet(request: Request, db: DB, meeting_id: FromPath[int]) 
     """A page made for printing on A4: the meeting, then per side its invitees with their
     organisation and an empty column for signatures (the sign-in sheet, as its PDF)."""
     meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
-    sheet = sign_in_sheet(meeting, i18n.current_language())
+    sheet = sign_in_sheet(meeting, i18n.current_language(), await meeting_partners(db, meeting_id))
     return render(request, "meetings/attendance_sheet.html", {"sheet": sheet, "pdf": False})
 
 

@@ -179,7 +179,7 @@ async def build_document(
     )
     return MinutesDocument(
         meeting_id=meeting.id,
-        body=meeting.body.name,
+        body=meeting.body_name,
         title=meeting.title,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,

@@ -7,6 +7,7 @@ which the export processes lay out as one PDF (dialogue/papers/printing.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,11 +19,12 @@ from dialogue.agenda.reading import schedule_of
 from dialogue.errors import NotFound
 from dialogue.i18n import _
 from dialogue.meetings.invitations import ordered_invitations
-from dialogue.meetings.models import Invitation, Meeting
+from dialogue.meetings.models import Invitation, Meeting, MeetingPartner
 from dialogue.meetings.service import get_meeting
+from dialogue.meetings.sessions import session_label
 from dialogue.papers.letterhead import get_letterhead, logo_data_url, reference_number
 from dialogue.papers.models import Letterhead
-from dialogue.papers.sheet import when
+from dialogue.papers.sheet import meeting_partners, when
 from dialogue.settings import Settings
 
 
@@ -57,18 +59,55 @@ def invitee_language(invitation: Invitation, settings: Settings) -> str:
     return language.value if language else settings.default_language
 
 
-def _letter(
-    meeting: Meeting, items: list[AgendaItem], invitation: Invitation, letterhead: Letterhead, language: str
-) -> Letter:
+@dataclass(frozen=True)
+class MeetingPapers:
+    """What every letter of a meeting draws on besides the meeting and its invitees."""
+
+    items: list[AgendaItem]
+    partners: Sequence[MeetingPartner]
+    letterhead: Letterhead
+
+
+def _invitation_text(meeting: Meeting, title: str) -> str:
+    """The letter's first sentence: a meeting of one of the council's bodies, or an event."""
+    if meeting.body is None:
+        return _("We have the honour of inviting you to take part in the {kind} “{title}”.").format(
+            kind=meeting.kind.label.lower(), title=title
+        )
+    return _("We have the honour of inviting you to take part in the meeting “{title}” of {body}.").format(
+        title=title, body=i18n.isolate(meeting.body.name)
+    )
+
+
+def _partners_text(partners: Sequence[MeetingPartner]) -> str:
+    """ "MAS (Lead), OIT (Coordinator)": each organisation once, with its roles."""
+    roles: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    for partner in partners:
+        names[partner.organisation_id] = partner.organisation.acronym or partner.organisation.name
+        roles.setdefault(partner.organisation_id, []).append(partner.role.label)
+    return i18n.listed(f"{i18n.isolate(names[oid])} ({i18n.listed(roles[oid])})" for oid in names)
+
+
+def _letter(meeting: Meeting, papers: MeetingPapers, invitation: Invitation, language: str) -> Letter:
     person = invitation.person
     organisation = person.organisation
+    letterhead, items = papers.letterhead, papers.items
     with i18n.using_language(language):
         title = i18n.isolate(meeting.title)
-        facts = [(_("When"), when(meeting.starts_at, meeting.ends_at))]
+        facts = []
+        session = session_label(meeting)
+        if session:
+            facts.append((_("Session"), session))
+        facts.append((_("When"), when(meeting.starts_at, meeting.ends_at)))
         if meeting.venue:
             facts.append((_("Venue"), i18n.isolate(meeting.venue)))
         if meeting.online_url:
             facts.append((_("Online link"), meeting.online_url))
+        if meeting.project is not None:
+            facts.append((_("Project"), i18n.isolate(meeting.project.name)))
+        if papers.partners:
+            facts.append((_("Partners"), _partners_text(papers.partners)))
         role = invitation.role.label
         if invitation.on_behalf_of is not None:
             role = _("{role}, on behalf of {name}").format(
@@ -88,11 +127,7 @@ def _letter(
             recipient=tuple(part for part in (person.full_name, person.title, organisation.display_name) if part),
             subject=(_("Subject:"), _("Convocation to the meeting “{title}”").format(title=title)),
             salutation=_("Dear Sir or Madam,"),
-            paragraphs=(
-                _("We have the honour of inviting you to take part in the meeting “{title}” of {body}.").format(
-                    title=title, body=i18n.isolate(meeting.body.name)
-                ),
-            ),
+            paragraphs=(_invitation_text(meeting, title),),
             facts=tuple(facts),
             agenda_heading=_("Agenda"),
             agenda=tuple(
@@ -121,8 +156,5 @@ async def convocations(
     items = list(
         await db.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.rank))
     )
-    letterhead = await get_letterhead(db)
-    return [
-        _letter(meeting, items, invitation, letterhead, invitee_language(invitation, settings))
-        for invitation in invited
-    ]
+    papers = MeetingPapers(items, await meeting_partners(db, meeting.id), await get_letterhead(db))
+    return [_letter(meeting, papers, invitation, invitee_language(invitation, settings)) for invitation in invited]

@@ -32,7 +32,8 @@ LETTERHEAD_BODY_LIMIT = 1024 * 1024 + 64 * 1024
 async def sign_in_sheet_pdf(request: Request, db: DB, render_pool: Renderers, meeting_id: FromPath[int]) -> Response:
     """The sign-in sheet to print: invitees by side, a box to sign, blank rows, page numbers."""
     meeting = await meetings.get_meeting(db, meeting_id, with_invitations=True)
-    data = sheet.sign_in_sheet(meeting, i18n.current_language())
+    partners = await sheet.meeting_partners(db, meeting_id)
+    data = sheet.sign_in_sheet(meeting, i18n.current_language(), partners)
     content = await render_pool.run(printing.sign_in_sheet_pdf, data)
     return Response(content=content, media_type=PDF, headers=attachment(f"sign-in-sheet-meeting-{meeting_id}.pdf"))
 

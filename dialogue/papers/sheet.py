@@ -9,14 +9,20 @@ export processes) are made from that data alone."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from dialogue import i18n
 from dialogue.choices import Choice
 from dialogue.i18n import N_, _
 from dialogue.meetings.invitations import invitations_by_side
-from dialogue.meetings.models import Meeting
+from dialogue.meetings.models import Invitation, Meeting, MeetingPartner, PartnerRole
+from dialogue.people.models import Organisation, Side
 
 # The two languages of the sheet, in the order they are written side by side.
 SHEET_LANGUAGES = ("fr", "ar")
@@ -110,31 +116,82 @@ def _on_behalf_of(name: str) -> Pair:
     return in_both(lambda: f"{_('On behalf of')} {i18n.isolate(name)}")
 
 
-def sign_in_sheet(meeting: Meeting, language: str, *, walk_in_rows: int = WALK_IN_ROWS) -> SignInSheet:
-    """The sheet of `meeting` (loaded with its body and invitations)."""
+async def meeting_partners(db: AsyncSession, meeting_id: int) -> list[MeetingPartner]:
+    """The organisations with a role on the meeting, in their order, organisation loaded."""
+    query = (
+        select(MeetingPartner)
+        .options(joinedload(MeetingPartner.organisation))
+        .where(MeetingPartner.meeting_id == meeting_id)
+        .order_by(MeetingPartner.rank, MeetingPartner.id)
+    )
+    return list(await db.scalars(query))
+
+
+def _row(invitation: Invitation, number: int) -> SheetRow:
+    organisation = invitation.person.organisation
+    return SheetRow(
+        number=number,
+        name=invitation.person.full_name,
+        on_behalf_of=_on_behalf_of(invitation.on_behalf_of.full_name) if invitation.on_behalf_of else None,
+        organisation=organisation.acronym or organisation.name,
+        role=label_in_both(invitation.role),
+    )
+
+
+def _partner_heading(organisation: Organisation, roles: list[PartnerRole]) -> Pair:
+    """ "Partner: OIT – Organisation internationale du travail (Coordinator)"."""
+
+    def heading() -> str:
+        text = f"{_('Partner')}: {i18n.isolate(organisation.display_name)}"
+        return f"{text} ({i18n.listed(role.label for role in roles)})" if roles else text
+
+    return in_both(heading)
+
+
+def sign_in_sheet(
+    meeting: Meeting, language: str, partners: Sequence[MeetingPartner] = (), *, walk_in_rows: int = WALK_IN_ROWS
+) -> SignInSheet:
+    """The sheet of `meeting` (loaded with its body and invitations): the three sides, then
+    each partner organisation (an organisation of the partners' side, or one with a role on
+    the meeting that is not of the three sides) with its role, then the other observers."""
+    roles: dict[int, list[PartnerRole]] = defaultdict(list)
+    for partner in partners:
+        roles[partner.organisation_id].append(partner.role)
+    by_side: list[tuple[Pair, list[Invitation]]] = []
+    by_partner: dict[int, list[Invitation]] = defaultdict(list)
+    organisations: dict[int, Organisation] = {}
+    for group in invitations_by_side(meeting):
+        if group.side in Side.parties():
+            by_side.append((label_in_both(group.side), group.invitations))
+            continue
+        others = []
+        for invitation in group.invitations:
+            organisation = invitation.person.organisation
+            if organisation.side == Side.PARTNERS or organisation.id in roles:
+                by_partner[organisation.id].append(invitation)
+                organisations[organisation.id] = organisation
+            else:
+                others.append(invitation)
+        if others:
+            by_side.append((label_in_both(group.side), others))
+    # Partners in the order of the meeting's partners, then by name.
+    rank = {partner.organisation_id: n for n, partner in enumerate(partners)}
+    ordered = sorted(by_partner, key=lambda oid: (rank.get(oid, len(rank)), organisations[oid].name.casefold()))
+    partner_groups = [(_partner_heading(organisations[oid], roles[oid]), by_partner[oid]) for oid in ordered]
     groups = []
     number = 0
-    for group in invitations_by_side(meeting):
+    for heading, invited in [*by_side[:3], *partner_groups, *by_side[3:]]:
         rows = []
-        for invitation in group.invitations:
+        for invitation in invited:
             number += 1
-            organisation = invitation.person.organisation
-            rows.append(
-                SheetRow(
-                    number=number,
-                    name=invitation.person.full_name,
-                    on_behalf_of=_on_behalf_of(invitation.on_behalf_of.full_name) if invitation.on_behalf_of else None,
-                    organisation=organisation.acronym or organisation.name,
-                    role=label_in_both(invitation.role),
-                )
-            )
+            rows.append(_row(invitation, number))
         if rows:
-            groups.append(SheetGroup(heading=label_in_both(group.side), rows=tuple(rows)))
+            groups.append(SheetGroup(heading=heading, rows=tuple(rows)))
     return SignInSheet(
         meeting_id=meeting.id,
         language=language,
         labels={key: both(message) for key, message in LABELS.items()},
-        body=meeting.body.name,
+        body=meeting.body_name,
         title=meeting.title,
         when=in_both(lambda: when(meeting.starts_at, meeting.ends_at)),
         venue=meeting.venue,

@@ -1,7 +1,7 @@
 """The institution's letterhead, for letters of convocation
 
 Revision ID: 5d3b9e7a2c10
-Revises: e2a7c9d41f63
+Revises: 5d8e2b7a91c3
 Create Date: 2026-12-04 03:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d3b9e7a2c10"
-down_revision: str | None = "e2a7c9d41f63"
+down_revision: str | None = "5d8e2b7a91c3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
