@@ -50,7 +50,7 @@ async def closing_workshop(db: Any) -> dict[str, Any]:
 async def test_partners_are_grouped_with_their_roles_on_the_sign_in_sheet(english: Any, db: Any) -> None:
     world = await closing_workshop(db)
     page = html.unescape((await english.get(f"/meetings/{world['workshop'].id}/attendance-sheet")).text)
-    headings = [re.sub(r"<[^>]+>|\s+", " ", h).strip() for h in re.findall(r"<h2>(.*?)</h2>", page, re.S)]
+    headings = [re.sub(r"<[^>]+>|\s+", " ", h).strip() for h in re.findall(r"<h2>(.*?)</h2>", page, re.DOTALL)]
     # The three sides (MAS stays with the government, whatever its role), then each partner
     # organisation in the event's order, then the observers without a role, then walk-ins.
     # (Headings in French and Arabic, whatever the reader's language.)
