@@ -109,11 +109,12 @@ def when(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
         span = f"{i18n.format_datetime(starts_at)}–{i18n.format_time(ends_at)}"
     else:
         span = f"{i18n.format_datetime(starts_at)} – {i18n.format_datetime(ends_at)}"
-    return f"{span} ({_('Tunis time')})"
+    tunis_time = _("Tunis time")
+    return f"{span} ({tunis_time})"
 
 
 def _on_behalf_of(name: str) -> Pair:
-    return in_both(lambda: f"{_('On behalf of')} {i18n.isolate(name)}")
+    return in_both(lambda: _("On behalf of") + " " + i18n.isolate(name))
 
 
 async def meeting_partners(db: AsyncSession, meeting_id: int) -> list[MeetingPartner]:
@@ -142,7 +143,7 @@ def _partner_heading(organisation: Organisation, roles: list[PartnerRole]) -> Pa
     """ "Partner: OIT – Organisation internationale du travail (Coordinator)"."""
 
     def heading() -> str:
-        text = f"{_('Partner')}: {i18n.isolate(organisation.display_name)}"
+        text = _("Partner: {organisation}").format(organisation=i18n.isolate(organisation.acronym or organisation.name))
         return f"{text} ({i18n.listed(role.label for role in roles)})" if roles else text
 
     return in_both(heading)
