@@ -79,6 +79,12 @@ def _invitation_text(meeting: Meeting, title: str) -> str:
     )
 
 
+def _subject(meeting: Meeting, title: str) -> str:
+    if meeting.body is None:
+        return _("Convocation to “{title}”").format(title=title)
+    return _("Convocation to the meeting “{title}”").format(title=title)
+
+
 def _partners_text(partners: Sequence[MeetingPartner]) -> str:
     """ "MAS (Lead), OIT (Coordinator)": each organisation once, with its roles."""
     roles: dict[int, list[str]] = {}
@@ -125,7 +131,7 @@ def _letter(meeting: Meeting, papers: MeetingPapers, invitation: Invitation, lan
             reference=(_("Ref."), reference_number(letterhead, meeting.id, meeting.starts_at, person.id)),
             dated=_("Date: {date}").format(date=i18n.format_date(i18n.today(), "long")),
             recipient=tuple(part for part in (person.full_name, person.title, organisation.display_name) if part),
-            subject=(_("Subject:"), _("Convocation to the meeting “{title}”").format(title=title)),
+            subject=(_("Subject:"), _subject(meeting, title)),
             salutation=_("Dear Sir or Madam,"),
             paragraphs=(_invitation_text(meeting, title),),
             facts=tuple(facts),
