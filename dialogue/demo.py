@@ -51,6 +51,7 @@ from dialogue.meetings.models import (
     MeetingStatus,
     PartnerRole,
 )
+from dialogue.papers.models import Letterhead
 from dialogue.people.models import Language, Organisation, OrganisationCategory, Person, Side
 from dialogue.projects.models import Project, ProjectDonor
 from dialogue.session_factory import session_factory
@@ -2717,6 +2718,28 @@ class Loaded:
         self.overdue += sum(1 for c in built.commitments if c.is_overdue(today))
 
 
+async def _demo_letterhead(session: AsyncSession) -> None:
+    """The council's letterhead, so that the letters of convocation look like the real ones."""
+    if await session.scalar(select(func.count(Letterhead.id))):
+        return
+    session.add(
+        Letterhead(
+            name_fr="Conseil national du dialogue social",
+            name_ar="المجلس الوطني للحوار الاجتماعي",
+            name_en="National Council for Social Dialogue",
+            header_fr="République tunisienne\nMinistère des Affaires sociales",
+            header_ar="الجمهورية التونسية\nوزارة الشؤون الاجتماعية",
+            header_en="Republic of Tunisia\nMinistry of Social Affairs",
+            footer_fr="Boulevard Bab Bnet, 1006 Tunis",
+            footer_ar="نهج باب بنات، 1006 تونس",
+            footer_en="Boulevard Bab Bnet, 1006 Tunis, Tunisia",
+            reference_format="CNDS/{year}/{meeting}-{person}",
+            logo=None,
+            logo_type="",
+        )
+    )
+
+
 async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool = True, scale: int = 1) -> str:
     """Load the demo into the database of `settings`; refuse a database that holds records.
 
@@ -2745,6 +2768,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             built.meetings.append(await _amem(session, table))
             await _demo_documents(session, settings)
             await _demo_minutes(session, settings)
+            await _demo_letterhead(session)
             await session.commit()
         loaded.count(built, today, tz)
         if scale > 1:

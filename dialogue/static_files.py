@@ -57,6 +57,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "css/drafts.css",
         "css/reports.css",
         "css/bilingual.css",
+        "css/calendar.css",
     ),
     "app.js": ("htmx-2.0.11.min.js", "drafts.js", "errors.js", "address.js", "copy.js"),
 }
