@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue import i18n
+from dialogue import bilingual, i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.agenda.reading import schedule_of
 from dialogue.errors import NotFound
@@ -100,7 +100,7 @@ def _letter(meeting: Meeting, papers: MeetingPapers, invitation: Invitation, lan
     organisation = person.organisation
     letterhead, items = papers.letterhead, papers.items
     with i18n.using_language(language):
-        title = i18n.isolate(meeting.title)
+        title = i18n.isolate(bilingual.plain(meeting, "title", language))
         facts = []
         session = session_label(meeting)
         if session:
@@ -137,7 +137,7 @@ def _letter(meeting: Meeting, papers: MeetingPapers, invitation: Invitation, lan
             facts=tuple(facts),
             agenda_heading=_("Agenda"),
             agenda=tuple(
-                (i18n.format_time(slot.starts_at), item.title)
+                (i18n.format_time(slot.starts_at), bilingual.plain(item, "title", language))
                 for item, slot in zip(items, schedule_of(meeting, items).slots, strict=True)
             ),
             closing=_(

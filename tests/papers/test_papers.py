@@ -13,6 +13,7 @@ from typing import Any
 from PIL import Image
 from sqlalchemy import select
 
+from dialogue import bilingual
 from dialogue.accounts.models import Role
 from dialogue.audit.models import AuditEvent
 from dialogue.meetings.models import InvitationRole, MeetingStatus
@@ -273,3 +274,19 @@ async def test_no_letters_for_a_meeting_without_invitees(english: Any, db: Any) 
     empty = await english.get(f"/meetings/{meeting.id}/convocations.pdf")
     assert empty.status_code == 400
     assert "Nobody is invited to this meeting yet." in text(empty)
+
+
+@needs_pdf_tools
+async def test_a_letter_takes_the_invitees_version_of_each_title(client: Any, db: Any) -> None:
+    """A title written in French and Arabic: each invitee reads their own language's."""
+    world = await amem_workshop(db)
+    meeting = world["meeting"]
+    item = await f.item(db, meeting, 3, title="Clôture")
+    bilingual.set_versions(item, "title", {"fr": "Clôture des travaux", "ar": "اختتام الأشغال"})
+    bilingual.set_versions(meeting, "title", {"fr": "Atelier de clôture du projet AMEM", "ar": "الورشة الختامية"})
+    await db.commit()
+    arabic = pdf_text((await client.get(f"/meetings/{meeting.id}/convocation.pdf?person={world['ugtt1'].id}")).content)
+    assert "اختتام الأشغال" in arabic and "الورشة الختامية" in arabic
+    assert "Clôture des travaux" not in arabic
+    french = pdf_text((await client.get(f"/meetings/{meeting.id}/convocation.pdf?person={world['mas1'].id}")).content)
+    assert "Clôture des travaux" in french and "اختتام الأشغال" not in french
