@@ -2486,6 +2486,7 @@ async def _amem(session: AsyncSession, table: Table) -> Meeting:
         )
         for rank, (key, role) in enumerate(AMEM_INVITED, start=1)
     ]
+    translate(workshop, "title", "description")
     session.add(workshop)
     await session.flush()
     for rank, (title, presenter, kind, sides, outcome, statements) in enumerate(AMEM_AGENDA, start=1):
@@ -2497,6 +2498,8 @@ async def _amem(session: AsyncSession, table: Table) -> Meeting:
             for side, statement in zip(Side.parties(), statements, strict=True)
         ]
         item.outcome = Outcome(kind=kind, sides=",".join(side.value for side in sides), text=outcome)
+        translate(item, "title", "description")
+        translate(item.outcome, "text")
         session.add(item)
     await session.flush()
     # The commitments the council made on the project's items belong to the project.

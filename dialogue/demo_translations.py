@@ -31,6 +31,32 @@ VERSIONS: dict[str, dict[str, str]] = {
     "Réunion bilatérale gouvernement–UGTT: portabilité des droits": {
         "ar": "اجتماع ثنائي بين الحكومة والاتحاد العام التونسي للشغل: قابلية نقل الحقوق"
     },
+    # The AMEM closing workshop, its agenda and outcomes
+    "Atelier de clôture du projet AMEM": {
+        "ar": "الورشة الختامية لمشروع تحسين حوكمة هجرة اليد العاملة (AMEM)",
+        "en": "AMEM project closing workshop",
+    },
+    "Bilan du projet et présentation des acquis de la dynamique tripartite sur la migration de main-d'œuvre.": {
+        "ar": "حصيلة المشروع وعرض مكتسبات الديناميكية الثلاثية في مجال هجرة اليد العاملة."
+    },
+    "Bilan du projet AMEM (2019–2022)": {"ar": "حصيلة مشروع AMEM للفترة 2019–2022", "en": "AMEM project review (2019–2022)"},
+    "Acquis de la dynamique tripartite sur la migration de main-d'œuvre": {
+        "ar": "مكتسبات الديناميكية الثلاثية في مجال هجرة اليد العاملة"
+    },
+    "Perspectives: une deuxième phase": {"ar": "الآفاق: مرحلة ثانية", "en": "Outlook: a second phase"},
+    "Le bilan est présenté: cadre juridique de la migration de main-d'œuvre analysé, attachés sociaux "
+    "formés, campagne d'information menée avec les partenaires sociaux.": {
+        "ar": "قُدّمت الحصيلة: تحليل الإطار القانوني لهجرة اليد العاملة، وتكوين الملحقين الاجتماعيين، "
+        "وحملة توعوية أُنجزت مع الشركاء الاجتماعيين."
+    },
+    "Les trois parties conviennent de poursuivre au sein du Conseil national du dialogue social les "
+    "travaux de la commission tripartite sur la migration de main-d'œuvre.": {
+        "ar": "تتفق الأطراف الثلاثة على مواصلة أشغال اللجنة الثلاثية حول هجرة اليد العاملة صلب المجلس "
+        "الوطني للحوار الاجتماعي."
+    },
+    "L'OIT et l'AICS présentent les pistes d'une deuxième phase, à préciser avec les mandants.": {
+        "ar": "تعرض منظمة العمل الدولية والوكالة الإيطالية للتعاون الإنمائي توجهات مرحلة ثانية تُضبط مع الأطراف المكوِّنة."
+    },
     # Agenda items and their descriptions
     "Adoption de l'ordre du jour": {"ar": "المصادقة على جدول الأعمال", "en": "Adoption of the agenda"},
     "Suivi des engagements des réunions précédentes": {"ar": "متابعة تعهدات الاجتماعات السابقة"},
