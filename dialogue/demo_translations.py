@@ -39,7 +39,10 @@ VERSIONS: dict[str, dict[str, str]] = {
     "Bilan du projet et présentation des acquis de la dynamique tripartite sur la migration de main-d'œuvre.": {
         "ar": "حصيلة المشروع وعرض مكتسبات الديناميكية الثلاثية في مجال هجرة اليد العاملة."
     },
-    "Bilan du projet AMEM (2019–2022)": {"ar": "حصيلة مشروع AMEM للفترة 2019–2022", "en": "AMEM project review (2019–2022)"},
+    "Bilan du projet AMEM (2019–2022)": {
+        "ar": "حصيلة مشروع AMEM للفترة 2019–2022",
+        "en": "AMEM project review (2019–2022)",
+    },
     "Acquis de la dynamique tripartite sur la migration de main-d'œuvre": {
         "ar": "مكتسبات الديناميكية الثلاثية في مجال هجرة اليد العاملة"
     },
