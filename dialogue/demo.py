@@ -2393,6 +2393,28 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
             await approval.decide(session, minutes, approvers[side], side, draft)
 
 
+async def _demo_press_release(session: AsyncSession) -> None:
+    """A published press release for the latest held meeting with outcomes, so that the
+    public pages (`/public`) show something; drafted and published by the service's rules."""
+    from dialogue.meetings import service as meetings_service
+    from dialogue.press import service as press_service
+    from dialogue.press.models import PressRelease
+
+    meeting_id = await session.scalar(
+        select(Meeting.id)
+        .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+        .join(Outcome, Outcome.item_id == AgendaItem.id)
+        .where(Meeting.status == MeetingStatus.HELD, Meeting.id.not_in(select(PressRelease.meeting_id)))
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    if meeting_id is None:
+        return
+    meeting = await meetings_service.get_meeting(session, meeting_id)
+    release = await press_service.start_release(session, meeting)
+    await press_service.publish(session, release, release.version, meeting)
+
+
 # The history is written in a few large transactions, not one per round.
 ROUNDS_PER_TRANSACTION = 10
 
@@ -2525,6 +2547,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             session.add_all(built.commitments)
             await session.flush()
             await _demo_minutes(session, settings)
+            await _demo_press_release(session)
             await session.commit()
         loaded.count(built, today, tz)
         if scale > 1:

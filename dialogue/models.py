@@ -23,6 +23,7 @@ from dialogue.minutes.models import (
     RenderedMinutes,
 )
 from dialogue.people.models import Organisation, Person
+from dialogue.press.models import PressRelease
 from dialogue.schedule import ScheduledRun
 from dialogue.search import enable_trigrams
 
@@ -47,6 +48,7 @@ for _minutes_table in (Minutes, MinutesItemNote, MinutesDecision, MinutesItemCom
     audited(lambda row, _: ("meeting", row.meeting_id))(_minutes_table)
 # A circulated version is recorded, not its frozen text (the whole document, as JSON).
 audited(lambda row, _: ("meeting", row.meeting_id), untracked=("content",))(MinutesVersion)
+audited(lambda row, _: ("meeting", row.meeting_id))(PressRelease)
 
 __all__ = [
     "Account",
@@ -76,6 +78,7 @@ __all__ = [
     "Outcome",
     "Person",
     "Position",
+    "PressRelease",
     "RenderedMinutes",
     "ScheduledRun",
     "SignInSession",

@@ -21,6 +21,7 @@ from dialogue.meetings.models import Attendance, InvitationRole
 from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Side
+from dialogue.press import service as press_service
 from dialogue.web import (
     DB,
     Refused,
@@ -66,7 +67,8 @@ async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> d
     agenda = await agenda_section(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
     commitments = await commitments_section(db, meeting)
     calendar = await calendar_invitations.page_section(db, meeting, request.app.state.settings)
-    return {**agenda, **commitments, **calendar, **context}
+    press = {"press_published": await press_service.is_published(db, meeting.id)}
+    return {**agenda, **commitments, **calendar, **press, **context}
 
 
 async def _invitations_answer(
