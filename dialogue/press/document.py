@@ -18,7 +18,9 @@ def when(record: ReleaseRecord) -> str:
     """ "27 July 2022, 11:00–16:00" (Africa/Tunis), or two dates for an event of several days."""
     start, end = i18n.local(record.starts_at), i18n.local(record.ends_at)
     if start.date() == end.date():
-        return f"{i18n.format_date(start, 'long')}, {i18n.format_time(start)}–{i18n.format_time(end)}"
+        return (
+            f"{i18n.format_date(start, 'long')}{i18n.list_separator()}{i18n.format_time(start)}–{i18n.format_time(end)}"
+        )
     return f"{i18n.format_date(start, 'long')} – {i18n.format_date(end, 'long')}"
 
 

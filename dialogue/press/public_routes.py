@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
@@ -46,7 +46,8 @@ async def _records(db: DB, releases: list[Any]) -> list[ReleaseRecord]:
 
 def _page(template: str, context: dict[str, Any]) -> Template:
     context = {**context, "when": document.when, "formats": document.FORMATS}
-    return Template(template_name=template, context=context, headers=CACHE_HEADERS)
+    # Explicitly HTML: `public_event` also answers JSON and files, so its return type says nothing.
+    return Template(template_name=template, context=context, headers=CACHE_HEADERS, media_type=MediaType.HTML)
 
 
 @get("/public", name="public_index", cache=False, opt=PUBLIC)

@@ -112,6 +112,13 @@ async def shared_outcomes(db: AsyncSession, meeting_id: int) -> list[OutcomeLine
     ]
 
 
+def achievement(line: OutcomeLine) -> str:
+    """An outcome as a point of the release: what was concluded, after the item's title
+    ("Feuille de route : Accord tripartite – adoptée par les trois parties")."""
+    text = " ".join(line.text.split())
+    return f"{line.title}{_(': ')}{line.label}" + (f" – {text}" if text else "")
+
+
 async def secretariat_contact(db: AsyncSession, meeting_id: int) -> Person | None:
     """The first person invited to the meeting for the secretariat: the release's contact."""
     return await db.scalar(
@@ -162,10 +169,7 @@ async def start_release(db: AsyncSession, meeting: Meeting) -> PressRelease:
         title=meeting.title[:TITLE_MAX],
         place=place[:PLACE_MAX],
         summary=opening_paragraph(meeting),
-        outcomes="\n".join(
-            f"{line.title}{_(': ')}{line.label}" + (f" – {line.text.strip()}" if line.text.strip() else "")
-            for line in outcomes
-        ),
+        outcomes="\n".join(achievement(line) for line in outcomes),
         contacts=contact_lines(contact),
         contact_person_id=contact.id if contact is not None else None,
     )

@@ -215,6 +215,7 @@ async def test_published_release_is_public_without_sign_in_and_gone_once_unpubli
     assert "set-cookie" not in index.headers
     page = await public.get(f"/public/events/{slug}?lang=ar")
     assert page.status_code == 200 and '<html lang="ar" dir="rtl">' in page.text
+    assert page.headers["content-type"].startswith("text/html")
     assert "set-cookie" not in page.headers and "no-store" not in page.headers["cache-control"]
     assert "Bilan du projet AMEM" in page.text and "Feuille de route adoptée" in page.text
     assert "Union Générale Tunisienne du Travail" in page.text
