@@ -288,3 +288,22 @@ async def test_delegates_read_the_release_once_published(english: AsyncTestClien
     meeting_page = await reader.get(f"/meetings/{meeting_id}")
     assert f'href="/meetings/{meeting_id}/press-release"' in meeting_page.text
     del reader.blocking_portal
+
+
+async def test_a_meeting_no_longer_held_leaves_the_public_pages(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    world = await workshop(db)
+    meeting_id = world["meeting"].id
+    html = await generate(english, meeting_id)
+    publish = {"version": form_value(html, "version"), "confirm": "1"}
+    assert (await english.post(page_of(meeting_id) + "/publish", data=publish)).status_code == 200
+    public = anonymous_copy(english)
+    slug = "2022-07-27-atelier-de-cloture-du-projet-amem"
+    assert (await public.get(f"/public/events/{slug}")).status_code == 200
+    world["meeting"].status = MeetingStatus.CANCELLED
+    await db.commit()
+    assert (await public.get(f"/public/events/{slug}")).status_code == 404
+    assert (await public.get("/public/events.json")).json()["events"] == []
+    assert (await public.get("/public/events/nothing-here.xml")).status_code == 404
+    del public.blocking_portal
