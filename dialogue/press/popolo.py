@@ -63,7 +63,6 @@ def event(record: ReleaseRecord, base_url: str, language: str) -> dict[str, Any]
                     "entity_type": "organization",
                     "id": ocd_id("organization", base_url, line.key),
                     "note": line.role,
-                    "note_label": line.role_label,
                 }
                 for line in record.organisations
             ],
@@ -74,12 +73,10 @@ def event(record: ReleaseRecord, base_url: str, language: str) -> dict[str, Any]
                     "subjects": [],
                     "related_entities": [],
                     "notes": [f"{line.label}: {line.text.strip()}" if line.text.strip() else line.label],
-                    "outcome": line.kind,
                     "media": [],
                 }
                 for index, line in enumerate(record.agenda, 1)
             ],
-            "outcomes": list(record.outcome_points),
             "documents": [
                 {
                     "note": f"press release ({fmt.upper()}, {code})",
@@ -92,8 +89,15 @@ def event(record: ReleaseRecord, base_url: str, language: str) -> dict[str, Any]
             "media": [],
             "links": [{"url": f"{url}?lang={code}", "note": code} for code in i18n.LANGUAGES],
             "sources": [{"url": url, "note": "press release published by the secretariat"}],
-            "contact": ocd_id("person", base_url, record.contact.key) if record.contact else None,
-            "published_at": record.published_at.isoformat() if record.published_at else None,
+            # What OCD has no field for: the release's points, its contact (an id among the
+            # document's persons), when it was published, and each agenda item's outcome.
+            "extras": {
+                "outcomes": list(record.outcome_points),
+                "agenda_outcomes": [line.kind for line in record.agenda],
+                "contact": ocd_id("person", base_url, record.contact.key) if record.contact else None,
+                "published_at": record.published_at.isoformat() if record.published_at else None,
+                "body": record.body,
+            },
         }
 
 

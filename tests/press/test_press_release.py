@@ -227,7 +227,7 @@ async def test_published_release_is_public_without_sign_in_and_gone_once_unpubli
     public_pdf = await public.get(f"/public/events/{slug}.pdf?lang=fr")
     assert public_pdf.status_code == 200 and public_pdf.content.startswith(b"%PDF")
 
-    data = (await public.get(f"/public/events/{slug}.json")).json()
+    data = (await public.get(f"/public/events/{slug}.json?lang=en")).json()
     assert set(data) == {"events", "organizations", "persons"}
     (event,) = data["events"]
     for key in ("id", "name", "description", "start_date", "end_date", "location", "status", "classification"):
@@ -240,12 +240,14 @@ async def test_published_release_is_public_without_sign_in_and_gone_once_unpubli
     assert notes["Conseil national du dialogue social - plénière"] == "host"
     assert notes["Union Générale Tunisienne du Travail"] == "participant"
     assert [item["description"] for item in event["agenda"]] == ["Bilan du projet AMEM", "Migration équitable"]
+    assert event["agenda"][0]["notes"] == ["Tripartite agreement: Feuille de route adoptée"]
+    assert event["extras"]["agenda_outcomes"] == ["tripartite_agreement", "for_information"]
     organization_ids = {org["id"] for org in data["organizations"]}
     assert {p["id"] for p in event["participants"]} <= organization_ids
     assert all({"id", "name", "classification"} <= set(org) for org in data["organizations"])
     assert data["persons"] == [
         {
-            "id": event["contact"],
+            "id": event["extras"]["contact"],
             "name": "Salma Secrétariat",
             "role": "Chargée de communication",
             "contact_details": [{"type": "email", "value": "presse@cnds.tn"}],
