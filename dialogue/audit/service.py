@@ -93,6 +93,7 @@ ENTITY_LABELS: dict[str, str] = {
     "digest": N_("Weekly digest"),
     "csrf": N_("Form check (CSRF)"),
     "import_upload": N_("Import from a spreadsheet"),
+    "press_release": N_("Press release"),
 }
 
 
