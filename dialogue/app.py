@@ -38,6 +38,8 @@ from dialogue.commitments import routes as commitments_routes
 from dialogue.compression import compression_config
 from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
+from dialogue.documents import routes as documents_routes
+from dialogue.documents.storage import DocumentStorage
 from dialogue.imports import routes as imports_routes
 from dialogue.logs import request_log
 from dialogue.mail import routes as mail_routes
@@ -196,6 +198,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         static_files_handler(static, guards=[no_nul_in_path], opt=PUBLIC),
         # Only the JSON API is described by OpenAPI.
         Router(path="/", route_handlers=[h for area in pages for h in area.routes], include_in_schema=False),
+        # Documents: uploads take a body as large as DIALOGUE_UPLOAD_MAX_MB allows.
+        documents_routes.router(settings),
         *[h for area in apis for h in area.routes],
     ]
 
@@ -203,6 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await engine.dispose()
 
     render_pool = RenderPool(settings.render_processes)
+    storage = DocumentStorage.from_settings(settings)
 
     async def stop_render_pool() -> None:
         await anyio.to_thread.run_sync(render_pool.shutdown)
@@ -229,6 +234,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "render_pool": Provide(lambda: render_pool, sync_to_thread=False),
+            "storage": Provide(lambda: storage, sync_to_thread=False),
         },
         exception_handlers=exception_handlers,
         before_send=[security_headers(settings), allow_methods],
@@ -240,6 +246,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "sessions": sessions,
                 "static_files": static,
                 "render_pool": render_pool,
+                "storage": storage,
             }
         ),
         # The outbox worker runs only when DIALOGUE_SMTP_URL is set; it stops before the engine.

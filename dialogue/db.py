@@ -163,5 +163,22 @@ async def run_alembic(engine: AsyncEngine, action: str, *args: Any, **kwargs: An
     def run(sync_connection: Any) -> None:
         getattr(command, action)(alembic_config(sync_connection), *args, **kwargs)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    if engine.dialect.name != "sqlite":
+        async with engine.begin() as connection:
+            await connection.run_sync(run)
+        return
+    # SQLite changes a column by copying its table and dropping the old one; with foreign
+    # keys on, that DROP would delete (ON DELETE CASCADE) the rows that point at it. The
+    # pragma only takes effect outside a transaction: off before, checked and on after.
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await connection.commit()
+        try:
+            async with connection.begin():
+                await connection.run_sync(run)
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"The migration left rows pointing at nothing: {broken[:5]}")
+        finally:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await connection.commit()

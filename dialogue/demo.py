@@ -46,9 +46,12 @@ from dialogue.meetings.models import (
     InvitationRole,
     Meeting,
     MeetingKind,
+    MeetingPartner,
     MeetingStatus,
+    PartnerRole,
 )
-from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.people.models import Language, Organisation, OrganisationCategory, Person, Side
+from dialogue.projects.models import Project, ProjectDonor
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 
@@ -108,7 +111,7 @@ class DatabaseNotEmpty(Exception):
     """The database already holds organisations: the demo is not mixed in unless forced."""
 
 
-G, W, E, O = Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS, Side.OBSERVERS
+G, W, E, O, P = Side.GOVERNMENT, Side.WORKERS, Side.EMPLOYERS, Side.OBSERVERS, Side.PARTNERS
 SUPPORT, OPPOSE, RESERVATION, CONDITIONAL, NONE = (
     Stance.SUPPORT,
     Stance.OPPOSE,
@@ -153,12 +156,15 @@ ORGANISATIONS: list[tuple[str, str, str, Side, str]] = [
         "oit",
         "OIT",
         "Organisation Internationale du Travail – Bureau pour les pays du Maghreb",
-        O,
+        P,
         "Appui technique (projet AMEM, migration équitable).",
     ),
-    ("aics", "AICS", "Agence Italienne pour la Coopération au Développement", O, "Bailleur du projet AMEM."),
+    ("aics", "AICS", "Agence Italienne pour la Coopération au Développement", P, "Bailleur du projet AMEM."),
     ("hcdh", "HCDH", "Haut-Commissariat des Nations Unies aux Droits de l'Homme", O, ""),
 ]
+
+# What kind of organisation each partner is.
+CATEGORIES = {"oit": OrganisationCategory.INTERNATIONAL, "aics": OrganisationCategory.DONOR}
 
 # key, full name, organisation slug, title, email, phone, language
 PEOPLE: list[tuple[str, str, str, str, str, str, Language]] = [
@@ -2300,7 +2306,14 @@ async def _table(session: AsyncSession) -> Table:
     orgs = {o.slug: o for o in (await session.scalars(select(Organisation).where(Organisation.slug.in_(slugs)))).all()}
     for slug, acronym, name, side, description in ORGANISATIONS:
         if slug not in orgs:
-            orgs[slug] = Organisation(slug=slug, acronym=acronym, name=name, side=side, description=description)
+            orgs[slug] = Organisation(
+                slug=slug,
+                acronym=acronym,
+                name=name,
+                side=side,
+                category=CATEGORIES.get(slug),
+                description=description,
+            )
             session.add(orgs[slug])
     await session.flush()
 
@@ -2341,6 +2354,152 @@ async def _table(session: AsyncSession) -> Table:
         bodies[spec.name] = body
     await session.flush()
     return Table(orgs=orgs, people=people, sides=sides, bodies=bodies)
+
+
+# --- A project and its closing workshop ---------------------------------------------------
+
+AMEM_SLUG = "amem"
+# The workshop the project started from: Tunis, 27 July 2022, Hôtel Sheraton, from 11:00.
+AMEM_WORKSHOP = (
+    dt.datetime(2022, 7, 27, 11, 0, tzinfo=ZoneInfo("Africa/Tunis")),
+    dt.datetime(2022, 7, 27, 16, 0, tzinfo=ZoneInfo("Africa/Tunis")),
+)
+AMEM_PARTNERS: list[tuple[str, PartnerRole]] = [
+    ("mas", PartnerRole.LEAD),
+    ("ugtt", PartnerRole.ORGANISER),
+    ("utica", PartnerRole.ORGANISER),
+    ("oit", PartnerRole.COORDINATOR),
+    ("aics", PartnerRole.DONOR),
+    ("ote", PartnerRole.TECHNICAL_PARTNER),
+    ("onm", PartnerRole.TECHNICAL_PARTNER),
+    ("ins", PartnerRole.TECHNICAL_PARTNER),
+]
+# title, presenter, outcome kind, sides agreeing, outcome, statements of the three sides
+AMEM_AGENDA: list[tuple[str, str, OutcomeKind, tuple[Side, ...], str, tuple[str, str, str]]] = [
+    (
+        "Bilan du projet AMEM (2019–2022)",
+        "alami",
+        FOR_INFORMATION,
+        (),
+        "Le bilan est présenté: cadre juridique de la migration de main-d'œuvre analysé, attachés sociaux "
+        "formés, campagne d'information menée avec les partenaires sociaux.",
+        (
+            "Le ministère salue un appui qui a renforcé ses services aux travailleurs migrants.",
+            "L'UGTT souligne le rôle des réseaux syndicaux dans l'information des migrants.",
+            "L'UTICA retient l'apport du projet au recrutement équitable.",
+        ),
+    ),
+    (
+        "Acquis de la dynamique tripartite sur la migration de main-d'œuvre",
+        "bouazizi",
+        TRIPARTITE,
+        Side.parties(),
+        "Les trois parties conviennent de poursuivre au sein du Conseil national du dialogue social les "
+        "travaux de la commission tripartite sur la migration de main-d'œuvre.",
+        (
+            "Le gouvernement propose d'inscrire la migration au programme du Conseil.",
+            "L'UGTT soutient une commission permanente.",
+            "L'UTICA soutient la proposition et demande un calendrier.",
+        ),
+    ),
+    (
+        "Perspectives: une deuxième phase",
+        "collins",
+        FOR_INFORMATION,
+        (),
+        "L'OIT et l'AICS présentent les pistes d'une deuxième phase, à préciser avec les mandants.",
+        (
+            "Le ministère demande que la deuxième phase couvre aussi les travailleurs agricoles.",
+            "L'UGTT demande un volet sur la protection sociale des migrants.",
+            "L'UTICA demande un volet sur les compétences.",
+        ),
+    ),
+]
+AMEM_INVITED: list[tuple[str, InvitationRole]] = [
+    ("bensalah", InvitationRole.CHAIR),
+    ("bouazizi", InvitationRole.TITULAR),
+    ("ferchichi", InvitationRole.TITULAR),
+    ("hamdi", InvitationRole.TITULAR),
+    ("benammar", InvitationRole.TITULAR),
+    ("gharbi", InvitationRole.TITULAR),
+    ("belhaj", InvitationRole.TITULAR),
+    ("dridi", InvitationRole.TITULAR),
+    ("mestiri", InvitationRole.TITULAR),
+    ("alami", InvitationRole.ADVISER),
+    ("collins", InvitationRole.ADVISER),
+    ("rossi", InvitationRole.OBSERVER),
+    ("chebbi", InvitationRole.SECRETARIAT),
+]
+
+
+async def _amem(session: AsyncSession, table: Table) -> Meeting:
+    """The AMEM project (ILO, funded by the Italian cooperation) and its closing workshop:
+    an event of its own, without a council body, with each partner in its role."""
+    project = await session.scalar(select(Project).where(Project.slug == AMEM_SLUG))
+    if project is None:
+        project = Project(
+            slug=AMEM_SLUG,
+            acronym="AMEM",
+            name="Améliorer la gouvernance de la migration de main-d'œuvre et la protection des droits "
+            "des travailleurs migrants",
+            lead_organisation_id=table.orgs["oit"].id,
+            starts_on=dt.date(2019, 1, 1),
+            ends_on=dt.date(2022, 12, 31),
+            countries="TN,MA",
+            description="Projet de l'OIT pour une migration équitable en Tunisie et au Maroc, mené avec les "
+            "mandants tripartites et financé par la coopération italienne.",
+        )
+        project.donors = [ProjectDonor(organisation_id=table.orgs["aics"].id, rank=1)]
+        session.add(project)
+        await session.flush()
+    starts, ends = (moment.astimezone(dt.UTC) for moment in AMEM_WORKSHOP)
+    workshop = Meeting(
+        body_id=None,
+        project_id=project.id,
+        title="Atelier de clôture du projet AMEM",
+        kind=MeetingKind.CLOSING_WORKSHOP,
+        starts_at=starts,
+        ends_at=ends,
+        venue="Hôtel Sheraton, Tunis",
+        status=MeetingStatus.HELD,
+        description="Bilan du projet et présentation des acquis de la dynamique tripartite sur la migration "
+        "de main-d'œuvre.",
+    )
+    workshop.partners = [
+        MeetingPartner(organisation_id=table.orgs[slug].id, role=role, rank=rank)
+        for rank, (slug, role) in enumerate(AMEM_PARTNERS, start=1)
+    ]
+    workshop.invitations = [
+        Invitation(
+            person_id=table.people[key].id,
+            role=role,
+            rank=rank,
+            arrived_late=False,
+            attendance=Attendance.PRESENT,
+        )
+        for rank, (key, role) in enumerate(AMEM_INVITED, start=1)
+    ]
+    session.add(workshop)
+    await session.flush()
+    for rank, (title, presenter, kind, sides, outcome, statements) in enumerate(AMEM_AGENDA, start=1):
+        item = AgendaItem(
+            meeting_id=workshop.id, rank=rank, title=title, duration_minutes=45, presenter_id=table.people[presenter].id
+        )
+        item.positions = [
+            Position(side=side, stance=Stance.SUPPORT, statement=statement)
+            for side, statement in zip(Side.parties(), statements, strict=True)
+        ]
+        item.outcome = Outcome(kind=kind, sides=",".join(side.value for side in sides), text=outcome)
+        session.add(item)
+    await session.flush()
+    # The commitments the council made on the project's items belong to the project.
+    on_amem = select(AgendaItem.id).where(AgendaItem.title.contains("AMEM"))
+    for commitment in await session.scalars(
+        select(Commitment).where(Commitment.agenda_item_id.in_(on_amem), Commitment.project_id.is_(None))
+    ):
+        commitment.project_id = project.id
+    await session.flush()
+    return workshop
 
 
 async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
@@ -2394,13 +2553,14 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
 
 
 async def _demo_press_release(session: AsyncSession) -> None:
-    """A published press release for the latest held meeting with outcomes, so that the
-    public pages (`/public`) show something; drafted and published by the service's rules."""
+    """Published press releases, so that the public pages (`/public`) show something: the
+    AMEM closing workshop's and the latest held council meeting's with outcomes; drafted and
+    published by the service's rules."""
     from dialogue.meetings import service as meetings_service
     from dialogue.press import service as press_service
     from dialogue.press.models import PressRelease
 
-    meeting_id = await session.scalar(
+    with_outcomes = (
         select(Meeting.id)
         .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
         .join(Outcome, Outcome.item_id == AgendaItem.id)
@@ -2408,11 +2568,65 @@ async def _demo_press_release(session: AsyncSession) -> None:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
-    if meeting_id is None:
+    picks = [
+        await session.scalar(with_outcomes.where(Meeting.kind == MeetingKind.CLOSING_WORKSHOP)),
+        await session.scalar(with_outcomes.where(Meeting.body_id.is_not(None))),
+    ]
+    for meeting_id in picks:
+        if meeting_id is None:
+            continue
+        meeting = await meetings_service.get_meeting(session, meeting_id)
+        release = await press_service.start_release(session, meeting)
+        await press_service.publish(session, release, release.version, meeting)
+
+
+async def _demo_documents(session: AsyncSession, settings: Settings) -> None:
+    """Two small PDFs on the latest held meeting (its minutes list them in their annex) and
+    on the next one, and an internal note of the workers on a position: stored in the
+    configured storage (DIALOGUE_STORAGE_URL), through the documents' own rules."""
+    from dialogue.documents import service as documents
+    from dialogue.documents.models import Attachment
+    from dialogue.documents.storage import DocumentStorage
+    from dialogue.documents.tiny_pdf import tiny_pdf
+
+    storage = DocumentStorage.from_settings(settings)
+    accounts = list((await session.scalars(select(Account).where(Account.disabled_at.is_(None)))).unique())
+    secretariat = next((a for a in accounts if a.role is Role.SECRETARIAT), None)
+    workers = next((a for a in accounts if a.role is Role.DELEGATE and a.side is Side.WORKERS), None)
+    if secretariat is None:
         return
-    meeting = await meetings_service.get_meeting(session, meeting_id)
-    release = await press_service.start_release(session, meeting)
-    await press_service.publish(session, release, release.version, meeting)
+    now = dt.datetime.now(dt.UTC)
+    held = await session.scalar(
+        select(Meeting).where(Meeting.status == MeetingStatus.HELD).order_by(Meeting.starts_at.desc()).limit(1)
+    )
+    coming = await session.scalar(
+        select(Meeting)
+        .where(Meeting.status == MeetingStatus.SCHEDULED, Meeting.starts_at > now)
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    plans: list[tuple[Account, Attachment, int, str, str, bool]] = []
+    for meeting in (held, coming):
+        if meeting is None:
+            continue
+        plans.append((secretariat, Attachment.MEETING, meeting.id, "Note de cadrage", "note-de-cadrage.pdf", False))
+        item = await session.scalar(
+            select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.rank).limit(1)
+        )
+        if item is not None:
+            plans.append((secretariat, Attachment.ITEM, item.id, "Présentation du point", "presentation.pdf", False))
+        position = await session.scalar(
+            select(Position).join(AgendaItem).where(AgendaItem.meeting_id == meeting.id, Position.side == Side.WORKERS)
+        )
+        if workers is not None and position is not None and meeting is coming:
+            plans.append((workers, Attachment.POSITION, position.id, "Argumentaire interne", "argumentaire.pdf", True))
+    for account, kind, target_id, title, filename, internal in plans:
+        target = await documents.find_target(session, kind, target_id)
+        upload = documents.Upload(filename, tiny_pdf([title, target.label]))
+        checked = documents.check_file(upload, settings.upload_max_bytes)
+        async with storage.staged(checked.content, checked.kind.media_type, checked.kind.extension) as key:
+            draft = documents.DocumentDraft(title=title, internal=internal)
+            await documents.add_document(session, account, target, draft, checked, key)
 
 
 # The history is written in a few large transactions, not one per round.
@@ -2546,6 +2760,8 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             session.add_all(built.items)
             session.add_all(built.commitments)
             await session.flush()
+            built.meetings.append(await _amem(session, table))
+            await _demo_documents(session, settings)
             await _demo_minutes(session, settings)
             await _demo_press_release(session)
             await session.commit()

@@ -282,6 +282,13 @@ def _formatted_number(value: int | float, language: str) -> str:
     return format_decimal(value, locale=format_locale(language), numbering_system=NUMBERING_SYSTEM)
 
 
+def format_size(size: int) -> str:
+    """A file's size as people read it: "820 KB", "2.4 MB" (in the current language)."""
+    if size < 1024 * 1024:
+        return _("{size} KB").format(size=format_number(max(1, round(size / 1024))))
+    return _("{size} MB").format(size=format_number(round(size / (1024 * 1024), 1)))
+
+
 def local_date(value: dt.date | dt.datetime) -> dt.date:
     """The calendar day of `value` in Africa/Tunis (a date is already one)."""
     return local(value).date() if isinstance(value, dt.datetime) else value

@@ -28,6 +28,7 @@ _COMMON: dict[str, str] = {
     "person_id": N_("Person"),
     "body_id": N_("Body"),
     "organisation_id": N_("Organisation"),
+    "project_id": N_("Project"),
     "agenda_item_id": N_("Agenda item"),
     "item_id": N_("Agenda item"),
     "account_id": N_("Account"),
@@ -37,7 +38,17 @@ _COMMON: dict[str, str] = {
 }
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
-    "organisation": {"slug": N_("Short identifier"), "acronym": N_("Acronym")},
+    "organisation": {"slug": N_("Short identifier"), "acronym": N_("Acronym"), "category": N_("Category")},
+    "project": {
+        "slug": N_("Short identifier"),
+        "acronym": N_("Acronym"),
+        "lead_organisation_id": N_("Lead organisation"),
+        "starts_on": N_("Start"),
+        "ends_on": N_("End"),
+        "countries": N_("Countries"),
+    },
+    "project_donor": {},
+    "meeting_partner": {"role": N_("Role")},
     "person": {"full_name": N_("Full name"), "phone": N_("Phone")},
     "body": {
         "short_name": N_("Short name"),
@@ -50,6 +61,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "ends_at": N_("Ends"),
         "venue": N_("Venue"),
         "online_url": N_("Online link"),
+        "session_kind": N_("Session"),
+        "session_number": N_("Session number"),
     },
     "invitation": {
         "role": N_("Role"),
@@ -80,6 +93,12 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "commitment_id": N_("Commitment"),
         "note": N_("Note"),
         "evidence_url": N_("Evidence link"),
+    },
+    "document": {
+        "position_id": N_("Position"),
+        "commitment_id": N_("Commitment"),
+        "progress_id": N_("Progress note"),
+        "current_version": N_("Current version"),
     },
     "account": {
         "password_hash": N_("Password"),

@@ -9,10 +9,11 @@ from dialogue.bodies.models import Body, Membership
 from dialogue.calendar.models import FeedToken
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.db import Base
+from dialogue.documents.models import Document, DocumentVersion
 from dialogue.idempotency import FormSubmission
 from dialogue.imports.models import ImportUpload
 from dialogue.mail.models import OutboxMessage
-from dialogue.meetings.models import Invitation, Meeting
+from dialogue.meetings.models import Invitation, Meeting, MeetingPartner
 from dialogue.minutes.models import (
     Minutes,
     MinutesAddendum,
@@ -24,6 +25,7 @@ from dialogue.minutes.models import (
 )
 from dialogue.people.models import Organisation, Person
 from dialogue.press.models import PressRelease
+from dialogue.projects.models import Project, ProjectDonor
 from dialogue.schedule import ScheduledRun
 from dialogue.search import enable_trigrams
 
@@ -34,11 +36,17 @@ audited(lambda row, _: ("body", row.id))(Body)
 audited(lambda row, _: ("body", row.body_id))(Membership)
 audited(lambda row, _: ("meeting", row.id))(Meeting)
 audited(lambda row, _: ("meeting", row.meeting_id))(Invitation)
+audited(lambda row, _: ("meeting", row.meeting_id))(MeetingPartner)
+audited(lambda row, _: ("project", row.id))(Project)
+audited(lambda row, _: ("project", row.project_id))(ProjectDonor)
 audited(lambda row, _: ("meeting", row.meeting_id))(AgendaItem)
 audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(AgendaDocument)
 audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(Position)
 audited(lambda row, meeting_of_item: ("meeting", meeting_of_item(row.item_id)))(Outcome)
 audited(lambda row, _: ("commitment", row.id))(Commitment)
+# A document under its meeting, or under its commitment (a progress note's evidence); a new
+# version shows as the document's `current_version` changing.
+audited(lambda row, _: ("meeting", row.meeting_id) if row.meeting_id else ("commitment", row.commitment_id))(Document)
 audited(lambda row, _: ("commitment", row.commitment_id))(CommitmentUpdate)
 audited(lambda row, _: ("person", row.person_id) if row.person_id else ("account", row.id))(Account)
 audited(lambda row, _: ("account", row.account_id))(ApiToken)
@@ -60,11 +68,14 @@ __all__ = [
     "Body",
     "Commitment",
     "CommitmentUpdate",
+    "Document",
+    "DocumentVersion",
     "FeedToken",
     "FormSubmission",
     "ImportUpload",
     "Invitation",
     "Meeting",
+    "MeetingPartner",
     "Membership",
     "Minutes",
     "MinutesAddendum",
@@ -79,6 +90,8 @@ __all__ = [
     "Person",
     "Position",
     "PressRelease",
+    "Project",
+    "ProjectDonor",
     "RenderedMinutes",
     "ScheduledRun",
     "SignInSession",

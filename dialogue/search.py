@@ -104,6 +104,7 @@ def _sources(ids: list[int]) -> dict[str, list[Any]]:
     from dialogue.commitments.models import Commitment
     from dialogue.meetings.models import Invitation, Meeting
     from dialogue.people.models import Organisation, Person
+    from dialogue.projects.models import Project
 
     return {
         "organisation": [
@@ -117,9 +118,20 @@ def _sources(ids: list[int]) -> dict[str, list[Any]]:
             .where(Person.id.in_(ids))
         ],
         "body": [select(Body.id, Body.name, Body.short_name).where(Body.id.in_(ids))],
+        "project": [select(Project.id, Project.name, Project.acronym, Project.slug).where(Project.id.in_(ids))],
         "meeting": [
-            select(Meeting.id, Meeting.title, Meeting.venue, Meeting.description, Body.name, Body.short_name)
-            .join(Body, Body.id == Meeting.body_id)
+            select(
+                Meeting.id,
+                Meeting.title,
+                Meeting.venue,
+                Meeting.description,
+                Body.name,
+                Body.short_name,
+                Project.name,
+                Project.acronym,
+            )
+            .outerjoin(Body, Body.id == Meeting.body_id)
+            .outerjoin(Project, Project.id == Meeting.project_id)
             .where(Meeting.id.in_(ids)),
             # its participants' names
             select(Invitation.meeting_id, Person.full_name)
@@ -176,8 +188,16 @@ def _tables() -> dict[str, Any]:
     from dialogue.commitments.models import Commitment
     from dialogue.meetings.models import Meeting
     from dialogue.people.models import Organisation, Person
+    from dialogue.projects.models import Project
 
-    return {"organisation": Organisation, "person": Person, "body": Body, "meeting": Meeting, "commitment": Commitment}
+    return {
+        "organisation": Organisation,
+        "person": Person,
+        "body": Body,
+        "project": Project,
+        "meeting": Meeting,
+        "commitment": Commitment,
+    }
 
 
 def refresh(connection: Connection, stale: dict[str, set[int]]) -> None:
@@ -202,6 +222,8 @@ def refresh(connection: Connection, stale: dict[str, set[int]]) -> None:
         add("commitment", select(Commitment.id).where(Commitment.responsible_id.in_(ids)))
     if todo.get("body"):
         add("meeting", select(Meeting.id).where(Meeting.body_id.in_(sorted(todo["body"]))))
+    if todo.get("project"):
+        add("meeting", select(Meeting.id).where(Meeting.project_id.in_(sorted(todo["project"]))))
     if todo.get("meeting"):
         add("commitment", select(Commitment.id).where(Commitment.meeting_id.in_(sorted(todo["meeting"]))))
     models = _tables()
@@ -222,8 +244,11 @@ def refresh(connection: Connection, stale: dict[str, set[int]]) -> None:
 
 def refresh_all(connection: Connection) -> None:
     """Every record's `search_text` (the migration that added the columns fills them so)."""
+    present = set(inspect(connection).get_table_names())  # a migration runs this on an older schema
     stale = {
-        table: set(connection.execute(select(model.__table__.c.id)).scalars()) for table, model in _tables().items()
+        table: set(connection.execute(select(model.__table__.c.id)).scalars())
+        for table, model in _tables().items()
+        if table in present
     }
     refresh(connection, stale)
 
@@ -235,6 +260,7 @@ _TOUCHES: dict[str, tuple[str, str]] = {
     "organisation": ("organisation", "id"),
     "person": ("person", "id"),
     "body": ("body", "id"),
+    "project": ("project", "id"),
     "meeting": ("meeting", "id"),
     "commitment": ("commitment", "id"),
     "invitation": ("meeting", "meeting_id"),
@@ -246,7 +272,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "organisation": ("name", "acronym", "slug"),
     "person": ("full_name", "title", "email", "organisation_id"),
     "body": ("name", "short_name"),
-    "meeting": ("title", "venue", "description", "body_id"),
+    "project": ("name", "acronym", "slug"),
+    "meeting": ("title", "venue", "description", "body_id", "project_id"),
     "commitment": ("title", "description", "side", "organisation_id", "responsible_id", "meeting_id"),
     "invitation": ("person_id", "meeting_id"),
 }

@@ -74,6 +74,16 @@ class Settings:
     # When `dialogue worker` queues the weekly digest of commitments: "<weekday> HH:MM" in
     # the time zone above, or "off".
     digest_at: str = "monday 07:00"
+    # Where the files of documents are kept (dialogue/documents/storage.py): a directory
+    # (a path or file:///path; empty: var/documents beside the code) or s3://bucket[/prefix]
+    # for S3-compatible object storage, with its endpoint, region and keys below.
+    storage_url: str = ""
+    storage_endpoint: str = ""
+    storage_region: str = ""
+    storage_access_key: str = field(default="", repr=False)
+    storage_secret_key: str = field(default="", repr=False)
+    # The largest document one may upload, in megabytes.
+    upload_max_mb: int = 25
 
     def __post_init__(self) -> None:
         if not self.calendar_domain:
@@ -121,6 +131,10 @@ class Settings:
             found.append(_("DIALOGUE_LOG_FORMAT must be json or text, not {value}.").format(value=self.log_format))
         if self.workers is not None and self.workers < 1:
             found.append(_("DIALOGUE_WORKERS must be a number of processes, at least 1."))
+        if self.upload_max_mb < 1:
+            found.append(_("DIALOGUE_UPLOAD_MAX_MB must be a number of megabytes, at least 1."))
+        if self.storage_url.startswith("s3://") and not self.storage_url[5:].strip("/"):
+            found.append(_("DIALOGUE_STORAGE_URL must name a bucket, such as s3://dialogue-documents."))
         if self.render_workers is not None and self.render_workers < 1:
             found.append(_("DIALOGUE_RENDER_WORKERS must be a number of processes, at least 1."))
         try:
@@ -169,6 +183,14 @@ class Settings:
     def render_processes(self) -> int:
         """How many processes each server process renders exports in."""
         return self.render_workers or max(1, (os.cpu_count() or 1) // 2)
+
+    @property
+    def storage_location(self) -> str:
+        return self.storage_url or str(ROOT / "var" / "documents")
+
+    @property
+    def upload_max_bytes(self) -> int:
+        return self.upload_max_mb * 1024 * 1024
 
     @property
     def tz(self) -> ZoneInfo:
@@ -222,4 +244,10 @@ class Settings:
             log_level=env.get("DIALOGUE_LOG_LEVEL", "").strip().lower() or cls.log_level,
             outbox_in_app=env.get("DIALOGUE_OUTBOX_IN_APP", "true").strip().lower() not in {"0", "false", "no"},
             digest_at=env.get("DIALOGUE_DIGEST_AT", "").strip().lower() or cls.digest_at,
+            storage_url=env.get("DIALOGUE_STORAGE_URL", "").strip(),
+            storage_endpoint=env.get("DIALOGUE_STORAGE_ENDPOINT", "").strip(),
+            storage_region=env.get("DIALOGUE_STORAGE_REGION", "").strip(),
+            storage_access_key=env.get("DIALOGUE_STORAGE_ACCESS_KEY", "").strip(),
+            storage_secret_key=env.get("DIALOGUE_STORAGE_SECRET_KEY", "").strip(),
+            upload_max_mb=int(env.get("DIALOGUE_UPLOAD_MAX_MB", "").strip() or cls.upload_max_mb),
         )

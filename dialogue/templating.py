@@ -13,6 +13,7 @@ from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import Permission, allows
 from dialogue.accounts.permissions import can_write_side as _can_write_side
 from dialogue.forms import datetime_input_value
+from dialogue.meetings.sessions import session_label
 from dialogue.people.models import Side
 from dialogue.settings import ROOT
 from dialogue.static_files import StaticFiles
@@ -64,12 +65,14 @@ def jinja_environment(static: StaticFiles | None = None, *, auto_reload: bool = 
         form_key=idempotency.form_key_input,
         list_separator=i18n.list_separator,
         static_url=(static or StaticFiles()).url,
+        session_label=session_label,
     )
     env.filters.update(
         datetime=i18n.format_datetime,
         date=i18n.format_date,
         time=i18n.format_time,
         number=i18n.format_number,
+        file_size=i18n.format_size,
         relative_date=i18n.relative_date,
         isolate=i18n.isolate,
         bdi=i18n.bdi,

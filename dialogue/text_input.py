@@ -35,6 +35,14 @@ _FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 # Where files are uploaded: their bytes are anything, and the route limits their size
 # (dialogue/imports/routes.py); the fields around them are read by `Form`, which cleans them.
 UPLOAD_PATHS = frozenset({"/import"})
+# and documents (dialogue/documents/routes.py): a new document, a new version.
+UPLOAD_PATTERN = re.compile(
+    r"^/(?:meetings/\d+/documents|agenda/\d+/files|agenda/\d+/positions/[a-z]+/files|commitments/\d+/updates/\d+/files)$"
+)
+
+
+def is_upload_path(path: str) -> bool:
+    return path in UPLOAD_PATHS or UPLOAD_PATTERN.match(path) is not None
 
 
 def clean(value: str) -> str:
@@ -95,7 +103,7 @@ def refuse_unreadable_bytes(app: ASGIApp) -> ASGIApp:
         if _unreadable(raw_path) or _unreadable(scope.get("query_string", b"")):
             raise _refuse()
         content_type = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
-        if content_type in _FORM_TYPES and scope["path"] not in UPLOAD_PATHS:
+        if content_type in _FORM_TYPES and not is_upload_path(scope["path"]):
             messages: list[ReceiveMessage] = []
             body = b""
             while True:

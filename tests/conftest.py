@@ -102,8 +102,10 @@ def database_url(request: pytest.FixtureRequest, sqlite_files: tuple[Path, Path]
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32)
+def settings(database_url: str, sqlite_files: tuple[Path, Path]) -> Settings:
+    # The files of documents in this run's folder, not var/documents of the working tree.
+    storage = str(sqlite_files[0].parent / "documents")
+    return Settings(database_url=database_url, secret_key="test-secret-key-" + "x" * 32, storage_url=storage)
 
 
 async def stamp(connection: Any, revisions: Iterable[str]) -> None:

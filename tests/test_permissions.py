@@ -236,6 +236,20 @@ ROUTES: dict[str, Permission] = {
     "GET /reports/participation.xlsx": READ,
     "GET /people": READ,
     # Imports from spreadsheets (the secretariat's)
+    # Documents (files): read where their record is read (internal ones: their side only,
+    # checked per document); uploaded by the secretariat, and by a side to its own positions
+    # and progress notes
+    "GET /meetings/{meeting_id}/documents": READ,
+    "POST /meetings/{meeting_id}/documents": SECRETARIAT,
+    "GET /agenda/{item_id}/files": READ,
+    "POST /agenda/{item_id}/files": SECRETARIAT,
+    "GET /agenda/{item_id}/positions/{side}/files": READ,
+    "POST /agenda/{item_id}/positions/{side}/files": SIDE,
+    "GET /commitments/{commitment_id}/updates/{update_id}/files": READ,
+    "POST /commitments/{commitment_id}/updates/{update_id}/files": SIDE,
+    "GET /documents/{document_id}": READ,
+    "GET /documents/{document_id}/file": READ,
+    "GET /documents/{document_id}/versions/{number}/file": READ,
     "GET /import": SECRETARIAT,
     "POST /import": SECRETARIAT,
     "GET /import/{upload_id}": SECRETARIAT,
@@ -402,7 +416,7 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
         side: await factories.commitment(db, side, CommitmentStatus.OPEN, title=f"Engagement {side.value}")
         for side in Side.parties()
     }
-    await factories.progress(db, commitments[Side.WORKERS])
+    note = await factories.progress(db, commitments[Side.WORKERS])
     spare = await factories.account(db, Role.OBSERVER, email="spare@example.tn")
     await factories.api_token(db, spare, name="spare")
     await db.flush()
@@ -429,6 +443,8 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
         "message_id": 999_999,
         "feed_id": 999_999,  # nobody's feed
         "upload_id": 999_999,  # nobody's upload
+        "update_id": note.id,  # the workers' progress note (another commitment's: not found)
+        "number": 1,  # a document's first version
         "kind": "people",
         "name": "no-such-release",
         "token": "not-a-real-token",

@@ -34,6 +34,13 @@ What is left out: the sessions and the secrets, table by table and column by col
 - `account.password_hash`: a password, however well hashed, stays with its server. The
   accounts come back without one: each person chooses a new password through a link.
 
+The files of documents (dialogue/documents) are left out too, on purpose: the archive holds
+the `document` and `document_version` rows (title, file name, media type, size, SHA-256 and
+storage key), not the bytes, which live in the storage backend (a directory or an S3 bucket)
+and may weigh gigabytes that a zip of JSON held in memory cannot carry. Back the storage up
+beside the archive; restored on a server with the same storage, every download works again,
+and each file can be checked against its SHA-256. A download whose file is missing says so.
+
 The audit trail keeps its events as they were (it never held a secret: they show as "•••").
 The outbox keeps every message as it was sent: meeting invitations carry each person's
 answer link, signed with DIALOGUE_SECRET_KEY (not in the archive), which works wherever

@@ -71,6 +71,7 @@ ENTITY_LABELS: dict[str, str] = {
     "invitation": N_("Invitation"),
     "agenda_item": N_("Agenda item"),
     "agenda_document": N_("Document"),
+    "document": N_("Document"),
     "position": N_("Position"),
     "outcome": N_("Outcome"),
     "commitment": N_("Commitment"),
@@ -94,6 +95,9 @@ ENTITY_LABELS: dict[str, str] = {
     "csrf": N_("Form check (CSRF)"),
     "import_upload": N_("Import from a spreadsheet"),
     "press_release": N_("Press release"),
+    "project": N_("Project"),
+    "project_donor": N_("Donor of a project"),
+    "meeting_partner": N_("Partner of an event"),
 }
 
 
@@ -117,6 +121,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("full_name",),
     "organisation": ("acronym", "name"),
     "body": ("name",),
+    "project": ("name",),
     "agenda_item": ("title",),
     "commitment": ("title",),
     "account": ("email",),

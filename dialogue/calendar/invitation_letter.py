@@ -66,6 +66,8 @@ def _letter(
             "invitation": invitation,
             "items": list(zip(data.items, data.schedule.slots, strict=False)),
             "meeting_url": meeting_url(meeting.id, settings),
+            # The meeting's documents are linked, never attached (dialogue/documents).
+            "documents_url": meeting_url(meeting.id, settings) + "/documents" if kind != "cancellation" else "",
             "answer_url": answer_url(invitation.id, settings)
             if invitation is not None and kind != "cancellation"
             else "",

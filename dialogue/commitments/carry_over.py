@@ -35,13 +35,15 @@ FOLLOW_UP_MINUTES = 30
 
 
 async def propose_follow_up(
-    db: AsyncSession, body_id: int, before: dt.datetime, *, today: dt.date | None = None
+    db: AsyncSession, body_id: int | None, before: dt.datetime, *, today: dt.date | None = None
 ) -> list[MatterArising]:
     """The commitments to follow up at a meeting of `body_id` starting at `before` (planned
     on the schedule form, or already in the record): open or in progress, made at an
     earlier meeting of that body (starting before `before`), by due date (none last), each
     with the number of meetings it has stayed open for (`meetings_open`). Three statements
-    whatever their number."""
+    whatever their number. An event of its own (no body) has nothing to follow up."""
+    if body_id is None:
+        return []
     today = today or i18n.today()
     statement = (
         select(Commitment)

@@ -14,6 +14,7 @@ from dialogue.db import Base, FreeText, Versioned
 from dialogue.i18n import N_
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.projects.models import Project
 from dialogue.search import Searchable, search_index
 
 
@@ -38,6 +39,9 @@ class Commitment(Searchable, Versioned, Base):
     agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", ondelete="RESTRICT"), default=None, index=True
     )
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="RESTRICT"), default=None, index=True
+    )
     # True when the commitment is part of the item's outcome (an agreement), not only the item.
     from_outcome: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(300))
@@ -57,6 +61,7 @@ class Commitment(Searchable, Versioned, Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
 
     meeting: Mapped[Meeting | None] = relationship(lazy="raise")
+    project: Mapped[Project | None] = relationship(lazy="raise")
     agenda_item: Mapped[AgendaItem | None] = relationship(lazy="raise")
     organisation: Mapped[Organisation | None] = relationship(lazy="raise")
     responsible: Mapped[Person | None] = relationship(lazy="raise")

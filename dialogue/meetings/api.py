@@ -225,7 +225,7 @@ def _meeting_out(kind: type[M], meeting: Meeting, invited: int, **more: Any) -> 
     return out_of(
         kind,
         meeting,
-        body_name=meeting.body.name,
+        body_name=meeting.body_name,
         starts_at=_local(meeting.starts_at),
         ends_at=_local(meeting.ends_at),
         invited=invited,

@@ -13,6 +13,7 @@ from dialogue.accounts.permissions import internal_visible_sides
 from dialogue.agenda.reading import agenda_section
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments.at_meetings import commitments_section
+from dialogue.documents.service import documents_section
 from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
@@ -67,8 +68,9 @@ async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> d
     agenda = await agenda_section(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
     commitments = await commitments_section(db, meeting)
     calendar = await calendar_invitations.page_section(db, meeting, request.app.state.settings)
+    documents = await documents_section(db, request.scope.get("user"), meeting)
     press = {"press_published": await press_service.is_published(db, meeting.id)}
-    return {**agenda, **commitments, **calendar, **press, **context}
+    return {**agenda, **commitments, **calendar, **documents, **press, **context}
 
 
 async def _invitations_answer(

@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from dialogue.bodies.models import Membership, MembershipKind
+from dialogue.bodies.models import Membership, MembershipKind, QuorumRule
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.attendance import attendance_problem
@@ -63,9 +63,11 @@ def invitations_by_side(meeting: Meeting) -> list[SideGroup]:
 
 def meeting_quorum(meeting: Meeting) -> QuorumReport:
     """The quorum and parity panel of a meeting loaded with its body and invitations."""
+    # An event of its own has no body and no rule of its own: each side present.
+    body = meeting.body
     return quorum(
-        meeting.body.quorum_rule,
-        meeting.body.quorum_min_per_side,
+        body.quorum_rule if body is not None else QuorumRule.EACH_SIDE,
+        body.quorum_min_per_side if body is not None else 1,
         [Attendee(side_of(inv), inv.attendance, inv.role) for inv in meeting.invitations],
     )
 

@@ -18,15 +18,58 @@ from dialogue.bodies.models import Body
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, FreeText, Moment, Versioned
 from dialogue.i18n import N_
-from dialogue.people.models import Person
+from dialogue.people.models import Organisation, Person
+from dialogue.projects.models import Project
 from dialogue.search import Searchable, search_index
 
 
 class MeetingKind(Choice):
+    """A meeting of one of the council's bodies, or an event (a workshop, a seminar...)
+    which may stand on its own, without a body."""
+
     PLENARY = "plenary", N_("Plenary")
     COMMITTEE = "committee", N_("Committee")
     WORKING_GROUP = "working_group", N_("Working group")
     BILATERAL = "bilateral", N_("Bilateral")
+    WORKSHOP = "workshop", N_("Workshop")
+    SEMINAR = "seminar", N_("Seminar")
+    VALIDATION_WORKSHOP = "validation_workshop", N_("Validation workshop")
+    CLOSING_WORKSHOP = "closing_workshop", N_("Closing workshop")
+    CONSULTATION = "consultation", N_("Consultation")
+    FIELD_VISIT = "field_visit", N_("Field visit")
+
+    @classmethod
+    def council(cls) -> tuple[MeetingKind, ...]:
+        """The kinds of the council's own meetings: each belongs to a body."""
+        return (cls.PLENARY, cls.COMMITTEE, cls.WORKING_GROUP, cls.BILATERAL)
+
+    @classmethod
+    def events(cls) -> tuple[MeetingKind, ...]:
+        """Events: a body is optional."""
+        return tuple(kind for kind in cls if kind not in cls.council())
+
+    @property
+    def is_event(self) -> bool:
+        return self not in MeetingKind.council()
+
+
+class SessionKind(Choice):
+    """A council body's session: the ordinary ones are numbered in the year."""
+
+    ORDINARY = "ordinary", N_("Ordinary session")
+    EXTRAORDINARY = "extraordinary", N_("Extraordinary session")
+
+
+class PartnerRole(Choice):
+    """What an organisation does for an event. Partners never count toward quorum or
+    parity and never approve minutes: that stays with the three sides' invitees."""
+
+    LEAD = "lead", N_("Lead")
+    ORGANISER = "organiser", N_("Organiser")
+    COORDINATOR = "coordinator", N_("Coordinator")
+    DONOR = "donor", N_("Donor")
+    TECHNICAL_PARTNER = "technical_partner", N_("Technical partner")
+    PARTICIPANT = "participant", N_("Participant")
 
 
 class MeetingStatus(Choice):
@@ -65,7 +108,11 @@ class InvitationResponse(Choice):
 class Meeting(Searchable, Versioned, Base):
     __table_args__ = (Index("ix_meeting_body_starts", "body_id", "starts_at"), search_index("meeting"))
 
-    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="RESTRICT"))
+    # None for an event that stands on its own (MeetingKind.events()).
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id", ondelete="RESTRICT"), default=None)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="RESTRICT"), default=None, index=True
+    )
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[MeetingKind] = mapped_column(ChoiceType(MeetingKind, 20), default=MeetingKind.PLENARY)
     starts_at: Mapped[Moment] = mapped_column(index=True)
@@ -76,20 +123,53 @@ class Meeting(Searchable, Versioned, Base):
         ChoiceType(MeetingStatus, 20), default=MeetingStatus.DRAFT, index=True
     )
     description: Mapped[FreeText]
+    # "2nd ordinary session of 2026": the number within the body's year (ordinary sessions);
+    # an extraordinary session has no number. Both None when not a numbered session.
+    session_kind: Mapped[SessionKind | None] = mapped_column(ChoiceType(SessionKind, 20), default=None)
+    session_number: Mapped[int | None] = mapped_column(Integer, default=None)
     # SEQUENCE of its calendar invitations (RFC 5545): raised whenever time, place, title,
     # status or agenda change (dialogue/calendar/sequence.py).
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    body: Mapped[Body] = relationship(lazy="raise")
+    body: Mapped[Body | None] = relationship(lazy="raise")
+    project: Mapped[Project | None] = relationship(lazy="raise")
+    partners: Mapped[list[MeetingPartner]] = relationship(
+        back_populates="meeting", lazy="raise", cascade="all, delete-orphan", order_by="MeetingPartner.rank"
+    )
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="meeting", lazy="raise", cascade="all, delete-orphan"
     )
+
+    @property
+    def body_name(self) -> str:
+        """Its body's name, or for an event of its own its kind ("Workshop"). The body must
+        have been loaded."""
+        return self.body.name if self.body is not None else self.kind.label
+
+    @property
+    def body_short_name(self) -> str:
+        return (self.body.short_name or self.body.name) if self.body is not None else self.kind.label
 
     @property
     def has_started(self) -> bool:
         """Present or absent can be recorded once the meeting has started (see
         meetings.attendance.attendance_problem)."""
         return self.starts_at <= dt.datetime.now(dt.UTC)
+
+
+class MeetingPartner(Base):
+    """An organisation with a role on an event: lead, organiser, donor... Any organisation
+    may have one (the ministry leads, the ILO coordinates, a donor funds)."""
+
+    __table_args__ = (UniqueConstraint("meeting_id", "organisation_id", "role"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[PartnerRole] = mapped_column(ChoiceType(PartnerRole, 20))
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="partners", lazy="raise")
+    organisation: Mapped[Organisation] = relationship(lazy="raise")
 
 
 class Invitation(Versioned, Base):

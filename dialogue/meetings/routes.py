@@ -17,9 +17,10 @@ from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, list_context, list_sort, table_file
 from dialogue.meetings import search, service
-from dialogue.meetings.models import Meeting, MeetingKind, MeetingStatus
+from dialogue.meetings.models import Meeting, MeetingKind, MeetingStatus, SessionKind
 from dialogue.meetings.search import MeetingFilters, Order
 from dialogue.meetings.service import MeetingDraft
+from dialogue.meetings.sessions import SESSION_MAX
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.minutes.lock import record_closed
 from dialogue.sorting import Sort
@@ -108,7 +109,7 @@ async def meetings_export(request: Request, db: DB) -> Response[bytes]:
         Column(_("Starts"), lambda row: row.meeting.starts_at),
         Column(_("Ends"), lambda row: row.meeting.ends_at),
         Column(_("Title"), lambda row: row.meeting.title),
-        Column(_("Body"), lambda row: row.meeting.body.name),
+        Column(_("Body"), lambda row: row.meeting.body.name if row.meeting.body else ""),
         Column(_("Status"), lambda row: row.meeting.status.label),
         Column(_("Venue"), lambda row: row.meeting.venue),
         Column(_("Invited"), lambda row: row.invited),
@@ -121,9 +122,12 @@ async def meetings_export(request: Request, db: DB) -> Response[bytes]:
 
 def read_meeting_form(form: Form) -> MeetingDraft:
     return MeetingDraft(
-        body_id=form.integer("body_id", required=True),
+        body_id=form.integer("body_id", minimum=1),
         title=form.text("title", required=True, max_length=service.TITLE_MAX),
         kind=form.choice("kind", MeetingKind),
+        project_id=form.integer("project_id", minimum=1),
+        session_kind=form.choice("session_kind", SessionKind, required=False),
+        session_number=form.integer("session_number", minimum=1, maximum=SESSION_MAX),
         starts_at=form.local_datetime("starts_at", required=True),
         ends_at=form.local_datetime("ends_at", required=True),
         venue=form.text("venue", max_length=service.VENUE_MAX),
@@ -152,6 +156,7 @@ async def follow_up_panel(db: DB, values: Any) -> dict[str, Any]:
 
 async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any]) -> dict[str, Any]:
     bodies = await service.bodies_for_choice(db, meeting.body_id if meeting else None)
+    projects = await service.projects_for_choice(db, meeting.project_id if meeting else None)
     statuses = MeetingStatus.options()
     closed = meeting is not None and await record_closed(db, meeting.id)
     if closed:
@@ -165,7 +170,12 @@ async def _form_context(db: DB, meeting: Meeting | None, values: dict[str, Any])
         "errors": {},
         "record_closed": closed,
         "bodies": bodies,
-        "kinds": MeetingKind.options(),
+        "projects": projects,
+        "kind_groups": [
+            (_("Meetings of the council"), [(kind.value, kind.label) for kind in MeetingKind.council()]),
+            (_("Events"), [(kind.value, kind.label) for kind in MeetingKind.events()]),
+        ],
+        "session_kinds": SessionKind.options(),
         "statuses": statuses,
         # Only when scheduling: the open commitments of the chosen body.
         **(await follow_up_panel(db, values) if meeting is None else {}),

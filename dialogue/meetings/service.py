@@ -25,11 +25,14 @@ from dialogue.meetings.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    SessionKind,
 )
+from dialogue.meetings.sessions import session_errors
 from dialogue.minutes.lock import ensure_record_open
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
 from dialogue.people.service import draft_of, found_one
+from dialogue.projects.models import Project
 
 TITLE_MAX = 300
 
@@ -52,8 +55,11 @@ LATEST = dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
 # Bodies and people (other areas' data, read here in one small place) ---------------------
 
 
-async def body_members(db: AsyncSession, body_id: int) -> list[Membership]:
-    """The body's active members, person and organisation loaded, titular members first."""
+async def body_members(db: AsyncSession, body_id: int | None) -> list[Membership]:
+    """The body's active members, person and organisation loaded, titular members first
+    (none for an event of its own)."""
+    if body_id is None:
+        return []
     members = await bodies_service.body_members(db, body_id)
     return sorted(members, key=lambda m: m.kind != MembershipKind.TITULAR)
 
@@ -68,6 +74,13 @@ async def bodies_for_choice(db: AsyncSession, include_id: int | None = None) -> 
     return list(await db.scalars(query))
 
 
+async def projects_for_choice(db: AsyncSession, include_id: int | None = None) -> list[Project]:
+    """Projects a meeting can belong to: the active ones, plus `include_id` (the current one)."""
+    query = select(Project).order_by(Project.name)
+    active = Project.archived_at.is_(None)
+    return list(await db.scalars(query.where(or_(active, Project.id == include_id) if include_id else active)))
+
+
 async def all_bodies(db: AsyncSession) -> list[Body]:
     """Every body, archived ones too (searching old meetings)."""
     return list(await db.scalars(select(Body).order_by(Body.name)))
@@ -78,7 +91,9 @@ async def all_bodies(db: AsyncSession) -> list[Body]:
 
 async def get_meeting(db: AsyncSession, meeting_id: int, *, with_invitations: bool = False) -> Meeting:
     """The meeting with its body (and its invitations, people and organisations), or 404."""
-    query = select(Meeting).options(joinedload(Meeting.body)).where(Meeting.id == meeting_id)
+    query = (
+        select(Meeting).options(joinedload(Meeting.body), joinedload(Meeting.project)).where(Meeting.id == meeting_id)
+    )
     if with_invitations:
         query = query.options(
             selectinload(Meeting.invitations).options(
@@ -97,6 +112,9 @@ class MeetingDraft:
     body_id: int | None = None
     title: str = ""
     kind: MeetingKind | None = MeetingKind.PLENARY
+    project_id: int | None = None
+    session_kind: SessionKind | None = None
+    session_number: int | None = None
     starts_at: dt.datetime | None = None
     ends_at: dt.datetime | None = None
     venue: str = ""
@@ -198,7 +216,9 @@ async def meeting_errors(
     """
     errors: dict[str, str] = {}
     if draft.body_id is None:
-        errors["body_id"] = _("Choose a body.")
+        # An event (a workshop, a seminar...) may stand on its own; a council meeting may not.
+        if draft.kind is None or not draft.kind.is_event:
+            errors["body_id"] = _("Choose a body: a meeting of the council belongs to one of its bodies.")
     else:
         body = await db.get(Body, draft.body_id)
         if body is None:
@@ -232,6 +252,14 @@ async def meeting_errors(
     problem = url_problem(draft.online_url)
     if problem:
         errors["online_url"] = problem
+    if draft.project_id is not None:
+        project = await db.get(Project, draft.project_id)
+        if project is None:
+            errors["project_id"] = _("This project does not exist.")
+        elif project.archived_at is not None and (current is None or current.project_id != project.id):
+            errors["project_id"] = _("This project is archived: choose another one.")
+    if "starts_at" not in errors and "body_id" not in errors:
+        errors.update(await session_errors(db, draft, current))
     for name, message in meeting_impossibilities(draft, now=now or dt.datetime.now(dt.UTC)).items():
         errors.setdefault(name, message)
     return errors
@@ -249,10 +277,13 @@ async def _check(db: AsyncSession, draft: MeetingDraft, current: Meeting | None,
 
 
 def _apply(meeting: Meeting, draft: MeetingDraft) -> None:
-    assert draft.body_id and draft.kind and draft.status and draft.starts_at and draft.ends_at
+    assert draft.kind and draft.status and draft.starts_at and draft.ends_at
     meeting.body_id = draft.body_id
     meeting.title = draft.title.strip()
     meeting.kind = draft.kind
+    meeting.project_id = draft.project_id
+    meeting.session_kind = draft.session_kind if draft.body_id is not None else None
+    meeting.session_number = draft.session_number if meeting.session_kind is not None else None
     meeting.starts_at = as_local(draft.starts_at).astimezone(dt.UTC)
     meeting.ends_at = as_local(draft.ends_at).astimezone(dt.UTC)
     meeting.venue = draft.venue.strip()

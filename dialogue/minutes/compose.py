@@ -13,11 +13,13 @@ from dialogue import i18n
 from dialogue.agenda.reading import load_items
 from dialogue.commitments import at_meetings
 from dialogue.commitments.models import Commitment, CommitmentUpdate
+from dialogue.documents import service as documents_service
 from dialogue.meetings import invitations as meetings_invitations
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import InvitationRole, Meeting, MeetingStatus
 from dialogue.minutes.document import (
     AddendumLine,
+    AnnexLine,
     AttendeeLine,
     CommitmentLine,
     DecisionLine,
@@ -179,7 +181,7 @@ async def build_document(
     )
     return MinutesDocument(
         meeting_id=meeting.id,
-        body=meeting.body.name,
+        body=meeting.body_name,
         title=meeting.title,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
@@ -198,7 +200,28 @@ async def build_document(
         version=version,
         status=MinutesStatus.DRAFT.value if version == 0 else MinutesStatus.CIRCULATED.value,
         commitments=tuple(_commitment_line(c, day) for c in loose),
+        annex=await _annex(db, meeting.id),
     )
+
+
+async def _annex(db: AsyncSession, meeting_id: int) -> tuple[AnnexLine, ...]:
+    """The meeting's shared documents, at their latest version."""
+    documents = await documents_service.shared_documents_of_meeting(db, meeting_id)
+    attached = await documents_service.attached_to(db, documents)
+    lines = []
+    for document in documents:
+        item, side = attached.get(document.id, ("", None))
+        latest = document.latest
+        lines.append(
+            AnnexLine(
+                title=document.title,
+                version=latest.number,
+                uploaded_on=i18n.local_date(latest.uploaded_at),
+                item=item,
+                side=side.value if side is not None else "",
+            )
+        )
+    return tuple(lines)
 
 
 async def live_document(db: AsyncSession, meeting_id: int, minutes: Minutes | None) -> MinutesDocument:

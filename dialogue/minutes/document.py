@@ -97,6 +97,17 @@ class AddendumLine:
 
 
 @dataclass(frozen=True)
+class AnnexLine:
+    """A shared document of the meeting (dialogue/documents), as the annex lists it."""
+
+    title: str
+    version: int
+    uploaded_on: dt.date
+    item: str = ""  # "2. Item title" for an item's or a position's document
+    side: str = ""  # people.models.Side value, for a position's document
+
+
+@dataclass(frozen=True)
 class MinutesDocument:
     meeting_id: int
     body: str
@@ -124,6 +135,8 @@ class MinutesDocument:
     addenda: tuple[AddendumLine, ...] = field(default=())
     # Commitments made at the meeting but tied to no agenda item (after the items).
     commitments: tuple[CommitmentLine, ...] = ()
+    # The annex: the meeting's shared documents (never an internal one).
+    annex: tuple[AnnexLine, ...] = ()
 
     @property
     def adopted(self) -> bool:
@@ -174,6 +187,7 @@ def _build(cls: type[Any], data: dict[str, Any]) -> Any:
         "matters_arising": CommitmentLine,
         "decisions": DecisionLine,
         "addenda": AddendumLine,
+        "annex": AnnexLine,
     }
     names = {f.name for f in dataclasses.fields(cls)}
     for key, value in data.items():

@@ -137,7 +137,7 @@ async def meeting_sheet(db: AsyncSession, meeting_id: int, *, today: dt.date, tz
         raise NotFound()
     rows = await _rows(db, [Commitment.meeting_id == meeting.id], today, tz)
     return FollowUpSheet(
-        body=meeting.body.name,
+        body=meeting.body_name,
         rows=rows,
         as_of=today,
         meeting_title=meeting.title,

@@ -248,6 +248,26 @@ def _adoption(document: MinutesDocument) -> Iterable[Block]:
         yield Paragraph(document.sha256, label="SHA-256:")
 
 
+def _annex(document: MinutesDocument) -> Iterable[Block]:
+    """The meeting's shared documents: title, version and date (the files are on the
+    meeting's documents page)."""
+    if not document.annex:
+        return
+    yield Heading(_("Annex: documents"))
+    rows = []
+    for line in document.annex:
+        where = line.item or _("The meeting")
+        if line.side:
+            where = formats.joined((where, label(Side, line.side)), " – ", i18n.text_direction())
+        rows.append((line.title, where, str(line.version), format_date(line.uploaded_on)))
+    yield Table(
+        headers=(_("Document"), _("Attached to"), _("Version"), _("Date")),
+        rows=tuple(rows),
+        user_columns=frozenset({0, 1}),
+        widths=(40, 34, 10, 16),
+    )
+
+
 def minutes_blocks(document: MinutesDocument) -> tuple[Block, ...]:
     """Everything the minutes say, in order, translated into the current language."""
     blocks: list[Block] = [*_header(document), *_attendance(document), *_quorum(document)]
@@ -270,6 +290,7 @@ def minutes_blocks(document: MinutesDocument) -> tuple[Block, ...]:
     blocks.append(
         Paragraph(format_datetime(document.next_meeting) if document.next_meeting else _("Not scheduled yet."))
     )
+    blocks += _annex(document)
     blocks += _decisions(document)
     blocks += _adoption(document)
     if document.addenda:

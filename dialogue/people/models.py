@@ -18,11 +18,24 @@ class Side(Choice):
     WORKERS = "workers", N_("Workers")
     EMPLOYERS = "employers", N_("Employers")
     OBSERVERS = "observers", N_("Observers")
+    # Organisations beyond the three sides (international organisations, donors, public
+    # institutions, NGOs): they take roles on events, never count and never approve.
+    PARTNERS = "partners", N_("Partners")
 
     @classmethod
     def parties(cls) -> tuple[Side, Side, Side]:
         """The sides that hold positions, count for quorum and approve minutes."""
         return (cls.GOVERNMENT, cls.WORKERS, cls.EMPLOYERS)
+
+
+class OrganisationCategory(Choice):
+    """What kind of organisation a partner is (organisations of the sides have none)."""
+
+    INTERNATIONAL = "international", N_("International organisation")
+    DONOR = "donor", N_("Donor")
+    PUBLIC_INSTITUTION = "public_institution", N_("Public institution")
+    NGO = "ngo", N_("NGO")
+    OTHER = "other", N_("Other")
 
 
 class Language(Choice):
@@ -40,6 +53,7 @@ class Organisation(Searchable, Versioned, Base):
     name: Mapped[str] = mapped_column(String(200))
     acronym: Mapped[str] = mapped_column(String(30), default="")
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), index=True)
+    category: Mapped[OrganisationCategory | None] = mapped_column(ChoiceType(OrganisationCategory, 20), default=None)
     description: Mapped[FreeText]
     archived_at: Mapped[Moment | None] = mapped_column(default=None)
 

@@ -28,6 +28,16 @@ def organisation_name(name: str, acronym: str) -> str:
     return f"{name} ({acronym})" if acronym and acronym != name else name
 
 
+def fields(record: ReleaseRecord) -> tuple[tuple[str, str], ...]:
+    """Date, place, kind, and the body and project when there are, in the current language."""
+    rows = [(_("Date"), when(record)), (_("Place"), record.place or record.venue), (_("Kind"), record.kind_label)]
+    if record.body:
+        rows.append((_("Body"), record.body))
+    if record.project is not None:
+        rows.append((_("Project"), record.project.display_name))
+    return tuple(rows)
+
+
 def layout(record: ReleaseRecord, language: str) -> Layout:
     """The release in `language`: its texts as the secretariat wrote them, the labels,
     dates and roles in `language`."""
@@ -35,20 +45,13 @@ def layout(record: ReleaseRecord, language: str) -> Layout:
         direction = i18n.text_direction(language)
         blocks: list[Block] = [
             Heading(record.title, 1),
-            Fields(
-                (
-                    (_("Date"), when(record)),
-                    (_("Place"), record.place or record.venue),
-                    (_("Kind"), record.kind_label),
-                    (_("Body"), record.body),
-                )
-            ),
+            Fields(fields(record)),
         ]
         if record.summary.strip():
             blocks.append(Paragraph(record.summary, user=True))
         if record.outcome_points:
             blocks += [Heading(_("What was achieved")), Items(record.outcome_points)]
-        partners = [line for line in record.organisations if line.role != "host"]
+        partners = [line for line in record.organisations if line.is_partner]
         if partners:
             blocks += [
                 Heading(_("Partners and their roles")),

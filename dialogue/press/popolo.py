@@ -43,7 +43,8 @@ def event(record: ReleaseRecord, base_url: str, language: str) -> dict[str, Any]
     """The OCD event of a published release (labels in `language`)."""
     url = page_url(base_url, record.slug)
     with i18n.using_language(language):
-        host = next((line for line in record.organisations if line.role == "host"), None)
+        # The organisation responsible: the council body that held it, else the lead partner.
+        host = next((line for line in record.organisations if line.role in ("host", "lead")), None)
         return {
             "_type": "event",
             "id": ocd_id("event", base_url, f"event-{record.slug}"),
@@ -96,7 +97,16 @@ def event(record: ReleaseRecord, base_url: str, language: str) -> dict[str, Any]
                 "agenda_outcomes": [line.kind for line in record.agenda],
                 "contact": ocd_id("person", base_url, record.contact.key) if record.contact else None,
                 "published_at": record.published_at.isoformat() if record.published_at else None,
-                "body": record.body,
+                "body": record.body or None,
+                "project": (
+                    {
+                        "id": ocd_id("project", base_url, record.project.key),
+                        "name": record.project.name,
+                        "acronym": record.project.acronym,
+                    }
+                    if record.project is not None
+                    else None
+                ),
             },
         }
 

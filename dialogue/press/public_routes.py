@@ -45,7 +45,7 @@ async def _records(db: DB, releases: list[Any]) -> list[ReleaseRecord]:
 
 
 def _page(template: str, context: dict[str, Any]) -> Template:
-    context = {**context, "when": document.when, "formats": document.FORMATS}
+    context = {**context, "release_fields": document.fields, "formats": document.FORMATS}
     # Explicitly HTML: `public_event` also answers JSON and files, so its return type says nothing.
     return Template(template_name=template, context=context, headers=CACHE_HEADERS, media_type=MediaType.HTML)
 

@@ -58,7 +58,7 @@ async def _context(request: Request, db: DB, settings: Any, meeting_id: int, **e
         "errors": extra.pop("errors", {}),
         "message": extra.pop("message", ""),
         "formats": document.FORMATS,
-        "when": document.when,
+        "release_fields": document.fields,
         "languages": i18n.LANGUAGE_NAMES,
         "public_url": f"{settings.public_url}/public/events/{release.slug}" if release is not None else "",
         **extra,

@@ -18,7 +18,7 @@ from dialogue.agenda.models import AgendaItem
 from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _
-from dialogue.meetings.models import Invitation, InvitationRole, Meeting, MeetingStatus
+from dialogue.meetings.models import Invitation, InvitationRole, Meeting, MeetingPartner, MeetingStatus
 from dialogue.people.models import Person
 from dialogue.press.models import PressRelease, ReleaseStatus
 
@@ -139,17 +139,38 @@ def contact_lines(person: Person | None) -> str:
     return "\n".join(line for line in (first, second) if line)
 
 
-def opening_paragraph(meeting: Meeting) -> str:
-    """The first paragraph, in the current language: when, what, where."""
-    text = _("On {date}, from {time}, “{title}” ({body}) was held").format(
-        date=i18n.format_date(meeting.starts_at, "long"),
-        time=i18n.format_time(meeting.starts_at),
-        title=meeting.title,
-        body=meeting.body.name,
-    )
+def opening_paragraph(meeting: Meeting, partners: list[MeetingPartner]) -> str:
+    """The first paragraph, in the current language: when, what, where, within which
+    project, and with which partners in which role."""
+    values = {
+        "date": i18n.format_date(meeting.starts_at, "long"),
+        "time": i18n.format_time(meeting.starts_at),
+        "title": meeting.title,
+    }
+    if meeting.body is not None:
+        text = _("On {date}, from {time}, “{title}” ({body}) was held").format(body=meeting.body.name, **values)
+    else:
+        text = _("On {date}, from {time}, “{title}” was held").format(**values)
     if meeting.venue:
         text += _(" at {venue}").format(venue=meeting.venue)
-    return text + "."
+    if meeting.project is not None:
+        text += _(", within the project {project}").format(project=meeting.project.display_name)
+    text += "."
+    if partners:
+        listed = i18n.listed(f"{partner.organisation.name} ({partner.role.label.lower()})" for partner in partners)
+        text += " " + _("Partners: {partners}.").format(partners=listed)
+    return text
+
+
+async def event_partners(db: AsyncSession, meeting_id: int) -> list[MeetingPartner]:
+    """The partners of an event with their organisation, in the secretariat's order."""
+    rows = await db.scalars(
+        select(MeetingPartner)
+        .options(joinedload(MeetingPartner.organisation))
+        .where(MeetingPartner.meeting_id == meeting_id)
+        .order_by(MeetingPartner.rank, MeetingPartner.id)
+    )
+    return list(rows)
 
 
 async def start_release(db: AsyncSession, meeting: Meeting) -> PressRelease:
@@ -168,7 +189,7 @@ async def start_release(db: AsyncSession, meeting: Meeting) -> PressRelease:
         status=ReleaseStatus.DRAFT,
         title=meeting.title[:TITLE_MAX],
         place=place[:PLACE_MAX],
-        summary=opening_paragraph(meeting),
+        summary=opening_paragraph(meeting, await event_partners(db, meeting.id)),
         outcomes="\n".join(achievement(line) for line in outcomes),
         contacts=contact_lines(contact),
         contact_person_id=contact.id if contact is not None else None,
@@ -251,7 +272,10 @@ async def published_releases(db: AsyncSession) -> list[PressRelease]:
     rows = await db.scalars(
         select(PressRelease)
         .join(Meeting, Meeting.id == PressRelease.meeting_id)
-        .options(joinedload(PressRelease.meeting).joinedload(Meeting.body), joinedload(PressRelease.contact_person))
+        .options(
+            joinedload(PressRelease.meeting).options(joinedload(Meeting.body), joinedload(Meeting.project)),
+            joinedload(PressRelease.contact_person),
+        )
         .where(PressRelease.status == ReleaseStatus.PUBLISHED, Meeting.status == MeetingStatus.HELD)
         .order_by(Meeting.starts_at.desc(), PressRelease.id.desc())
     )
@@ -264,7 +288,10 @@ async def published_release(db: AsyncSession, slug: str) -> PressRelease:
     release = await db.scalar(
         select(PressRelease)
         .join(Meeting, Meeting.id == PressRelease.meeting_id)
-        .options(joinedload(PressRelease.meeting).joinedload(Meeting.body), joinedload(PressRelease.contact_person))
+        .options(
+            joinedload(PressRelease.meeting).options(joinedload(Meeting.body), joinedload(Meeting.project)),
+            joinedload(PressRelease.contact_person),
+        )
         .where(
             PressRelease.slug == slug,
             PressRelease.status == ReleaseStatus.PUBLISHED,

@@ -182,6 +182,7 @@ def server(request: pytest.FixtureRequest, chromium: Any, tmp_path_factory: pyte
         "DIALOGUE_HOST": "127.0.0.1",
         "DIALOGUE_PORT": str(port),
         "DIALOGUE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "DIALOGUE_STORAGE_URL": str(folder / "documents"),
     }
     env.pop("DIALOGUE_SMTP_URL", None)
     prepare_database(env)
@@ -277,6 +278,7 @@ def demo_paths(chromium: Any, server: Server) -> dict[str, str]:
             "account": "/account",
             "outbox": "/outbox",
             "archive": "/export",
+            "documents": f"{meeting}/documents",
         }
         response = page.goto(f"{meeting}/minutes")
         if response is not None and response.status == 200:

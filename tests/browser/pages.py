@@ -20,6 +20,7 @@ MAIN_PAGES = [
     "outbox",
     "archive",
     "minutes",
+    "documents",
 ]
 
 # Every visible element that sticks out of the viewport, unless an ancestor clips or scrolls

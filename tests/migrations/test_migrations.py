@@ -92,3 +92,45 @@ async def test_existing_progress_notes_take_their_commitments_side(empty_engine:
     async with empty_engine.connect() as connection:
         side = (await connection.execute(text("SELECT side FROM commitment_update WHERE id = 1"))).scalar()
     assert side == "employers"
+
+
+async def test_meetings_may_become_events_without_losing_what_points_at_them(empty_engine: AsyncEngine) -> None:
+    """Making `meeting.body_id` optional copies the meeting table on SQLite: the invitations,
+    agenda items and commitments that point at a meeting are all still there afterwards."""
+    await run_alembic(empty_engine, "upgrade", "e2a7c9d41f63")
+    now = "CURRENT_TIMESTAMP"
+    rows = [
+        "INSERT INTO organisation (id, slug, name, acronym, side, description, version, search_text, created_at,"
+        f" updated_at) VALUES (1, 'ugtt', 'UGTT', 'UGTT', 'workers', '', 1, '', {now}, {now})",
+        "INSERT INTO person (id, full_name, organisation_id, title, phone, language, version, search_text,"
+        f" created_at, updated_at) VALUES (1, 'Sami', 1, '', '', 'fr', 1, '', {now}, {now})",
+        "INSERT INTO body (id, name, short_name, kind, description, quorum_rule, quorum_min_per_side, version,"
+        f" search_text, created_at, updated_at) VALUES (1, 'Plénière', '', 'plenary', '', 'each_side', 1, 1, '',"
+        f" {now}, {now})",
+        "INSERT INTO meeting (id, body_id, title, kind, starts_at, ends_at, venue, status, description,"
+        " calendar_sequence, version, search_text, created_at, updated_at) VALUES (1, 1, 'Session', 'plenary',"
+        f" {now}, {now}, '', 'held', '', 0, 1, '', {now}, {now})",
+        "INSERT INTO invitation (id, meeting_id, person_id, role, attendance, arrived_late, rank, response,"
+        f" version, created_at, updated_at) VALUES (1, 1, 1, 'titular', 'present', false, 0, 'accepted', 1, {now},"
+        f" {now})",
+        "INSERT INTO commitment (id, meeting_id, title, description, side, status, from_outcome, version,"
+        f" search_text, created_at, updated_at) VALUES (1, 1, 'Décret', '', 'workers', 'open', false, 1, '', {now},"
+        f" {now})",
+    ]
+    async with empty_engine.begin() as connection:
+        for row in rows:
+            await connection.execute(text(row))
+    await run_alembic(empty_engine, "upgrade", "head")
+    async with empty_engine.begin() as connection:
+        counts = [
+            (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
+            for table in ("meeting", "invitation", "commitment")
+        ]
+        await connection.execute(
+            text(
+                "INSERT INTO meeting (id, body_id, title, kind, starts_at, ends_at, venue, status, description,"
+                " calendar_sequence, version, search_text, created_at, updated_at) VALUES (2, NULL, 'Atelier',"
+                f" 'workshop', {now}, {now}, '', 'held', '', 0, 1, '', {now}, {now})"
+            )
+        )
+    assert counts == [1, 1, 1]

@@ -18,8 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.accounts.models import Role
 from dialogue.agenda.models import OutcomeKind
-from dialogue.meetings.models import Attendance, InvitationRole, MeetingStatus
-from dialogue.people.models import Side
+from dialogue.meetings.models import (
+    Attendance,
+    InvitationRole,
+    MeetingKind,
+    MeetingPartner,
+    MeetingStatus,
+    PartnerRole,
+)
+from dialogue.people.models import OrganisationCategory, Side
+from dialogue.projects.models import Project
 from tests import factories
 from tests.conftest import open_session
 from tests.factories import tunis
@@ -308,4 +316,72 @@ async def test_a_meeting_no_longer_held_leaves_the_public_pages(
     assert (await public.get(f"/public/events/{slug}")).status_code == 404
     assert (await public.get("/public/events.json")).json()["events"] == []
     assert (await public.get("/public/events/nothing-here.xml")).status_code == 404
+    del public.blocking_portal
+
+
+async def test_an_event_with_partners_and_a_project_names_them_in_their_roles(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    """The AMEM closing workshop as it happened: an event of its own (no council body),
+    within a project, led by the ministry, coordinated by the ILO, funded by a donor."""
+    world = await factories.table(db)
+    donor = await factories.organisation(
+        db, Side.PARTNERS, slug="aics", name="Agence Italienne pour la Coopération au Développement", acronym="AICS"
+    )
+    donor.category = OrganisationCategory.DONOR
+    project = Project(slug="amem", acronym="AMEM", name="Migration équitable au Maghreb")
+    db.add(project)
+    await db.flush()
+    meeting = await factories.meeting(
+        db,
+        None,
+        title="Atelier de clôture du projet AMEM",
+        kind=MeetingKind.CLOSING_WORKSHOP,
+        project_id=project.id,
+        starts_at=tunis(2022, 7, 27, 11),
+        ends_at=tunis(2022, 7, 27, 16),
+        venue="Hôtel Sheraton, Tunis",
+        status=MeetingStatus.HELD,
+    )
+    meeting.body_id = None
+    for rank, (org, role) in enumerate(
+        ((world["mas"], PartnerRole.LEAD), (world["ilo"], PartnerRole.COORDINATOR), (donor, PartnerRole.DONOR)), 1
+    ):
+        db.add(MeetingPartner(meeting_id=meeting.id, organisation_id=org.id, role=role, rank=rank))
+    await factories.invite(db, meeting, world["ugtt1"], InvitationRole.TITULAR, Attendance.PRESENT)
+    item = await factories.item(db, meeting, 1, title="Bilan du projet AMEM")
+    await factories.outcome(db, item, OutcomeKind.FOR_INFORMATION, text="Bilan présenté")
+    await db.commit()
+
+    html = await generate(english, meeting.id)
+    assert "within the project AMEM – Migration équitable au Maghreb" in html
+    assert "Partners: Ministère des Affaires Sociales (lead)" in html and "(donor)" in html
+    publish = {"version": form_value(html, "version"), "confirm": "1"}
+    assert (await english.post(page_of(meeting.id) + "/publish", data=publish)).status_code == 200
+    docx = await english.get(page_of(meeting.id) + ".docx?lang=en")
+    document = Document(io.BytesIO(docx.content))
+    cells = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    assert ["Agence Italienne pour la Coopération au Développement (AICS)", "Donor"] in cells
+    assert ["Organisation Internationale du Travail (OIT)", "Coordinator"] in cells
+
+    public = anonymous_copy(english)
+    slug = "2022-07-27-atelier-de-cloture-du-projet-amem"
+    page = await public.get(f"/public/events/{slug}?lang=en")
+    assert "Project" in page.text and "AMEM – Migration équitable au Maghreb" in page.text
+    assert "Ministère des Affaires Sociales</bdi> (<bdi>MAS</bdi>) – Lead" in page.text
+    data = (await public.get(f"/public/events/{slug}.json")).json()
+    (event,) = data["events"]
+    assert event["classification"] == "closing_workshop"
+    notes = {p["name"]: p["note"] for p in event["participants"]}
+    assert notes == {
+        "Ministère des Affaires Sociales": "lead",
+        "Organisation Internationale du Travail": "coordinator",
+        "Agence Italienne pour la Coopération au Développement": "donor",
+        "Union Générale Tunisienne du Travail": "participant",
+    }
+    lead = next(p for p in event["participants"] if p["note"] == "lead")
+    assert event["organization_id"] == lead["id"]
+    classes = {org["name"]: org["classification"] for org in data["organizations"]}
+    assert classes["Agence Italienne pour la Coopération au Développement"] == "donor"
+    assert event["extras"]["project"]["acronym"] == "AMEM" and event["extras"]["body"] is None
     del public.blocking_portal

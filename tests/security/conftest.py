@@ -23,6 +23,8 @@ from dialogue.accounts.models import LinkPurpose, Role
 from dialogue.agenda.models import AgendaDocument
 from dialogue.audit.models import AuditAction, AuditEvent
 from dialogue.bodies.models import Body, Membership
+from dialogue.commitments.models import CommitmentUpdate
+from dialogue.documents.tiny_pdf import tiny_pdf
 from dialogue.people.models import Organisation
 from tests import factories
 from tests.conftest import open_session
@@ -284,6 +286,16 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
         follow_redirects=False,
     )
     assert uploaded.status_code == 303, uploaded.text
+    # A document with a hostile title and file name, on the meeting and on a progress note.
+    update_id = await db.scalar(select(CommitmentUpdate.id).where(CommitmentUpdate.commitment_id == commitment["id"]))
+    for url in (f"/meetings/{meeting['id']}/documents", f"/commitments/{commitment['id']}/updates/{update_id}/files"):
+        attached = await client.post(
+            url,
+            data={"title": HOSTILE},
+            files={"file": (f"{HOSTILE}.pdf", tiny_pdf(["Note"]), "application/pdf")},
+            follow_redirects=False,
+        )
+        assert attached.status_code == 303, attached.text
     return {
         "upload_id": int(uploaded.headers["location"].rsplit("/", 1)[1]),
         "kind": "people",
@@ -302,6 +314,8 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
         "side": "workers",
         "path": "openapi.json",
         "name": "no-such-release",  # a press release's public address (none published here)
+        "update_id": update_id,
+        "number": 1,
     }
 
 
