@@ -134,7 +134,8 @@ def contact_lines(person: Person | None) -> str:
     """The contact as printed: name and role, then email and phone."""
     if person is None:
         return ""
-    first = ", ".join(part for part in (person.full_name, person.title) if part)
+    # The name isolated: an Arabic name before a French title keeps the line left to right.
+    first = ", ".join(part for part in (i18n.isolate(person.full_name), person.title) if part)
     second = " – ".join(part for part in (person.email or "", person.phone) if part)
     return "\n".join(line for line in (first, second) if line)
 

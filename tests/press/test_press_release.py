@@ -368,7 +368,7 @@ async def test_an_event_with_partners_and_a_project_names_them_in_their_roles(
     slug = "2022-07-27-atelier-de-cloture-du-projet-amem"
     page = await public.get(f"/public/events/{slug}?lang=en")
     assert "Project" in page.text and "AMEM – Migration équitable au Maghreb" in page.text
-    assert "Ministère des Affaires Sociales</bdi> (<bdi>MAS</bdi>) – Lead" in page.text
+    assert "<bdi>Ministère des Affaires Sociales (MAS)</bdi> – Lead" in page.text
     data = (await public.get(f"/public/events/{slug}.json")).json()
     (event,) = data["events"]
     assert event["classification"] == "closing_workshop"
