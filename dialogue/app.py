@@ -32,6 +32,7 @@ from dialogue.archive import routes as archive_routes
 from dialogue.audit import routes as audit_routes
 from dialogue.bodies import api as bodies_api
 from dialogue.bodies import routes as bodies_routes
+from dialogue.calendar import month_routes as calendar_month_routes
 from dialogue.calendar import routes as calendar_routes
 from dialogue.commitments import api as commitments_api
 from dialogue.commitments import routes as commitments_routes
@@ -52,6 +53,7 @@ from dialogue.minutes import followup_routes
 from dialogue.minutes import routes as minutes_routes
 from dialogue.minutes.render_pool import RenderPool
 from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi_config, strict_body
+from dialogue.papers import routes as papers_routes
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
@@ -181,8 +183,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         archive_routes,
         mail_routes,
         calendar_routes,
+        calendar_month_routes,
         minutes_routes,
         followup_routes,
+        papers_routes,
         reports_routes,
         report_c144_routes,
         commitment_report_routes,

@@ -16,6 +16,8 @@ from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESS
 from advanced_alchemy.types import DateTimeUTC
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Integer, String, Table, Text, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -148,6 +150,10 @@ def render_item(kind: str, obj: Any, _autogen_context: Any) -> str | bool:
     return False
 
 
+def _revision(sync_connection: Any) -> str | None:
+    return MigrationContext.configure(sync_connection).get_current_revision()
+
+
 def alembic_config(connection: Any = None) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -161,7 +167,16 @@ async def run_alembic(engine: AsyncEngine, action: str, *args: Any, **kwargs: An
     import dialogue.models  # noqa: F401  (every table on the metadata, for autogenerate)
 
     def run(sync_connection: Any) -> None:
-        getattr(command, action)(alembic_config(sync_connection), *args, **kwargs)
+        config = alembic_config(sync_connection)
+        before = _revision(sync_connection)
+        getattr(command, action)(config, *args, **kwargs)
+        after = _revision(sync_connection)
+        # An upgrade that reached head recomputes every record's search text: what it is made
+        # of is today's code, which reads today's columns (a migration could not call it).
+        if action == "upgrade" and after != before and after == ScriptDirectory.from_config(config).get_current_head():
+            from dialogue.search import refresh_all
+
+            refresh_all(sync_connection)
 
     if engine.dialect.name != "sqlite":
         async with engine.begin() as connection:

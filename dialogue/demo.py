@@ -39,6 +39,7 @@ from dialogue.bodies.models import (
 )
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.db import create_engine
+from dialogue.demo_translations import VERSIONS, translate
 from dialogue.i18n import _
 from dialogue.meetings.models import (
     Attendance,
@@ -50,6 +51,7 @@ from dialogue.meetings.models import (
     MeetingStatus,
     PartnerRole,
 )
+from dialogue.papers.models import Letterhead
 from dialogue.people.models import Language, Organisation, OrganisationCategory, Person, Side
 from dialogue.projects.models import Project, ProjectDonor
 from dialogue.session_factory import session_factory
@@ -2169,6 +2171,7 @@ def build_meetings(
             status=spec.status,
             description=spec.description,
         )
+        translate(meeting, "title", "description")
         meeting.invitations = _invitations(spec, body_spec, people, sides, random.Random(f"{seed}-{index}"), held)
         built.meetings.append(meeting)
 
@@ -2182,6 +2185,7 @@ def build_meetings(
                 presenter_id=people[item_spec.presenter].id,
                 c144_matter=item_spec.c144,
             )
+            translate(item, "title", "description")
             built.items.append(item)
             item.documents = [AgendaDocument(title=title, url=url) for title, url in item_spec.docs]
             if held:
@@ -2197,6 +2201,8 @@ def build_meetings(
                         kind=FOR_INFORMATION,
                         text="Le secrétariat a présenté l'état des engagements; les parties ont fait le point sur les retards.",
                     )
+                if item.outcome is not None:
+                    translate(item.outcome, "text")
                 for c in item_spec.commitments:
                     built.commitments.append(_commitment(c, day, today, meeting, item, people, orgs))
         if held:
@@ -2226,6 +2232,7 @@ def _commitment(
         status=spec.status,
         closed_on=None,
     )
+    translate(commitment, "title", "description")
     # Only what has already happened: an update dated after today is left out.
     updates = [
         CommitmentUpdate(written_on=day + dt.timedelta(days=after), note=note, evidence_url=url, status=status)
@@ -2541,9 +2548,13 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
     awaiting_employers = [(Side.GOVERNMENT, Decision.APPROVED, ""), (Side.WORKERS, Decision.APPROVED, "")]
     for meeting, decisions in zip(reversed(picks), (plans, awaiting_employers), strict=False):
         minutes = await drafting.start_draft(session, meeting)
+        introduction = "La séance est ouverte par la présidence, qui souhaite la bienvenue aux membres."
+        closing = "L'ordre du jour étant épuisé, la séance est levée."
         narratives = drafting.Narratives(
-            introduction="La séance est ouverte par la présidence, qui souhaite la bienvenue aux membres.",
-            closing="L'ordre du jour étant épuisé, la séance est levée.",
+            introduction=introduction,
+            closing=closing,
+            introduction_ar=VERSIONS[introduction]["ar"],
+            closing_ar=VERSIONS[closing]["ar"],
         )
         await drafting.save_narratives(session, minutes, narratives, minutes.version)
         await circulation.circulate(session, minutes, secretariat, settings, minutes.version)
@@ -2735,6 +2746,28 @@ class Loaded:
         self.overdue += sum(1 for c in built.commitments if c.is_overdue(today))
 
 
+async def _demo_letterhead(session: AsyncSession) -> None:
+    """The council's letterhead, so that the letters of convocation look like the real ones."""
+    if await session.scalar(select(func.count(Letterhead.id))):
+        return
+    session.add(
+        Letterhead(
+            name_fr="Conseil national du dialogue social",
+            name_ar="المجلس الوطني للحوار الاجتماعي",
+            name_en="National Council for Social Dialogue",
+            header_fr="République tunisienne\nMinistère des Affaires sociales",
+            header_ar="الجمهورية التونسية\nوزارة الشؤون الاجتماعية",
+            header_en="Republic of Tunisia\nMinistry of Social Affairs",
+            footer_fr="Boulevard Bab Bnet, 1006 Tunis",
+            footer_ar="نهج باب بنات، 1006 تونس",
+            footer_en="Boulevard Bab Bnet, 1006 Tunis, Tunisia",
+            reference_format="CNDS/{year}/{meeting}-{person}",
+            logo=None,
+            logo_type="",
+        )
+    )
+
+
 async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool = True, scale: int = 1) -> str:
     """Load the demo into the database of `settings`; refuse a database that holds records.
 
@@ -2764,6 +2797,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             await _demo_documents(session, settings)
             await _demo_minutes(session, settings)
             await _demo_press_release(session)
+            await _demo_letterhead(session)
             await session.commit()
         loaded.count(built, today, tz)
         if scale > 1:

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from dialogue.bilingual import LANGUAGES, suffix
 from dialogue.errors import Invalid
 from dialogue.i18n import _, current_timezone
 from dialogue.text_input import clean, not_allowed_message
@@ -83,6 +84,13 @@ class Form:
         elif "\x00" in value:
             self.error(name, not_allowed_message())
         return value
+
+    def versions(self, name: str, *, max_length: int = 200) -> dict[str, str]:
+        """A text written in several languages (dialogue/bilingual.py): the fields `name`
+        (French), `name_ar` and `name_en`, by draft field. Whether one is needed is the
+        service's rule ("at least one language")."""
+        names = [name + suffix(language) for language in LANGUAGES]
+        return {field: self.text(field, max_length=max_length) for field in names}
 
     def email(self, name: str, *, required: bool = False) -> str | None:
         value = self.text(name, required=required, max_length=254).lower()

@@ -35,6 +35,8 @@ _COMMON: dict[str, str] = {
     "minutes_id": N_("Minutes"),
     "written_on": N_("Date"),
     "token_hash": N_("Token"),
+    # The versions of a record's texts in each language (dialogue/bilingual.py).
+    "translations": N_("Texts in each language"),
 }
 
 FIELD_LABELS: dict[str, dict[str, str]] = {

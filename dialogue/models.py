@@ -23,6 +23,7 @@ from dialogue.minutes.models import (
     MinutesVersion,
     RenderedMinutes,
 )
+from dialogue.papers.models import Letterhead
 from dialogue.people.models import Organisation, Person
 from dialogue.press.models import PressRelease
 from dialogue.projects.models import Project, ProjectDonor
@@ -57,6 +58,7 @@ for _minutes_table in (Minutes, MinutesItemNote, MinutesDecision, MinutesItemCom
 # A circulated version is recorded, not its frozen text (the whole document, as JSON).
 audited(lambda row, _: ("meeting", row.meeting_id), untracked=("content",))(MinutesVersion)
 audited(lambda row, _: ("meeting", row.meeting_id))(PressRelease)
+audited(lambda row, _: ("letterhead", row.id), untracked=("logo",))(Letterhead)
 
 __all__ = [
     "Account",
@@ -74,6 +76,7 @@ __all__ = [
     "FormSubmission",
     "ImportUpload",
     "Invitation",
+    "Letterhead",
     "Meeting",
     "MeetingPartner",
     "Membership",

@@ -7,7 +7,8 @@ How it works, in three parts:
    and the superscript alef U+0670 disappear), case folded, Arabic tatweel removed and the
    letter variants unified (أ إ آ ٱ → ا, ى → ي, ة → ه), spaces collapsed.
 2. Each searchable record keeps `search_text`: the folded words it can be found by,
-   including the names of related records (a meeting: title, venue, description, its
+   including the names of related records (a meeting: title, venue, description (in every
+   language they are written in, dialogue/bilingual.py), its
    body and the names of its participants; a commitment: title, description, side, its
    organisation, its responsible person and its meeting's title). An `after_flush`
    listener recomputes it, in the same transaction, for every record whose own words or
@@ -125,6 +126,7 @@ def _sources(ids: list[int]) -> dict[str, list[Any]]:
                 Meeting.title,
                 Meeting.venue,
                 Meeting.description,
+                Meeting.translations,
                 Body.name,
                 Body.short_name,
                 Project.name,
@@ -145,10 +147,12 @@ def _sources(ids: list[int]) -> dict[str, list[Any]]:
                 Commitment.side,
                 Commitment.title,
                 Commitment.description,
+                Commitment.translations,
                 Organisation.name,
                 Organisation.acronym,
                 Person.full_name,
                 Meeting.title,
+                Meeting.translations,
             )
             .outerjoin(Organisation, Organisation.id == Commitment.organisation_id)
             .outerjoin(Person, Person.id == Commitment.responsible_id)
@@ -166,9 +170,25 @@ def _texts(connection: Connection, table: str, ids: set[int]) -> dict[int, str]:
     for query in _sources(sorted(ids))[table]:
         for record_id, *values in connection.execute(query):
             for value in values:
-                # A side is found by its code and its name in every language.
-                parts[record_id] += _side_names(value) if isinstance(value, Side) else [value]
+                # A side is found by its code and its name in every language; a text
+                # written in several languages by each of its versions.
+                if isinstance(value, Side):
+                    parts[record_id] += _side_names(value)
+                elif isinstance(value, dict):
+                    parts[record_id] += _versions(value)
+                else:
+                    parts[record_id].append(value)
     return {record_id: fold(" ".join(str(part) for part in values if part)) for record_id, values in parts.items()}
+
+
+def _versions(translations: dict[str, Any]) -> list[str]:
+    """The texts of a `translations` column (dialogue/bilingual.py), each version once."""
+    found: list[str] = []
+    for versions in translations.values():
+        for text in (versions or {}).values():
+            if isinstance(text, str) and text not in found:
+                found.append(text)
+    return found
 
 
 def _side_names(side: Any) -> list[str]:
@@ -273,8 +293,8 @@ _WORDS: dict[str, tuple[str, ...]] = {
     "person": ("full_name", "title", "email", "organisation_id"),
     "body": ("name", "short_name"),
     "project": ("name", "acronym", "slug"),
-    "meeting": ("title", "venue", "description", "body_id", "project_id"),
-    "commitment": ("title", "description", "side", "organisation_id", "responsible_id", "meeting_id"),
+    "meeting": ("title", "venue", "description", "translations", "body_id", "project_id"),
+    "commitment": ("title", "description", "translations", "side", "organisation_id", "responsible_id", "meeting_id"),
     "invitation": ("person_id", "meeting_id"),
 }
 

@@ -56,6 +56,8 @@ BUNDLES: dict[str, tuple[str, ...]] = {
         "css/listing.css",
         "css/drafts.css",
         "css/reports.css",
+        "css/bilingual.css",
+        "css/calendar.css",
     ),
     "app.js": ("htmx-2.0.11.min.js", "drafts.js", "errors.js", "address.js", "copy.js"),
 }

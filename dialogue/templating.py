@@ -8,7 +8,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from dialogue import i18n, idempotency, labels
+from dialogue import bilingual, i18n, idempotency, labels
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import Permission, allows
 from dialogue.accounts.permissions import can_write_side as _can_write_side
@@ -66,6 +66,14 @@ def jinja_environment(static: StaticFiles | None = None, *, auto_reload: bool = 
         list_separator=i18n.list_separator,
         static_url=(static or StaticFiles()).url,
         session_label=session_label,
+        # Texts in several languages: `versioned(record, "title")` shows the reader's
+        # version, or another one marked "(in French)" (dialogue/bilingual.py).
+        versioned=bilingual.html,
+        versioned_text=bilingual.plain,
+        text_versions=bilingual.draft_fields,
+        text_languages=bilingual.LANGUAGES,
+        text_suffix=bilingual.suffix,
+        language_name=bilingual.language_name,
     )
     env.filters.update(
         datetime=i18n.format_datetime,

@@ -34,7 +34,7 @@ _NOT_PRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uff
 _FORM_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 # Where files are uploaded: their bytes are anything, and the route limits their size
 # (dialogue/imports/routes.py); the fields around them are read by `Form`, which cleans them.
-UPLOAD_PATHS = frozenset({"/import"})
+UPLOAD_PATHS = frozenset({"/import", "/settings/letterhead"})
 # and documents (dialogue/documents/routes.py): a new document, a new version.
 UPLOAD_PATTERN = re.compile(
     r"^/(?:meetings/\d+/documents|agenda/\d+/files|agenda/\d+/positions/[a-z]+/files|commitments/\d+/updates/\d+/files)$"

@@ -128,6 +128,13 @@ ROUTES: dict[str, Permission] = {
     "POST /meetings/{meeting_id}/invitations/bulk": SECRETARIAT,
     "POST /meetings/{meeting_id}/attendance/present": SECRETARIAT,
     "GET /meetings/{meeting_id}/attendance-sheet": READ,
+    # The papers of the meeting day (exports) and the letterhead (the secretariat's)
+    "GET /meetings/{meeting_id}/sign-in-sheet.pdf": EXPORT,
+    "GET /meetings/{meeting_id}/convocation.pdf": EXPORT,
+    "GET /meetings/{meeting_id}/convocations.pdf": EXPORT,
+    "GET /settings/letterhead": SECRETARIAT,
+    "POST /settings/letterhead": SECRETARIAT,
+    "GET /calendar": READ,
     # Minutes: everyone reads them and their exports (no internal content ever enters them);
     # the secretariat writes them; each side's approver decides (checked in the service)
     "GET /meetings/{meeting_id}/minutes": READ,

@@ -24,7 +24,7 @@ from litestar.status_codes import (
 from msgspec import UNSET, Struct, UnsetType
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue import idempotency
+from dialogue import bilingual, idempotency
 from dialogue.accounts.permissions import Permission, internal_visible_sides
 from dialogue.agenda import editing, positions, reading
 from dialogue.agenda.checks import DocumentFields, ItemFields, OutcomeDraft, PositionDraft
@@ -255,9 +255,14 @@ async def update_item(request: Request, db: DB, item_id: FromPath[int], data: JS
     matter = _choice(
         C144Matter, current_matter if data.c144_matter is UNSET else data.c144_matter, "c144_matter", errors
     )
+    # The versions in other languages stay; `title` and `description` are the French ones.
+    texts = bilingual.draft_fields(item, *editing.ITEM_TEXTS)
+    if data.title is not UNSET:
+        texts["title"] = data.title
+    if data.description is not UNSET:
+        texts["description"] = data.description
     fields = ItemFields(
-        title=item.title if data.title is UNSET else data.title,
-        description=item.description if data.description is UNSET else data.description,
+        **texts,
         duration_minutes=item.duration_minutes if data.duration_minutes is UNSET else data.duration_minutes,
         presenter_id=item.presenter_id if data.presenter_id is UNSET else data.presenter_id,
         c144_matter=matter,

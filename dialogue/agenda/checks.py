@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue import bilingual
 from dialogue.agenda.models import AgendaItem, C144Matter, OutcomeKind, Stance
 from dialogue.errors import Invalid
 from dialogue.i18n import _
@@ -34,6 +35,11 @@ class ItemFields:
     duration_minutes: int | None = 30
     presenter_id: int | None = None
     c144_matter: C144Matter | None = None
+    # The title and the description in Arabic and English (`title` is the French one).
+    title_ar: str = ""
+    title_en: str = ""
+    description_ar: str = ""
+    description_en: str = ""
 
 
 @dataclass
@@ -61,6 +67,9 @@ class OutcomeDraft:
     kind: OutcomeKind | None
     sides: Sequence[str] = ()
     text: str = ""
+    # The text in Arabic and English (`text` is the French one).
+    text_ar: str = ""
+    text_en: str = ""
 
 
 def is_web_address(url: str) -> bool:
@@ -70,14 +79,8 @@ def is_web_address(url: str) -> bool:
 
 def item_errors(fields: ItemFields) -> dict[str, str]:
     """What is wrong with an item's fields, per field (empty when all is well)."""
-    errors: dict[str, str] = {}
-    title = fields.title.strip()
-    if not title:
-        errors["title"] = _("Give the item a title.")
-    elif len(title) > TITLE_MAX:
-        errors["title"] = _("At most {n} characters.").format(n=TITLE_MAX)
-    if len(fields.description) > DESCRIPTION_MAX:
-        errors["description"] = _("At most {n} characters.").format(n=DESCRIPTION_MAX)
+    errors = bilingual.draft_errors(fields, "title", _too_long(TITLE_MAX), required=True)
+    errors.update(bilingual.draft_errors(fields, "description", _too_long(DESCRIPTION_MAX), required=False))
     if fields.duration_minutes is None:
         errors["duration_minutes"] = _("This field is required.")
     elif not DURATION_MIN <= fields.duration_minutes <= DURATION_MAX:
@@ -134,6 +137,13 @@ async def check_item(
     errors.update(known or {})
     if errors:
         raise Invalid(errors, dataclasses.asdict(fields))
+
+
+def _too_long(maximum: int) -> Callable[[str], str | None]:
+    def problem(text: str) -> str | None:
+        return _("At most {n} characters.").format(n=maximum) if len(text.strip()) > maximum else None
+
+    return problem
 
 
 def outcome_errors(kind: OutcomeKind | None, sides: Sequence[str], text: str) -> tuple[dict[str, str], str]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from dialogue import bilingual
 from dialogue.agenda.checks import DocumentFields, ItemFields, check_item, document_errors
 from dialogue.agenda.models import AgendaDocument, AgendaItem
 from dialogue.audit.trail import record_row_change
@@ -18,6 +19,9 @@ from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.lock import ensure_record_open
+
+# The texts of an item that may be written in several languages (dialogue/bilingual.py).
+ITEM_TEXTS = ("title", "description")
 
 
 async def _ordered(db: AsyncSession, meeting_id: int) -> list[AgendaItem]:
@@ -54,12 +58,11 @@ async def add_item(
     item = AgendaItem(
         meeting_id=meeting.id,
         rank=(last or 0) + 1,
-        title=fields.title.strip(),
-        description=fields.description.strip(),
         duration_minutes=fields.duration_minutes,
         presenter_id=fields.presenter_id,
         c144_matter=fields.c144_matter,
     )
+    bilingual.apply_draft(item, fields, *ITEM_TEXTS)
     db.add(item)
     await db.flush()
     for document in documents:
@@ -81,8 +84,7 @@ async def update_item(
     await ensure_record_open(db, item.meeting_id)
     check_version(item, version)
     await check_item(db, fields, current=item, documents=documents or (), known=known)
-    item.title = fields.title.strip()
-    item.description = fields.description.strip()
+    bilingual.apply_draft(item, fields, *ITEM_TEXTS)
     item.duration_minutes = fields.duration_minutes  # type: ignore[assignment]
     item.presenter_id = fields.presenter_id
     item.c144_matter = fields.c144_matter

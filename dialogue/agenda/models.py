@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dialogue.bilingual import Translated
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, FreeText, Versioned
 from dialogue.i18n import N_, pgettext
@@ -50,7 +51,7 @@ class OutcomeKind(Choice):
     FOR_INFORMATION = "for_information", N_("For information")
 
 
-class AgendaItem(Versioned, Base):
+class AgendaItem(Translated, Versioned, Base):
     __table_args__ = (Index("ix_agenda_item_meeting_rank", "meeting_id", "rank"),)
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
@@ -98,7 +99,7 @@ class Position(Versioned, Base):
     item: Mapped[AgendaItem] = relationship(back_populates="positions", lazy="raise")
 
 
-class Outcome(Versioned, Base):
+class Outcome(Translated, Versioned, Base):
     """What the meeting concluded on an item."""
 
     item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), unique=True)

@@ -8,9 +8,10 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue import bilingual
 from dialogue.accounts.models import Account
 from dialogue.accounts.permissions import ensure_side
-from dialogue.agenda.checks import STATEMENT_MAX, OutcomeDraft, PositionDraft, outcome_errors
+from dialogue.agenda.checks import OUTCOME_TEXT_MAX, STATEMENT_MAX, OutcomeDraft, PositionDraft, outcome_errors
 from dialogue.agenda.editing import commitments_from
 from dialogue.agenda.models import AgendaItem, Outcome, Position
 from dialogue.agenda.reading import position_visible
@@ -121,19 +122,24 @@ async def record_outcome(
         check_version(outcome, version)
     elif version is not None:
         raise Stale(None)
-    kind, text = draft.kind, draft.text
+    kind = draft.kind
+    # The rules on the text (an agreement says what was agreed) hold for its versions together.
+    text = bilingual.canonical(bilingual.draft_versions(draft, "text"))
     errors, stored_sides = outcome_errors(kind, draft.sides, text)
+    for language in bilingual.LANGUAGES[1:]:
+        if len(getattr(draft, "text" + bilingual.suffix(language))) > OUTCOME_TEXT_MAX:
+            errors["text" + bilingual.suffix(language)] = _("At most {n} characters.").format(n=OUTCOME_TEXT_MAX)
     errors.update(known or {})
     if errors:
         raise Invalid(errors, dataclasses.asdict(draft))
     assert kind is not None
     if outcome is None:
-        outcome = Outcome(item_id=item.id, kind=kind, sides=stored_sides, text=text.strip())
+        outcome = Outcome(item_id=item.id, kind=kind, sides=stored_sides)
         db.add(outcome)
     else:
         outcome.kind = kind
         outcome.sides = stored_sides
-        outcome.text = text.strip()
+    bilingual.apply_draft(outcome, draft, "text")
     await db.flush()
     return outcome
 

@@ -75,11 +75,11 @@ def back_to(raw: str, meeting_id: int) -> str:
 def item_fields(form: Form) -> ItemFields:
     """Parse an item form; type errors (a duration in letters...) stay in `form.errors`."""
     return ItemFields(
-        title=form.text("title", max_length=checks.TITLE_MAX),
-        description=form.text("description", max_length=checks.DESCRIPTION_MAX),
         duration_minutes=form.integer("duration_minutes", required=True),
         presenter_id=form.integer("presenter_id"),
         c144_matter=form.choice("c144_matter", C144Matter, required=False),
+        **form.versions("title", max_length=checks.TITLE_MAX),
+        **form.versions("description", max_length=checks.DESCRIPTION_MAX),
     )
 
 
@@ -346,7 +346,7 @@ async def record_outcome(request: Request, db: DB, item_id: FromPath[int]) -> Re
     draft = OutcomeDraft(
         kind=form.choice("kind", OutcomeKind),
         sides=form.all("sides"),
-        text=form.text("text", max_length=checks.OUTCOME_TEXT_MAX),
+        **form.versions("text", max_length=checks.OUTCOME_TEXT_MAX),
     )
 
     async def change() -> None:

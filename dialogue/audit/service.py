@@ -15,6 +15,7 @@ from sqlalchemy import Date, DateTime, Select, and_, false, func, or_, select, t
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeDecorator
 
+from dialogue import bilingual
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.permissions import internal_visible_sides
 from dialogue.audit.models import AuditAction, AuditEvent
@@ -95,6 +96,7 @@ ENTITY_LABELS: dict[str, str] = {
     "csrf": N_("Form check (CSRF)"),
     "import_upload": N_("Import from a spreadsheet"),
     "press_release": N_("Press release"),
+    "letterhead": N_("Letterhead"),
     "project": N_("Project"),
     "project_donor": N_("Donor of a project"),
     "meeting_partner": N_("Partner of an event"),
@@ -197,6 +199,8 @@ def value_text(entity: str, name: str, value: Any, names: Names | None = None) -
             return _moment(value, with_time=True)
         if isinstance(column_type, Date):
             return _moment(value, with_time=False)
+    if name == "translations" and isinstance(value, dict):
+        return shorten(bilingual.versions_text(entity, value)) or "—"
     if name == "sides" and isinstance(value, str):
         labels = [Side(part).label for part in value.split(",") if part in Side.values()]
         return listed(labels) if labels else shorten(value)

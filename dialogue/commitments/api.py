@@ -11,7 +11,7 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from dialogue import i18n, idempotency
+from dialogue import bilingual, i18n, idempotency
 from dialogue.accounts.permissions import (
     Permission,
     ensure_side,
@@ -64,6 +64,9 @@ class CommitmentOut(msgspec.Struct):
     updated_at: dt.datetime
     last_update_on: dt.date | None = None
     updates: list[ProgressOut] | None = None
+    # The title and description in each language written ({"title": {"fr": ..., "ar": ...}});
+    # `title` and `description` are the first written in the order fr, ar, en.
+    versions: dict[str, dict[str, str]] = {}
 
 
 CommitmentPage = Annotated[Page[CommitmentOut], named("CommitmentPage")]
@@ -76,6 +79,12 @@ class CommitmentIn(Input, forbid_unknown_fields=True):
     title: str
     side: str
     description: str = ""
+    # `title` and `description` are the French versions; these the Arabic and English ones.
+    # At least one version of the title is needed.
+    title_ar: str = ""
+    title_en: str = ""
+    description_ar: str = ""
+    description_en: str = ""
     organisation_id: int | None = None
     responsible_id: int | None = None
     due_on: dt.date | None = None
@@ -93,6 +102,10 @@ class CommitmentPatch(Input, forbid_unknown_fields=True):
     title: str | msgspec.UnsetType = msgspec.UNSET
     side: str | msgspec.UnsetType = msgspec.UNSET
     description: str | msgspec.UnsetType = msgspec.UNSET
+    title_ar: str | msgspec.UnsetType = msgspec.UNSET
+    title_en: str | msgspec.UnsetType = msgspec.UNSET
+    description_ar: str | msgspec.UnsetType = msgspec.UNSET
+    description_en: str | msgspec.UnsetType = msgspec.UNSET
     organisation_id: int | msgspec.UnsetType | None = msgspec.UNSET
     responsible_id: int | msgspec.UnsetType | None = msgspec.UNSET
     due_on: dt.date | msgspec.UnsetType | None = msgspec.UNSET
@@ -146,6 +159,7 @@ def commitment_out(
         overdue=commitment.is_overdue(today),
         last_update_on=last_update_on,
         updates=updates,
+        versions=bilingual.all_versions(commitment, *editing.TEXTS),
     )
 
 
@@ -229,6 +243,10 @@ class CommitmentController(Controller):
             title=data.title,
             side=_choice(Side, data.side, errors, "side"),
             description=data.description,
+            title_ar=data.title_ar,
+            title_en=data.title_en,
+            description_ar=data.description_ar,
+            description_en=data.description_en,
             organisation_id=data.organisation_id,
             responsible_id=data.responsible_id,
             due_on=data.due_on,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from dialogue import i18n
+from dialogue import bilingual, i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.commitments.status import change_status
@@ -21,7 +21,7 @@ from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
-from dialogue.people.service import draft_of, found_one
+from dialogue.people.service import found_one
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 10_000
@@ -29,6 +29,8 @@ NOTE_MAX = 10_000
 URL_MAX = 500
 EARLIEST = dt.date(1900, 1, 1)
 LATEST = dt.date(2999, 12, 31)
+# The texts of a commitment that may be written in several languages (dialogue/bilingual.py).
+TEXTS = ("title", "description")
 
 
 async def get_commitment(
@@ -73,10 +75,15 @@ class CommitmentDraft:
     meeting_id: int | None = None
     agenda_item_id: int | None = None
     from_outcome: bool = False
+    # The title and the description in Arabic and English (`title` is the French one).
+    title_ar: str = ""
+    title_en: str = ""
+    description_ar: str = ""
+    description_en: str = ""
 
     @classmethod
     def of(cls, commitment: Commitment) -> CommitmentDraft:
-        return draft_of(cls, commitment)
+        return bilingual.draft_of(cls, commitment, *TEXTS)
 
 
 def _check_text(errors: dict[str, str], name: str, value: str, *, required: bool, max_length: int) -> None:
@@ -87,6 +94,15 @@ def _check_text(errors: dict[str, str], name: str, value: str, *, required: bool
         errors.setdefault(name, _("At most {n} characters.").format(n=max_length))
     elif "\x00" in value:
         errors.setdefault(name, _("This text contains a character that is not allowed."))
+
+
+def _text_problem(maximum: int) -> Callable[[str], str | None]:
+    def problem(text: str) -> str | None:
+        found: dict[str, str] = {}
+        _check_text(found, "text", text, required=False, max_length=maximum)
+        return found.get("text")
+
+    return problem
 
 
 def _check_date(errors: dict[str, str], name: str, value: dt.date | None) -> None:
@@ -115,8 +131,9 @@ async def check_draft(db: AsyncSession, draft: CommitmentDraft) -> dict[str, str
     - the due date, if any, is not before the day of the meeting that made it (Tunis time).
     """
     errors: dict[str, str] = {}
-    _check_text(errors, "title", draft.title, required=True, max_length=TITLE_MAX)
-    _check_text(errors, "description", draft.description, required=False, max_length=DESCRIPTION_MAX)
+    for name, maximum, required in (("title", TITLE_MAX, True), ("description", DESCRIPTION_MAX, False)):
+        for field, message in bilingual.draft_errors(draft, name, _text_problem(maximum), required=required).items():
+            errors.setdefault(field, message)
     if draft.side is None:
         errors.setdefault("side", _("This field is required."))
     if draft.status is None:
@@ -172,8 +189,7 @@ async def check_draft(db: AsyncSession, draft: CommitmentDraft) -> dict[str, str
 
 
 def _apply(commitment: Commitment, draft: CommitmentDraft) -> None:
-    commitment.title = draft.title.strip()
-    commitment.description = draft.description.strip()
+    bilingual.apply_draft(commitment, draft, *TEXTS)
     commitment.side = draft.side  # type: ignore[assignment]
     commitment.organisation_id = draft.organisation_id
     commitment.responsible_id = draft.responsible_id

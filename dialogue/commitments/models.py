@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, false, se
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.agenda.models import AgendaItem
+from dialogue.bilingual import Translated
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, FreeText, Versioned
 from dialogue.i18n import N_
@@ -30,7 +31,7 @@ class CommitmentStatus(Choice):
         return (cls.OPEN, cls.IN_PROGRESS)
 
 
-class Commitment(Searchable, Versioned, Base):
+class Commitment(Translated, Searchable, Versioned, Base):
     __table_args__ = (Index("ix_commitment_status_due", "status", "due_on"), search_index("commitment"))
 
     meeting_id: Mapped[int | None] = mapped_column(

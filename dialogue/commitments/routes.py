@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_409_CONFLICT
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from dialogue import i18n, idempotency
+from dialogue import bilingual, i18n, idempotency
 from dialogue.accounts.permissions import (
     Permission,
     ensure_side,
@@ -179,8 +179,7 @@ async def commitment_export(request: Request, db: DB) -> Response[bytes]:
 def draft_values(draft: CommitmentDraft) -> dict[str, str]:
     """A draft as the strings of the form's fields."""
     return {
-        "title": draft.title,
-        "description": draft.description,
+        **{name: getattr(draft, name) for name in bilingual.draft_names(*editing.TEXTS)},
         "side": draft.side.value if draft.side else "",
         "organisation_id": str(draft.organisation_id or ""),
         "responsible_id": str(draft.responsible_id or ""),
@@ -194,8 +193,8 @@ def draft_values(draft: CommitmentDraft) -> dict[str, str]:
 
 def read_draft(form: Form) -> CommitmentDraft:
     return CommitmentDraft(
-        title=form.text("title", required=True, max_length=editing.TITLE_MAX),
-        description=form.text("description", max_length=editing.DESCRIPTION_MAX),
+        **form.versions("title", max_length=editing.TITLE_MAX),
+        **form.versions("description", max_length=editing.DESCRIPTION_MAX),
         side=form.choice("side", Side),
         organisation_id=form.integer("organisation_id", minimum=1),
         responsible_id=form.integer("responsible_id", minimum=1),

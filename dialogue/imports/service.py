@@ -24,6 +24,7 @@ import anyio
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue import bilingual
 from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import RowChange, one_entry, record
 from dialogue.bodies.models import Body, Membership, MembershipKind
@@ -502,6 +503,10 @@ async def run_import(
     return plan
 
 
+# The texts of imported records that may be written in several languages.
+TRANSLATED: dict[ImportKind, tuple[str, ...]] = {ImportKind.COMMITMENTS: ("title", "description")}
+
+
 async def _save(db: AsyncSession, kind: ImportKind, row: RowPlan, today: dt.date) -> None:
     model: type[Any] = {
         ImportKind.ORGANISATIONS: Organisation,
@@ -517,6 +522,10 @@ async def _save(db: AsyncSession, kind: ImportKind, row: RowPlan, today: dt.date
     for key, value in row.values.items():
         if key == "status":
             change_status(record, value, today)
+        elif key in TRANSLATED.get(kind, ()):
+            # A spreadsheet's text is the French version; the others stay (dialogue/bilingual.py).
+            if record.id is None or getattr(record, key) != value:
+                bilingual.set_versions(record, key, {**bilingual.versions_of(record, key), "fr": value})
         elif record.id is None or getattr(record, key) != value:
             setattr(record, key, value)
     if row.memberships:

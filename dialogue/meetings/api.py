@@ -18,7 +18,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_422_UNPROCESSABLE_ENTITY
 from msgspec import UNSET, Meta, UnsetType
 
-from dialogue import idempotency
+from dialogue import bilingual, idempotency
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
@@ -102,6 +102,9 @@ class MeetingOut(msgspec.Struct):
     status: MeetingStatus
     description: str
     invited: int
+    # The title and description in each language written ({"title": {"fr": ..., "ar": ...}});
+    # `title` and `description` are the first written in the order fr, ar, en.
+    versions: dict[str, dict[str, str]] = {}
 
 
 class MeetingDetailOut(MeetingOut):
@@ -123,6 +126,12 @@ class MeetingIn(Input, forbid_unknown_fields=True):
     online_url: str | None = None
     status: MeetingStatus = MeetingStatus.SCHEDULED
     description: str = ""
+    # `title` and `description` are the French versions; these the Arabic and English ones.
+    # At least one version of the title is needed.
+    title_ar: str = ""
+    title_en: str = ""
+    description_ar: str = ""
+    description_en: str = ""
     # Start the agenda with "Follow-up of commitments" listing the body's open commitments.
     carry_over: bool = True
     # Unusual values (a start more than two years ahead, a meeting over 12 hours, a past
@@ -143,6 +152,10 @@ class MeetingPatch(Input, forbid_unknown_fields=True):
     online_url: str | UnsetType | None = UNSET
     status: MeetingStatus | UnsetType = UNSET
     description: str | UnsetType = UNSET
+    title_ar: str | UnsetType = UNSET
+    title_en: str | UnsetType = UNSET
+    description_ar: str | UnsetType = UNSET
+    description_en: str | UnsetType = UNSET
     confirm: bool = False  # as for MeetingIn
 
 
@@ -229,6 +242,7 @@ def _meeting_out(kind: type[M], meeting: Meeting, invited: int, **more: Any) -> 
         starts_at=_local(meeting.starts_at),
         ends_at=_local(meeting.ends_at),
         invited=invited,
+        versions=bilingual.all_versions(meeting, *service.TEXTS),
         **more,
     )
 
@@ -259,7 +273,7 @@ def _draft(base: MeetingDraft, data: MeetingIn | MeetingPatch) -> MeetingDraft:
     """`base` with the fields `data` carries; unreadable datetimes raise `Invalid`."""
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
-    for name in ("body_id", "title", "kind", "venue", "online_url", "status", "description"):
+    for name in ("body_id", "kind", "venue", "online_url", "status", *bilingual.draft_names(*service.TEXTS)):
         value = getattr(data, name)
         if value is not UNSET:
             changes[name] = value

@@ -21,6 +21,7 @@ from dialogue.meetings import attendance, invitations, service
 from dialogue.meetings.models import Attendance, InvitationRole
 from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
+from dialogue.papers.sheet import meeting_partners, sign_in_sheet
 from dialogue.people.models import Side
 from dialogue.press import service as press_service
 from dialogue.web import (
@@ -187,10 +188,10 @@ async def mark_everyone_present(request: Request, db: DB, meeting_id: FromPath[i
 @get("/meetings/{meeting_id:int}/attendance-sheet", name="attendance_sheet", cache=False)
 async def attendance_sheet(request: Request, db: DB, meeting_id: FromPath[int]) -> Template:
     """A page made for printing on A4: the meeting, then per side its invitees with their
-    organisation and an empty column for signatures."""
+    organisation and an empty column for signatures (the sign-in sheet, as its PDF)."""
     meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
-    groups = [group for group in invitations.invitations_by_side(meeting) if group.invitations]
-    return render(request, "meetings/attendance_sheet.html", {"meeting": meeting, "groups": groups})
+    sheet = sign_in_sheet(meeting, i18n.current_language(), await meeting_partners(db, meeting_id))
+    return render(request, "meetings/attendance_sheet.html", {"sheet": sheet, "pdf": False})
 
 
 @post("/meetings/{meeting_id:int}/invitations/{invitation_id:int}", name="invitation_update")

@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dialogue.bilingual import Translated
 from dialogue.bodies.models import Body
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, FreeText, Moment, Versioned
@@ -105,7 +106,7 @@ class InvitationResponse(Choice):
     DELEGATED = "delegated", N_("Sends an alternate")
 
 
-class Meeting(Searchable, Versioned, Base):
+class Meeting(Translated, Searchable, Versioned, Base):
     __table_args__ = (Index("ix_meeting_body_starts", "body_id", "starts_at"), search_index("meeting"))
 
     # None for an event that stands on its own (MeetingKind.events()).

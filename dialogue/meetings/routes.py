@@ -123,7 +123,7 @@ async def meetings_export(request: Request, db: DB) -> Response[bytes]:
 def read_meeting_form(form: Form) -> MeetingDraft:
     return MeetingDraft(
         body_id=form.integer("body_id", minimum=1),
-        title=form.text("title", required=True, max_length=service.TITLE_MAX),
+        **form.versions("title", max_length=service.TITLE_MAX),
         kind=form.choice("kind", MeetingKind),
         project_id=form.integer("project_id", minimum=1),
         session_kind=form.choice("session_kind", SessionKind, required=False),
@@ -133,7 +133,7 @@ def read_meeting_form(form: Form) -> MeetingDraft:
         venue=form.text("venue", max_length=service.VENUE_MAX),
         online_url=form.url("online_url"),
         status=form.choice("status", MeetingStatus),
-        description=form.text("description", max_length=service.DESCRIPTION_MAX),
+        **form.versions("description", max_length=service.DESCRIPTION_MAX),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from dialogue import bilingual
 from dialogue.agenda.models import AgendaDocument, AgendaItem, Outcome, Position
 from dialogue.bodies import service as bodies_service
 from dialogue.bodies.models import Body, Membership, MembershipKind
@@ -31,10 +33,14 @@ from dialogue.meetings.sessions import session_errors
 from dialogue.minutes.lock import ensure_record_open
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
-from dialogue.people.service import draft_of, found_one
+from dialogue.people.service import found_one
 from dialogue.projects.models import Project
 
 TITLE_MAX = 300
+
+
+# The texts of a meeting that may be written in several languages (dialogue/bilingual.py).
+TEXTS = ("title", "description")
 
 
 VENUE_MAX = 300
@@ -121,10 +127,15 @@ class MeetingDraft:
     online_url: str | None = None
     status: MeetingStatus | None = MeetingStatus.DRAFT
     description: str = ""
+    # The title and the description in Arabic and English (`title` is the French one).
+    title_ar: str = ""
+    title_en: str = ""
+    description_ar: str = ""
+    description_en: str = ""
 
     @classmethod
     def of(cls, meeting: Meeting) -> MeetingDraft:
-        return draft_of(cls, meeting)
+        return bilingual.draft_of(cls, meeting, *TEXTS)
 
     def replace(self, **changes: Any) -> MeetingDraft:
         return dataclasses.replace(self, **changes)
@@ -225,14 +236,15 @@ async def meeting_errors(
             errors["body_id"] = _("This body does not exist.")
         elif body.archived_at is not None and (current is None or current.body_id != body.id):
             errors["body_id"] = _("This body is archived: choose another one.")
-    for name, value, maximum, required in (
-        ("title", draft.title, TITLE_MAX, True),
-        ("venue", draft.venue, VENUE_MAX, False),
-        ("description", draft.description, DESCRIPTION_MAX, False),
-    ):
-        problem = _text_problem(value, maximum, required=required)
-        if problem:
-            errors[name] = problem
+    problem = _text_problem(draft.venue, VENUE_MAX, required=False)
+    if problem:
+        errors["venue"] = problem
+    for name, maximum, required in (("title", TITLE_MAX, True), ("description", DESCRIPTION_MAX, False)):
+        errors.update(
+            bilingual.draft_errors(
+                draft, name, functools.partial(_text_problem, maximum=maximum, required=False), required=required
+            )
+        )
     if draft.kind is None:
         errors["kind"] = _("Choose one of the options.")
     if draft.status is None:
@@ -279,7 +291,6 @@ async def _check(db: AsyncSession, draft: MeetingDraft, current: Meeting | None,
 def _apply(meeting: Meeting, draft: MeetingDraft) -> None:
     assert draft.kind and draft.status and draft.starts_at and draft.ends_at
     meeting.body_id = draft.body_id
-    meeting.title = draft.title.strip()
     meeting.kind = draft.kind
     meeting.project_id = draft.project_id
     meeting.session_kind = draft.session_kind if draft.body_id is not None else None
@@ -289,7 +300,7 @@ def _apply(meeting: Meeting, draft: MeetingDraft) -> None:
     meeting.venue = draft.venue.strip()
     meeting.online_url = draft.online_url or None
     meeting.status = draft.status
-    meeting.description = draft.description.strip()
+    bilingual.apply_draft(meeting, draft, *TEXTS)
 
 
 async def schedule_meeting(db: AsyncSession, draft: MeetingDraft, *, confirmed: bool = False) -> Meeting:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogue import i18n
+from dialogue import bilingual, i18n
 from dialogue.agenda.reading import load_items
 from dialogue.commitments import at_meetings
 from dialogue.commitments.models import Commitment, CommitmentUpdate
@@ -30,7 +31,7 @@ from dialogue.minutes.document import (
     from_json,
 )
 from dialogue.minutes.models import Minutes, MinutesDecision, MinutesItemComment, MinutesStatus, MinutesVersion
-from dialogue.minutes.queries import PARTY_ORDER, addenda_of, comments_of, decisions_of, item_summaries
+from dialogue.minutes.queries import PARTY_ORDER, addenda_of, comments_of, decisions_of, item_notes, item_summaries
 from dialogue.people.models import Organisation, Person, Side
 
 
@@ -141,6 +142,18 @@ async def build_document(
     )
 
     summaries = await item_summaries(db, minutes)
+    translations: dict[str, dict[str, str]] = {}
+
+    def versions(key: str, record: Any, name: str) -> None:
+        written = bilingual.versions_of(record, name) if record is not None else {}
+        if written:
+            translations[key] = written
+
+    versions("title", meeting, "title")
+    versions("introduction", minutes, "introduction")
+    versions("closing", minutes, "closing")
+    for note in await item_notes(db, minutes):
+        versions(f"item.{note.agenda_item_id}.summary", note, "summary")
     made = await at_meetings.made_at(db, meeting)
     made_by_item = {group.item.id: group.commitments for group in made if group.item is not None}
     loose = next((group.commitments for group in made if group.item is None), [])
@@ -151,6 +164,11 @@ async def build_document(
             key=lambda p: PARTY_ORDER[p.side],
         )
         outcome = item.outcome
+        versions(f"item.{item.id}.title", item, "title")
+        versions(f"item.{item.id}.description", item, "description")
+        versions(f"item.{item.id}.outcome_text", outcome, "text")
+        for commitment in made_by_item.get(item.id, []):
+            versions(f"commitment.{commitment.id}.title", commitment, "title")
         items.append(
             ItemLine(
                 id=item.id,
@@ -169,6 +187,8 @@ async def build_document(
 
     arising = await at_meetings.matters_arising(db, meeting, today=day)
     ids = [matter.commitment.id for matter in arising]
+    for commitment in [*(matter.commitment for matter in arising), *loose]:
+        versions(f"commitment.{commitment.id}.title", commitment, "title")
     notes = await _last_shared_notes(db, ids)
     matters = tuple(
         _commitment_line(
@@ -201,6 +221,7 @@ async def build_document(
         status=MinutesStatus.DRAFT.value if version == 0 else MinutesStatus.CIRCULATED.value,
         commitments=tuple(_commitment_line(c, day) for c in loose),
         annex=await _annex(db, meeting.id),
+        translations=translations,
     )
 
 

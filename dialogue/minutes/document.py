@@ -137,6 +137,13 @@ class MinutesDocument:
     commitments: tuple[CommitmentLine, ...] = ()
     # The annex: the meeting's shared documents (never an internal one).
     annex: tuple[AnnexLine, ...] = ()
+    # The texts written in several languages (dialogue/bilingual.py): by key ("title",
+    # "introduction", "closing", "item.<id>.title", "item.<id>.description",
+    # "item.<id>.summary", "item.<id>.outcome_text", "commitment.<id>.title"), the versions
+    # by language. The fields above hold the canonical text; an export in a language
+    # takes that language's version (render.localized). Empty in versions circulated
+    # before texts had versions.
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def adopted(self) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from dialogue import bilingual
 from dialogue.agenda.models import AgendaItem
 from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _
@@ -51,6 +52,29 @@ class Narratives:
     introduction: str = ""
     closing: str = ""
     summaries: dict[int, str] = dataclasses.field(default_factory=dict)
+    # The same in Arabic and English (the fields above are the French ones; see
+    # dialogue/bilingual.py): the summaries by item id.
+    introduction_ar: str = ""
+    introduction_en: str = ""
+    closing_ar: str = ""
+    closing_en: str = ""
+    summaries_ar: dict[int, str] = dataclasses.field(default_factory=dict)
+    summaries_en: dict[int, str] = dataclasses.field(default_factory=dict)
+
+    def summary_versions(self, item_id: int) -> dict[str, str]:
+        """The summary of one item by language."""
+        return {
+            language: getattr(self, "summaries" + bilingual.suffix(language)).get(item_id, "")
+            for language in bilingual.LANGUAGES
+        }
+
+    def summarised(self) -> list[int]:
+        """The items whose summary (in any language) was sent."""
+        return sorted({*self.summaries, *self.summaries_ar, *self.summaries_en})
+
+
+def _narrative_error(value: str) -> str | None:
+    return text_error(value, NARRATIVE_MAX)
 
 
 def text_error(value: str, maximum: int) -> str | None:
@@ -68,22 +92,20 @@ async def save_narratives(db: AsyncSession, minutes: Minutes, narratives: Narrat
     ensure_not_adopted(minutes)
     check_version(minutes, version)
     errors: dict[str, str] = {}
-    for name, value in (("introduction", narratives.introduction), ("closing", narratives.closing)):
-        problem = text_error(value, NARRATIVE_MAX)
-        if problem:
-            errors[name] = problem
+    for name in ("introduction", "closing"):
+        errors.update(bilingual.draft_errors(narratives, name, _narrative_error, required=False))
     meeting_items = set(await db.scalars(select(AgendaItem.id).where(AgendaItem.meeting_id == minutes.meeting_id)))
-    for item_id, summary in narratives.summaries.items():
+    for item_id in narratives.summarised():
         if item_id not in meeting_items:
             errors["summaries"] = _("An agenda item of another meeting cannot be summarised here.")
             continue
-        problem = text_error(summary, NARRATIVE_MAX)
-        if problem:
-            errors[f"summary-{item_id}"] = problem
+        for language, summary in narratives.summary_versions(item_id).items():
+            problem = text_error(summary, NARRATIVE_MAX)
+            if problem:
+                errors[f"summary{bilingual.suffix(language)}-{item_id}"] = problem
     if errors:
         raise Invalid(errors)
-    minutes.introduction = narratives.introduction.strip()
-    minutes.closing = narratives.closing.strip()
+    bilingual.apply_draft(minutes, narratives, "introduction", "closing")
     # The narratives are one text under one version: a change to a summary alone also
     # bumps the minutes' version, so that a stale copy of any part is refused.
     flag_modified(minutes, "introduction")
@@ -91,17 +113,15 @@ async def save_narratives(db: AsyncSession, minutes: Minutes, narratives: Narrat
         note.agenda_item_id: note
         for note in await db.scalars(select(MinutesItemNote).where(MinutesItemNote.minutes_id == minutes.id))
     }
-    for item_id, summary in narratives.summaries.items():
-        text = summary.strip()
+    for item_id in narratives.summarised():
+        versions = narratives.summary_versions(item_id)
         note = notes.get(item_id)
         if note is None:
-            if text:
-                db.add(
-                    MinutesItemNote(
-                        minutes_id=minutes.id, meeting_id=minutes.meeting_id, agenda_item_id=item_id, summary=text
-                    )
-                )
-        elif note.summary != text:
-            note.summary = text
+            if bilingual.canonical({language: text.strip() for language, text in versions.items()}):
+                note = MinutesItemNote(minutes_id=minutes.id, meeting_id=minutes.meeting_id, agenda_item_id=item_id)
+                bilingual.set_versions(note, "summary", versions)
+                db.add(note)
+        elif bilingual.versions_of(note, "summary") != {k: v.strip() for k, v in versions.items() if v.strip()}:
+            bilingual.set_versions(note, "summary", versions)
     await db.flush()
     return minutes

@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dialogue.bilingual import Translated
 from dialogue.choices import Choice, ChoiceType
 from dialogue.db import Base, FreeText, Moment, Versioned
 from dialogue.i18n import N_
@@ -40,7 +41,7 @@ class Decision(Choice):
         return self in (Decision.APPROVED, Decision.RESERVATIONS)
 
 
-class Minutes(Versioned, Base):
+class Minutes(Translated, Versioned, Base):
     """The minutes of one meeting: where they stand and the narratives the secretariat writes
     (the text of each agenda item is a `MinutesItemNote`). `version` (optimistic locking)
     guards the narratives; `current_version` is the number of the last circulated version."""
@@ -55,7 +56,7 @@ class Minutes(Versioned, Base):
     sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
-class MinutesItemNote(Base):
+class MinutesItemNote(Translated, Base):
     """The secretariat's summary of one agenda item, in the draft."""
 
     __table_args__ = (UniqueConstraint("minutes_id", "agenda_item_id"),)

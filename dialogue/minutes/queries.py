@@ -86,6 +86,13 @@ async def addenda_of(db: AsyncSession, minutes: Minutes) -> list[MinutesAddendum
     return list(await db.scalars(statement))
 
 
+async def item_notes(db: AsyncSession, minutes: Minutes | None) -> list[MinutesItemNote]:
+    """The secretariat's notes on the agenda items (their summaries in each language)."""
+    if minutes is None:
+        return []
+    return list(await db.scalars(select(MinutesItemNote).where(MinutesItemNote.minutes_id == minutes.id)))
+
+
 async def item_summaries(db: AsyncSession, minutes: Minutes | None) -> dict[int, str]:
     """The secretariat's summary of each agenda item, by item id."""
     if minutes is None:

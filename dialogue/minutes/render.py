@@ -9,9 +9,10 @@ DOCX take seconds for a long meeting: requests render them in the export process
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
-from dialogue import i18n
+from dialogue import bilingual, i18n
 from dialogue.agenda.models import OutcomeKind, Stance
 from dialogue.choices import Choice
 from dialogue.commitments.models import CommitmentStatus
@@ -268,8 +269,47 @@ def _annex(document: MinutesDocument) -> Iterable[Block]:
     )
 
 
+def localized(document: MinutesDocument, language: str | None = None) -> MinutesDocument:
+    """`document` with each text written in several languages in `language`'s version
+    (default: the current language), else another one followed by "(in French)"... (see
+    dialogue/bilingual.py). The same document when it holds no versions."""
+    versions = document.translations
+    if not versions:
+        return document
+
+    def text(key: str, canonical: str) -> str:
+        return bilingual.noted(versions[key], language) if key in versions else canonical
+
+    def commitment(line: CommitmentLine) -> CommitmentLine:
+        return dataclasses.replace(line, title=text(f"commitment.{line.id}.title", line.title))
+
+    items = tuple(
+        dataclasses.replace(
+            item,
+            title=text(f"item.{item.id}.title", item.title),
+            description=text(f"item.{item.id}.description", item.description),
+            summary=text(f"item.{item.id}.summary", item.summary),
+            outcome_text=text(f"item.{item.id}.outcome_text", item.outcome_text),
+            commitments=tuple(commitment(line) for line in item.commitments),
+        )
+        for item in document.items
+    )
+    return dataclasses.replace(
+        document,
+        title=text("title", document.title),
+        introduction=text("introduction", document.introduction),
+        closing=text("closing", document.closing),
+        items=items,
+        matters_arising=tuple(commitment(line) for line in document.matters_arising),
+        commitments=tuple(commitment(line) for line in document.commitments),
+        translations={},
+    )
+
+
 def minutes_blocks(document: MinutesDocument) -> tuple[Block, ...]:
-    """Everything the minutes say, in order, translated into the current language."""
+    """Everything the minutes say, in order, translated into the current language (each
+    text in its version in that language, see `localized`)."""
+    document = localized(document)
     blocks: list[Block] = [*_header(document), *_attendance(document), *_quorum(document)]
     if document.introduction.strip():
         blocks += [Heading(_("Introduction")), Paragraph(document.introduction, user=True)]
@@ -311,6 +351,7 @@ def version_line(document: MinutesDocument) -> str:
 def minutes_layout(document: MinutesDocument, language: str) -> Layout:
     """The minutes in `language`, ready for any format."""
     with i18n.using_language(language):
+        document = localized(document)
         foot = version_line(document)
         if document.adopted and document.sha256:
             foot += f" · SHA-256 {document.sha256[:16]}…"

@@ -17,7 +17,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 from sqlalchemy import Select, select
 
-from dialogue import i18n, idempotency
+from dialogue import bilingual, i18n, idempotency
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.permissions import Permission, ensure_side
 from dialogue.agenda.models import AgendaItem
@@ -27,7 +27,7 @@ from dialogue.i18n import _
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import MeetingStatus
 from dialogue.minutes import approval, circulation, compose, drafting, formats, queries, reading, render, rendered
-from dialogue.minutes.models import Decision, Minutes, MinutesStatus
+from dialogue.minutes.models import Decision, Minutes, MinutesItemNote, MinutesStatus
 from dialogue.people.models import Side
 from dialogue.web import DB, Config, Renderers, Template, attachment, see_other, wants_fragment
 from dialogue.web import render as render_page
@@ -91,6 +91,8 @@ async def minutes_context(request: Request, db: DB, meeting_id: int, **extra: An
         "without_approver": [side for side in sides if side not in with_approver],
         "items": items,
         "summaries": await queries.item_summaries(db, minutes),
+        # Each text as its form fields in every language ("introduction_ar", "summary_ar-12").
+        "narratives": _narrative_values(minutes, await queries.item_notes(db, minutes)),
         "addenda": await queries.addenda_of(db, minutes) if minutes is not None else [],
         "decide_for": _may_decide(account, minutes, sides),
         "decision_options": Decision.options(),
@@ -157,6 +159,14 @@ async def start_minutes(request: Request, db: DB, meeting_id: FromPath[int]) -> 
     return await _answer(request, db, meeting_id, message=_("The draft minutes are ready."))
 
 
+def _narrative_values(minutes: Minutes | None, notes: list[MinutesItemNote]) -> dict[str, str]:
+    values = bilingual.draft_fields(minutes, "introduction", "closing") if minutes is not None else {}
+    for note in notes:
+        for name, text in bilingual.draft_fields(note, "summary").items():
+            values[f"{name}-{note.agenda_item_id}"] = text
+    return values
+
+
 def _per_item(form: Form, prefix: str, field: str) -> dict[int, Any]:
     """The fields `<prefix><agenda item id>` as sent, by item id; a name whose id is not a
     number is an error on `field`."""
@@ -173,12 +183,18 @@ def _per_item(form: Form, prefix: str, field: str) -> dict[int, Any]:
 
 
 def read_narratives(form: Form) -> drafting.Narratives:
-    summaries = _per_item(form, "summary-", "summaries")
-    return drafting.Narratives(
-        introduction=str(form.data.get("introduction") or ""),
-        closing=str(form.data.get("closing") or ""),
-        summaries={item_id: value if isinstance(value, str) else "" for item_id, value in summaries.items()},
-    )
+    """The narratives as sent: `introduction`, `closing` and `summary-<item id>` (French),
+    the same with `_ar` and `_en` (`introduction_ar`, `summary_ar-<item id>`...)."""
+    texts: dict[str, Any] = {}
+    for language in bilingual.LANGUAGES:
+        suffix = bilingual.suffix(language)
+        for name in ("introduction", "closing"):
+            texts[name + suffix] = str(form.data.get(name + suffix) or "")
+        summaries = _per_item(form, f"summary{suffix}-", "summaries")
+        texts["summaries" + suffix] = {
+            item_id: value if isinstance(value, str) else "" for item_id, value in summaries.items()
+        }
+    return drafting.Narratives(**texts)
 
 
 @post("/meetings/{meeting_id:int}/minutes/narratives", name="minutes_narratives")

@@ -65,15 +65,14 @@ def _fill_written_once(connection: sa.Connection) -> None:
 
 
 def upgrade() -> None:
-    from dialogue.search import refresh_all
-
+    # The records' own search_text is filled once the schema is at head
+    # (`dialogue.db.run_alembic`): the code that computes it reads today's columns.
     connection = op.get_bind()
     postgresql = connection.dialect.name == "postgresql"
     if postgresql:
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for table in TABLES:
         op.add_column(table, sa.Column("search_text", sa.Text(), server_default="", nullable=False))
-    refresh_all(connection)
     _fill_written_once(connection)
     for table in TABLES:
         op.create_index(

@@ -1,7 +1,7 @@
 """Press releases of held meetings
 
 Revision ID: 5d0c3e7a9b21
-Revises: 5d3b9e7f1a20
+Revises: 5d3b9e7a2c10
 Create Date: 2026-12-04 03:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "5d0c3e7a9b21"
-down_revision: str | None = "5d3b9e7f1a20"
+down_revision: str | None = "5d3b9e7a2c10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

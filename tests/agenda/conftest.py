@@ -30,4 +30,4 @@ async def council(db: AsyncSession) -> dict[str, Any]:
 
 def item_titles(html: str) -> list[str]:
     """The items' titles in the order the agenda shows them."""
-    return re.findall(r'class="item-title"><span class="item-number">\d+\.</span> <bdi>(.*?)</bdi>', html)
+    return re.findall(r'class="item-title"><span class="item-number">\d+\.</span> <bdi[^>]*>(.*?)</bdi>', html)

@@ -199,7 +199,7 @@ async def test_item_with_bad_fields_is_refused_with_errors_next_to_the_fields(
 ) -> None:
     meeting = council["meeting"]
     cases = [
-        ({"title": "", "duration_minutes": "30"}, "Give the item a title."),
+        ({"title": "", "duration_minutes": "30"}, "Write this in at least one language."),
         ({"title": "Budget", "duration_minutes": "0"}, "Enter a duration between 1 and 600 minutes."),
         ({"title": "Budget", "duration_minutes": "10000"}, "Enter a duration between 1 and 600 minutes."),
         ({"title": "Budget", "duration_minutes": "une heure"}, "Enter a whole number."),
@@ -221,7 +221,7 @@ async def test_item_with_bad_fields_is_refused_with_errors_next_to_the_fields(
     # Without JavaScript, the whole page comes back with the errors.
     response = await english.post(f"/meetings/{meeting.id}/agenda", data={"title": "", "duration_minutes": "30"})
     assert response.status_code == 422
-    assert "<html" in response.text and "Give the item a title." in response.text
+    assert "<html" in response.text and "Write this in at least one language." in response.text
     assert await items_of(db, meeting.id) == []
 
 

@@ -114,7 +114,7 @@ async def _open_counts_shown(english: Any, body_id: int, meeting_id: int, title:
     planned = (dt.datetime.now(UTC) + dt.timedelta(days=30)).strftime("%Y-%m-%dT09:00")
     panel = await english.get("/meetings/new/follow-up", params={"body_id": body_id, "starts_at": planned})
     assert panel.status_code == 200
-    line = re.search(rf"<bdi>{re.escape(title)}</bdi>.*?</li>", panel.text, re.DOTALL)
+    line = re.search(rf"<bdi[^>]*>{re.escape(title)}</bdi>.*?</li>", panel.text, re.DOTALL)
     assert line, panel.text
     shown = re.search(r"open for (\d+) meeting", line.group(0))
     assert shown, line.group(0)

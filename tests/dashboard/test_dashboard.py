@@ -93,7 +93,7 @@ async def test_secretariat_sees_the_next_five_meetings_in_tunis_time(english: An
     response = await english.get("/")
     assert response.status_code == 200
     upcoming = panel(response.text, "upcoming")
-    titles = re.findall(r'<a href="/meetings/\d+"><bdi>([^<]+)</bdi>', upcoming)
+    titles = re.findall(r'<a href="/meetings/\d+"><bdi[^>]*>([^<]+)</bdi>', upcoming)
     assert titles == ["Statistiques ONM", "Plénière de printemps", "Session reportée", "Quatrième", "Cinquième"]
     assert "14:00" in upcoming and "09:30" in upcoming  # Tunis wall times, not UTC
     assert "Hôtel Sheraton, Tunis" in upcoming

@@ -209,7 +209,11 @@ async def test_text_fields_follow_what_is_typed(client: AsyncTestClient[Any], db
         visible = [tag for tag in fields if " hidden" not in tag and "readonly" not in tag]
         assert visible, url
         for tag in visible:
-            assert re.search(r'\bdir="(auto|ltr)"', tag), (url, tag)
+            # A field for one language's version of a text (dialogue/bilingual.py) takes
+            # that language's direction; the others follow what is typed.
+            language = re.search(r'\blang="(\w+)"', tag)
+            expected = {"ar": "rtl"}.get(language.group(1), "ltr") if language else "(auto|ltr)"
+            assert re.search(rf'\bdir="{expected}"', tag), (url, tag)
 
 
 async def test_web_and_email_addresses_are_left_to_right_in_every_form(
@@ -241,9 +245,12 @@ async def test_web_and_email_addresses_are_left_to_right_in_every_form(
             kinds.add(re.search(r'type="(\w+)"', tag).group(1))
             assert ' dir="ltr"' in tag and 'dir="auto"' not in tag, (url, tag)
     assert kinds == {"url", "email"}
-    # Names and other text still follow what is typed.
-    title = re.search(r'<input id="f-title"[^>]*>', schedule.text)
-    assert title and 'dir="auto"' in title.group(0)
+    # Other text still follows what is typed; a title has one field per language, each in
+    # its language's direction.
+    venue = re.search(r'<input id="f-venue"[^>]*>', schedule.text)
+    assert venue and 'dir="auto"' in venue.group(0)
+    title = re.search(r'<input id="f-title_ar"[^>]*>', schedule.text)
+    assert title and 'lang="ar" dir="rtl"' in title.group(0)
 
 
 def test_plain_text_isolation_only_where_it_helps() -> None:

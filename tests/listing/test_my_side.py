@@ -39,7 +39,7 @@ async def council(db: Any) -> dict[str, Any]:
 
 
 def titles(page: str) -> set[str]:
-    return set(re.findall(r"<bdi>((?:En retard|Bientôt) \w+)</bdi>", page))
+    return set(re.findall(r"<bdi[^>]*>((?:En retard|Bientôt) \w+)</bdi>", page))
 
 
 @pytest.mark.parametrize("side", list(SIDES))

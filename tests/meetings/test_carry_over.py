@@ -79,7 +79,7 @@ def panel(page: str) -> str:
 
 
 def line_of(block: str, title: str) -> str:
-    match = re.search(rf"<li[^>]*>\s*(?:<a[^>]*>)?<bdi>{re.escape(title)}</bdi>.*?</li>", block, re.DOTALL)
+    match = re.search(rf"<li[^>]*>\s*(?:<a[^>]*>)?<bdi[^>]*>{re.escape(title)}</bdi>.*?</li>", block, re.DOTALL)
     assert match, f"{title} is not listed"
     return " ".join(match.group(0).split())
 

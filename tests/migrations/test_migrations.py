@@ -3,6 +3,7 @@ match the models exactly, on SQLite and on PostgreSQL, and downgrade back to not
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -126,6 +127,8 @@ async def test_meetings_may_become_events_without_losing_what_points_at_them(emp
             (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
             for table in ("meeting", "invitation", "commitment")
         ]
+        # Upgraded to head, every record's search text is computed again by today's code.
+        found = (await connection.execute(text("SELECT search_text FROM meeting WHERE id = 1"))).scalar()
         await connection.execute(
             text(
                 "INSERT INTO meeting (id, body_id, title, kind, starts_at, ends_at, venue, status, description,"
@@ -134,3 +137,22 @@ async def test_meetings_may_become_events_without_losing_what_points_at_them(emp
             )
         )
     assert counts == [1, 1, 1]
+    assert "session" in found and "pleniere" in found and "sami" in found
+
+
+async def test_existing_texts_become_their_french_versions(empty_engine: AsyncEngine) -> None:
+    """Texts written before there were versions in several languages are French."""
+    await run_alembic(empty_engine, "upgrade", "e2a7c9d41f63")
+    async with empty_engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO commitment (id, title, description, side, status, from_outcome, version, search_text,"
+                " created_at, updated_at) VALUES (1, 'Publier le décret', '', 'employers', 'open', false, 1, '',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    await run_alembic(empty_engine, "upgrade", "5b8e1f0a9c3d")
+    async with empty_engine.connect() as connection:
+        stored = (await connection.execute(text("SELECT translations FROM commitment WHERE id = 1"))).scalar()
+    stored = json.loads(stored) if isinstance(stored, str) else stored
+    assert stored == {"title": {"fr": "Publier le décret"}}  # an empty description has no version

@@ -254,7 +254,7 @@ async def test_the_minutes_page_gives_each_line_of_the_introduction_its_directio
     await english.post(f"/meetings/{meeting_id}/minutes")
     minutes = await db.scalar(select(Minutes))
     saved = await english.post(
-        f"/meetings/{meeting_id}/minutes/narratives", data={"version": minutes.version, "introduction": TWO_LINES}
+        f"/meetings/{meeting_id}/minutes/narratives", data={"version": minutes.version, "introduction_en": TWO_LINES}
     )
     assert saved.status_code == 200
     page = await english.get(f"/meetings/{meeting_id}/minutes")
