@@ -69,7 +69,7 @@ def event(record: ReleaseRecord, base_url: str, language: str) -> dict[str, Any]
             ],
             "agenda": [
                 {
-                    "description": line.title,
+                    "description": line.item if not line.follow_up else line.title,
                     "order": str(index),
                     "subjects": [],
                     "related_entities": [],

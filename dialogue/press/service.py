@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from dialogue import i18n
+from dialogue import bilingual, i18n
 from dialogue.agenda.models import AgendaItem
 from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
@@ -78,16 +78,38 @@ async def _free_slug(db: AsyncSession, meeting: Meeting) -> str:
 
 @dataclass(frozen=True)
 class OutcomeLine:
-    """A shared outcome of the record: the item's title and what the meeting concluded."""
+    """A shared outcome of the record: the item's title and what the meeting concluded, as
+    stored (`item`, `text`) and in each language it is written in (`titles`, `texts`)."""
 
     item: str
     kind: str  # the OutcomeKind value
     text: str
     follow_up: bool = False  # the "follow-up of commitments" item: its title in the reader's language
+    titles: tuple[tuple[str, str], ...] = ()  # (language, text) pairs
+    texts: tuple[tuple[str, str], ...] = ()
 
     @property
     def title(self) -> str:
-        return _("Follow-up of commitments") if self.follow_up else self.item
+        """The item's title in the reader's language, else the first one written."""
+        if self.follow_up:
+            return _("Follow-up of commitments")
+        return bilingual.choose(dict(self.titles))[0] or self.item
+
+    @property
+    def noted_title(self) -> str:
+        """The same, marked "(in French)" when it is not in the reader's language."""
+        if self.follow_up or not self.titles:
+            return self.title
+        return bilingual.noted(dict(self.titles))
+
+    @property
+    def reader_text(self) -> str:
+        """What was concluded in the reader's language, else the first one written."""
+        return bilingual.choose(dict(self.texts))[0] if self.texts else self.text
+
+    @property
+    def noted_text(self) -> str:
+        return bilingual.noted(dict(self.texts)) if self.texts else self.text
 
     @property
     def label(self) -> str:
@@ -106,7 +128,14 @@ async def shared_outcomes(db: AsyncSession, meeting_id: int) -> list[OutcomeLine
         .order_by(AgendaItem.rank, AgendaItem.id)
     )
     return [
-        OutcomeLine(item.title, item.outcome.kind.value, item.outcome.text, item.follow_up)
+        OutcomeLine(
+            item.title,
+            item.outcome.kind.value,
+            item.outcome.text,
+            item.follow_up,
+            tuple(bilingual.versions_of(item, "title").items()),
+            tuple(bilingual.versions_of(item.outcome, "text").items()),
+        )
         for item in items.unique()
         if item.outcome is not None
     ]
@@ -115,7 +144,7 @@ async def shared_outcomes(db: AsyncSession, meeting_id: int) -> list[OutcomeLine
 def achievement(line: OutcomeLine) -> str:
     """An outcome as a point of the release: what was concluded, after the item's title
     ("Feuille de route : Accord tripartite – adoptée par les trois parties")."""
-    text = " ".join(line.text.split())
+    text = " ".join(line.reader_text.split())
     return f"{line.title}{_(': ')}{line.label}" + (f" – {text}" if text else "")
 
 

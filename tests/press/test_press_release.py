@@ -16,6 +16,7 @@ from docx import Document
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dialogue import bilingual
 from dialogue.accounts.models import Role
 from dialogue.agenda.models import OutcomeKind
 from dialogue.meetings.models import (
@@ -384,4 +385,27 @@ async def test_an_event_with_partners_and_a_project_names_them_in_their_roles(
     classes = {org["name"]: org["classification"] for org in data["organizations"]}
     assert classes["Agence Italienne pour la Coopération au Développement"] == "donor"
     assert event["extras"]["project"]["acronym"] == "AMEM" and event["extras"]["body"] is None
+    del public.blocking_portal
+
+
+async def test_outcomes_read_in_the_readers_language_with_the_fallback_marked(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    world = await workshop(db)
+    item = await factories.item(db, world["meeting"], 4, title="Protection sociale")
+    outcome = await factories.outcome(db, item, OutcomeKind.TRIPARTITE_AGREEMENT)
+    bilingual.set_versions(item, "title", {"fr": "Protection sociale", "ar": "الحماية الاجتماعية"})
+    bilingual.set_versions(outcome, "text", {"fr": "Accord sur la portabilité", "ar": "اتفاق على قابلية التحويل"})
+    await db.commit()
+    html = await generate(english, world["meeting"].id)
+    publish = {"version": form_value(html, "version"), "confirm": "1"}
+    assert (await english.post(page_of(world["meeting"].id) + "/publish", data=publish)).status_code == 200
+    public = anonymous_copy(english)
+    slug = "2022-07-27-atelier-de-cloture-du-projet-amem"
+    arabic = (await public.get(f"/public/events/{slug}?lang=ar")).text
+    assert "الحماية الاجتماعية" in arabic and "اتفاق على قابلية التحويل" in arabic
+    french = (await public.get(f"/public/events/{slug}?lang=fr")).text
+    assert "Accord sur la portabilité" in french and "اتفاق على قابلية التحويل" not in french
+    english_page = (await public.get(f"/public/events/{slug}?lang=en")).text
+    assert "Accord sur la portabilité (in French)" in english_page
     del public.blocking_portal
