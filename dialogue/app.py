@@ -57,6 +57,8 @@ from dialogue.papers import routes as papers_routes
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
+from dialogue.press import public_routes as press_public_routes
+from dialogue.press import routes as press_routes
 from dialogue.reports import c144_routes as report_c144_routes
 from dialogue.reports import commitments_routes as commitment_report_routes
 from dialogue.reports import participation_routes
@@ -189,6 +191,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         report_c144_routes,
         commitment_report_routes,
         participation_routes,
+        press_routes,
+        press_public_routes,
     ]
     apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
     route_handlers: list[Any] = [

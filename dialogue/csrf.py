@@ -34,8 +34,9 @@ def csrf_config(settings: Settings) -> CSRFConfig:
         cookie_httponly=True,
         cookie_samesite="lax",
         cookie_secure=settings.https,
-        # The API takes only personal tokens in a header, never the session cookie.
-        exclude=["/api/", "/health", "/ready"],
+        # The API takes only personal tokens in a header, never the session cookie; the
+        # public pages take no form and set no cookie.
+        exclude=["/api/", "/health", "/ready", "^/public(/|$)"],
     )
 
 

@@ -2566,6 +2566,34 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
             await approval.decide(session, minutes, approvers[side], side, draft)
 
 
+async def _demo_press_release(session: AsyncSession) -> None:
+    """Published press releases, so that the public pages (`/public`) show something: the
+    AMEM closing workshop's and the latest held council meeting's with outcomes; drafted and
+    published by the service's rules."""
+    from dialogue.meetings import service as meetings_service
+    from dialogue.press import service as press_service
+    from dialogue.press.models import PressRelease
+
+    with_outcomes = (
+        select(Meeting.id)
+        .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+        .join(Outcome, Outcome.item_id == AgendaItem.id)
+        .where(Meeting.status == MeetingStatus.HELD, Meeting.id.not_in(select(PressRelease.meeting_id)))
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    picks = [
+        await session.scalar(with_outcomes.where(Meeting.kind == MeetingKind.CLOSING_WORKSHOP)),
+        await session.scalar(with_outcomes.where(Meeting.body_id.is_not(None))),
+    ]
+    for meeting_id in picks:
+        if meeting_id is None:
+            continue
+        meeting = await meetings_service.get_meeting(session, meeting_id)
+        release = await press_service.start_release(session, meeting)
+        await press_service.publish(session, release, release.version, meeting)
+
+
 async def _demo_documents(session: AsyncSession, settings: Settings) -> None:
     """Two small PDFs on the latest held meeting (its minutes list them in their annex) and
     on the next one, and an internal note of the workers on a position: stored in the
@@ -2771,6 +2799,7 @@ async def load_demo(settings: Settings, *, force: bool = False, start_hint: bool
             built.meetings.append(await _amem(session, table))
             await _demo_documents(session, settings)
             await _demo_minutes(session, settings)
+            await _demo_press_release(session)
             await _demo_letterhead(session)
             await session.commit()
         loaded.count(built, today, tz)

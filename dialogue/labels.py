@@ -141,6 +141,15 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "circulated_by_id": N_("Circulated by"),
         "circulated_by": N_("Circulated by"),
     },
+    "press_release": {
+        "slug": N_("Public address"),
+        "place": N_("Place"),
+        "summary": N_("Opening paragraph"),
+        "outcomes": N_("What was achieved"),
+        "contacts": N_("Contacts"),
+        "contact_person_id": N_("Contact"),
+        "published_at": N_("Published on"),
+    },
     # The one audit entry of an import (dialogue/imports/service.py).
     "import_upload": {
         "file": N_("File"),

@@ -25,6 +25,7 @@ from dialogue.minutes.models import (
 )
 from dialogue.papers.models import Letterhead
 from dialogue.people.models import Organisation, Person
+from dialogue.press.models import PressRelease
 from dialogue.projects.models import Project, ProjectDonor
 from dialogue.schedule import ScheduledRun
 from dialogue.search import enable_trigrams
@@ -56,6 +57,7 @@ for _minutes_table in (Minutes, MinutesItemNote, MinutesDecision, MinutesItemCom
     audited(lambda row, _: ("meeting", row.meeting_id))(_minutes_table)
 # A circulated version is recorded, not its frozen text (the whole document, as JSON).
 audited(lambda row, _: ("meeting", row.meeting_id), untracked=("content",))(MinutesVersion)
+audited(lambda row, _: ("meeting", row.meeting_id))(PressRelease)
 audited(lambda row, _: ("letterhead", row.id), untracked=("logo",))(Letterhead)
 
 __all__ = [
@@ -90,6 +92,7 @@ __all__ = [
     "Outcome",
     "Person",
     "Position",
+    "PressRelease",
     "Project",
     "ProjectDonor",
     "RenderedMinutes",

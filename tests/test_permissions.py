@@ -150,6 +150,19 @@ ROUTES: dict[str, Permission] = {
     "GET /meetings/{meeting_id}/minutes.md": READ,
     "GET /meetings/{meeting_id}/minutes.html": READ,
     "GET /meetings/{meeting_id}/minutes.json": READ,
+    # Press releases: the secretariat writes and publishes them, everyone reads a published
+    # one; the public pages need no account
+    "GET /meetings/{meeting_id}/press-release": READ,
+    "POST /meetings/{meeting_id}/press-release": SECRETARIAT,
+    "POST /meetings/{meeting_id}/press-release/edit": SECRETARIAT,
+    "POST /meetings/{meeting_id}/press-release/publish": SECRETARIAT,
+    "POST /meetings/{meeting_id}/press-release/unpublish": SECRETARIAT,
+    "GET /meetings/{meeting_id}/press-release.pdf": READ,
+    "GET /meetings/{meeting_id}/press-release.docx": READ,
+    "GET /meetings/{meeting_id}/press-release.html": READ,
+    "GET /public": PUBLIC,
+    "GET /public/events.json": PUBLIC,
+    "GET /public/events/{name}": PUBLIC,
     "GET /invitations/{invitation_id}/{token}": PUBLIC,
     "POST /invitations/{invitation_id}/{token}": PUBLIC,
     # Agenda: items, documents, outcomes (secretariat); positions (each side)
@@ -440,6 +453,7 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
         "update_id": note.id,  # the workers' progress note (another commitment's: not found)
         "number": 1,  # a document's first version
         "kind": "people",
+        "name": "no-such-release",
         "token": "not-a-real-token",
     }
     return world

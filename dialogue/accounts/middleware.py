@@ -77,9 +77,9 @@ def client_ip(scope: Scope) -> str:
     return client[0] if client else ""
 
 
-# Static files and the health and readiness probes need nobody: they run no query to find
-# out who asks, and a probe never touches the sessions.
-NOT_AUTHENTICATED = ["^/static/", "^/health$", "^/ready$"]
+# Static files, the health and readiness probes and the public pages (press releases) need
+# nobody: they run no query to find out who asks, and never touch the sessions.
+NOT_AUTHENTICATED = ["^/static/", "^/health$", "^/ready$", "^/public(/|$)"]
 
 
 class Authentication(AbstractAuthenticationMiddleware):

@@ -95,6 +95,7 @@ ENTITY_LABELS: dict[str, str] = {
     "digest": N_("Weekly digest"),
     "csrf": N_("Form check (CSRF)"),
     "import_upload": N_("Import from a spreadsheet"),
+    "press_release": N_("Press release"),
     "letterhead": N_("Letterhead"),
     "project": N_("Project"),
     "project_donor": N_("Donor of a project"),

@@ -23,6 +23,7 @@ from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
 from dialogue.papers.sheet import meeting_partners, sign_in_sheet
 from dialogue.people.models import Side
+from dialogue.press import service as press_service
 from dialogue.web import (
     DB,
     Refused,
@@ -69,7 +70,8 @@ async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> d
     commitments = await commitments_section(db, meeting)
     calendar = await calendar_invitations.page_section(db, meeting, request.app.state.settings)
     documents = await documents_section(db, request.scope.get("user"), meeting)
-    return {**agenda, **commitments, **calendar, **documents, **context}
+    press = {"press_published": await press_service.is_published(db, meeting.id)}
+    return {**agenda, **commitments, **calendar, **documents, **press, **context}
 
 
 async def _invitations_answer(

@@ -313,6 +313,7 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
         "token": link,
         "side": "workers",
         "path": "openapi.json",
+        "name": "no-such-release",  # a press release's public address (none published here)
         "update_id": update_id,
         "number": 1,
     }

@@ -63,6 +63,7 @@ def test_every_get_route_gets_a_concrete_address(client: AsyncTestClient[Any]) -
         "path",
         "upload_id",
         "kind",
+        "name",
         "update_id",
         "number",
         # Not seeded: these answer 404, which is enough to prove they change nothing.
