@@ -53,6 +53,7 @@ from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
+from dialogue.projects import routes as projects_routes
 from dialogue.reports import c144_routes as report_c144_routes
 from dialogue.reports import commitments_routes as commitment_report_routes
 from dialogue.reports import participation_routes
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         agenda_routes,
         commitments_routes,
         bodies_routes,
+        projects_routes,
         people_routes,
         imports_routes,
         audit_routes,
