@@ -43,7 +43,7 @@ from dialogue.logs import request_log
 from dialogue.mail import routes as mail_routes
 from dialogue.mail.worker import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
-from dialogue.meetings import invitation_routes, sending_routes
+from dialogue.meetings import invitation_routes, partner_routes, sending_routes
 from dialogue.meetings import routes as meetings_routes
 from dialogue.meetings.visibility import hide_drafts
 from dialogue.minutes import followup_routes
@@ -168,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dashboard_routes,
         meetings_routes,
         invitation_routes,
+        partner_routes,
         sending_routes,
         agenda_routes,
         commitments_routes,

@@ -18,6 +18,7 @@ from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import attendance, invitations, service
 from dialogue.meetings.models import Attendance, InvitationRole
+from dialogue.meetings.partner_routes import partners_section
 from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Side
@@ -59,6 +60,11 @@ async def meeting_page(request: Request, db: DB, meeting_id: FromPath[int]) -> T
     return render(request, "meetings/page.html", await _with_sections(request, db, context))
 
 
+async def page_context(request: Request, db: DB, meeting_id: int) -> dict[str, Any]:
+    """Everything the meeting page shows (for a section's answer without HTMX)."""
+    return await _with_sections(request, db, await attendance_context(db, meeting_id))
+
+
 async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> dict[str, Any]:
     """The other areas' sections of the meeting page (agenda, commitments); internal draft
     positions only for their own side and the secretariat."""
@@ -66,7 +72,8 @@ async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> d
     agenda = await agenda_section(db, meeting, visible=internal_visible_sides(request.scope.get("user")))
     commitments = await commitments_section(db, meeting)
     calendar = await calendar_invitations.page_section(db, meeting, request.app.state.settings)
-    return {**agenda, **commitments, **calendar, **context}
+    partners = await partners_section(db, meeting)
+    return {**agenda, **commitments, **calendar, **partners, **context}
 
 
 async def _invitations_answer(
