@@ -15,6 +15,7 @@ from dialogue.commitments import at_meetings
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.meetings import invitations as meetings_invitations
 from dialogue.meetings import service as meetings_service
+from dialogue.meetings.partners import meeting_partners
 from dialogue.meetings.models import InvitationRole, Meeting, MeetingStatus
 from dialogue.minutes.document import (
     AddendumLine,
@@ -23,6 +24,7 @@ from dialogue.minutes.document import (
     DecisionLine,
     ItemLine,
     MinutesDocument,
+    PartnerLine,
     PositionLine,
     QuorumLine,
     from_json,
@@ -198,6 +200,12 @@ async def build_document(
         version=version,
         status=MinutesStatus.DRAFT.value if version == 0 else MinutesStatus.CIRCULATED.value,
         commitments=tuple(_commitment_line(c, day) for c in loose),
+        partners=tuple(
+            PartnerLine(role=partner.role.value, organisation=_organisation_name(partner.organisation))
+            for partner in await meeting_partners(db, meeting.id)
+        ),
+        session_kind=meeting.session_kind.value if meeting.session_kind is not None else None,
+        session_number=meeting.session_number,
     )
 
 

@@ -91,6 +91,14 @@ class DecisionLine:
 
 
 @dataclass(frozen=True)
+class PartnerLine:
+    """An organisation with a role on the event (never counted, never approving)."""
+
+    role: str  # meetings.models.PartnerRole value
+    organisation: str
+
+
+@dataclass(frozen=True)
 class AddendumLine:
     written_on: dt.date
     text: str
@@ -124,6 +132,11 @@ class MinutesDocument:
     addenda: tuple[AddendumLine, ...] = field(default=())
     # Commitments made at the meeting but tied to no agenda item (after the items).
     commitments: tuple[CommitmentLine, ...] = ()
+    # The organisations with a role on the event, in their order.
+    partners: tuple[PartnerLine, ...] = ()
+    # The body's session (meetings.models.SessionKind value and number), if it is one.
+    session_kind: str | None = None
+    session_number: int | None = None
 
     @property
     def adopted(self) -> bool:
@@ -174,6 +187,7 @@ def _build(cls: type[Any], data: dict[str, Any]) -> Any:
         "matters_arising": CommitmentLine,
         "decisions": DecisionLine,
         "addenda": AddendumLine,
+        "partners": PartnerLine,
     }
     names = {f.name for f in dataclasses.fields(cls)}
     for key, value in data.items():

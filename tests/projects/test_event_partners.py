@@ -5,12 +5,14 @@ and never approving the minutes."""
 from __future__ import annotations
 
 import datetime as dt
+from io import BytesIO
 from typing import Any
+from zipfile import ZipFile
 
 from sqlalchemy import func, select
 
 from dialogue.meetings import invitations
-from dialogue.meetings.models import Attendance, MeetingPartner, MeetingStatus, PartnerRole
+from dialogue.meetings.models import Attendance, MeetingPartner, MeetingStatus, PartnerRole, SessionKind
 from dialogue.meetings.service import get_meeting
 from dialogue.minutes.compose import approving_sides
 from dialogue.minutes.models import Minutes, MinutesStatus
@@ -120,3 +122,33 @@ async def test_a_partner_present_never_counts_nor_approves(english: Any, db: Any
     assert approving_sides(loaded) == [Side.GOVERNMENT, Side.WORKERS]
     page = await english.get(f"/meetings/{meeting.id}")
     assert page.status_code == 200 and "Représentante AICS" in page.text
+
+
+async def test_the_minutes_list_the_partners_by_role_in_every_format(english: Any, db: Any) -> None:
+    world = await partner_world(db)
+    meeting = world["meeting"]
+    meeting.session_kind, meeting.session_number = SessionKind.ORDINARY, 2
+    db.add_all(
+        [
+            MeetingPartner(meeting_id=meeting.id, organisation_id=world["mas"].id, role=PartnerRole.LEAD, rank=1),
+            MeetingPartner(meeting_id=meeting.id, organisation_id=world["aics"].id, role=PartnerRole.DONOR, rank=2),
+            MeetingPartner(meeting_id=meeting.id, organisation_id=world["ote"].id, role=PartnerRole.TECHNICAL_PARTNER, rank=3),
+            MeetingPartner(meeting_id=meeting.id, organisation_id=world["onm"].id, role=PartnerRole.TECHNICAL_PARTNER, rank=4),
+        ]
+    )
+    await db.commit()
+    url = f"/meetings/{meeting.id}/minutes"
+    assert (await english.post(url)).status_code == 200
+    page = text(await english.get(url))
+    assert "2nd ordinary session of 2026" in page
+    markdown = (await english.get(f"{url}.md?version=0")).text
+    assert "Partners" in markdown and "Technical partner" in markdown and "OTE, ONM" in markdown
+    assert "2nd ordinary session of 2026" in markdown
+    french = (await english.get(f"{url}.md?version=0&lang=fr")).text
+    assert "Partenaires" in french
+    html_file = text(await english.get(f"{url}.html?version=0"))
+    assert "Lead" in html_file and "AICS" in html_file and "OTE, ONM" in html_file
+    docx = await english.get(f"{url}.docx?version=0")
+    assert docx.status_code == 200
+    body = ZipFile(BytesIO(docx.content)).read("word/document.xml").decode()
+    assert "OTE, ONM" in body and "Technical partner" in body
