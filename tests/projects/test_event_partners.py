@@ -152,3 +152,27 @@ async def test_the_minutes_list_the_partners_by_role_in_every_format(english: An
     assert docx.status_code == 200
     body = ZipFile(BytesIO(docx.content)).read("word/document.xml").decode()
     assert "OTE, ONM" in body and "Technical partner" in body
+
+
+async def test_the_participation_report_lists_partners_apart(english: Any, db: Any) -> None:
+    world = await partner_world(db)
+    meeting = world["meeting"]
+    for key in ("mas1", "ugtt1", "utica1"):
+        await f.invite(db, meeting, world[key], attendance=Attendance.PRESENT)
+    guest = await f.person(db, world["aics"], full_name="Représentante AICS")
+    await f.invite(db, meeting, guest, attendance=Attendance.PRESENT)
+    db.add(MeetingPartner(meeting_id=meeting.id, organisation_id=world["aics"].id, role=PartnerRole.DONOR, rank=1))
+    db.add(
+        MeetingPartner(
+            meeting_id=meeting.id, organisation_id=world["ote"].id, role=PartnerRole.TECHNICAL_PARTNER, rank=2
+        )
+    )
+    await db.commit()
+    query = "from=2026-01-01&to=2026-12-31"
+    page = text(await english.get(f"/reports/participation?{query}"))
+    partners = page[page.index('id="partners"') :]
+    assert "Donor" in partners and "AICS" in partners and "Technical partner" in partners
+    counted = page[: page.index('id="not-counted"')]
+    assert "Coopération italienne" not in counted  # never among the organisations that count
+    sheet = (await english.get(f"/reports/participation.csv?{query}&lang=en")).text
+    assert "Partners" in sheet and "Technical partner" in sheet
