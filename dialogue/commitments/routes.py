@@ -46,7 +46,19 @@ from dialogue.web import (
     wants_fragment,
 )
 
-FILTER_NAMES = ("q", "side", "organisation", "body", "project", "status", "overdue", "due_soon", "due_from", "due_to", "scope")
+FILTER_NAMES = (
+    "q",
+    "side",
+    "organisation",
+    "body",
+    "project",
+    "status",
+    "overdue",
+    "due_soon",
+    "due_from",
+    "due_to",
+    "scope",
+)
 # A delegate's list opens on their own side ("mine"); "all" shows every side.
 MY_SIDE, ALL_SIDES = "mine", "all"
 

@@ -15,8 +15,8 @@ from dialogue.commitments import at_meetings
 from dialogue.commitments.models import Commitment, CommitmentUpdate
 from dialogue.meetings import invitations as meetings_invitations
 from dialogue.meetings import service as meetings_service
-from dialogue.meetings.partners import meeting_partners
 from dialogue.meetings.models import InvitationRole, Meeting, MeetingStatus
+from dialogue.meetings.partners import meeting_partners
 from dialogue.minutes.document import (
     AddendumLine,
     AttendeeLine,

@@ -81,7 +81,9 @@ def session_of(document: MinutesDocument) -> str:
         kind = SessionKind(document.session_kind)
     except ValueError:
         return ""
-    return session_label(SimpleNamespace(session_kind=kind, session_number=document.session_number, starts_at=document.starts_at))
+    return session_label(
+        SimpleNamespace(session_kind=kind, session_number=document.session_number, starts_at=document.starts_at)
+    )
 
 
 def _partners(document: MinutesDocument) -> Iterable[Block]:

@@ -98,7 +98,8 @@ async def _organisation_form(db: DB, org: Organisation | None, values: dict[str,
     return {
         "org": org,
         "values": values,
-        "errors": {}, "sides": Side.options(),
+        "errors": {},
+        "sides": Side.options(),
         "categories": OrganisationCategory.options(),
         **extra,
     }

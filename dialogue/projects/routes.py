@@ -3,23 +3,24 @@ its commitments), and its form."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Request, Response, Router, get
 from litestar.params import FromQuery
 
 from dialogue.accounts.permissions import Permission
-from dialogue.crud import RecordPages, query_flag
+from dialogue.crud import RecordPages, searched_list
 from dialogue.forms import Form
 from dialogue.i18n import _, listed
-from dialogue.listing import Column, list_context, list_sort, query_number, table_file
+from dialogue.listing import Column, list_context, query_number, table_file
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.organisations import active_organisations
 from dialogue.people.service import MAX_ID
 from dialogue.projects import service
 from dialogue.projects.models import Project
 from dialogue.projects.service import ProjectDraft
-from dialogue.sorting import Sort, Window
+from dialogue.sorting import Sort
 from dialogue.web import DB, Config, page_window, render
 
 
@@ -41,12 +42,9 @@ async def projects_page(
 async def _projects(
     request: Request, db: DB, q: str | None, archived: str | None, limit: int | None, offset: int
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    text, include_archived = (q or "").strip()[:200], query_flag(archived)
-    query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
-    sort = list_sort(request.query_params, service.SORT_KEYS, "name", query)
-    window = Window(limit, offset, sort)
-    rows, total = await service.list_projects(db, q=text, archived=include_archived, window=window)
-    return rows, total, query, sort
+    return await searched_list(
+        request, q, archived, service.SORT_KEYS, "name", partial(service.list_projects, db), limit, offset
+    )
 
 
 @get(["/projects.csv", "/projects.xlsx"], cache=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 from advanced_alchemy.filters import OrderBy
@@ -61,13 +62,16 @@ def country_names(project: Project) -> list[str]:
 def country_options() -> list[tuple[str, str]]:
     """Every country (ISO 3166-1 alpha-2 code) with its name in the reader's language, by name."""
     locale = format_locale()
-    english = Locale.parse("en")
-    codes = [code for code in english.territories if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
-    return sorted(((code, country_name(code, locale)) for code in codes), key=lambda pair: pair[1])
+    return sorted(((code, country_name(code, locale)) for code in _known_countries()), key=lambda pair: pair[1])
 
 
+@cache
 def _known_countries() -> frozenset[str]:
-    return frozenset(code for code, _name in country_options())
+    """The two-letter codes of every country Babel names."""
+    territories = Locale.parse("en").territories
+    return frozenset(
+        code for code in map(str, territories) if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    )
 
 
 SORT_KEYS = ("name", "acronym", "starts_on", "meetings", "commitments")

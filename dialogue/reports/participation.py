@@ -635,10 +635,15 @@ def _layout_blocks(data: Participation) -> Iterable[Block]:
         yield Paragraph(_("No observer was invited."), note=True)
     if data.partners:
         yield Heading(_("Partners"))
-        yield Paragraph(_("Organisations with a role on the meetings: they never count for a rate, the parity or the quorum."), note=True)
+        yield Paragraph(
+            _("Organisations with a role on the meetings: they never count for a rate, the parity or the quorum."),
+            note=True,
+        )
         yield Table(
             headers=(_("Organisation"), _("Role"), _("Meetings")),
-            rows=tuple((line.display_name, line.role.label, i18n.format_number(line.meetings)) for line in data.partners),
+            rows=tuple(
+                (line.display_name, line.role.label, i18n.format_number(line.meetings)) for line in data.partners
+            ),
             user_columns=frozenset({0}),
         )
 

@@ -28,8 +28,12 @@ async def partner_world(db: Any) -> dict[str, Any]:
     world["aics"] = await f.organisation(
         db, Side.PARTNERS, acronym="AICS", name="Coopération italienne", category=OrganisationCategory.DONOR
     )
-    world["ote"] = await f.organisation(db, Side.PARTNERS, acronym="OTE", category=OrganisationCategory.PUBLIC_INSTITUTION)
-    world["onm"] = await f.organisation(db, Side.PARTNERS, acronym="ONM", category=OrganisationCategory.PUBLIC_INSTITUTION)
+    world["ote"] = await f.organisation(
+        db, Side.PARTNERS, acronym="OTE", category=OrganisationCategory.PUBLIC_INSTITUTION
+    )
+    world["onm"] = await f.organisation(
+        db, Side.PARTNERS, acronym="ONM", category=OrganisationCategory.PUBLIC_INSTITUTION
+    )
     world["meeting"] = await f.meeting(db, world["plenary"], status=MeetingStatus.HELD)
     await db.commit()
     return world
@@ -42,18 +46,24 @@ async def test_the_secretariat_adds_moves_and_removes_partners(english: Any, db:
     assert "No partner organisation for this event yet." in page.text and "Add a partner" in page.text
 
     for org, role in (("mas", "lead"), ("aics", "donor"), ("ote", "technical_partner"), ("onm", "technical_partner")):
-        added = await english.post(f"{url}/partners", data={"organisation_id": str(world[org].id), "role": role}, headers=HX)
+        added = await english.post(
+            f"{url}/partners", data={"organisation_id": str(world[org].id), "role": role}, headers=HX
+        )
         assert added.status_code == 200
     shown = text(added)
     assert 'id="partners"' in shown and "<html" not in shown
     assert "Lead" in shown and "Donor" in shown and "Technical partner" in shown
     assert shown.index(">OTE<") < shown.index(">ONM<")  # technical partners in the order given
 
-    twice = await english.post(f"{url}/partners", data={"organisation_id": str(world["aics"].id), "role": "donor"}, headers=HX)
+    twice = await english.post(
+        f"{url}/partners", data={"organisation_id": str(world["aics"].id), "role": "donor"}, headers=HX
+    )
     assert twice.status_code == 422 and "This organisation already has this role on this event." in text(twice)
     unknown = await english.post(f"{url}/partners", data={"organisation_id": "999999", "role": "donor"}, headers=HX)
     assert unknown.status_code == 422 and "This organisation does not exist." in text(unknown)
-    bad_role = await english.post(f"{url}/partners", data={"organisation_id": str(world["ote"].id), "role": "boss"}, headers=HX)
+    bad_role = await english.post(
+        f"{url}/partners", data={"organisation_id": str(world["ote"].id), "role": "boss"}, headers=HX
+    )
     assert bad_role.status_code == 422
     assert await db.scalar(select(func.count(MeetingPartner.id))) == 4
 
@@ -87,7 +97,9 @@ async def test_partners_are_refused_once_the_minutes_are_adopted(client: Any, en
     await db.commit()
     url = f"/meetings/{meeting.id}"
     partner = await db.scalar(select(MeetingPartner))
-    added = await english.post(f"{url}/partners", data={"organisation_id": str(world["ote"].id), "role": "donor"}, headers=HX)
+    added = await english.post(
+        f"{url}/partners", data={"organisation_id": str(world["ote"].id), "role": "donor"}, headers=HX
+    )
     assert added.status_code == 409
     assert "its partners can no longer be changed" in text(added)
     removed = await english.post(f"{url}/partners/{partner.id}/remove", headers=HX)
@@ -132,8 +144,12 @@ async def test_the_minutes_list_the_partners_by_role_in_every_format(english: An
         [
             MeetingPartner(meeting_id=meeting.id, organisation_id=world["mas"].id, role=PartnerRole.LEAD, rank=1),
             MeetingPartner(meeting_id=meeting.id, organisation_id=world["aics"].id, role=PartnerRole.DONOR, rank=2),
-            MeetingPartner(meeting_id=meeting.id, organisation_id=world["ote"].id, role=PartnerRole.TECHNICAL_PARTNER, rank=3),
-            MeetingPartner(meeting_id=meeting.id, organisation_id=world["onm"].id, role=PartnerRole.TECHNICAL_PARTNER, rank=4),
+            MeetingPartner(
+                meeting_id=meeting.id, organisation_id=world["ote"].id, role=PartnerRole.TECHNICAL_PARTNER, rank=3
+            ),
+            MeetingPartner(
+                meeting_id=meeting.id, organisation_id=world["onm"].id, role=PartnerRole.TECHNICAL_PARTNER, rank=4
+            ),
         ]
     )
     await db.commit()

@@ -80,7 +80,9 @@ async def test_edit_archive_and_delete(english: Any, db: Any) -> None:
     made = await english.post("/projects", data=project_form(), follow_redirects=False)
     url = made.headers["location"]
     project = await db.scalar(select(Project))
-    edited = await english.post(f"{url}/edit", data=project_form(name="Fair migration", version=str(project.version)), follow_redirects=False)
+    edited = await english.post(
+        f"{url}/edit", data=project_form(name="Fair migration", version=str(project.version)), follow_redirects=False
+    )
     assert edited.status_code == 303
     await db.refresh(project)
     assert project.name == "Fair migration"
