@@ -53,6 +53,7 @@ from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
+from dialogue.projects import api as projects_api
 from dialogue.projects import routes as projects_routes
 from dialogue.reports import c144_routes as report_c144_routes
 from dialogue.reports import commitments_routes as commitment_report_routes
@@ -187,7 +188,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         commitment_report_routes,
         participation_routes,
     ]
-    apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
+    apis = [meetings_api, agenda_api, commitments_api, bodies_api, projects_api, people_api]
     route_handlers: list[Any] = [
         health,
         *probes.routes,

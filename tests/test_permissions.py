@@ -288,6 +288,8 @@ ROUTES: dict[str, Permission] = {
     # API: bodies, organisations, people
     "GET /api/v1/bodies": READ,
     "GET /api/v1/bodies/{body_id}": READ,
+    "GET /api/v1/projects": READ,
+    "GET /api/v1/projects/{project_id}": READ,
     "GET /api/v1/organisations": READ,
     "POST /api/v1/organisations": SECRETARIAT,
     "GET /api/v1/organisations/{organisation_id}": READ,

@@ -110,3 +110,18 @@ async def test_edit_archive_and_delete(english: Any, db: Any) -> None:
     await db.commit()
     assert (await english.post(f"{url}/delete", follow_redirects=False)).status_code == 303
     assert await db.scalar(select(func.count(Project.id))) == 0
+
+
+async def test_the_api_reads_projects(client: Any, db: Any) -> None:
+    aics = await f.organisation(db, Side.PARTNERS, acronym="AICS")
+    project = Project(slug="amem", acronym="AMEM", name="Migration équitable", countries="TN,MA")
+    project.donors = [ProjectDonor(organisation_id=aics.id, rank=1)]
+    db.add(project)
+    await db.commit()
+    listed = await client.get("/api/v1/projects")
+    assert listed.status_code == 200
+    body = listed.json()
+    assert body["total"] == 1 and body["items"][0]["country_codes"] == ["TN", "MA"]
+    one = (await client.get(f"/api/v1/projects/{project.id}")).json()
+    assert [donor["acronym"] for donor in one["donors"]] == ["AICS"] and one["lead_organisation"] is None
+    assert (await client.get("/api/v1/projects/999999")).status_code == 404
