@@ -128,16 +128,20 @@ class SideLine:
 
 
 @dataclass(frozen=True)
-class OrganisationLine:
+class _Organisation:
     organisation_id: int
     name: str
     acronym: str
-    side: Side
-    counts: Counts
 
     @property
     def display_name(self) -> str:
         return f"{self.acronym} – {self.name}" if self.acronym else self.name
+
+
+@dataclass(frozen=True)
+class OrganisationLine(_Organisation):
+    side: Side
+    counts: Counts
 
 
 @dataclass(frozen=True)
@@ -160,19 +164,12 @@ class MeetingLine:
 
 
 @dataclass(frozen=True)
-class PartnerLine:
+class PartnerLine(_Organisation):
     """An organisation with a role on the held meetings of the period: how many it had it at.
     Partners are listed apart: they never count for a rate, the parity or the quorum."""
 
-    organisation_id: int
-    name: str
-    acronym: str
     role: PartnerRole
     meetings: int
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.acronym} – {self.name}" if self.acronym else self.name
 
 
 @dataclass(frozen=True)

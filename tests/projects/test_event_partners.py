@@ -4,7 +4,6 @@ and never approving the minutes."""
 
 from __future__ import annotations
 
-import datetime as dt
 from io import BytesIO
 from typing import Any
 from zipfile import ZipFile
@@ -15,10 +14,10 @@ from dialogue.meetings import invitations
 from dialogue.meetings.models import Attendance, MeetingPartner, MeetingStatus, PartnerRole, SessionKind
 from dialogue.meetings.service import get_meeting
 from dialogue.minutes.compose import approving_sides
-from dialogue.minutes.models import Minutes, MinutesStatus
 from dialogue.people.models import OrganisationCategory, Side
 from tests import factories as f
 from tests.meetings.helpers import text
+from tests.minutes.test_adopted_record import adopted_meeting
 
 HX = {"hx-request": "true", "hx-target": "partners"}
 
@@ -81,25 +80,16 @@ async def test_the_secretariat_adds_moves_and_removes_partners(english: Any, db:
     assert "Partners never count for quorum or parity" in page
 
 
-async def test_partners_are_refused_once_the_minutes_are_adopted(client: Any, english: Any, db: Any) -> None:
-    world = await partner_world(db)
+async def test_partners_are_refused_once_the_minutes_are_adopted(english: Any, db: Any) -> None:
+    world = await adopted_meeting(db)
     meeting = world["meeting"]
-    db.add(MeetingPartner(meeting_id=meeting.id, organisation_id=world["aics"].id, role=PartnerRole.DONOR, rank=1))
-    db.add(
-        Minutes(
-            meeting_id=meeting.id,
-            status=MinutesStatus.ADOPTED,
-            current_version=1,
-            adopted_at=dt.datetime(2025, 3, 20, 9, tzinfo=dt.UTC),
-            sha256="0" * 64,
-        )
-    )
+    aics = await f.organisation(db, Side.PARTNERS, acronym="AICS", category=OrganisationCategory.DONOR)
+    ote = await f.organisation(db, Side.PARTNERS, acronym="OTE", category=OrganisationCategory.PUBLIC_INSTITUTION)
+    db.add(MeetingPartner(meeting_id=meeting.id, organisation_id=aics.id, role=PartnerRole.DONOR, rank=1))
     await db.commit()
     url = f"/meetings/{meeting.id}"
     partner = await db.scalar(select(MeetingPartner))
-    added = await english.post(
-        f"{url}/partners", data={"organisation_id": str(world["ote"].id), "role": "donor"}, headers=HX
-    )
+    added = await english.post(f"{url}/partners", data={"organisation_id": str(ote.id), "role": "donor"}, headers=HX)
     assert added.status_code == 409
     assert "its partners can no longer be changed" in text(added)
     removed = await english.post(f"{url}/partners/{partner.id}/remove", headers=HX)
