@@ -51,6 +51,7 @@ async def get_commitment(
         joinedload(Commitment.agenda_item).joinedload(AgendaItem.outcome),
         joinedload(Commitment.organisation),
         joinedload(Commitment.responsible).joinedload(Person.organisation),
+        joinedload(Commitment.project),
     ]
     if with_updates:
         options.append(selectinload(Commitment.updates.and_(note_visible(visible))))

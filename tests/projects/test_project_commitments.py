@@ -26,6 +26,8 @@ async def test_commitments_by_project(english: Any, db: Any) -> None:
     assert made.status_code == 303, text(made)
     commitment = await db.scalar(select(Commitment))
     assert commitment.project_id == amem.id
+    detail = text(await english.get(made.headers["location"]))
+    assert f'href="/projects/{amem.id}"' in detail
 
     refused = await english.post("/commitments", data={**data, "project_id": str(old.id)})
     assert refused.status_code == 422 and "This project is archived: choose another one." in text(refused)
