@@ -18,7 +18,7 @@ from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import attendance, invitations, service
 from dialogue.meetings.models import Attendance, InvitationRole
-from dialogue.meetings.partner_routes import partners_section
+from dialogue.meetings.partners import partners_section
 from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Side

@@ -13,25 +13,11 @@ from litestar.status_codes import HTTP_409_CONFLICT, HTTP_422_UNPROCESSABLE_ENTI
 from dialogue.errors import Invalid, Refused
 from dialogue.forms import Form
 from dialogue.meetings import partners, service
-from dialogue.meetings.models import Meeting, MeetingPartner, PartnerRole
+from dialogue.meetings.invitation_routes import page_context
+from dialogue.meetings.models import MeetingPartner, PartnerRole
 from dialogue.minutes.lock import record_closed
 from dialogue.people.service import MAX_ID
 from dialogue.web import DB, render, see_other, wants_fragment
-
-
-async def partners_section(db: DB, meeting: Meeting, **extra: Any) -> dict[str, Any]:
-    """What the partners section shows: the partners (in order and by role) and the form's choices."""
-    listed = await partners.meeting_partners(db, meeting.id)
-    return {
-        "partners": listed,
-        "partner_groups": partners.by_role(listed),
-        "partner_candidates": await partners.partner_candidates(db),
-        "partner_roles": PartnerRole.options(),
-        "partner_errors": {},
-        "partner_values": {},
-        "partners_refusal": "",
-        **extra,
-    }
 
 
 async def _answer(request: Request, db: DB, meeting_id: int, *, status_code: int = 200, **extra: Any) -> Any:
@@ -42,12 +28,10 @@ async def _answer(request: Request, db: DB, meeting_id: int, *, status_code: int
     context = {
         "meeting": meeting,
         "record_closed": await record_closed(db, meeting_id),
-        **await partners_section(db, meeting, **extra),
+        **await partners.partners_section(db, meeting, **extra),
     }
     if wants_fragment(request):
         return render(request, "meetings/_partners.html", context, status_code=status_code)
-    from dialogue.meetings.invitation_routes import page_context  # the page needs every section
-
     page = await page_context(request, db, meeting_id)
     return render(request, "meetings/page.html", {**page, **context}, status_code=status_code)
 

@@ -9,6 +9,7 @@ Like attendance and the agenda, they are part of the record that adopted minutes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -138,3 +139,18 @@ async def move_partner(db: AsyncSession, partner: MeetingPartner, step: int) -> 
         if other.rank != rank:
             other.rank = rank
     await db.flush()
+
+
+async def partners_section(db: AsyncSession, meeting: Meeting, **extra: Any) -> dict[str, Any]:
+    """What the partners section shows: the partners (in order and by role) and the form's choices."""
+    shown = await meeting_partners(db, meeting.id)
+    return {
+        "partners": shown,
+        "partner_groups": by_role(shown),
+        "partner_candidates": await partner_candidates(db),
+        "partner_roles": PartnerRole.options(),
+        "partner_errors": {},
+        "partner_values": {},
+        "partners_refusal": "",
+        **extra,
+    }

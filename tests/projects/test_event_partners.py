@@ -64,6 +64,10 @@ async def test_the_secretariat_adds_moves_and_removes_partners(english: Any, db:
         f"{url}/partners", data={"organisation_id": str(world["ote"].id), "role": "boss"}, headers=HX
     )
     assert bad_role.status_code == 422
+    # Without HTMX, the whole page with the error beside the form.
+    whole = await english.post(f"{url}/partners", data={"organisation_id": "", "role": "donor"})
+    assert whole.status_code == 422 and "<html" in whole.text and "Add a partner" in whole.text
+    assert "This field is required." in text(whole)
     assert await db.scalar(select(func.count(MeetingPartner.id))) == 4
 
     onm = await db.scalar(select(MeetingPartner).where(MeetingPartner.organisation_id == world["onm"].id))
