@@ -46,7 +46,7 @@ from dialogue.logs import request_log
 from dialogue.mail import routes as mail_routes
 from dialogue.mail.worker import start_mail_worker, stop_mail_worker
 from dialogue.meetings import api as meetings_api
-from dialogue.meetings import invitation_routes, sending_routes
+from dialogue.meetings import invitation_routes, partner_routes, sending_routes
 from dialogue.meetings import routes as meetings_routes
 from dialogue.meetings.visibility import hide_drafts
 from dialogue.minutes import followup_routes
@@ -59,6 +59,8 @@ from dialogue.people import routes as people_routes
 from dialogue.people.models import Language
 from dialogue.press import public_routes as press_public_routes
 from dialogue.press import routes as press_routes
+from dialogue.projects import api as projects_api
+from dialogue.projects import routes as projects_routes
 from dialogue.reports import c144_routes as report_c144_routes
 from dialogue.reports import commitments_routes as commitment_report_routes
 from dialogue.reports import participation_routes
@@ -173,10 +175,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dashboard_routes,
         meetings_routes,
         invitation_routes,
+        partner_routes,
         sending_routes,
         agenda_routes,
         commitments_routes,
         bodies_routes,
+        projects_routes,
         people_routes,
         imports_routes,
         audit_routes,
@@ -194,7 +198,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         press_routes,
         press_public_routes,
     ]
-    apis = [meetings_api, agenda_api, commitments_api, bodies_api, people_api]
+    apis = [meetings_api, agenda_api, commitments_api, bodies_api, projects_api, people_api]
     route_handlers: list[Any] = [
         health,
         *probes.routes,

@@ -12,7 +12,7 @@ delete shows the record's page with the reason (409).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,8 @@ from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.errors import Invalid, Refused, Stale, check_version
 from dialogue.forms import Form
+from dialogue.listing import list_sort
+from dialogue.sorting import Sort, Window
 from dialogue.web import DB, render, render_invalid, see_other
 
 Context = Callable[..., Awaitable[dict[str, Any]]]
@@ -33,6 +35,25 @@ Context = Callable[..., Awaitable[dict[str, Any]]]
 def query_flag(value: str | None) -> bool:
     """A yes/no filter of a list's address (`archived=1`)."""
     return (value or "").lower() in {"1", "on", "true", "yes"}
+
+
+async def searched_list(
+    request: Request,
+    q: str | None,
+    archived: str | None,
+    sort_keys: Sequence[str],
+    default_sort: str,
+    load: Callable[..., Awaitable[tuple[list[Any], int]]],
+    limit: int | None,
+    offset: int,
+) -> tuple[list[Any], int, dict[str, Any], Sort]:
+    """A list of records searched by text, archived ones on request (bodies, projects): its
+    rows, their total, the query shown back and the sort. `load(q=, archived=, window=)`."""
+    text, include_archived = (q or "").strip()[:200], query_flag(archived)
+    query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
+    sort = list_sort(request.query_params, sort_keys, default_sort, query)
+    rows, total = await load(q=text, archived=include_archived, window=Window(limit, offset, sort))
+    return rows, total, query, sort
 
 
 def check(form: Form, errors: Mapping[str, str]) -> None:

@@ -33,7 +33,9 @@ from dialogue.app import create_app
 from dialogue.bodies.models import Membership
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.db import Base
+from dialogue.meetings.models import MeetingPartner, PartnerRole
 from dialogue.people.models import Side
+from dialogue.projects.models import Project
 from dialogue.settings import Settings
 from tests import factories
 from tests.conftest import open_session
@@ -102,6 +104,7 @@ ROUTES: dict[str, Permission] = {
     "GET /people/{person_id}/history": READ,
     "GET /bodies/{body_id}/history": READ,
     "GET /organisations/{organisation_id}/history": READ,
+    "GET /projects/{project_id}/history": READ,
     # Meetings and invitations
     "GET /meetings": READ,
     "GET /meetings.csv": READ,
@@ -117,6 +120,10 @@ ROUTES: dict[str, Permission] = {
     "GET /meetings/{meeting_id}/delete": SECRETARIAT,
     "POST /meetings/{meeting_id}/delete": SECRETARIAT,
     "POST /meetings/{meeting_id}/invitations": SECRETARIAT,
+    "POST /meetings/{meeting_id}/partners": SECRETARIAT,
+    "POST /meetings/{meeting_id}/partners/{partner_id}/remove": SECRETARIAT,
+    "POST /meetings/{meeting_id}/partners/{partner_id}/up": SECRETARIAT,
+    "POST /meetings/{meeting_id}/partners/{partner_id}/down": SECRETARIAT,
     "POST /meetings/{meeting_id}/invitations/members": SECRETARIAT,
     "POST /meetings/{meeting_id}/invitations/{invitation_id}": SECRETARIAT,
     "POST /meetings/{meeting_id}/invitations/{invitation_id}/attendance": SECRETARIAT,
@@ -212,6 +219,17 @@ ROUTES: dict[str, Permission] = {
     "POST /bodies/{body_id}/members": SECRETARIAT,
     "POST /bodies/{body_id}/members/{membership_id}/kind": SECRETARIAT,
     "POST /bodies/{body_id}/members/{membership_id}/remove": SECRETARIAT,
+    "GET /projects": READ,
+    "GET /projects.csv": READ,
+    "GET /projects.xlsx": READ,
+    "POST /projects": SECRETARIAT,
+    "GET /projects/new": SECRETARIAT,
+    "GET /projects/{project_id}": READ,
+    "GET /projects/{project_id}/edit": SECRETARIAT,
+    "POST /projects/{project_id}/edit": SECRETARIAT,
+    "POST /projects/{project_id}/archive": SECRETARIAT,
+    "POST /projects/{project_id}/unarchive": SECRETARIAT,
+    "POST /projects/{project_id}/delete": SECRETARIAT,
     # Sides, organisations, people
     "GET /sides": READ,
     "GET /organisations": READ,
@@ -304,6 +322,8 @@ ROUTES: dict[str, Permission] = {
     # API: bodies, organisations, people
     "GET /api/v1/bodies": READ,
     "GET /api/v1/bodies/{body_id}": READ,
+    "GET /api/v1/projects": READ,
+    "GET /api/v1/projects/{project_id}": READ,
     "GET /api/v1/organisations": READ,
     "POST /api/v1/organisations": SECRETARIAT,
     "GET /api/v1/organisations/{organisation_id}": READ,
@@ -427,6 +447,11 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
     spare = await factories.account(db, Role.OBSERVER, email="spare@example.tn")
     await factories.api_token(db, spare, name="spare")
     await db.flush()
+    project = Project(slug="amem", name="Migration équitable")
+    db.add(project)
+    await db.flush()
+    partner = MeetingPartner(meeting_id=meeting.id, organisation_id=world["ilo"].id, role=PartnerRole.COORDINATOR)
+    db.add(partner)
     membership = await db.scalar(select(Membership).where(Membership.body_id == world["plenary"].id).limit(1))
     assert membership is not None
     world.update(
@@ -443,6 +468,8 @@ async def seed(db: AsyncSession) -> dict[str, Any]:
         "invitation_id": invitation.id,
         "body_id": world["plenary"].id,
         "membership_id": membership.id,
+        "project_id": project.id,
+        "partner_id": partner.id,
         "organisation_id": world["ugtt"].id,
         "person_id": world["ugtt1"].id,
         "account_id": spare.id,  # never the account making the requests

@@ -54,6 +54,7 @@ commitment_history = history_route("commitment", "commitments")
 person_history = history_route("person", "people")
 body_history = history_route("body", "bodies")
 organisation_history = history_route("organisation", "organisations")
+project_history = history_route("project", "projects")
 
 
 # The whole trail ------------------------------------------------------------------------
@@ -145,5 +146,6 @@ routes: list[Any] = [
     person_history,
     body_history,
     organisation_history,
+    project_history,
     trail_page,
 ]

@@ -30,6 +30,7 @@ from dialogue.labels import field_label
 from dialogue.meetings.models import Meeting
 from dialogue.minutes.reading import reads_drafts
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.projects.models import Project
 from dialogue.search import matches
 from dialogue.sorting import Sort
 
@@ -63,6 +64,7 @@ RECORDS: dict[str, RecordKind] = {
         RecordKind("person", Person, "/people", N_("Person")),
         RecordKind("body", Body, "/bodies", N_("Body")),
         RecordKind("organisation", Organisation, "/organisations", N_("Organisation")),
+        RecordKind("project", Project, "/projects", N_("Project")),
     )
 }
 
@@ -335,7 +337,7 @@ async def get_record(db: AsyncSession, entity: str, record_id: int) -> Any:
 
 
 def record_name(entity: str, record: Any) -> str:
-    if entity == "organisation":
+    if entity in ("organisation", "project"):
         return record.display_name
     if entity == "person":
         return record.full_name

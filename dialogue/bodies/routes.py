@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Request, Response, Router, get, post
@@ -14,14 +15,14 @@ from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, Membership, MembershipKind, QuorumRule
 from dialogue.bodies.service import BodyDraft, MemberDraft
-from dialogue.crud import RecordPages, as_typed, check, query_flag
+from dialogue.crud import RecordPages, as_typed, check, searched_list
 from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, list_context, list_sort, query_number, table_file
+from dialogue.listing import Column, list_context, query_number, table_file
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.models import Side
-from dialogue.sorting import Sort, Window
+from dialogue.sorting import Sort
 from dialogue.web import DB, Config, page_window, render, see_other, wants_fragment
 
 
@@ -43,11 +44,9 @@ async def bodies_page(
 async def _bodies(
     request: Request, db: DB, q: str | None, archived: str | None, limit: int | None, offset: int
 ) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    text, include_archived = (q or "").strip()[:200], query_flag(archived)
-    query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
-    sort = list_sort(request.query_params, service.SORT_KEYS, "name", query)
-    rows, total = await service.list_bodies(db, q=text, archived=include_archived, window=Window(limit, offset, sort))
-    return rows, total, query, sort
+    return await searched_list(
+        request, q, archived, service.SORT_KEYS, "name", partial(service.list_bodies, db), limit, offset
+    )
 
 
 @get(["/bodies.csv", "/bodies.xlsx"], cache=False)

@@ -13,6 +13,7 @@ from dialogue.calendar.answers import answer_url
 from dialogue.calendar.meeting_event import MeetingForCalendar, meeting_url
 from dialogue.i18n import _
 from dialogue.meetings.models import Invitation, MeetingStatus
+from dialogue.meetings.sessions import session_label
 from dialogue.people.models import Person
 from dialogue.settings import Settings
 from dialogue.templating import jinja_environment
@@ -62,6 +63,7 @@ def _letter(
         context = {
             "kind": kind,
             "meeting": meeting,
+            "session": session_label(meeting),
             "person": person,
             "invitation": invitation,
             "items": list(zip(data.items, data.schedule.slots, strict=False)),

@@ -14,6 +14,7 @@ from dialogue.commitments.editing import CommitmentDraft
 from dialogue.commitments.listing import SIDE_ORDER
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person
+from dialogue.projects.models import Project
 
 
 async def filter_choices(db: AsyncSession) -> dict[str, Any]:
@@ -21,7 +22,9 @@ async def filter_choices(db: AsyncSession) -> dict[str, Any]:
     bodies, for the filters of the commitments page. Two statements."""
     organisations = (await db.execute(select(Organisation).order_by(Organisation.acronym, Organisation.name))).scalars()
     bodies = (await db.execute(select(Body).order_by(Body.name))).scalars().all()
+    projects = (await db.execute(select(Project).order_by(Project.name, Project.id))).scalars().all()
     return {
+        "projects": projects,
         "organisation_groups": _grouped(
             sorted(organisations, key=lambda o: SIDE_ORDER[o.side]), lambda o: o.side.label
         ),
@@ -64,7 +67,15 @@ async def form_choices(db: AsyncSession, draft: CommitmentDraft) -> dict[str, An
         .scalars()
         .all()
     )
+    projects = (
+        await db.execute(
+            select(Project)
+            .where(or_(Project.archived_at.is_(None), Project.id == (draft.project_id or 0)))
+            .order_by(Project.name, Project.id)
+        )
+    ).scalars()
     return {
+        "projects": [(str(project.id), project.display_name) for project in projects],
         "organisation_groups": _grouped(organisations, lambda o: o.side.label),
         "people_groups": _grouped(people, lambda p: p.organisation.display_name),
         "meetings": meetings,

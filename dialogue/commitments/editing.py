@@ -22,6 +22,7 @@ from dialogue.i18n import _
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import found_one
+from dialogue.projects.models import Project
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 10_000
@@ -52,6 +53,7 @@ async def get_commitment(
         joinedload(Commitment.agenda_item).joinedload(AgendaItem.outcome),
         joinedload(Commitment.organisation),
         joinedload(Commitment.responsible).joinedload(Person.organisation),
+        joinedload(Commitment.project),
     ]
     if with_updates:
         options.append(selectinload(Commitment.updates.and_(note_visible(visible))))
@@ -80,6 +82,7 @@ class CommitmentDraft:
     title_en: str = ""
     description_ar: str = ""
     description_en: str = ""
+    project_id: int | None = None
 
     @classmethod
     def of(cls, commitment: Commitment) -> CommitmentDraft:
@@ -119,7 +122,7 @@ def _check_url(errors: dict[str, str], name: str, value: str | None) -> None:
         errors.setdefault(name, _("Enter a full web address starting with https://."))
 
 
-async def check_draft(db: AsyncSession, draft: CommitmentDraft) -> dict[str, str]:
+async def check_draft(db: AsyncSession, draft: CommitmentDraft, current: Commitment | None = None) -> dict[str, str]:
     """Every rule a commitment must satisfy, as field errors (empty when it is valid).
 
     - a title (at most 300 characters), a side, a status;
@@ -183,6 +186,12 @@ async def check_draft(db: AsyncSession, draft: CommitmentDraft) -> dict[str, str
                     date=i18n.format_date(held_on)
                 ),
             )
+    if draft.project_id is not None:
+        project = await db.get(Project, draft.project_id)
+        if project is None:
+            errors.setdefault("project_id", _("This project does not exist."))
+        elif project.archived_at is not None and (current is None or current.project_id != project.id):
+            errors.setdefault("project_id", _("This project is archived: choose another one."))
     if draft.from_outcome and draft.agenda_item_id is None:
         errors.setdefault("from_outcome", _("A commitment from an outcome needs its agenda item."))
     return errors
@@ -197,6 +206,7 @@ def _apply(commitment: Commitment, draft: CommitmentDraft) -> None:
     commitment.meeting_id = draft.meeting_id
     commitment.agenda_item_id = draft.agenda_item_id
     commitment.from_outcome = draft.from_outcome
+    commitment.project_id = draft.project_id
 
 
 async def create_commitment(
@@ -230,7 +240,7 @@ async def update_commitment(
     """Change a commitment read at `version`: `Stale` if it changed since, `Invalid` if a
     rule fails; nothing is changed in either case. A status change follows `change_status`."""
     check_version(commitment, version)
-    errors = {**await check_draft(db, draft), **(known_errors or {})}
+    errors = {**await check_draft(db, draft, commitment), **(known_errors or {})}
     if errors:
         raise Invalid(errors)
     _apply(commitment, draft)

@@ -32,6 +32,7 @@ class CommitmentFilters:
     side: Side | None = None
     organisation_id: int | None = None
     body_id: int | None = None
+    project_id: int | None = None
     statuses: tuple[CommitmentStatus, ...] = ()
     overdue: bool | None = None
     due_soon: bool = False
@@ -63,6 +64,8 @@ def filter_clauses(filters: CommitmentFilters, today: dt.date) -> list[ColumnEle
         clauses.append(Commitment.side == filters.side)
     if filters.organisation_id is not None:
         clauses.append(Commitment.organisation_id == filters.organisation_id)
+    if filters.project_id is not None:
+        clauses.append(Commitment.project_id == filters.project_id)
     if filters.body_id is not None:
         clauses.append(Commitment.meeting_id.in_(select(Meeting.id).where(Meeting.body_id == filters.body_id)))
     if filters.statuses:

@@ -31,6 +31,7 @@ from dialogue.i18n import _
 from dialogue.listing import Column, download_query, list_sort, table_file
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
+from dialogue.people.service import MAX_ID
 from dialogue.web import (
     DB,
     Config,
@@ -45,7 +46,19 @@ from dialogue.web import (
     wants_fragment,
 )
 
-FILTER_NAMES = ("q", "side", "organisation", "body", "status", "overdue", "due_soon", "due_from", "due_to", "scope")
+FILTER_NAMES = (
+    "q",
+    "side",
+    "organisation",
+    "body",
+    "project",
+    "status",
+    "overdue",
+    "due_soon",
+    "due_from",
+    "due_to",
+    "scope",
+)
 # A delegate's list opens on their own side ("mine"); "all" shows every side.
 MY_SIDE, ALL_SIDES = "mine", "all"
 
@@ -66,6 +79,7 @@ def read_filters(
         side = own_side
     organisation_id = form.integer("organisation", minimum=1)
     body_id = form.integer("body", minimum=1)
+    project_id = form.integer("project", minimum=1, maximum=MAX_ID)
     statuses = listing.parse_status_filter(form.raw("status"))
     if statuses is None:
         form.error("status", _("Choose one of the options."))
@@ -84,6 +98,7 @@ def read_filters(
         side=side,
         organisation_id=organisation_id if "organisation" not in form.errors else None,
         body_id=body_id if "body" not in form.errors else None,
+        project_id=project_id if "project" not in form.errors else None,
         statuses=statuses,
         overdue=overdue,
         due_soon=form.boolean("due_soon"),
@@ -188,6 +203,7 @@ def draft_values(draft: CommitmentDraft) -> dict[str, str]:
         "meeting_id": str(draft.meeting_id or ""),
         "agenda_item_id": str(draft.agenda_item_id or ""),
         "from_outcome": "1" if draft.from_outcome else "",
+        "project_id": str(draft.project_id or ""),
     }
 
 
@@ -203,6 +219,7 @@ def read_draft(form: Form) -> CommitmentDraft:
         meeting_id=form.integer("meeting_id", minimum=1),
         agenda_item_id=form.integer("agenda_item_id", minimum=1),
         from_outcome=form.boolean("from_outcome"),
+        project_id=form.integer("project_id", minimum=1, maximum=MAX_ID),
     )
 
 

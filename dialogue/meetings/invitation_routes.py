@@ -19,6 +19,7 @@ from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import attendance, invitations, service
 from dialogue.meetings.models import Attendance, InvitationRole
+from dialogue.meetings.partners import partners_section
 from dialogue.meetings.sending_routes import sent_counts
 from dialogue.minutes.lock import record_closed
 from dialogue.papers.sheet import meeting_partners, sign_in_sheet
@@ -62,6 +63,11 @@ async def meeting_page(request: Request, db: DB, meeting_id: FromPath[int]) -> T
     return render(request, "meetings/page.html", await _with_sections(request, db, context))
 
 
+async def page_context(request: Request, db: DB, meeting_id: int) -> dict[str, Any]:
+    """Everything the meeting page shows (for a section's answer without HTMX)."""
+    return await _with_sections(request, db, await attendance_context(db, meeting_id))
+
+
 async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> dict[str, Any]:
     """The other areas' sections of the meeting page (agenda, commitments); internal draft
     positions only for their own side and the secretariat."""
@@ -71,7 +77,8 @@ async def _with_sections(request: Request, db: DB, context: dict[str, Any]) -> d
     calendar = await calendar_invitations.page_section(db, meeting, request.app.state.settings)
     documents = await documents_section(db, request.scope.get("user"), meeting)
     press = {"press_published": await press_service.is_published(db, meeting.id)}
-    return {**agenda, **commitments, **calendar, **documents, **press, **context}
+    partners = await partners_section(db, meeting)
+    return {**agenda, **commitments, **calendar, **documents, **press, **partners, **context}
 
 
 async def _invitations_answer(

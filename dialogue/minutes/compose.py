@@ -18,6 +18,7 @@ from dialogue.documents import service as documents_service
 from dialogue.meetings import invitations as meetings_invitations
 from dialogue.meetings import service as meetings_service
 from dialogue.meetings.models import InvitationRole, Meeting, MeetingStatus
+from dialogue.meetings.partners import meeting_partners
 from dialogue.minutes.document import (
     AddendumLine,
     AnnexLine,
@@ -26,6 +27,7 @@ from dialogue.minutes.document import (
     DecisionLine,
     ItemLine,
     MinutesDocument,
+    PartnerLine,
     PositionLine,
     QuorumLine,
     from_json,
@@ -222,6 +224,12 @@ async def build_document(
         commitments=tuple(_commitment_line(c, day) for c in loose),
         annex=await _annex(db, meeting.id),
         translations=translations,
+        partners=tuple(
+            PartnerLine(role=partner.role.value, organisation=_organisation_name(partner.organisation))
+            for partner in await meeting_partners(db, meeting.id)
+        ),
+        session_kind=meeting.session_kind.value if meeting.session_kind is not None else None,
+        session_number=meeting.session_number,
     )
 
 

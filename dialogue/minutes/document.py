@@ -91,6 +91,14 @@ class DecisionLine:
 
 
 @dataclass(frozen=True)
+class PartnerLine:
+    """An organisation with a role on the event (never counted, never approving)."""
+
+    role: str  # meetings.models.PartnerRole value
+    organisation: str
+
+
+@dataclass(frozen=True)
 class AddendumLine:
     written_on: dt.date
     text: str
@@ -144,6 +152,11 @@ class MinutesDocument:
     # takes that language's version (render.localized). Empty in versions circulated
     # before texts had versions.
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The organisations with a role on the event, in their order.
+    partners: tuple[PartnerLine, ...] = ()
+    # The body's session (meetings.models.SessionKind value and number), if it is one.
+    session_kind: str | None = None
+    session_number: int | None = None
 
     @property
     def adopted(self) -> bool:
@@ -195,6 +208,7 @@ def _build(cls: type[Any], data: dict[str, Any]) -> Any:
         "decisions": DecisionLine,
         "addenda": AddendumLine,
         "annex": AnnexLine,
+        "partners": PartnerLine,
     }
     names = {f.name for f in dataclasses.fields(cls)}
     for key, value in data.items():

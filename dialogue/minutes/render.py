@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from dialogue import bilingual, i18n
 from dialogue.agenda.models import OutcomeKind, Stance
 from dialogue.choices import Choice
 from dialogue.commitments.models import CommitmentStatus
 from dialogue.i18n import _, format_date, format_datetime, format_time
-from dialogue.meetings.models import Attendance, InvitationRole
+from dialogue.meetings.models import Attendance, InvitationRole, PartnerRole, SessionKind
+from dialogue.meetings.sessions import session_label
 from dialogue.minutes import docx_writer, formats
 from dialogue.minutes.document import AttendeeLine, CommitmentLine, ItemLine, MinutesDocument
 from dialogue.minutes.formats import Block, Fields, Heading, Items, Layout, Paragraph, Table
@@ -57,8 +59,10 @@ def commitment_owner(line: CommitmentLine) -> str:
 
 def _header(document: MinutesDocument) -> Iterable[Block]:
     yield Heading(_("Minutes: {title}").format(title=document.title), level=1)
-    rows = [
-        (_("Body"), document.body),
+    rows = [(_("Body"), document.body)]
+    if session := session_of(document):
+        rows.append((_("Session"), session))
+    rows += [
         (_("Date"), format_date(document.starts_at, "full")),
         (_("Time"), f"{format_time(document.starts_at)} – {format_time(document.ends_at)}"),
     ]
@@ -68,6 +72,33 @@ def _header(document: MinutesDocument) -> Iterable[Block]:
         rows.append((_("Online"), document.online_url))
     rows.append((_("Chair"), document.chair or _("Not recorded")))
     yield Fields(tuple(rows))
+
+
+def session_of(document: MinutesDocument) -> str:
+    """ "2nd ordinary session of 2026" in the current language, or ""."""
+    if document.session_kind is None:
+        return ""
+    try:
+        kind = SessionKind(document.session_kind)
+    except ValueError:
+        return ""
+    return session_label(
+        SimpleNamespace(session_kind=kind, session_number=document.session_number, starts_at=document.starts_at)
+    )
+
+
+def _partners(document: MinutesDocument) -> Iterable[Block]:
+    """The organisations by role ("Technical partners: OTE, ONM, INS"); they never count."""
+    if not document.partners:
+        return
+    yield Heading(_("Partners"))
+    roles: dict[str, list[str]] = {}
+    for line in document.partners:
+        roles.setdefault(line.role, []).append(line.organisation)
+    known = [role.value for role in PartnerRole]
+    ordered = sorted(roles, key=lambda r: (known.index(r) if r in known else len(known), r))
+    yield Fields(tuple((label(PartnerRole, role), i18n.listed(roles[role])) for role in ordered))
+    yield Paragraph(_("Partners never count for quorum or parity and do not approve the minutes."), note=True)
 
 
 def _attendee_remarks(line: AttendeeLine) -> str:
@@ -310,7 +341,7 @@ def minutes_blocks(document: MinutesDocument) -> tuple[Block, ...]:
     """Everything the minutes say, in order, translated into the current language (each
     text in its version in that language, see `localized`)."""
     document = localized(document)
-    blocks: list[Block] = [*_header(document), *_attendance(document), *_quorum(document)]
+    blocks: list[Block] = [*_header(document), *_partners(document), *_attendance(document), *_quorum(document)]
     if document.introduction.strip():
         blocks += [Heading(_("Introduction")), Paragraph(document.introduction, user=True)]
     blocks.append(Heading(_("Agenda")))

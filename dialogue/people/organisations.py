@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue.commitments.models import Commitment
 from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _, listed, ngettext
-from dialogue.people.models import Organisation, Person, Side
+from dialogue.people.models import Organisation, OrganisationCategory, Person, Side
 from dialogue.people.service import (
     DESCRIPTION_MAX,
     SLUG,
@@ -137,6 +137,8 @@ class OrganisationDraft:
     acronym: str = ""
     side: Side | None = None
     description: str = ""
+    # Partners only (international organisation, donor...); the sides' organisations have none.
+    category: OrganisationCategory | None = None
 
     @classmethod
     def of(cls, org: Organisation) -> OrganisationDraft:
@@ -172,6 +174,8 @@ async def organisation_errors(
             errors["slug"] = _duplicate_slug()
     if draft.side is None:
         errors["side"] = _("This field is required.")
+    elif draft.side == Side.PARTNERS and draft.category is None:
+        errors["category"] = _("Say what kind of partner this organisation is.")
     return errors
 
 
@@ -188,6 +192,7 @@ def _apply_organisation(org: Organisation, draft: OrganisationDraft) -> None:
     org.acronym = draft.acronym.strip()
     org.side = draft.side
     org.description = draft.description.strip()
+    org.category = draft.category if draft.side == Side.PARTNERS else None
 
 
 async def create_organisation(db: AsyncSession, draft: OrganisationDraft) -> Organisation:

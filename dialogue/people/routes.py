@@ -15,7 +15,7 @@ from dialogue.listing import Column, list_context, list_sort, query_number, tabl
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people import organisations as organisations_service
 from dialogue.people import service
-from dialogue.people.models import Language, Organisation, Person, Side
+from dialogue.people.models import Language, Organisation, OrganisationCategory, Person, Side
 from dialogue.people.organisations import OrganisationDraft
 from dialogue.people.service import PersonDraft
 from dialogue.sorting import Sort, Window
@@ -95,7 +95,14 @@ async def organisations_export(
 
 
 async def _organisation_form(db: DB, org: Organisation | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"org": org, "values": values, "errors": {}, "sides": Side.options(), **extra}
+    return {
+        "org": org,
+        "values": values,
+        "errors": {},
+        "sides": Side.options(),
+        "categories": OrganisationCategory.options(),
+        **extra,
+    }
 
 
 def read_organisation_form(form: Form) -> OrganisationDraft:
@@ -108,6 +115,7 @@ def read_organisation_form(form: Form) -> OrganisationDraft:
         acronym=form.text("acronym", max_length=30),
         side=form.choice("side", Side),
         description=form.text("description", max_length=service.DESCRIPTION_MAX),
+        category=form.choice("category", OrganisationCategory, required=False),
     )
 
 

@@ -52,7 +52,15 @@ from dialogue import i18n
 from dialogue.bodies.models import Body, QuorumRule
 from dialogue.errors import Invalid
 from dialogue.i18n import N_, _
-from dialogue.meetings.models import Attendance, Invitation, InvitationRole, Meeting, MeetingStatus
+from dialogue.meetings.models import (
+    Attendance,
+    Invitation,
+    InvitationRole,
+    Meeting,
+    MeetingPartner,
+    MeetingStatus,
+    PartnerRole,
+)
 from dialogue.meetings.quorum import NOT_COUNTED_ROLES, Attendee, Parity, quorum
 from dialogue.minutes.formats import Block, Fields, Figure, Heading, Items, Layout, Paragraph, Table
 from dialogue.people.models import Organisation, Person, Side
@@ -120,16 +128,20 @@ class SideLine:
 
 
 @dataclass(frozen=True)
-class OrganisationLine:
+class _Organisation:
     organisation_id: int
     name: str
     acronym: str
-    side: Side
-    counts: Counts
 
     @property
     def display_name(self) -> str:
         return f"{self.acronym} – {self.name}" if self.acronym else self.name
+
+
+@dataclass(frozen=True)
+class OrganisationLine(_Organisation):
+    side: Side
+    counts: Counts
 
 
 @dataclass(frozen=True)
@@ -152,6 +164,15 @@ class MeetingLine:
 
 
 @dataclass(frozen=True)
+class PartnerLine(_Organisation):
+    """An organisation with a role on the held meetings of the period: how many it had it at.
+    Partners are listed apart: they never count for a rate, the parity or the quorum."""
+
+    role: PartnerRole
+    meetings: int
+
+
+@dataclass(frozen=True)
 class MissedLine:
     side: Side
     meetings: tuple[MeetingLine, ...]
@@ -169,6 +190,7 @@ class Participation:
     organisations: tuple[OrganisationLine, ...]  # party-side organisations that were invited
     not_counted: tuple[OrganisationLine, ...]  # observers and others who do not count
     not_held: tuple[tuple[MeetingStatus, int], ...] = field(default=())
+    partners: tuple[PartnerLine, ...] = field(default=())  # roles on the meetings, apart
 
     @property
     def missed(self) -> tuple[MissedLine, ...]:
@@ -302,6 +324,22 @@ async def _by_organisation(db: AsyncSession, conditions: list[ColumnElement[bool
     return [_OrganisationRow(*row) for row in await db.execute(query)]
 
 
+async def _partners(db: AsyncSession, conditions: list[ColumnElement[bool]]) -> tuple[PartnerLine, ...]:
+    """Per organisation and role, on how many of the report's held meetings it had that role."""
+    meetings = func.count(func.distinct(Meeting.id))
+    query = (
+        select(Organisation.id, Organisation.name, Organisation.acronym, MeetingPartner.role, meetings)
+        .join(MeetingPartner, MeetingPartner.organisation_id == Organisation.id)
+        .join(Meeting, Meeting.id == MeetingPartner.meeting_id)
+        .join(Body, Body.id == Meeting.body_id)
+        .where(Meeting.status == MeetingStatus.HELD, *conditions)
+        .group_by(Organisation.id, Organisation.name, Organisation.acronym, MeetingPartner.role)
+    )
+    order = {role: rank for rank, role in enumerate(PartnerRole)}
+    lines = [PartnerLine(*row) for row in await db.execute(query)]
+    return tuple(sorted(lines, key=lambda line: (order[line.role], (line.acronym or line.name).casefold())))
+
+
 async def _not_held(db: AsyncSession, conditions: list[ColumnElement[bool]]) -> tuple[tuple[MeetingStatus, int], ...]:
     query = (
         select(Meeting.status, func.count())
@@ -402,6 +440,7 @@ async def participation(db: AsyncSession, period: Period, body_id: int | None = 
         organisations=organisations,
         not_counted=_organisation_lines(apart),
         not_held=await _not_held(db, conditions),
+        partners=await _partners(db, conditions),
     )
 
 
@@ -591,6 +630,19 @@ def _layout_blocks(data: Participation) -> Iterable[Block]:
         )
     else:
         yield Paragraph(_("No observer was invited."), note=True)
+    if data.partners:
+        yield Heading(_("Partners"))
+        yield Paragraph(
+            _("Organisations with a role on the meetings: they never count for a rate, the parity or the quorum."),
+            note=True,
+        )
+        yield Table(
+            headers=(_("Organisation"), _("Role"), _("Meetings")),
+            rows=tuple(
+                (line.display_name, line.role.label, i18n.format_number(line.meetings)) for line in data.partners
+            ),
+            user_columns=frozenset({0}),
+        )
 
 
 def _sheets(data: Participation) -> tuple[Sheet, ...]:
@@ -661,6 +713,11 @@ def _sheets(data: Participation) -> tuple[Sheet, ...]:
             tuple(
                 (line.name, line.acronym, line.side.label, *count_values(line.counts)[:5]) for line in data.not_counted
             ),
+        ),
+        Sheet(
+            _("Partners"),
+            (_("Organisation"), _("Acronym"), _("Role"), _("Meetings")),
+            tuple((line.name, line.acronym, line.role.label, line.meetings) for line in data.partners),
         ),
     )
 
