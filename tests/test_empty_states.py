@@ -82,9 +82,9 @@ async def test_the_first_entries_of_accounts_and_trail_and_their_filters(english
 async def test_scheduling_without_a_body_says_to_create_one_first(english: Any, db: Any) -> None:
     page = await english.get("/meetings/new")
     assert page.status_code == 200
-    assert "A meeting belongs to a body, and there is no body yet." in text(page)
+    assert "There is no body yet: an event can be scheduled on its own" in text(page)
     assert '<a href="/bodies/new">Create a body first</a>' in page.text
 
     await f.body(db, name="Plénière")
     await db.commit()
-    assert "there is no body yet" not in text(await english.get("/meetings/new"))
+    assert "There is no body yet" not in text(await english.get("/meetings/new"))
