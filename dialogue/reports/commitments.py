@@ -314,10 +314,11 @@ async def build_report(
             clauses,
         ).group_by(*groups, Organisation.acronym, Organisation.name)
     )
-    by_side: dict[Side, list[OrganisationRow]] = {side: [] for side in Side}
+    # The three sides and observers always (an empty row says so); partners when they made one.
+    by_side: dict[Side, list[OrganisationRow]] = {side: [] for side in Side if side != Side.PARTNERS}
     for side, organisation_id, acronym, name, *numbers in counts:
         tally = Tally(*(int(number or 0) for number in numbers))
-        by_side[side].append(OrganisationRow(organisation_id, acronym or "", name or "", tally))
+        by_side.setdefault(side, []).append(OrganisationRow(organisation_id, acronym or "", name or "", tally))
 
     # 2-4. Median delays per organisation, per side, over everything.
     per_organisation = await _medians(db, dialect, clauses, groups)

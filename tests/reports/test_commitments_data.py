@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from dialogue.commitments.models import Commitment
+from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
 from dialogue.reports import commitments
 from dialogue.reports.common import Period
@@ -32,7 +33,8 @@ async def test_every_number_of_a_year(db: AsyncSession, engine: AsyncEngine) -> 
         report = await commitments.build_report(db, YEAR, today=world.TODAY)
     assert queries.count == 7
     assert by_key(report) == world.EXPECTED_2025
-    assert [side.side for side in report.sides] == list(Side)
+    # The three sides and observers always; partners only when they made a commitment.
+    assert [side.side for side in report.sides] == [side for side in Side if side != Side.PARTNERS]
     assert [organisation.acronym for organisation in report.sides[0].organisations] == ["MAS", ""]
     assert report.overdue_before == dt.date(2026, 1, 1)
     assert report.total.on_time_rate == 2 / 5
@@ -79,3 +81,24 @@ async def test_a_period_not_over_measures_overdue_today(db: AsyncSession) -> Non
     short = await commitments.build_report(db, Period(dt.date(2025, 3, 15), dt.date(2025, 5, 14)), today=world.TODAY)
     assert [month.first for month in short.months] == [dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2025, 5, 1)]
     assert [(month.made, month.done) for month in short.months] == [(0, 0), (0, 1), (0, 0)]
+
+
+async def test_partners_are_listed_once_they_made_a_commitment(db: AsyncSession) -> None:
+    await world.build(db)
+    before = await commitments.build_report(db, YEAR, today=world.TODAY)
+    made = sum(side.tally.made for side in before.sides)
+    start, end = dt.datetime(2025, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    moved = await db.scalar(
+        select(Commitment)
+        .join(Meeting, Meeting.id == Commitment.meeting_id)
+        .where(Meeting.starts_at >= start, Meeting.starts_at < end)
+        .order_by(Commitment.id)
+        .limit(1)
+    )
+    assert moved is not None
+    moved.side = Side.PARTNERS
+    moved.organisation_id = None
+    await db.commit()
+    after = await commitments.build_report(db, YEAR, today=world.TODAY)
+    assert after.sides[-1].side == Side.PARTNERS and after.sides[-1].tally.made == 1
+    assert sum(side.tally.made for side in after.sides) == made
