@@ -211,11 +211,13 @@ TEXTS = ("title", "place", "summary", "outcomes", "contacts")
 def drafted_texts(
     meeting: Meeting, partners: list[MeetingPartner], outcomes: list[OutcomeLine], contact: Person | None
 ) -> dict[str, str]:
-    """The texts of the draft in the current language, from the record: the meeting's title
-    in that language (else the first written, marked "(in French)"), labels, dates and roles
-    in that language."""
+    """The texts of the draft in the current language, from the record, with labels, dates
+    and roles in that language. The title is the meeting's title in that language, none when
+    it is not written in it (the release then reads in another language, marked "(in
+    French)", until the secretariat writes it)."""
+    title = bilingual.versions_of(meeting, "title").get(i18n.current_language(), "")
     return {
-        "title": bilingual.plain(meeting, "title")[:TITLE_MAX],
+        "title": title[:TITLE_MAX],
         "place": meeting.venue[:PLACE_MAX],
         "summary": opening_paragraph(meeting, partners),
         "outcomes": "\n".join(achievement(line) for line in outcomes),

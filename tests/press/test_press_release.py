@@ -434,8 +434,8 @@ async def test_draft_in_three_languages_and_each_export_reads_its_own(
     # One field a language for each text: the Arabic ones right to left.
     assert 'name="title_ar" type="text" value="ورشة اختتام مشروع أمم" lang="ar" dir="rtl"' in html
     assert 'name="title" type="text" value="Atelier de clôture du projet AMEM" lang="fr" dir="ltr"' in html
-    # The English title is not written: the French one, marked, to be translated.
-    assert 'name="title_en" type="text" value="Atelier de clôture du projet AMEM (in French)"' in html
+    # The meeting has no English title: none in the draft, to be written.
+    assert 'name="title_en" type="text" value="" lang="en"' in html
     arabic_summary = html.split('name="summary_ar"')[1].split("</textarea>")[0]
     assert "ورشة اختتام مشروع أمم" in arabic_summary and "2022" in arabic_summary
     assert "Hôtel Sheraton, Tunis" in html.split('name="place_ar"')[1].split(">")[0]
@@ -460,8 +460,9 @@ async def test_draft_in_three_languages_and_each_export_reads_its_own(
     assert "خارطة طريق للهجرة العادلة" in arabic
     french = (await english.get(base + ".html?lang=fr")).text
     assert "Atelier de clôture du projet AMEM" in french and "خارطة طريق" not in french
-    # No place in English: the French one, marked.
+    # No title nor place in English: the French ones, marked.
     english_file = (await english.get(base + ".html?lang=en")).text
+    assert "Atelier de clôture du projet AMEM (in French)" in english_file
     assert "Hôtel Sheraton, Tunis (in French)" in english_file
 
     page = (await english.get(base)).text
