@@ -11,9 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from dialogue import bilingual
 from dialogue.i18n import N_, gettext
 from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingKind, PartnerRole
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.press import service
 from dialogue.press.models import PressRelease, ReleaseStatus
 from dialogue.press.service import OutcomeLine, event_partners, shared_outcomes
 
@@ -80,11 +82,9 @@ class ReleaseRecord:
     meeting_id: int
     slug: str
     status: str  # ReleaseStatus value
-    title: str
-    place: str
-    summary: str
-    outcomes: str
-    contacts: str
+    # The release's texts (title, place, summary, outcomes, contacts) in each language they
+    # are written in: (field, ((language, text), ...)) pairs; read through `text`, `title`...
+    texts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     published_at: dt.datetime | None
     kind: str  # MeetingKind value
     body: str  # the council body's name; empty for an event of its own
@@ -105,9 +105,42 @@ class ReleaseRecord:
     def kind_label(self) -> str:
         return MeetingKind(self.kind).label
 
+    def versions(self, field: str) -> dict[str, str]:
+        return dict(dict(self.texts).get(field, ()))
+
+    def text(self, field: str) -> tuple[str, str]:
+        """`field` in the current language, else in the first written one, and the note
+        "(in French)" then ("" when it is in the current language)."""
+        text, language = bilingual.choose(self.versions(field))
+        return text, bilingual.fallback_note(language)
+
+    def noted(self, field: str) -> str:
+        """`field` in the current language, else the first written followed by "(in French)"."""
+        return bilingual.noted(self.versions(field))
+
+    @property
+    def title(self) -> str:
+        return self.noted("title")
+
+    @property
+    def place(self) -> str:
+        return self.noted("place")
+
+    @property
+    def summary(self) -> str:
+        return self.noted("summary")
+
+    @property
+    def contacts(self) -> str:
+        return self.noted("contacts")
+
     @property
     def outcome_points(self) -> tuple[str, ...]:
-        return tuple(line.strip() for line in self.outcomes.splitlines() if line.strip())
+        """The points achieved in the current language, each marked "(in French)" when they
+        are not written in it."""
+        text, note = self.text("outcomes")
+        points = (line.strip() for line in text.splitlines() if line.strip())
+        return tuple(f"{point} {note}" if note else point for point in points)
 
 
 def _line(org: Organisation, role: str) -> OrganisationLine:
@@ -162,11 +195,7 @@ async def release_record(db: AsyncSession, release: PressRelease, meeting: Meeti
         meeting_id=meeting.id,
         slug=release.slug,
         status=release.status.value,
-        title=release.title,
-        place=release.place,
-        summary=release.summary,
-        outcomes=release.outcomes,
-        contacts=release.contacts,
+        texts=tuple((field, tuple(bilingual.versions_of(release, field).items())) for field in service.TEXTS),
         published_at=release.published_at,
         kind=meeting.kind.value,
         body=meeting.body.name if meeting.body is not None else "",

@@ -11,7 +11,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_409_CONFLICT
 
-from dialogue import i18n, idempotency
+from dialogue import bilingual, i18n, idempotency
 from dialogue.accounts.permissions import SECRETARIAT
 from dialogue.errors import Invalid, NotFound, Refused, Stale
 from dialogue.forms import Form
@@ -26,7 +26,7 @@ from dialogue.reports.exports import bad_request, requested_language
 from dialogue.web import DB, Config, Renderers, Template, attachment, render, see_other
 
 PAGE = "press/page.html"
-FIELDS = ("title", "place", "summary", "outcomes", "contacts")
+FIELDS = bilingual.draft_names(*service.TEXTS)
 
 
 def _address(meeting_id: int) -> str:
@@ -46,7 +46,7 @@ async def _context(request: Request, db: DB, settings: Any, meeting_id: int, **e
         raise NotFound(_("This meeting has no published press release."))
     record = await release_record(db, release, meeting) if release is not None else None
     values = extra.pop("values", None) or (
-        {name: getattr(release, name) for name in FIELDS} if release is not None else {}
+        bilingual.draft_fields(release, *service.TEXTS) if release is not None else {}
     )
     return {
         "meeting": meeting,
@@ -115,12 +115,13 @@ async def start_release(request: Request, db: DB, settings: Config, meeting_id: 
 
 
 def read_draft(form: Form) -> service.ReleaseDraft:
+    """The texts in each language (whether one is needed is the service's rule)."""
     return service.ReleaseDraft(
-        title=form.text("title", required=True, max_length=service.TITLE_MAX),
-        place=form.text("place", max_length=service.PLACE_MAX),
-        summary=form.text("summary", max_length=service.TEXT_MAX),
-        outcomes=form.text("outcomes", max_length=service.TEXT_MAX),
-        contacts=form.text("contacts", max_length=service.TEXT_MAX),
+        **form.versions("title", max_length=service.TITLE_MAX),
+        **form.versions("place", max_length=service.PLACE_MAX),
+        **form.versions("summary", max_length=service.TEXT_MAX),
+        **form.versions("outcomes", max_length=service.TEXT_MAX),
+        **form.versions("contacts", max_length=service.TEXT_MAX),
         version=form.integer("version"),
     )
 

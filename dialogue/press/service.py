@@ -5,6 +5,7 @@ public pages may read (published releases only)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -175,7 +176,7 @@ def opening_paragraph(meeting: Meeting, partners: list[MeetingPartner]) -> str:
     values = {
         "date": i18n.format_date(meeting.starts_at, "long"),
         "time": i18n.format_time(meeting.starts_at),
-        "title": meeting.title,
+        "title": bilingual.plain(meeting, "title"),
     }
     if meeting.body is not None:
         text = _("On {date}, from {time}, “{title}” ({body}) was held").format(body=meeting.body.name, **values)
@@ -203,27 +204,50 @@ async def event_partners(db: AsyncSession, meeting_id: int) -> list[MeetingPartn
     return list(rows)
 
 
+# The texts of a release written in each language (dialogue/bilingual.py).
+TEXTS = ("title", "place", "summary", "outcomes", "contacts")
+
+
+def drafted_texts(
+    meeting: Meeting, partners: list[MeetingPartner], outcomes: list[OutcomeLine], contact: Person | None
+) -> dict[str, str]:
+    """The texts of the draft in the current language, from the record, with labels, dates
+    and roles in that language. The title is the meeting's title in that language, none when
+    it is not written in it (the release then reads in another language, marked "(in
+    French)", until the secretariat writes it)."""
+    title = bilingual.versions_of(meeting, "title").get(i18n.current_language(), "")
+    return {
+        "title": title[:TITLE_MAX],
+        "place": meeting.venue[:PLACE_MAX],
+        "summary": opening_paragraph(meeting, partners),
+        "outcomes": "\n".join(achievement(line) for line in outcomes),
+        "contacts": contact_lines(contact),
+    }
+
+
 async def start_release(db: AsyncSession, meeting: Meeting) -> PressRelease:
-    """The draft of a held meeting's press release, written from its record in the current
-    language: title, place, an opening paragraph, the shared outcomes (one a line) and the
-    secretariat's contact. Refused for a meeting not held, or one that has a release."""
+    """The draft of a held meeting's press release, written from its record in French,
+    Arabic and English: title, place, an opening paragraph, the shared outcomes (one a line)
+    and the secretariat's contact. Refused for a meeting not held, or one that has a release."""
     ensure_held(meeting)
     if await get_release(db, meeting.id) is not None:
         raise Refused(_("This meeting has a press release already."))
-    place = meeting.venue
     outcomes = await shared_outcomes(db, meeting.id)
     contact = await secretariat_contact(db, meeting.id)
+    partners = await event_partners(db, meeting.id)
+    drafts: dict[str, dict[str, str]] = {}
+    for language in bilingual.LANGUAGES:
+        with i18n.using_language(language):
+            drafts[language] = drafted_texts(meeting, partners, outcomes, contact)
     release = PressRelease(
         meeting_id=meeting.id,
         slug=await _free_slug(db, meeting),
         status=ReleaseStatus.DRAFT,
-        title=meeting.title[:TITLE_MAX],
-        place=place[:PLACE_MAX],
-        summary=opening_paragraph(meeting, await event_partners(db, meeting.id)),
-        outcomes="\n".join(achievement(line) for line in outcomes),
-        contacts=contact_lines(contact),
         contact_person_id=contact.id if contact is not None else None,
+        translations={},
     )
+    for field in TEXTS:
+        bilingual.set_versions(release, field, {language: drafts[language][field] for language in drafts})
     db.add(release)
     await db.flush()
     return release
@@ -231,44 +255,56 @@ async def start_release(db: AsyncSession, meeting: Meeting) -> PressRelease:
 
 @dataclass(frozen=True)
 class ReleaseDraft:
-    """What the secretariat edits, read at `version`."""
+    """What the secretariat edits, read at `version`: each text in French (`title`), Arabic
+    (`title_ar`) and English (`title_en`)."""
 
     title: str
+    title_ar: str
+    title_en: str
     place: str
+    place_ar: str
+    place_en: str
     summary: str
+    summary_ar: str
+    summary_en: str
     outcomes: str
+    outcomes_ar: str
+    outcomes_en: str
     contacts: str
+    contacts_ar: str
+    contacts_en: str
     version: int | None
+
+
+LIMITS = {"title": TITLE_MAX, "place": PLACE_MAX, "summary": TEXT_MAX, "outcomes": TEXT_MAX, "contacts": TEXT_MAX}
+
+
+def _text_problem(text: str, *, limit: int) -> str | None:
+    if len(text) > limit:
+        return _("At most {n} characters.").format(n=limit)
+    if "\x00" in text:
+        return _("This text contains a character that is not allowed.")
+    return None
 
 
 def _problems(draft: ReleaseDraft) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not draft.title.strip():
-        errors["title"] = _("This field is required.")
-    limits = {"title": TITLE_MAX, "place": PLACE_MAX, "summary": TEXT_MAX, "outcomes": TEXT_MAX, "contacts": TEXT_MAX}
-    for name, limit in limits.items():
-        value: str = getattr(draft, name)
-        if len(value) > limit:
-            errors.setdefault(name, _("At most {n} characters.").format(n=limit))
-        elif "\x00" in value:
-            errors.setdefault(name, _("This text contains a character that is not allowed."))
+    for name, limit in LIMITS.items():
+        errors.update(
+            bilingual.draft_errors(draft, name, functools.partial(_text_problem, limit=limit), required=name == "title")
+        )
     return errors
 
 
 async def save_release(db: AsyncSession, release: PressRelease, draft: ReleaseDraft) -> PressRelease:
-    """Save the secretariat's texts: `Stale` when someone saved in between, `Invalid` for a
-    missing title or a text too long. A published release changes on the public page too."""
+    """Save the secretariat's texts in each language: `Stale` when someone saved in between,
+    `Invalid` for a title written in no language or a text too long. A published release
+    changes on the public page too."""
     check_version(release, draft.version)
     errors = _problems(draft)
     if errors:
-        raise Invalid(
-            errors, {name: getattr(draft, name) for name in ("title", "place", "summary", "outcomes", "contacts")}
-        )
-    release.title = draft.title.strip()
-    release.place = draft.place.strip()
-    release.summary = draft.summary.strip()
-    release.outcomes = draft.outcomes.strip()
-    release.contacts = draft.contacts.strip()
+        raise Invalid(errors, {name: getattr(draft, name) for name in bilingual.draft_names(*TEXTS)})
+    bilingual.apply_draft(release, draft, *TEXTS)
     await db.flush()
     return release
 

@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 import subprocess
+from html import unescape
 from typing import Any
 
 from docx import Document
@@ -88,6 +89,16 @@ async def generate(client: AsyncTestClient[Any], meeting_id: int) -> str:
     return page.text
 
 
+def typed(page: str, name: str) -> str:
+    """What a text field or text area of the form holds."""
+    field = re.search(rf'<(input|textarea) id="f-{name}" name="{name}"([^>]*)>', page)
+    assert field, f"no field {name}"
+    if field.group(1) == "input":
+        value = re.search(r'value="([^"]*)"', field.group(2))
+        return unescape(value.group(1) if value else "")
+    return unescape(page[field.end() :].split("</textarea>")[0])
+
+
 def pdf_text(content: bytes) -> str:
     return subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
 
@@ -108,7 +119,7 @@ async def test_draft_is_written_from_the_held_meeting_with_only_its_shared_outco
     assert "July 27, 2022" in html and "11:00" in html
     assert "Bilan du projet AMEM: Tripartite agreement – Feuille de route adoptée" in html
     assert "Migration équitable: For information" in html
-    assert "Point sans conclusion" not in html.split('name="outcomes"')[1].split("</textarea>")[0]
+    assert "Point sans conclusion" not in html.split('name="outcomes_en"')[1].split("</textarea>")[0]
     assert "Salma Secrétariat, Chargée de communication" in html and "presse@cnds.tn" in html
     # Never a position, internal or shared, nor a delegate's address.
     assert "SECRET-INTERNE-UGTT" not in html and "POSITION-UTICA-PARTAGEE" not in html
@@ -160,10 +171,11 @@ async def test_edit_saves_and_a_stale_form_is_refused_with_nothing_lost(
     assert 'value="Clôture du projet AMEM' in page and 'value="Titre périmé"' not in page
     empty = await english.post(
         page_of(world["meeting"].id) + "/edit",
-        data={**fields, "title": " ", "version": form_value(page, "version")},
+        data={**fields, "title": " ", "title_ar": "", "title_en": "", "version": form_value(page, "version")},
         follow_redirects=False,
     )
-    assert empty.status_code == 422 and "This field is required." in empty.text
+    assert empty.status_code == 422 and "This field is required." not in empty.text
+    assert "Write this in at least one language." in empty.text
 
 
 async def test_exports_in_three_formats_and_arabic(english: AsyncTestClient[Any], db: AsyncSession) -> None:
@@ -408,4 +420,61 @@ async def test_outcomes_read_in_the_readers_language_with_the_fallback_marked(
     assert "Accord sur la portabilité" in french and "اتفاق على قابلية التحويل" not in french
     english_page = (await public.get(f"/public/events/{slug}?lang=en")).text
     assert "Accord sur la portabilité (in French)" in english_page
+    del public.blocking_portal
+
+
+async def test_draft_in_three_languages_and_each_export_reads_its_own(
+    english: AsyncTestClient[Any], db: AsyncSession
+) -> None:
+    world = await workshop(db)
+    meeting = world["meeting"]
+    bilingual.set_versions(meeting, "title", {"fr": "Atelier de clôture du projet AMEM", "ar": "ورشة اختتام مشروع أمم"})
+    await db.commit()
+    html = await generate(english, meeting.id)
+    # One field a language for each text: the Arabic ones right to left.
+    assert 'name="title_ar" type="text" value="ورشة اختتام مشروع أمم" lang="ar" dir="rtl"' in html
+    assert 'name="title" type="text" value="Atelier de clôture du projet AMEM" lang="fr" dir="ltr"' in html
+    # The meeting has no English title: none in the draft, to be written.
+    assert 'name="title_en" type="text" value="" lang="en"' in html
+    arabic_summary = html.split('name="summary_ar"')[1].split("</textarea>")[0]
+    assert "ورشة اختتام مشروع أمم" in arabic_summary and "2022" in arabic_summary
+    assert "Hôtel Sheraton, Tunis" in html.split('name="place_ar"')[1].split(">")[0]
+    assert "27 juillet 2022" in html.split('name="summary"')[1].split("</textarea>")[0]
+    base = page_of(meeting.id)
+    if shutil.which("pdftotext"):
+        arabic_pdf = pdf_text((await english.get(base + ".pdf?lang=ar")).content)
+        assert "مشروع" in arabic_pdf and "Atelier de clôture" not in arabic_pdf
+    french_html = (await english.get(base + ".html?lang=fr")).text
+    assert "Atelier de clôture du projet AMEM" in french_html and "ورشة اختتام" not in french_html
+
+    # Only the Arabic title changes: the Arabic export shows it, the French one does not.
+    page = (await english.get(base)).text
+    fields = {
+        name: typed(page, name) for name in bilingual.draft_names("title", "place", "summary", "outcomes", "contacts")
+    }
+    fields["version"] = form_value(page, "version")
+    fields.update(title_ar="اختتام مشروع أمم: خارطة طريق للهجرة العادلة", place_en="")
+    saved = await english.post(base + "/edit", data=fields, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    arabic = (await english.get(base + ".html?lang=ar")).text
+    assert "خارطة طريق للهجرة العادلة" in arabic
+    french = (await english.get(base + ".html?lang=fr")).text
+    assert "Atelier de clôture du projet AMEM" in french and "خارطة طريق" not in french
+    # No title nor place in English: the French ones, marked.
+    english_file = (await english.get(base + ".html?lang=en")).text
+    assert "Atelier de clôture du projet AMEM (in French)" in english_file
+    assert "Hôtel Sheraton, Tunis (in French)" in english_file
+
+    page = (await english.get(base)).text
+    publish = {"version": form_value(page, "version"), "confirm": "1"}
+    assert (await english.post(base + "/publish", data=publish)).status_code == 200
+    public = anonymous_copy(english)
+    slug = "2022-07-27-atelier-de-cloture-du-projet-amem"
+    arabic_page = (await public.get(f"/public/events/{slug}?lang=ar")).text
+    assert "خارطة طريق للهجرة العادلة" in arabic_page and "Atelier de clôture du projet AMEM" not in arabic_page
+    data = (await public.get(f"/public/events/{slug}.json?lang=ar")).json()
+    assert data["events"][0]["name"] == "اختتام مشروع أمم: خارطة طريق للهجرة العادلة"
+    assert ARABIC.search(data["events"][0]["description"])
+    french_data = (await public.get(f"/public/events/{slug}.json?lang=fr")).json()
+    assert french_data["events"][0]["name"] == "Atelier de clôture du projet AMEM"
     del public.blocking_portal
