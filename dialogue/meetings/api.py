@@ -32,6 +32,7 @@ from dialogue.meetings.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    SessionKind,
 )
 from dialogue.meetings.quorum import QuorumReport
 from dialogue.meetings.search import MeetingFilters, Order
@@ -91,8 +92,8 @@ class QuorumOut(msgspec.Struct):
 class MeetingOut(msgspec.Struct):
     id: int
     version: int
-    body_id: int
-    body_name: str
+    body_id: int | None  # None: an event of its own
+    body_name: str  # its body's name, or for an event of its own its kind
     title: str
     kind: MeetingKind
     starts_at: dt.datetime
@@ -102,6 +103,9 @@ class MeetingOut(msgspec.Struct):
     status: MeetingStatus
     description: str
     invited: int
+    project_id: int | None = None
+    session_kind: SessionKind | None = None
+    session_number: int | None = None
     # The title and description in each language written ({"title": {"fr": ..., "ar": ...}});
     # `title` and `description` are the first written in the order fr, ar, en.
     versions: dict[str, dict[str, str]] = {}
@@ -117,7 +121,8 @@ InvitationListOut = Annotated[Page[InvitationOut], named("InvitationListOut")]
 
 
 class MeetingIn(Input, forbid_unknown_fields=True):
-    body_id: int
+    # None for an event of its own (a workshop, a seminar...); a council meeting needs one.
+    body_id: int | None
     title: str
     starts_at: LocalDateTime
     ends_at: LocalDateTime
@@ -126,6 +131,9 @@ class MeetingIn(Input, forbid_unknown_fields=True):
     online_url: str | None = None
     status: MeetingStatus = MeetingStatus.SCHEDULED
     description: str = ""
+    project_id: int | None = None
+    session_kind: SessionKind | None = None
+    session_number: int | None = None
     # `title` and `description` are the French versions; these the Arabic and English ones.
     # At least one version of the title is needed.
     title_ar: str = ""
@@ -143,7 +151,10 @@ class MeetingPatch(Input, forbid_unknown_fields=True):
     """The fields to change, and the `version` the change was made from."""
 
     version: int
-    body_id: int | UnsetType = UNSET
+    body_id: int | UnsetType | None = UNSET
+    project_id: int | UnsetType | None = UNSET
+    session_kind: SessionKind | UnsetType | None = UNSET
+    session_number: int | UnsetType | None = UNSET
     title: str | UnsetType = UNSET
     starts_at: LocalDateTime | UnsetType = UNSET
     ends_at: LocalDateTime | UnsetType = UNSET
@@ -273,7 +284,17 @@ def _draft(base: MeetingDraft, data: MeetingIn | MeetingPatch) -> MeetingDraft:
     """`base` with the fields `data` carries; unreadable datetimes raise `Invalid`."""
     errors: dict[str, str] = {}
     changes: dict[str, Any] = {}
-    for name in ("body_id", "kind", "venue", "online_url", "status", *bilingual.draft_names(*service.TEXTS)):
+    for name in (
+        "body_id",
+        "kind",
+        "project_id",
+        "session_kind",
+        "session_number",
+        "venue",
+        "online_url",
+        "status",
+        *bilingual.draft_names(*service.TEXTS),
+    ):
         value = getattr(data, name)
         if value is not UNSET:
             changes[name] = value

@@ -49,10 +49,6 @@ class MeetingKind(Choice):
         """Events: a body is optional."""
         return tuple(kind for kind in cls if kind not in cls.council())
 
-    @property
-    def is_event(self) -> bool:
-        return self not in MeetingKind.council()
-
 
 class SessionKind(Choice):
     """A council body's session: the ordinary ones are numbered in the year."""

@@ -228,7 +228,7 @@ async def meeting_errors(
     errors: dict[str, str] = {}
     if draft.body_id is None:
         # An event (a workshop, a seminar...) may stand on its own; a council meeting may not.
-        if draft.kind is None or not draft.kind.is_event:
+        if draft.kind not in MeetingKind.events():
             errors["body_id"] = _("Choose a body: a meeting of the council belongs to one of its bodies.")
     else:
         body = await db.get(Body, draft.body_id)
@@ -291,9 +291,10 @@ async def _check(db: AsyncSession, draft: MeetingDraft, current: Meeting | None,
 def _apply(meeting: Meeting, draft: MeetingDraft) -> None:
     assert draft.kind and draft.status and draft.starts_at and draft.ends_at
     meeting.body_id = draft.body_id
-    meeting.kind = draft.kind
+    # The API's drafts hold plain strings: stored as the choices themselves.
+    meeting.kind = MeetingKind(draft.kind)
     meeting.project_id = draft.project_id
-    meeting.session_kind = draft.session_kind if draft.body_id is not None else None
+    meeting.session_kind = SessionKind(draft.session_kind) if draft.session_kind and draft.body_id else None
     meeting.session_number = draft.session_number if meeting.session_kind is not None else None
     meeting.starts_at = as_local(draft.starts_at).astimezone(dt.UTC)
     meeting.ends_at = as_local(draft.ends_at).astimezone(dt.UTC)

@@ -87,3 +87,35 @@ async def test_an_event_is_not_a_session_and_the_session_label_speaks_french(cli
     page = await client.post("/meetings", data=meeting_form(body.id, session_kind="ordinary", session_number="1"))
     assert page.status_code == 200  # the new meeting's page, after the redirect
     assert f"1re session ordinaire de {YEAR}" in page.text
+
+
+async def test_the_api_schedules_an_event_without_a_body(english: Any, db: Any) -> None:
+    body = await f.body(db)
+    await db.commit()
+    start, end = f"{YEAR}-12-10T09:00", f"{YEAR}-12-10T12:00"
+    refused = await english.post(
+        "/api/v1/meetings", json={"body_id": None, "title": "Plénière", "starts_at": start, "ends_at": end}
+    )
+    assert refused.status_code == 422
+    assert "body_id" in refused.text
+    made = await english.post(
+        "/api/v1/meetings",
+        json={"body_id": None, "title": "Atelier", "kind": "workshop", "starts_at": start, "ends_at": end},
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["body_id"] is None and made.json()["kind"] == "workshop"
+    session = await english.post(
+        "/api/v1/meetings",
+        json={
+            "body_id": body.id,
+            "title": "Session",
+            "starts_at": start,
+            "ends_at": end,
+            "session_kind": "ordinary",
+            "session_number": 3,
+        },
+    )
+    assert session.status_code == 201, session.text
+    assert session.json()["session_number"] == 3
+    listed = await english.get("/api/v1/meetings")
+    assert {item["title"]: item["body_id"] for item in listed.json()["items"]} == {"Atelier": None, "Session": body.id}
