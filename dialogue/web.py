@@ -13,7 +13,7 @@ from typing import Any, cast
 from urllib.parse import quote, urlencode, urlsplit
 
 from advanced_alchemy.exceptions import NotFoundError, RepositoryError
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, ValidationException
@@ -60,7 +60,13 @@ Renderers = NamedDependency[RenderPool]
 class Template(HTMXTemplate):
     """A template response whose `csrf_input` is already HTML (Litestar passes a plain str,
     which autoescape would print as text). As litestar-htmx's template, it can also carry
-    an event for the page (`trigger_event`, sent as HX-Trigger)."""
+    an event for the page (`trigger_event`, sent as HX-Trigger). Always HTML: Litestar would
+    otherwise take the handler's media type, JSON for a handler annotated `-> Any`, and a
+    browser posting a form without htmx would show the page's source."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("media_type", MediaType.HTML)
+        super().__init__(*args, **kwargs)
 
     def create_template_context(self, request: Request) -> dict[str, Any]:
         context = super().create_template_context(request)

@@ -119,3 +119,19 @@ async def test_the_api_schedules_an_event_without_a_body(english: Any, db: Any) 
     assert session.json()["session_number"] == 3
     listed = await english.get("/api/v1/meetings")
     assert {item["title"]: item["body_id"] for item in listed.json()["items"]} == {"Atelier": None, "Session": body.id}
+
+
+async def test_a_refused_form_answers_html_to_a_browser_without_htmx(english: Any, db: Any) -> None:
+    """A form posted without htmx (no JavaScript, or a file upload) gets its page back as
+    HTML, whatever the handler returns, not as JSON the browser would show as source."""
+    refused = await english.post("/meetings", data=meeting_form("", kind="plenary"))
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("text/html")
+    logo = await english.post(
+        "/settings/letterhead",
+        data={"reference_format": "{year}/{meeting}", "version": "1"},
+        files={"logo": ("logo.png", b"not a picture", "image/png")},
+    )
+    assert logo.status_code == 422
+    assert logo.headers["content-type"].startswith("text/html")
+    assert "The logo must be a PNG or JPEG picture." in logo.text
