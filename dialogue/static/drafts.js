@@ -42,8 +42,14 @@
     return [PREFIX, page.account, page.path || window.location.pathname, actionOf(form)].join("|");
   }
 
+  // A form that sends a file is left out: the file cannot be kept, and the page is left when
+  // it is sent (no htmx), so a successful upload could not forget its draft.
   function draftable(form) {
-    return (form.getAttribute("method") || "").toLowerCase() === "post" && !form.closest("[data-no-drafts]");
+    return (
+      (form.getAttribute("method") || "").toLowerCase() === "post" &&
+      (form.getAttribute("enctype") || "").toLowerCase() !== "multipart/form-data" &&
+      !form.closest("[data-no-drafts]")
+    );
   }
 
   function textFields(form) {

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from dialogue.documents.tiny_pdf import tiny_pdf
 
 
@@ -24,6 +26,16 @@ def test_upload_from_the_meeting_page_then_download(
     section.locator("input[type=file]").set_input_files(str(source))
     section.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(rf".*{meeting}/documents$"))
+    # A second one from the documents page, which comes back after the upload: it worked, so
+    # no "your unsaved text was put back" over the fresh form.
+    page.locator("details.add-document summary").first.click()
+    upload = page.locator("form:has(input[type=file])").first
+    upload.locator("input[name=title]").fill("Deuxième document")
+    upload.locator("input[type=file]").set_input_files(str(source))
+    upload.locator("button[type=submit]").click()
+    expect(page.locator("table.documents-list tr", has_text="Deuxième document")).to_have_count(1)
+    page.wait_for_selector("form[data-draft-checked]", state="attached")
+    assert page.locator(".draft-restored").count() == 0
     row = page.locator("table.documents-list tr", has_text="جدول الأعمال المفصّل")
     with page.expect_download(timeout=30_000) as info:
         row.locator("a[download]").click()
