@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from dialogue.cli import main
 from dialogue.demo import load_demo
 from dialogue.settings import ROOT, Settings
-from dialogue.static_files import SOURCE, StaticFiles, static_files_handler
+from dialogue.static_files import BUNDLES, SOURCE, StaticFiles, static_files_handler
 from tests import factories as f
 from tests.conftest import count_queries, open_session
 
@@ -181,7 +181,7 @@ async def test_a_changed_file_gets_a_new_name_and_the_old_name_is_not_kept_long(
         before = static.url("app.css")
         assert static.url("app.css") == before  # the same content, the same name
         # The last file of the bundle (static_files.BUNDLES): the bundle then ends with it.
-        (source / "css" / "reports.css").write_text("/* changed */\n", encoding="utf-8")
+        (source / BUNDLES["app.css"][-1]).write_text("/* changed */\n", encoding="utf-8")
         after = static.url("app.css")
         assert after != before and static.url("app.js") == static.url("app.js")
         fresh = await browser.get(after)

@@ -100,7 +100,8 @@ def _letter(meeting: Meeting, papers: MeetingPapers, invitation: Invitation, lan
     organisation = person.organisation
     letterhead, items = papers.letterhead, papers.items
     with i18n.using_language(language):
-        title = i18n.isolate(bilingual.plain(meeting, "title", language))
+        # A title is a name in a letter: the invitee's version, else another, with no "(in French)".
+        title = i18n.isolate(bilingual.text_in(meeting, "title", language)[0] or meeting.title)
         facts = []
         session = session_label(meeting)
         if session:
@@ -137,7 +138,7 @@ def _letter(meeting: Meeting, papers: MeetingPapers, invitation: Invitation, lan
             facts=tuple(facts),
             agenda_heading=_("Agenda"),
             agenda=tuple(
-                (i18n.format_time(slot.starts_at), bilingual.plain(item, "title", language))
+                (i18n.format_time(slot.starts_at), bilingual.text_in(item, "title", language)[0] or item.title)
                 for item, slot in zip(items, schedule_of(meeting, items).slots, strict=True)
             ),
             closing=_(

@@ -41,7 +41,7 @@ def test_a_new_meeting_opens_at_its_top(browser_context: Any, language: str) -> 
     assert page.locator("h1").is_visible()
 
 
-SECTIONS = ["#calendar", "#invitations", "#quorum", "#agenda", "#commitments", "#documents"]
+SECTIONS = ["#calendar", "#partners", "#invitations", "#quorum", "#agenda", "#commitments", "#documents"]
 
 
 def in_viewport(page: Any, selector: str) -> bool:

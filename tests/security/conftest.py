@@ -286,6 +286,13 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
         follow_redirects=False,
     )
     assert uploaded.status_code == 303, uploaded.text
+    # A project with hostile texts.
+    project = await _form(
+        client,
+        "/projects",
+        {"name": HOSTILE, "acronym": "PRJ", "slug": "hostile-project", "countries": "TN", "description": HOSTILE},
+    )
+    project_id = int(project.headers["location"].rsplit("/", 1)[1])
     # A document with a hostile title and file name, on the meeting and on a progress note.
     update_id = await db.scalar(select(CommitmentUpdate.id).where(CommitmentUpdate.commitment_id == commitment["id"]))
     for url in (f"/meetings/{meeting['id']}/documents", f"/commitments/{commitment['id']}/updates/{update_id}/files"):
@@ -316,6 +323,7 @@ async def world(english: AsyncTestClient[Any], db: AsyncSession) -> dict[str, An
         "name": "no-such-release",  # a press release's public address (none published here)
         "update_id": update_id,
         "number": 1,
+        "project_id": project_id,
     }
 
 

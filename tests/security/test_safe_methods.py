@@ -66,6 +66,7 @@ def test_every_get_route_gets_a_concrete_address(client: AsyncTestClient[Any]) -
         "name",
         "update_id",
         "number",
+        "project_id",
         # Not seeded: these answer 404, which is enough to prove they change nothing.
         "message_id",
     }
