@@ -56,6 +56,8 @@ async def session_errors(db: AsyncSession, draft: MeetingDraft, current: Meeting
     """What is wrong with the draft's session, by field: a session outside a body, an
     ordinary one without a number, a number out of range or already taken that year."""
     if draft.session_kind is None:
+        if draft.session_number is not None:
+            return {"session_kind": _("Choose an ordinary or extraordinary session for this number, or clear it.")}
         return {}
     if draft.body_id is None:
         return {"session_kind": _("Only a meeting of a body is one of its sessions: choose a body, or no session.")}

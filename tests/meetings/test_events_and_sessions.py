@@ -58,6 +58,9 @@ async def test_ordinary_sessions_are_numbered_once_per_body_and_year(english: An
     unnumbered = await english.post("/meetings", data=meeting_form(body.id, session_kind="ordinary"))
     assert unnumbered.status_code == 422
     assert "Give the number of this ordinary session" in text(unnumbered)
+    number_alone = await english.post("/meetings", data=meeting_form(body.id, session_number="4"))
+    assert number_alone.status_code == 422
+    assert "Choose an ordinary or extraordinary session for this number" in text(number_alone)
     assert await db.scalar(select(func.count(Meeting.id))) == 1
 
     # The same number the next year, and an extraordinary session, are fine.
