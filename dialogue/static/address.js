@@ -20,3 +20,26 @@ document.addEventListener("change", function (event) {
     event.stopPropagation();
   }
 }, true);
+
+// 3. An answer that arrives after the user has gone to another page (a result clicked while
+//    the search typed just before was still on its way, on a slow line) belongs to a page no
+//    longer shown: it must not push the list's address over the record that opened. Requests
+//    are numbered as they start; an answer older than the last page navigation (a boosted
+//    link or form) leaves the address as it is.
+let requests = 0;
+let lastNavigation = 0;
+document.addEventListener("htmx:beforeRequest", function (event) {
+  const detail = event.detail || {};
+  if (!detail.xhr) return;
+  requests += 1;
+  detail.xhr.dialogueRequest = requests;
+  if (detail.boosted) lastNavigation = requests;
+});
+document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+  const detail = event.detail || {};
+  const number = detail.xhr && detail.xhr.dialogueRequest;
+  if (detail.history && number && number < lastNavigation) {
+    detail.history.type = "replace";
+    detail.history.path = window.location.pathname + window.location.search + window.location.hash;
+  }
+});

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 import uuid
 from typing import Any
 
@@ -198,4 +199,27 @@ def test_a_result_clicked_after_typing_a_search_keeps_its_own_address(browser_co
     link.click()
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(600)  # the list's own refresh (delay 400 ms) would have landed by now
+    assert page.url.endswith(target), f"address {page.url}, the page opened was {target}"
+
+
+def test_a_result_clicked_before_the_search_answers_keeps_its_own_address(browser_context: Any) -> None:
+    """Typing in the search box, then clicking a result while the search's request is still
+    on its way (a slow line): its answer arrives after the record has opened and must not
+    take the address bar back to the list."""
+    page = browser_context(language="fr").new_page()
+    page.goto("/meetings?q=commission")
+    link = page.locator("#results tbody a[href^='/']").first
+    target = link.get_attribute("href")
+    assert target
+
+    def slowly(route: Any) -> None:
+        time.sleep(1.5)
+        route.continue_()
+
+    page.route(re.compile(r".*/meetings\?q=commissio&.*"), slowly)
+    with page.expect_request(re.compile(r".*/meetings\?q=commissio&.*")):
+        page.locator("#f-q").fill("commissio")
+    link.click()
+    page.wait_for_timeout(2500)  # the search's answer has come back by now
+    page.wait_for_load_state("networkidle")
     assert page.url.endswith(target), f"address {page.url}, the page opened was {target}"
