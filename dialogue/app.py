@@ -36,7 +36,7 @@ from dialogue.calendar import month_routes as calendar_month_routes
 from dialogue.calendar import routes as calendar_routes
 from dialogue.commitments import api as commitments_api
 from dialogue.commitments import routes as commitments_routes
-from dialogue.compression import compression_config
+from dialogue.compression import compression_middleware
 from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
 from dialogue.documents import routes as documents_routes
@@ -53,6 +53,7 @@ from dialogue.minutes import followup_routes
 from dialogue.minutes import routes as minutes_routes
 from dialogue.minutes.render_pool import RenderPool
 from dialogue.openapi import ClosedStructs, allow_methods, describe_api, openapi_config, strict_body
+from dialogue.page_cache import page_cache_middleware
 from dialogue.papers import routes as papers_routes
 from dialogue.people import api as people_api
 from dialogue.people import routes as people_routes
@@ -229,13 +230,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             )
         ),
         csrf_config=csrf.csrf_config(settings),
-        compression_config=compression_config(),
         # NUL and non-UTF-8 bytes are refused in the user's language, before anything reads them.
         middleware=[
             language_middleware(settings),
             refuse_unreadable_bytes,
             authentication_middleware(settings),
             csrf.origin_check_middleware(settings),
+            # Inside compression, so that a kept page is kept once, uncompressed.
+            compression_middleware(),
+            page_cache_middleware(settings.page_cache_mb * 1024 * 1024),
         ],
         guards=[authorize, hide_drafts],
         before_request=strict_body,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import Headers, MutableScopeHeaders
+from litestar.middleware import DefineMiddleware
 from litestar.middleware.compression import CompressionMiddleware
 from litestar.types import Message, Receive, Scope, Send
 
@@ -47,6 +48,12 @@ class Compression(CompressionMiddleware):
             await (send if untouched else compressing)(message)
 
         await self.app(scope, receive, send_wrapper)
+
+
+def compression_middleware() -> DefineMiddleware:
+    """Among the application's middleware (app.py), outside the page cache; not Litestar's
+    `compression_config`, which would sit inside it."""
+    return DefineMiddleware(Compression, config=compression_config())
 
 
 def compression_config() -> CompressionConfig:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from contextvars import ContextVar
 
 from litestar import Request
 from markupsafe import Markup
@@ -62,9 +63,18 @@ def new_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The keys put into the page being rendered, while dialogue/page_cache.py keeps it: each
+# copy it serves again gets fresh ones.
+rendered_form_keys: ContextVar[list[str] | None] = ContextVar("rendered_form_keys", default=None)
+
+
 def form_key_input() -> Markup:
     """`{{ form_key() }}` in a create form: a fresh one-time key each time it is rendered."""
-    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, new_key())
+    key = new_key()
+    rendered = rendered_form_keys.get()
+    if rendered is not None:
+        rendered.append(key)
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, key)
 
 
 def submitted_key(request: Request, form: Form | None) -> str | None:

@@ -23,6 +23,7 @@ from dialogue.minutes.models import (
     MinutesVersion,
     RenderedMinutes,
 )
+from dialogue.page_cache import DataVersion
 from dialogue.papers.models import Letterhead
 from dialogue.people.models import Organisation, Person
 from dialogue.press.models import PressRelease
@@ -70,6 +71,7 @@ __all__ = [
     "Body",
     "Commitment",
     "CommitmentUpdate",
+    "DataVersion",
     "Document",
     "DocumentVersion",
     "FeedToken",

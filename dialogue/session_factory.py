@@ -4,7 +4,8 @@ mail worker, the demo and the tests all take theirs from `session_factory`.
 The listeners that keep the record consistent are registered here, on this factory's own
 session class, not on SQLAlchemy's global `Session` as a side effect of some import: every
 flush updates the search index, writes the audit trail and applies the calendar SEQUENCE
-rule, wherever the change comes from.
+rule, and every commit that changed the record raises its version (dialogue/page_cache.py),
+wherever the change comes from.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import sessionmaker
 
-from dialogue import search
+from dialogue import page_cache, search
 from dialogue.audit import trail
 from dialogue.calendar import sequence
 
@@ -27,4 +28,5 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     search.listen(recorded)
     trail.listen(recorded)
     sequence.listen(recorded)
+    page_cache.listen(recorded)
     return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=recorded)

@@ -84,6 +84,9 @@ class Settings:
     storage_secret_key: str = field(default="", repr=False)
     # The largest document one may upload, in megabytes.
     upload_max_mb: int = 25
+    # Memory for the pages each server process serves again while the record is unchanged
+    # (dialogue/page_cache.py), in megabytes; 0 turns it off.
+    page_cache_mb: int = 32
 
     def __post_init__(self) -> None:
         if not self.calendar_domain:
@@ -135,6 +138,8 @@ class Settings:
             found.append(_("DIALOGUE_UPLOAD_MAX_MB must be a number of megabytes, at least 1."))
         if self.storage_url.startswith("s3://") and not self.storage_url[5:].strip("/"):
             found.append(_("DIALOGUE_STORAGE_URL must name a bucket, such as s3://dialogue-documents."))
+        if self.page_cache_mb < 0:
+            found.append(_("DIALOGUE_PAGE_CACHE_MB must be a number of megabytes, 0 or more."))
         if self.render_workers is not None and self.render_workers < 1:
             found.append(_("DIALOGUE_RENDER_WORKERS must be a number of processes, at least 1."))
         try:
@@ -250,4 +255,5 @@ class Settings:
             storage_access_key=env.get("DIALOGUE_STORAGE_ACCESS_KEY", "").strip(),
             storage_secret_key=env.get("DIALOGUE_STORAGE_SECRET_KEY", "").strip(),
             upload_max_mb=int(env.get("DIALOGUE_UPLOAD_MAX_MB", "").strip() or cls.upload_max_mb),
+            page_cache_mb=int(env.get("DIALOGUE_PAGE_CACHE_MB", "").strip() or cls.page_cache_mb),
         )

@@ -23,6 +23,7 @@ from dialogue.accounts.sessions import session_account
 from dialogue.accounts.tokens import token_account
 from dialogue.audit.trail import Actor, set_actor
 from dialogue.i18n import set_language
+from dialogue.page_cache import data_version
 from dialogue.settings import Settings
 
 
@@ -112,6 +113,8 @@ class Authentication(AbstractAuthenticationMiddleware):
                 if token:
                     check = await session_account(db, token, self.settings)
                     account = check.account if check else None
+                if account is not None:  # the key of the pages kept for it (dialogue/page_cache.py)
+                    scope["state"]["data_version"] = await data_version(db)
         if account is not None and account.language is not None:
             set_language(account.language.value)
         ip = client_ip(scope)
