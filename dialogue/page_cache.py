@@ -36,12 +36,12 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy import BigInteger, event, select
+from sqlalchemy import BigInteger, Connection, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from dialogue.db import Base, utcnow
+from dialogue.db import Base, table_of, utcnow
 from dialogue.i18n import current_language
 from dialogue.idempotency import new_key, rendered_form_keys
 
@@ -57,8 +57,9 @@ class DataVersion(Base):
     n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-# Rows written on every visit that no page shows: changing them keeps the pages.
-_QUIET_TABLES = frozenset({"sign_in_session"})
+# Rows updated on every visit whose changes no page shows (a session's "last seen", once a
+# minute): updating them keeps the pages. Making or ending a session is a change.
+_QUIET_UPDATES = frozenset({"sign_in_session"})
 
 # Set while a request is answered: whether its own transactions wrote anything (such an
 # answer is not kept), and the one-time form keys its page carries.
@@ -66,28 +67,36 @@ _wrote: ContextVar[list[bool] | None] = ContextVar("page_cache_wrote", default=N
 
 
 def _changes(session: Session, *_: Any) -> None:
-    rows = [*session.new, *session.dirty, *session.deleted]
-    if any(getattr(row, "__tablename__", None) not in _QUIET_TABLES for row in rows):
+    if (
+        session.new
+        or session.deleted
+        or any(getattr(row, "__tablename__", None) not in _QUIET_UPDATES for row in session.dirty)
+    ):
         session.info["data_changed"] = True
 
 
 def _statement(state: Any) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
+    if state.is_insert or state.is_delete:
+        state.session.info["data_changed"] = True
+    elif state.is_update:
         mapper = state.bind_mapper
-        if mapper is None or mapper.local_table.name not in _QUIET_TABLES:
+        if mapper is None or mapper.local_table.name not in _QUIET_UPDATES:
             state.session.info["data_changed"] = True
 
 
-def _raise_version(session: Session) -> None:
-    """+1, in the committing transaction; the row is made by the first change if missing
-    (a schema made from the models rather than the migrations, or emptied)."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+def raise_version(connection: Connection | Session) -> None:
+    """+1, in the transaction of `connection`; the row is made by the first change if missing
+    (a schema made from the models rather than the migrations, or emptied). The session
+    listeners call it; so does whatever writes with Core statements outside a session."""
+    bind = connection if isinstance(connection, Connection) else connection.get_bind()
+    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
     now = utcnow()
-    statement = insert(DataVersion).values(id=ROW, n=1, created_at=now, updated_at=now)
+    table = table_of(DataVersion)
+    statement = insert(table).values(id=ROW, n=1, created_at=now, updated_at=now)
     excluded = statement.excluded
-    session.execute(
+    connection.execute(
         statement.on_conflict_do_update(
-            index_elements=[DataVersion.id], set_={"n": DataVersion.n + excluded.n, "updated_at": excluded.updated_at}
+            index_elements=["id"], set_={"n": table.c.n + excluded.n, "updated_at": excluded.updated_at}
         )
     )
 
@@ -95,14 +104,14 @@ def _raise_version(session: Session) -> None:
 def _before_commit(session: Session) -> None:
     _changes(session)  # what commit is about to flush (it fires this event first)
     if session.info.pop("data_changed", False):
-        _raise_version(session)
+        raise_version(session)
         session.info.pop("data_changed", None)  # the statement above marked it again
         wrote = _wrote.get()
         if wrote is not None:
             wrote.append(True)
 
 
-def _after_rollback(session: Session) -> None:
+def _rolled_back(session: Session, _previous: Any) -> None:
     session.info.pop("data_changed", None)
 
 
@@ -111,7 +120,7 @@ def listen(sessions: type[Session]) -> None:
     event.listen(sessions, "before_flush", _changes)
     event.listen(sessions, "do_orm_execute", _statement)
     event.listen(sessions, "before_commit", _before_commit)
-    event.listen(sessions, "after_soft_rollback", lambda session, _previous: _after_rollback(session))
+    event.listen(sessions, "after_soft_rollback", _rolled_back)
 
 
 async def data_version(db: AsyncSession) -> int:
@@ -154,6 +163,11 @@ class PageStore:
             self.size -= len(dropped.body) + 200
 
 
+def minute() -> int:
+    """This minute: no page is served past the minute it was made in."""
+    return int(time.time() // 60)
+
+
 def _key(scope: Scope, version: int) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
     parts = [
@@ -161,7 +175,7 @@ def _key(scope: Scope, version: int) -> bytes:
         scope.get("query_string", b""),
         current_language().encode(),
         str(version).encode(),
-        str(int(time.time() // 60)).encode(),
+        str(minute()).encode(),
         str(getattr(scope.get("user"), "id", "")).encode(),
     ]
     for name, value in sorted(scope["headers"]):

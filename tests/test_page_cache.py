@@ -8,9 +8,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 
+from dialogue import page_cache
 from dialogue.accounts.models import Role, SignInSession
 from dialogue.accounts.sessions import session_account, start_session
 from dialogue.app import create_app
@@ -24,6 +26,14 @@ from tests.conftest import count_queries, open_session
 # What a page served from memory still asks the database: the session with its account,
 # and the record's version.
 FROM_MEMORY = 2
+
+
+@pytest.fixture(autouse=True)
+def one_minute(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The clock of the kept pages stands still (a test crossing a minute would render again)."""
+    now = [29_000_000]
+    monkeypatch.setattr(page_cache, "minute", lambda: now[0])
+    return now
 
 
 async def visit(client: Any, engine: Any, url: str, **headers: str) -> tuple[Any, int]:
@@ -83,6 +93,18 @@ async def test_a_change_made_by_another_server_process_shows_at_once(
 
     after, _ = await visit(english, app_engine, "/meetings")
     assert "Social security consultation" in after.text
+
+
+async def test_no_page_is_served_past_the_minute_it_was_made_in(
+    english: Any, db: Any, app_engine: Any, one_minute: list[int]
+) -> None:
+    await f.meeting(db, title="Budget consultation")
+    await db.commit()
+    _, cold = await visit(english, app_engine, "/meetings")
+    _, warm = await visit(english, app_engine, "/meetings")
+    one_minute[0] += 1  # "today", "overdue" and "in 3 days" are read again
+    _, next_minute = await visit(english, app_engine, "/meetings")
+    assert warm == FROM_MEMORY < next_minute == cold
 
 
 async def test_each_copy_of_a_create_form_has_its_own_one_time_key(english: Any, db: Any, app_engine: Any) -> None:
@@ -146,9 +168,9 @@ async def test_the_version_counts_changes_and_nothing_else(db: Any, engine: Any)
     token = await start_session(db, account, previous_token=None, ip="127.0.0.1", user_agent="tests")
     await db.commit()
     created = await data_version(db)
-    assert created == before + 1  # sessions are not part of the record that pages show
+    assert created == before + 2  # a new session is a change (a profile page lists them)...
 
-    # Nor is the once-a-minute touch of a session on each visit.
+    # ... not the once-a-minute touch of a session on each visit.
     await db.execute(update(SignInSession).values(last_seen_at=SignInSession.last_seen_at))
     await db.commit()
     assert await session_account(db, token, Settings()) is not None

@@ -1,5 +1,5 @@
 """Every session the application opens comes from one factory, which carries the listeners of
-the record (search index, audit trail, calendar SEQUENCE); importing the code registers none
+the record (search index, audit trail, calendar SEQUENCE, the record's version); importing the code registers none
 on SQLAlchemy's global Session."""
 
 from __future__ import annotations
@@ -14,7 +14,15 @@ from dialogue.db import create_engine
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 
-EVENTS = ("before_flush", "after_flush", "do_orm_execute", "after_commit", "after_rollback")
+EVENTS = (
+    "before_flush",
+    "after_flush",
+    "do_orm_execute",
+    "before_commit",
+    "after_commit",
+    "after_rollback",
+    "after_soft_rollback",
+)
 
 
 def _ours(session: Session) -> list[str]:
@@ -40,6 +48,10 @@ async def test_the_factory_sessions_keep_the_index_the_trail_and_the_sequence() 
                 "dialogue.calendar.sequence._before_flush",
                 "dialogue.calendar.sequence._on_execute",
                 "dialogue.calendar.sequence._transaction_over",
+                "dialogue.page_cache._before_commit",
+                "dialogue.page_cache._changes",
+                "dialogue.page_cache._rolled_back",
+                "dialogue.page_cache._statement",
                 "dialogue.search._after_flush",
                 "dialogue.search._before_flush",
             ]

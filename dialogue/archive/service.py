@@ -31,6 +31,9 @@ What is left out: the sessions and the secrets, table by table and column by col
 - `import_upload`: a spreadsheet uploaded for an import and not yet confirmed (dialogue/
   imports), kept a day at most and only for the person who uploaded it: work in progress,
   not the record; what an import wrote is in the tables it wrote to and in the audit trail.
+- `data_version`: how many changes this database has seen, which tells each server process
+  which of its kept pages are still current (dialogue/page_cache.py); it belongs to the
+  database, not to the record.
 - `account.password_hash`: a password, however well hashed, stays with its server. The
   accounts come back without one: each person chooses a new password through a link.
 
@@ -74,6 +77,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import TypeDecorator
 
+from dialogue import page_cache
 from dialogue.db import Base
 from dialogue.i18n import _
 
@@ -93,6 +97,7 @@ EXCLUDED_TABLES = frozenset(
         "feed_token",
         "form_submission",
         "import_upload",
+        "data_version",
     }
 )
 EXCLUDED_COLUMNS = frozenset({("account", "password_hash")})
@@ -426,7 +431,7 @@ def _restore(connection: Connection, archive: Archive) -> None:
             ).format(archive=", ".join(archive.revision) or "-", database=", ".join(revision) or "-")
         )
     for table in metadata().sorted_tables:
-        if connection.scalar(select(func.count()).select_from(table)):
+        if table.name != "data_version" and connection.scalar(select(func.count()).select_from(table)):
             raise DatabaseNotEmpty(
                 _("The database is not empty (the table {table} has rows): import only into a new database.").format(
                     table=table.name
@@ -442,6 +447,7 @@ def _restore(connection: Connection, archive: Archive) -> None:
                 highest = select(func.max(table.c.id)).scalar_subquery()
                 sequence = func.pg_get_serial_sequence(table.name, "id")
                 connection.execute(select(func.setval(sequence, func.coalesce(highest, 0) + 1, False)))
+    page_cache.raise_version(connection)  # a running server's pages of the empty database are gone
 
 
 async def restore_archive(engine: AsyncEngine, archive: Archive) -> None:

@@ -4,6 +4,7 @@ meetings list is read in the order of its index rather than sorted in full."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -12,8 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dialogue.meetings.models import MeetingStatus
 from dialogue.people.models import Side
+from dialogue.settings import Settings
 from tests import factories as f
 from tests.conftest import count_queries
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The statements of a render: the page cache off, or the warm visit is served from memory."""
+    return replace(settings, page_cache_mb=0)
 
 
 async def held_meetings(db: Any, body: Any, count: int, first_day: dt.datetime) -> None:
