@@ -6,7 +6,9 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 import zlib
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -39,30 +41,45 @@ def pdf_text(content: bytes, *, raw: bool = False) -> str:
     return BIDI_CONTROLS.sub("", result.stdout.decode("utf-8"))
 
 
-_PDF_STREAM = re.compile(rb"<<((?:(?!>>\s*stream).)*?/Length (\d+)[^>]*)>>\s*stream\r?\n", re.DOTALL)
+_PDF_OBJECT = re.compile(rb"(\d+) 0 obj\s*<<((?:(?!>>\s*stream).)*?/Length (\d+)[^>]*)>>\s*stream\r?\n", re.DOTALL)
 
 
-def pdf_streams(content: bytes) -> list[tuple[bytes, bytes]]:
-    """Each stream of a PDF as (its dictionary, its bytes inflated when compressed)."""
-    streams = []
-    for match in _PDF_STREAM.finditer(content):
-        data = content[match.end() : match.end() + int(match.group(2))]
-        streams.append((match.group(1), zlib.decompress(data) if b"/FlateDecode" in match.group(1) else data))
-    return streams
+def pdf_objects(content: bytes) -> dict[int, bytes]:
+    """Each object of a PDF by its number, inflated: a stream's dictionary and content, and
+    each object kept inside an object stream on its own (a compressed PDF keeps its fonts'
+    dictionaries and widths there)."""
+    objects: dict[int, bytes] = {}
+    for match in _PDF_OBJECT.finditer(content):
+        head, data = match.group(2), content[match.end() : match.end() + int(match.group(3))]
+        data = zlib.decompress(data) if b"/FlateDecode" in head else data
+        objects[int(match.group(1))] = head + b" stream " + data
+        if b"/Type /ObjStm" in head and (first := re.search(rb"/First (\d+)", head)):
+            numbers = [int(n) for n in data[: int(first.group(1))].split()]
+            starts = [int(first.group(1)) + offset for offset in numbers[1::2]]
+            for number, start, end in zip(numbers[::2], starts, [*starts[1:], len(data)], strict=True):
+                objects[number] = data[start:end].strip()
+    return objects
 
 
 def pdf_difference(first: bytes, second: bytes) -> str:
-    """Where two PDFs differ, said in the terms of the PDF (which stream, at which offset of
-    its inflated content): a flaky byte in a compressed file otherwise tells nothing."""
+    """Where two PDFs differ, said in the terms of the PDF: which objects (inflated, those of
+    the object streams one by one), where in each, and whether the object holds the same
+    bytes in another order; both files are kept, for `qpdf --qdf --object-streams=disable`."""
     offsets = [n for n, (a, b) in enumerate(zip(first, second, strict=False)) if a != b]
     found = [f"lengths {len(first)}, {len(second)}; {len(offsets)} bytes differ, at {offsets[:8]}"]
-    for number, ((head, one), (_, other)) in enumerate(zip(pdf_streams(first), pdf_streams(second), strict=False)):
-        if one != other:
-            at = next(
-                (n for n, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), min(len(one), len(other))
-            )
-            near = slice(max(at - 24, 0), at + 24)
-            found.append(f"stream {number} <<{head[:80]!r}>> at {at}: {one[near]!r} != {other[near]!r}")
+    kept = Path(tempfile.mkdtemp(prefix="dialogue-pdf-difference-"))
+    (kept / "first.pdf").write_bytes(first)
+    (kept / "second.pdf").write_bytes(second)
+    found.append(f"both files in {kept}")
+    ones, others = pdf_objects(first), pdf_objects(second)
+    for number in sorted(ones.keys() | others.keys()):
+        one, other = ones.get(number, b""), others.get(number, b"")
+        if one == other or b"/Type /ObjStm" in one or b"/Type /XRef" in one:
+            continue  # an object stream or the cross-reference differs where its objects do
+        at = next((n for n, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), min(len(one), len(other)))
+        near = slice(max(at - 32, 0), at + 32)
+        reordered = " (the same bytes in another order)" if sorted(one) == sorted(other) else ""
+        found.append(f"object {number} <<{one[:60]!r}>> at {at}{reordered}: {one[near]!r} != {other[near]!r}")
     return "; ".join(found)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
+import pydyf
 import pytest
 
 from dialogue.i18n import _, format_date, using_language
@@ -122,6 +126,28 @@ def test_pdf_is_the_same_bytes_in_another_process() -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     there = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, check=True).stdout
     assert there == here, pdf_difference(here, there)
+
+
+def _tiny_pdf(ascent: int, widths: bytes) -> bytes:
+    """A compressed PDF as WeasyPrint writes them: dictionaries in an object stream."""
+    pdf = pydyf.PDF()
+    pdf.add_object(pydyf.Dictionary({"Type": "/FontDescriptor", "Ascent": ascent}))
+    pdf.add_object(pydyf.Stream([widths], compress=True))
+    out = io.BytesIO()
+    pdf.write(out, compress=True)
+    return out.getvalue()
+
+
+def test_a_pdf_difference_names_the_objects_that_differ_and_keeps_both_files() -> None:
+    # What the two tests above say when they fail: a flaky byte of a compressed file tells
+    # nothing, the object and its inflated bytes do (and a reordering is told from a change).
+    message = pdf_difference(_tiny_pdf(1069, b"[3 [500 600]]"), _tiny_pdf(1068, b"[3 [600 500]]"))
+    assert "b'/Type /FontDescriptor/Ascent 1069>>' != b'/Type /FontDescriptor/Ascent 1068>>'" in message
+    assert "(the same bytes in another order): " in message and "[3 [500 600]]' != " in message
+    kept = re.search(r"both files in (\S+?);", message)
+    assert kept is not None
+    assert (Path(kept.group(1)) / "second.pdf").read_bytes() == _tiny_pdf(1068, b"[3 [600 500]]")
+    shutil.rmtree(kept.group(1))
 
 
 # DOCX -------------------------------------------------------------------------------------
