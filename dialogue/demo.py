@@ -21,25 +21,11 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.passwords import hash_password
-from dialogue.agenda.models import (
-    AgendaDocument,
-    AgendaItem,
-    C144Matter,
-    Outcome,
-    OutcomeKind,
-    Position,
-    Stance,
-)
-from dialogue.bodies.models import (
-    Body,
-    BodyKind,
-    Membership,
-    MembershipKind,
-    QuorumRule,
-)
+from dialogue.agenda.models import AgendaDocument, AgendaItem, C144Matter, Outcome, OutcomeKind, Position, Stance
+from dialogue.bodies.models import Body, BodyKind, Membership, MembershipKind, QuorumRule
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.db import create_engine
-from dialogue.demo_translations import VERSIONS, translate
+from dialogue.demo_translations import ARABIC, translate
 from dialogue.i18n import _
 from dialogue.meetings.models import (
     Attendance,
@@ -2556,8 +2542,8 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
         narratives = drafting.Narratives(
             introduction=introduction,
             closing=closing,
-            introduction_ar=VERSIONS[introduction]["ar"],
-            closing_ar=VERSIONS[closing]["ar"],
+            introduction_ar=ARABIC[introduction],
+            closing_ar=ARABIC[closing],
         )
         await drafting.save_narratives(session, minutes, narratives, minutes.version)
         await circulation.circulate(session, minutes, secretariat, settings, minutes.version)
