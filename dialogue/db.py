@@ -18,11 +18,11 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Integer, String, Table, Text, event
+from sqlalchemy import ForeignKey, Integer, String, Table, Text, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column
 
 from dialogue.settings import ROOT, Settings
 
@@ -35,6 +35,13 @@ Moment = Annotated[dt.datetime, mapped_column(DateTimeUTC(timezone=True))]
 """A point in time, stored timezone-aware in UTC (a naive datetime is refused)."""
 FreeText = Annotated[str, mapped_column(Text, default="")]
 """Text of any length that the person may leave empty."""
+
+
+def foreign_key(table: str, *, ondelete: str, **options: Any) -> MappedColumn[Any]:
+    """An indexed foreign key to the `id` of `table`, and what deleting the row it points at
+    does (RESTRICT, CASCADE, SET NULL): `meeting_id: Mapped[int] = foreign_key("meeting",
+    ondelete="CASCADE")`. `options` go to `mapped_column` (`default=None`, `unique=True`)."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete=ondelete), index=True, **options)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -21,25 +21,12 @@ from sqlalchemy.orm import joinedload
 
 from dialogue.accounts.models import Account, Role
 from dialogue.accounts.passwords import hash_password
-from dialogue.agenda.models import (
-    AgendaDocument,
-    AgendaItem,
-    C144Matter,
-    Outcome,
-    OutcomeKind,
-    Position,
-    Stance,
-)
-from dialogue.bodies.models import (
-    Body,
-    BodyKind,
-    Membership,
-    MembershipKind,
-    QuorumRule,
-)
+from dialogue.agenda.models import AgendaDocument, AgendaItem, C144Matter, Outcome, OutcomeKind, Position, Stance
+from dialogue.bodies.models import Body, BodyKind, Membership, MembershipKind, QuorumRule
+from dialogue.bodies.service import BodyDraft, create_body
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.db import create_engine
-from dialogue.demo_translations import VERSIONS, translate
+from dialogue.demo_translations import ARABIC, translate
 from dialogue.i18n import _
 from dialogue.meetings.models import (
     Attendance,
@@ -51,6 +38,7 @@ from dialogue.meetings.models import (
     MeetingStatus,
     PartnerRole,
 )
+from dialogue.meetings.quorum import required_per_side
 from dialogue.papers.models import Letterhead
 from dialogue.people.models import Language, Organisation, OrganisationCategory, Person, Side
 from dialogue.projects.models import Project, ProjectDonor
@@ -449,14 +437,11 @@ MIGRATION = "Commission de la migration de main-d'œuvre"
 PROTECTION = "Commission de la protection sociale"
 
 
-@dataclass(frozen=True)
-class BodySpec:
-    name: str
-    short_name: str
-    kind: BodyKind
-    description: str
-    quorum_rule: QuorumRule
-    quorum_min_per_side: int
+@dataclass(kw_only=True)
+class BodySpec(BodyDraft):
+    """A body of the demo (its fields as the body form has them), its members, and where and
+    when its meetings take place."""
+
     titular: list[str]
     alternate: list[str]
     chair: str
@@ -2097,7 +2082,8 @@ def _invitations(
         by_key[spec.late].attendance = Attendance.PRESENT
         by_key[spec.late].arrived_late = True
     # A held meeting met its quorum: top up each side with its titular members if needed.
-    needed = body.quorum_min_per_side if body.quorum_rule == QuorumRule.MIN_PER_SIDE else 1
+    assert body.quorum_rule is not None
+    needed = required_per_side(body.quorum_rule, body.quorum_min_per_side)
     for side in Side.parties():
         on_side = [
             (k, inv)
@@ -2346,18 +2332,14 @@ async def _table(session: AsyncSession) -> Table:
     for spec in BODIES:
         if spec.name in bodies:
             continue
-        body = Body(
-            name=spec.name,
-            short_name=spec.short_name,
-            kind=spec.kind,
-            description=spec.description,
-            quorum_rule=spec.quorum_rule,
-            quorum_min_per_side=spec.quorum_min_per_side,
+        body = await create_body(session, spec)
+        session.add_all(
+            [Membership(body_id=body.id, person_id=people[k].id, kind=MembershipKind.TITULAR) for k in spec.titular]
+            + [
+                Membership(body_id=body.id, person_id=people[k].id, kind=MembershipKind.ALTERNATE)
+                for k in spec.alternate
+            ]
         )
-        body.memberships = [Membership(person_id=people[k].id, kind=MembershipKind.TITULAR) for k in spec.titular] + [
-            Membership(person_id=people[k].id, kind=MembershipKind.ALTERNATE) for k in spec.alternate
-        ]
-        session.add(body)
         bodies[spec.name] = body
     await session.flush()
     return Table(orgs=orgs, people=people, sides=sides, bodies=bodies)
@@ -2556,8 +2538,8 @@ async def _demo_minutes(session: AsyncSession, settings: Settings) -> None:
         narratives = drafting.Narratives(
             introduction=introduction,
             closing=closing,
-            introduction_ar=VERSIONS[introduction]["ar"],
-            closing_ar=VERSIONS[closing]["ar"],
+            introduction_ar=ARABIC[introduction],
+            closing_ar=ARABIC[closing],
         )
         await drafting.save_narratives(session, minutes, narratives, minutes.version)
         await circulation.circulate(session, minutes, secretariat, settings, minutes.version)

@@ -14,15 +14,7 @@ from dialogue.idempotency import FormSubmission
 from dialogue.imports.models import ImportUpload
 from dialogue.mail.models import OutboxMessage
 from dialogue.meetings.models import Invitation, Meeting, MeetingPartner
-from dialogue.minutes.models import (
-    Minutes,
-    MinutesAddendum,
-    MinutesDecision,
-    MinutesItemComment,
-    MinutesItemNote,
-    MinutesVersion,
-    RenderedMinutes,
-)
+from dialogue.minutes import models as minutes
 from dialogue.page_cache import DataVersion
 from dialogue.papers.models import Letterhead
 from dialogue.people.models import Organisation, Person
@@ -54,10 +46,16 @@ audited(lambda row, _: ("person", row.person_id) if row.person_id else ("account
 audited(lambda row, _: ("account", row.account_id))(ApiToken)
 audited(lambda row, _: ("account", row.account_id))(OneTimeLink)
 audited(lambda row, _: ("account", row.account_id))(FeedToken)
-for _minutes_table in (Minutes, MinutesItemNote, MinutesDecision, MinutesItemComment, MinutesAddendum):
+for _minutes_table in (
+    minutes.Minutes,
+    minutes.MinutesItemNote,
+    minutes.MinutesDecision,
+    minutes.MinutesItemComment,
+    minutes.MinutesAddendum,
+):
     audited(lambda row, _: ("meeting", row.meeting_id))(_minutes_table)
 # A circulated version is recorded, not its frozen text (the whole document, as JSON).
-audited(lambda row, _: ("meeting", row.meeting_id), untracked=("content",))(MinutesVersion)
+audited(lambda row, _: ("meeting", row.meeting_id), untracked=("content",))(minutes.MinutesVersion)
 audited(lambda row, _: ("meeting", row.meeting_id))(PressRelease)
 audited(lambda row, _: ("letterhead", row.id), untracked=("logo",))(Letterhead)
 
@@ -82,12 +80,6 @@ __all__ = [
     "Meeting",
     "MeetingPartner",
     "Membership",
-    "Minutes",
-    "MinutesAddendum",
-    "MinutesDecision",
-    "MinutesItemComment",
-    "MinutesItemNote",
-    "MinutesVersion",
     "OneTimeLink",
     "Organisation",
     "OutboxMessage",
@@ -97,10 +89,10 @@ __all__ = [
     "PressRelease",
     "Project",
     "ProjectDonor",
-    "RenderedMinutes",
     "ScheduledRun",
     "SignInSession",
     "SignInThrottle",
+    "minutes",
 ]
 
 # Search indexes on PostgreSQL are trigram indexes (dialogue/search.py).

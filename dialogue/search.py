@@ -115,7 +115,7 @@ def _sources(ids: list[int]) -> dict[str, list[Any]]:
         ],
         "person": [
             select(Person.id, Person.full_name, Person.title, Person.email, Organisation.name, Organisation.acronym)
-            .join(Organisation, Organisation.id == Person.organisation_id)
+            .join(Person.organisation)
             .where(Person.id.in_(ids))
         ],
         "body": [select(Body.id, Body.name, Body.short_name).where(Body.id.in_(ids))],
@@ -132,12 +132,12 @@ def _sources(ids: list[int]) -> dict[str, list[Any]]:
                 Project.name,
                 Project.acronym,
             )
-            .outerjoin(Body, Body.id == Meeting.body_id)
-            .outerjoin(Project, Project.id == Meeting.project_id)
+            .outerjoin(Meeting.body)
+            .outerjoin(Meeting.project)
             .where(Meeting.id.in_(ids)),
             # its participants' names
             select(Invitation.meeting_id, Person.full_name)
-            .join(Person, Person.id == Invitation.person_id)
+            .join(Invitation.person)
             .where(Invitation.meeting_id.in_(ids))
             .order_by(Invitation.meeting_id, Invitation.id),
         ],
@@ -154,9 +154,9 @@ def _sources(ids: list[int]) -> dict[str, list[Any]]:
                 Meeting.title,
                 Meeting.translations,
             )
-            .outerjoin(Organisation, Organisation.id == Commitment.organisation_id)
-            .outerjoin(Person, Person.id == Commitment.responsible_id)
-            .outerjoin(Meeting, Meeting.id == Commitment.meeting_id)
+            .outerjoin(Commitment.organisation)
+            .outerjoin(Commitment.responsible)
+            .outerjoin(Commitment.meeting)
             .where(Commitment.id.in_(ids))
         ],
     }

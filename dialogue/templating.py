@@ -39,6 +39,45 @@ def template_can_write_side(context: Context, side: Any) -> bool:
     return account is not None and side is not None and _can_write_side(account, Side(side))
 
 
+# What templates call by name (`{{ today() }}`, `{% if can("secretariat") %}`), besides
+# `static_url`, which each environment gets from its static files.
+GLOBALS: dict[str, Any] = {
+    "lang": i18n.current_language,
+    "text_dir": i18n.text_direction,
+    "field_label": labels.field_label,
+    "languages": i18n.LANGUAGE_NAMES,
+    "today": i18n.today,
+    "current_account": template_account,
+    "can": template_can,
+    "can_write_side": template_can_write_side,
+    "form_key": idempotency.form_key_input,
+    "list_separator": i18n.list_separator,
+    "session_label": session_label,
+    # Texts in several languages: `versioned(record, "title")` shows the reader's
+    # version, or another one marked "(in French)" (dialogue/bilingual.py).
+    "versioned": bilingual.html,
+    "versioned_text": bilingual.plain,
+    "text_versions": bilingual.draft_fields,
+    "text_languages": bilingual.LANGUAGES,
+    "text_suffix": bilingual.suffix,
+    "language_name": bilingual.language_name,
+}
+
+# The filters: `{{ meeting.starts_at | datetime }}`.
+FILTERS: dict[str, Any] = {
+    "datetime": i18n.format_datetime,
+    "date": i18n.format_date,
+    "time": i18n.format_time,
+    "number": i18n.format_number,
+    "file_size": i18n.format_size,
+    "relative_date": i18n.relative_date,
+    "isolate": i18n.isolate,
+    "bdi": i18n.bdi,
+    "dtinput": datetime_input_value,
+    "listed": i18n.listed,
+}
+
+
 def jinja_environment(static: StaticFiles | None = None, *, auto_reload: bool = True) -> Environment:
     """A new environment for the templates: the app's pages, the minutes' exports, letters.
     `static_url("app.css")` is the address of a static file, with its content's hash.
@@ -53,38 +92,6 @@ def jinja_environment(static: StaticFiles | None = None, *, auto_reload: bool = 
         lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(
-        lang=i18n.current_language,
-        text_dir=i18n.text_direction,
-        field_label=labels.field_label,
-        languages=i18n.LANGUAGE_NAMES,
-        today=i18n.today,
-        current_account=template_account,
-        can=template_can,
-        can_write_side=template_can_write_side,
-        form_key=idempotency.form_key_input,
-        list_separator=i18n.list_separator,
-        static_url=(static or StaticFiles()).url,
-        session_label=session_label,
-        # Texts in several languages: `versioned(record, "title")` shows the reader's
-        # version, or another one marked "(in French)" (dialogue/bilingual.py).
-        versioned=bilingual.html,
-        versioned_text=bilingual.plain,
-        text_versions=bilingual.draft_fields,
-        text_languages=bilingual.LANGUAGES,
-        text_suffix=bilingual.suffix,
-        language_name=bilingual.language_name,
-    )
-    env.filters.update(
-        datetime=i18n.format_datetime,
-        date=i18n.format_date,
-        time=i18n.format_time,
-        number=i18n.format_number,
-        file_size=i18n.format_size,
-        relative_date=i18n.relative_date,
-        isolate=i18n.isolate,
-        bdi=i18n.bdi,
-        dtinput=datetime_input_value,
-        listed=i18n.listed,
-    )
+    env.globals.update(GLOBALS, static_url=(static or StaticFiles()).url)
+    env.filters.update(FILTERS)
     return env

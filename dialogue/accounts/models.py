@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Moment, Versioned
+from dialogue.db import Base, Moment, Versioned, foreign_key
 from dialogue.i18n import N_
 from dialogue.people.models import Language, Organisation, Person, Side
 
@@ -25,12 +25,8 @@ class Account(Versioned, Base):
     # None until the person has chosen a password through their invitation link.
     password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
     role: Mapped[Role] = mapped_column(ChoiceType(Role, 20))
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="RESTRICT"), default=None, index=True
-    )
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
-    )
+    organisation_id: Mapped[int | None] = foreign_key("organisation", ondelete="RESTRICT", default=None)
+    person_id: Mapped[int | None] = foreign_key("person", ondelete="RESTRICT", default=None)
     # A delegate who approves minutes on behalf of their side.
     is_approver: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled_at: Mapped[Moment | None] = mapped_column(default=None)
@@ -66,7 +62,7 @@ class SignInSession(Base):
     """A signed-in browser. Only the SHA-256 of the cookie's token is stored."""
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = foreign_key("account", ondelete="CASCADE")
     last_seen_at: Mapped[Moment]
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
@@ -75,7 +71,7 @@ class SignInSession(Base):
 class ApiToken(Base):
     """A personal API token: shown once, stored hashed, same permissions as its account."""
 
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = foreign_key("account", ondelete="CASCADE")
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # The first characters, so that a person can tell their tokens apart.
@@ -92,7 +88,7 @@ class LinkPurpose(Choice):
 class OneTimeLink(Base):
     """An invitation or password-reset link: used once, expires."""
 
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = foreign_key("account", ondelete="CASCADE")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     purpose: Mapped[LinkPurpose] = mapped_column(ChoiceType(LinkPurpose, 10))
     expires_at: Mapped[Moment]

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.bilingual import Translated
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Versioned
+from dialogue.db import Base, FreeText, Versioned, foreign_key
 from dialogue.i18n import N_, pgettext
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Person, Side
@@ -59,9 +59,7 @@ class AgendaItem(Translated, Versioned, Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[FreeText]
     duration_minutes: Mapped[int] = mapped_column(Integer, default=30)
-    presenter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
-    )
+    presenter_id: Mapped[int | None] = foreign_key("person", ondelete="RESTRICT", default=None)
     c144_matter: Mapped[C144Matter | None] = mapped_column(ChoiceType(C144Matter, 1), default=None, index=True)
     # The "follow-up of commitments" (matters arising) item proposed when the meeting was
     # scheduled: pages and minutes show the live list of open commitments under it.
@@ -77,7 +75,7 @@ class AgendaItem(Translated, Versioned, Base):
 
 
 class AgendaDocument(Base):
-    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = foreign_key("agenda_item", ondelete="CASCADE")
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(500))
 
@@ -89,7 +87,7 @@ class Position(Versioned, Base):
 
     __table_args__ = (UniqueConstraint("item_id", "side"),)
 
-    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = foreign_key("agenda_item", ondelete="CASCADE")
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20))
     stance: Mapped[Stance] = mapped_column(ChoiceType(Stance, 20), default=Stance.NONE)
     statement: Mapped[FreeText]

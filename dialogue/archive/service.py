@@ -107,39 +107,42 @@ EXCLUDED_COLUMNS = frozenset({("account", "password_hash")})
 
 
 class ArchiveError(Exception):
-    """An archive refused, with a message in the configured language; nothing was written."""
+    """An archive refused, with a message in the configured language; nothing was written.
+    Each kind names its exit status: `class CorruptArchive(ArchiveError, exit_code=3)`."""
 
     exit_code = 1
+
+    def __init_subclass__(cls, *, exit_code: int, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.exit_code = exit_code
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-class CorruptArchive(ArchiveError):
-    exit_code = 3
+class CorruptArchive(ArchiveError, exit_code=3):
+    """The zip, or a file in it, cannot be read."""
 
 
-class WrongFormat(ArchiveError):
-    exit_code = 4
+class WrongFormat(ArchiveError, exit_code=4):
+    """Not a Dialogue archive, or one of another format version."""
 
 
-class ChecksumMismatch(ArchiveError):
-    exit_code = 5
+class ChecksumMismatch(ArchiveError, exit_code=5):
+    """A table's file is not the one the manifest describes."""
 
 
-class SchemaMismatch(ArchiveError):
-    exit_code = 6
+class SchemaMismatch(ArchiveError, exit_code=6):
+    """The archive's tables or columns are not this version's."""
 
 
-class DatabaseNotEmpty(ArchiveError):
-    exit_code = 7
+class DatabaseNotEmpty(ArchiveError, exit_code=7):
+    """An archive is imported into an empty database only."""
 
 
-class RowsRefused(ArchiveError):
+class RowsRefused(ArchiveError, exit_code=8):
     """The database refused a row (a constraint): the transaction was rolled back."""
-
-    exit_code = 8
 
 
 # What is exported ------------------------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Moment, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned, foreign_key
 from dialogue.i18n import N_
 from dialogue.people.models import Person
 from dialogue.search import Searchable, search_index
@@ -49,8 +49,8 @@ class Body(Searchable, Versioned, Base):
 class Membership(Base):
     __table_args__ = (UniqueConstraint("body_id", "person_id"),)
 
-    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    body_id: Mapped[int] = foreign_key("body", ondelete="CASCADE")
+    person_id: Mapped[int] = foreign_key("person", ondelete="RESTRICT")
     kind: Mapped[MembershipKind] = mapped_column(ChoiceType(MembershipKind, 20), default=MembershipKind.TITULAR)
 
     body: Mapped[Body] = relationship(back_populates="memberships", lazy="raise")

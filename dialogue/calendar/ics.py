@@ -76,17 +76,22 @@ ALARM_TRIGGERS = (dt.timedelta(days=-1), dt.timedelta(hours=-1))
 
 
 @dataclass(frozen=True)
-class CalendarOrganizer:
+class CalendarAddress:
+    """Someone a calendar file names: their name (CN) and email address (mailto:)."""
+
     name: str
     email: str
 
 
 @dataclass(frozen=True)
-class CalendarAttendee:
+class CalendarOrganizer(CalendarAddress):
+    """Who sends the invitations (the secretariat)."""
+
+
+@dataclass(frozen=True)
+class CalendarAttendee(CalendarAddress):
     """An invited person. `role` is an InvitationRole value, `partstat` their answer."""
 
-    name: str
-    email: str
     role: Role = "titular"
     partstat: PartStat = "NEEDS-ACTION"
 
@@ -257,7 +262,7 @@ def _meeting_event(
         event.append(_prop("URL", _uri(meeting.url)))
     _append_text(event, "DESCRIPTION", _full_description(meeting))
     event.append(_prop("STATUS", status.upper()))
-    event.append(_person("ORGANIZER", meeting.organizer.name, meeting.organizer.email))
+    event.append(_person("ORGANIZER", meeting.organizer))
     if with_attendees:
         for attendee in meeting.attendees:
             if not attendee.email.strip():
@@ -265,8 +270,7 @@ def _meeting_event(
             event.append(
                 _person(
                     "ATTENDEE",
-                    attendee.name,
-                    attendee.email,
+                    attendee,
                     CUTYPE="INDIVIDUAL",
                     ROLE=ROLE_PARAMETER[attendee.role],
                     PARTSTAT=attendee.partstat,
@@ -288,7 +292,7 @@ def _deadline_event(deadline: CalendarDeadline, stamp: dt.datetime, organizer: C
     if deadline.url:
         event.append(_prop("URL", _uri(deadline.url)))
     _append_text(event, "DESCRIPTION", _join_links(deadline.description, [(_("Page: {url}"), deadline.url)]))
-    event.append(_person("ORGANIZER", organizer.name, organizer.email))
+    event.append(_person("ORGANIZER", organizer))
     # A deadline does not make anyone busy.
     event.append(_prop("TRANSP", "TRANSPARENT"))
     return event
@@ -308,11 +312,11 @@ def _alarm(trigger: dt.timedelta, title: str) -> Container:
     return container
 
 
-def _person(name: str, common_name: str, email: str, **params: str) -> str:
+def _person(name: str, address: CalendarAddress, **params: str) -> str:
     # ics escapes CN with backslashes (readers then misread it) and cannot write
     # RSVP=TRUE; quoting happens in _write.
-    all_params = {"CN": common_name, **params} if common_name.strip() else dict(params)
-    return _prop(name, "mailto:" + email.strip(), **all_params)
+    all_params = {"CN": address.name, **params} if address.name.strip() else dict(params)
+    return _prop(name, "mailto:" + address.email.strip(), **all_params)
 
 
 def _vtimezone(tzid: str, zone: ZoneInfo, instants: Sequence[dt.datetime]) -> Container:

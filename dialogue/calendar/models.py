@@ -3,12 +3,12 @@ a body). Only the SHA-256 of the token is stored; the token is shown once."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.accounts.models import Account
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, Moment
+from dialogue.db import Base, Moment, foreign_key
 from dialogue.i18n import N_
 
 
@@ -35,7 +35,7 @@ class FeedToken(Base):
         ),
     )
 
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = foreign_key("account", ondelete="CASCADE")
     scope: Mapped[FeedScope] = mapped_column(ChoiceType(FeedScope, 10))
     scope_key: Mapped[str] = mapped_column(String(40))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, false, select
+from sqlalchemy import Boolean, Date, Index, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.agenda.models import AgendaItem
 from dialogue.bilingual import Translated
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Versioned
+from dialogue.db import Base, FreeText, Versioned, foreign_key
 from dialogue.i18n import N_
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
@@ -34,15 +34,9 @@ class CommitmentStatus(Choice):
 class Commitment(Translated, Searchable, Versioned, Base):
     __table_args__ = (Index("ix_commitment_status_due", "status", "due_on"), search_index("commitment"))
 
-    meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting.id", ondelete="RESTRICT"), default=None, index=True
-    )
-    agenda_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="RESTRICT"), default=None, index=True
-    )
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project.id", ondelete="RESTRICT"), default=None, index=True
-    )
+    meeting_id: Mapped[int | None] = foreign_key("meeting", ondelete="RESTRICT", default=None)
+    agenda_item_id: Mapped[int | None] = foreign_key("agenda_item", ondelete="RESTRICT", default=None)
+    project_id: Mapped[int | None] = foreign_key("project", ondelete="RESTRICT", default=None)
     # True when the commitment is part of the item's outcome (an agreement), not only the item.
     from_outcome: Mapped[bool] = mapped_column(Boolean, default=False)
     title: Mapped[str] = mapped_column(String(300))
@@ -51,12 +45,8 @@ class Commitment(Translated, Searchable, Versioned, Base):
     reference: Mapped[str | None] = mapped_column(String(60), unique=True, index=True, default=None)
     description: Mapped[FreeText]
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="RESTRICT"), default=None, index=True
-    )
-    responsible_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
-    )
+    organisation_id: Mapped[int | None] = foreign_key("organisation", ondelete="RESTRICT", default=None)
+    responsible_id: Mapped[int | None] = foreign_key("person", ondelete="RESTRICT", default=None)
     due_on: Mapped[dt.date | None] = mapped_column(Date, default=None, index=True)
     status: Mapped[CommitmentStatus] = mapped_column(ChoiceType(CommitmentStatus, 20), default=CommitmentStatus.OPEN)
     closed_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
@@ -87,7 +77,7 @@ def _commitment_side(context: Any) -> Any:
 class CommitmentUpdate(Base):
     """A dated note on a commitment's progress, with optional evidence and a new status."""
 
-    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    commitment_id: Mapped[int] = foreign_key("commitment", ondelete="CASCADE")
     written_on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text)
     evidence_url: Mapped[str | None] = mapped_column(String(500), default=None)

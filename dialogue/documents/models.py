@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.accounts.models import Account
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base
+from dialogue.db import Base, foreign_key
 from dialogue.i18n import N_
 from dialogue.people.models import Side
 
@@ -41,19 +41,11 @@ class Document(Base):
     )
 
     title: Mapped[str] = mapped_column(String(300))
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    agenda_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="CASCADE"), default=None, index=True
-    )
-    position_id: Mapped[int | None] = mapped_column(
-        ForeignKey("position.id", ondelete="CASCADE"), default=None, index=True
-    )
-    commitment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("commitment.id", ondelete="CASCADE"), default=None, index=True
-    )
-    progress_id: Mapped[int | None] = mapped_column(
-        ForeignKey("commitment_update.id", ondelete="CASCADE"), default=None, index=True
-    )
+    meeting_id: Mapped[int | None] = foreign_key("meeting", ondelete="CASCADE")
+    agenda_item_id: Mapped[int | None] = foreign_key("agenda_item", ondelete="CASCADE", default=None)
+    position_id: Mapped[int | None] = foreign_key("position", ondelete="CASCADE", default=None)
+    commitment_id: Mapped[int | None] = foreign_key("commitment", ondelete="CASCADE", default=None)
+    progress_id: Mapped[int | None] = foreign_key("commitment_update", ondelete="CASCADE", default=None)
     # Internal to `side`: only that side's delegates and the secretariat see it (and its files).
     side: Mapped[Side | None] = mapped_column(ChoiceType(Side, 20), default=None)
     internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -86,16 +78,14 @@ class DocumentVersion(Base):
 
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = foreign_key("document", ondelete="CASCADE")
     number: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(String(255))
     media_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
-    uploaded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
-    )
+    uploaded_by_id: Mapped[int | None] = foreign_key("account", ondelete="SET NULL", default=None)
 
     document: Mapped[Document] = relationship(back_populates="versions", lazy="raise")
     uploaded_by: Mapped[Account | None] = relationship(lazy="raise")

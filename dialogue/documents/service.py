@@ -31,6 +31,7 @@ from dialogue.i18n import _, format_date
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.models import Side
+from dialogue.people.service import found_one
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,10 @@ class Upload:
 
 
 @dataclass(frozen=True)
-class CheckedFile:
-    """A file that passed `check_file`: what it is, and what to call it."""
+class CheckedFile(Upload):
+    """A file that passed `check_file`: what it is, and what to call it (`filename` made
+    safe)."""
 
-    filename: str
-    content: bytes
     kind: FileKind
     sha256: str
 
@@ -100,37 +100,30 @@ def _meeting_target(meeting: Meeting) -> Target:
 async def find_target(db: AsyncSession, kind: Attachment, target_id: int) -> Target:
     """The record `kind`/`target_id` names; `NotFound` if there is none."""
     if kind is Attachment.MEETING:
-        meeting = await db.get(Meeting, target_id)
-        if meeting is None:
-            raise NotFound()
-        return _meeting_target(meeting)
+        return _meeting_target(await found_one(db, select(Meeting).where(Meeting.id == target_id)))
     if kind is Attachment.ITEM:
-        item = await db.scalar(
-            select(AgendaItem).where(AgendaItem.id == target_id).options(selectinload(AgendaItem.meeting))
+        item = await found_one(
+            db, select(AgendaItem).where(AgendaItem.id == target_id).options(selectinload(AgendaItem.meeting))
         )
-        if item is None:
-            raise NotFound()
         label = _("Agenda item {rank}: {title}").format(rank=item.rank, title=item.title)
         return Target(kind, item.id, item.meeting, None, None, False, label)
     if kind is Attachment.POSITION:
-        position = await db.scalar(
+        position = await found_one(
+            db,
             select(Position)
             .where(Position.id == target_id)
-            .options(selectinload(Position.item).selectinload(AgendaItem.meeting))
+            .options(selectinload(Position.item).selectinload(AgendaItem.meeting)),
         )
-        if position is None:
-            raise NotFound()
         label = _("Position of the {side} on “{title}”").format(side=position.side.label, title=position.item.title)
         return Target(
             kind, position.id, position.item.meeting, None, position.side, position.internal, label, position.item_id
         )
-    note = await db.scalar(
+    note = await found_one(
+        db,
         select(CommitmentUpdate)
         .where(CommitmentUpdate.id == target_id)
-        .options(selectinload(CommitmentUpdate.commitment).selectinload(Commitment.meeting))
+        .options(selectinload(CommitmentUpdate.commitment).selectinload(Commitment.meeting)),
     )
-    if note is None:
-        raise NotFound()
     label = _("Progress note of {date} on “{title}”").format(
         date=format_date(note.written_on), title=note.commitment.title
     )
@@ -287,11 +280,9 @@ async def shared_documents_of_meeting(db: AsyncSession, meeting_id: int) -> list
 
 async def get_document(db: AsyncSession, account: Account | None, document_id: int) -> tuple[Document, Target]:
     """A document the person sees, with its versions and what it is attached to."""
-    document = await db.scalar(
-        select(Document).where(Document.id == document_id, visible(account)).options(_with_versions())
+    document = await found_one(
+        db, select(Document).where(Document.id == document_id, visible(account)).options(_with_versions())
     )
-    if document is None:
-        raise NotFound()
     target_id = document.progress_id or document.position_id or document.agenda_item_id or document.meeting_id
     assert target_id is not None
     target = await find_target(db, document.attachment, target_id)

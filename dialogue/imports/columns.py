@@ -34,77 +34,99 @@ class Field:
         return gettext(self.label)
 
 
-_SIDE = Field("side", N_("Side"), True, ("side", "partie", "college", "collège", "الطرف", "الجهة", "الفئة"))
-_ORGANISATION = Field(
+def required(key: str, label: str, *aliases: str) -> Field:
+    """A column the file must have, known by its label and the `aliases`."""
+    return Field(key, label, True, aliases)
+
+
+def optional(key: str, label: str, *aliases: str) -> Field:
+    """A column the file may have."""
+    return Field(key, label, False, aliases)
+
+
+_SIDE = required("side", N_("Side"), "side", "partie", "college", "collège", "الطرف", "الجهة", "الفئة")
+_ORGANISATION = required(
     "organisation",
     N_("Organisation"),
-    True,
-    ("organisation", "organization", "org", "structure", "المنظمة", "الهيكل", "المؤسسة"),
+    "organisation",
+    "organization",
+    "org",
+    "structure",
+    "المنظمة",
+    "الهيكل",
+    "المؤسسة",
 )
-_DESCRIPTION = Field("description", N_("Description"), False, ("description", "details", "détails", "الوصف"))
+_DESCRIPTION = optional("description", N_("Description"), "description", "details", "détails", "الوصف")
 
 FIELDS: dict[ImportKind, tuple[Field, ...]] = {
     ImportKind.ORGANISATIONS: (
-        Field("slug", N_("Short identifier"), True, ("slug", "identifiant", "id", "code", "المعرف", "الرمز")),
-        Field("name", N_("Name"), True, ("name", "nom", "raison sociale", "الاسم", "التسمية")),
-        Field("acronym", N_("Acronym"), False, ("acronym", "sigle", "abbreviation", "الاختصار")),
+        required("slug", N_("Short identifier"), "slug", "identifiant", "id", "code", "المعرف", "الرمز"),
+        required("name", N_("Name"), "name", "nom", "raison sociale", "الاسم", "التسمية"),
+        optional("acronym", N_("Acronym"), "acronym", "sigle", "abbreviation", "الاختصار"),
         _SIDE,
         _DESCRIPTION,
     ),
     ImportKind.PEOPLE: (
-        Field(
+        required(
             "full_name",
             N_("Name"),
-            True,
-            ("name", "full name", "nom", "nom complet", "nom et prenom", "prenom et nom", "الاسم", "الاسم واللقب"),
+            "name",
+            "full name",
+            "nom",
+            "nom complet",
+            "nom et prenom",
+            "prenom et nom",
+            "الاسم",
+            "الاسم واللقب",
         ),
-        Field(
-            "email",
-            N_("Email"),
-            True,
-            ("email", "e-mail", "mail", "courriel", "adresse email", "البريد الإلكتروني", "البريد"),
+        required(
+            "email", N_("Email"), "email", "e-mail", "mail", "courriel", "adresse email", "البريد الإلكتروني", "البريد"
         ),
         _ORGANISATION,
-        Field("side", N_("Side"), False, _SIDE.aliases),
-        Field("title", N_("Title"), False, ("title", "job title", "fonction", "titre", "poste", "الصفة", "الوظيفة")),
-        Field("phone", N_("Phone"), False, ("phone", "telephone", "téléphone", "tel", "mobile", "الهاتف")),
-        Field("language", N_("Language"), False, ("language", "langue", "اللغة")),
-        Field(
+        optional("side", N_("Side"), *_SIDE.aliases),
+        optional("title", N_("Title"), "title", "job title", "fonction", "titre", "poste", "الصفة", "الوظيفة"),
+        optional("phone", N_("Phone"), "phone", "telephone", "téléphone", "tel", "mobile", "الهاتف"),
+        optional("language", N_("Language"), "language", "langue", "اللغة"),
+        optional(
             "bodies",
             N_("Member of (bodies)"),
-            False,
-            ("bodies", "body", "member of", "instances", "instance", "membre de", "الهيئات", "عضو في"),
+            "bodies",
+            "body",
+            "member of",
+            "instances",
+            "instance",
+            "membre de",
+            "الهيئات",
+            "عضو في",
         ),
-        Field(
+        optional(
             "alternate_bodies",
             N_("Alternate in (bodies)"),
-            False,
-            ("alternate in", "alternate", "suppleant", "suppléant de", "suppleant dans", "عضو نائب في", "نائب"),
+            "alternate in",
+            "alternate",
+            "suppleant",
+            "suppléant de",
+            "suppleant dans",
+            "عضو نائب في",
+            "نائب",
         ),
     ),
     ImportKind.COMMITMENTS: (
-        Field("reference", N_("Reference"), True, ("reference", "ref", "référence", "numero", "n°", "المرجع", "الرقم")),
-        Field(
-            "title",
-            N_("Title"),
-            True,
-            ("title", "commitment", "titre", "engagement", "intitulé", "العنوان", "الالتزام"),
-        ),
+        required("reference", N_("Reference"), "reference", "ref", "référence", "numero", "n°", "المرجع", "الرقم"),
+        required("title", N_("Title"), "title", "commitment", "titre", "engagement", "intitulé", "العنوان", "الالتزام"),
         _SIDE,
-        Field("organisation", N_("Organisation"), False, _ORGANISATION.aliases),
-        Field(
+        optional("organisation", N_("Organisation"), *_ORGANISATION.aliases),
+        optional(
             "responsible",
             N_("Responsible person (email)"),
-            False,
-            ("responsible", "responsable", "email", "courriel", "المسؤول"),
+            "responsible",
+            "responsable",
+            "email",
+            "courriel",
+            "المسؤول",
         ),
-        Field(
-            "due_on",
-            N_("Due date"),
-            False,
-            ("due date", "due", "deadline", "échéance", "date limite", "الأجل", "الموعد"),
-        ),
-        Field("status", N_("Status"), False, ("status", "statut", "état", "الحالة")),
+        optional("due_on", N_("Due date"), "due date", "due", "deadline", "échéance", "date limite", "الأجل", "الموعد"),
+        optional("status", N_("Status"), "status", "statut", "état", "الحالة"),
         _DESCRIPTION,
     ),
 }

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy import Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dialogue.db import Base
+from dialogue.db import Base, foreign_key
 
 
 class ImportUpload(Base):
@@ -15,7 +15,7 @@ class ImportUpload(Base):
 
     __table_args__ = (Index("ix_import_upload_created_at", "created_at"),)
 
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = foreign_key("account", ondelete="CASCADE")
     kind: Mapped[str] = mapped_column(String(20))
     filename: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64))

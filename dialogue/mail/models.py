@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Moment
+from dialogue.db import Base, FreeText, Moment, foreign_key
 from dialogue.i18n import N_
 from dialogue.search import Searchable, search_index
 
@@ -61,6 +61,4 @@ class OutboxMessage(Searchable, Base):
     # What the message is about, for the pages that show it (all optional).
     kind: Mapped[str | None] = mapped_column(String(30), default=None, index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"), default=None)
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), default=None, index=True
-    )
+    person_id: Mapped[int | None] = foreign_key("person", ondelete="SET NULL", default=None)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from dialogue.bilingual import Translated
 from dialogue.bodies.models import Body
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Moment, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned, foreign_key
 from dialogue.i18n import N_
 from dialogue.people.models import Organisation, Person
 from dialogue.projects.models import Project
@@ -107,9 +107,7 @@ class Meeting(Translated, Searchable, Versioned, Base):
 
     # None for an event that stands on its own (MeetingKind.events()).
     body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id", ondelete="RESTRICT"), default=None)
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project.id", ondelete="RESTRICT"), default=None, index=True
-    )
+    project_id: Mapped[int | None] = foreign_key("project", ondelete="RESTRICT", default=None)
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[MeetingKind] = mapped_column(ChoiceType(MeetingKind, 20), default=MeetingKind.PLENARY)
     starts_at: Mapped[Moment] = mapped_column(index=True)
@@ -160,8 +158,8 @@ class MeetingPartner(Base):
 
     __table_args__ = (UniqueConstraint("meeting_id", "organisation_id", "role"),)
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
+    organisation_id: Mapped[int] = foreign_key("organisation", ondelete="RESTRICT")
     role: Mapped[PartnerRole] = mapped_column(ChoiceType(PartnerRole, 20))
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -174,12 +172,10 @@ class Invitation(Versioned, Base):
 
     __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
+    person_id: Mapped[int] = foreign_key("person", ondelete="RESTRICT")
     role: Mapped[InvitationRole] = mapped_column(ChoiceType(InvitationRole, 20), default=InvitationRole.TITULAR)
-    on_behalf_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="RESTRICT"), default=None, index=True
-    )
+    on_behalf_of_id: Mapped[int | None] = foreign_key("person", ondelete="RESTRICT", default=None)
     attendance: Mapped[Attendance] = mapped_column(ChoiceType(Attendance, 20), default=Attendance.UNRECORDED)
     arrived_late: Mapped[bool] = mapped_column(Boolean, default=False)
     # Position in the list as the secretariat ordered it; keeps exports stable.
@@ -190,9 +186,7 @@ class Invitation(Versioned, Base):
     )
     responded_at: Mapped[Moment | None] = mapped_column(default=None)
     # Who the person named to attend instead (a person of the same side), when delegated.
-    alternate_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), default=None, index=True
-    )
+    alternate_id: Mapped[int | None] = foreign_key("person", ondelete="SET NULL", default=None)
 
     meeting: Mapped[Meeting] = relationship(back_populates="invitations", lazy="raise")
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="raise")
@@ -207,8 +201,8 @@ class CalendarDelivery(Base):
 
     __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
+    person_id: Mapped[int] = foreign_key("person", ondelete="CASCADE")
     email: Mapped[str] = mapped_column(String(254))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     method: Mapped[str] = mapped_column(String(10))  # REQUEST or CANCEL

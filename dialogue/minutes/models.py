@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dialogue.bilingual import Translated
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Moment, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned, foreign_key
 from dialogue.i18n import N_
 from dialogue.people.models import Side
 
@@ -61,9 +61,9 @@ class MinutesItemNote(Translated, Base):
 
     __table_args__ = (UniqueConstraint("minutes_id", "agenda_item_id"),)
 
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    agenda_item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    minutes_id: Mapped[int] = foreign_key("minutes", ondelete="CASCADE")
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
+    agenda_item_id: Mapped[int] = foreign_key("agenda_item", ondelete="CASCADE")
     summary: Mapped[FreeText]
 
 
@@ -73,13 +73,11 @@ class MinutesVersion(Base):
 
     __table_args__ = (UniqueConstraint("minutes_id", "number"),)
 
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    minutes_id: Mapped[int] = foreign_key("minutes", ondelete="CASCADE")
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
     number: Mapped[int] = mapped_column(Integer)
     circulated_at: Mapped[Moment]
-    circulated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
-    )
+    circulated_by_id: Mapped[int | None] = foreign_key("account", ondelete="SET NULL", default=None)
     circulated_by: Mapped[str] = mapped_column(String(254), default="")
     # Comma-separated Side values, e.g. "government,workers,employers".
     sides: Mapped[str] = mapped_column(String(60), default="")
@@ -96,12 +94,10 @@ class MinutesDecision(Versioned, Base):
 
     __table_args__ = (UniqueConstraint("version_id", "side"),)
 
-    version_id: Mapped[int] = mapped_column(ForeignKey("minutes_version.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = foreign_key("minutes_version", ondelete="CASCADE")
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
     side: Mapped[Side] = mapped_column(ChoiceType(Side, 20))
-    account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
-    )
+    account_id: Mapped[int | None] = foreign_key("account", ondelete="SET NULL", default=None)
     decided_by: Mapped[str] = mapped_column(String(254), default="")
     decision: Mapped[Decision] = mapped_column(ChoiceType(Decision, 20))
     # The reservation (it goes into the minutes) or the general comment.
@@ -112,11 +108,9 @@ class MinutesDecision(Versioned, Base):
 class MinutesItemComment(Base):
     """A side's comment on one agenda item, with its decision ("changes requested")."""
 
-    decision_id: Mapped[int] = mapped_column(ForeignKey("minutes_decision.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    agenda_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"), default=None, index=True
-    )
+    decision_id: Mapped[int] = foreign_key("minutes_decision", ondelete="CASCADE")
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
+    agenda_item_id: Mapped[int | None] = foreign_key("agenda_item", ondelete="SET NULL", default=None)
     # The item's title as the version showed it (the item may change or go later).
     item_title: Mapped[str] = mapped_column(String(300), default="")
     comment: Mapped[str] = mapped_column(Text)
@@ -126,13 +120,11 @@ class MinutesAddendum(Base):
     """A dated correction to adopted minutes: shown at the end of every export; the adopted
     document and its SHA-256 stay as they were."""
 
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    minutes_id: Mapped[int] = foreign_key("minutes", ondelete="CASCADE")
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
     written_on: Mapped[dt.date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
-    account_id: Mapped[int | None] = mapped_column(
-        ForeignKey("account.id", ondelete="SET NULL"), default=None, index=True
-    )
+    account_id: Mapped[int | None] = foreign_key("account", ondelete="SET NULL", default=None)
     written_by: Mapped[str] = mapped_column(String(254), default="")
 
 
@@ -142,7 +134,7 @@ class RenderedMinutes(Base):
     and the renderer (dialogue/minutes/rendered.py), so anything that would change the file
     gives another key. Drafts and circulated versions are never kept."""
 
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = foreign_key("meeting", ondelete="CASCADE")
     key: Mapped[str] = mapped_column(String(64), unique=True)
     format: Mapped[str] = mapped_column(String(10))
     language: Mapped[str] = mapped_column(String(10))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Moment, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned, foreign_key
 from dialogue.i18n import N_
 from dialogue.search import Searchable, search_index
 
@@ -68,7 +68,7 @@ class Person(Searchable, Versioned, Base):
     __table_args__ = (search_index("person"),)
 
     full_name: Mapped[str] = mapped_column(String(200), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    organisation_id: Mapped[int] = foreign_key("organisation", ondelete="RESTRICT")
     title: Mapped[str] = mapped_column(String(200), default="")
     email: Mapped[str | None] = mapped_column(String(254), unique=True, default=None)
     phone: Mapped[str] = mapped_column(String(50), default="")

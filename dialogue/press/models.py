@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dialogue.bilingual import Translated
 from dialogue.choices import Choice, ChoiceType
-from dialogue.db import Base, FreeText, Moment, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned, foreign_key
 from dialogue.i18n import N_
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Person
@@ -34,9 +34,7 @@ class PressRelease(Translated, Versioned, Base):
     outcomes: Mapped[FreeText]  # what was achieved, one point a line
     contacts: Mapped[FreeText]  # contact lines, as printed
     # The published contact: the only person whose name, role and address the public JSON gives.
-    contact_person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), default=None, index=True
-    )
+    contact_person_id: Mapped[int | None] = foreign_key("person", ondelete="SET NULL", default=None)
     published_at: Mapped[Moment | None] = mapped_column(default=None)
 
     meeting: Mapped[Meeting] = relationship(lazy="raise")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dialogue.db import Base, FreeText, Moment, Versioned
+from dialogue.db import Base, FreeText, Moment, Versioned, foreign_key
 from dialogue.people.models import Organisation
 from dialogue.search import Searchable, search_index
 
@@ -20,9 +20,7 @@ class Project(Searchable, Versioned, Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     acronym: Mapped[str] = mapped_column(String(30), default="")
-    lead_organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="RESTRICT"), default=None, index=True
-    )
+    lead_organisation_id: Mapped[int | None] = foreign_key("organisation", ondelete="RESTRICT", default=None)
     starts_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     ends_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     # ISO 3166-1 alpha-2 codes, comma-separated ("TN,MA"): a handful at most, read whole.
@@ -49,8 +47,8 @@ class ProjectDonor(Base):
 
     __table_args__ = (UniqueConstraint("project_id", "organisation_id"),)
 
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    project_id: Mapped[int] = foreign_key("project", ondelete="CASCADE")
+    organisation_id: Mapped[int] = foreign_key("organisation", ondelete="RESTRICT")
     rank: Mapped[int] = mapped_column(Integer, default=0)
 
     project: Mapped[Project] = relationship(back_populates="donors", lazy="raise")
