@@ -13,7 +13,8 @@ Then the minutes of a 30-item meeting rendered in this process (PDF, DOCX, Markd
 The results go to bench/README.md (between the `bench:results` markers) with the date, the
 machine and the commit. Options (environment, or make variables of the same name):
   SCALES="1 10 100"  BENCH_DATABASES="sqlite postgresql"  BENCH_SECONDS=10
-  DIALOGUE_BENCH_DATABASE_URL (PostgreSQL; default postgresql+asyncpg://postgres@127.0.0.1:5432/dialogue_bench)
+  DIALOGUE_BENCH_DATABASE_URL (PostgreSQL; default postgresql+asyncpg://postgres@127.0.0.1:5432/dialogue_bench,
+  created when missing)
   BENCH_PORT (default 8090)  BENCH_RENDERS (renders per minutes export, default 3)
 Loaded databases are kept in var/bench/ (a SQLite file, a pg_dump) for the same day, schema
 and demo code, so that a second run does not load 100x again. Numbers compare commits on one
@@ -46,6 +47,7 @@ import httpx
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -604,9 +606,27 @@ def write_readme(section: str) -> None:
     README.write_text(current)
 
 
+async def _create_database(url: str) -> None:
+    """Create the bench's database when the server does not have it yet (connecting to the
+    server's `postgres` database to do so)."""
+    name = make_url(url).database
+    admin = create_async_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            exists = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                quoted = '"' + str(name).replace('"', '""') + '"'
+                await connection.execute(text(f"CREATE DATABASE {quoted}"))
+                print(f"PostgreSQL: database {name} created")
+    finally:
+        await admin.dispose()
+
+
 async def _postgresql_reachable() -> str:
+    """Empty when the bench's PostgreSQL database answers (created first if missing), else why not."""
     engine = create_engine(Settings(database_url=PG_URL, secret_key=SECRET))
     try:
+        await _create_database(PG_URL)
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         return ""
