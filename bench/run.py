@@ -16,6 +16,7 @@ machine and the commit. Options (environment, or make variables of the same name
   DIALOGUE_BENCH_DATABASE_URL (PostgreSQL; default postgresql+asyncpg://postgres@127.0.0.1:5432/dialogue_bench,
   created when missing)
   BENCH_PORT (default 8090)  BENCH_RENDERS (renders per minutes export, default 3)
+  DIALOGUE_SERVER (the server `dialogue run` uses: uvicorn or granian)
 Loaded databases are kept in var/bench/ (a SQLite file, a pg_dump) for the same day, schema
 and demo code, so that a second run does not load 100x again. Numbers compare commits on one
 machine; they are not tests.
@@ -530,11 +531,16 @@ def _commit() -> str:
     return git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
 
 
+def _server() -> str:
+    """The HTTP server `dialogue run` serves with here (DIALOGUE_SERVER chooses)."""
+    return os.environ.get("DIALOGUE_SERVER", "").strip().lower() or Settings.server
+
+
 def report(runs: list[Run], exports: list[tuple[str, float, float, float, float]], started: str, load: str) -> str:
     pinned = "server on one CPU, wrk on another (taskset)" if _cpus()[0] else "not pinned (one CPU)"
     lines = [
         f"Run {started} UTC on {load}; commit {_commit()}.",
-        f"`dialogue run --workers 1` in production mode; wrk {CONNECTIONS} connections, {SECONDS} s per page;"
+        f"`dialogue run --workers 1` ({_server()}) in production mode; wrk {CONNECTIONS} connections, {SECONDS} s per page;"
         f" {pinned}. Signed in as {ACCOUNT}. Targets: a page at no less than 1/4 of `/health`, p99 under"
         " 100 ms; at 10x and 100x p50 within 1.5x of 1x, with the same number of queries.",
         "",

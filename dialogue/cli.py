@@ -47,7 +47,7 @@ def main() -> None:
     "server_name",
     default=None,
     type=click.Choice(SERVERS),
-    help="The HTTP server (DIALOGUE_SERVER, default uvicorn).",
+    help="The HTTP server (DIALOGUE_SERVER, default granian).",
 )
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
 def run(host: str | None, port: int | None, workers: int | None, server_name: str | None, reload: bool) -> None:
@@ -58,7 +58,7 @@ def run(host: str | None, port: int | None, workers: int | None, server_name: st
         raise Failed("\n".join([_("Dialogue cannot start:"), *problems]))
     processes = 1 if reload else workers or settings.server_workers
     click.echo(_("Dialogue: {url}  (Ctrl-C to stop)").format(url=settings.public_url))
-    serve = _granian if (server_name or settings.server) == "granian" else _uvicorn
+    serve = _uvicorn if (server_name or settings.server) == "uvicorn" else _granian
     serve(settings, host or settings.host, port or settings.port, processes, reload)
 
 

@@ -30,7 +30,7 @@ class ConfigurationError(RuntimeError):
 
 
 # The HTTP servers `dialogue run` can serve with (DIALOGUE_SERVER, `--server`).
-SERVERS = ("uvicorn", "granian")
+SERVERS = ("granian", "uvicorn")
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,9 @@ class Settings:
     secret_key_configured: bool = True
     # Server processes of `dialogue run`; None: one per CPU in production, one in development.
     workers: int | None = None
-    # The HTTP server of `dialogue run`: "uvicorn" or "granian" (bench/README.md compares them).
-    server: str = "uvicorn"
+    # The HTTP server of `dialogue run`: "granian" or "uvicorn" (bench/README.md, "uvicorn or
+    # granian": granian measured better here).
+    server: str = "granian"
     # Processes that render PDF and Word exports, per server process
     # (dialogue/minutes/render_pool.py); None: half the CPUs, at least one.
     render_workers: int | None = None

@@ -73,8 +73,8 @@ def test_exports_render_in_half_the_cpus_unless_told(monkeypatch: pytest.MonkeyP
     )
 
 
-def test_the_server_is_uvicorn_unless_told() -> None:
+def test_the_server_is_granian_unless_told() -> None:
     settings = {"DIALOGUE_SECRET_KEY": "k" * 40}
-    assert Settings.from_env(settings).server == "uvicorn"
-    assert Settings.from_env({**settings, "DIALOGUE_SERVER": " Granian "}).server == "granian"
+    assert Settings.from_env(settings).server == "granian"
+    assert Settings.from_env({**settings, "DIALOGUE_SERVER": " Uvicorn "}).server == "uvicorn"
     assert "DIALOGUE_SERVER" in "".join(Settings.from_env({**settings, "DIALOGUE_SERVER": "gunicorn"}).problems())
