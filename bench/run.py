@@ -13,8 +13,10 @@ Then the minutes of a 30-item meeting rendered in this process (PDF, DOCX, Markd
 The results go to bench/README.md (between the `bench:results` markers) with the date, the
 machine and the commit. Options (environment, or make variables of the same name):
   SCALES="1 10 100"  BENCH_DATABASES="sqlite postgresql"  BENCH_SECONDS=10
-  DIALOGUE_BENCH_DATABASE_URL (PostgreSQL; default postgresql+asyncpg://postgres@127.0.0.1:5432/dialogue_bench)
+  DIALOGUE_BENCH_DATABASE_URL (PostgreSQL; default postgresql+asyncpg://postgres@127.0.0.1:5432/dialogue_bench,
+  created when missing)
   BENCH_PORT (default 8090)  BENCH_RENDERS (renders per minutes export, default 3)
+  DIALOGUE_SERVER (the server `dialogue run` uses: uvicorn or granian)
 Loaded databases are kept in var/bench/ (a SQLite file, a pg_dump) for the same day, schema
 and demo code, so that a second run does not load 100x again. Numbers compare commits on one
 machine; they are not tests.
@@ -46,6 +48,7 @@ import httpx
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -539,11 +542,16 @@ def _commit() -> str:
     return git("rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if git("status", "--porcelain") else "")
 
 
+def _server() -> str:
+    """The HTTP server `dialogue run` serves with here (DIALOGUE_SERVER chooses)."""
+    return os.environ.get("DIALOGUE_SERVER", "").strip().lower() or Settings.server
+
+
 def report(runs: list[Run], exports: list[tuple[str, float, float, float, float]], started: str, load: str) -> str:
     pinned = "server on one CPU, wrk on another (taskset)" if _cpus()[0] else "not pinned (one CPU)"
     lines = [
         f"Run {started} UTC on {load}; commit {_commit()}.",
-        f"`dialogue run --workers 1` in production mode; wrk {CONNECTIONS} connections, {SECONDS} s per page;"
+        f"`dialogue run --workers 1` ({_server()}) in production mode; wrk {CONNECTIONS} connections, {SECONDS} s per page;"
         f" {pinned}. Signed in as {ACCOUNT}. Targets: a page at no less than 1/4 of `/health`, p99 under"
         " 100 ms; at 10x and 100x p50 within 1.5x of 1x, with the same number of queries.",
         "",
@@ -627,9 +635,27 @@ def write_readme(section: str) -> None:
     README.write_text(current)
 
 
+async def _create_database(url: str) -> None:
+    """Create the bench's database when the server does not have it yet (connecting to the
+    server's `postgres` database to do so)."""
+    name = make_url(url).database
+    admin = create_async_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            exists = await connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                quoted = '"' + str(name).replace('"', '""') + '"'
+                await connection.execute(text(f"CREATE DATABASE {quoted}"))
+                print(f"PostgreSQL: database {name} created")
+    finally:
+        await admin.dispose()
+
+
 async def _postgresql_reachable() -> str:
+    """Empty when the bench's PostgreSQL database answers (created first if missing), else why not."""
     engine = create_engine(Settings(database_url=PG_URL, secret_key=SECRET))
     try:
+        await _create_database(PG_URL)
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
         return ""

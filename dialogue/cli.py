@@ -12,7 +12,7 @@ import click
 
 from dialogue.accounts.models import Role
 from dialogue.i18n import _, ngettext, set_language
-from dialogue.settings import Settings
+from dialogue.settings import SERVERS, Settings
 
 
 class Failed(click.ClickException):
@@ -42,38 +42,79 @@ def main() -> None:
     type=click.IntRange(min=1),
     help="Server processes (DIALOGUE_WORKERS; default: one per CPU in production, one in development).",
 )
+@click.option(
+    "--server",
+    "server_name",
+    default=None,
+    type=click.Choice(SERVERS),
+    help="The HTTP server (DIALOGUE_SERVER, default granian).",
+)
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
-def run(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
+def run(host: str | None, port: int | None, workers: int | None, server_name: str | None, reload: bool) -> None:
     """Serve Dialogue over HTTP."""
-    import uvicorn
-
-    from dialogue.logs import log_config
-
     settings = Settings.from_env()
     problems = settings.problems()
     if problems:
         raise Failed("\n".join([_("Dialogue cannot start:"), *problems]))
     processes = 1 if reload else workers or settings.server_workers
     click.echo(_("Dialogue: {url}  (Ctrl-C to stop)").format(url=settings.public_url))
+    serve = _uvicorn if (server_name or settings.server) == "uvicorn" else _granian
+    serve(settings, host or settings.host, port or settings.port, processes, reload)
+
+
+# Both servers: each process builds its own app (and its own pool of database connections),
+# no state is shared between them but the database (deploy/OPERATIONS.md, scaling out); the
+# client's address is read from X-Forwarded-For by Dialogue itself, only from
+# DIALOGUE_TRUSTED_PROXIES (dialogue/accounts/middleware.py), never by the server; one line
+# per request comes from Dialogue (dialogue/logs.py), with its id and account, so the
+# server's own access log is off; requests under way get 30 s to finish at shutdown.
+GRACE_SECONDS = 30
+
+
+def _uvicorn(settings: Settings, host: str, port: int, processes: int, reload: bool) -> None:
+    import uvicorn
+
+    from dialogue.logs import log_config
+
     uvicorn.run(
         "dialogue.app:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         reload=reload,
-        # Each process builds its own app (and its own pool of database connections); no
-        # state is shared between them but the database (deploy/OPERATIONS.md, scaling out).
         workers=processes,
-        # The client's address is read from X-Forwarded-For by Dialogue itself, only from
-        # DIALOGUE_TRUSTED_PROXIES (dialogue/accounts/middleware.py).
         proxy_headers=False,
         log_config=log_config(settings),
-        # One line per request comes from Dialogue (dialogue/logs.py), with its id and account.
         access_log=False,
-        timeout_graceful_shutdown=30,
+        timeout_graceful_shutdown=GRACE_SECONDS,
         # A process that starts slowly on a busy machine is not killed as hung.
         timeout_worker_healthcheck=30,
     )
+
+
+def _granian(settings: Settings, host: str, port: int, processes: int, reload: bool) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    from dialogue.logs import log_config
+
+    Server(
+        "dialogue.app:create_app",
+        factory=True,
+        interface=Interfaces.ASGI,
+        address=host,
+        port=port,
+        workers=processes,
+        reload=reload,
+        websockets=False,
+        log_dictconfig=log_config(settings),
+        log_level=LogLevels(settings.log_level),
+        log_access=False,
+        workers_kill_timeout=GRACE_SECONDS,
+        # A server process that dies (out of memory) is replaced, as uvicorn's supervisor does.
+        respawn_failed_workers=True,
+    ).serve()
 
 
 @main.command()

@@ -115,8 +115,9 @@ class TextFormatter(logging.Formatter):
 
 def log_config(settings: Settings) -> dict[str, Any]:
     """The `logging.config.dictConfig` of a Dialogue process (the server, each of its worker
-    processes, `dialogue worker`): Dialogue's and uvicorn's loggers to stderr in
-    the configured format. Uvicorn's own access log is replaced by `dialogue.access`."""
+    processes, `dialogue worker`): Dialogue's and the server's (uvicorn's or granian's)
+    loggers to stderr in the configured format. The server's own access log is replaced by
+    `dialogue.access`."""
     formatter = "json" if settings.log_format == "json" else "text"
     level = settings.log_level.upper()
     return {
@@ -136,9 +137,12 @@ def log_config(settings: Settings) -> dict[str, Any]:
         },
         "loggers": {
             name: {"handlers": ["stderr"], "level": level, "propagate": False}
-            for name in ("dialogue", "uvicorn", "uvicorn.error")
+            for name in ("dialogue", "uvicorn", "uvicorn.error", "_granian")
         }
-        | {"uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False}},
+        | {
+            name: {"handlers": [], "level": "WARNING", "propagate": False}
+            for name in ("uvicorn.access", "granian.access")
+        },
         "root": {"handlers": ["stderr"], "level": "WARNING"},
     }
 

@@ -29,6 +29,10 @@ class ConfigurationError(RuntimeError):
     """Settings Dialogue cannot start with; the message says what to set, in the current language."""
 
 
+# The HTTP servers `dialogue run` can serve with (DIALOGUE_SERVER, `--server`).
+SERVERS = ("granian", "uvicorn")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite+aiosqlite:///var/dialogue.db"
@@ -62,6 +66,9 @@ class Settings:
     secret_key_configured: bool = True
     # Server processes of `dialogue run`; None: one per CPU in production, one in development.
     workers: int | None = None
+    # The HTTP server of `dialogue run`: "granian" or "uvicorn" (bench/README.md, "uvicorn or
+    # granian": granian measured better here).
+    server: str = "granian"
     # Processes that render PDF and Word exports, per server process
     # (dialogue/minutes/render_pool.py); None: half the CPUs, at least one.
     render_workers: int | None = None
@@ -132,6 +139,12 @@ class Settings:
                 )
         if self.log_format not in {"json", "text"}:
             found.append(_("DIALOGUE_LOG_FORMAT must be json or text, not {value}.").format(value=self.log_format))
+        if self.server not in SERVERS:
+            found.append(
+                _("DIALOGUE_SERVER must be one of {servers}, not {value}.").format(
+                    servers=", ".join(SERVERS), value=self.server
+                )
+            )
         if self.workers is not None and self.workers < 1:
             found.append(_("DIALOGUE_WORKERS must be a number of processes, at least 1."))
         if self.upload_max_mb < 1:
@@ -241,6 +254,7 @@ class Settings:
             ),
             secret_key_configured=configured,
             workers=int(env["DIALOGUE_WORKERS"]) if env.get("DIALOGUE_WORKERS", "").strip() else None,
+            server=env.get("DIALOGUE_SERVER", "").strip().lower() or cls.server,
             render_workers=(
                 int(env["DIALOGUE_RENDER_WORKERS"]) if env.get("DIALOGUE_RENDER_WORKERS", "").strip() else None
             ),

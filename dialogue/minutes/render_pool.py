@@ -8,15 +8,16 @@ CPUs), started at the first export and stopped with the app. Each server process
 
 The workers come from a fork server (a clean process, with no event loop and no threads
 of the server to copy), which has already imported WeasyPrint and python-docx, so a new
-worker is ready at once; they run at a lower CPU priority than the server, so pages stay
-quick while exports run. What is sent to a worker (a `MinutesDocument`, a follow-up sheet,
-a language) is plain frozen data, pickled.
+worker is ready at once. The fork server and the workers run at the lowest CPU priority
+(`priority.py`: Linux's SCHED_IDLE, else `nice`), so pages stay quick while exports run,
+even on a server confined to one CPU, which they share (they inherit its CPU affinity).
+What is sent to a worker (a `MinutesDocument`, a follow-up sheet, a language) is plain
+frozen data, pickled.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import multiprocessing
@@ -31,6 +32,7 @@ from zoneinfo import ZoneInfo
 import anyio
 
 from dialogue import i18n
+from dialogue.minutes.priority import lower_priority
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -38,15 +40,20 @@ T = TypeVar("T")
 log = logging.getLogger("dialogue.render_pool")
 
 # Modules the fork server imports once, so that every worker forked from it starts warm.
-PRELOAD = ["dialogue.minutes.render_pool", "dialogue.minutes.render", "dialogue.minutes.followup", "weasyprint", "docx"]
-# How much less CPU priority a worker has than the server (os.nice: 0 to 19).
-NICENESS = 10
+PRELOAD = [
+    "dialogue.minutes.idle_fork_server",  # first: the fork server gives way to the server before importing
+    "dialogue.minutes.render_pool",
+    "dialogue.minutes.render",
+    "dialogue.minutes.followup",
+    "weasyprint",
+    "docx",
+]
 
 
 def _start_worker() -> None:
-    """In each worker, once: a lower priority than the server's, and WeasyPrint loaded."""
-    with contextlib.suppress(OSError):  # not allowed here: same priority, still off the event loop
-        os.nice(NICENESS)
+    """In each worker, once: the lowest priority (inherited from the fork server already),
+    and WeasyPrint loaded."""
+    lower_priority()
     import weasyprint  # noqa: F401  (already imported by the fork server, where it was preloaded)
 
 

@@ -1,18 +1,16 @@
 """A report as a file: PDF and Word from its layout (dialogue/minutes/formats.py), CSV and
-XLSX from its tables. PDF and Word are written in the export processes (render_pool.py), so
-that nobody waits behind someone's report; the spreadsheets in a thread.
+XLSX from its tables, all written in the export processes (render_pool.py), so that nobody
+waits behind someone's report.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import operator
 from collections.abc import Callable
 from typing import Any
 
-import anyio
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_400_BAD_REQUEST
@@ -122,8 +120,7 @@ async def download(
     if fmt not in FORMATS:
         raise NotFound
     language = requested_language(request)
-    if fmt in ("pdf", "docx"):
-        name, content = await render_pool.run(write, make, data, fmt, language)
-    else:
-        name, content = await anyio.to_thread.run_sync(functools.partial(write, make, data, fmt, language))
+    # Every format in the export processes: a spreadsheet written in a thread of the server
+    # would hold its GIL, and so its event loop, for as long as xlsxwriter runs.
+    name, content = await render_pool.run(write, make, data, fmt, language)
     return Response(content=content, media_type=MEDIA_TYPES[fmt], headers=attachment(f"{name}-{language}.{fmt}"))

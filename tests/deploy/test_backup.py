@@ -71,3 +71,10 @@ def test_exports_render_in_half_the_cpus_unless_told(monkeypatch: pytest.MonkeyP
     assert "DIALOGUE_RENDER_WORKERS" in "".join(
         Settings.from_env({**settings, "DIALOGUE_RENDER_WORKERS": "0"}).problems()
     )
+
+
+def test_the_server_is_granian_unless_told() -> None:
+    settings = {"DIALOGUE_SECRET_KEY": "k" * 40}
+    assert Settings.from_env(settings).server == "granian"
+    assert Settings.from_env({**settings, "DIALOGUE_SERVER": " Uvicorn "}).server == "uvicorn"
+    assert "DIALOGUE_SERVER" in "".join(Settings.from_env({**settings, "DIALOGUE_SERVER": "gunicorn"}).problems())

@@ -1,6 +1,8 @@
-"""The production command for real: `dialogue run --workers 2` on PostgreSQL, behind what a
-proxy would send (https is the proxy's), answering /ready, signing a person in over HTTP and
-logging JSON lines with the request's id and account."""
+"""The production command for real: `dialogue run --workers 2` on PostgreSQL, under each
+server it offers (uvicorn, granian), behind what a proxy would send (https is the proxy's),
+answering /ready, signing a person in over HTTP (the client's address read from the trusted
+proxy's X-Forwarded-For), logging JSON lines with the request's id and account, and
+stopping cleanly on SIGTERM."""
 
 from __future__ import annotations
 
@@ -78,9 +80,27 @@ def production_database() -> Iterator[str]:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def _session_addresses(url: str) -> list[str]:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        addresses = list((await connection.execute(text("SELECT ip FROM sign_in_session"))).scalars())
+    await engine.dispose()
+    return addresses
+
+
+# What each server logs when one of its processes is ready to serve.
+STARTED = {"uvicorn": "Started server process", "granian": "Started worker-"}
+
+
+@pytest.fixture(params=list(STARTED))
+def server_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def server(production_database: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """`dialogue run --workers 2` in production mode; (its address, its log file)."""
+def server(production_database: str, server_name: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`dialogue run --workers 2` in production mode; (its address, its log file). It must
+    stop cleanly (status 0) on SIGTERM."""
     port = free_port()
     log = tmp_path / "server.log"
     env = {
@@ -92,6 +112,7 @@ def server(production_database: str, tmp_path: Path) -> Iterator[tuple[str, Path
         "DIALOGUE_TRUSTED_PROXIES": "127.0.0.1",
         "DIALOGUE_PORT": str(port),
         "DIALOGUE_LANGUAGE": "en",
+        "DIALOGUE_SERVER": server_name,
     }
     env.pop("DIALOGUE_LOG_FORMAT", None)  # production's default: JSON
     with log.open("w") as errors, (tmp_path / "server.out").open("w") as output:
@@ -112,10 +133,12 @@ def server(production_database: str, tmp_path: Path) -> Iterator[tuple[str, Path
     finally:
         process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=60)
+            status = process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            raise
+    assert status == 0, log.read_text()[-3000:]
 
 
 def json_lines(log: Path) -> list[dict[str, Any]]:
@@ -132,7 +155,9 @@ def cookies_of(response: httpx.Response, jar: dict[str, str]) -> None:
             jar[name] = morsel.value
 
 
-def test_two_server_processes_sign_a_person_in_and_log_json(server: tuple[str, Path]) -> None:
+def test_two_server_processes_sign_a_person_in_and_log_json(
+    server: tuple[str, Path], server_name: str, production_database: str
+) -> None:
     base, log = server
     jar: dict[str, str] = {}
     browser = {"Origin": PUBLIC_URL, "X-Forwarded-For": "198.51.100.7"}
@@ -161,8 +186,10 @@ def test_two_server_processes_sign_a_person_in_and_log_json(server: tuple[str, P
 
     time.sleep(0.5)  # the access lines are written as the answers finish
     entries = json_lines(log)
-    started = {e["pid"] for e in entries if e["message"].startswith("Started server process")}
+    started = {e["pid"] for e in entries if e["message"].startswith(STARTED[server_name])}
     assert len(started) == 2, "two server processes"
+    # The client's address comes from X-Forwarded-For, sent by a trusted proxy (127.0.0.1).
+    assert asyncio.run(_session_addresses(production_database)) == ["198.51.100.7"]
     access = {e["request_id"]: e for e in entries if e["logger"] == "dialogue.access"}
     line = access[dashboard.headers["x-request-id"]]
     assert (line["method"], line["path"], line["status"]) == ("GET", "/", 200)
