@@ -23,19 +23,20 @@ from dialogue.bodies.models import (
     QuorumRule,
 )
 from dialogue.db import utcnow
-from dialogue.errors import Invalid, NotFound, Refused, check_version
+from dialogue.errors import Invalid, NotFound, Refused
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import (
     MAX_ID,
+    Kept,
     choice_problem,
     counted_page,
     flush_unique,
     form_values,
     found,
+    refuse,
     searched,
-    set_archived,
     taken,
     text_errors,
 )
@@ -161,9 +162,7 @@ async def body_errors(db: AsyncSession, draft: BodyDraft, current: Body | None =
 
 
 async def _apply_body(db: AsyncSession, body: Body, draft: BodyDraft) -> None:
-    errors = await body_errors(db, draft, body if body.id else None)
-    if errors:
-        raise Invalid(errors, asdict(draft))
+    refuse(await body_errors(db, draft, body if body.id else None), draft)
     assert draft.kind is not None and draft.quorum_rule is not None
     body.name = draft.name.strip()
     body.short_name = draft.short_name.strip()
@@ -173,28 +172,8 @@ async def _apply_body(db: AsyncSession, body: Body, draft: BodyDraft) -> None:
     body.quorum_min_per_side = draft.quorum_min_per_side or 1
 
 
-async def create_body(db: AsyncSession, draft: BodyDraft) -> Body:
-    """Validate and add a body (`Invalid` with every problem); its name must be unused."""
-    body = Body()
-    await _apply_body(db, body, draft)
-    db.add(body)
-    await flush_unique(db, draft, "name", _duplicate_name())
-    return body
-
-
-async def update_body(db: AsyncSession, body: Body, draft: BodyDraft, version: int | None) -> Body:
-    """Change a body edited from `version`; a stale version raises `Stale`."""
-    check_version(body, version)
-    await _apply_body(db, body, draft)
-    await flush_unique(db, draft, "name", _duplicate_name(), body)
-    return body
-
-
-async def set_body_archived(db: AsyncSession, body: Body, archived: bool) -> Body:
-    """Archive (hidden from pickers and default lists; its meetings stay) or bring back."""
-    set_archived(body, archived)
-    await db.flush()
-    return body
+BODIES = Kept(Body, _apply_body, "name", _duplicate_name)
+create_body, update_body, set_body_archived = BODIES.create, BODIES.update, BODIES.set_archived
 
 
 async def delete_body(db: AsyncSession, body: Body) -> None:
