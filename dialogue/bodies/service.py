@@ -23,7 +23,7 @@ from dialogue.bodies.models import (
     QuorumRule,
 )
 from dialogue.db import utcnow
-from dialogue.errors import Invalid, NotFound, Refused
+from dialogue.errors import Invalid, Refused
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
@@ -35,6 +35,7 @@ from dialogue.people.service import (
     flush_unique,
     form_values,
     found,
+    found_one,
     refuse,
     searched,
     taken,
@@ -331,12 +332,8 @@ async def add_member(db: AsyncSession, body: Body, draft: MemberDraft) -> Member
 
 
 async def get_membership(db: AsyncSession, body_id: int, membership_id: int) -> Membership:
-    membership = await db.scalar(
-        select(Membership).where(Membership.id == membership_id, Membership.body_id == body_id)
-    )
-    if membership is None:
-        raise NotFound()
-    return membership
+    """A membership of the body; `NotFound` when unknown or another body's."""
+    return await found_one(db, select(Membership).where(Membership.id == membership_id, Membership.body_id == body_id))
 
 
 async def change_member_kind(db: AsyncSession, membership: Membership, kind: MembershipKind | None) -> Membership:

@@ -20,6 +20,7 @@ from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.models import Invitation, InvitationRole, Meeting, MeetingPartner, MeetingStatus
+from dialogue.meetings.partners import meeting_partners
 from dialogue.people.models import Person
 from dialogue.press.models import PressRelease, ReleaseStatus
 
@@ -193,17 +194,6 @@ def opening_paragraph(meeting: Meeting, partners: list[MeetingPartner]) -> str:
     return text
 
 
-async def event_partners(db: AsyncSession, meeting_id: int) -> list[MeetingPartner]:
-    """The partners of an event with their organisation, in the secretariat's order."""
-    rows = await db.scalars(
-        select(MeetingPartner)
-        .options(joinedload(MeetingPartner.organisation))
-        .where(MeetingPartner.meeting_id == meeting_id)
-        .order_by(MeetingPartner.rank, MeetingPartner.id)
-    )
-    return list(rows)
-
-
 # The texts of a release written in each language (dialogue/bilingual.py).
 TEXTS = ("title", "place", "summary", "outcomes", "contacts")
 
@@ -234,7 +224,7 @@ async def start_release(db: AsyncSession, meeting: Meeting) -> PressRelease:
         raise Refused(_("This meeting has a press release already."))
     outcomes = await shared_outcomes(db, meeting.id)
     contact = await secretariat_contact(db, meeting.id)
-    partners = await event_partners(db, meeting.id)
+    partners = await meeting_partners(db, meeting.id)
     drafts: dict[str, dict[str, str]] = {}
     for language in bilingual.LANGUAGES:
         with i18n.using_language(language):
