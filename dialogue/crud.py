@@ -77,6 +77,23 @@ class RecordList:
     file_name: Callable[[], str]
     context: Callable[[AsyncSession], Awaitable[dict[str, Any]]] | None = None
 
+    @classmethod
+    def searched(
+        cls,
+        path: str,
+        load: Callable[..., Awaitable[tuple[list[Any], int]]],
+        sort_keys: Sequence[str],
+        columns: Callable[[], list[Column]],
+        file_name: Callable[[], str],
+        context: Callable[[AsyncSession], Awaitable[dict[str, Any]]] | None = None,
+    ) -> RecordList:
+        """A list searched by text, archived records on request (see `searched_list`), whose
+        templates are named after its path (`/bodies`: `bodies/bodies.html`)."""
+        name = path.strip("/")
+        return cls(
+            path, f"{name}/{name}", ("q", "archived"), searched_list(sort_keys, load), columns, file_name, context
+        )
+
     def handlers(self) -> list[HTTPRouteHandler]:
         folder, _slash, name = self.templates.rpartition("/")
         page_template, results_template = f"{self.templates}.html", f"{folder}/_{name}.html"

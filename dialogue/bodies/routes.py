@@ -14,7 +14,7 @@ from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, Membership, MembershipKind, QuorumRule
 from dialogue.bodies.service import BodyDraft, MemberDraft
-from dialogue.crud import RecordList, RecordPages, as_typed, check, searched_list
+from dialogue.crud import RecordList, RecordPages, as_typed, check
 from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
@@ -36,14 +36,7 @@ def _body_columns() -> list[Column]:
     ]
 
 
-BODY_LIST = RecordList(
-    path="/bodies",
-    templates="bodies/bodies",
-    filters=("q", "archived"),
-    rows=searched_list(service.SORT_KEYS, service.list_bodies),
-    columns=_body_columns,
-    file_name=lambda: _("bodies"),
-)
+BODY_LIST = RecordList.searched("/bodies", service.list_bodies, service.SORT_KEYS, _body_columns, lambda: _("bodies"))
 
 
 async def _body_form(db: DB, body: Body | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:

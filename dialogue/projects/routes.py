@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Response, get
 
 from dialogue.accounts.permissions import Permission
-from dialogue.crud import RecordList, RecordPages, searched_list
+from dialogue.crud import RecordList, RecordPages
 from dialogue.forms import Form
 from dialogue.i18n import _, listed
 from dialogue.listing import Column
@@ -38,14 +38,8 @@ async def _projects_context(db: DB) -> dict[str, Any]:
     return {"country_names": service.country_names}
 
 
-PROJECT_LIST = RecordList(
-    path="/projects",
-    templates="projects/projects",
-    filters=("q", "archived"),
-    rows=searched_list(service.SORT_KEYS, service.list_projects),
-    columns=_project_columns,
-    file_name=lambda: _("projects"),
-    context=_projects_context,
+PROJECT_LIST = RecordList.searched(
+    "/projects", service.list_projects, service.SORT_KEYS, _project_columns, lambda: _("projects"), _projects_context
 )
 
 
