@@ -33,7 +33,6 @@ from dialogue.people.service import (
     choice_problem,
     counted_page,
     flush_unique,
-    form_values,
     found,
     found_one,
     refuse,
@@ -128,11 +127,6 @@ class BodyDraft:
     quorum_min_per_side: int | None = None
 
 
-def body_values(body: Body) -> dict[str, Any]:
-    """The editable fields of `body`, as a form shows them."""
-    return form_values(BodyDraft, body)
-
-
 def _duplicate_name() -> str:
     return _("Another body already has this name.")
 
@@ -173,7 +167,8 @@ async def _apply_body(db: AsyncSession, body: Body, draft: BodyDraft) -> None:
     body.quorum_min_per_side = draft.quorum_min_per_side or 1
 
 
-BODIES = Kept(Body, _apply_body, "name", _duplicate_name)
+BODIES = Kept(Body, BodyDraft, _apply_body, "name", _duplicate_name)
+body_values = BODIES.values
 create_body, update_body, set_body_archived = BODIES.create, BODIES.update, BODIES.set_archived
 
 

@@ -21,7 +21,6 @@ from dialogue.people.service import (
     counts_for_quorum,
     delete_record,
     draft_of,
-    form_values,
     found,
     reasons,
     refuse,
@@ -146,11 +145,6 @@ class OrganisationDraft:
         return draft_of(cls, org)
 
 
-def organisation_values(org: Organisation) -> dict[str, Any]:
-    """The editable fields of `org`, as a form shows them."""
-    return form_values(OrganisationDraft, org)
-
-
 def _duplicate_slug() -> str:
     return _("Another organisation already uses this short identifier: choose another one.")
 
@@ -191,7 +185,8 @@ async def _apply_organisation(db: AsyncSession, org: Organisation, draft: Organi
     org.category = draft.category if draft.side == Side.PARTNERS else None
 
 
-ORGANISATIONS = Kept(Organisation, _apply_organisation, "slug", _duplicate_slug)
+ORGANISATIONS = Kept(Organisation, OrganisationDraft, _apply_organisation, "slug", _duplicate_slug)
+organisation_values = ORGANISATIONS.values
 create_organisation, update_organisation = ORGANISATIONS.create, ORGANISATIONS.update
 set_organisation_archived = ORGANISATIONS.set_archived
 

@@ -201,12 +201,18 @@ class Kept(Generic[M]):
     """The changes of one kind of record the secretariat keeps (bodies, organisations, people,
     projects): `apply(db, record, draft)` raises `Invalid` with every problem of `draft` (see
     `refuse`), else writes it into `record`; `unique` is the field a unique constraint keeps,
-    `duplicate()` the message when two people save the same value at once."""
+    `duplicate()` the message when two people save the same value at once; `draft` the type
+    of the drafts, whose fields are named as the record's columns."""
 
     model: Callable[[], M]
+    draft: type[Any]
     apply: Apply[M]
     unique: str
     duplicate: Callable[[], str]
+
+    def values(self, record: M) -> dict[str, Any]:
+        """The editable fields of `record`, as its form shows them (see `form_values`)."""
+        return form_values(self.draft, record)
 
     async def create(self, db: AsyncSession, draft: Any) -> M:
         """Validate `draft` and add it as a new record."""
@@ -339,11 +345,6 @@ class PersonDraft:
         return draft_of(cls, person)
 
 
-def person_values(person: Person) -> dict[str, Any]:
-    """The editable fields of `person`, as a form shows them."""
-    return form_values(PersonDraft, person)
-
-
 def _duplicate_email() -> str:
     return _("Another person already has this email address.")
 
@@ -394,7 +395,8 @@ async def _apply_person(db: AsyncSession, person: Person, draft: PersonDraft) ->
     person.language = draft.language
 
 
-PEOPLE = Kept(Person, _apply_person, "email", _duplicate_email)
+PEOPLE = Kept(Person, PersonDraft, _apply_person, "email", _duplicate_email)
+person_values = PEOPLE.values
 
 
 async def create_person(db: AsyncSession, draft: PersonDraft) -> Person:

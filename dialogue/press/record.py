@@ -16,6 +16,7 @@ from dialogue.i18n import N_, gettext
 from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingKind, PartnerRole
 from dialogue.meetings.partners import meeting_partners
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.people.names import Acronymed
 from dialogue.press import service
 from dialogue.press.models import PressRelease, ReleaseStatus
 from dialogue.press.service import OutcomeLine, shared_outcomes
@@ -63,16 +64,12 @@ class Contact:
 
 
 @dataclass(frozen=True)
-class ProjectLine:
+class ProjectLine(Acronymed):
     """The project the event belongs to."""
 
     key: str
     name: str
     acronym: str
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.acronym} – {self.name}" if self.acronym else self.name
 
 
 @dataclass(frozen=True)

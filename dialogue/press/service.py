@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -323,9 +323,10 @@ async def unpublish(db: AsyncSession, release: PressRelease, version: int | None
 # The public pages ------------------------------------------------------------------------
 
 
-async def published_releases(db: AsyncSession) -> list[PressRelease]:
-    """Every published release of a held meeting, the latest event first, with its meeting."""
-    rows = await db.scalars(
+def _published() -> Select[tuple[PressRelease]]:
+    """The published releases of held meetings, with their meeting (its body and project)
+    and their contact person."""
+    return (
         select(PressRelease)
         .join(Meeting, Meeting.id == PressRelease.meeting_id)
         .options(
@@ -333,27 +334,18 @@ async def published_releases(db: AsyncSession) -> list[PressRelease]:
             joinedload(PressRelease.contact_person),
         )
         .where(PressRelease.status == ReleaseStatus.PUBLISHED, Meeting.status == MeetingStatus.HELD)
-        .order_by(Meeting.starts_at.desc(), PressRelease.id.desc())
     )
-    return list(rows)
+
+
+async def published_releases(db: AsyncSession) -> list[PressRelease]:
+    """Every published release of a held meeting, the latest event first, with its meeting."""
+    return list(await db.scalars(_published().order_by(Meeting.starts_at.desc(), PressRelease.id.desc())))
 
 
 async def published_release(db: AsyncSession, slug: str) -> PressRelease:
     """The published release at `slug` (404 for a draft, an unknown address, or a meeting no
     longer held)."""
-    release = await db.scalar(
-        select(PressRelease)
-        .join(Meeting, Meeting.id == PressRelease.meeting_id)
-        .options(
-            joinedload(PressRelease.meeting).options(joinedload(Meeting.body), joinedload(Meeting.project)),
-            joinedload(PressRelease.contact_person),
-        )
-        .where(
-            PressRelease.slug == slug,
-            PressRelease.status == ReleaseStatus.PUBLISHED,
-            Meeting.status == MeetingStatus.HELD,
-        )
-    )
+    release = await db.scalar(_published().where(PressRelease.slug == slug))
     if release is None:
         raise NotFound
     return release

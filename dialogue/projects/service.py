@@ -233,7 +233,7 @@ async def _apply_project(db: AsyncSession, project: Project, draft: ProjectDraft
         donor.rank = rank
 
 
-PROJECTS = Kept(Project, _apply_project, "slug", _duplicate_slug)
+PROJECTS = Kept(Project, ProjectDraft, _apply_project, "slug", _duplicate_slug)
 create_project, update_project, set_project_archived = PROJECTS.create, PROJECTS.update, PROJECTS.set_archived
 
 
