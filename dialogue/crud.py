@@ -141,8 +141,8 @@ class RecordPages:
     # The record's page: template and context (request, db, record, **extra).
     page_template: str
     page: Context
-    # The form: template, context (db, record or None, values, **extra), and what a form
-    # shows for a stored record.
+    # The form: template, context (db, record or None: the record and the choices; see
+    # `form_context`), and what a form shows for a stored record.
     form_template: str
     form: Context
     values: Callable[[Any], dict[str, Any]]
@@ -193,13 +193,21 @@ class RecordPages:
     async def _record(self, request: Request, db: AsyncSession) -> Any:
         return await self.load(db, request.path_params[self.param])
 
+    async def form_context(self, db: AsyncSession, record: Any, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        """What the form shows: `values` in its fields, no error yet, and the area's context."""
+        return {"values": values, "errors": {}, **await self.form(db, record), **extra}
+
+    async def new(self, request: Request, db: AsyncSession, values: dict[str, Any]) -> Response[Any]:
+        """The form of a new record, with `values` to begin with."""
+        return render(request, self.form_template, await self.form_context(db, None, values))
+
     async def shown(self, request: Request, db: AsyncSession) -> Response[Any]:
         record = await self._record(request, db)
         return render(request, self.page_template, await self.page(request, db, record))
 
     async def editing(self, request: Request, db: AsyncSession) -> Response[Any]:
         record = await self._record(request, db)
-        return render(request, self.form_template, await self.form(db, record, self.values(record)))
+        return render(request, self.form_template, await self.form_context(db, record, self.values(record)))
 
     async def created(self, request: Request, db: AsyncSession) -> Response[Any]:
         form = Form(await request.form())
@@ -209,7 +217,7 @@ class RecordPages:
             check(form, await self.errors(db, draft, None))
             record = await self.create(db, draft)
         except Invalid as error:
-            context = await self.form(db, None, {})
+            context = await self.form_context(db, None, {})
             return render_invalid(request, self.form_template, context, as_typed(error, form))
         await idempotency.remember(db, request, form, self._url(record))
         await db.commit()
@@ -226,10 +234,10 @@ class RecordPages:
             record = await self.update(db, record, draft, version)
         except Stale as stale:
             # Someone saved in between: what is there now, and beside it what was typed.
-            context = await self.form(db, record, self.values(record), stale=stale.message, mine=form.values)
+            context = await self.form_context(db, record, self.values(record), stale=stale.message, mine=form.values)
             return render(request, self.form_template, context, status_code=HTTP_409_CONFLICT)
         except Invalid as error:
-            context = await self.form(db, record, {})
+            context = await self.form_context(db, record, {})
             return render_invalid(request, self.form_template, context, as_typed(error, form))
         await db.commit()
         return see_other(request, self._url(record))

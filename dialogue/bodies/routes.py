@@ -39,15 +39,8 @@ def _body_columns() -> list[Column]:
 BODY_LIST = RecordList.searched("/bodies", service.list_bodies, service.SORT_KEYS, _body_columns, lambda: _("bodies"))
 
 
-async def _body_form(db: DB, body: Body | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "body": body,
-        "values": values,
-        "errors": {},
-        "kinds": BodyKind.options(),
-        "rules": QuorumRule.options(),
-        **extra,
-    }
+async def _body_form(db: DB, body: Body | None) -> dict[str, Any]:
+    return {"body": body, "kinds": BodyKind.options(), "rules": QuorumRule.options()}
 
 
 def read_body_form(form: Form) -> BodyDraft:
@@ -64,7 +57,7 @@ def read_body_form(form: Form) -> BodyDraft:
 @get("/bodies/new", opt={"permission": Permission.SECRETARIAT})
 async def new_body(request: Request, db: DB) -> Response[Any]:
     values = {"kind": BodyKind.COMMITTEE.value, "quorum_rule": QuorumRule.EACH_SIDE.value, "quorum_min_per_side": 1}
-    return render(request, "bodies/body_form.html", await _body_form(db, None, values))
+    return await BODY_PAGES.new(request, db, values)
 
 
 async def _members_context(db: DB, body: Body, **extra: Any) -> dict[str, Any]:

@@ -79,15 +79,8 @@ ORGANISATION_LIST = RecordList(
 )
 
 
-async def _organisation_form(db: DB, org: Organisation | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "org": org,
-        "values": values,
-        "errors": {},
-        "sides": Side.options(),
-        "categories": OrganisationCategory.options(),
-        **extra,
-    }
+async def _organisation_form(db: DB, org: Organisation | None) -> dict[str, Any]:
+    return {"org": org, "sides": Side.options(), "categories": OrganisationCategory.options()}
 
 
 def read_organisation_form(form: Form) -> OrganisationDraft:
@@ -108,7 +101,7 @@ def read_organisation_form(form: Form) -> OrganisationDraft:
 async def new_organisation(request: Request, db: DB, side: FromQuery[str | None] = None) -> Response[Any]:
     chosen = service.parse_side(side)
     values = {"side": chosen.value} if chosen else {}
-    return render(request, "people/organisation_form.html", await _organisation_form(db, None, values))
+    return await ORGANISATION_PAGES.new(request, db, values)
 
 
 async def _organisation_page(request: Request, db: DB, org: Organisation, **extra: Any) -> dict[str, Any]:
@@ -181,18 +174,15 @@ PEOPLE_LIST = RecordList(
 )
 
 
-async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def _person_form(db: DB, person: Person | None) -> dict[str, Any]:
     organisations = await organisations_service.active_organisations(db)
     if person is not None and all(org.id != person.organisation_id for org in organisations):
         organisations.append(person.organisation)  # an archived organisation stays choosable
     by_side = [(side, [org for org in organisations if org.side == side]) for side in Side]
     return {
         "person": person,
-        "values": values,
-        "errors": {},
         "organisations_by_side": [(side, orgs) for side, orgs in by_side if orgs],
         "language_options": Language.options(),
-        **extra,
     }
 
 
@@ -200,7 +190,7 @@ async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **
 async def new_person(request: Request, db: DB, organisation: FromQuery[str | None] = None) -> Response[Any]:
     organisation_id = service.parse_id(organisation)
     values = {"organisation_id": organisation_id} if organisation_id else {}
-    return render(request, "people/person_form.html", await _person_form(db, None, values))
+    return await PERSON_PAGES.new(request, db, values)
 
 
 def read_person_form(form: Form) -> PersonDraft:

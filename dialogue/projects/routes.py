@@ -18,7 +18,7 @@ from dialogue.people.service import MAX_ID
 from dialogue.projects import service
 from dialogue.projects.models import Project
 from dialogue.projects.service import ProjectDraft
-from dialogue.web import DB, render
+from dialogue.web import DB
 
 
 def _project_columns() -> list[Column]:
@@ -43,7 +43,7 @@ PROJECT_LIST = RecordList.searched(
 )
 
 
-async def _project_form(db: DB, project: Project | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def _project_form(db: DB, project: Project | None) -> dict[str, Any]:
     organisations = await active_organisations(db)
     if project is not None:
         # An archived lead or donor stays choosable on the project that has it.
@@ -52,11 +52,8 @@ async def _project_form(db: DB, project: Project | None, values: dict[str, Any],
         organisations += [org for org in current if org is not None and org.id not in known]
     return {
         "project": project,
-        "values": values,
-        "errors": {},
         "organisations": [(str(org.id), org.display_name) for org in organisations],
         "countries": service.country_options(),
-        **extra,
     }
 
 
@@ -83,7 +80,7 @@ def read_project_form(form: Form) -> ProjectDraft:
 
 @get("/projects/new", opt={"permission": Permission.SECRETARIAT})
 async def new_project(request: Request, db: DB) -> Response[Any]:
-    return render(request, "projects/project_form.html", await _project_form(db, None, {"countries": ["TN"]}))
+    return await PROJECT_PAGES.new(request, db, {"countries": ["TN"]})
 
 
 async def _project_page(request: Request, db: DB, project: Project, **extra: Any) -> dict[str, Any]:
