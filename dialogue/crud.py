@@ -25,9 +25,9 @@ from dialogue import idempotency
 from dialogue.accounts.permissions import Permission
 from dialogue.errors import Invalid, Refused, Stale, check_version
 from dialogue.forms import Form
-from dialogue.listing import list_sort
+from dialogue.listing import Column, Filters, list_context, list_sort, query_filters, query_number, table_file
 from dialogue.sorting import Sort, Window
-from dialogue.web import DB, render, render_invalid, see_other
+from dialogue.web import DB, Config, page_window, render, render_invalid, see_other
 
 Context = Callable[..., Awaitable[dict[str, Any]]]
 
@@ -37,23 +37,83 @@ def query_flag(value: str | None) -> bool:
     return (value or "").lower() in {"1", "on", "true", "yes"}
 
 
-async def searched_list(
-    request: Request,
-    q: str | None,
-    archived: str | None,
-    sort_keys: Sequence[str],
-    default_sort: str,
-    load: Callable[..., Awaitable[tuple[list[Any], int]]],
-    limit: int | None,
-    offset: int,
-) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    """A list of records searched by text, archived ones on request (bodies, projects): its
-    rows, their total, the query shown back and the sort. `load(q=, archived=, window=)`."""
-    text, include_archived = (q or "").strip()[:200], query_flag(archived)
-    query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
-    sort = list_sort(request.query_params, sort_keys, default_sort, query)
-    rows, total = await load(q=text, archived=include_archived, window=Window(limit, offset, sort))
-    return rows, total, query, sort
+def searched_list(
+    sort_keys: Sequence[str], load: Callable[..., Awaitable[tuple[list[Any], int]]], default_sort: str = "name"
+) -> Callable[[Request, AsyncSession, dict[str, str | None], int | None, int], Awaitable[Rows]]:
+    """The `rows` of a `RecordList` searched by text, archived ones on request (bodies,
+    projects): `load(db, q=, archived=, window=)` sorted by one of `sort_keys`."""
+
+    async def rows(
+        request: Request, db: AsyncSession, filters: dict[str, str | None], limit: int | None, offset: int
+    ) -> Rows:
+        text, include_archived = (filters["q"] or "").strip()[:200], query_flag(filters["archived"])
+        query: dict[str, Any] = {"q": text, "archived": "1" if include_archived else ""}
+        sort = list_sort(request.query_params, sort_keys, default_sort, query)
+        found, total = await load(db, q=text, archived=include_archived, window=Window(limit, offset, sort))
+        return found, total, query, sort
+
+    return rows
+
+
+Rows = tuple[list[Any], int, dict[str, Any], Sort]
+
+
+@dataclass(frozen=True)
+class RecordList:
+    """One kind of record's list: `GET {path}` (the page, or its results alone for HTMX)
+    and `GET {path}.csv` / `.xlsx` (every row the page's filters and order select).
+
+    `rows(request, db, filters, limit, offset)` gives the rows, their total, the query shown
+    back and the sort, `filters` being the query parameters `filters` names (as typed);
+    `context(db)` what else the page shows (the filters' choices); `templates` names the page
+    `{templates}.html` and its results `_{name}.html` beside it; a download has the
+    `columns()` and is saved as `file_name()`."""
+
+    path: str
+    templates: str
+    filters: tuple[str, ...]
+    rows: Callable[[Request, AsyncSession, dict[str, str | None], int | None, int], Awaitable[Rows]]
+    columns: Callable[[], list[Column]]
+    file_name: Callable[[], str]
+    context: Callable[[AsyncSession], Awaitable[dict[str, Any]]] | None = None
+
+    @classmethod
+    def searched(
+        cls,
+        path: str,
+        load: Callable[..., Awaitable[tuple[list[Any], int]]],
+        sort_keys: Sequence[str],
+        columns: Callable[[], list[Column]],
+        file_name: Callable[[], str],
+        context: Callable[[AsyncSession], Awaitable[dict[str, Any]]] | None = None,
+    ) -> RecordList:
+        """A list searched by text, archived records on request (see `searched_list`), whose
+        templates are named after its path (`/bodies`: `bodies/bodies.html`)."""
+        name = path.strip("/")
+        return cls(
+            path, f"{name}/{name}", ("q", "archived"), searched_list(sort_keys, load), columns, file_name, context
+        )
+
+    def handlers(self) -> list[HTTPRouteHandler]:
+        folder, _slash, name = self.templates.rpartition("/")
+        page_template, results_template = f"{self.templates}.html", f"{folder}/_{name}.html"
+
+        @get(self.path, dependencies=query_filters(*self.filters))
+        async def page(request: Request, db: DB, settings: Config, filters: Filters) -> Response[Any]:
+            offset = query_number(request.query_params.get("offset"))
+            limit, start = page_window(settings.page_size, offset, settings.page_size)
+            rows, total, query, sort = await self.rows(request, db, filters, limit, start)
+            context = {"rows": rows, **list_context(total, limit, start, query, sort)}
+            if self.context is not None:
+                context.update(await self.context(db))
+            return render(request, page_template, context, fragment=results_template)
+
+        @get([f"{self.path}.csv", f"{self.path}.xlsx"], cache=False, dependencies=query_filters(*self.filters))
+        async def download(request: Request, db: DB, filters: Filters) -> Response[bytes]:
+            rows, _total, _query, _sort = await self.rows(request, db, filters, None, 0)
+            return table_file(request.url.path, self.file_name(), self.columns(), rows)
+
+        return [page, download]
 
 
 def check(form: Form, errors: Mapping[str, str]) -> None:
@@ -81,8 +141,8 @@ class RecordPages:
     # The record's page: template and context (request, db, record, **extra).
     page_template: str
     page: Context
-    # The form: template, context (db, record or None, values, **extra), and what a form
-    # shows for a stored record.
+    # The form: template, context (db, record or None: the record and the choices; see
+    # `form_context`), and what a form shows for a stored record.
     form_template: str
     form: Context
     values: Callable[[Any], dict[str, Any]]
@@ -133,13 +193,21 @@ class RecordPages:
     async def _record(self, request: Request, db: AsyncSession) -> Any:
         return await self.load(db, request.path_params[self.param])
 
+    async def form_context(self, db: AsyncSession, record: Any, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        """What the form shows: `values` in its fields, no error yet, and the area's context."""
+        return {"values": values, "errors": {}, **await self.form(db, record), **extra}
+
+    async def new(self, request: Request, db: AsyncSession, values: dict[str, Any]) -> Response[Any]:
+        """The form of a new record, with `values` to begin with."""
+        return render(request, self.form_template, await self.form_context(db, None, values))
+
     async def shown(self, request: Request, db: AsyncSession) -> Response[Any]:
         record = await self._record(request, db)
         return render(request, self.page_template, await self.page(request, db, record))
 
     async def editing(self, request: Request, db: AsyncSession) -> Response[Any]:
         record = await self._record(request, db)
-        return render(request, self.form_template, await self.form(db, record, self.values(record)))
+        return render(request, self.form_template, await self.form_context(db, record, self.values(record)))
 
     async def created(self, request: Request, db: AsyncSession) -> Response[Any]:
         form = Form(await request.form())
@@ -149,7 +217,7 @@ class RecordPages:
             check(form, await self.errors(db, draft, None))
             record = await self.create(db, draft)
         except Invalid as error:
-            context = await self.form(db, None, {})
+            context = await self.form_context(db, None, {})
             return render_invalid(request, self.form_template, context, as_typed(error, form))
         await idempotency.remember(db, request, form, self._url(record))
         await db.commit()
@@ -166,10 +234,10 @@ class RecordPages:
             record = await self.update(db, record, draft, version)
         except Stale as stale:
             # Someone saved in between: what is there now, and beside it what was typed.
-            context = await self.form(db, record, self.values(record), stale=stale.message, mine=form.values)
+            context = await self.form_context(db, record, self.values(record), stale=stale.message, mine=form.values)
             return render(request, self.form_template, context, status_code=HTTP_409_CONFLICT)
         except Invalid as error:
-            context = await self.form(db, record, {})
+            context = await self.form_context(db, record, {})
             return render_invalid(request, self.form_template, context, as_typed(error, form))
         await db.commit()
         return see_other(request, self._url(record))

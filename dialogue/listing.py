@@ -19,19 +19,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from litestar import Request, Response
 from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery, QueryParameter
 
-from dialogue import i18n
+from dialogue import i18n, openapi
 from dialogue.i18n import _
-from dialogue.sorting import ASCENDING, DESCENDING, Sort
+from dialogue.sorting import ASCENDING, DESCENDING, Sort, Window
 from dialogue.text_input import printable
-from dialogue.web import Page, attachment
+from dialogue.web import Config, Page, attachment, page_window
 
 
 def read_sort(
@@ -95,6 +96,59 @@ def download_query(query: Mapping[str, Any]) -> str:
     """The query string of the page's download links: its filters and order, no offset."""
     kept = {k: v for k, v in query.items() if v not in (None, "", False) and k != "offset"}
     return ("?" + urlencode(kept, doseq=True)) if kept else ""
+
+
+# The API's lists ------------------------------------------------------------------------
+
+API_LIMIT = 50
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Search:
+    """What an API list of records is searched by: a text, and whether archived records count."""
+
+    q: str = ""
+    archived: bool = False
+
+
+def _search(q: FromQuery[str | None] = None, archived: FromQuery[bool] = False) -> Search:
+    return Search((q or "").strip(), archived)
+
+
+def api_list(*, default: int | None = API_LIMIT, search: bool = False) -> dict[str, Provide]:
+    """The `dependencies` of an API list: `window`, the `limit` (`default` when absent, the
+    page size of the settings when that is None; at most 200) and `offset` asked for; with
+    `search`, `search`: `q` and `archived=true`."""
+
+    def window(
+        settings: Config,
+        limit: Annotated[int | None, QueryParameter(description="At most 200.")] = None,
+        offset: FromQuery[int | None] = None,
+    ) -> Window:
+        return Window(*page_window(limit, offset, default or settings.page_size))
+
+    provided = {"window": Provide(window, sync_to_thread=False)}
+    if search:
+        provided["search"] = Provide(_search, sync_to_thread=False)
+    return provided
+
+
+async def api_page(
+    load: Callable[..., Awaitable[tuple[Sequence[Any], int]]], out: Callable[[Any], T], window: Window
+) -> openapi.Page[T]:
+    """One page of an API list: the rows `load(window=)` finds in `window`, each as `out`
+    writes it, and their total."""
+    rows, total = await load(window=window)
+    return openapi.Page(items=[out(row) for row in rows], total=total, limit=window.limit or 0, offset=window.offset)
+
+
+def sliced_page(rows: Sequence[Any], out: Callable[[Any], T], window: Window) -> openapi.Page[T]:
+    """One page of an API list whose rows are all read already (a meeting's agenda or
+    invitations), each as `out` writes it, and their total."""
+    limit, offset = window.limit or len(rows), window.offset
+    items = [out(row) for row in rows[offset : offset + limit]]
+    return openapi.Page(items=items, total=len(rows), limit=limit, offset=offset)
 
 
 # Files ----------------------------------------------------------------------------------

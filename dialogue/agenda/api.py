@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, Router, delete, get, patch, post, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import (
     HTTP_200_OK,
     HTTP_201_CREATED,
@@ -38,11 +38,13 @@ from dialogue.agenda.models import (
 )
 from dialogue.choices import Choice
 from dialogue.i18n import _, current_timezone, listed
+from dialogue.listing import api_list, sliced_page
 from dialogue.meetings.models import Meeting
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side
+from dialogue.sorting import Window
 from dialogue.text_input import Input
-from dialogue.web import DB, api_error, field_errors, page_window
+from dialogue.web import DB, api_error, field_errors
 
 # Bodies ----------------------------------------------------------------------------------
 
@@ -212,19 +214,12 @@ def _documents(documents: list[DocumentIn]) -> list[DocumentFields]:
 # Handlers --------------------------------------------------------------------------------
 
 
-@get("/meetings/{meeting_id:int}/agenda")
-async def list_items(
-    request: Request,
-    db: DB,
-    meeting_id: FromPath[int],
-    limit: FromQuery[int | None] = None,
-    offset: FromQuery[int | None] = None,
-) -> ItemPage:
+@get("/meetings/{meeting_id:int}/agenda", dependencies=api_list(default=100))
+async def list_items(request: Request, db: DB, meeting_id: FromPath[int], window: Window) -> ItemPage:
     """The meeting's agenda items in order, each with its start and end time."""
     meeting = await reading.get_meeting(db, meeting_id)
-    limit, offset = page_window(limit, offset, default=100)
     items = await _items_out(db, meeting, _visible(request))
-    return Page(items=items[offset : offset + limit], total=len(items), limit=limit, offset=offset)
+    return sliced_page(items, lambda item: item, window)
 
 
 @post("/meetings/{meeting_id:int}/agenda", status_code=HTTP_201_CREATED)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.router import Router
 
 from dialogue.bodies import service
@@ -17,12 +18,11 @@ from dialogue.bodies.models import (
     MembershipKind,
     QuorumRule,
 )
+from dialogue.listing import Search, api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.api import OrganisationRef, organisation_ref
 from dialogue.sorting import Window
-from dialogue.web import DB, page_window
-
-DEFAULT_LIMIT = 50
+from dialogue.web import DB
 
 
 class BodyOut(msgspec.Struct):
@@ -55,6 +55,11 @@ class BodyDetail(BodyOut):
     members: list[MemberOut] = []
 
 
+def body_out(row: Any) -> BodyOut:
+    """A row of the bodies' list (the body and its counts) as the API shows the body."""
+    return out_of(BodyOut, row.body)
+
+
 def member_out(membership: Membership) -> MemberOut:
     person = membership.person
     return MemberOut(
@@ -71,22 +76,10 @@ class BodyController(Controller):
     path = "/bodies"
     tags = ["bodies"]
 
-    @get("/")
-    async def list_bodies(
-        self,
-        db: DB,
-        q: FromQuery[str | None] = None,
-        archived: FromQuery[bool] = False,
-        limit: FromQuery[int | None] = None,
-        offset: FromQuery[int | None] = None,
-    ) -> BodyList:
+    @get("/", dependencies=api_list(search=True))
+    async def list_bodies(self, db: DB, search: Search, window: Window) -> BodyList:
         """Bodies by name; `archived=true` includes archived ones."""
-        limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
-        rows, total = await service.list_bodies(
-            db, q=(q or "").strip(), archived=archived, window=Window(limit, offset)
-        )
-        items = [out_of(BodyOut, row.body) for row in rows]
-        return Page(items=items, total=total, limit=limit, offset=offset)
+        return await api_page(partial(service.list_bodies, db, q=search.q, archived=search.archived), body_out, window)
 
     @get("/{body_id:int}")
     async def get_body(self, db: DB, body_id: FromPath[int]) -> BodyDetail:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from litestar import Request, Response, Router, get, post
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from dialogue import idempotency
@@ -15,47 +14,18 @@ from dialogue.accounts.permissions import Permission
 from dialogue.bodies import service
 from dialogue.bodies.models import Body, BodyKind, Membership, MembershipKind, QuorumRule
 from dialogue.bodies.service import BodyDraft, MemberDraft
-from dialogue.crud import RecordPages, as_typed, check, searched_list
+from dialogue.crud import RecordList, RecordPages, as_typed, check
 from dialogue.errors import Invalid
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, list_context, query_number, table_file
+from dialogue.listing import Column
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.models import Side
-from dialogue.sorting import Sort
-from dialogue.web import DB, Config, page_window, render, see_other, wants_fragment
+from dialogue.web import DB, render, see_other, wants_fragment
 
 
-@get("/bodies")
-async def bodies_page(
-    request: Request,
-    db: DB,
-    settings: Config,
-    q: FromQuery[str | None] = None,
-    archived: FromQuery[str | None] = None,
-    offset: FromQuery[str | None] = None,
-) -> Response[Any]:
-    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
-    rows, total, query, sort = await _bodies(request, db, q, archived, limit, start)
-    context = {"rows": rows, **list_context(total, limit, start, query, sort)}
-    return render(request, "bodies/bodies.html", context, fragment="bodies/_bodies.html")
-
-
-async def _bodies(
-    request: Request, db: DB, q: str | None, archived: str | None, limit: int | None, offset: int
-) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    return await searched_list(
-        request, q, archived, service.SORT_KEYS, "name", partial(service.list_bodies, db), limit, offset
-    )
-
-
-@get(["/bodies.csv", "/bodies.xlsx"], cache=False)
-async def bodies_export(
-    request: Request, db: DB, q: FromQuery[str | None] = None, archived: FromQuery[str | None] = None
-) -> Response[bytes]:
-    """Every body the list shows with these filters and this order."""
-    rows, _total, _query, _sort = await _bodies(request, db, q, archived, None, 0)
-    columns = [
+def _body_columns() -> list[Column]:
+    return [
         Column(_("Body"), lambda row: row.body.name),
         Column(_("Short name"), lambda row: row.body.short_name),
         Column(_("Kind"), lambda row: row.body.kind.label),
@@ -64,18 +34,13 @@ async def bodies_export(
         Column(_("Meetings"), lambda row: row.meetings),
         Column(_("Archived"), lambda row: row.body.archived_at is not None),
     ]
-    return table_file(request.url.path, _("bodies"), columns, rows)
 
 
-async def _body_form(db: DB, body: Body | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "body": body,
-        "values": values,
-        "errors": {},
-        "kinds": BodyKind.options(),
-        "rules": QuorumRule.options(),
-        **extra,
-    }
+BODY_LIST = RecordList.searched("/bodies", service.list_bodies, service.SORT_KEYS, _body_columns, lambda: _("bodies"))
+
+
+async def _body_form(db: DB, body: Body | None) -> dict[str, Any]:
+    return {"body": body, "kinds": BodyKind.options(), "rules": QuorumRule.options()}
 
 
 def read_body_form(form: Form) -> BodyDraft:
@@ -92,7 +57,7 @@ def read_body_form(form: Form) -> BodyDraft:
 @get("/bodies/new", opt={"permission": Permission.SECRETARIAT})
 async def new_body(request: Request, db: DB) -> Response[Any]:
     values = {"kind": BodyKind.COMMITTEE.value, "quorum_rule": QuorumRule.EACH_SIDE.value, "quorum_min_per_side": 1}
-    return render(request, "bodies/body_form.html", await _body_form(db, None, values))
+    return await BODY_PAGES.new(request, db, values)
 
 
 async def _members_context(db: DB, body: Body, **extra: Any) -> dict[str, Any]:
@@ -188,19 +153,11 @@ async def remove_member(request: Request, db: DB, member: Member) -> Response[An
     return await _members_answer(request, db, body)
 
 
-# HTML pages stay out of the OpenAPI document (the JSON API is under /api/v1).
 routes: list[Any] = [
-    Router(
-        path="/",
-        include_in_schema=False,
-        route_handlers=[
-            bodies_page,
-            bodies_export,
-            new_body,
-            *BODY_PAGES.handlers(),
-            add_member,
-            change_member_kind,
-            remove_member,
-        ],
-    )
+    *BODY_LIST.handlers(),
+    new_body,
+    *BODY_PAGES.handlers(),
+    add_member,
+    change_member_kind,
+    remove_member,
 ]

@@ -23,19 +23,20 @@ from dialogue.bodies.models import (
     QuorumRule,
 )
 from dialogue.db import utcnow
-from dialogue.errors import Invalid, NotFound, Refused, check_version
+from dialogue.errors import Invalid, Refused
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import (
     MAX_ID,
+    Kept,
     choice_problem,
     counted_page,
     flush_unique,
-    form_values,
     found,
+    found_one,
+    refuse,
     searched,
-    set_archived,
     taken,
     text_errors,
 )
@@ -126,11 +127,6 @@ class BodyDraft:
     quorum_min_per_side: int | None = None
 
 
-def body_values(body: Body) -> dict[str, Any]:
-    """The editable fields of `body`, as a form shows them."""
-    return form_values(BodyDraft, body)
-
-
 def _duplicate_name() -> str:
     return _("Another body already has this name.")
 
@@ -161,9 +157,7 @@ async def body_errors(db: AsyncSession, draft: BodyDraft, current: Body | None =
 
 
 async def _apply_body(db: AsyncSession, body: Body, draft: BodyDraft) -> None:
-    errors = await body_errors(db, draft, body if body.id else None)
-    if errors:
-        raise Invalid(errors, asdict(draft))
+    refuse(await body_errors(db, draft, body if body.id else None), draft)
     assert draft.kind is not None and draft.quorum_rule is not None
     body.name = draft.name.strip()
     body.short_name = draft.short_name.strip()
@@ -173,28 +167,9 @@ async def _apply_body(db: AsyncSession, body: Body, draft: BodyDraft) -> None:
     body.quorum_min_per_side = draft.quorum_min_per_side or 1
 
 
-async def create_body(db: AsyncSession, draft: BodyDraft) -> Body:
-    """Validate and add a body (`Invalid` with every problem); its name must be unused."""
-    body = Body()
-    await _apply_body(db, body, draft)
-    db.add(body)
-    await flush_unique(db, draft, "name", _duplicate_name())
-    return body
-
-
-async def update_body(db: AsyncSession, body: Body, draft: BodyDraft, version: int | None) -> Body:
-    """Change a body edited from `version`; a stale version raises `Stale`."""
-    check_version(body, version)
-    await _apply_body(db, body, draft)
-    await flush_unique(db, draft, "name", _duplicate_name(), body)
-    return body
-
-
-async def set_body_archived(db: AsyncSession, body: Body, archived: bool) -> Body:
-    """Archive (hidden from pickers and default lists; its meetings stay) or bring back."""
-    set_archived(body, archived)
-    await db.flush()
-    return body
+BODIES = Kept(Body, BodyDraft, _apply_body, "name", _duplicate_name)
+body_values = BODIES.values
+create_body, update_body, set_body_archived = BODIES.create, BODIES.update, BODIES.set_archived
 
 
 async def delete_body(db: AsyncSession, body: Body) -> None:
@@ -352,12 +327,8 @@ async def add_member(db: AsyncSession, body: Body, draft: MemberDraft) -> Member
 
 
 async def get_membership(db: AsyncSession, body_id: int, membership_id: int) -> Membership:
-    membership = await db.scalar(
-        select(Membership).where(Membership.id == membership_id, Membership.body_id == body_id)
-    )
-    if membership is None:
-        raise NotFound()
-    return membership
+    """A membership of the body; `NotFound` when unknown or another body's."""
+    return await found_one(db, select(Membership).where(Membership.id == membership_id, Membership.body_id == body_id))
 
 
 async def change_member_kind(db: AsyncSession, membership: Membership, kind: MembershipKind | None) -> Membership:

@@ -4,11 +4,12 @@ read (with progress updates), update (optimistic locking), add a progress update
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from typing import Annotated, Any, TypeVar
 
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from dialogue import bilingual, i18n, idempotency
@@ -24,10 +25,12 @@ from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.errors import Invalid
 from dialogue.i18n import _
+from dialogue.listing import api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side
+from dialogue.sorting import Window
 from dialogue.text_input import Input
-from dialogue.web import DB, page_window
+from dialogue.web import DB
 
 SIDES = ", ".join(Side.values())
 STATUSES = ", ".join(CommitmentStatus.values())
@@ -186,11 +189,12 @@ class CommitmentController(Controller):
     path = "/api/v1/commitments"
     tags = ["commitments"]
 
-    @get("/")
+    @get("/", dependencies=api_list())
     async def list_commitments(
         self,
         request: Request,
         db: DB,
+        window: Window,
         side: Annotated[str | None, QueryParameter(description=f"One of: {SIDES}.")] = None,
         organisation: Annotated[int | None, QueryParameter(description="Organisation id.")] = None,
         body_id: Annotated[int | None, QueryParameter(name="body", description="Body id (of the meeting).")] = None,
@@ -200,8 +204,6 @@ class CommitmentController(Controller):
         due_from: Annotated[dt.date | None, QueryParameter(description="Due on or after (YYYY-MM-DD).")] = None,
         due_to: Annotated[dt.date | None, QueryParameter(description="Due on or before (YYYY-MM-DD).")] = None,
         q: Annotated[str | None, QueryParameter(description="Text in the title or description.")] = None,
-        limit: Annotated[int | None, QueryParameter(description="At most 200.")] = None,
-        offset: FromQuery[int | None] = None,
     ) -> CommitmentPage:
         """Commitments by due date (none last), each with `overdue` computed for today."""
         errors: dict[str, str] = {}
@@ -226,13 +228,17 @@ class CommitmentController(Controller):
             due_to=due_to,
             q=q or "",
         )
-        limit, offset = page_window(limit, offset, default=50)
-        today = i18n.today()
-        rows, total = await listing.list_commitments(
-            db, filters, today, limit=limit, offset=offset, visible=visible_sides(request)
-        )
-        items = [commitment_out(row.commitment, today, last_update_on=row.last_update_on) for row in rows]
-        return Page(items=items, total=total, limit=limit, offset=offset)
+        today, visible = i18n.today(), visible_sides(request)
+
+        def load(window: Window) -> Awaitable[tuple[list[Any], int]]:
+            return listing.list_commitments(
+                db, filters, today, limit=window.limit, offset=window.offset, visible=visible
+            )
+
+        def out(row: Any) -> CommitmentOut:
+            return commitment_out(row.commitment, today, last_update_on=row.last_update_on)
+
+        return await api_page(load, out, window)
 
     @post("/", status_code=HTTP_201_CREATED)
     async def create_commitment(self, request: Request, db: DB, data: JSONBody[CommitmentIn]) -> CommitmentOut:

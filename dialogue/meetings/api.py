@@ -24,6 +24,7 @@ from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
 from dialogue.errors import Invalid
 from dialogue.i18n import _, current_timezone
+from dialogue.listing import api_list, sliced_page
 from dialogue.meetings import invitations, search, service
 from dialogue.meetings.models import (
     Attendance,
@@ -39,6 +40,7 @@ from dialogue.meetings.search import MeetingFilters, Order
 from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.openapi import OptionalBody, Page, named, out_of
+from dialogue.sorting import Window
 from dialogue.text_input import Input
 from dialogue.web import DB, Config, api_error, page_window
 
@@ -456,24 +458,15 @@ class MeetingsAPI(Controller):
             without_address=len(plan.without_address),
         )
 
-    @get("/{meeting_id:int}/invitations", summary="Invitations and attendance, by side")
-    async def list_invitations(
-        self,
-        db: DB,
-        settings: Config,
-        meeting_id: FromPath[int],
-        limit: FromQuery[int | None] = None,
-        offset: FromQuery[int | None] = None,
-    ) -> InvitationListOut:
+    @get(
+        "/{meeting_id:int}/invitations",
+        summary="Invitations and attendance, by side",
+        dependencies=api_list(default=None),
+    )
+    async def list_invitations(self, db: DB, meeting_id: FromPath[int], window: Window) -> InvitationListOut:
         meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
-        limit, offset = page_window(limit, offset, settings.page_size)
         ordered = invitations.ordered_invitations(meeting)
-        return Page(
-            items=[invitation_out(inv) for inv in ordered[offset : offset + limit]],
-            total=len(ordered),
-            limit=limit,
-            offset=offset,
-        )
+        return sliced_page(ordered, invitation_out, window)
 
     @post("/{meeting_id:int}/invitations", summary="Invite someone")
     async def create_invitation(self, db: DB, meeting_id: FromPath[int], data: JSONBody[InvitationIn]) -> InvitationOut:

@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from dialogue.errors import Invalid, NotFound, Refused
+from dialogue.errors import Invalid, Refused
 from dialogue.i18n import _, listed
 from dialogue.meetings.models import Meeting, MeetingPartner, PartnerRole
 from dialogue.minutes.lock import record_closed
 from dialogue.people.models import Organisation
-from dialogue.people.service import MAX_ID, choice_problem
+from dialogue.people.service import MAX_ID, choice_problem, found_one
 
 
 @dataclass
@@ -111,12 +111,9 @@ async def add_partner(
 
 
 async def get_partner(db: AsyncSession, meeting_id: int, partner_id: int) -> MeetingPartner:
-    partner = await db.scalar(
-        select(MeetingPartner).where(MeetingPartner.id == partner_id, MeetingPartner.meeting_id == meeting_id)
-    )
-    if partner is None:
-        raise NotFound()
-    return partner
+    """A partner of the meeting; `NotFound` when unknown or another meeting's."""
+    query = select(MeetingPartner).where(MeetingPartner.id == partner_id, MeetingPartner.meeting_id == meeting_id)
+    return await found_one(db, query)
 
 
 async def remove_partner(db: AsyncSession, partner: MeetingPartner) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
@@ -24,15 +25,14 @@ from dialogue import idempotency
 from dialogue.crud import RecordPages, check
 from dialogue.errors import Stale, check_version
 from dialogue.forms import Form
+from dialogue.listing import Search, api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people import organisations, service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.routes import ORGANISATION_PAGES, PERSON_PAGES
 from dialogue.sorting import Window
 from dialogue.text_input import Input
-from dialogue.web import DB, api_error, page_window
-
-DEFAULT_LIMIT = 50
+from dialogue.web import DB, api_error
 
 # Checked by the service (422 with a field error), documented here.
 SideValue = Annotated[str, msgspec.Meta(description="government, workers, employers or observers")]
@@ -172,22 +172,13 @@ class OrganisationController(Controller):
     path = "/organisations"
     tags = ["organisations"]
 
-    @get("/")
+    @get("/", dependencies=api_list(search=True))
     async def list_organisations(
-        self,
-        db: DB,
-        side: FromQuery[Side | None] = None,
-        q: FromQuery[str | None] = None,
-        archived: FromQuery[bool] = False,
-        limit: FromQuery[int | None] = None,
-        offset: FromQuery[int | None] = None,
+        self, db: DB, search: Search, window: Window, side: FromQuery[Side | None] = None
     ) -> OrganisationList:
         """Organisations by name; `archived=true` includes archived ones."""
-        limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
-        rows, total = await organisations.list_organisations(
-            db, side=side, q=(q or "").strip(), archived=archived, window=Window(limit, offset)
-        )
-        return Page(items=[organisation_out(org) for org, _count in rows], total=total, limit=limit, offset=offset)
+        load = partial(organisations.list_organisations, db, side=side, q=search.q, archived=search.archived)
+        return await api_page(load, lambda row: organisation_out(row[0]), window)
 
     @post("/")
     async def create_organisation(
@@ -212,28 +203,20 @@ class PersonController(Controller):
     path = "/people"
     tags = ["people"]
 
-    @get("/")
+    @get("/", dependencies=api_list(search=True))
     async def list_people(
         self,
         db: DB,
+        search: Search,
+        window: Window,
         side: FromQuery[Side | None] = None,
         organisation: FromQuery[int | None] = None,
-        q: FromQuery[str | None] = None,
-        archived: FromQuery[bool] = False,
-        limit: FromQuery[int | None] = None,
-        offset: FromQuery[int | None] = None,
     ) -> PersonList:
         """People by name, with their organisation; `q` searches name, email and title."""
-        limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
-        people, total = await service.list_people(
-            db,
-            side=side,
-            organisation_id=organisation,
-            q=(q or "").strip(),
-            archived=archived,
-            window=Window(limit, offset),
+        load = partial(
+            service.list_people, db, side=side, organisation_id=organisation, q=search.q, archived=search.archived
         )
-        return Page(items=[person_out(p) for p in people], total=total, limit=limit, offset=offset)
+        return await api_page(load, person_out, window)
 
     @post("/")
     async def create_person(self, request: Request, db: DB, data: JSONBody[PersonCreate]) -> PersonOut:

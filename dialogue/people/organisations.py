@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from advanced_alchemy.filters import OrderBy
@@ -11,20 +11,20 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment
-from dialogue.errors import Invalid, Refused, check_version
-from dialogue.i18n import _, listed, ngettext
+from dialogue.i18n import _, ngettext
 from dialogue.people.models import Organisation, OrganisationCategory, Person, Side
 from dialogue.people.service import (
     DESCRIPTION_MAX,
     SLUG,
+    Kept,
     counted_page,
     counts_for_quorum,
+    delete_record,
     draft_of,
-    flush_unique,
-    form_values,
     found,
+    reasons,
+    refuse,
     searched,
-    set_archived,
     side_rank,
     taken,
     text_errors,
@@ -145,11 +145,6 @@ class OrganisationDraft:
         return draft_of(cls, org)
 
 
-def organisation_values(org: Organisation) -> dict[str, Any]:
-    """The editable fields of `org`, as a form shows them."""
-    return form_values(OrganisationDraft, org)
-
-
 def _duplicate_slug() -> str:
     return _("Another organisation already uses this short identifier: choose another one.")
 
@@ -179,13 +174,8 @@ async def organisation_errors(
     return errors
 
 
-async def _checked(db: AsyncSession, draft: OrganisationDraft, current: Organisation | None) -> None:
-    errors = await organisation_errors(db, draft, current)
-    if errors:
-        raise Invalid(errors, asdict(draft))
-
-
-def _apply_organisation(org: Organisation, draft: OrganisationDraft) -> None:
+async def _apply_organisation(db: AsyncSession, org: Organisation, draft: OrganisationDraft) -> None:
+    refuse(await organisation_errors(db, draft, org if org.id else None), draft)
     assert draft.side is not None
     org.slug = draft.slug.strip().lower()
     org.name = draft.name.strip()
@@ -195,32 +185,10 @@ def _apply_organisation(org: Organisation, draft: OrganisationDraft) -> None:
     org.category = draft.category if draft.side == Side.PARTNERS else None
 
 
-async def create_organisation(db: AsyncSession, draft: OrganisationDraft) -> Organisation:
-    """Validate and add an organisation (`Invalid` with every problem); its slug must be unused."""
-    await _checked(db, draft, None)
-    org = Organisation()
-    _apply_organisation(org, draft)
-    db.add(org)
-    await flush_unique(db, draft, "slug", _duplicate_slug())
-    return org
-
-
-async def update_organisation(
-    db: AsyncSession, org: Organisation, draft: OrganisationDraft, version: int | None
-) -> Organisation:
-    """Change an organisation edited from `version`; a stale version raises `Stale`."""
-    check_version(org, version)
-    await _checked(db, draft, org)
-    _apply_organisation(org, draft)
-    await flush_unique(db, draft, "slug", _duplicate_slug(), org)
-    return org
-
-
-async def set_organisation_archived(db: AsyncSession, org: Organisation, archived: bool) -> Organisation:
-    """Archive (hide from pickers and default lists) or bring back an organisation."""
-    set_archived(org, archived)
-    await db.flush()
-    return org
+ORGANISATIONS = Kept(Organisation, OrganisationDraft, _apply_organisation, "slug", _duplicate_slug)
+organisation_values = ORGANISATIONS.values
+create_organisation, update_organisation = ORGANISATIONS.create, ORGANISATIONS.update
+set_organisation_archived = ORGANISATIONS.set_archived
 
 
 async def organisation_references(db: AsyncSession, organisation_id: int) -> dict[str, int]:
@@ -240,24 +208,17 @@ async def organisation_references(db: AsyncSession, organisation_id: int) -> dic
 
 async def delete_organisation(db: AsyncSession, org: Organisation) -> None:
     """Delete an organisation nobody depends on; otherwise refuse and explain (archive it)."""
-    refs = await organisation_references(db, org.id)
-    reasons = []
-    if refs["people"]:
-        reasons.append(
-            ngettext("it has %(num)d person", "it has %(num)d people", refs["people"]) % {"num": refs["people"]}
-        )
-    if refs["commitments"]:
-        reasons.append(
-            ngettext("it holds %(num)d commitment", "it holds %(num)d commitments", refs["commitments"])
-            % {"num": refs["commitments"]}
-        )
-    if reasons:
-        raise Refused(
-            _(
-                "This organisation cannot be deleted: {reasons}. Archive it instead: it will no longer "
-                "be proposed, and the record keeps it."
-            ).format(reasons=listed(reasons))
-        )
-    await db.refresh(org, ["people"])  # empty, but the ORM looks at it before deleting
-    await db.delete(org)
-    await db.flush()
+    why = reasons(
+        await organisation_references(db, org.id),
+        {
+            "people": lambda n: ngettext("it has %(num)d person", "it has %(num)d people", n),
+            "commitments": lambda n: ngettext("it holds %(num)d commitment", "it holds %(num)d commitments", n),
+        },
+    )
+    if not why:
+        await db.refresh(org, ["people"])  # empty, but the ORM looks at it before deleting
+    refusal = _(
+        "This organisation cannot be deleted: {reasons}. Archive it instead: it will no longer "
+        "be proposed, and the record keeps it."
+    )
+    await delete_record(db, org, why, refusal)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response, Router, get
+from litestar import Request, Response, get
 from litestar.params import FromQuery
 
 from dialogue.accounts.permissions import Permission
-from dialogue.crud import RecordPages, query_flag
+from dialogue.crud import RecordList, RecordPages, Rows, query_flag
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, list_context, list_sort, query_number, table_file
+from dialogue.listing import Column, list_sort
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people import organisations as organisations_service
 from dialogue.people import service
 from dialogue.people.models import Language, Organisation, OrganisationCategory, Person, Side
 from dialogue.people.organisations import OrganisationDraft
 from dialogue.people.service import PersonDraft
-from dialogue.sorting import Sort, Window
-from dialogue.web import DB, Config, page_window, render
+from dialogue.sorting import Window
+from dialogue.web import DB, render
 
 
 def _text(value: str | None) -> str:
@@ -37,31 +37,11 @@ async def sides_page(request: Request, db: DB) -> Response[Any]:
 # Organisations -------------------------------------------------------------------------
 
 
-@get("/organisations")
-async def organisations_page(
-    request: Request,
-    db: DB,
-    settings: Config,
-    side: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    archived: FromQuery[str | None] = None,
-    offset: FromQuery[str | None] = None,
-) -> Response[Any]:
-    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
-    rows, total, query, sort = await _organisations(request, db, side, q, archived, limit, start)
-    context = {
-        "rows": rows,
-        **list_context(total, limit, start, query, sort),
-        "sides": Side.options(),
-    }
-    return render(request, "people/organisations.html", context, fragment="people/_organisations.html")
-
-
 async def _organisations(
-    request: Request, db: DB, side: str | None, q: str | None, archived: str | None, limit: int | None, offset: int
-) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    chosen_side = service.parse_side(side)
-    text, include_archived = _text(q), query_flag(archived)
+    request: Request, db: DB, filters: dict[str, str | None], limit: int | None, offset: int
+) -> Rows:
+    chosen_side = service.parse_side(filters["side"])
+    text, include_archived = _text(filters["q"]), query_flag(filters["archived"])
     query: dict[str, Any] = {
         "side": chosen_side.value if chosen_side else "",
         "q": text,
@@ -74,35 +54,33 @@ async def _organisations(
     return rows, total, query, sort
 
 
-@get(["/organisations.csv", "/organisations.xlsx"], cache=False)
-async def organisations_export(
-    request: Request,
-    db: DB,
-    side: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    archived: FromQuery[str | None] = None,
-) -> Response[bytes]:
-    """Every organisation the list shows with these filters and this order."""
-    rows, _total, _query, _sort = await _organisations(request, db, side, q, archived, None, 0)
-    columns = [
+def _organisation_columns() -> list[Column]:
+    return [
         Column(_("Organisation"), lambda row: row[0].name),
         Column(_("Acronym"), lambda row: row[0].acronym),
         Column(_("Side"), lambda row: row[0].side.label),
         Column(_("People"), lambda row: row[1]),
         Column(_("Archived"), lambda row: row[0].archived_at is not None),
     ]
-    return table_file(request.url.path, _("organisations"), columns, rows)
 
 
-async def _organisation_form(db: DB, org: Organisation | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "org": org,
-        "values": values,
-        "errors": {},
-        "sides": Side.options(),
-        "categories": OrganisationCategory.options(),
-        **extra,
-    }
+async def _sides(db: DB) -> dict[str, Any]:
+    return {"sides": Side.options()}
+
+
+ORGANISATION_LIST = RecordList(
+    path="/organisations",
+    templates="people/organisations",
+    filters=("side", "q", "archived"),
+    rows=_organisations,
+    columns=_organisation_columns,
+    file_name=lambda: _("organisations"),
+    context=_sides,
+)
+
+
+async def _organisation_form(db: DB, org: Organisation | None) -> dict[str, Any]:
+    return {"org": org, "sides": Side.options(), "categories": OrganisationCategory.options()}
 
 
 def read_organisation_form(form: Form) -> OrganisationDraft:
@@ -123,7 +101,7 @@ def read_organisation_form(form: Form) -> OrganisationDraft:
 async def new_organisation(request: Request, db: DB, side: FromQuery[str | None] = None) -> Response[Any]:
     chosen = service.parse_side(side)
     values = {"side": chosen.value} if chosen else {}
-    return render(request, "people/organisation_form.html", await _organisation_form(db, None, values))
+    return await ORGANISATION_PAGES.new(request, db, values)
 
 
 async def _organisation_page(request: Request, db: DB, org: Organisation, **extra: Any) -> dict[str, Any]:
@@ -152,40 +130,9 @@ ORGANISATION_PAGES = RecordPages.of(
 # People --------------------------------------------------------------------------------
 
 
-@get("/people")
-async def people_page(
-    request: Request,
-    db: DB,
-    settings: Config,
-    side: FromQuery[str | None] = None,
-    organisation: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    archived: FromQuery[str | None] = None,
-    offset: FromQuery[str | None] = None,
-) -> Response[Any]:
-    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
-    people, total, query, sort = await _people(request, db, side, organisation, q, archived, limit, start)
-    context = {
-        "people": people,
-        **list_context(total, limit, start, query, sort),
-        "sides": Side.options(),
-        "organisations": await organisations_service.all_organisations(db),
-    }
-    return render(request, "people/people.html", context, fragment="people/_people.html")
-
-
-async def _people(
-    request: Request,
-    db: DB,
-    side: str | None,
-    organisation: str | None,
-    q: str | None,
-    archived: str | None,
-    limit: int | None,
-    offset: int,
-) -> tuple[list[Person], int, dict[str, Any], Sort]:
-    chosen_side, organisation_id = service.parse_side(side), service.parse_id(organisation)
-    text, include_archived = _text(q), query_flag(archived)
+async def _people(request: Request, db: DB, filters: dict[str, str | None], limit: int | None, offset: int) -> Rows:
+    chosen_side, organisation_id = service.parse_side(filters["side"]), service.parse_id(filters["organisation"])
+    text, include_archived = _text(filters["q"]), query_flag(filters["archived"])
     query: dict[str, Any] = {
         "side": chosen_side.value if chosen_side else "",
         "organisation": organisation_id or "",
@@ -200,18 +147,8 @@ async def _people(
     return people, total, query, sort
 
 
-@get(["/people.csv", "/people.xlsx"], cache=False)
-async def people_export(
-    request: Request,
-    db: DB,
-    side: FromQuery[str | None] = None,
-    organisation: FromQuery[str | None] = None,
-    q: FromQuery[str | None] = None,
-    archived: FromQuery[str | None] = None,
-) -> Response[bytes]:
-    """Every person the list shows with these filters and this order."""
-    people, _total, _query, _sort = await _people(request, db, side, organisation, q, archived, None, 0)
-    columns = [
+def _people_columns() -> list[Column]:
+    return [
         Column(_("Name"), lambda person: person.full_name),
         Column(_("Organisation"), lambda person: person.organisation.display_name),
         Column(_("Side"), lambda person: person.organisation.side.label),
@@ -220,21 +157,32 @@ async def people_export(
         Column(_("Phone"), lambda person: person.phone),
         Column(_("Archived"), lambda person: person.archived_at is not None),
     ]
-    return table_file(request.url.path, _("people"), columns, people)
 
 
-async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def _people_filters(db: DB) -> dict[str, Any]:
+    return {"sides": Side.options(), "organisations": await organisations_service.all_organisations(db)}
+
+
+PEOPLE_LIST = RecordList(
+    path="/people",
+    templates="people/people",
+    filters=("side", "organisation", "q", "archived"),
+    rows=_people,
+    columns=_people_columns,
+    file_name=lambda: _("people"),
+    context=_people_filters,
+)
+
+
+async def _person_form(db: DB, person: Person | None) -> dict[str, Any]:
     organisations = await organisations_service.active_organisations(db)
     if person is not None and all(org.id != person.organisation_id for org in organisations):
         organisations.append(person.organisation)  # an archived organisation stays choosable
     by_side = [(side, [org for org in organisations if org.side == side]) for side in Side]
     return {
         "person": person,
-        "values": values,
-        "errors": {},
         "organisations_by_side": [(side, orgs) for side, orgs in by_side if orgs],
         "language_options": Language.options(),
-        **extra,
     }
 
 
@@ -242,7 +190,7 @@ async def _person_form(db: DB, person: Person | None, values: dict[str, Any], **
 async def new_person(request: Request, db: DB, organisation: FromQuery[str | None] = None) -> Response[Any]:
     organisation_id = service.parse_id(organisation)
     values = {"organisation_id": organisation_id} if organisation_id else {}
-    return render(request, "people/person_form.html", await _person_form(db, None, values))
+    return await PERSON_PAGES.new(request, db, values)
 
 
 def read_person_form(form: Form) -> PersonDraft:
@@ -283,21 +231,12 @@ PERSON_PAGES = RecordPages.of(
 )
 
 
-# HTML pages stay out of the OpenAPI document (the JSON API is under /api/v1).
 routes: list[Any] = [
-    Router(
-        path="/",
-        include_in_schema=False,
-        route_handlers=[
-            sides_page,
-            organisations_page,
-            organisations_export,
-            people_export,
-            new_organisation,
-            *ORGANISATION_PAGES.handlers(),
-            people_page,
-            new_person,
-            *PERSON_PAGES.handlers(),
-        ],
-    )
+    sides_page,
+    *ORGANISATION_LIST.handlers(),
+    new_organisation,
+    *ORGANISATION_PAGES.handlers(),
+    *PEOPLE_LIST.handlers(),
+    new_person,
+    *PERSON_PAGES.handlers(),
 ]

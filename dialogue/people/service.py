@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from advanced_alchemy.base import ModelProtocol
 from advanced_alchemy.filters import LimitOffset
@@ -187,6 +187,70 @@ def set_archived(record: Any, archived: bool) -> None:
         record.archived_at = None
 
 
+Apply = Callable[[AsyncSession, M, Any], Awaitable[None]]
+
+
+def refuse(errors: Mapping[str, str], draft: Any) -> None:
+    """`Invalid` with `errors` and the values of `draft`, when there is any error."""
+    if errors:
+        raise Invalid(dict(errors), asdict(draft))
+
+
+@dataclass(frozen=True)
+class Kept(Generic[M]):
+    """The changes of one kind of record the secretariat keeps (bodies, organisations, people,
+    projects): `apply(db, record, draft)` raises `Invalid` with every problem of `draft` (see
+    `refuse`), else writes it into `record`; `unique` is the field a unique constraint keeps,
+    `duplicate()` the message when two people save the same value at once; `draft` the type
+    of the drafts, whose fields are named as the record's columns."""
+
+    model: Callable[[], M]
+    draft: type[Any]
+    apply: Apply[M]
+    unique: str
+    duplicate: Callable[[], str]
+
+    def values(self, record: M) -> dict[str, Any]:
+        """The editable fields of `record`, as its form shows them (see `form_values`)."""
+        return form_values(self.draft, record)
+
+    async def create(self, db: AsyncSession, draft: Any) -> M:
+        """Validate `draft` and add it as a new record."""
+        record = self.model()
+        await self.apply(db, record, draft)
+        db.add(record)
+        await flush_unique(db, draft, self.unique, self.duplicate())
+        return record
+
+    async def update(self, db: AsyncSession, record: M, draft: Any, version: int | None) -> M:
+        """Change `record`, edited from `version` (`Stale` when someone saved in between), to `draft`."""
+        check_version(record, version)
+        await self.apply(db, record, draft)
+        await flush_unique(db, draft, self.unique, self.duplicate(), record)
+        return record
+
+    async def set_archived(self, db: AsyncSession, record: M, archived: bool) -> M:
+        """Archive `record` (hidden from pickers and default lists, kept in the record) or bring it back."""
+        set_archived(record, archived)
+        await db.flush()
+        return record
+
+
+def reasons(refs: Mapping[str, int], phrases: Mapping[str, Callable[[int], str]]) -> list[str]:
+    """Why a record cannot be deleted: the phrase of each kind of reference it has, by number
+    (`phrases` of literal ngettext calls, so that the catalog extraction finds each)."""
+    return [phrase(refs[key]) % {"num": refs[key]} for key, phrase in phrases.items() if refs[key]]
+
+
+async def delete_record(db: AsyncSession, record: Any, why: Sequence[str], refusal: str) -> None:
+    """Delete `record`, unless there is a reason `why` not: then `Refused` with `refusal`, a
+    message naming the `{reasons}`."""
+    if why:
+        raise Refused(refusal.format(reasons=listed(why)))
+    await db.delete(record)
+    await db.flush()
+
+
 # People --------------------------------------------------------------------------------
 
 
@@ -281,11 +345,6 @@ class PersonDraft:
         return draft_of(cls, person)
 
 
-def person_values(person: Person) -> dict[str, Any]:
-    """The editable fields of `person`, as a form shows them."""
-    return form_values(PersonDraft, person)
-
-
 def _duplicate_email() -> str:
     return _("Another person already has this email address.")
 
@@ -325,7 +384,8 @@ async def person_errors(db: AsyncSession, draft: PersonDraft, current: Person | 
     return errors
 
 
-def _apply_person(person: Person, draft: PersonDraft) -> None:
+async def _apply_person(db: AsyncSession, person: Person, draft: PersonDraft) -> None:
+    refuse(await person_errors(db, draft, person if person.id else None), draft)
     assert draft.organisation_id is not None and draft.language is not None
     person.full_name = draft.full_name.strip()
     person.organisation_id = draft.organisation_id
@@ -335,35 +395,23 @@ def _apply_person(person: Person, draft: PersonDraft) -> None:
     person.language = draft.language
 
 
+PEOPLE = Kept(Person, PersonDraft, _apply_person, "email", _duplicate_email)
+person_values = PEOPLE.values
+
+
 async def create_person(db: AsyncSession, draft: PersonDraft) -> Person:
     """Validate and add a person (`Invalid` with every problem); the email (lowercased) must be unused."""
-    errors = await person_errors(db, draft)
-    if errors:
-        raise Invalid(errors, asdict(draft))
-    person = Person()
-    _apply_person(person, draft)
-    db.add(person)
-    await flush_unique(db, draft, "email", _duplicate_email())
-    return await get_person(db, person.id)
+    return await get_person(db, (await PEOPLE.create(db, draft)).id)
 
 
 async def update_person(db: AsyncSession, person: Person, draft: PersonDraft, version: int | None) -> Person:
     """Change a person edited from `version`; a stale version raises `Stale`."""
-    check_version(person, version)
-    errors = await person_errors(db, draft, person)
-    if errors:
-        raise Invalid(errors, asdict(draft))
-    _apply_person(person, draft)
-    await flush_unique(db, draft, "email", _duplicate_email(), person)
+    await PEOPLE.update(db, person, draft, version)
     db.expire(person, ["organisation"])
     return await get_person(db, person.id)
 
 
-async def set_person_archived(db: AsyncSession, person: Person, archived: bool) -> Person:
-    """Archive (no longer proposed in pickers) or bring back a person; the record keeps them."""
-    set_archived(person, archived)
-    await db.flush()
-    return person
+set_person_archived = PEOPLE.set_archived
 
 
 async def person_references(db: AsyncSession, person_id: int) -> dict[str, int]:
@@ -388,7 +436,6 @@ async def person_references(db: AsyncSession, person_id: int) -> dict[str, int]:
 
 
 def _person_reasons(refs: dict[str, int]) -> list[str]:
-    # Literal ngettext calls, so that the catalog extraction finds every phrase.
     phrases = {
         "invitations": lambda n: ngettext("invited to %(num)d meeting", "invited to %(num)d meetings", n),
         "on_behalf_of": lambda n: ngettext(
@@ -404,21 +451,16 @@ def _person_reasons(refs: dict[str, int]) -> list[str]:
             "responsible for %(num)d commitment", "responsible for %(num)d commitments", n
         ),
     }
-    return [phrase(refs[key]) % {"num": refs[key]} for key, phrase in phrases.items() if refs[key]]
+    return reasons(refs, phrases)
 
 
 async def delete_person(db: AsyncSession, person: Person) -> None:
     """Delete a person the record never mentions; otherwise refuse and explain (archive them)."""
-    reasons = _person_reasons(await person_references(db, person.id))
-    if reasons:
-        raise Refused(
-            _(
-                "This person cannot be deleted: {reasons}. Archive them instead: they will no longer "
-                "be proposed, and the record keeps them."
-            ).format(reasons=listed(reasons))
-        )
-    await db.delete(person)
-    await db.flush()
+    refusal = _(
+        "This person cannot be deleted: {reasons}. Archive them instead: they will no longer "
+        "be proposed, and the record keeps them."
+    )
+    await delete_record(db, person, _person_reasons(await person_references(db, person.id)), refusal)
 
 
 async def person_memberships(db: AsyncSession, person_id: int) -> list[Membership]:

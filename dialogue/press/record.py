@@ -14,10 +14,12 @@ from sqlalchemy.orm import joinedload
 from dialogue import bilingual
 from dialogue.i18n import N_, gettext
 from dialogue.meetings.models import Attendance, Invitation, Meeting, MeetingKind, PartnerRole
+from dialogue.meetings.partners import meeting_partners
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.people.names import Acronymed
 from dialogue.press import service
 from dialogue.press.models import PressRelease, ReleaseStatus
-from dialogue.press.service import OutcomeLine, event_partners, shared_outcomes
+from dialogue.press.service import OutcomeLine, shared_outcomes
 
 # The part an organisation plays in the event, as the public JSON's participant "note": the
 # council body that holds it ("host"), a partner's role on the event (PartnerRole), or
@@ -62,16 +64,12 @@ class Contact:
 
 
 @dataclass(frozen=True)
-class ProjectLine:
+class ProjectLine(Acronymed):
     """The project the event belongs to."""
 
     key: str
     name: str
     acronym: str
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.acronym} – {self.name}" if self.acronym else self.name
 
 
 @dataclass(frozen=True)
@@ -152,7 +150,7 @@ async def _organisations(db: AsyncSession, meeting: Meeting) -> tuple[Organisati
     """The host body, the partners in their roles (in the secretariat's order), then the
     organisations of the people who attended (of those invited, when attendance was not
     taken) that are not partners already, by side."""
-    partners = await event_partners(db, meeting.id)
+    partners = await meeting_partners(db, meeting.id)
     lines = [_line(partner.organisation, partner.role.value) for partner in partners]
     invitations = list(
         await db.scalars(

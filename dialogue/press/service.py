@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -20,6 +20,7 @@ from dialogue.db import utcnow
 from dialogue.errors import Invalid, NotFound, Refused, check_version
 from dialogue.i18n import _
 from dialogue.meetings.models import Invitation, InvitationRole, Meeting, MeetingPartner, MeetingStatus
+from dialogue.meetings.partners import meeting_partners
 from dialogue.people.models import Person
 from dialogue.press.models import PressRelease, ReleaseStatus
 
@@ -193,17 +194,6 @@ def opening_paragraph(meeting: Meeting, partners: list[MeetingPartner]) -> str:
     return text
 
 
-async def event_partners(db: AsyncSession, meeting_id: int) -> list[MeetingPartner]:
-    """The partners of an event with their organisation, in the secretariat's order."""
-    rows = await db.scalars(
-        select(MeetingPartner)
-        .options(joinedload(MeetingPartner.organisation))
-        .where(MeetingPartner.meeting_id == meeting_id)
-        .order_by(MeetingPartner.rank, MeetingPartner.id)
-    )
-    return list(rows)
-
-
 # The texts of a release written in each language (dialogue/bilingual.py).
 TEXTS = ("title", "place", "summary", "outcomes", "contacts")
 
@@ -234,7 +224,7 @@ async def start_release(db: AsyncSession, meeting: Meeting) -> PressRelease:
         raise Refused(_("This meeting has a press release already."))
     outcomes = await shared_outcomes(db, meeting.id)
     contact = await secretariat_contact(db, meeting.id)
-    partners = await event_partners(db, meeting.id)
+    partners = await meeting_partners(db, meeting.id)
     drafts: dict[str, dict[str, str]] = {}
     for language in bilingual.LANGUAGES:
         with i18n.using_language(language):
@@ -333,9 +323,10 @@ async def unpublish(db: AsyncSession, release: PressRelease, version: int | None
 # The public pages ------------------------------------------------------------------------
 
 
-async def published_releases(db: AsyncSession) -> list[PressRelease]:
-    """Every published release of a held meeting, the latest event first, with its meeting."""
-    rows = await db.scalars(
+def _published() -> Select[tuple[PressRelease]]:
+    """The published releases of held meetings, with their meeting (its body and project)
+    and their contact person."""
+    return (
         select(PressRelease)
         .join(Meeting, Meeting.id == PressRelease.meeting_id)
         .options(
@@ -343,27 +334,18 @@ async def published_releases(db: AsyncSession) -> list[PressRelease]:
             joinedload(PressRelease.contact_person),
         )
         .where(PressRelease.status == ReleaseStatus.PUBLISHED, Meeting.status == MeetingStatus.HELD)
-        .order_by(Meeting.starts_at.desc(), PressRelease.id.desc())
     )
-    return list(rows)
+
+
+async def published_releases(db: AsyncSession) -> list[PressRelease]:
+    """Every published release of a held meeting, the latest event first, with its meeting."""
+    return list(await db.scalars(_published().order_by(Meeting.starts_at.desc(), PressRelease.id.desc())))
 
 
 async def published_release(db: AsyncSession, slug: str) -> PressRelease:
     """The published release at `slug` (404 for a draft, an unknown address, or a meeting no
     longer held)."""
-    release = await db.scalar(
-        select(PressRelease)
-        .join(Meeting, Meeting.id == PressRelease.meeting_id)
-        .options(
-            joinedload(PressRelease.meeting).options(joinedload(Meeting.body), joinedload(Meeting.project)),
-            joinedload(PressRelease.contact_person),
-        )
-        .where(
-            PressRelease.slug == slug,
-            PressRelease.status == ReleaseStatus.PUBLISHED,
-            Meeting.status == MeetingStatus.HELD,
-        )
-    )
+    release = await db.scalar(_published().where(PressRelease.slug == slug))
     if release is None:
         raise NotFound
     return release

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.router import Router
 
+from dialogue.listing import Search, api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.api import OrganisationRef, organisation_ref
 from dialogue.projects import service
 from dialogue.projects.models import Project
 from dialogue.sorting import Window
-from dialogue.web import DB, page_window
-
-DEFAULT_LIMIT = 50
+from dialogue.web import DB
 
 
 class ProjectOut(msgspec.Struct):
@@ -44,26 +44,20 @@ class ProjectDetail(ProjectOut):
     donors: list[OrganisationRef] = []
 
 
+def project_out(row: Any) -> ProjectOut:
+    """A row of the projects' list (the project and its counts) as the API shows the project."""
+    return out_of(ProjectOut, row.project)
+
+
 class ProjectController(Controller):
     path = "/projects"
     tags = ["projects"]
 
-    @get("/")
-    async def list_projects(
-        self,
-        db: DB,
-        q: FromQuery[str | None] = None,
-        archived: FromQuery[bool] = False,
-        limit: FromQuery[int | None] = None,
-        offset: FromQuery[int | None] = None,
-    ) -> ProjectList:
+    @get("/", dependencies=api_list(search=True))
+    async def list_projects(self, db: DB, search: Search, window: Window) -> ProjectList:
         """Projects by name; `archived=true` includes archived ones."""
-        limit, offset = page_window(limit, offset, DEFAULT_LIMIT)
-        rows, total = await service.list_projects(
-            db, q=(q or "").strip(), archived=archived, window=Window(limit, offset)
-        )
-        items = [out_of(ProjectOut, row.project) for row in rows]
-        return Page(items=items, total=total, limit=limit, offset=offset)
+        load = partial(service.list_projects, db, q=search.q, archived=search.archived)
+        return await api_page(load, project_out, window)
 
     @get("/{project_id:int}")
     async def get_project(self, db: DB, project_id: FromPath[int]) -> ProjectDetail:

@@ -3,57 +3,26 @@ its commitments), and its form."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from litestar import Request, Response, Router, get
-from litestar.params import FromQuery
+from litestar import Request, Response, get
 
 from dialogue.accounts.permissions import Permission
-from dialogue.crud import RecordPages, searched_list
+from dialogue.crud import RecordList, RecordPages
 from dialogue.forms import Form
 from dialogue.i18n import _, listed
-from dialogue.listing import Column, list_context, query_number, table_file
+from dialogue.listing import Column
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.people.organisations import active_organisations
 from dialogue.people.service import MAX_ID
 from dialogue.projects import service
 from dialogue.projects.models import Project
 from dialogue.projects.service import ProjectDraft
-from dialogue.sorting import Sort
-from dialogue.web import DB, Config, page_window, render
+from dialogue.web import DB
 
 
-@get("/projects")
-async def projects_page(
-    request: Request,
-    db: DB,
-    settings: Config,
-    q: FromQuery[str | None] = None,
-    archived: FromQuery[str | None] = None,
-    offset: FromQuery[str | None] = None,
-) -> Response[Any]:
-    limit, start = page_window(settings.page_size, query_number(offset), settings.page_size)
-    rows, total, query, sort = await _projects(request, db, q, archived, limit, start)
-    context = {"rows": rows, "country_names": service.country_names, **list_context(total, limit, start, query, sort)}
-    return render(request, "projects/projects.html", context, fragment="projects/_projects.html")
-
-
-async def _projects(
-    request: Request, db: DB, q: str | None, archived: str | None, limit: int | None, offset: int
-) -> tuple[list[Any], int, dict[str, Any], Sort]:
-    return await searched_list(
-        request, q, archived, service.SORT_KEYS, "name", partial(service.list_projects, db), limit, offset
-    )
-
-
-@get(["/projects.csv", "/projects.xlsx"], cache=False)
-async def projects_export(
-    request: Request, db: DB, q: FromQuery[str | None] = None, archived: FromQuery[str | None] = None
-) -> Response[bytes]:
-    """Every project the list shows with these filters and this order."""
-    rows, _total, _query, _sort = await _projects(request, db, q, archived, None, 0)
-    columns = [
+def _project_columns() -> list[Column]:
+    return [
         Column(_("Project"), lambda row: row.project.name),
         Column(_("Acronym"), lambda row: row.project.acronym),
         Column(_("Starts on"), lambda row: row.project.starts_on),
@@ -63,10 +32,18 @@ async def projects_export(
         Column(_("Commitments"), lambda row: row.commitments),
         Column(_("Archived"), lambda row: row.project.archived_at is not None),
     ]
-    return table_file(request.url.path, _("projects"), columns, rows)
 
 
-async def _project_form(db: DB, project: Project | None, values: dict[str, Any], **extra: Any) -> dict[str, Any]:
+async def _projects_context(db: DB) -> dict[str, Any]:
+    return {"country_names": service.country_names}
+
+
+PROJECT_LIST = RecordList.searched(
+    "/projects", service.list_projects, service.SORT_KEYS, _project_columns, lambda: _("projects"), _projects_context
+)
+
+
+async def _project_form(db: DB, project: Project | None) -> dict[str, Any]:
     organisations = await active_organisations(db)
     if project is not None:
         # An archived lead or donor stays choosable on the project that has it.
@@ -75,11 +52,8 @@ async def _project_form(db: DB, project: Project | None, values: dict[str, Any],
         organisations += [org for org in current if org is not None and org.id not in known]
     return {
         "project": project,
-        "values": values,
-        "errors": {},
         "organisations": [(str(org.id), org.display_name) for org in organisations],
         "countries": service.country_options(),
-        **extra,
     }
 
 
@@ -106,7 +80,7 @@ def read_project_form(form: Form) -> ProjectDraft:
 
 @get("/projects/new", opt={"permission": Permission.SECRETARIAT})
 async def new_project(request: Request, db: DB) -> Response[Any]:
-    return render(request, "projects/project_form.html", await _project_form(db, None, {"countries": ["TN"]}))
+    return await PROJECT_PAGES.new(request, db, {"countries": ["TN"]})
 
 
 async def _project_page(request: Request, db: DB, project: Project, **extra: Any) -> dict[str, Any]:
@@ -131,11 +105,4 @@ PROJECT_PAGES = RecordPages.of(
     read=read_project_form,
 )
 
-# HTML pages stay out of the OpenAPI document.
-routes: list[Any] = [
-    Router(
-        path="/",
-        include_in_schema=False,
-        route_handlers=[projects_page, projects_export, new_project, *PROJECT_PAGES.handlers()],
-    )
-]
+routes: list[Any] = [*PROJECT_LIST.handlers(), new_project, *PROJECT_PAGES.handlers()]

@@ -8,7 +8,7 @@ errors; handlers commit.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,7 +21,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.agenda.models import AgendaItem, Outcome
 from dialogue.commitments.models import Commitment
-from dialogue.errors import Invalid, Refused, check_version
 from dialogue.i18n import _, format_locale, listed, ngettext
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation
@@ -29,11 +28,13 @@ from dialogue.people.service import (
     DESCRIPTION_MAX,
     MAX_ID,
     SLUG,
+    Kept,
     counted_page,
-    flush_unique,
+    delete_record,
     found,
+    reasons,
+    refuse,
     searched,
-    set_archived,
     taken,
     text_errors,
 )
@@ -213,9 +214,7 @@ async def project_errors(db: AsyncSession, draft: ProjectDraft, current: Project
 
 
 async def _apply_project(db: AsyncSession, project: Project, draft: ProjectDraft) -> None:
-    errors = await project_errors(db, draft, project if project.id else None)
-    if errors:
-        raise Invalid(errors, asdict(draft))
+    refuse(await project_errors(db, draft, project if project.id else None), draft)
     project.name = draft.name.strip()
     project.acronym = draft.acronym.strip()
     project.slug = draft.slug.strip().lower()
@@ -234,28 +233,8 @@ async def _apply_project(db: AsyncSession, project: Project, draft: ProjectDraft
         donor.rank = rank
 
 
-async def create_project(db: AsyncSession, draft: ProjectDraft) -> Project:
-    """Validate and add a project (`Invalid` with every problem); its short identifier must be unused."""
-    project = Project()
-    await _apply_project(db, project, draft)
-    db.add(project)
-    await flush_unique(db, draft, "slug", _duplicate_slug())
-    return project
-
-
-async def update_project(db: AsyncSession, project: Project, draft: ProjectDraft, version: int | None) -> Project:
-    """Change a project edited from `version`; a stale version raises `Stale`."""
-    check_version(project, version)
-    await _apply_project(db, project, draft)
-    await flush_unique(db, draft, "slug", _duplicate_slug(), project)
-    return project
-
-
-async def set_project_archived(db: AsyncSession, project: Project, archived: bool) -> Project:
-    """Archive (no longer proposed for new events and commitments; the record keeps it) or bring back."""
-    set_archived(project, archived)
-    await db.flush()
-    return project
+PROJECTS = Kept(Project, ProjectDraft, _apply_project, "slug", _duplicate_slug)
+create_project, update_project, set_project_archived = PROJECTS.create, PROJECTS.update, PROJECTS.set_archived
 
 
 async def project_references(db: AsyncSession, project_id: int) -> dict[str, int]:
@@ -273,26 +252,18 @@ async def project_references(db: AsyncSession, project_id: int) -> dict[str, int
 
 async def delete_project(db: AsyncSession, project: Project) -> None:
     """Delete a project nothing belongs to; otherwise refuse and explain (archive it)."""
-    refs = await project_references(db, project.id)
-    reasons = []
-    if refs["meetings"]:
-        reasons.append(
-            ngettext("it has %(num)d event", "it has %(num)d events", refs["meetings"]) % {"num": refs["meetings"]}
-        )
-    if refs["commitments"]:
-        reasons.append(
-            ngettext("it has %(num)d commitment", "it has %(num)d commitments", refs["commitments"])
-            % {"num": refs["commitments"]}
-        )
-    if reasons:
-        raise Refused(
-            _(
-                "This project cannot be deleted: {reasons}. Archive it instead: it will no longer "
-                "be proposed, and the record keeps it."
-            ).format(reasons=listed(reasons))
-        )
-    await db.delete(project)
-    await db.flush()
+    why = reasons(
+        await project_references(db, project.id),
+        {
+            "meetings": lambda n: ngettext("it has %(num)d event", "it has %(num)d events", n),
+            "commitments": lambda n: ngettext("it has %(num)d commitment", "it has %(num)d commitments", n),
+        },
+    )
+    refusal = _(
+        "This project cannot be deleted: {reasons}. Archive it instead: it will no longer "
+        "be proposed, and the record keeps it."
+    )
+    await delete_record(db, project, why, refusal)
 
 
 async def project_meetings(db: AsyncSession, project_id: int, *, drafts: bool = True) -> list[Meeting]:

@@ -64,6 +64,7 @@ from dialogue.meetings.models import (
 from dialogue.meetings.quorum import NOT_COUNTED_ROLES, Attendee, Parity, quorum
 from dialogue.minutes.formats import Block, Fields, Figure, Heading, Items, Layout, Paragraph, Table
 from dialogue.people.models import Organisation, Person, Side
+from dialogue.people.names import Acronymed
 from dialogue.reports import charts
 from dialogue.reports.common import Period, ReportFile, Sheet
 
@@ -128,14 +129,10 @@ class SideLine:
 
 
 @dataclass(frozen=True)
-class _Organisation:
+class _Organisation(Acronymed):
     organisation_id: int
     name: str
     acronym: str
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.acronym} – {self.name}" if self.acronym else self.name
 
 
 @dataclass(frozen=True)
