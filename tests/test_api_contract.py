@@ -95,7 +95,9 @@ def run(app: Any, token: str, phases: list[str], examples: int) -> tuple[list[st
     # The description is read from the app itself: /schema needs a signed-in browser.
     schema = schemathesis.openapi.from_dict(app.openapi_schema.to_schema(), config=SchemathesisConfig(seed=SEED))
     schema.app = app
-    schema.config.update(headers={"Authorization": f"Bearer {token}"})
+    # schemathesis gives up on an answer after 10 s by default, which a busy machine running
+    # the whole suite can take (a read timeout, not a wrong answer): a minute here.
+    schema.config.update(headers={"Authorization": f"Bearer {token}"}, request_timeout=60)
     schema.config.generation.update(max_examples=examples, deterministic=True, database="none")
     schema.config.checks.update(included_check_names=["all"])
     # A schema cannot say every rule of the record (an end before the start, a title of
