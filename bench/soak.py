@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -462,8 +462,13 @@ class Crowd:
                 self.tally.failures.append(f"{email}: {type(error).__name__}")
                 await asyncio.sleep(0.2)
 
-    async def run(self, seconds: float) -> None:
-        """Everyone signs in, then acts for `seconds`; each finishes the action it is in."""
+    async def _until(self, enough: Callable[[Ledger], bool]) -> None:
+        while not enough(self.ledger):  # noqa: ASYNC110  (the ledger has no event to wait on)
+            await asyncio.sleep(0.2)
+
+    async def run(self, seconds: float, enough: Callable[[Ledger], bool] | None = None) -> None:
+        """Everyone signs in, then acts for `seconds`, or less once `enough` says the ledger
+        holds enough writes; each finishes the action it is in."""
         async with self._client() as client:
             people = [
                 Person(Browser(client, n, self.tally), self.ledger, side, random.Random(self.seed * 1000 + n))  # noqa: S311
@@ -485,7 +490,11 @@ class Crowd:
                 if ok
             ]
             if tasks:
-                await asyncio.wait(tasks, timeout=seconds, return_when=asyncio.FIRST_EXCEPTION)
+                # The people's tasks end only by an exception; `enough` ends when it is true.
+                watch = [asyncio.create_task(self._until(enough))] if enough else []
+                await asyncio.wait([*tasks, *watch], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+                for task in watch:
+                    task.cancel()
             self.stopping.set()
             await asyncio.gather(*tasks)
 
@@ -575,8 +584,18 @@ class Outcome:
         return "\n".join(lines)
 
 
-def soak(url: str, folder: Path, *, seconds: float, users: int, workers: int = 2, demo: bool = True) -> Outcome:
-    """The whole run on a fresh database `url`: prepare, serve, act, stop, check."""
+def soak(
+    url: str,
+    folder: Path,
+    *,
+    seconds: float,
+    users: int,
+    workers: int = 2,
+    demo: bool = True,
+    enough: Callable[[Ledger], bool] | None = None,
+) -> Outcome:
+    """The whole run on a fresh database `url`: prepare, serve, act (for `seconds`, or until
+    `enough`), stop, check."""
     secretariat = max(1, users // 5)
     clock = time.monotonic()
     people = prepare(url, secretariat, users - secretariat, demo=demo)
@@ -585,7 +604,9 @@ def soak(url: str, folder: Path, *, seconds: float, users: int, workers: int = 2
     ready = time.monotonic() - clock
     crowd = Crowd(server.base, people)
     try:
-        asyncio.run(crowd.run(seconds))
+        acting = time.monotonic()
+        asyncio.run(crowd.run(seconds, enough))
+        seconds = time.monotonic() - acting - crowd.signed_in
     finally:
         server.stop()
     crowd.timings = {"prepared and serving": ready, "signed in": crowd.signed_in, "acted": seconds}

@@ -16,11 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import schemathesis
-from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
-from schemathesis.core import NOT_SET
-from schemathesis.engine import events
-from schemathesis.python import asgi
 
 import dialogue.models  # noqa: F401 (every table in Base.metadata)
 from dialogue.accounts.models import Role
@@ -80,17 +75,29 @@ def contract(
     tokens = asyncio.run(_record(app_settings))
     app = create_app(app_settings)
     yield app, tokens
+    from schemathesis.python import asgi
+
     asgi.shutdown_lifespans()  # schemathesis keeps the app started until then
 
 
 def run(app: Any, token: str, phases: list[str], examples: int) -> tuple[list[str], int]:
     """A schemathesis run, as `schemathesis run --checks all` would do it, with `token`:
     the failures it found (operation, check, what it sent and got) and the number of
-    requests sent."""
+    requests sent.
+
+    schemathesis (and hypothesis under it) is imported here, by the one worker that runs
+    these tests, not by every process that collects them."""
+    import schemathesis
+    from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
+    from schemathesis.core import NOT_SET
+    from schemathesis.engine import events
+
     # The description is read from the app itself: /schema needs a signed-in browser.
     schema = schemathesis.openapi.from_dict(app.openapi_schema.to_schema(), config=SchemathesisConfig(seed=SEED))
     schema.app = app
-    schema.config.update(headers={"Authorization": f"Bearer {token}"})
+    # schemathesis gives up on an answer after 10 s by default, which a busy machine running
+    # the whole suite can take (a read timeout, not a wrong answer): a minute here.
+    schema.config.update(headers={"Authorization": f"Bearer {token}"}, request_timeout=60)
     schema.config.generation.update(max_examples=examples, deterministic=True, database="none")
     schema.config.checks.update(included_check_names=["all"])
     # A schema cannot say every rule of the record (an end before the start, a title of
