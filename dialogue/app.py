@@ -69,7 +69,7 @@ from dialogue.reports import routes as reports_routes
 from dialogue.session_factory import session_factory
 from dialogue.settings import Settings
 from dialogue.static_files import StaticFiles, static_files_handler
-from dialogue.templating import jinja_environment
+from dialogue.templating import jinja_environment, templates_changed_at
 from dialogue.text_input import refuse_unreadable_bytes
 from dialogue.web import DB, Config, exception_handlers
 
@@ -238,7 +238,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             csrf.origin_check_middleware(settings),
             # Inside compression, so that a kept page is kept once, uncompressed.
             compression_middleware(),
-            page_cache_middleware(settings.page_cache_mb * 1024 * 1024),
+            page_cache_middleware(
+                settings.page_cache_mb * 1024 * 1024, stamp=None if settings.production else templates_changed_at
+            ),
         ],
         guards=[authorize, hide_drafts],
         before_request=strict_body,

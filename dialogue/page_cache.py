@@ -12,7 +12,9 @@ everything the page depends on:
   person's page; the CSRF token the page's forms carry; the language), `Accept` and the
   HTMX headers (a fragment is not the page), and the language in force;
 - the **minute**: pages say "today", "overdue" and "in 3 days", so nothing is kept past the
-  minute it was made in.
+  minute it was made in;
+- in development, when a template file last changed, so that an edit shows at the next
+  reload (in production templates change only with a release, which restarts the server).
 
 Only GET answers of 200 with an HTML body and no cookie set are kept, and only when the
 request itself wrote nothing. A page's one-time create keys (`idempotency.form_key_input`)
@@ -29,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -168,9 +171,10 @@ def minute() -> int:
     return int(time.time() // 60)
 
 
-def _key(scope: Scope, version: int) -> bytes:
+def _key(scope: Scope, version: int, stamp: int) -> bytes:
     digest = hashlib.blake2b(digest_size=20)
     parts = [
+        str(stamp).encode(),
         scope["path"].encode("utf-8", "surrogateescape"),
         scope.get("query_string", b""),
         current_language().encode(),
@@ -197,9 +201,11 @@ def _fresh(page: Page) -> bytes:
 class PageCache:
     """ASGI middleware, after authentication: serve a kept page, or keep the one rendered."""
 
-    def __init__(self, app: ASGIApp, limit_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, limit_bytes: int, stamp: Callable[[], int] | None = None) -> None:
         self.app = app
         self.store = PageStore(limit_bytes) if limit_bytes > 0 else None
+        # Development: when the templates last changed (a kept page is made again after an edit).
+        self.stamp = stamp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         version = scope.get("state", {}).get("data_version")
@@ -213,7 +219,7 @@ class PageCache:
         ):
             await self.app(scope, receive, send)
             return
-        key = _key(scope, version)
+        key = _key(scope, version, self.stamp() if self.stamp else 0)
         page = self.store.get(key)
         if page is not None:
             await send({"type": "http.response.start", "status": 200, "headers": list(page.headers)})
@@ -256,5 +262,5 @@ class PageCache:
             rendered_form_keys.reset(keys_token)
 
 
-def page_cache_middleware(limit_bytes: int) -> DefineMiddleware:
-    return DefineMiddleware(PageCache, limit_bytes=limit_bytes)
+def page_cache_middleware(limit_bytes: int, stamp: Callable[[], int] | None = None) -> DefineMiddleware:
+    return DefineMiddleware(PageCache, limit_bytes=limit_bytes, stamp=stamp)

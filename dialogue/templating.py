@@ -78,6 +78,12 @@ FILTERS: dict[str, Any] = {
 }
 
 
+def templates_changed_at() -> int:
+    """When a template file last changed (development: a page kept in memory is made again
+    once its template is edited, as Jinja's auto-reload would)."""
+    return max((entry.stat().st_mtime_ns for entry in (ROOT / "templates").rglob("*.html")), default=0)
+
+
 def jinja_environment(static: StaticFiles | None = None, *, auto_reload: bool = True) -> Environment:
     """A new environment for the templates: the app's pages, the minutes' exports, letters.
     `static_url("app.css")` is the address of a static file, with its content's hash.

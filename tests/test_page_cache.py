@@ -4,6 +4,7 @@ another person's page, and each copy of a create form has one-time keys of its o
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from typing import Any
@@ -19,7 +20,8 @@ from dialogue.app import create_app
 from dialogue.meetings.models import Meeting
 from dialogue.page_cache import Page, PageStore, data_version
 from dialogue.session_factory import session_factory
-from dialogue.settings import Settings
+from dialogue.settings import ROOT, Settings
+from dialogue.templating import templates_changed_at
 from tests import factories as f
 from tests.conftest import count_queries, open_session
 
@@ -105,6 +107,23 @@ async def test_no_page_is_served_past_the_minute_it_was_made_in(
     one_minute[0] += 1  # "today", "overdue" and "in 3 days" are read again
     _, next_minute = await visit(english, app_engine, "/meetings")
     assert warm == FROM_MEMORY < next_minute == cold
+
+
+async def test_in_development_an_edited_template_shows_at_the_next_visit(
+    english: Any, db: Any, app_engine: Any
+) -> None:
+    await f.meeting(db, title="Budget consultation")
+    await db.commit()
+    _, cold = await visit(english, app_engine, "/meetings")
+    _, warm = await visit(english, app_engine, "/meetings")
+    template = ROOT / "templates" / "meetings" / "list.html"
+    times = template.stat()
+    try:
+        os.utime(template, ns=(times.st_atime_ns, templates_changed_at() + 10**9))  # edited
+        _, edited = await visit(english, app_engine, "/meetings")
+    finally:
+        os.utime(template, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert warm == FROM_MEMORY < edited == cold
 
 
 async def test_each_copy_of_a_create_form_has_its_own_one_time_key(english: Any, db: Any, app_engine: Any) -> None:
