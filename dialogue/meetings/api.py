@@ -22,6 +22,7 @@ from dialogue import bilingual, idempotency
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.calendar.sending_plan import sending_plan
 from dialogue.commitments import carry_over
+from dialogue.error_handlers import api_error
 from dialogue.errors import Invalid
 from dialogue.i18n import _, current_timezone
 from dialogue.listing import api_list, sliced_page
@@ -42,7 +43,7 @@ from dialogue.meetings.visibility import sees_drafts
 from dialogue.openapi import OptionalBody, Page, named, out_of
 from dialogue.sorting import Window
 from dialogue.text_input import Input
-from dialogue.web import DB, Config, api_error, page_window
+from dialogue.web import DB, Config, page_window
 
 LocalDateTime = Annotated[
     str,
