@@ -41,6 +41,7 @@ from dialogue.dashboard import routes as dashboard_routes
 from dialogue.db import create_engine, sqlalchemy_plugin
 from dialogue.documents import routes as documents_routes
 from dialogue.documents.storage import DocumentStorage
+from dialogue.error_handlers import exception_handlers
 from dialogue.imports import routes as imports_routes
 from dialogue.logs import request_log
 from dialogue.mail import routes as mail_routes
@@ -71,7 +72,7 @@ from dialogue.settings import Settings
 from dialogue.static_files import StaticFiles, static_files_handler
 from dialogue.templating import jinja_environment, templates_changed_at
 from dialogue.text_input import refuse_unreadable_bytes
-from dialogue.web import DB, Config, exception_handlers
+from dialogue.web import DB, Config
 
 LANGUAGE_COOKIE = i18n.LANGUAGE_COOKIE
 

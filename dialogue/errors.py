@@ -1,6 +1,6 @@
 """What a service says when it will not do what it was asked: domain errors, nothing of HTTP.
 
-Services raise these; `dialogue/web.py` maps each to one answer for pages, fragments and
+Services raise these; `dialogue/error_handlers.py` maps each to one answer for pages, fragments and
 the API (404, 403 written to the audit trail, 409 with a message or with the current
 values, 422 with field errors).
 

@@ -52,7 +52,7 @@ class FormSubmission(Base):
 
 
 class AlreadyDone(Exception):
-    """This key was handled before: answer by going to `url` (web.py)."""
+    """This key was handled before: answer by going to `url` (error_handlers.py)."""
 
     def __init__(self, url: str) -> None:
         super().__init__(url)

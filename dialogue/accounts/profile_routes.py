@@ -16,15 +16,9 @@ from dialogue.accounts.browser import new_browser_session, no_store, set_languag
 from dialogue.accounts.models import ApiToken
 from dialogue.accounts.permissions import SIGNED_IN
 from dialogue.accounts.revocation import ended_notice
-from dialogue.errors import Invalid
+from dialogue.errors import Invalid, Stale
 from dialogue.forms import Form
-from dialogue.web import (
-    DB,
-    Config,
-    Stale,
-    render,
-    see_other,
-)
+from dialogue.web import DB, Config, render, see_other
 
 # One's own account ---------------------------------------------------------------------
 

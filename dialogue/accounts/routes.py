@@ -14,20 +14,12 @@ from dialogue.accounts.browser import no_store
 from dialogue.accounts.models import Account, LinkPurpose, Role
 from dialogue.accounts.permissions import SECRETARIAT
 from dialogue.accounts.service import AccountDraft
-from dialogue.errors import Invalid
+from dialogue.errors import Invalid, Refused, Stale
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, Filters, list_context, list_sort, query_filters, query_number, table_file
 from dialogue.sorting import Sort, Window
-from dialogue.web import (
-    DB,
-    Config,
-    Refused,
-    Stale,
-    page_window,
-    render,
-    see_other,
-)
+from dialogue.web import DB, Config, page_window, render, see_other
 
 # The secretariat's accounts pages ------------------------------------------------------
 

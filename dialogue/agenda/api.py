@@ -37,6 +37,7 @@ from dialogue.agenda.models import (
     Stance,
 )
 from dialogue.choices import Choice
+from dialogue.error_handlers import api_error, field_errors
 from dialogue.i18n import _, current_timezone, listed
 from dialogue.listing import api_list, sliced_page
 from dialogue.meetings.models import Meeting
@@ -44,7 +45,7 @@ from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side
 from dialogue.sorting import Window
 from dialogue.text_input import Input
-from dialogue.web import DB, api_error, field_errors
+from dialogue.web import DB
 
 # Bodies ----------------------------------------------------------------------------------
 

@@ -25,26 +25,14 @@ from dialogue.commitments import choices, editing, listing
 from dialogue.commitments.editing import CommitmentDraft, ProgressDraft
 from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import CommitmentStatus
-from dialogue.errors import Invalid
+from dialogue.errors import Invalid, Refused, Stale
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, download_query, list_sort, table_file
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
 from dialogue.people.service import MAX_ID
-from dialogue.web import (
-    DB,
-    Config,
-    Page,
-    Refused,
-    Stale,
-    Template,
-    page_window,
-    render,
-    render_invalid,
-    see_other,
-    wants_fragment,
-)
+from dialogue.web import DB, Config, Page, Template, page_window, render, render_invalid, see_other, wants_fragment
 
 FILTER_NAMES = (
     "q",

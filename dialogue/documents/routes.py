@@ -9,7 +9,7 @@ are uploaded (a new document, or with `document_id` a new version of one):
 A document's page (`/documents/{id}`) shows its versions; `/documents/{id}/file` and
 `/documents/{id}/versions/{n}/file` download. Uploads take up to DIALOGUE_UPLOAD_MAX_MB (the
 body a little more, for the fields and multipart boundaries); a larger body is refused by
-Litestar before it is read, with the translated 413 page of web.py. Every download checks
+Litestar before it is read, with the translated 413 page of error_handlers.py. Every download checks
 who asks: a document internal to a side is "not found" for everyone else. Uploads carry a
 one-time key (a double click uploads once).
 """

@@ -25,6 +25,7 @@ from dialogue.i18n import _
 from dialogue.imports import service
 from dialogue.imports.columns import FIELDS, ImportKind
 from dialogue.imports.models import ImportUpload
+from dialogue.imports.plan import Plan
 from dialogue.imports.reading import MAX_BYTES, too_large_message
 from dialogue.listing import Column, table_file
 from dialogue.web import DB, Template, render, see_other
@@ -92,7 +93,7 @@ async def upload(request: Request, db: DB) -> Response[Any]:
     return see_other(request, f"/import/{stored.id}")
 
 
-async def _preview_context(db: DB, upload_: ImportUpload, plan: service.Plan, **extra: Any) -> dict[str, Any]:
+async def _preview_context(db: DB, upload_: ImportUpload, plan: Plan, **extra: Any) -> dict[str, Any]:
     return {
         "upload": upload_,
         "plan": plan,

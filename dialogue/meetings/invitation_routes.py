@@ -14,7 +14,7 @@ from dialogue.agenda.reading import agenda_section
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments.at_meetings import commitments_section
 from dialogue.documents.service import documents_section
-from dialogue.errors import Invalid
+from dialogue.errors import Invalid, Refused, Stale
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.meetings import attendance, invitations, service
@@ -25,15 +25,7 @@ from dialogue.minutes.lock import record_closed
 from dialogue.papers.sheet import meeting_partners, sign_in_sheet
 from dialogue.people.models import Side
 from dialogue.press import service as press_service
-from dialogue.web import (
-    DB,
-    Refused,
-    Stale,
-    Template,
-    render,
-    see_other,
-    wants_fragment,
-)
+from dialogue.web import DB, Template, render, see_other, wants_fragment
 
 # The meeting page -----------------------------------------------------------------------
 

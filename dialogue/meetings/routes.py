@@ -12,7 +12,7 @@ from dialogue.accounts.permissions import SECRETARIAT
 from dialogue.bodies.models import Body, BodyKind
 from dialogue.calendar import invitations as calendar_invitations
 from dialogue.commitments import carry_over
-from dialogue.errors import Invalid
+from dialogue.errors import Invalid, Stale
 from dialogue.forms import Form
 from dialogue.i18n import _
 from dialogue.listing import Column, list_context, list_sort, table_file
@@ -24,16 +24,7 @@ from dialogue.meetings.sessions import SESSION_MAX
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.minutes.lock import record_closed
 from dialogue.sorting import Sort
-from dialogue.web import (
-    DB,
-    Config,
-    Stale,
-    Template,
-    page_window,
-    render,
-    render_invalid,
-    see_other,
-)
+from dialogue.web import DB, Config, Template, page_window, render, render_invalid, see_other
 
 KIND_FOR_BODY = {
     BodyKind.PLENARY: MeetingKind.PLENARY,

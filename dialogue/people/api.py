@@ -23,6 +23,7 @@ from msgspec import UNSET, UnsetType
 
 from dialogue import idempotency
 from dialogue.crud import RecordPages, check
+from dialogue.error_handlers import api_error
 from dialogue.errors import Stale, check_version
 from dialogue.forms import Form
 from dialogue.listing import Search, api_list, api_page
@@ -32,7 +33,7 @@ from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.routes import ORGANISATION_PAGES, PERSON_PAGES
 from dialogue.sorting import Window
 from dialogue.text_input import Input
-from dialogue.web import DB, api_error
+from dialogue.web import DB
 
 # Checked by the service (422 with a field error), documented here.
 SideValue = Annotated[str, msgspec.Meta(description="government, workers, employers or observers")]

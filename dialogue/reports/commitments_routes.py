@@ -12,7 +12,8 @@ from litestar import Request, Response, get
 from dialogue import i18n
 from dialogue.errors import Invalid
 from dialogue.i18n import _
-from dialogue.reports import commitments, exports
+from dialogue.reports import commitments, commitments_file, exports
+from dialogue.reports.commitments_data import CommitmentsReport
 from dialogue.reports.common import Period, read_body, read_period
 from dialogue.web import DB, Renderers, Template, render, render_bad_filters
 
@@ -20,7 +21,7 @@ PATH = "/reports/commitments"
 TEMPLATE = "reports/commitments.html"
 
 
-async def _read(request: Request[Any, Any, Any], db: DB) -> tuple[dict[str, Any], commitments.CommitmentsReport | None]:
+async def _read(request: Request[Any, Any, Any], db: DB) -> tuple[dict[str, Any], CommitmentsReport | None]:
     """The page's context and the report, or the context with `errors` and no report."""
     params = request.query_params
     values = {name: params.get(name) or "" for name in ("from", "to", "body")}
@@ -50,13 +51,13 @@ async def _read(request: Request[Any, Any, Any], db: DB) -> tuple[dict[str, Any]
         report=report,
         query="?" + urlencode(query),
         values={**query, "body": query.get("body", "")},
-        chart=commitments.trend_chart(report, i18n.text_direction()),
-        definitions=commitments.definitions(report),
-        tally_cells=commitments.tally_cells,
-        tally_headers=commitments.tally_headers(),
-        organisation_label=commitments.organisation_label,
-        step_label=commitments.step_label,
-        period_label=commitments.period_label(report),
+        chart=commitments_file.trend_chart(report, i18n.text_direction()),
+        definitions=commitments_file.definitions(report),
+        tally_cells=commitments_file.tally_cells,
+        tally_headers=commitments_file.tally_headers(),
+        organisation_label=commitments_file.organisation_label,
+        step_label=commitments_file.step_label,
+        period_label=commitments_file.period_label(report),
     )
     return context, report
 
@@ -86,7 +87,7 @@ async def commitments_report_file(
         return _refused(request, context)
     fmt = request.url.path.rsplit(".", 1)[-1]
     try:
-        return await exports.download(request, render_pool, commitments.report_file, report, fmt)
+        return await exports.download(request, render_pool, commitments_file.report_file, report, fmt)
     except Invalid as error:
         return _refused(request, {**context, "errors": error.errors})
 

@@ -1,6 +1,7 @@
 """The participation report: `/reports/participation` and its files beside it
 (`.pdf`, `.docx`, `.csv`, `.xlsx`, `?lang=fr|ar|en`), with `?from=&to=` and `?body=`.
-What is counted and how: dialogue/reports/participation.py."""
+What is counted and how: dialogue/reports/participation.py; the words and the files:
+dialogue/reports/participation_file.py."""
 
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ from dialogue.meetings.service import all_bodies
 from dialogue.people.models import Side
 from dialogue.reports import exports, participation
 from dialogue.reports.common import Period, read_body, read_period
+from dialogue.reports.participation_data import Participation
+from dialogue.reports.participation_file import (
+    definitions,
+    parity_text,
+    percent,
+    rate_chart,
+    report_file,
+    summary_fields,
+)
 from dialogue.web import DB, Renderers, Template, render, render_bad_filters
 
 PATH = "/reports/participation"
@@ -22,7 +32,7 @@ PAGE_MEETINGS = 100
 FIELD_LABELS = {"from": N_("From"), "to": N_("To"), "body": N_("Body"), "lang": N_("Language")}
 
 
-async def _read(request: Request[Any, Any, Any], db: DB) -> participation.Participation:
+async def _read(request: Request[Any, Any, Any], db: DB) -> Participation:
     """The report for the address's period and body; `Invalid` naming each field that
     cannot be read (several at once) or a body that does not exist."""
     params = request.query_params
@@ -42,7 +52,7 @@ async def _read(request: Request[Any, Any, Any], db: DB) -> participation.Partic
     return await participation.participation(db, period, body_id)
 
 
-def _query(data: participation.Participation) -> str:
+def _query(data: Participation) -> str:
     """The page's filters as the download links keep them (the period as shown)."""
     query: dict[str, str] = {"from": data.period.start.isoformat(), "to": data.period.end.isoformat()}
     if data.body_id is not None:
@@ -59,8 +69,8 @@ async def participation_page(request: Request[Any, Any, Any], db: DB) -> Templat
         "bodies": await all_bodies(db),
         "values": {key: params.get(key) or "" for key in ("from", "to", "body")},
         "path": PATH,
-        "percent": participation.percent,
-        "parity_text": participation.parity_text,
+        "percent": percent,
+        "parity_text": parity_text,
         "sides_labels": [side.label for side in Side.parties()],
         "parity_badge": {"equal": "ok", "both_present": "warn", "missing": "bad"},
         # Over years the page lists the most recent meetings only; the files hold them all.
@@ -77,10 +87,10 @@ async def participation_page(request: Request[Any, Any, Any], db: DB) -> Templat
         period=data.period,
         body=data.body_id,
         values={},
-        chart=participation.rate_chart(data),
+        chart=rate_chart(data),
         query=_query(data),
-        definitions=participation.definitions(),
-        fields=participation.summary_fields(data),
+        definitions=definitions(),
+        fields=summary_fields(data),
     )
     return render(request, "reports/participation.html", context)
 
@@ -94,7 +104,7 @@ async def participation_file(request: Request[Any, Any, Any], db: DB, render_poo
         data = await _read(request, db)
     except Invalid as error:
         raise exports.bad_request(error, FIELD_LABELS) from None
-    return await exports.download(request, render_pool, participation.report_file, data, fmt)
+    return await exports.download(request, render_pool, report_file, data, fmt)
 
 
 routes: list[Any] = [participation_page, participation_file]

@@ -1,7 +1,7 @@
 // A refused or failed HTMX request is never a silent dead click. (A file, not an inline
 // script: the Content-Security-Policy allows scripts from 'self' only.)
 //
-// - The app's own error answers say how to show themselves with HX-Reswap (dialogue/web.py
+// - The app's own error answers say how to show themselves with HX-Reswap (dialogue/error_handlers.py
 //   `_error`): the error page in place of a boosted page, or a short message retargeted to
 //   #messages for a button or form that replaces a part of the page. htmx does not swap
 //   4xx/5xx answers (htmx-config in base.html): these ones are swapped.

@@ -11,6 +11,7 @@ from dialogue.commitments.models import Commitment
 from dialogue.meetings.models import Meeting
 from dialogue.people.models import Side
 from dialogue.reports import commitments
+from dialogue.reports.commitments_data import CommitmentsReport, Tally
 from dialogue.reports.common import Period
 from tests.conftest import count_queries
 from tests.reports import commitments_world as world
@@ -18,7 +19,7 @@ from tests.reports import commitments_world as world
 YEAR = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
-def by_key(report: commitments.CommitmentsReport) -> dict[str, tuple[object, ...]]:
+def by_key(report: CommitmentsReport) -> dict[str, tuple[object, ...]]:
     found: dict[str, tuple[object, ...]] = {"total": world.numbers(report.total)}
     for row in report.sides:
         found[row.side.value] = world.numbers(row.tally)
@@ -65,7 +66,7 @@ async def test_a_period_with_nothing(db: AsyncSession) -> None:
     await world.build(db)
     report = await commitments.build_report(db, Period(dt.date(2023, 1, 1), dt.date(2023, 12, 31)), today=world.TODAY)
     assert report.is_empty
-    assert report.total == commitments.Tally()
+    assert report.total == Tally()
     assert report.oldest == ()
     assert len(report.months) == 12
 

@@ -21,7 +21,7 @@ from dialogue import i18n
 from dialogue.accounts.models import Role
 from dialogue.i18n import _
 from dialogue.people.models import Side
-from dialogue.reports import commitments
+from dialogue.reports import commitments_file
 from tests import factories
 from tests.conftest import count_queries, open_session
 from tests.minutes.exports import docx_text, flat, needs_pdf_tools, pdf_text, read_docx
@@ -77,8 +77,8 @@ def cells(expected: tuple[Any, ...]) -> list[str]:
     made, done, in_progress, open_, dropped, overdue, with_due, on_time, median = expected
     rate = on_time / with_due if with_due else None
     return [str(n) for n in (made, done, in_progress, open_, overdue, dropped)] + [
-        commitments.percent(rate),
-        commitments.days(median),
+        commitments_file.percent(rate),
+        commitments_file.days(median),
     ]
 
 
@@ -249,8 +249,8 @@ def key_numbers(language: str) -> list[str]:
             Side.WORKERS.label,
             Side.EMPLOYERS.label,
             "UGTT",
-            commitments.percent(2 / 5),  # on time over all sides
-            commitments.percent(1 / 3),  # the government's
+            commitments_file.percent(2 / 5),  # on time over all sides
+            commitments_file.percent(1 / 3),  # the government's
         ]
 
 
@@ -360,7 +360,7 @@ async def test_word_in_every_language(client: Any, db: AsyncSession) -> None:
             if row.cells[0].text == _all_sides(language)
         )
         with i18n.using_language(language):
-            assert total_row[1:] == ["11", "6", "1", "3", "2", "1", commitments.percent(0.4), "10"]
+            assert total_row[1:] == ["11", "6", "1", "3", "2", "1", commitments_file.percent(0.4), "10"]
         assert world.SECRET not in text
 
 
