@@ -412,7 +412,7 @@ def test_secretariat_records_the_amem_closing_workshop(journey: Callable[..., Jo
     for number, (title, minutes) in enumerate(zip(data["items"], ITEM_MINUTES, strict=True), start=1):
         adder = agenda.locator("details.agenda-add")
         if adder.get_attribute("open") is None:
-            adder.locator("summary").click()
+            adder.locator(":scope > summary").click()  # its own, not the nested "version in English"
         adder.locator("#add-title").fill(title)
         adder.locator("#add-duration_minutes").fill(str(minutes))
         adder.get_by_role("button", name=j.t("Add the item")).click()
