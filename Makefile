@@ -48,8 +48,11 @@ serve: install
 # A worker per core (pytest-xdist); TEST_WORKERS=0 runs the tests in this process.
 # DIALOGUE_SCREENSHOTS=1 keeps a full-page screenshot of each page the browser tests look at.
 TEST_WORKERS ?= auto
+# Compiled modules are kept (even where PYTHONDONTWRITEBYTECODE is set, as on some CI images):
+# each worker, and each `dialogue` the tests start, would otherwise compile Dialogue and rewrite
+# the tests' asserts again, about 8 s of CPU per process.
 test: install
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(TEST_WORKERS)
 
 # The lint rules, the layout and the types (settings in pyproject.toml); every check runs and
 # each failing one is named. `make format` sorts the imports and lays the code out.

@@ -683,6 +683,8 @@ def main() -> None:
                 print(f"{database} at {scale}x...", flush=True)
                 runs.append(measure(database, scale, Path(folder)))
     exports = minutes_exports()
+    # What else ran meanwhile shows in the load at the end (one at the start says little).
+    machine += ", at the end " + ", ".join(f"{n:.1f}" for n in os.getloadavg())
     section = report(runs, exports, started, machine)
     print(section)
     write_readme(section)

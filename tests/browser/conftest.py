@@ -64,7 +64,7 @@ LONGEST_FIRST = [
     "test_accessibility.py",
 ]
 # The page-by-page matrices (a second or so each) come last of all.
-MATRICES = {"test_page_fits_the_screen_and_has_its_landmarks", "test_axe_finds_no_serious_violation"}
+MATRICES = {"test_page_fits_the_screen_has_its_landmarks_and_no_serious_accessibility_fault"}
 
 
 def _order(item: pytest.Item) -> tuple[bool, bool, int]:
@@ -97,6 +97,8 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
     signed_in: dict[str, Any] = field(default_factory=dict)  # email -> Playwright storage state
+    # (email, language, width) -> a context kept open for tests that only read pages.
+    readers: dict[tuple[str | None, str, str], Any] = field(default_factory=dict)
 
 
 def _free_port() -> int:
@@ -190,10 +192,15 @@ def server(request: pytest.FixtureRequest, chromium: Any, tmp_path_factory: pyte
     with log.open("wb") as out:
         process = subprocess.Popen([str(DIALOGUE), "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    running = None
     try:
         _wait_for_health(url, process, log)
-        yield Server(url=url, database=request.param, process=process, log=log)
+        running = Server(url=url, database=request.param, process=process, log=log)
+        yield running
     finally:
+        for context in running.readers.values() if running else ():
+            with contextlib.suppress(playwright_sync.Error):
+                context.close()
         process.terminate()
         try:
             process.wait(timeout=10)
@@ -242,9 +249,32 @@ def browser_context(request: pytest.FixtureRequest, chromium: Any, server: Serve
         return context
 
     yield make
-    _keep_failed_pages(request, opened)
+    _keep_failed_pages(request, [page for context in opened for page in context.pages])
     for context in opened:
         context.close()
+
+
+@pytest.fixture
+def reading_page(request: pytest.FixtureRequest, chromium: Any, server: Server) -> Iterator[Any]:
+    """Factory: `reading_page(language=..., width=..., email=...)`, a new tab in a browser
+    context kept for the whole run, for tests that only look at pages (opening a context is a
+    third of such a test). The tab is closed after the test; the context's cookies stay as
+    signing in left them, since nothing here changes them."""
+    opened: list[Any] = []
+
+    def make(*, language: str, width: str = "1280", email: str | None = "secretariat@demo.tn") -> Any:
+        key = (email, language, width)
+        if key not in server.readers:
+            server.readers[key] = open_browser(chromium, server, language=language, width=width, email=email)
+        page = server.readers[key].new_page()
+        opened.append(page)
+        return page
+
+    yield make
+    _keep_failed_pages(request, opened)
+    for page in opened:
+        with contextlib.suppress(playwright_sync.Error):
+            page.close()
 
 
 @pytest.fixture(scope="session")
@@ -312,13 +342,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _keep_failed_pages(request: pytest.FixtureRequest, contexts: list[Any]) -> None:
+def _keep_failed_pages(request: pytest.FixtureRequest, pages: list[Any]) -> None:
     """Screenshots of every page a failed test left open: what the person saw at the end."""
     report = getattr(request.node, "report_call", None)
     if report is None or not report.failed:
         return
     stem = re.sub(r"[^\w.-]+", "-", request.node.nodeid.split("::", 1)[-1])[:150]
-    for c, context in enumerate(contexts):
-        for p, page in enumerate(context.pages):
-            with contextlib.suppress(playwright_sync.Error):  # a page that closed or crashed
-                _save(page, f"failed-{stem}-{c}-{p}")
+    for p, page in enumerate(pages):
+        with contextlib.suppress(playwright_sync.Error):  # a page that closed or crashed
+            _save(page, f"failed-{stem}-{p}")
