@@ -11,7 +11,8 @@ and decides what to send. Every file follows the rules calendar clients depend o
   after every line including the last;
 - the same input gives the same bytes (pass `dtstamp` to fix the one moving part).
 
-`ics` (0.7.3) gets these wrong as shipped (see shared/PITFALLS.md), so it is used only
+`ics` (0.7.3) gets these wrong as shipped (no SEQUENCE, METHOD after the events, times in
+UTC without VTIMEZONE, no folding, parameters escaped instead of quoted), so it is used only
 where it is right: its `Container` as the tree of the file, its `escape_string` for TEXT
 values (SUMMARY, LOCATION, DESCRIPTION) and its `DisplayAlarm` for VALARM. Content lines
 are our own strings: building an `ics` `Event` (arrow objects) per meeting made a feed
