@@ -45,7 +45,7 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.middleware import DefineMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
-from sqlalchemy import BigInteger, Connection, event, select
+from sqlalchemy import BigInteger, Connection, ScalarSelect, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -132,9 +132,15 @@ def listen(sessions: type[Session]) -> None:
     event.listen(sessions, "after_soft_rollback", _rolled_back)
 
 
+def version_now() -> ScalarSelect[int]:
+    """The record's version as a column of another statement (NULL before the first change):
+    the authentication reads it with the session."""
+    return select(DataVersion.n).where(DataVersion.id == ROW).scalar_subquery()
+
+
 async def data_version(db: AsyncSession) -> int:
     """The record's version now (0 before the first change)."""
-    return await db.scalar(select(DataVersion.n).where(DataVersion.id == ROW)) or 0
+    return await db.scalar(select(version_now())) or 0
 
 
 @dataclass(frozen=True)

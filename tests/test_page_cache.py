@@ -26,9 +26,9 @@ from dialogue.templating import templates_changed_at
 from tests import factories as f
 from tests.conftest import count_queries, open_session
 
-# What a page served from memory still asks the database: the session with its account,
-# and the record's version.
-FROM_MEMORY = 2
+# What a page served from memory still asks the database: one statement for the session with
+# its account and the record's version.
+FROM_MEMORY = 1
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,6 @@ from dialogue.accounts.sessions import session_account
 from dialogue.accounts.tokens import token_account
 from dialogue.audit.trail import Actor, set_actor
 from dialogue.i18n import set_language
-from dialogue.page_cache import data_version
 from dialogue.settings import Settings
 
 
@@ -110,11 +109,10 @@ class Authentication(AbstractAuthenticationMiddleware):
                     account = await token_account(db, authorization[7:].strip())
             else:
                 token = connection.cookies.get(self.cookie_name)
-                if token:
-                    check = await session_account(db, token, self.settings)
-                    account = check.account if check else None
-                if account is not None:  # the key of the pages kept for it (dialogue/page_cache.py)
-                    scope["state"]["data_version"] = await data_version(db)
+                check = await session_account(db, token, self.settings) if token else None
+                if check is not None:
+                    account = check.account
+                    scope["state"]["data_version"] = check.data_version  # the key of its kept pages
         if account is not None and account.language is not None:
             set_language(account.language.value)
         ip = client_ip(scope)

@@ -18,6 +18,7 @@ from dialogue.audit.models import AuditAction
 from dialogue.audit.trail import Actor, record
 from dialogue.db import utcnow as _now
 from dialogue.i18n import _
+from dialogue.page_cache import version_now
 from dialogue.settings import Settings
 
 
@@ -32,21 +33,24 @@ async def account_by_email(db: AsyncSession, email: str) -> Account | None:
 class SessionCheck:
     account: Account
     session: SignInSession
+    # The record's version as this request starts: the key of the pages kept for it.
+    data_version: int = 0
 
 
 async def session_account(db: AsyncSession, token: str, settings: Settings) -> SessionCheck | None:
     """The account behind a session cookie, if the session is still alive; touches it."""
-    # One query for the session and its account: every signed-in page asks this first.
+    # One query for the session, its account and the record's version: every signed-in page
+    # asks this first, and a page served from memory (dialogue/page_cache.py) nothing else.
     found = (
         await db.execute(
-            select(SignInSession, Account)
+            select(SignInSession, Account, version_now())
             .outerjoin(Account, Account.id == SignInSession.account_id)
             .where(SignInSession.token_hash == token_hash(token))
         )
     ).first()
     if found is None:
         return None
-    row, account = found
+    row, account, version = found
     now = _now()
     expired = now - row.last_seen_at > dt.timedelta(
         minutes=settings.session_idle_minutes
@@ -58,7 +62,7 @@ async def session_account(db: AsyncSession, token: str, settings: Settings) -> S
     if now - row.last_seen_at > dt.timedelta(seconds=60):  # one write a minute at most
         row.last_seen_at = now
         await db.commit()
-    return SessionCheck(account, row)
+    return SessionCheck(account, row, version or 0)
 
 
 async def start_session(
