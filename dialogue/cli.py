@@ -77,7 +77,7 @@ def _uvicorn(settings: Settings, host: str, port: int, processes: int, reload: b
     from dialogue.logs import log_config
 
     uvicorn.run(
-        "dialogue.app:create_app",
+        "dialogue.app:served_app",
         factory=True,
         host=host,
         port=port,
@@ -100,7 +100,7 @@ def _granian(settings: Settings, host: str, port: int, processes: int, reload: b
     from dialogue.logs import log_config
 
     Server(
-        "dialogue.app:create_app",
+        "dialogue.app:served_app",
         factory=True,
         interface=Interfaces.ASGI,
         address=host,
