@@ -20,10 +20,6 @@ Only GET answers of 200 with an HTML body and no cookie set are kept, and only w
 request itself wrote nothing. A page's one-time create keys (`idempotency.form_key_input`)
 are replaced by fresh ones each time it is served again, so two tabs never share a key.
 
-When several visits ask for the same page that is not kept (every page, at the turn of each
-minute), one renders it and the others wait for its copy: a busy server renders each page
-once, not once per waiting visitor.
-
 Nothing here is needed by another process: the memory is a copy, bounded in bytes
 (`DIALOGUE_PAGE_CACHE_MB`, 0 turns it off), and a change seen through the database
 counter is enough to stop serving it. Litestar's response cache is not used: it keeps
@@ -32,8 +28,6 @@ compressed answers whole and cannot give each copy fresh form keys.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import time
 from collections import OrderedDict
@@ -178,11 +172,6 @@ class PageStore:
             self.size -= len(dropped.body) + 200
 
 
-# How long a visit waits for the copy of a page someone else is rendering, in seconds, before
-# rendering it itself.
-WAIT_FOR_COPY = 5.0
-
-
 def minute() -> int:
     """This minute: no page is served past the minute it was made in."""
     return int(time.time() // 60)
@@ -223,8 +212,6 @@ class PageCache:
         self.store = PageStore(limit_bytes) if limit_bytes > 0 else None
         # Development: when the templates last changed (a kept page is made again after an edit).
         self.stamp = stamp
-        # The pages being rendered now, by key: a visit for one of them waits for its copy.
-        self.rendering: dict[bytes, asyncio.Event] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         version = scope.get("state", {}).get("data_version")
@@ -240,24 +227,11 @@ class PageCache:
             return
         key = _key(scope, version, self.stamp() if self.stamp else 0)
         page = self.store.get(key)
-        if page is None and key in self.rendering:
-            # Someone is rendering this very page: its copy, unless it is not kept (or late).
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.rendering[key].wait(), WAIT_FOR_COPY)
-            page = self.store.get(key)
         if page is not None:
             await send({"type": "http.response.start", "status": 200, "headers": list(page.headers)})
             await send({"type": "http.response.body", "body": _fresh(page), "more_body": False})
             return
-        if key in self.rendering:
-            await self._render(key, scope, receive, send)
-            return
-        done = self.rendering[key] = asyncio.Event()
-        try:
-            await self._render(key, scope, receive, send)
-        finally:
-            del self.rendering[key]
-            done.set()
+        await self._render(key, scope, receive, send)
 
     async def _render(self, key: bytes, scope: Scope, receive: Receive, send: Send) -> None:
         store = self.store

@@ -4,7 +4,6 @@ another person's page, and each copy of a create form has one-time keys of its o
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 from dataclasses import replace
@@ -14,7 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select, update
 
-from dialogue import idempotency, page_cache
+from dialogue import page_cache
 from dialogue.accounts.models import Role, SignInSession
 from dialogue.accounts.sessions import session_account, start_session
 from dialogue.app import create_app
@@ -108,40 +107,6 @@ async def test_no_page_is_served_past_the_minute_it_was_made_in(
     one_minute[0] += 1  # "today", "overdue" and "in 3 days" are read again
     _, next_minute = await visit(english, app_engine, "/meetings")
     assert warm == FROM_MEMORY < next_minute == cold
-
-
-async def test_visits_that_arrive_together_render_the_page_once() -> None:
-    # At the turn of a minute every page is made again while visitors keep arriving: the
-    # first renders it, the others wait for its copy (each with its own one-time form key).
-    renders: list[str] = []
-
-    async def slow_page(scope: Any, receive: Any, send: Any) -> None:
-        key = idempotency.new_key()
-        rendered = idempotency.rendered_form_keys.get()
-        assert rendered is not None
-        rendered.append(key)
-        renders.append(scope["path"])
-        await asyncio.sleep(0.05)  # the database and the templates
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
-        await send({"type": "http.response.body", "body": f"<input value={key}>".encode(), "more_body": False})
-
-    cache = page_cache.PageCache(slow_page, limit_bytes=1 << 20)
-
-    async def visit(path: str) -> bytes:
-        scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
-        sent: list[Any] = []
-
-        async def send(message: Any) -> None:
-            sent.append(message)
-
-        await cache({**scope, "user": object(), "state": {"data_version": 7}}, None, send)  # type: ignore[arg-type]
-        assert sent[0]["status"] == 200
-        return bytes(sent[1]["body"])
-
-    bodies = await asyncio.gather(*(visit("/meetings") for _ in range(4)), visit("/people"))
-    assert renders == ["/meetings", "/people"]
-    assert len(set(bodies)) == 5  # the same page, with a fresh one-time key in each copy
-    assert not cache.rendering
 
 
 async def test_in_development_an_edited_template_shows_at_the_next_visit(
