@@ -33,7 +33,7 @@ from dialogue.meetings.sessions import session_errors
 from dialogue.minutes.lock import ensure_record_open
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
-from dialogue.people.service import found_one
+from dialogue.people.service import counted, found_one
 from dialogue.projects.models import Project
 
 TITLE_MAX = 300
@@ -362,18 +362,14 @@ async def meeting_dependents(db: AsyncSession, meeting_id: int) -> dict[str, int
         or_(Commitment.meeting_id == meeting_id, Commitment.agenda_item_id.in_(items))
     )
     minutes = select(func.count(Minutes.id)).where(Minutes.meeting_id == meeting_id)
-    row = (
-        await db.execute(
-            select(
-                attended.scalar_subquery(),
-                positions.scalar_subquery(),
-                outcomes.scalar_subquery(),
-                commitments.scalar_subquery(),
-                minutes.scalar_subquery(),
-            )
-        )
-    ).one()
-    return {"attendance": row[0], "positions": row[1], "outcomes": row[2], "commitments": row[3], "minutes": row[4]}
+    counts = {
+        "attendance": attended,
+        "positions": positions,
+        "outcomes": outcomes,
+        "commitments": commitments,
+        "minutes": minutes,
+    }
+    return await counted(db, counts)
 
 
 async def delete_meeting(db: AsyncSession, meeting: Meeting) -> None:

@@ -23,6 +23,7 @@ from dialogue.people.service import (
     draft_of,
     found,
     reasons,
+    references,
     refuse,
     searched,
     side_rank,
@@ -193,17 +194,8 @@ set_organisation_archived = ORGANISATIONS.set_archived
 
 async def organisation_references(db: AsyncSession, organisation_id: int) -> dict[str, int]:
     """What depends on an organisation: its people (archived too) and commitments."""
-    row = (
-        await db.execute(
-            select(
-                select(func.count(Person.id)).where(Person.organisation_id == organisation_id).scalar_subquery(),
-                select(func.count(Commitment.id))
-                .where(Commitment.organisation_id == organisation_id)
-                .scalar_subquery(),
-            )
-        )
-    ).one()
-    return {"people": row[0], "commitments": row[1]}
+    columns = {"people": Person.organisation_id, "commitments": Commitment.organisation_id}
+    return await references(db, organisation_id, columns)
 
 
 async def delete_organisation(db: AsyncSession, org: Organisation) -> None:

@@ -33,6 +33,7 @@ from dialogue.people.service import (
     delete_record,
     found,
     reasons,
+    references,
     refuse,
     searched,
     taken,
@@ -239,15 +240,7 @@ create_project, update_project, set_project_archived = PROJECTS.create, PROJECTS
 
 async def project_references(db: AsyncSession, project_id: int) -> dict[str, int]:
     """What belongs to a project: its events and its commitments (one statement)."""
-    row = (
-        await db.execute(
-            select(
-                select(func.count(Meeting.id)).where(Meeting.project_id == project_id).scalar_subquery(),
-                select(func.count(Commitment.id)).where(Commitment.project_id == project_id).scalar_subquery(),
-            )
-        )
-    ).one()
-    return {"meetings": row[0], "commitments": row[1]}
+    return await references(db, project_id, {"meetings": Meeting.project_id, "commitments": Commitment.project_id})
 
 
 async def delete_project(db: AsyncSession, project: Project) -> None:
