@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment
+from dialogue.db import count_per_row
 from dialogue.i18n import _, ngettext
 from dialogue.people.models import Organisation, OrganisationCategory, Person, Side
 from dialogue.people.service import (
@@ -49,14 +50,9 @@ class SideSummary:
         return sum(count for _org, count in self.organisations)
 
 
-def _people_count():  # type: ignore[no-untyped-def]
+def _people_count() -> Any:
     """How many active people an organisation has (a correlated subquery: no N+1)."""
-    return (
-        select(func.count(Person.id))
-        .where(Person.organisation_id == Organisation.id, Person.archived_at.is_(None))
-        .correlate(Organisation)
-        .scalar_subquery()
-    )
+    return count_per_row(Person, Organisation, Person.organisation_id == Organisation.id, Person.archived_at.is_(None))
 
 
 async def sides_overview(db: AsyncSession) -> list[SideSummary]:
