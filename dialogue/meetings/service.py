@@ -35,6 +35,7 @@ from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
 from dialogue.people.service import counted, found_one
 from dialogue.projects.models import Project
+from dialogue.text_input import text_problem
 
 TITLE_MAX = 300
 
@@ -163,16 +164,6 @@ def url_problem(value: str | None) -> str | None:
     return None
 
 
-def _text_problem(value: str, maximum: int, *, required: bool) -> str | None:
-    if not value.strip():
-        return _("This field is required.") if required else None
-    if len(value) > maximum:
-        return _("At most {n} characters.").format(n=maximum)
-    if "\x00" in value:
-        return _("This text contains a character that is not allowed.")
-    return None
-
-
 # A meeting longer than this, or over several days, is unusual: saved once confirmed.
 LONGEST_MEETING = dt.timedelta(hours=12)
 
@@ -236,14 +227,11 @@ async def meeting_errors(
             errors["body_id"] = _("This body does not exist.")
         elif body.archived_at is not None and (current is None or current.body_id != body.id):
             errors["body_id"] = _("This body is archived: choose another one.")
-    problem = _text_problem(draft.venue, VENUE_MAX, required=False)
-    if problem:
+    if draft.venue.strip() and (problem := text_problem(draft.venue, VENUE_MAX)):  # blanks: no venue
         errors["venue"] = problem
     for name, maximum, required in (("title", TITLE_MAX, True), ("description", DESCRIPTION_MAX, False)):
         errors.update(
-            bilingual.draft_errors(
-                draft, name, functools.partial(_text_problem, maximum=maximum, required=False), required=required
-            )
+            bilingual.draft_errors(draft, name, functools.partial(text_problem, maximum=maximum), required=required)
         )
     if draft.kind is None:
         errors["kind"] = _("Choose one of the options.")

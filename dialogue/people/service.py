@@ -26,7 +26,7 @@ from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.search import matches
 from dialogue.sorting import EVERY_ROW, Window
-from dialogue.text_input import not_allowed_message
+from dialogue.text_input import text_problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -99,17 +99,6 @@ async def flush_unique(db: AsyncSession, draft: Any, field_name: str, message: s
 
 
 # What the drafts of this area and of bodies share ---------------------------------------
-
-
-def text_problem(value: str, maximum: int, *, required: bool = False) -> str | None:
-    """Why `value` cannot be saved as a text of at most `maximum` characters (None if it can)."""
-    if not value:
-        return _("This field is required.") if required else None
-    if len(value) > maximum:
-        return _("At most {n} characters.").format(n=maximum)
-    if "\x00" in value:
-        return not_allowed_message()
-    return None
 
 
 def text_errors(texts: Mapping[str, tuple[str, int, bool]]) -> dict[str, str]:
