@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ForeignKey, Integer, String, Table, Text, event
+from sqlalchemy import ForeignKey, Integer, String, Table, Text, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -50,6 +50,12 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def count_per_row(counted: Any, outer: Any, *conditions: Any) -> Any:
+    """How many rows of the model `counted` meet `conditions` for each row of `outer`: a
+    correlated subquery, so that a list reads its counts in its own statement (no N+1)."""
+    return select(func.count(counted.id)).where(*conditions).correlate(outer).scalar_subquery()
 
 
 class Base(IdentityAuditBase):

@@ -112,6 +112,11 @@ class Search:
     archived: bool = False
 
 
+# The parameters of an API list's handler that receive `api_list`'s dependencies.
+ListWindow = NamedDependency[Window]
+ListSearch = NamedDependency[Search]
+
+
 def _search(q: FromQuery[str | None] = None, archived: FromQuery[bool] = False) -> Search:
     return Search((q or "").strip(), archived)
 

@@ -60,6 +60,18 @@ def not_allowed_message() -> str:
     return _("This text contains a character that is not allowed.")
 
 
+def text_problem(value: str, maximum: int, *, required: bool = False) -> str | None:
+    """Why `value` cannot be saved as a text of at most `maximum` characters (None if it can):
+    missing (an empty one, when `required`), too long, or holding a NUL."""
+    if not value:
+        return _("This field is required.") if required else None
+    if len(value) > maximum:
+        return _("At most {n} characters.").format(n=maximum)
+    if "\x00" in value:
+        return not_allowed_message()
+    return None
+
+
 class Input(msgspec.Struct):
     """Base of the API's request bodies: every string field is cleaned of control
     characters, and a NUL is refused (a validation error naming the field)."""

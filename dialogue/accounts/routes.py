@@ -17,15 +17,12 @@ from dialogue.accounts.service import AccountDraft
 from dialogue.errors import Invalid, Refused, Stale
 from dialogue.forms import Form
 from dialogue.i18n import _
-from dialogue.listing import Column, Filters, list_context, list_sort, query_filters, query_number, table_file
+from dialogue.listing import Column, Filters, list_context, list_sort, query_filters, table_file
+from dialogue.people.service import parse_id
 from dialogue.sorting import Sort, Window
 from dialogue.web import DB, Config, page_window, render, see_other
 
 # The secretariat's accounts pages ------------------------------------------------------
-
-
-def _parse_id(value: str | None) -> int | None:
-    return query_number(value, minimum=1, below=2**31)
 
 
 def _parse_choice(choice: type[Any], value: str | None) -> Any:
@@ -46,7 +43,7 @@ async def accounts_page(
     filters: Filters,
     offset: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    limit, start = page_window(settings.page_size, _parse_id(offset), settings.page_size)
+    limit, start = page_window(settings.page_size, parse_id(offset), settings.page_size)
     rows, total, query, sort = await _accounts(request, db, **filters, limit=limit, offset=start)
     choices = await service.account_choices(db)
     context = {
@@ -72,7 +69,7 @@ async def _accounts(
 ) -> tuple[list[Account], int, dict[str, Any], Sort]:
     chosen_role = _parse_choice(Role, role)
     chosen_state = _parse_choice(service.AccountState, status)
-    organisation_id = _parse_id(organisation)
+    organisation_id = parse_id(organisation)
     text = (q or "").strip()[:200]
     query: dict[str, Any] = {
         "role": chosen_role.value if chosen_role else "",

@@ -39,11 +39,10 @@ from dialogue.agenda.models import (
 from dialogue.choices import Choice
 from dialogue.error_handlers import api_error, field_errors
 from dialogue.i18n import _, current_timezone, listed
-from dialogue.listing import api_list, sliced_page
+from dialogue.listing import ListWindow, api_list, sliced_page
 from dialogue.meetings.models import Meeting
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side
-from dialogue.sorting import Window
 from dialogue.text_input import Input
 from dialogue.web import DB
 
@@ -216,7 +215,7 @@ def _documents(documents: list[DocumentIn]) -> list[DocumentFields]:
 
 
 @get("/meetings/{meeting_id:int}/agenda", dependencies=api_list(default=100))
-async def list_items(request: Request, db: DB, meeting_id: FromPath[int], window: Window) -> ItemPage:
+async def list_items(request: Request, db: DB, meeting_id: FromPath[int], window: ListWindow) -> ItemPage:
     """The meeting's agenda items in order, each with its start and end time."""
     meeting = await reading.get_meeting(db, meeting_id)
     items = await _items_out(db, meeting, _visible(request))

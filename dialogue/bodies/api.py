@@ -18,10 +18,9 @@ from dialogue.bodies.models import (
     MembershipKind,
     QuorumRule,
 )
-from dialogue.listing import Search, api_list, api_page
+from dialogue.listing import ListSearch, ListWindow, api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.api import OrganisationRef, organisation_ref
-from dialogue.sorting import Window
 from dialogue.web import DB
 
 
@@ -77,7 +76,7 @@ class BodyController(Controller):
     tags = ["bodies"]
 
     @get("/", dependencies=api_list(search=True))
-    async def list_bodies(self, db: DB, search: Search, window: Window) -> BodyList:
+    async def list_bodies(self, db: DB, search: ListSearch, window: ListWindow) -> BodyList:
         """Bodies by name; `archived=true` includes archived ones."""
         return await api_page(partial(service.list_bodies, db, q=search.q, archived=search.archived), body_out, window)
 

@@ -22,7 +22,7 @@ from dialogue.bodies.models import (
     MembershipKind,
     QuorumRule,
 )
-from dialogue.db import utcnow
+from dialogue.db import count_per_row, utcnow
 from dialogue.errors import Invalid, Refused
 from dialogue.i18n import _, ngettext
 from dialogue.meetings.models import Meeting, MeetingStatus
@@ -90,14 +90,9 @@ async def list_bodies(
     """One page of bodies with their member and meeting counts (one statement), and the total."""
 
     def members(kind: MembershipKind) -> Any:
-        return (
-            select(func.count(Membership.id))
-            .where(Membership.body_id == Body.id, Membership.kind == kind)
-            .correlate(Body)
-            .scalar_subquery()
-        )
+        return count_per_row(Membership, Body, Membership.body_id == Body.id, Membership.kind == kind)
 
-    meetings = select(func.count(Meeting.id)).where(Meeting.body_id == Body.id).correlate(Body).scalar_subquery()
+    meetings = count_per_row(Meeting, Body, Meeting.body_id == Body.id)
     titulars, alternates = members(MembershipKind.TITULAR), members(MembershipKind.ALTERNATE)
     columns = {
         "name": (func.lower(Body.name),),

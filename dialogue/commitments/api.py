@@ -25,7 +25,7 @@ from dialogue.commitments.listing import CommitmentFilters
 from dialogue.commitments.models import Commitment, CommitmentStatus, CommitmentUpdate
 from dialogue.errors import Invalid
 from dialogue.i18n import _
-from dialogue.listing import api_list, api_page
+from dialogue.listing import ListWindow, api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.models import Side
 from dialogue.sorting import Window
@@ -194,7 +194,7 @@ class CommitmentController(Controller):
         self,
         request: Request,
         db: DB,
-        window: Window,
+        window: ListWindow,
         side: Annotated[str | None, QueryParameter(description=f"One of: {SIDES}.")] = None,
         organisation: Annotated[int | None, QueryParameter(description="Organisation id.")] = None,
         body_id: Annotated[int | None, QueryParameter(name="body", description="Body id (of the meeting).")] = None,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ from dialogue.meetings.models import Meeting
 from dialogue.people.models import Organisation, Person, Side
 from dialogue.people.service import found_one
 from dialogue.projects.models import Project
+from dialogue.text_input import text_problem
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 10_000
@@ -90,22 +92,9 @@ class CommitmentDraft:
 
 
 def _check_text(errors: dict[str, str], name: str, value: str, *, required: bool, max_length: int) -> None:
-    if not value.strip():
-        if required:
-            errors.setdefault(name, _("This field is required."))
-    elif len(value) > max_length:
-        errors.setdefault(name, _("At most {n} characters.").format(n=max_length))
-    elif "\x00" in value:
-        errors.setdefault(name, _("This text contains a character that is not allowed."))
-
-
-def _text_problem(maximum: int) -> Callable[[str], str | None]:
-    def problem(text: str) -> str | None:
-        found: dict[str, str] = {}
-        _check_text(found, "text", text, required=False, max_length=maximum)
-        return found.get("text")
-
-    return problem
+    # A text of blanks only counts as empty.
+    if problem := text_problem(value if value.strip() else "", max_length, required=required):
+        errors.setdefault(name, problem)
 
 
 def _check_date(errors: dict[str, str], name: str, value: dt.date | None) -> None:
@@ -135,7 +124,8 @@ async def check_draft(db: AsyncSession, draft: CommitmentDraft, current: Commitm
     """
     errors: dict[str, str] = {}
     for name, maximum, required in (("title", TITLE_MAX, True), ("description", DESCRIPTION_MAX, False)):
-        for field, message in bilingual.draft_errors(draft, name, _text_problem(maximum), required=required).items():
+        problem = functools.partial(text_problem, maximum=maximum)
+        for field, message in bilingual.draft_errors(draft, name, problem, required=required).items():
             errors.setdefault(field, message)
     if draft.side is None:
         errors.setdefault("side", _("This field is required."))

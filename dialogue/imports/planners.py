@@ -19,7 +19,8 @@ from dialogue.i18n import _, listed
 from dialogue.imports.columns import FIELDS, ImportKind, folded, parse_choice
 from dialogue.imports.plan import CREATE, INVALID, SAME, UPDATE, Problem, RowPlan
 from dialogue.people.models import Language, Organisation, Person, Side
-from dialogue.people.service import PHONE, SLUG, text_problem
+from dialogue.people.service import PHONE, SLUG
+from dialogue.text_input import text_problem
 
 REFERENCE_MAX = 60
 

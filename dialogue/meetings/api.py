@@ -25,7 +25,7 @@ from dialogue.commitments import carry_over
 from dialogue.error_handlers import api_error
 from dialogue.errors import Invalid
 from dialogue.i18n import _
-from dialogue.listing import api_list, sliced_page
+from dialogue.listing import ListWindow, api_list, sliced_page
 from dialogue.meetings import invitations, search, service
 from dialogue.meetings.api_structs import (
     CancelIn,
@@ -50,7 +50,6 @@ from dialogue.meetings.search import MeetingFilters, Order
 from dialogue.meetings.service import MeetingDraft
 from dialogue.meetings.visibility import sees_drafts
 from dialogue.openapi import OptionalBody, Page
-from dialogue.sorting import Window
 from dialogue.web import DB, Config, page_window
 
 # From requests to drafts ----------------------------------------------------------------
@@ -245,7 +244,7 @@ class MeetingsAPI(Controller):
         summary="Invitations and attendance, by side",
         dependencies=api_list(default=None),
     )
-    async def list_invitations(self, db: DB, meeting_id: FromPath[int], window: Window) -> InvitationListOut:
+    async def list_invitations(self, db: DB, meeting_id: FromPath[int], window: ListWindow) -> InvitationListOut:
         meeting = await service.get_meeting(db, meeting_id, with_invitations=True)
         ordered = invitations.ordered_invitations(meeting)
         return sliced_page(ordered, invitation_out, window)

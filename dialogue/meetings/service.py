@@ -33,8 +33,9 @@ from dialogue.meetings.sessions import session_errors
 from dialogue.minutes.lock import ensure_record_open
 from dialogue.minutes.models import Minutes
 from dialogue.people.models import Person
-from dialogue.people.service import found_one
+from dialogue.people.service import counted, found_one
 from dialogue.projects.models import Project
+from dialogue.text_input import text_problem
 
 TITLE_MAX = 300
 
@@ -163,16 +164,6 @@ def url_problem(value: str | None) -> str | None:
     return None
 
 
-def _text_problem(value: str, maximum: int, *, required: bool) -> str | None:
-    if not value.strip():
-        return _("This field is required.") if required else None
-    if len(value) > maximum:
-        return _("At most {n} characters.").format(n=maximum)
-    if "\x00" in value:
-        return _("This text contains a character that is not allowed.")
-    return None
-
-
 # A meeting longer than this, or over several days, is unusual: saved once confirmed.
 LONGEST_MEETING = dt.timedelta(hours=12)
 
@@ -236,14 +227,11 @@ async def meeting_errors(
             errors["body_id"] = _("This body does not exist.")
         elif body.archived_at is not None and (current is None or current.body_id != body.id):
             errors["body_id"] = _("This body is archived: choose another one.")
-    problem = _text_problem(draft.venue, VENUE_MAX, required=False)
-    if problem:
+    if draft.venue.strip() and (problem := text_problem(draft.venue, VENUE_MAX)):  # blanks: no venue
         errors["venue"] = problem
     for name, maximum, required in (("title", TITLE_MAX, True), ("description", DESCRIPTION_MAX, False)):
         errors.update(
-            bilingual.draft_errors(
-                draft, name, functools.partial(_text_problem, maximum=maximum, required=False), required=required
-            )
+            bilingual.draft_errors(draft, name, functools.partial(text_problem, maximum=maximum), required=required)
         )
     if draft.kind is None:
         errors["kind"] = _("Choose one of the options.")
@@ -362,18 +350,14 @@ async def meeting_dependents(db: AsyncSession, meeting_id: int) -> dict[str, int
         or_(Commitment.meeting_id == meeting_id, Commitment.agenda_item_id.in_(items))
     )
     minutes = select(func.count(Minutes.id)).where(Minutes.meeting_id == meeting_id)
-    row = (
-        await db.execute(
-            select(
-                attended.scalar_subquery(),
-                positions.scalar_subquery(),
-                outcomes.scalar_subquery(),
-                commitments.scalar_subquery(),
-                minutes.scalar_subquery(),
-            )
-        )
-    ).one()
-    return {"attendance": row[0], "positions": row[1], "outcomes": row[2], "commitments": row[3], "minutes": row[4]}
+    counts = {
+        "attendance": attended,
+        "positions": positions,
+        "outcomes": outcomes,
+        "commitments": commitments,
+        "minutes": minutes,
+    }
+    return await counted(db, counts)
 
 
 async def delete_meeting(db: AsyncSession, meeting: Meeting) -> None:

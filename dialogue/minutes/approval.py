@@ -16,7 +16,7 @@ from dialogue.errors import Forbidden, Invalid, Refused
 from dialogue.i18n import _
 from dialogue.minutes.compose import decision_lines
 from dialogue.minutes.document import content_hash, from_json, to_json
-from dialogue.minutes.drafting import ensure_not_adopted, text_error
+from dialogue.minutes.drafting import ensure_not_adopted
 from dialogue.minutes.models import (
     Decision,
     Minutes,
@@ -28,6 +28,7 @@ from dialogue.minutes.models import (
 )
 from dialogue.minutes.queries import comments_of, decisions_of, get_version
 from dialogue.people.models import Side
+from dialogue.text_input import text_problem
 
 DECISION_TEXT_MAX = 10_000
 ADDENDUM_MAX = 20_000
@@ -86,7 +87,7 @@ async def decide(
     errors: dict[str, str] = {}
     if draft.decision is None:
         errors["decision"] = _("Choose one of the options.")
-    problem = text_error(text, DECISION_TEXT_MAX)
+    problem = text_problem(text, DECISION_TEXT_MAX)
     if problem:
         errors["text"] = problem
     if draft.decision is Decision.RESERVATIONS and not text:
@@ -97,8 +98,8 @@ async def decide(
         for item_id, comment in comments.items():
             if item_id not in titles:
                 errors["comments"] = _("This agenda item is not in this version of the minutes.")
-            elif text_error(comment, DECISION_TEXT_MAX):
-                errors[f"comment-{item_id}"] = text_error(comment, DECISION_TEXT_MAX) or ""
+            elif text_problem(comment, DECISION_TEXT_MAX):
+                errors[f"comment-{item_id}"] = text_problem(comment, DECISION_TEXT_MAX) or ""
         if not text and not comments:
             errors["text"] = _("Say which changes your side asks for: a general comment or a comment on an item.")
     else:
@@ -172,7 +173,7 @@ async def add_addendum(
     if minutes.status is not MinutesStatus.ADOPTED:
         raise Refused(_("An addendum corrects adopted minutes: until they are adopted, edit the minutes themselves."))
     text = text.strip()
-    problem = text_error(text, ADDENDUM_MAX) if text else _("This field is required.")
+    problem = text_problem(text, ADDENDUM_MAX, required=True)
     if problem:
         raise Invalid({"text": problem}, {"text": text})
     addendum = MinutesAddendum(

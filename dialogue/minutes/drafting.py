@@ -16,6 +16,7 @@ from dialogue.i18n import _
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.minutes.models import Minutes, MinutesItemNote, MinutesStatus
 from dialogue.minutes.queries import get_minutes
+from dialogue.text_input import text_problem
 
 NARRATIVE_MAX = 50_000
 
@@ -74,15 +75,7 @@ class Narratives:
 
 
 def _narrative_error(value: str) -> str | None:
-    return text_error(value, NARRATIVE_MAX)
-
-
-def text_error(value: str, maximum: int) -> str | None:
-    if len(value) > maximum:
-        return _("At most {n} characters.").format(n=maximum)
-    if "\x00" in value:
-        return _("This text contains a character that is not allowed.")
-    return None
+    return text_problem(value, NARRATIVE_MAX)
 
 
 async def save_narratives(db: AsyncSession, minutes: Minutes, narratives: Narratives, version: int | None) -> Minutes:
@@ -100,7 +93,7 @@ async def save_narratives(db: AsyncSession, minutes: Minutes, narratives: Narrat
             errors["summaries"] = _("An agenda item of another meeting cannot be summarised here.")
             continue
         for language, summary in narratives.summary_versions(item_id).items():
-            problem = text_error(summary, NARRATIVE_MAX)
+            problem = text_problem(summary, NARRATIVE_MAX)
             if problem:
                 errors[f"summary{bilingual.suffix(language)}-{item_id}"] = problem
     if errors:

@@ -28,7 +28,7 @@ from dialogue.commitments.status import ACTIVE
 from dialogue.errors import NotFound
 from dialogue.i18n import _, format_date, ngettext
 from dialogue.meetings.models import Meeting
-from dialogue.minutes import docx_writer, formats
+from dialogue.minutes import formats
 from dialogue.minutes.document import CommitmentLine
 from dialogue.minutes.formats import Fields, Heading, Layout, Paragraph, Table
 from dialogue.minutes.render import commitment_status, label
@@ -289,8 +289,6 @@ def render_followup(sheet: FollowUpSheet, fmt: str, language: str) -> bytes:
     """The sheet as a file: fmt is "pdf", "docx" or "csv" (see `MEDIA_TYPES`)."""
     if fmt == "csv":
         return write_csv(sheet, language)
-    if fmt == "pdf":
-        return formats.write_pdf(followup_layout(sheet, language))
-    if fmt == "docx":
-        return docx_writer.write_docx(followup_layout(sheet, language))
-    raise ValueError(f"unknown follow-up sheet format: {fmt!r}")
+    if fmt not in ("pdf", "docx"):
+        raise ValueError(f"unknown follow-up sheet format: {fmt!r}")
+    return formats.write_file(followup_layout(sheet, language), fmt)

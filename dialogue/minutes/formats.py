@@ -368,3 +368,21 @@ def write_markdown(layout: Layout) -> str:
                 "\n".join(f"{marker(n)} {md_cell(item, starts_block=True)}" for n, item in enumerate(block.items, 1))
             )
     return "\n\n".join(out) + "\n"
+
+
+# Any of the formats -------------------------------------------------------------------------
+
+
+def write_file(layout: Layout, fmt: str) -> bytes:
+    """`layout` as a file in `fmt`: "pdf", "docx", "md" or "html" (`ValueError` for another)."""
+    from dialogue.minutes import docx_writer  # it builds on this module: imported here, not above
+
+    if fmt == "pdf":
+        return write_pdf(layout)
+    if fmt == "docx":
+        return docx_writer.write_docx(layout)
+    if fmt == "md":
+        return write_markdown(layout).encode("utf-8")
+    if fmt == "html":
+        return write_html(layout).encode("utf-8")
+    raise ValueError(f"unknown document format: {fmt!r}")

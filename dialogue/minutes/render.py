@@ -20,7 +20,7 @@ from dialogue.commitments.models import CommitmentStatus
 from dialogue.i18n import _, format_date, format_datetime, format_time
 from dialogue.meetings.models import Attendance, InvitationRole, PartnerRole, SessionKind
 from dialogue.meetings.sessions import session_label
-from dialogue.minutes import docx_writer, formats
+from dialogue.minutes import formats
 from dialogue.minutes.document import AttendeeLine, CommitmentLine, ItemLine, MinutesDocument
 from dialogue.minutes.formats import Block, Fields, Heading, Items, Layout, Paragraph, Table
 from dialogue.minutes.models import Decision, MinutesStatus
@@ -403,11 +403,4 @@ def render_minutes(document: MinutesDocument, fmt: str, language: str) -> bytes:
     `language` is "fr", "ar" or "en" (another falls back to the default, French)."""
     if fmt not in MEDIA_TYPES:
         raise ValueError(f"unknown minutes format: {fmt!r}")
-    layout = minutes_layout(document, language)
-    if fmt == "pdf":
-        return formats.write_pdf(layout)
-    if fmt == "docx":
-        return docx_writer.write_docx(layout)
-    if fmt == "md":
-        return formats.write_markdown(layout).encode("utf-8")
-    return formats.write_html(layout).encode("utf-8")
+    return formats.write_file(minutes_layout(document, language), fmt)

@@ -26,12 +26,11 @@ from dialogue.crud import RecordPages, check
 from dialogue.error_handlers import api_error
 from dialogue.errors import Stale, check_version
 from dialogue.forms import Form
-from dialogue.listing import Search, api_list, api_page
+from dialogue.listing import ListSearch, ListWindow, api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people import organisations, service
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.people.routes import ORGANISATION_PAGES, PERSON_PAGES
-from dialogue.sorting import Window
 from dialogue.text_input import Input
 from dialogue.web import DB
 
@@ -175,7 +174,7 @@ class OrganisationController(Controller):
 
     @get("/", dependencies=api_list(search=True))
     async def list_organisations(
-        self, db: DB, search: Search, window: Window, side: FromQuery[Side | None] = None
+        self, db: DB, search: ListSearch, window: ListWindow, side: FromQuery[Side | None] = None
     ) -> OrganisationList:
         """Organisations by name; `archived=true` includes archived ones."""
         load = partial(organisations.list_organisations, db, side=side, q=search.q, archived=search.archived)
@@ -208,8 +207,8 @@ class PersonController(Controller):
     async def list_people(
         self,
         db: DB,
-        search: Search,
-        window: Window,
+        search: ListSearch,
+        window: ListWindow,
         side: FromQuery[Side | None] = None,
         organisation: FromQuery[int | None] = None,
     ) -> PersonList:

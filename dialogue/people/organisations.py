@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogue.commitments.models import Commitment
+from dialogue.db import count_per_row
 from dialogue.i18n import _, ngettext
 from dialogue.people.models import Organisation, OrganisationCategory, Person, Side
 from dialogue.people.service import (
@@ -23,6 +24,7 @@ from dialogue.people.service import (
     draft_of,
     found,
     reasons,
+    references,
     refuse,
     searched,
     side_rank,
@@ -48,14 +50,9 @@ class SideSummary:
         return sum(count for _org, count in self.organisations)
 
 
-def _people_count():  # type: ignore[no-untyped-def]
+def _people_count() -> Any:
     """How many active people an organisation has (a correlated subquery: no N+1)."""
-    return (
-        select(func.count(Person.id))
-        .where(Person.organisation_id == Organisation.id, Person.archived_at.is_(None))
-        .correlate(Organisation)
-        .scalar_subquery()
-    )
+    return count_per_row(Person, Organisation, Person.organisation_id == Organisation.id, Person.archived_at.is_(None))
 
 
 async def sides_overview(db: AsyncSession) -> list[SideSummary]:
@@ -193,17 +190,8 @@ set_organisation_archived = ORGANISATIONS.set_archived
 
 async def organisation_references(db: AsyncSession, organisation_id: int) -> dict[str, int]:
     """What depends on an organisation: its people (archived too) and commitments."""
-    row = (
-        await db.execute(
-            select(
-                select(func.count(Person.id)).where(Person.organisation_id == organisation_id).scalar_subquery(),
-                select(func.count(Commitment.id))
-                .where(Commitment.organisation_id == organisation_id)
-                .scalar_subquery(),
-            )
-        )
-    ).one()
-    return {"people": row[0], "commitments": row[1]}
+    columns = {"people": Person.organisation_id, "commitments": Commitment.organisation_id}
+    return await references(db, organisation_id, columns)
 
 
 async def delete_organisation(db: AsyncSession, org: Organisation) -> None:

@@ -26,7 +26,7 @@ from dialogue.meetings.models import Invitation, Meeting, MeetingStatus
 from dialogue.people.models import Language, Organisation, Person, Side
 from dialogue.search import matches
 from dialogue.sorting import EVERY_ROW, Window
-from dialogue.text_input import not_allowed_message
+from dialogue.text_input import text_problem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -99,17 +99,6 @@ async def flush_unique(db: AsyncSession, draft: Any, field_name: str, message: s
 
 
 # What the drafts of this area and of bodies share ---------------------------------------
-
-
-def text_problem(value: str, maximum: int, *, required: bool = False) -> str | None:
-    """Why `value` cannot be saved as a text of at most `maximum` characters (None if it can)."""
-    if not value:
-        return _("This field is required.") if required else None
-    if len(value) > maximum:
-        return _("At most {n} characters.").format(n=maximum)
-    if "\x00" in value:
-        return not_allowed_message()
-    return None
 
 
 def text_errors(texts: Mapping[str, tuple[str, int, bool]]) -> dict[str, str]:
@@ -234,6 +223,18 @@ class Kept(Generic[M]):
         set_archived(record, archived)
         await db.flush()
         return record
+
+
+async def counted(db: AsyncSession, counts: Mapping[str, Select[Any]]) -> dict[str, int]:
+    """The number each of `counts` (COUNT queries, by name) gives, all read in one statement."""
+    row = (await db.execute(select(*(count.scalar_subquery() for count in counts.values())))).one()
+    return dict(zip(counts, row, strict=True))
+
+
+async def references(db: AsyncSession, record_id: int, columns: Mapping[str, Any]) -> dict[str, int]:
+    """How many rows point at `record_id` through each of `columns` (by name), in one statement."""
+    counts = {name: select(func.count()).where(column == record_id) for name, column in columns.items()}
+    return await counted(db, counts)
 
 
 def reasons(refs: Mapping[str, int], phrases: Mapping[str, Callable[[int], str]]) -> list[str]:
@@ -416,23 +417,14 @@ set_person_archived = PEOPLE.set_archived
 
 async def person_references(db: AsyncSession, person_id: int) -> dict[str, int]:
     """Where the record mentions a person (one statement)."""
-
-    def count(column: Any) -> Any:
-        return select(func.count()).where(column == person_id).scalar_subquery()
-
-    row = (
-        await db.execute(
-            select(
-                count(Invitation.person_id),
-                count(Invitation.on_behalf_of_id),
-                count(Membership.person_id),
-                count(AgendaItem.presenter_id),
-                count(Commitment.responsible_id),
-            )
-        )
-    ).one()
-    keys = ("invitations", "on_behalf_of", "memberships", "presented_items", "commitments")
-    return dict(zip(keys, row, strict=True))
+    columns = {
+        "invitations": Invitation.person_id,
+        "on_behalf_of": Invitation.on_behalf_of_id,
+        "memberships": Membership.person_id,
+        "presented_items": AgendaItem.presenter_id,
+        "commitments": Commitment.responsible_id,
+    }
+    return await references(db, person_id, columns)
 
 
 def _person_reasons(refs: dict[str, int]) -> list[str]:

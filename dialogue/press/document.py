@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dialogue import i18n
 from dialogue.i18n import _
-from dialogue.minutes import docx_writer, formats
+from dialogue.minutes import formats
 from dialogue.minutes.formats import Block, Fields, Heading, Items, Layout, Paragraph, Table
 from dialogue.press.record import ReleaseRecord
 
@@ -79,15 +79,11 @@ def layout(record: ReleaseRecord, language: str) -> Layout:
 
 def write(record: ReleaseRecord, fmt: str, language: str) -> bytes:
     """The release as a `fmt` file in `language` (the same bytes for the same record)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown press release format: {fmt!r}")
     document = layout(record, language)
     with i18n.using_language(language):
-        if fmt == "pdf":
-            return formats.write_pdf(document)
-        if fmt == "docx":
-            return docx_writer.write_docx(document)
-        if fmt == "html":
-            return formats.write_html(document).encode("utf-8")
-    raise ValueError(f"unknown press release format: {fmt!r}")
+        return formats.write_file(document, fmt)
 
 
 def file_name(record: ReleaseRecord, fmt: str, language: str) -> str:

@@ -23,6 +23,7 @@ from dialogue.meetings.models import Invitation, InvitationRole, Meeting, Meetin
 from dialogue.meetings.partners import meeting_partners
 from dialogue.people.models import Person
 from dialogue.press.models import PressRelease, ReleaseStatus
+from dialogue.text_input import text_problem
 
 TITLE_MAX = 300
 PLACE_MAX = 300
@@ -269,19 +270,13 @@ class ReleaseDraft:
 LIMITS = {"title": TITLE_MAX, "place": PLACE_MAX, "summary": TEXT_MAX, "outcomes": TEXT_MAX, "contacts": TEXT_MAX}
 
 
-def _text_problem(text: str, *, limit: int) -> str | None:
-    if len(text) > limit:
-        return _("At most {n} characters.").format(n=limit)
-    if "\x00" in text:
-        return _("This text contains a character that is not allowed.")
-    return None
-
-
 def _problems(draft: ReleaseDraft) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name, limit in LIMITS.items():
         errors.update(
-            bilingual.draft_errors(draft, name, functools.partial(_text_problem, limit=limit), required=name == "title")
+            bilingual.draft_errors(
+                draft, name, functools.partial(text_problem, maximum=limit), required=name == "title"
+            )
         )
     return errors
 

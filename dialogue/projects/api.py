@@ -11,12 +11,11 @@ from litestar import Controller, get
 from litestar.params import FromPath
 from litestar.router import Router
 
-from dialogue.listing import Search, api_list, api_page
+from dialogue.listing import ListSearch, ListWindow, api_list, api_page
 from dialogue.openapi import Page, named, out_of
 from dialogue.people.api import OrganisationRef, organisation_ref
 from dialogue.projects import service
 from dialogue.projects.models import Project
-from dialogue.sorting import Window
 from dialogue.web import DB
 
 
@@ -54,7 +53,7 @@ class ProjectController(Controller):
     tags = ["projects"]
 
     @get("/", dependencies=api_list(search=True))
-    async def list_projects(self, db: DB, search: Search, window: Window) -> ProjectList:
+    async def list_projects(self, db: DB, search: ListSearch, window: ListWindow) -> ProjectList:
         """Projects by name; `archived=true` includes archived ones."""
         load = partial(service.list_projects, db, q=search.q, archived=search.archived)
         return await api_page(load, project_out, window)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from dialogue.agenda.models import AgendaItem, Outcome
 from dialogue.commitments.models import Commitment
+from dialogue.db import count_per_row
 from dialogue.i18n import _, format_locale, listed, ngettext
 from dialogue.meetings.models import Meeting, MeetingStatus
 from dialogue.people.models import Organisation
@@ -33,6 +34,7 @@ from dialogue.people.service import (
     delete_record,
     found,
     reasons,
+    references,
     refuse,
     searched,
     taken,
@@ -89,15 +91,8 @@ async def list_projects(
     db: AsyncSession, *, q: str | None = None, archived: bool = False, window: Window = EVERY_ROW
 ) -> tuple[list[ProjectRow], int]:
     """One page of projects with their numbers of events and commitments, and the total."""
-    meetings = (
-        select(func.count(Meeting.id)).where(Meeting.project_id == Project.id).correlate(Project).scalar_subquery()
-    )
-    commitments = (
-        select(func.count(Commitment.id))
-        .where(Commitment.project_id == Project.id)
-        .correlate(Project)
-        .scalar_subquery()
-    )
+    meetings = count_per_row(Meeting, Project, Meeting.project_id == Project.id)
+    commitments = count_per_row(Commitment, Project, Commitment.project_id == Project.id)
     columns = {
         "name": (func.lower(Project.name),),
         "acronym": (func.lower(func.nullif(Project.acronym, "")),),
@@ -239,15 +234,7 @@ create_project, update_project, set_project_archived = PROJECTS.create, PROJECTS
 
 async def project_references(db: AsyncSession, project_id: int) -> dict[str, int]:
     """What belongs to a project: its events and its commitments (one statement)."""
-    row = (
-        await db.execute(
-            select(
-                select(func.count(Meeting.id)).where(Meeting.project_id == project_id).scalar_subquery(),
-                select(func.count(Commitment.id)).where(Commitment.project_id == project_id).scalar_subquery(),
-            )
-        )
-    ).one()
-    return {"meetings": row[0], "commitments": row[1]}
+    return await references(db, project_id, {"meetings": Meeting.project_id, "commitments": Commitment.project_id})
 
 
 async def delete_project(db: AsyncSession, project: Project) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogue import i18n
 from dialogue.agenda.models import AgendaItem, C144Matter, Outcome, OutcomeKind
 from dialogue.bodies.models import Body
+from dialogue.db import count_per_row
 from dialogue.errors import Invalid
 from dialogue.i18n import _
 from dialogue.meetings.models import Attendance, Invitation, InvitationRole, Meeting, MeetingStatus
@@ -197,17 +198,9 @@ async def build(db: AsyncSession, year: int, body_id: int | None = None) -> C144
     held = [*in_year, Meeting.status == MeetingStatus.HELD]
 
     # 2. The year's meetings, with how many items each has (and on C144 matters).
-    item_count = (
-        select(func.count(AgendaItem.id))
-        .where(AgendaItem.meeting_id == Meeting.id)
-        .correlate(Meeting)
-        .scalar_subquery()
-    )
-    c144_count = (
-        select(func.count(AgendaItem.id))
-        .where(AgendaItem.meeting_id == Meeting.id, AgendaItem.c144_matter.is_not(None))
-        .correlate(Meeting)
-        .scalar_subquery()
+    item_count = count_per_row(AgendaItem, Meeting, AgendaItem.meeting_id == Meeting.id)
+    c144_count = count_per_row(
+        AgendaItem, Meeting, AgendaItem.meeting_id == Meeting.id, AgendaItem.c144_matter.is_not(None)
     )
     meeting_rows = (
         await db.execute(

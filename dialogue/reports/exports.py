@@ -19,7 +19,7 @@ from dialogue import i18n
 from dialogue.errors import Invalid, NotFound
 from dialogue.i18n import _
 from dialogue.listing import CONTENT_TYPES, Column, csv_cell, xlsx_workbook
-from dialogue.minutes import docx_writer, formats
+from dialogue.minutes import formats
 from dialogue.minutes.render_pool import RenderPool
 from dialogue.reports.common import ReportFile, Sheet
 from dialogue.web import attachment
@@ -70,10 +70,8 @@ def write(make: Make, data: Any, fmt: str, language: str) -> tuple[str, bytes]:
     """The file's name stem and content."""
     with i18n.using_language(language):
         report = make(data, language)
-        if fmt == "pdf":
-            content = formats.write_pdf(report.layout)
-        elif fmt == "docx":
-            content = docx_writer.write_docx(report.layout)
+        if fmt in ("pdf", "docx"):
+            content = formats.write_file(report.layout, fmt)
         elif fmt == "csv":
             content = report_csv(report.sheets)
         elif fmt == "xlsx":
