@@ -34,7 +34,7 @@ class SessionCheck:
     account: Account
     session: SignInSession
     # The record's version as this request starts: the key of the pages kept for it.
-    data_version: int = 0
+    data_version: int
 
 
 async def session_account(db: AsyncSession, token: str, settings: Settings) -> SessionCheck | None:

@@ -17,10 +17,15 @@ AXE = Axe()
 
 
 def open_page(browser_context: Any, demo_paths: dict[str, str], name: str, language: str, width: str) -> Any:
+    """The main page `name` in a browser context of its own (closed after the test)."""
+    return visit(lambda **kind: browser_context(**kind).new_page(), demo_paths, name, language, width)
+
+
+def visit(new_page: Any, demo_paths: dict[str, str], name: str, language: str, width: str) -> Any:
+    """The main page `name`, in a tab `new_page(language=, width=, email=)` gives, loaded."""
     if name not in demo_paths:
         pytest.skip(f"no {name} page in this build yet")
-    context = browser_context(language=language, width=width, email=None if name == "login" else "secretariat@demo.tn")
-    page = context.new_page()
+    page = new_page(language=language, width=width, email=None if name == "login" else "secretariat@demo.tn")
     response = page.goto(demo_paths[name])
     assert response is not None and response.status == 200, f"{demo_paths[name]}: {response and response.status}"
     page.evaluate("document.fonts.ready")
@@ -34,12 +39,7 @@ def test_page_fits_the_screen_has_its_landmarks_and_no_serious_accessibility_fau
     reading_page: Any, demo_paths: dict[str, str], name: str, language: str, width: str
 ) -> None:
     # One test per page, language and width (opening the page is much of its cost).
-    if name not in demo_paths:
-        pytest.skip(f"no {name} page in this build yet")
-    page = reading_page(language=language, width=width, email=None if name == "login" else "secretariat@demo.tn")
-    response = page.goto(demo_paths[name])
-    assert response is not None and response.status == 200, f"{demo_paths[name]}: {response and response.status}"
-    page.evaluate("document.fonts.ready")
+    page = visit(reading_page, demo_paths, name, language, width)
     screenshot(page, f"{name}-{language}-{width}")
     measured = overflow(page)
     assert measured["scrollWidth"] <= measured["width"], f"{name} scrolls sideways: {measured}"
